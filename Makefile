@@ -1,0 +1,28 @@
+# ccdata: newcomer entry points. `make demo` and `make test` work on a fresh machine
+# that has only Python 3.11+.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test setup clean-demo
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m ipykernel install --user --name python3 >/dev/null
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## Generate the fictional demo place, build its cache, report on it, print the HTML path.
+demo: $(STAMP)
+	$(VENV)/bin/ccdata demo
+
+## Run the whole test suite (real-data tests run when CCDATA_MIRROR or ../shared/data exist).
+test: $(STAMP)
+	$(PY) -m pytest -n 2 --dist loadfile
+
+clean-demo:
+	rm -rf data/raw/demo data/processed/demo reports/demo

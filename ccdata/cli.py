@@ -1,0 +1,136 @@
+"""The ``ccdata`` command line. Argument parsing only: the work is in the modules."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from . import config
+
+
+def _print_table(rows: list[dict], columns: list[str]) -> None:
+    widths = {c: max([len(c)] + [len(str(r.get(c, ""))) for r in rows]) for c in columns}
+    print("  ".join(c.ljust(widths[c]) for c in columns))
+    print("  ".join("-" * widths[c] for c in columns))
+    for r in rows:
+        print("  ".join(str(r.get(c, "")).ljust(widths[c]) for c in columns))
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from .fetch import fetch
+
+    results = fetch(args.datasets or None, mirror=args.mirror, force=args.force,
+                    progress=not args.quiet)
+    _print_table([{"dataset": r.dataset_id, "status": r.status,
+                   "detail": r.message or ", ".join(p.name for p in r.files)} for r in results],
+                 ["dataset", "status", "detail"])
+    failed = [r for r in results if r.status == "failed"]
+    unavailable = [r for r in results if r.status == "unavailable"]
+    print(f"\n{len(results) - len(failed) - len(unavailable)} ready, {len(unavailable)} unavailable, "
+          f"{len(failed)} failed; raw files in {config.raw_dir()}")
+    return 1 if failed or (args.datasets and unavailable) else 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    results = build(collection=args.collection, force=args.force, progress=not args.quiet)
+    _print_table([{"table": r.name, "status": r.status, "detail": r.message} for r in results],
+                 ["table", "status", "detail"])
+    return 1 if any(r.status == "failed" for r in results) else 0
+
+
+def cmd_places(args: argparse.Namespace) -> int:
+    from .places import list_places
+
+    table = list_places()
+    _print_table(table.to_dict("records"), list(table.columns))
+    return 0
+
+
+def cmd_registry(args: argparse.Namespace) -> int:
+    from .sources import registry_table
+
+    table = registry_table()
+    _print_table(table.to_dict("records"), ["id", "vintage", "in_mirror", "official_source"])
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from . import demo
+    from .build import build
+
+    started = time.perf_counter()
+    files = demo.generate()
+    print(f"generated {len(files)} fictional demo files in {config.raw_dir(config.DEMO)}")
+    results = build(collection=config.DEMO, progress=not args.quiet)
+    failed = [r for r in results if r.status == "failed"]
+    for r in failed:
+        print(f"build failed: {r.name}: {r.message}", file=sys.stderr)
+    if failed:
+        return 1
+    if args.no_report:
+        print(f"demo data ready in {time.perf_counter() - started:.1f}s")
+        return 0
+    from .report import report
+
+    result = report("demo", out=args.out)
+    print(f"demo report written in {time.perf_counter() - started:.1f}s:")
+    print(result.index_path if hasattr(result, "index_path") else result)
+    return 0 if getattr(result, "ok", True) else 1
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report import report
+
+    result = report(args.place, out=args.out, keep_notebook=args.keep_notebook)
+    print(result.summary())
+    return 0 if result.ok else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ccdata", description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("fetch", help="download or mirror-copy raw files into data/raw/")
+    p.add_argument("datasets", nargs="*", help="registry ids (default: all)")
+    p.add_argument("--mirror", help="folder or URL laid out like the official mirror (default: $CCDATA_MIRROR)")
+    p.add_argument("--force", action="store_true", help="fetch again even if current")
+    p.set_defaults(func=cmd_fetch)
+
+    p = sub.add_parser("build", help="write the processed Parquet cache")
+    p.add_argument("--collection", default=config.OFFICIAL, choices=config.COLLECTIONS)
+    p.add_argument("--force", action="store_true", help="rebuild even if inputs are unchanged")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("places", help="list the places defined in places.yaml")
+    p.set_defaults(func=cmd_places)
+
+    p = sub.add_parser("registry", help="list the datasets ccdata knows")
+    p.set_defaults(func=cmd_registry)
+
+    p = sub.add_parser("demo", help="generate the fictional demo place, build it and report on it")
+    p.add_argument("--no-report", action="store_true", help="stop after generating and building")
+    p.add_argument("--out", type=Path, help="report folder (default: reports/)")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("report", help="run the notebooks for one place and export HTML")
+    p.add_argument("place")
+    p.add_argument("--out", type=Path, help="output folder (default: reports/)")
+    p.add_argument("--keep-notebook", action="store_true", help="keep the executed notebook")
+    p.set_defaults(func=cmd_report)
+
+    args = parser.parse_args(argv)
+    from .errors import CcdataError
+
+    try:
+        return args.func(args)
+    except CcdataError as exc:
+        print(f"ccdata: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

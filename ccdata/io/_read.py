@@ -1,0 +1,243 @@
+"""Low-level readers shared by the loaders: encodings, compression, title lines.
+
+Every reader returns a DataFrame of strings indexed by the **file line number**
+(1-based, as a spreadsheet shows it), so later checks can name the exact row.
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import warnings
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import DataQualityWarning, Problem, ValidationError
+
+SUPPRESSION_MARKERS = {"c", "x", ":", "[c]", "[x]", "[z]", "z", "..", "-", "*", "~", "[low]"}
+
+
+def read_bytes(path: Path, member_suffix: str | None = None) -> tuple[bytes, str]:
+    """Raw bytes of a (possibly gzipped or zipped) file, and a display name.
+
+    For a zip, the member ending in ``member_suffix`` is read (or the only member).
+    """
+    path = Path(path)
+    name = path.name
+    if name.endswith(".gz"):
+        return gzip.decompress(path.read_bytes()), name
+    if zipfile.is_zipfile(path) and not name.endswith((".xlsx", ".xlsm")):
+        with zipfile.ZipFile(path) as zf:
+            members = [m for m in zf.namelist() if not m.endswith("/")]
+            if member_suffix:
+                matches = [m for m in members if m.lower().endswith(member_suffix.lower())]
+            else:
+                matches = members if len(members) == 1 else []
+            if len(matches) != 1:
+                raise ValidationError(name, [Problem(name, None, None,
+                    f"expected one member ending {member_suffix!r} in the zip, found {matches or members[:10]}")])
+            return zf.read(matches[0]), f"{name}:{matches[0]}"
+    return path.read_bytes(), name
+
+
+def decode(data: bytes, file: str) -> str:
+    """Decode UTF-8 (with or without a byte-order mark); fall back to Windows-1252.
+
+    Spreadsheets saved on Windows are often cp1252. That is not an error, but it is
+    reported as a :class:`DataQualityWarning` naming the first line that is not
+    UTF-8, so an adviser knows the file was re-read.
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        warnings.warn(f"{file}: not UTF-8 (first at row {line}); read as Windows-1252 (cp1252)",
+                      DataQualityWarning, stacklevel=3)
+        return data.decode("cp1252", errors="strict") if _cp1252_ok(data) else data.decode("latin-1")
+
+
+def _cp1252_ok(data: bytes) -> bool:
+    try:
+        data.decode("cp1252")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def read_csv_lines(path: Path, *, header: bool = True, required: tuple[str, ...] = (),
+                   member_suffix: str | None = None, names: list[str] | None = None,
+                   max_title_lines: int = 30) -> tuple[pd.DataFrame, list[Problem], str]:
+    """Read a CSV into strings, finding the header below any title lines.
+
+    Parameters
+    ----------
+    header : bool
+        ``False`` for headerless files (``names`` then gives the columns).
+    required : tuple of str
+        Column names that identify the header line. The first line (within
+        ``max_title_lines``) containing all of them is the header; if none does,
+        the first line is taken and the missing names are reported by the caller.
+
+    Returns
+    -------
+    frame, exclusions, display_name
+        ``frame`` indexed by file line number; ``exclusions`` lists blank lines
+        and lines after the table (notes) that were skipped, each with its row.
+    """
+    data, display = read_bytes(path, member_suffix)
+    text = decode(data, display)
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    # csv.reader joins quoted multi-line cells; track the physical line where each record starts
+    starts = _record_start_lines(text, len(rows))
+    exclusions: list[Problem] = []
+    if header:
+        head_at = 0
+        if required:
+            wanted = [_norm(r) for r in required]
+            for i, row in enumerate(rows[:max_title_lines]):
+                cells = [_norm(c) for c in row]
+                if all(w in cells for w in wanted):
+                    head_at = i
+                    break
+        columns = [_clean_header(c) for c in rows[head_at]] if rows else []
+        body = rows[head_at + 1:]
+        body_starts = starts[head_at + 1:]
+    else:
+        columns = list(names or [])
+        body = rows
+        body_starts = starts
+    records, index = [], []
+    width = len(columns)
+    for line, row in zip(body_starts, body):
+        if not any(c.strip() for c in row):
+            exclusions.append(Problem(display, line, None, "blank row skipped"))
+            continue
+        if header and width and len(row) > width and any(c.strip() for c in row[width:]):
+            exclusions.append(Problem(display, line, None, f"row has {len(row)} cells, header has {width}"))
+        row = (row + [""] * width)[:width] if width else row
+        records.append(row)
+        index.append(line)
+    frame = pd.DataFrame(records, columns=columns if width else None, index=pd.Index(index, name="row"),
+                         dtype="string")
+    # drop wholly empty trailing columns (",,,," padding in sheets saved as CSV)
+    empty_named = [c for c in frame.columns if (c == "" or str(c).startswith("Unnamed"))
+                   and frame[c].fillna("").str.strip().eq("").all()]
+    frame = frame.drop(columns=empty_named)
+    return frame, exclusions, display
+
+
+def _record_start_lines(text: str, n_records: int) -> list[int]:
+    """Physical (1-based) line on which each csv record starts."""
+    starts = []
+    reader_text = io.StringIO(text, newline="")
+    line = 1
+    reader = csv.reader(reader_text)
+    prev_line_num = 0
+    for _ in range(n_records):
+        try:
+            next(reader)
+        except StopIteration:
+            break
+        starts.append(prev_line_num + 1)
+        prev_line_num = reader.line_num
+    return starts if len(starts) == n_records else list(range(1, n_records + 1))
+
+
+def _norm(cell: str) -> str:
+    return " ".join(str(cell).replace("\ufeff", "").split()).lower()
+
+
+def _clean_header(cell: str) -> str:
+    # published headers carry line breaks inside quoted cells and doubled spaces
+    return " ".join(str(cell).replace("\ufeff", "").split())
+
+
+def read_excel_sheet(path: Path, *, sheet: str | int | None = None, required: tuple[str, ...] = (),
+                     max_title_lines: int = 30) -> tuple[pd.DataFrame, list[Problem], str]:
+    """Read one worksheet as strings, indexed by spreadsheet row number.
+
+    ``sheet`` may be a name, an index, or ``None`` to take the first sheet whose
+    header contains every ``required`` column (workbooks put notes first).
+    """
+    path = Path(path)
+    book = pd.ExcelFile(path, engine="openpyxl")
+    candidates = [sheet] if sheet is not None else book.sheet_names
+    wanted = [_norm(r) for r in required]
+    chosen = None
+    for name in candidates:
+        raw = book.parse(name, header=None, dtype=object, nrows=max_title_lines)
+        for i in range(len(raw)):
+            cells = [_norm(c) for c in raw.iloc[i].tolist() if not pd.isna(c)]
+            if not wanted or all(w in cells for w in wanted):
+                chosen = (name, i)
+                break
+        if chosen:
+            break
+    if chosen is None:
+        raise ValidationError(path.name, [Problem(path.name, None, c, "required column is missing from every sheet")
+                                          for c in required])
+    name, head = chosen
+    frame = book.parse(name, header=head, dtype=object)
+    frame.columns = [_clean_header(c) for c in frame.columns]
+    frame.index = pd.Index(frame.index + head + 2, name="row")  # header is row head+1 in Excel
+    exclusions = []
+    blank = frame.isna().all(axis=1)
+    for line in frame.index[blank]:
+        exclusions.append(Problem(f"{path.name}[{name}]", int(line), None, "blank row skipped"))
+    frame = frame[~blank]
+    frame = frame.map(lambda v: None if pd.isna(v) else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)))
+    frame = frame.astype("string")
+    frame = frame.drop(columns=[c for c in frame.columns if str(c).startswith("Unnamed")
+                                and frame[c].isna().all()])
+    return frame, exclusions, f"{path.name}[{name}]"
+
+
+def parse_numbers(frame: pd.DataFrame, columns: list[str], file: str, *, integer: bool = True,
+                  suppression: bool = False) -> tuple[pd.DataFrame, list[Problem], list[Problem]]:
+    """Turn text cells into numbers, accepting thousands separators (``"29,199"``).
+
+    Returns ``(frame, problems, exclusions)``: cells that are not numbers are
+    *problems*; statistical suppression markers (``c``, ``x``, ``:``, ``[x]``) are
+    set to missing and listed as *exclusions* when ``suppression`` is true.
+    """
+    out = frame.copy()
+    problems: list[Problem] = []
+    exclusions: list[Problem] = []
+    for col in columns:
+        if col not in out.columns:
+            continue
+        text = out[col].astype("string").str.strip().str.replace(",", "", regex=False)
+        marker = text.str.lower().isin(SUPPRESSION_MARKERS)
+        if suppression and marker.any():
+            for line in out.index[marker.fillna(False)]:
+                exclusions.append(Problem(file, int(line), col, "suppressed or unavailable cell set to missing",
+                                          frame.at[line, col]))
+            text = text.mask(marker.fillna(False), None)
+        empty = text.isna() | (text == "")
+        values = pd.to_numeric(text.mask(empty, None), errors="coerce")
+        bad = values.isna() & ~empty
+        for line in out.index[bad]:
+            problems.append(Problem(file, int(line), col, "not a number", frame.at[line, col]))
+        if integer:
+            frac = values.notna() & (values % 1 != 0)
+            for line in out.index[frac]:
+                problems.append(Problem(file, int(line), col, "expected a whole number", frame.at[line, col]))
+            out[col] = values.where(~frac).round().astype("Int64")
+        else:
+            out[col] = values.astype("Float64")
+    return out, problems, exclusions
+
+
+def warn_exclusions(exclusions: list[Problem], file: str) -> None:
+    """One warning summarising what was excluded (the full list is in ``attrs``)."""
+    if not exclusions:
+        return
+    kinds: dict[str, int] = {}
+    for p in exclusions:
+        kinds[p.message] = kinds.get(p.message, 0) + 1
+    summary = "; ".join(f"{n} x {m}" for m, n in kinds.items())
+    first = exclusions[0]
+    warnings.warn(f"{file}: {len(exclusions)} cell(s)/row(s) excluded ({summary}); first: {first}. "
+                  "The full list is in DataFrame.attrs['exclusions'].", DataQualityWarning, stacklevel=3)

@@ -1,0 +1,478 @@
+"""The source registry: one row per dataset ccdata knows how to fetch and load.
+
+Loaders look datasets up here by id. Nothing in this module parses files.
+
+Each :class:`Dataset` names where the file is officially published (``url``, or an
+ONS Open Geography ArcGIS FeatureServer layer in ``arcgis_layer``), the vintage and
+licence, the columns the published file carries (``expected_columns``: a loader
+checks them and reports every one that is missing), and where the file sits in a
+mirror laid out like ``../shared/data`` (``mirror_paths``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .errors import UnknownDatasetError
+
+OGL = "Open Government Licence v3.0"
+OGL_OS = "Open Government Licence v3.0; contains OS data © Crown copyright and database right"
+ONS_ARCGIS = "https://services1.arcgis.com/ESMARspQHYMw9BZ9/arcgis/rest/services"
+IOD2019_LANDING = "https://www.gov.uk/government/statistics/english-indices-of-deprivation-2019"
+IOD2025_LANDING = "https://www.gov.uk/government/statistics/english-indices-of-deprivation-2025"
+IOD2019_ASSETS = "https://assets.publishing.service.gov.uk/government/uploads/system/uploads/attachment_data/file"
+GOV_ASSETS = "https://assets.publishing.service.gov.uk/media"
+NOMIS_BULK = "https://www.nomisweb.co.uk/output/census/2021"
+NOMIS_LANDING = "https://www.nomisweb.co.uk/sources/census_2021_bulk"
+CILIF_LANDING = "https://www.gov.uk/government/statistics/children-in-low-income-families-local-area-statistics-2022-to-2025"
+
+_IOD_AREA = ("LSOA code (2011)", "LSOA name (2011)",
+             "Local Authority District code (2019)", "Local Authority District name (2019)")
+_IOD25_AREA = ("LSOA code (2021)", "LSOA name (2021)",
+               "Local Authority District code (2024)", "Local Authority District name (2024)")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One published dataset.
+
+    Attributes
+    ----------
+    id : str
+        Registry id, used by ``ccdata fetch ID`` and ``ccdata.load(ID)``.
+    loader : str
+        Name of the reader in :mod:`ccdata.io` that parses the published format.
+    geography : str
+        The geography and vintage of its rows (``lsoa11``, ``lsoa21``, ``ward24`` ...).
+    url : str or None
+        Official direct download URL (``None`` where the publisher offers only a
+        landing page; ``fetch`` then explains where to get it). ``{yyyymmdd}`` is
+        replaced by the date, trying recent days, for daily extracts (GIAS).
+    arcgis_layer : str or None
+        ONS Open Geography FeatureServer layer; ``fetch`` pages through it.
+    mirror_paths : tuple of str
+        Paths inside a mirror laid out like ``../shared/data``. Several paths
+        are several parts of one dataset (regional subsets, shapefile sidecars).
+    """
+
+    id: str
+    title: str
+    publisher: str
+    landing_page: str
+    vintage: str
+    licence: str
+    loader: str
+    geography: str
+    url: str | None = None
+    arcgis_layer: str | None = None
+    expected_columns: tuple[str, ...] = ()
+    mirror_paths: tuple[str, ...] = ()
+    notes: str = ""
+    tags: tuple[str, ...] = field(default=())
+
+    @property
+    def official_source(self) -> str:
+        return self.url or self.arcgis_layer or self.landing_page
+
+
+def _census(table: str, title: str, columns: tuple[str, ...] = (), mirrored: bool = False) -> Dataset:
+    code = table.lower()
+    return Dataset(
+        id=f"census21_{code}",
+        title=f"Census 2021 {table}: {title} (LSOA 2021)",
+        publisher="Office for National Statistics (via Nomis)",
+        landing_page=NOMIS_LANDING,
+        url=f"{NOMIS_BULK}/census2021-{code}.zip",
+        vintage="Census 2021 (21 March 2021); LSOA 2021",
+        licence=OGL,
+        loader="census_bulk",
+        geography="lsoa21",
+        expected_columns=("date", "geography", "geography code") + columns,
+        mirror_paths=(f"census/census2021_lsoa/census2021-{code}-lsoa.csv.gz",) if mirrored else (),
+        notes=f"Nomis bulk zip; the loader reads member census2021-{code}-lsoa.csv.",
+        tags=("census",),
+    )
+
+
+_DATASETS: list[Dataset] = [
+    # ---------------------------------------------------------------- IoD 2019
+    Dataset(
+        id="iod2019_file1",
+        title="English Indices of Deprivation 2019, File 1: IMD rank and decile",
+        publisher="Ministry of Housing, Communities and Local Government",
+        landing_page=IOD2019_LANDING,
+        url=f"{IOD2019_ASSETS}/833970/File_1_-_IMD2019_Index_of_Multiple_Deprivation.xlsx",
+        vintage="IoD2019 (26 Sep 2019); LSOA 2011; LAD 2019",
+        licence=OGL, loader="iod", geography="lsoa11",
+        expected_columns=_IOD_AREA + ("Index of Multiple Deprivation (IMD) Rank",
+                                      "Index of Multiple Deprivation (IMD) Decile"),
+        mirror_paths=("deprivation/iod2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz",),
+        tags=("iod", "iod2019"),
+    ),
+    Dataset(
+        id="iod2019_file2",
+        title="English Indices of Deprivation 2019, File 2: domains of deprivation",
+        publisher="Ministry of Housing, Communities and Local Government",
+        landing_page=IOD2019_LANDING,
+        url=f"{IOD2019_ASSETS}/833973/File_2_-_IoD2019_Domains_of_Deprivation.xlsx",
+        vintage="IoD2019 (26 Sep 2019); LSOA 2011; LAD 2019",
+        licence=OGL, loader="iod", geography="lsoa11",
+        expected_columns=_IOD_AREA + ("Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)",
+                                      "Income Rank (where 1 is most deprived)"),
+        mirror_paths=("deprivation/iod2019/File_2_-_IoD2019_Domains_of_Deprivation.csv.gz",),
+        tags=("iod", "iod2019"),
+    ),
+    Dataset(
+        id="iod2019_file5",
+        title="English Indices of Deprivation 2019, File 5: scores for the indices",
+        publisher="Ministry of Housing, Communities and Local Government",
+        landing_page=IOD2019_LANDING,
+        url=f"{IOD2019_ASSETS}/833978/File_5_-_IoD2019_Scores.xlsx",
+        vintage="IoD2019 (26 Sep 2019); LSOA 2011; LAD 2019",
+        licence=OGL, loader="iod", geography="lsoa11",
+        expected_columns=_IOD_AREA + ("Index of Multiple Deprivation (IMD) Score",),
+        notes="Not in the shared mirror; File 7 carries the same scores.",
+        tags=("iod", "iod2019"),
+    ),
+    Dataset(
+        id="iod2019_file6",
+        title="English Indices of Deprivation 2019, File 6: population denominators (mid-2015)",
+        publisher="Ministry of Housing, Communities and Local Government",
+        landing_page=IOD2019_LANDING,
+        url=f"{IOD2019_ASSETS}/833980/File_6_-_IoD2019_Population_Denominators.xlsx",
+        vintage="IoD2019; mid-2015 population excluding prisoners; LSOA 2011",
+        licence=OGL, loader="iod", geography="lsoa11",
+        expected_columns=_IOD_AREA + ("Total population: mid 2015 (excluding prisoners)",),
+        mirror_paths=("deprivation/iod2019/File_6_-_IoD2019_Population_Denominators.csv.gz",),
+        tags=("iod", "iod2019"),
+    ),
+    Dataset(
+        id="iod2019_file7",
+        title="English Indices of Deprivation 2019, File 7: all ranks, scores, deciles and denominators",
+        publisher="Ministry of Housing, Communities and Local Government",
+        landing_page=IOD2019_LANDING,
+        url=f"{IOD2019_ASSETS}/845345/File_7_-_All_IoD2019_Scores__Ranks__Deciles_and_Population_Denominators_3.csv",
+        vintage="IoD2019 (26 Sep 2019); LSOA 2011; LAD 2019",
+        licence=OGL, loader="iod", geography="lsoa11",
+        expected_columns=_IOD_AREA + ("Index of Multiple Deprivation (IMD) Score",
+                                      "Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)"),
+        notes="Not in the shared mirror (about 11 MB); Files 1, 2 and 6 stand in.",
+        tags=("iod", "iod2019"),
+    ),
+    # ---------------------------------------------------------------- IoD 2025
+    Dataset(
+        id="iod2025_file1",
+        title="English Indices of Deprivation 2025, File 1: IMD rank and decile",
+        publisher="Ministry of Housing, Communities and Local Government",
+        landing_page=IOD2025_LANDING,
+        url=f"{GOV_ASSETS}/691dece32c6b98ecdbc500d5/File_1_IoD2025_Index_of_Multiple_Deprivation.xlsx",
+        vintage="IoD2025 (30 Oct 2025); LSOA 2021; LAD 2024",
+        licence=OGL, loader="iod", geography="lsoa21",
+        expected_columns=_IOD25_AREA + ("Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)",),
+        mirror_paths=("deprivation/iod2025/File_1_IoD2025_Index_of_Multiple_Deprivation.xlsx",),
+        notes="XLSX with sheets 'Notes' and 'IMD25'.",
+        tags=("iod", "iod2025"),
+    ),
+    Dataset(
+        id="iod2025_file3",
+        title="English Indices of Deprivation 2025, File 3: supplementary indices IDACI and IDAOPI",
+        publisher="Ministry of Housing, Communities and Local Government",
+        landing_page=IOD2025_LANDING,
+        url=f"{GOV_ASSETS}/691ded0a21ef5aaa6543efe9/File_3_IoD2025_Supplementary_Indices_IDACI_and_IDAOPI.xlsx",
+        vintage="IoD2025 (30 Oct 2025); LSOA 2021; LAD 2024",
+        licence=OGL, loader="iod", geography="lsoa21",
+        expected_columns=_IOD25_AREA + (
+            "Income Deprivation Affecting Children Index (IDACI) Rank (where 1 is most deprived)",),
+        mirror_paths=("deprivation/iod2025/File_3_IoD2025_Supplementary_Indices_IDACI_and_IDAOPI.xlsx",),
+        notes="XLSX with sheets 'Notes' and 'IoD2025 IDACI & IDAOPI'.",
+        tags=("iod", "iod2025"),
+    ),
+    Dataset(
+        id="iod2025_file7",
+        title="English Indices of Deprivation 2025, File 7: all ranks, scores, deciles and denominators",
+        publisher="Ministry of Housing, Communities and Local Government",
+        landing_page=IOD2025_LANDING,
+        url=f"{GOV_ASSETS}/691ded56d140bbbaa59a2a7d/File_7_IoD2025_All_Ranks_Scores_Deciles_Population_Denominators.csv",
+        vintage="IoD2025 (30 Oct 2025); LSOA 2021; LAD 2024; mid-2022 denominators",
+        licence=OGL, loader="iod", geography="lsoa21",
+        expected_columns=_IOD25_AREA,
+        notes="Not in the shared mirror (9.9 MB); Files 1 and 3 stand in.",
+        tags=("iod", "iod2025"),
+    ),
+    # ---------------------------------------------------------------- lookups
+    Dataset(
+        id="lookup_lsoa11_lsoa21",
+        title="LSOA (2011) to LSOA (2021) to LAD (2022) exact fit lookup for EW (V3), with CHGIND",
+        publisher="Office for National Statistics (Open Geography Portal)",
+        landing_page="https://geoportal.statistics.gov.uk/",
+        arcgis_layer=f"{ONS_ARCGIS}/LSOA11_LSOA21_LAD22_EW_LU/FeatureServer/0",
+        vintage="LSOA 2011 / LSOA 2021 / LAD 2022; V3",
+        licence=OGL, loader="lookup", geography="lsoa11",
+        expected_columns=("LSOA11CD", "LSOA11NM", "LSOA21CD", "LSOA21NM", "CHGIND", "LAD22CD", "LAD22NM"),
+        mirror_paths=("lookups/national/LSOA_(2011)_to_LSOA_(2021)_to_Local_Authority_District_(2022)"
+                      "_Exact_Fit_Lookup_for_EW_(V3).csv.gz",),
+        notes="CHGIND: U unchanged, S split, M merged, X complex. One row per LSOA11-LSOA21 pair.",
+        tags=("lookup",),
+    ),
+    Dataset(
+        id="lookup_lsoa11_lsoa21_best_fit",
+        title="LSOA (2011) to LSOA (2021) to LAD (2022) best fit lookup for EW (v2)",
+        publisher="Office for National Statistics (Open Geography Portal)",
+        landing_page="https://geoportal.statistics.gov.uk/datasets/ons::lsoa-2011-to-lsoa-2021-to-local-authority-district-2022-best-fit-lookup-for-ew-v2/about",
+        arcgis_layer=f"{ONS_ARCGIS}/LSOA11_LSOA21_LAD22_EW_LU_BFC_v2/FeatureServer/0",
+        vintage="LSOA 2011 / LSOA 2021 / LAD 2022; v2",
+        licence=OGL, loader="lookup", geography="lsoa11",
+        expected_columns=("LSOA11CD", "LSOA11NM", "LSOA21CD", "LSOA21NM", "LAD22CD", "LAD22NM"),
+        mirror_paths=("lookups/national/lsoa11_to_lsoa21_best_fit_lookup_england_wales_v2.csv.gz",),
+        tags=("lookup",),
+    ),
+    Dataset(
+        id="lookup_lsoa21_ward24",
+        title="LSOA (2021) to Electoral Ward (2024) to LAD (2024) best fit lookup in EW",
+        publisher="Office for National Statistics (Open Geography Portal)",
+        landing_page="https://geoportal.statistics.gov.uk/",
+        arcgis_layer=f"{ONS_ARCGIS}/LSOA21_WD24_LAD24_EW_LU/FeatureServer/0",
+        vintage="LSOA 2021 / WD May 2024 / LAD 2024",
+        licence=OGL, loader="lookup", geography="lsoa21",
+        expected_columns=("LSOA21CD", "LSOA21NM", "WD24CD", "WD24NM", "LAD24CD", "LAD24NM"),
+        mirror_paths=("lookups/national/LSOA_(2021)_to_Electoral_Ward_(2024)_to_LAD_(2024)"
+                      "_Best_Fit_Lookup_in_EW.csv.gz",),
+        notes="Best fit: each LSOA goes to one ward; wards that receive no LSOA do not appear.",
+        tags=("lookup",),
+    ),
+    Dataset(
+        id="lookup_lsoa21_ward22",
+        title="LSOA (2021) to Ward (May 2022) to LAD (2022) best fit lookup (Greater Manchester subset)",
+        publisher="Office for National Statistics; subset by Trafford Data Lab",
+        landing_page="https://geoportal.statistics.gov.uk/datasets/ons::lsoa-2021-to-ward-to-lower-tier-local-authority-may-2022-lookup-for-england-and-wales/about",
+        arcgis_layer=f"{ONS_ARCGIS}/LSOA21_WD22_LAD22_EW_LU/FeatureServer/0",
+        vintage="LSOA 2021 / WD May 2022 / LAD 2022",
+        licence=OGL, loader="lookup", geography="lsoa21",
+        expected_columns=("lsoa21cd", "wd22cd", "wd22nm", "lad22cd", "lad22nm"),
+        mirror_paths=("lookups/greater_manchester/lsoa_to_ward_best-fit_lookup.csv",),
+        notes="The mirror holds only the Greater Manchester subset with lower-case names; "
+              "the official layer covers England and Wales.",
+        tags=("lookup",),
+    ),
+    Dataset(
+        id="lookup_oa11_lsoa11",
+        title="Output Area (2011) to LSOA (2011) to MSOA (2011) to LAD (2017) lookup with OAC",
+        publisher="Office for National Statistics (Open Geography Portal)",
+        landing_page="http://geoportal.statistics.gov.uk/datasets/fe6c55f0924b4734adf1cf7104a0173e_0",
+        url="https://opendata.arcgis.com/datasets/fe6c55f0924b4734adf1cf7104a0173e_0.csv",
+        vintage="OA 2011 / LSOA 2011 / LAD Dec 2017",
+        licence=OGL, loader="lookup", geography="oa11",
+        expected_columns=("OA11CD", "LSOA11CD", "LSOA11NM", "MSOA11CD", "LAD17CD", "LAD17NM"),
+        mirror_paths=("lookups/england_2011/fe6c55f0924b4734adf1cf7104a0173e_0.csv.gz",),
+        tags=("lookup",),
+    ),
+    # ---------------------------------------------------------------- boundaries
+    Dataset(
+        id="boundaries_lsoa21",
+        title="Lower layer Super Output Areas (December 2021) Boundaries EW BGC",
+        publisher="Office for National Statistics (Open Geography Portal)",
+        landing_page="https://geoportal.statistics.gov.uk/datasets/ons::lower-layer-super-output-areas-december-2021-boundaries-generalised-clipped-ew-bgc/about",
+        arcgis_layer=f"{ONS_ARCGIS}/Lower_layer_Super_Output_Areas_December_2021_Boundaries_EW_BGC_V5/FeatureServer/0",
+        vintage="LSOA Dec 2021; generalised clipped (20 m)",
+        licence=OGL_OS, loader="boundaries", geography="lsoa21",
+        expected_columns=("LSOA21CD",),
+        mirror_paths=("boundaries/lsoa2021/london/london-2021-lsoa-gen20.shp",
+                      "boundaries/lsoa2021/london/london-2021-lsoa-gen20.shx",
+                      "boundaries/lsoa2021/london/london-2021-lsoa-gen20.dbf",
+                      "boundaries/lsoa2021/london/london-2021-lsoa-gen20.prj",
+                      "boundaries/lsoa2021/london/london-2021-lsoa-gen20.cpg",
+                      "boundaries/lsoa2021/greater_manchester/gm_lsoa_generalised.geojson",
+                      "boundaries/lsoa2021/north_tyneside/north_tyneside_lsoa21_bgc.geojson"),
+        notes="The mirror holds London, Greater Manchester and North Tyneside subsets only.",
+        tags=("boundaries",),
+    ),
+    Dataset(
+        id="boundaries_ward23",
+        title="Wards (May 2023) Boundaries UK BGC",
+        publisher="Office for National Statistics (Open Geography Portal)",
+        landing_page="https://geoportal.statistics.gov.uk/datasets/ons::wards-may-2023-boundaries-uk-bgc/about",
+        arcgis_layer=f"{ONS_ARCGIS}/Wards_May_2023_Boundaries_UK_BGC/FeatureServer/0",
+        vintage="Wards May 2023 (pre-May-2024 North Tyneside wards)",
+        licence=OGL_OS, loader="boundaries", geography="ward23",
+        expected_columns=("WD23CD",),
+        mirror_paths=("boundaries/wards/greater_manchester/gm_ward_generalised.geojson",
+                      "boundaries/wards/north_tyneside/north_tyneside_wards_wd23.geojson"),
+        notes="The mirror holds Greater Manchester and North Tyneside subsets only.",
+        tags=("boundaries",),
+    ),
+    Dataset(
+        id="boundaries_ward24",
+        title="Wards (May 2024) Boundaries UK BGC",
+        publisher="Office for National Statistics (Open Geography Portal)",
+        landing_page="https://geoportal.statistics.gov.uk/",
+        arcgis_layer=f"{ONS_ARCGIS}/Wards_May_2024_Boundaries_UK_BGC/FeatureServer/0",
+        vintage="Wards May 2024",
+        licence=OGL_OS, loader="boundaries", geography="ward24",
+        expected_columns=("WD24CD",),
+        mirror_paths=("boundaries/wards/north_tyneside/north_tyneside_wards_wd24.geojson",),
+        notes="The mirror holds the North Tyneside subset only.",
+        tags=("boundaries",),
+    ),
+    Dataset(
+        id="boundaries_ward18_london",
+        title="London wards (2018) with GLA IoD2019 ward summaries",
+        publisher="Greater London Authority (London Datastore)",
+        landing_page="https://data.london.gov.uk/dataset/indices-of-deprivation",
+        vintage="London wards 2018; IoD2019",
+        licence=OGL_OS, loader="boundaries", geography="ward18",
+        expected_columns=("ward_code", "ward_name"),
+        mirror_paths=("boundaries/wards/london/deprivation_index_london_2019_wards_sdf.geojson.gz",),
+        notes="London only; Hackney wards unchanged 2014-2022.",
+        tags=("boundaries",),
+    ),
+    Dataset(
+        id="boundaries_lad22",
+        title="Local Authority Districts (December 2022) Boundaries UK BUC",
+        publisher="Office for National Statistics (Open Geography Portal)",
+        landing_page="https://geoportal.statistics.gov.uk/",
+        arcgis_layer=f"{ONS_ARCGIS}/Local_Authority_Districts_December_2022_UK_BUC_V2/FeatureServer/0",
+        vintage="LAD Dec 2022; ultra generalised clipped",
+        licence=OGL_OS, loader="boundaries", geography="lad22",
+        expected_columns=("LAD22CD", "LAD22NM"),
+        mirror_paths=("boundaries/lad/Local_Authority_Districts_(December_2022)_Boundaries_UK_BUC.geojson",),
+        tags=("boundaries",),
+    ),
+    # ---------------------------------------------------------------- Census 2021
+    _census("TS001", "number of usual residents in households and communal establishments"),
+    _census("TS007A", "age by five-year age bands", ("Age: Total",), mirrored=True),
+    _census("TS003", "household composition"),
+    _census("TS011", "households by deprivation dimensions"),
+    _census("TS017", "household size"),
+    _census("TS021", "ethnic group"),
+    _census("TS037", "general health", ("General health: Total: All usual residents",), mirrored=True),
+    _census("TS054", "tenure"),
+    _census("TS066", "economic activity status"),
+    _census("TS067", "highest level of qualification",
+            ("Highest level of qualification: Total: All usual residents aged 16 years and over",),
+            mirrored=True),
+    Dataset(
+        id="census21_ts007_ltla",
+        title="Census 2021 TS007: age by single year (lower-tier local authority)",
+        publisher="Office for National Statistics (via Nomis)",
+        landing_page=NOMIS_LANDING,
+        url=f"{NOMIS_BULK}/census2021-ts007.zip",
+        vintage="Census 2021; LTLA as published with the census",
+        licence=OGL, loader="census_bulk", geography="ltla21",
+        expected_columns=("date", "geography", "geography code", "Age: Total; measures: Value"),
+        mirror_paths=("census/census2021_ltla/census2021-ts007-ltla.csv",),
+        notes="Nomis bulk zip; the loader reads member census2021-ts007-ltla.csv.",
+        tags=("census",),
+    ),
+    # ---------------------------------------------------------------- DWP
+    Dataset(
+        id="dwp_cilif_ward",
+        title="Children in low income families (relative, AHC), Table 4: ward, FYE 2024-2025",
+        publisher="Department for Work and Pensions / HMRC",
+        landing_page=CILIF_LANDING,
+        vintage="FYE 2025 release; May 2024 wards",
+        licence=OGL, loader="dwp_cilif", geography="ward24",
+        expected_columns=("Local Authority [note 2]", "Area Code", "Ward [note 2]"),
+        mirror_paths=("low_income_families/dwp_cilif_fye2025/4_AHC_Relative_Ward.csv",),
+        notes="Published as an ODS workbook linked from the landing page; the mirror holds the "
+              "worksheet saved as CSV (title lines above the header).",
+        tags=("dwp",),
+    ),
+    Dataset(
+        id="dwp_cilif_la",
+        title="Children in low income families (relative, AHC), Table 2: local authority, FYE 2024-2025",
+        publisher="Department for Work and Pensions / HMRC",
+        landing_page=CILIF_LANDING,
+        vintage="FYE 2025 release; local authorities 2024",
+        licence=OGL, loader="dwp_cilif", geography="lad24",
+        expected_columns=("Local Authority [note 2]", "Area Code"),
+        mirror_paths=("low_income_families/dwp_cilif_fye2025/2_AHC_Relative_LA.csv",),
+        notes="Published as an ODS workbook linked from the landing page.",
+        tags=("dwp",),
+    ),
+    # ---------------------------------------------------------------- services
+    Dataset(
+        id="nhs_epraccur",
+        title="NHS ODS epraccur: GP practices and prescribing cost centres",
+        publisher="NHS England, Organisation Data Service",
+        landing_page="https://www.odsdatasearchandexport.nhs.uk/",
+        url="https://www.odsdatasearchandexport.nhs.uk/api/getReport?report=epraccur",
+        vintage="Current ODS release (refreshed weekly)",
+        licence=OGL, loader="epraccur", geography="postcode",
+        mirror_paths=("services/nhs_ods/epraccur.csv",),
+        notes="No header row; 27 quoted columns; role RO76 = GP practice.",
+        tags=("services",),
+    ),
+    Dataset(
+        id="dfe_gias",
+        title="Get Information about Schools: all establishments (edubasealldata)",
+        publisher="Department for Education",
+        landing_page="https://get-information-schools.service.gov.uk/Downloads",
+        url="https://ea-edubase-api-prod.azurewebsites.net/edubase/downloads/public/edubasealldata{yyyymmdd}.csv",
+        vintage="Daily extract",
+        licence=OGL, loader="gias", geography="point",
+        expected_columns=("URN", "EstablishmentName", "TypeOfEstablishment (name)",
+                          "EstablishmentStatus (name)", "PhaseOfEducation (name)", "Postcode",
+                          "Easting", "Northing"),
+        notes="Windows-1252 encoded CSV. Not in the shared mirror.",
+        tags=("services",),
+    ),
+    Dataset(
+        id="libraries_england",
+        title="Public libraries in England: basic dataset",
+        publisher="Department for Culture, Media and Sport / Arts Council England (compiled by Libraries Hacked)",
+        landing_page="https://www.gov.uk/government/publications/public-libraries-in-england-basic-dataset",
+        vintage="As at 31 March 2023",
+        licence=OGL, loader="libraries", geography="postcode",
+        expected_columns=("name", "authority", "postcode", "type"),
+        mirror_paths=("services/libraries/libraries_england_2023.csv",),
+        tags=("services",),
+    ),
+    Dataset(
+        id="os_codepoint_open",
+        title="OS Code-Point Open: postcode unit locations (Great Britain)",
+        publisher="Ordnance Survey",
+        landing_page="https://osdatahub.os.uk/downloads/open/CodePointOpen",
+        url="https://api.os.uk/downloads/v1/products/CodePointOpen/downloads?area=GB&format=CSV&redirect",
+        vintage="2025.2.0 (April 2025) in the mirror; quarterly releases",
+        licence="Open Government Licence v3.0; contains OS data, Royal Mail data and National Statistics data",
+        loader="codepoint", geography="postcode",
+        mirror_paths=("postcodes/codepo_gb.zip",),
+        notes="Zip of one headerless CSV per postcode area; British National Grid.",
+        tags=("postcodes",),
+    ),
+]
+
+REGISTRY: dict[str, Dataset] = {d.id: d for d in _DATASETS}
+
+
+def get(dataset_id: str) -> Dataset:
+    """Return the registry row for ``dataset_id``.
+
+    Raises
+    ------
+    UnknownDatasetError
+        With the list of known ids.
+    """
+    if not isinstance(dataset_id, str):
+        raise TypeError(f"dataset id must be a string, not {type(dataset_id).__name__}")
+    try:
+        return REGISTRY[dataset_id]
+    except KeyError:
+        raise UnknownDatasetError(
+            f"unknown dataset {dataset_id!r}; known datasets: {', '.join(sorted(REGISTRY))}"
+        ) from None
+
+
+def registry_table() -> pd.DataFrame:
+    """The registry as a table (one row per dataset), for docs and reports."""
+    rows = [
+        {
+            "id": d.id, "title": d.title, "publisher": d.publisher, "vintage": d.vintage,
+            "licence": d.licence, "official_source": d.official_source,
+            "landing_page": d.landing_page, "in_mirror": bool(d.mirror_paths),
+            "expected_columns": "; ".join(d.expected_columns),
+        }
+        for d in _DATASETS
+    ]
+    return pd.DataFrame(rows)

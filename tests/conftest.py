@@ -1,0 +1,118 @@
+"""Shared fixtures.
+
+Real-data tests read the official files from the mirror named by ``CCDATA_MIRROR``
+(CI sets it to ``../shared/data``) or from ``../shared/data`` when it exists, and are
+skipped with the reason otherwise. Nothing is ever copied into the repository: the
+fixtures fetch into temporary data folders.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import warnings
+from pathlib import Path
+
+import pytest
+
+from ccdata import config
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _mirror() -> Path | None:
+    value = os.environ.get("CCDATA_MIRROR")
+    candidates = [Path(value)] if value and not value.startswith("http") else []
+    candidates.append(REPO.parent / "shared" / "data")
+    for c in candidates:
+        c = c if c.is_absolute() else (REPO / c)
+        if (c / "MANIFEST.md").exists():
+            return c.resolve()
+    return None
+
+
+MIRROR = _mirror()
+needs_mirror = pytest.mark.skipif(
+    MIRROR is None,
+    reason="official files not available: set CCDATA_MIRROR to a folder laid out like ../shared/data",
+)
+
+
+@pytest.fixture(scope="session")
+def mirror_dir() -> Path:
+    if MIRROR is None:
+        pytest.skip("official files not available: set CCDATA_MIRROR to a folder laid out like ../shared/data")
+    return MIRROR
+
+
+@pytest.fixture(scope="session")
+def official_data_dir(tmp_path_factory, mirror_dir) -> Path:
+    """A data folder with every mirrored dataset fetched (copied) into raw/official."""
+    from ccdata.fetch import fetch
+
+    root = tmp_path_factory.mktemp("official-data")
+    old = os.environ.get("CCDATA_DATA_DIR")
+    os.environ["CCDATA_DATA_DIR"] = str(root)
+    try:
+        results = fetch(mirror=str(mirror_dir), progress=False)
+    finally:
+        if old is None:
+            os.environ.pop("CCDATA_DATA_DIR", None)
+        else:
+            os.environ["CCDATA_DATA_DIR"] = old
+    failed = [r for r in results if r.status == "failed"]
+    assert not failed, failed
+    return root
+
+
+@pytest.fixture
+def use_data_dir(monkeypatch):
+    """Point ccdata at a data folder for one test: ``use_data_dir(path)``."""
+    def _use(path: Path) -> Path:
+        monkeypatch.setenv("CCDATA_DATA_DIR", str(path))
+        from ccdata import codes
+        codes._reference.cache_clear()
+        return path
+    return _use
+
+
+@pytest.fixture
+def official(official_data_dir, use_data_dir) -> Path:
+    """Run the test against the fetched official files."""
+    return use_data_dir(official_data_dir)
+
+
+@pytest.fixture(scope="session")
+def demo_data_dir(tmp_path_factory) -> Path:
+    """A data folder with the fictional demo place generated and built."""
+    from ccdata import demo
+    from ccdata.build import build
+
+    root = tmp_path_factory.mktemp("demo-data")
+    old = os.environ.get("CCDATA_DATA_DIR")
+    os.environ["CCDATA_DATA_DIR"] = str(root)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            demo.generate()
+            results = build(collection=config.DEMO, progress=False)
+    finally:
+        if old is None:
+            os.environ.pop("CCDATA_DATA_DIR", None)
+        else:
+            os.environ["CCDATA_DATA_DIR"] = old
+    failed = [r for r in results if r.status == "failed"]
+    assert not failed, failed
+    return root
+
+
+@pytest.fixture
+def demo_data(demo_data_dir, use_data_dir) -> Path:
+    return use_data_dir(demo_data_dir)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        pytest.skip("headless Chromium not installed (Debian package 'chromium'; .ci/run installs it)")
+    return path
