@@ -19,6 +19,9 @@ from .errors import CcdataError, DataQualityWarning, MissingDataError, PlaceErro
 
 ENGLAND = "England"
 _WARD_LOOKUPS = {"2024": ("lookup_lsoa21_ward24", "ward24"), "2022": ("lookup_lsoa21_ward22", "ward22")}
+#: Local (adviser-kept) files a place may name under ``local:`` in places.yaml.
+LOCAL_KINDS = ("assets", "survey_responses", "survey_questions", "pupils",
+               "organisations", "relationships")
 _WARD_BOUNDARIES = {"2023": ("boundaries_ward23", "ward23"), "2024": ("boundaries_ward24", "ward24")}
 
 
@@ -153,6 +156,40 @@ class Place:
         table = sources.registry_table()
         table["available"] = [bool(read_manifest(i, self.collection).get("files")) for i in table["id"]]
         return table
+
+    def local_path(self, kind: str) -> Path | None:
+        """The adviser-kept file (or folder) configured for this place under ``local:``.
+
+        ``places.yaml`` names local files relative to the data folder
+        (``CCDATA_DATA_DIR``) or as absolute paths, e.g.
+        ``local: {assets: raw/demo/local/assets.csv}``. Known kinds are
+        :data:`LOCAL_KINDS`.
+
+        Returns
+        -------
+        Path or None
+            ``None`` when the place has no such file configured.
+
+        Raises
+        ------
+        ValueError
+            For a kind that is not in :data:`LOCAL_KINDS`.
+        MissingDataError
+            When the file is configured but does not exist (the message names it).
+        """
+        if kind not in LOCAL_KINDS:
+            raise ValueError(f"local data kind must be one of {LOCAL_KINDS}, not {kind!r}")
+        value = (self.definition.get("local") or {}).get(kind)
+        if not value:
+            return None
+        path = Path(str(value))
+        if not path.is_absolute():
+            path = config.data_dir() / path
+        if not path.exists():
+            hint = " (run `ccdata demo` to generate it)" if self.fictional else ""
+            raise MissingDataError(f"place {self.id!r}: local {kind} file {path} named in "
+                                   f"{config.places_file()} does not exist{hint}")
+        return path
 
     def summary(self) -> dict:
         return {"id": self.id, "name": self.name, "collection": self.collection,
