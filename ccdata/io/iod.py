@@ -1,0 +1,251 @@
+"""English Indices of Deprivation 2019 and 2025 (MHCLG), LSOA level.
+
+The published files name columns in long form ("Income Rank (where 1 is most
+deprived)"); the same measure is spelt slightly differently between files and
+editions (File 1 of 2019 drops "(where 1 is most deprived)"). Columns are therefore
+recognised by their leading words (domain, then Score/Rank/Decile), not by exact
+text. Files are accepted as published (XLSX for Files 1-6, CSV for File 7) and as
+CSV conversions of the XLSX (the mirror's Files 1, 2 and 6).
+"""
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from .. import sources
+from ..codes import LSOA11, LSOA21
+from ..errors import DataQualityWarning, Problem
+from ..schemas import LAD_CODE, LSOA_CODE, Col, validate
+from . import attach_exclusions, loader
+from ._read import parse_numbers, read_csv_lines, read_excel_sheet
+from .lookups import check_lsoa, check_paths, collection_for, combine, norm, pick_columns, raise_if
+
+DOMAINS = ("imd", "income", "employment", "education", "health", "crime", "barriers", "living_env")
+SUPPLEMENTARY = ("idaci", "idaopi")
+POPULATION = ("pop_total", "pop_0_15", "pop_16_59", "pop_60_plus", "pop_working_age")
+
+# Leading words of each domain, most specific first (IDACI/IDAOPI start with "Income").
+_DOMAIN_PREFIX = (
+    ("index of multiple deprivation (imd)", "imd"),
+    ("income deprivation affecting children index (idaci)", "idaci"),
+    ("income deprivation affecting older people (idaopi)", "idaopi"),
+    ("income deprivation affecting older people index (idaopi)", "idaopi"),
+    ("income", "income"),
+    ("employment", "employment"),
+    ("education, skills and training", "education"),
+    ("health deprivation and disability", "health"),
+    ("crime", "crime"),
+    ("barriers to housing and services", "barriers"),
+    ("living environment", "living_env"),
+)
+_DOMAIN_LABEL = {
+    "imd": "Index of Multiple Deprivation (IMD)", "income": "Income", "employment": "Employment",
+    "education": "Education, Skills and Training", "health": "Health Deprivation and Disability",
+    "crime": "Crime", "barriers": "Barriers to Housing and Services", "living_env": "Living Environment",
+    "idaci": "Income Deprivation Affecting Children Index (IDACI)",
+    "idaopi": "Income Deprivation Affecting Older People (IDAOPI)",
+}
+_MEASURE_LABEL = {"score": "Score", "rank": "Rank (where 1 is most deprived)",
+                  "decile": "Decile (where 1 is most deprived 10% of LSOAs)"}
+_POPULATION_PREFIX = (
+    ("total population", "pop_total"),
+    ("dependent children aged 0-15", "pop_0_15"),
+    ("population aged 16-", "pop_16_59"),
+    ("older population aged", "pop_60_plus"),
+    ("working age population", "pop_working_age"),
+)
+_POPULATION_LABEL = {
+    "pop_total": "Total population: mid 2015 (excluding prisoners)",
+    "pop_0_15": "Dependent Children aged 0-15: mid 2015 (excluding prisoners)",
+    "pop_16_59": "Population aged 16-59: mid 2015 (excluding prisoners)",
+    "pop_60_plus": "Older population aged 60 and over: mid 2015 (excluding prisoners)",
+    "pop_working_age": "Working age population 18-59/64: for use with Employment Deprivation Domain "
+                       "(excluding prisoners)",
+}
+
+_AREA = {
+    LSOA11: {"lsoa11_code": "LSOA code (2011)", "lsoa11_name": "LSOA name (2011)",
+             "lad19_code": "Local Authority District code (2019)",
+             "lad19_name": "Local Authority District name (2019)"},
+    LSOA21: {"lsoa21_code": "LSOA code (2021)", "lsoa21_name": "LSOA name (2021)",
+             "lad24_code": "Local Authority District code (2024)",
+             "lad24_name": "Local Authority District name (2024)"},
+}
+
+
+def _measures(dataset_id: str) -> tuple[list[str], tuple[str, ...]]:
+    """Output measure columns of a registry IoD file (contract order), and those optional."""
+    file = dataset_id.rsplit("_", 1)[-1]
+    if file == "file1":
+        return ["imd_rank", "imd_decile"], ()
+    if file == "file2":
+        return [f"{d}_{m}" for d in DOMAINS for m in ("rank", "decile")], ()
+    if file == "file3":
+        return [f"{d}_{m}" for d in ("imd",) + SUPPLEMENTARY for m in ("rank", "decile")], ()
+    if file == "file5":
+        return [f"{d}_score" for d in DOMAINS], ()
+    if file == "file6":
+        return list(POPULATION), ()
+    if file == "file7":
+        cols = [f"{d}_{m}" for d in DOMAINS + SUPPLEMENTARY for m in ("score", "rank", "decile")]
+        # age bands of the denominators changed between editions; only the total is required
+        return cols + list(POPULATION), POPULATION[1:]
+    raise ValueError(f"{dataset_id!r} is not an IoD file this reader knows")
+
+
+def classify(header: str) -> str | None:
+    """Output name of a published IoD column, or ``None`` (sub-domains, area columns).
+
+    Examples
+    --------
+    >>> classify("Income Rank (where 1 is most deprived)")
+    'income_rank'
+    >>> classify("Index of Multiple Deprivation (IMD) Decile")
+    'imd_decile'
+    """
+    text = norm(header)
+    for prefix, out in _POPULATION_PREFIX:
+        if text.startswith(prefix):
+            return out
+    for prefix, domain in _DOMAIN_PREFIX:
+        if text.startswith(prefix + " "):
+            rest = text[len(prefix) + 1:]
+            match = re.match(r"(score|rank|decile)\b", rest)
+            return f"{domain}_{match.group(1)}" if match else None
+    return None
+
+
+def published_label(out: str) -> str:
+    """The published header of an output column, for messages."""
+    if out in _POPULATION_LABEL:
+        return _POPULATION_LABEL[out]
+    domain, measure = out.rsplit("_", 1)
+    return f"{_DOMAIN_LABEL[domain]} {_MEASURE_LABEL[measure]}"
+
+
+def _read_table(path: Path, area: dict[str, str], measures: list[str]) -> tuple[pd.DataFrame, list[Problem], str]:
+    required = tuple(area.values())[:1]
+    name = path.name.lower()
+    if name.endswith((".xlsx", ".xlsm")):
+        return read_excel_sheet(path, sheet=_choose_sheet(path, area, measures), required=required)
+    return read_csv_lines(path, required=required)
+
+
+def _choose_sheet(path: Path, area: dict[str, str], measures: list[str]) -> str | None:
+    """The worksheet whose header has the area columns and most of the wanted measures.
+
+    Workbooks put a 'Notes' sheet first, and some republished workbooks carry several
+    tables; only the first rows of each sheet are read to decide.
+    """
+    best, best_score = None, -1
+    first_area = norm(next(iter(area.values())))
+    with pd.ExcelFile(path, engine="openpyxl") as book:
+        for sheet in book.sheet_names:
+            head = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object, nrows=30)
+            for i in range(len(head)):
+                cells = [c for c in head.iloc[i].tolist() if not pd.isna(c)]
+                if first_area in [norm(c) for c in cells]:
+                    score = len({classify(c) for c in cells} & set(measures))
+                    if score > best_score:
+                        best, best_score = sheet, score
+                    break
+    return best
+
+
+@loader("iod")
+def read_iod(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
+    """Read an English Indices of Deprivation file (2019 on LSOA 2011, 2025 on LSOA 2021).
+
+    Parameters
+    ----------
+    dataset : Dataset
+        ``iod2019_file1/2/5/6/7`` or ``iod2025_file1/3/7``.
+    paths : list of Path
+        XLSX (sheet chosen by its columns), CSV or gzipped CSV; several files are
+        concatenated (overlaps reported as duplicates).
+
+    Returns
+    -------
+    DataFrame
+        Area columns (``lsoa11_code, lsoa11_name, lad19_code, lad19_name`` for 2019;
+        ``lsoa21_code, lsoa21_name, lad24_code, lad24_name`` for 2025) then the
+        measures of ``docs/contracts.md``. Ranks: 1 = most deprived; deciles: 1 = most
+        deprived 10%. Thousands separators ("29,199") are accepted.
+
+    Raises
+    ------
+    ValidationError
+        Missing columns (with the closest header as hint), LSOA codes of the wrong
+        vintage or unknown, duplicate LSOAs, ranks below 1, deciles outside 1-10.
+
+    Notes
+    -----
+    Source: MHCLG, English Indices of Deprivation 2019 (26 Sep 2019) and 2025
+    (30 Oct 2025). Population denominators: mid-2015 (2019), mid-2022 (2025).
+    """
+    kind = dataset.geography
+    if kind not in _AREA:
+        raise ValueError(f"{dataset.id!r}: IoD files are on LSOA 2011 or 2021, not {kind!r}")
+    area = _AREA[kind]
+    measures, optional = _measures(dataset.id)
+    paths = check_paths(paths)
+    collection = collection_for(paths)
+    code_col = next(iter(area))
+    parts, exclusions = [], []
+    for path in paths:
+        raw, excl, display = _read_table(path, area, measures)
+        # map each published measure header to its output name
+        found: dict[str, str] = {}
+        problems: list[Problem] = []
+        for col in raw.columns:
+            out = classify(col)
+            if out in measures:
+                if out in found:
+                    problems.append(Problem(display, None, col, f"second column for {out} "
+                                            f"(first: {found[out]!r})"))
+                else:
+                    found[out] = col
+        wanted = {**area, **{m: found.get(m, published_label(m)) for m in measures}}
+        frame, more = pick_columns(raw, wanted, display, optional=optional)
+        raise_if(problems + more, display)
+        absent = [m for m in optional if m not in found]
+        if absent:
+            warnings.warn(f"{display}: no column for {', '.join(absent)}; left empty", DataQualityWarning,
+                          stacklevel=2)
+        for col in area:
+            frame[col] = frame[col].str.strip()
+        frame[code_col] = frame[code_col].str.upper()
+        scores = [m for m in measures if m.endswith("_score")]
+        whole = [m for m in measures if m not in scores]
+        # the indices are never suppressed: a marker such as "x" is an error, not a gap
+        frame, bad_int, ex_int = parse_numbers(frame, whole, display, integer=True)
+        frame, bad_float, ex_float = parse_numbers(frame, scores, display, integer=False)
+        extra = bad_int + bad_float + check_lsoa(frame[code_col], kind, display, area[code_col], collection)
+        frame = validate(frame, _schema(area, measures), display, key=[code_col], extra_problems=extra)
+        parts.append((display, frame))
+        exclusions += excl + ex_int + ex_float
+    return attach_exclusions(combine(parts, [code_col]), exclusions)
+
+
+def _schema(area: dict[str, str], measures: list[str]) -> dict[str, Col]:
+    cols: dict[str, Col] = {}
+    for name in area:
+        if name.startswith("lsoa") and name.endswith("_code"):
+            cols[name] = Col("str", pattern=LSOA_CODE)
+        elif name.endswith("_code"):
+            cols[name] = Col("str", pattern=LAD_CODE)
+        else:
+            cols[name] = Col("str")
+    for m in measures:
+        if m.endswith("_rank"):
+            cols[m] = Col("int", ge=1)
+        elif m.endswith("_decile"):
+            cols[m] = Col("int", ge=1, le=10)
+        elif m.endswith("_score"):
+            cols[m] = Col("float")
+        else:  # population counts
+            cols[m] = Col("int", ge=0, nullable=m != "pop_total")
+    return cols
