@@ -122,9 +122,11 @@ def read_csv_lines(path: Path, *, header: bool = True, required: tuple[str, ...]
     frame = pd.DataFrame(records, columns=columns if width else None, index=pd.Index(index, name="row"),
                          dtype="string")
     # drop wholly empty trailing columns (",,,," padding in sheets saved as CSV)
-    empty_named = [c for c in frame.columns if (c == "" or str(c).startswith("Unnamed"))
-                   and frame[c].fillna("").str.strip().eq("").all()]
-    frame = frame.drop(columns=empty_named)
+    # positional: several padding columns share the empty name ""
+    keep = [i for i, c in enumerate(frame.columns)
+            if not ((c == "" or str(c).startswith("Unnamed"))
+                    and frame.iloc[:, i].fillna("").str.strip().eq("").all())]
+    frame = frame.iloc[:, keep]
     return frame, exclusions, display
 
 
