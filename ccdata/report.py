@@ -72,7 +72,7 @@ class ReportResult:
     """What ``report`` did for one place."""
 
     place: str
-    out_dir: Path
+    place_dir: Path
     views: list[ViewResult] = field(default_factory=list)
     index_path: Path | None = None
 

@@ -1,0 +1,244 @@
+"""`ccdata report`: the dashboard notebook runs under papermill on the demo place and
+exports code-free HTML whose figures equal values computed by hand from the raw files;
+failures keep the previous HTML; the page opens in headless Chromium without errors."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import ccdata
+from ccdata import config, report
+from ccdata.fetch import raw_files
+
+REPO = Path(__file__).resolve().parent.parent
+SECTIONS = ["Who lives here", "Deprivation", "Children in low income families",
+            "Indicators by workstream", "Data and methods"]
+
+
+class _Headings(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.stack, self.headings = [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("h1", "h2", "h3"):
+            self.stack.append([tag, ""])
+
+    def handle_data(self, data):
+        if self.stack:
+            self.stack[-1][1] += data
+
+    def handle_endtag(self, tag):
+        if self.stack and self.stack[-1][0] == tag:
+            t, text = self.stack.pop()
+            self.headings.append((t, " ".join(text.replace("¶", "").split())))
+
+
+def _headings(page: str) -> list[tuple[str, str]]:
+    parser = _Headings()
+    parser.feed(page)
+    return parser.headings
+
+
+@pytest.fixture(scope="module")
+def demo_report(demo_data_dir, tmp_path_factory):
+    import os
+
+    out = tmp_path_factory.mktemp("reports")
+    old = os.environ.get("CCDATA_DATA_DIR")
+    os.environ["CCDATA_DATA_DIR"] = str(demo_data_dir)
+    try:
+        result = report.report("demo", out=out, views=["dashboard"], keep_notebook=True)
+    finally:
+        if old is None:
+            os.environ.pop("CCDATA_DATA_DIR", None)
+        else:
+            os.environ["CCDATA_DATA_DIR"] = old
+    assert result.ok, result.summary()
+    return result
+
+
+@pytest.fixture(scope="module")
+def dashboard_html(demo_report) -> str:
+    return (demo_report.place_dir / "dashboard.html").read_text(encoding="utf-8")
+
+
+def _census_rows(table: str) -> list[dict]:
+    path = raw_files(f"census21_{table}", config.DEMO)[0]
+    with zipfile.ZipFile(path) as zf:
+        member = next(m for m in zf.namelist() if m.endswith("-lsoa.csv"))
+        return list(csv.DictReader(io.StringIO(zf.read(member).decode("utf-8-sig"))))
+
+
+def _col(rows: list[dict], startswith: str) -> str:
+    return next(c for c in rows[0] if c.startswith(startswith))
+
+
+@pytest.mark.slow
+def test_dashboard_has_no_code_and_every_section(dashboard_html):
+    heads = _headings(dashboard_html)
+    assert heads and heads[0][0] == "h1"
+    assert [t for t, _ in heads].count("h1") == 1
+    h2 = [text for tag, text in heads if tag == "h2"]
+    assert h2 == SECTIONS
+    # no code reaches the page
+    assert "jp-InputArea" not in dashboard_html
+    assert "import ccdata" not in dashboard_html and "dashboard.who_lives_here" not in dashboard_html
+    assert "Traceback" not in dashboard_html
+    # stands alone: no script or stylesheet from the network
+    assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', dashboard_html)
+    assert '<main id="content">' in dashboard_html and 'role="banner"' in dashboard_html
+
+
+@pytest.mark.slow
+def test_dashboard_is_labelled_fictional(dashboard_html):
+    assert "ccdata-fictional-banner" in dashboard_html
+    assert "Fictional data" in dashboard_html
+    assert "Demoton" in dashboard_html
+
+
+@pytest.mark.slow
+def test_headline_figures_equal_hand_sums(demo_data, dashboard_html):
+    p = ccdata.place("demo")
+    rows = [r for r in _census_rows("ts007a") if r["geography code"] in set(p.lsoa21)]
+    assert len(rows) == len(p.lsoa21)
+    total_col = _col(rows, "Age: Total")
+    bands = ["Age: Aged 4 years and under", "Age: Aged 5 to 9 years", "Age: Aged 10 to 14 years",
+             "Age: Aged 15 to 19 years"]
+    residents = sum(int(r[total_col].replace(",", "")) for r in rows)
+    children = sum(int(r[_col(rows, b)].replace(",", "")) for r in rows for b in bands)
+    assert f"<dt>Residents (Census 2021)</dt><dd>{residents:,}</dd>" in dashboard_html
+    assert f"<dt>Children and young people 0-19</dt><dd>{children:,}</dd>" in dashboard_html
+    assert f"<dt>LSOAs (2021)</dt><dd>{len(p.lsoa21)}</dd>" in dashboard_html
+
+
+@pytest.mark.slow
+def test_indicator_value_equals_hand_computation(demo_data, dashboard_html):
+    p = ccdata.place("demo")
+    rows = [r for r in _census_rows("ts037") if r["geography code"] in set(p.lsoa21)]
+    total = sum(int(r[_col(rows, "General health: Total")]) for r in rows)
+    bad = sum(int(r[_col(rows, "General health: Bad health")]) + int(r[_col(rows, "General health: Very bad health")])
+              for r in rows)
+    expected = f"{100 * bad / total:,.1f}"
+    row = re.search(r"<td>Residents in bad or very bad health</td>(.*?)</tr>", dashboard_html, re.S)
+    assert row, "bad-health indicator row missing"
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(1))
+    assert cells[0] == f"{bad:,}" and cells[1] == f"{total:,}"
+    assert cells[2] == expected
+
+
+@pytest.mark.slow
+def test_place_index_links_existing_views(demo_report):
+    index = demo_report.index_path.read_text(encoding="utf-8")
+    links = re.findall(r'href="([^"]+)"', index)
+    assert "dashboard.html" in links
+    for link in links:
+        assert (demo_report.index_path.parent / link).exists(), link
+
+
+@pytest.mark.slow
+def test_kept_notebook_records_parameters(demo_report):
+    nb = nbformat.read(str(demo_report.index_path.parent / "place_dashboard.ipynb"), as_version=4)
+    assert nb.metadata["papermill"]["parameters"]["place_id"] == "demo"
+
+
+def test_committed_notebooks_have_parameters_and_no_outputs():
+    for path in sorted((REPO / "notebooks").glob("*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        cells = nb["cells"]
+        assert cells[0]["cell_type"] == "markdown" and "".join(cells[0]["source"]).startswith("# "), path.name
+        tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+        assert len(tagged) == 1, f"{path.name}: exactly one cell tagged parameters"
+        source = "".join(tagged[0]["source"])
+        assert re.search(r'^place_id: str = "demo"', source, re.M), path.name
+        for line in source.splitlines():
+            if line.strip() and not line.lstrip().startswith("#"):
+                assert "# help" in line or "#help" in line, f"{path.name}: parameter without help: {line}"
+        for c in cells:
+            if c["cell_type"] == "code":
+                assert not c.get("outputs") and not c.get("execution_count"), path.name
+
+
+def _failing_notebook(folder: Path) -> None:
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    nb = new_notebook(cells=[new_markdown_cell("# Broken"),
+                             new_code_cell('place_id: str = "demo"  # help', metadata={"tags": ["parameters"]}),
+                             new_code_cell('raise RuntimeError("boom in the dashboard")')],
+                      metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(folder / "place_dashboard.ipynb"))
+
+
+@pytest.mark.slow
+def test_failed_run_keeps_previous_html_and_names_the_cell(demo_data, tmp_path, monkeypatch):
+    from ccdata import cli
+
+    out = tmp_path / "out"
+    previous = out / "demo" / "dashboard.html"
+    previous.parent.mkdir(parents=True)
+    previous.write_text("<html>last good run</html>", encoding="utf-8")
+    _failing_notebook(tmp_path / "nb")
+    monkeypatch.setattr(report, "NOTEBOOKS_DIR", tmp_path / "nb")
+    result = report.report("demo", out=out, views=["dashboard"])
+    assert not result.ok
+    failure = result.failures[0]
+    assert "cell 2" in failure.message and "RuntimeError: boom in the dashboard" in failure.message
+    assert previous.read_text(encoding="utf-8") == "<html>last good run</html>"
+    kept = out / "demo" / "dashboard.failed.ipynb"
+    assert kept.exists() and "boom in the dashboard" in kept.read_text(encoding="utf-8")
+    index = (out / "demo" / "index.html").read_text(encoding="utf-8")
+    assert "this run failed" in index
+    assert cli.main(["-q", "report", "demo", "--out", str(out)]) == 1
+
+
+def test_unknown_view_and_place_are_errors(demo_data, tmp_path):
+    with pytest.raises(ccdata.PlaceError, match="unknown view"):
+        report.report("demo", out=tmp_path, views=["nope"])
+    with pytest.raises(ccdata.PlaceError, match="unknown place"):
+        report.report("atlantis", out=tmp_path)
+
+
+# ----------------------------------------------------------------------- browser
+@pytest.mark.slow
+@pytest.mark.browser
+def test_dashboard_in_headless_chromium(demo_report, chromium):
+    from playwright.sync_api import sync_playwright
+
+    page_path = demo_report.index_path.parent / "dashboard.html"
+    artifacts = REPO / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    errors: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(page_path.as_uri())
+            page.wait_for_load_state("load")
+            assert page.locator("h1").count() == 1
+            h2 = [t.strip().rstrip("¶").strip() for t in page.locator("h2").all_inner_texts()]
+            assert h2 == SECTIONS
+            assert page.locator(".jp-InputArea").count() == 0
+            assert page.locator("img[alt]").count() >= 3
+            # the sortable table sorts by rank when its heading is clicked
+            table = page.locator("table.sortable").first
+            table.locator("th", has_text="IMD rank").click()
+            ranks = [float(x) for x in table.locator("tbody tr td.num[data-sort]").evaluate_all(
+                "cells => cells.filter(c => c.cellIndex === [...c.closest('table').tHead.rows[0].cells]"
+                ".findIndex(h => h.textContent.startsWith('IMD rank'))).map(c => c.dataset.sort)")]
+            assert ranks == sorted(ranks)
+            page.screenshot(path=str(artifacts / "dashboard-demo.png"), full_page=True)
+        finally:
+            browser.close()
+    assert errors == []
