@@ -26,7 +26,7 @@ from ..errors import CcdataError, Problem
 
 Reader = Callable[[sources.Dataset, list[Path]], pd.DataFrame]
 _READERS: dict[str, Reader] = {}
-_MODULES = ("iod", "census", "lookups", "boundaries", "dwp", "services")
+_MODULES = ("iod", "census", "lookups", "boundaries", "dwp", "services", "postcodes")
 
 
 def loader(name: str) -> Callable[[Reader], Reader]:
