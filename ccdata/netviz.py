@@ -1,0 +1,435 @@
+"""Views of the relationship network: an offline interactive diagram and a map.
+
+:func:`network_view` draws the network as inline SVG with a few lines of inline
+script to switch between survey waves. It makes no request to the internet, so
+the exported report works offline and from a USB stick, and every name is
+escaped. :func:`map_network` places organisations and their ties on the place's
+deprivation map (folium).
+
+Both take data and return objects; neither reads files. Organisations of
+sector ``residents`` are shown by their sector label only and never mapped
+(see :mod:`ccdata.network`).
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import math
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from . import network as net
+
+#: Okabe-Ito colours (safe for the common colour-vision deficiencies), one per sector.
+SECTOR_COLOURS = {
+    net.SCHOOL: "#0072B2", net.EARLY_YEARS: "#E69F00", net.HEALTH: "#009E73",
+    net.LOCAL_AUTHORITY: "#CC79A7", net.HOUSING: "#D55E00", net.VOLUNTARY: "#56B4E9",
+    net.FAITH: "#F0E442", net.BUSINESS: "#000000", net.RESIDENTS: "#999999",
+}
+#: Measures a node's size may show.
+SIZE_MEASURES = ("betweenness", "degree", "weighted_degree")
+#: Deprivation decile colours, 1 (most deprived) dark to 10 light (cividis-like, colour-blind safe).
+DECILE_COLOURS = ("#00204d", "#00306f", "#2a406c", "#48526b", "#5f636e", "#767676", "#8f8a75",
+                  "#aa9f6f", "#c7b563", "#e5cd4d")
+
+_SCRIPT = """
+(function(){
+  var root = document.getElementById(%(id)s);
+  if (!root) return;
+  var pick = root.querySelector('select');
+  function show(w){
+    var groups = root.querySelectorAll('[data-wave]');
+    for (var i = 0; i < groups.length; i++) {
+      groups[i].style.display = groups[i].getAttribute('data-wave') === w ? '' : 'none';
+    }
+  }
+  if (pick) { pick.addEventListener('change', function(){ show(pick.value); }); show(pick.value); }
+})();
+"""
+
+
+class NetworkView:
+    """An HTML fragment (``.html``) that notebooks display and reports embed."""
+
+    def __init__(self, html_text: str):
+        self.html = html_text
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
+
+
+def _esc(value) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _layout(data: net.NetworkData, seed: int) -> dict:
+    """One layout for every wave, so an organisation stays put when the wave changes."""
+    union = nx.Graph()
+    for w in data.waves:
+        g = net.graph(data, w)
+        union.add_nodes_from(g.nodes)
+        union.add_edges_from(g.edges)
+    if union.number_of_nodes() == 0:
+        return {}
+    k = 1.6 / math.sqrt(union.number_of_nodes())
+    return nx.spring_layout(union, seed=seed, k=k, iterations=200)
+
+
+def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: list[str] | None = None,
+                 seed: int = 7, width: int = 760, height: int = 560, labels: int = 12,
+                 title: str = "Relationships between organisations") -> NetworkView:
+    """An interactive network diagram that works offline.
+
+    Nodes are coloured by sector (Okabe-Ito palette, with a legend, so colour is
+    never the only cue: hovering a node names it and its sector), sized by
+    ``size_by``, and outlined when they belong to the core team. A menu switches
+    between survey waves; without script the latest wave is shown.
+
+    Parameters
+    ----------
+    data : NetworkData
+        From :func:`ccdata.network.read_network` / :func:`~ccdata.network.load_network`.
+    size_by : {"betweenness", "degree", "weighted_degree"}
+        Measure shown by node area.
+    waves : list of str, optional
+        Waves offered (default: all).
+    seed : int
+        Layout seed (the same seed gives the same picture).
+    width, height : int
+        Drawing size in pixels.
+    labels : int
+        Number of the largest nodes labelled on the drawing (all are named on hover).
+    title : str
+        Heading of the figure (escaped).
+
+    Returns
+    -------
+    NetworkView
+        ``.html``: a ``<figure>`` with inline SVG and a short inline script; no
+        external resources.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For data that are not NetworkData, an unknown measure or wave.
+    """
+    if not isinstance(data, net.NetworkData):
+        raise TypeError(f"expected NetworkData, not {type(data).__name__}")
+    if size_by not in SIZE_MEASURES:
+        raise ValueError(f"size_by must be one of {SIZE_MEASURES}, not {size_by!r}")
+    for name, value in (("width", width), ("height", height)):
+        if not isinstance(value, int) or value < 100:
+            raise ValueError(f"{name} must be a whole number of pixels of at least 100, not {value!r}")
+    all_waves = data.waves
+    waves = all_waves if waves is None else [str(w) for w in waves]
+    unknown = [w for w in waves if w not in all_waves]
+    if unknown:
+        raise ValueError(f"unknown wave(s) {unknown}; the survey has waves {all_waves}")
+    digest = hashlib.sha1(json.dumps([list(data.organisations["org_id"]), waves, size_by, seed]).encode())
+    uid = f"ccnet-{digest.hexdigest()[:10]}"
+    pos = _layout(data, seed)
+    margin = 30
+    xs = np.array([p[0] for p in pos.values()]) if pos else np.array([0.0])
+    ys = np.array([p[1] for p in pos.values()]) if pos else np.array([0.0])
+    span_x, span_y = max(np.ptp(xs), 1e-9), max(np.ptp(ys), 1e-9)
+
+    def xy(n):
+        x, y = pos[n]
+        return (margin + (x - xs.min()) / span_x * (width - 2 * margin),
+                margin + (y - ys.min()) / span_y * (height - 2 * margin))
+
+    groups = []
+    for w in waves:
+        g = net.graph(data, w)
+        cent = net.centrality(g).set_index("org_id")
+        measure = cent[size_by].astype(float).fillna(0.0) if len(cent) else pd.Series(dtype=float)
+        top_value = float(measure.max()) if len(measure) and measure.max() > 0 else 1.0
+        summary = net.summarise(g)
+        parts = [f'<g data-wave="{_esc(w)}"'
+                 + ('' if w == waves[-1] else ' style="display:none"') + '>',
+                 f'<title>Wave {_esc(w)}: {summary["organisations"]} organisations, '
+                 f'{summary["ties"]} ties</title>']
+        for u, v, attrs in g.edges(data=True):
+            (x1, y1), (x2, y2) = xy(u), xy(v)
+            stroke = 0.6 + 0.5 * float(attrs.get("weight", 1.0))
+            parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+                         f'stroke="#7a7a7a" stroke-opacity="0.55" stroke-width="{stroke:.1f}">'
+                         f'<title>{_esc(g.nodes[u]["label"])} and {_esc(g.nodes[v]["label"])}: '
+                         f'{_esc(", ".join(attrs.get("types", ())))}</title></line>')
+        labelled = set(measure.sort_values(ascending=False).index[:labels]) if labels else set()
+        for n in sorted(g.nodes, key=lambda n: measure.get(n, 0.0)):
+            x, y = xy(n)
+            node = g.nodes[n]
+            r = 4 + 14 * math.sqrt(measure.get(n, 0.0) / top_value)
+            core = node["core_team"]
+            row = cent.loc[n]
+            tip = (f'{node["label"]} ({node["sector"]}{", core team" if core else ""}): '
+                   f'{int(row["degree"])} ties, betweenness {row["betweenness"]:.2f}')
+            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" '
+                         f'fill="{SECTOR_COLOURS[node["sector"]]}" stroke="{"#000" if core else "#fff"}" '
+                         f'stroke-width="{3 if core else 1}"><title>{_esc(tip)}</title></circle>')
+            if n in labelled and measure.get(n, 0.0) > 0:
+                parts.append(f'<text x="{x + r + 2:.1f}" y="{y + 4:.1f}" font-size="11" '
+                             f'paint-order="stroke" stroke="#fff" stroke-width="3">{_esc(node["label"])}</text>')
+        parts.append("</g>")
+        groups.append("".join(parts))
+    options = "".join(f'<option value="{_esc(w)}"{" selected" if w == waves[-1] else ""}>'
+                      f'Wave {_esc(w)}</option>' for w in waves)
+    present = [s for s in net.SECTORS if s in set(data.organisations["sector"])]
+    legend = "".join(f'<li><svg width="12" height="12" aria-hidden="true"><circle cx="6" cy="6" r="5" '
+                     f'fill="{SECTOR_COLOURS[s]}"/></svg> {_esc(s)}</li>' for s in present)
+    legend += ('<li><svg width="12" height="12" aria-hidden="true"><circle cx="6" cy="6" r="4" fill="#fff" '
+               'stroke="#000" stroke-width="3"/></svg> core team</li>')
+    size_text = {"betweenness": "betweenness (how often an organisation lies on the shortest path between two others)",
+                 "degree": "number of ties", "weighted_degree": "number and strength of ties"}[size_by]
+    alt = (f"Network diagram of {len(data.organisations)} organisations; circles are organisations "
+           f"coloured by sector and sized by {size_by.replace('_', ' ')}, lines are relationships.")
+    html_text = (
+        f'<figure id="{uid}" class="ccdata-network">'
+        f'<figcaption><strong>{_esc(title)}</strong>. Circle size shows {_esc(size_text)}; '
+        f'a black outline marks the core team. Hover over a circle or line for details.</figcaption>'
+        f'<label>Survey wave <select aria-controls="{uid}-svg">{options}</select></label>'
+        f'<svg id="{uid}-svg" role="img" aria-label="{_esc(alt)}" viewBox="0 0 {width} {height}" '
+        f'width="100%" style="max-width:{width}px;height:auto;background:#fff">'
+        + "".join(groups) +
+        f'</svg><ul style="list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:0 1em">{legend}</ul>'
+        f'<script>{_SCRIPT % {"id": json.dumps(uid)}}</script></figure>')
+    return NetworkView(html_text)
+
+
+def map_network(data: net.NetworkData, points: pd.DataFrame, lsoas=None, *, wave: str | None = None,
+                decile_column: str = "imd_decile", tiles: str | None = "CartoDB positron"):
+    """Organisations and their ties on the deprivation map.
+
+    Parameters
+    ----------
+    data : NetworkData
+    points : DataFrame
+        From :func:`ccdata.network.organisation_points` (EPSG:27700 ``easting``,
+        ``northing``; residents have none and are not drawn).
+    lsoas : GeoDataFrame, optional
+        LSOA polygons with ``lsoa21_code``, ``lsoa21_name`` and ``decile_column``
+        (1 = most deprived) for the choropleth.
+    wave : str, optional
+        Wave whose ties are drawn (default: latest).
+    decile_column : str
+        Column of ``lsoas`` holding the deprivation decile.
+    tiles : str or None
+        Background tiles (``None`` for none).
+
+    Returns
+    -------
+    folium.Map
+
+    Raises
+    ------
+    TypeError, ValueError
+        For inputs of the wrong type or missing columns.
+    """
+    import folium
+    import geopandas as gpd
+
+    if not isinstance(data, net.NetworkData):
+        raise TypeError(f"expected NetworkData, not {type(data).__name__}")
+    need = {"org_id", "label", "sector", "easting", "northing"}
+    if not isinstance(points, pd.DataFrame) or need - set(points.columns):
+        raise ValueError(f"points must be the frame from organisation_points with columns {sorted(need)}")
+    g = net.graph(data, wave)
+    pts = points[points["easting"].notna() & points["northing"].notna()
+                 & (points["sector"] != net.RESIDENTS)]
+    geo = gpd.GeoDataFrame(pts.copy(), geometry=gpd.points_from_xy(pts["easting"].astype(float),
+                                                                   pts["northing"].astype(float)),
+                           crs=27700).to_crs(4326)
+    where = {r.org_id: (r.geometry.y, r.geometry.x) for r in geo.itertuples()}
+    fmap = folium.Map(tiles=tiles, control_scale=True)
+    bounds = []
+    if lsoas is not None:
+        if not isinstance(lsoas, gpd.GeoDataFrame) or decile_column not in lsoas.columns:
+            raise ValueError(f"lsoas must be a GeoDataFrame with a {decile_column!r} column")
+        shapes = lsoas.to_crs(4326)[["lsoa21_code", "lsoa21_name", decile_column, "geometry"]].copy()
+        shapes["tip"] = [f"{_esc(n)} ({_esc(c)}): decile {d if pd.notna(d) else 'not available'}"
+                         for c, n, d in zip(shapes["lsoa21_code"], shapes["lsoa21_name"], shapes[decile_column])]
+        shapes[decile_column] = shapes[decile_column].astype("Float64")
+        shapes = shapes.drop(columns=["lsoa21_name"])
+
+        def style(feature):
+            d = feature["properties"].get(decile_column)
+            colour = DECILE_COLOURS[int(d) - 1] if d is not None and 1 <= d <= 10 else "#ffffff"
+            return {"fillColor": colour, "color": "#555", "weight": 0.6, "fillOpacity": 0.45}
+
+        layer = folium.FeatureGroup(name="Deprivation decile (1 = most deprived 10%)")
+        folium.GeoJson(shapes.to_json(), style_function=style,
+                       tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False)).add_to(layer)
+        layer.add_to(fmap)
+        minx, miny, maxx, maxy = shapes.total_bounds
+        bounds += [[miny, minx], [maxy, maxx]]
+    ties = folium.FeatureGroup(name=f"Ties (wave {_esc(g.graph['wave'])})")
+    for u, v, attrs in g.edges(data=True):
+        if u in where and v in where:
+            folium.PolyLine([where[u], where[v]], color="#444", weight=1 + 0.5 * attrs.get("weight", 1.0),
+                            opacity=0.6, tooltip=_esc(f'{g.nodes[u]["label"]} and {g.nodes[v]["label"]}')
+                            ).add_to(ties)
+    ties.add_to(fmap)
+    orgs = folium.FeatureGroup(name="Organisations")
+    for r in geo.itertuples():
+        core = bool(getattr(r, "core_team", False))
+        text = _esc(f"{r.label} ({r.sector}{', core team' if core else ''})")
+        folium.CircleMarker([r.geometry.y, r.geometry.x], radius=7 if core else 5,
+                            color="#000" if core else "#fff", weight=2 if core else 1, fill=True,
+                            fill_color=SECTOR_COLOURS.get(r.sector, "#999999"), fill_opacity=0.95,
+                            tooltip=text, popup=folium.Popup(text)).add_to(orgs)
+        bounds.append([r.geometry.y, r.geometry.x])
+    orgs.add_to(fmap)
+    folium.LayerControl(collapsed=False).add_to(fmap)
+    if bounds:
+        arr = np.array(bounds)
+        fmap.fit_bounds([arr.min(axis=0).tolist(), arr.max(axis=0).tolist()])
+    return fmap
+
+
+# ---------------------------------------------------------------------------- report sections
+def _pct(x) -> str:
+    return "not available" if x is None or pd.isna(x) else f"{100 * x:.0f}%"
+
+
+def overview(place, data: net.NetworkData) -> list:
+    """Opening blocks: the fictional banner (demo), headline figures of the latest wave."""
+    from . import present
+    from .demo import FICTIONAL_NOTICE
+
+    blocks = [present.notice(FICTIONAL_NOTICE, "fictional")] if getattr(place, "fictional", False) else []
+    if not data.waves:
+        return blocks + [present.missing("the relationship map", "the survey file has no usable answers")]
+    latest = data.waves[-1]
+    s = net.summarise(net.graph(data, latest, directed=True))
+    blocks.append(present.metrics({
+        "Organisations": s["organisations"], "Ties": s["ties"],
+        "Ties across sectors": _pct(s["cross_sector_share"]),
+        "Density (share of possible ties)": _pct(s["density"]),
+        "Ties confirmed by both ends": _pct(s["reciprocity"]),
+        "Organisations with no ties": s["isolates"],
+    }, caption=f"Survey wave {latest}. Waves: {', '.join(data.waves)}."))
+    excluded = int((data.issues["action"] == net.EXCLUDED).sum())
+    if len(data.issues):
+        blocks.append(present.notice(
+            f"{len(data.issues)} row(s) or cell(s) of the input files need attention, of which {excluded} "
+            "could not be used; they are listed at the end of this page.", "warning"))
+    return blocks
+
+
+def diagram_section(data: net.NetworkData, size_by: str = "betweenness") -> list:
+    """The interactive diagram, with a note on how to read it."""
+    from . import present
+
+    if not data.waves:
+        return [present.missing("the network diagram", "the survey file has no usable answers")]
+    return [network_view(data, size_by=size_by)]
+
+
+def brokers_section(data: net.NetworkData, top: int = 15) -> list:
+    """The organisations that connect others, latest wave."""
+    from . import present
+
+    if not data.waves:
+        return []
+    cent = net.centrality(net.graph(data))
+    brokers = cent[cent["broker"]]
+    text = ("No organisation stands out as a broker." if brokers.empty else
+            "Brokers (many shortest paths run through them, and their partners are not tied to each other): "
+            + ", ".join(brokers["label"].head(top)) + ".")
+    shown = cent.head(top).rename(columns={"label": "organisation", "weighted_degree": "weighted ties",
+                                           "degree": "ties", "core_team": "core team"}).drop(columns="org_id")
+    return [present.bullets([text]),
+            present.table(shown, caption=f"The {min(top, len(cent))} most central organisations "
+                          f"(wave {data.waves[-1]})", sortable=True,
+                          formats={"betweenness": ".2f", "constraint": ".2f"})]
+
+
+def sectors_section(data: net.NetworkData) -> list:
+    """Cross-sector ties and the sector x sector table, latest wave."""
+    from . import present
+
+    if not data.waves:
+        return []
+    g = net.graph(data)
+    matrix = net.sector_matrix(g)
+    return [present.bullets([f"{_pct(net.cross_sector_share(g))} of ties join organisations of different sectors."]),
+            present.table(matrix, caption=f"Ties between sectors (wave {data.waves[-1]}); the diagonal counts "
+                          "ties within a sector", index=True)]
+
+
+def core_team_section(data: net.NetworkData) -> list:
+    """How much runs through the core team, and the network without it."""
+    from . import present
+
+    if not data.waves:
+        return []
+    role = net.core_team_role(net.graph(data))
+    if not role["core_team"]:
+        return [present.missing("the core team's role", "no organisation is flagged core_team in the "
+                                "organisations list")]
+    lines = [f"Core team: {', '.join(role['core_team'])}.",
+             f"{_pct(role['tie_share'])} of ties involve the core team.",
+             f"On average {_pct(role['path_share'])} of the shortest paths between two other connected "
+             f"organisations pass through the core team; {role['pairs_only_via_core']} of {role['pairs']} "
+             "connected pairs would be cut off without it."]
+    return [present.bullets(lines),
+            present.table(net.core_team_table(role), caption="The network with and without the core team",
+                          formats={"with core team": ".3g", "without core team": ".3g"})]
+
+
+def change_section(data: net.NetworkData, before: str = "", after: str = "") -> list:
+    """Measures per wave and the ties gained and lost between two waves."""
+    from . import present
+
+    waves = data.waves
+    if len(waves) < 2:
+        return [present.missing("change over time", "the survey has only one wave so far")]
+    before, after = before or waves[0], after or waves[-1]
+    trend = net.over_time(data)
+    blocks = [present.table(trend, caption="The network in each wave", formats={
+        c: ".2f" for c in ("density", "largest_component_share", "cross_sector_share", "reciprocity",
+                           "core_tie_share", "core_path_share")})]
+    diff = net.compare_waves(data, before, after)
+    blocks.append(present.bullets([
+        f"Between waves {before} and {after}: {len(diff['gained'])} ties gained, {len(diff['lost'])} lost; "
+        f"{(diff['new_organisations']['how'] == 'joined').sum()} organisations joined and "
+        f"{(diff['new_organisations']['how'] == 'newly connected').sum()} became connected."]))
+    for key, caption in (("gained", "Ties gained"), ("lost", "Ties lost"), ("new_organisations",
+                                                                           "New or newly connected organisations")):
+        if len(diff[key]):
+            blocks.append(present.table(diff[key], caption=f"{caption} between waves {before} and {after}",
+                                        sortable=True))
+    return blocks
+
+
+def map_section(data: net.NetworkData, points: pd.DataFrame, lsoas=None) -> list:
+    """Organisations and ties on the deprivation map, or why there is no map."""
+    from . import present
+
+    placed = points["easting"].notna().sum() if len(points) else 0
+    if not data.waves or placed == 0:
+        return [present.missing("the map of relationships", "no organisation has a postcode or coordinates "
+                                "that could be placed")]
+    not_placed = points[points["easting"].isna()]
+    blocks = [map_network(data, points, lsoas)]
+    if len(not_placed):
+        blocks.append(present.table(not_placed[["label", "sector", "located"]],
+                                    caption="Organisations not on the map, and why"))
+    return blocks
+
+
+def issues_section(data: net.NetworkData) -> list:
+    """Every row or cell of the input files that was excluded or needs attention."""
+    from . import present
+
+    if data.issues.empty:
+        return [present.notice("Every row of the organisations and relationships files could be used.")]
+    return [present.table(net.issues_table(data), caption="Rows and cells that need attention in the input "
+                          "files (cell values are not shown: open the file at the row given)", sortable=True)]
