@@ -199,7 +199,7 @@ def _page_meta(place, view: View, views: list[dict], run_date: str) -> dict:
 # --------------------------------------------------------------------------- report
 def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = False,
            views: list[str] | None = None, parameters: dict | None = None,
-           progress: bool = False) -> ReportResult:
+           progress: bool = False, nav: list[str] | None = None) -> ReportResult:
     """Run the notebooks for a place and write code-free HTML.
 
     Parameters
@@ -215,6 +215,9 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
         Only these views (default: every view that applies to the place).
     parameters : dict, optional
         Extra papermill parameters passed to every notebook.
+    nav : list of str, optional
+        Views each page links to in its navigation (default: the views run here).
+        A batch that runs one view per process passes every view of the place.
 
     Returns
     -------
@@ -238,7 +241,9 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
         raise PlaceError(f"unknown view(s) {unknown}; views are {list(VIEWS)}")
     applicable = [(v, reason) for v, reason in views_for(place) if v.name in wanted]
     runnable = [v for v, reason in applicable if not reason]
-    nav = [{"name": v.name, "title": v.title, "href": v.output} for v in runnable]
+    linked = runnable if nav is None else [v for v, reason in views_for(place)
+                                           if not reason and v.name in nav]
+    nav = [{"name": v.name, "title": v.title, "href": v.output} for v in linked]
     run_date = dt.date.today().isoformat()
     result = ReportResult(place.id, place_dir)
     for view, reason in applicable:
@@ -289,8 +294,13 @@ def _run_view(place, view: View, place_dir: Path, nav: list[dict], run_date: str
                       bytes=target.stat().st_size)
 
 
-def write_place_index(place, place_dir: Path, result: ReportResult, run_date: str) -> Path:
-    """``<place>/index.html``: the place's views that exist, and why others do not."""
+def write_place_index(place, place_dir: Path, result: ReportResult, run_date: str,
+                      extra_links: list[tuple[str, str]] = ()) -> Path:
+    """``<place>/index.html``: the place's views that exist, and why others do not.
+
+    ``extra_links`` are ``(href, text)`` pairs listed after the views (a batch run
+    adds its "what changed" page).
+    """
     from .demo import FICTIONAL_NOTICE
 
     esc = html.escape
@@ -307,6 +317,8 @@ def write_place_index(place, place_dir: Path, result: ReportResult, run_date: st
         else:
             why = vr.message if vr else "not requested in this run"
             items.append(f"<li>{esc(view.title)}: not available ({esc(why)})</li>")
+    for href, text in extra_links:
+        items.append(f'<li><a href="{esc(href)}">{esc(text)}</a></li>')
     banner = (f'<div class="ccdata-fictional-banner" role="note"><strong>Fictional data.</strong> '
               f"{esc(FICTIONAL_NOTICE)}</div>" if place.fictional else "")
     page = f"""<!DOCTYPE html>
