@@ -37,7 +37,7 @@ _MEMBER = re.compile(r"(?:^|/)Data/CSV/([a-z]{1,2})\.csv$", re.IGNORECASE)
 
 SCHEMA = {
     "postcode": Col("str", pattern=POSTCODE),
-    "easting": Col("int", nullable=True, ge=0, le=700_000),
+    "easting": Col("int", nullable=True, ge=0, le=800_000),
     "northing": Col("int", nullable=True, ge=0, le=1_300_000),
     "lad_code": Col("str", nullable=True),
     "ward_code": Col("str", nullable=True),
