@@ -126,7 +126,8 @@ def validate(df: pd.DataFrame, columns: dict[str, Col], file: str, *, strict: bo
     if key and all(k in df.columns for k in key):
         dup = df.duplicated(subset=key, keep="first")
         if dup.any():
-            first = df.reset_index().drop_duplicates(subset=key, keep="first").set_index(key)["index"]
+            line_col = df.index.name or "index"  # loaders name the line-number index "row"
+            first = df.reset_index().drop_duplicates(subset=key, keep="first").set_index(key)[line_col]
             for line, row in df[dup].iterrows():
                 k = tuple(row[c] for c in key)
                 first_line = first.loc[k if len(key) > 1 else k[0]]
