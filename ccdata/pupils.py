@@ -25,7 +25,7 @@ import pandas as pd
 
 from . import disclosure, stats
 from .errors import MissingDataError, Problem, ValidationError
-from .survey import Geocoder, NOT_KNOWN, locate_respondents
+from .survey import Geocoder, NOT_KNOWN, locate_respondents, warn_summary
 
 #: Pupil-level measures and what they count.
 MEASURES = {"persistent_absence": "pupils persistently absent (missing 10% or more of sessions)",
@@ -194,8 +194,7 @@ def load_pupils(folder: str | Path, *, collection: str = "official", geocoder: G
                          "schools": sorted(pupils["school"].dropna().unique().tolist()),
                          "dual_registered": int(dual.sum())})
     if exclusions:
-        from .io._read import warn_exclusions
-        warn_exclusions(exclusions, str(folder))
+        warn_summary(exclusions, str(folder))
     return pupils
 
 

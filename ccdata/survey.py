@@ -380,9 +380,26 @@ def load_responses(path: str | Path, questions: pd.DataFrame, *, collection: str
     out.attrs.update({"personal": True, "file": file, "exclusions": [asdict(p) for p in exclusions],
                       "free_text_dropped": dropped, "waves": order})
     if exclusions:
-        from .io._read import warn_exclusions
-        warn_exclusions(exclusions, file)
+        warn_summary(exclusions, file)
     return out
+
+
+def warn_summary(exclusions: list[Problem], file: str) -> None:
+    """One DataQualityWarning counting exclusions by column and reason.
+
+    Unlike the loaders' warning it quotes no cell values: in personal files a value
+    typed into the wrong column may identify someone, and warnings reach report notes.
+    """
+    if not exclusions:
+        return
+    kinds: dict[str, int] = {}
+    for p in exclusions:
+        reason = re.sub(r"\(.*?\)", "", p.message.split(";")[0]).strip()
+        label = f"{p.column}: {reason}" if p.column else reason
+        kinds[label] = kinds.get(label, 0) + 1
+    summary = "; ".join(f"{n} x {k}" for k, n in kinds.items())
+    warnings.warn(f"{file}: {len(exclusions)} cell(s)/row(s) excluded or adjusted ({summary}); rows are listed "
+                  "in the table's attrs['exclusions']", DataQualityWarning, stacklevel=3)
 
 
 def _clean_answers(column: pd.Series, q) -> tuple[pd.Series, list]:

@@ -268,3 +268,44 @@ def test_plots_return_figures(responses, questions):
     out = survey.summarise(responses, questions, by="ward24_code")
     fig = survey.plot_positive(out, "happy", group="ward24_code")
     assert fig.axes[0].get_xlim() == (0, 100)
+
+
+# --------------------------------------------------------------------------- demo files and notebook
+
+def test_demo_listening_files_load_and_never_leak(tmp_path):
+    from ccdata.demo import listening
+
+    postcodes = pd.DataFrame({"postcode": list(POSTCODES), "ward24_code": [v[1] for v in POSTCODES.values()]})
+    files = listening.build(7, postcodes=postcodes)
+    assert files == listening.build(7, postcodes=postcodes)  # deterministic
+    for rel, data in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(data)
+    qs = survey.load_questions(tmp_path / listening.QUESTIONS_FILE)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        rs = survey.load_responses(tmp_path / listening.RESPONSES_FILE, qs, geocoder=fake_geocoder)
+    assert listening.PLANTED_NAME in files[listening.RESPONSES_FILE].decode()
+    assert len(rs.attrs["waves"]) == 2 and len(rs) > 300
+    tables = [survey.summarise(rs, qs, by=b) for b in (None, "school", "ward24_code", ["wave", "year_group"])]
+    schools = tables[1]
+    assert schools.loc[schools["school"] == "Brookside Pupil Referral Unit", "suppressed"].all()  # tiny on purpose
+    text = "\n".join(t.to_csv() + t.to_html() for t in tables)
+    raw = pd.read_csv(tmp_path / listening.RESPONSES_FILE, dtype=str)
+    forbidden = [listening.PLANTED_NAME, *raw["comments"].dropna().unique(), *raw["respondent_id"].head(50)]
+    assert disclosure.scan_for_leaks(text, forbidden + list(POSTCODES)) == []
+
+
+def test_notebook_is_thin_and_has_no_outputs():
+    import nbformat
+
+    from tests.conftest import REPO
+
+    nb = nbformat.read(REPO / "notebooks" / "listening.ipynb", as_version=4)
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+    params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1
+    lines = [ln for ln in params[0].source.splitlines() if ln.strip()]
+    assert lines[0].startswith('place_id: str = "demo"')
+    assert all("# help" in ln for ln in lines)
+    assert all(not c.get("outputs") and not c.get("execution_count") for c in nb.cells if c.cell_type == "code")
