@@ -402,7 +402,8 @@ def load_asset_list(path) -> pd.DataFrame:
 
     names, categories = text("name"), text("category")
     postcodes_typed = text("postcode")
-    normal = postcodes_typed.map(normalise_postcode, na_action="ignore")
+    normal = pd.Series([normalise_postcode(v) if isinstance(v, str) else None for v in postcodes_typed],
+                       index=raw.index, dtype=object)
     ok_pc = normal.map(lambda p: is_postcode(p) if isinstance(p, str) else False).astype(bool)
     pc_status = np.where(postcodes_typed.isna(), "missing", np.where(ok_pc, "ok", "malformed"))
     for line in raw.index[(pc_status == "malformed")]:
@@ -450,7 +451,8 @@ def load_asset_list(path) -> pd.DataFrame:
     out = pd.DataFrame({
         "row": raw.index.astype(int), "source": f"local list ({path.name})", "source_ref": [f"row {i}" for i in raw.index],
         "name": names, "category": category, "category_original": categories, "subtype": categories,
-        "address": text("address"), "postcode": normal.where(ok_pc, postcodes_typed.str.upper()),
+        "address": text("address"), "postcode": [n if ok else (t.upper() if isinstance(t, str) else None)
+                                                   for n, ok, t in zip(normal, ok_pc, postcodes_typed)],
         "postcode_status": pc_status, "website": text("website"), "notes": text("notes"),
         "details": text("notes"), "easting": east, "northing": north, "location": location,
     }, index=raw.index)

@@ -1,0 +1,234 @@
+"""Asset lists, place assets with the unplaced list, and coverage (hand-computed)."""
+from __future__ import annotations
+
+import warnings
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import Point, box
+
+from ccdata import assets
+from ccdata.errors import DataQualityWarning, MissingDataError, ValidationError
+from test_geocode import X0, Y0, make_codepoint_zip
+
+HEADER = "Name,Category,Address,Postcode,Latitude,Longitude,Website,Opening notes\n"
+
+
+def write(tmp_path, text: str, name: str = "assets.csv", encoding: str = "utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+# ----------------------------------------------------------------------------- categories
+@pytest.mark.parametrize("typed, expected", [
+    ("Youth Club", "youth"), ("YOUTH CLUBS", "youth"), ("Foodbank", "food_bank"), ("Food Banks", "food_bank"),
+    ("Children's Centre", "family_hub"), ("childrens centre", "family_hub"), ("family_hub", "family_hub"),
+    ("Tenants & Residents Association", "community"), ("Place of worship", "faith"), ("GP surgery", "gp_practice"),
+    ("Pre-school", "early_years"), ("other", "other"), ("Spaceport", None), ("", None), (None, None),
+])
+def test_normalise_category(typed, expected):
+    assert assets.normalise_category(typed) == expected
+
+
+def test_every_synonym_maps_to_a_category():
+    assert set(assets.CATEGORY_SYNONYMS.values()) <= set(assets.CATEGORIES)
+    assert len(assets.CATEGORIES) == 12
+
+
+# ----------------------------------------------------------------------------- asset list
+def test_load_asset_list_reports_every_problem(tmp_path):
+    path = write(tmp_path, HEADER
+                 + "Youth Hub,Youth Club,1 High St,dm11aa,,,https://example.org,Mon 4-9pm\n"      # line 2
+                 + "Bad Postcode Club,Youth,,DM1 XYZ,,,,\n"                                        # line 3
+                 + "Pinned Group,community,,,52.5,1.5,,\n"                                         # line 4
+                 + "Nowhere Group,Community group,,,,,,\n"                                         # line 5
+                 + "Youth Hub,youth club,1 High St,DM1 1AA,,,,\n"                                  # line 6 dup of 2
+                 + "Moon Base,Spaceport,,DM1 1AB,,,,\n"                                            # line 7
+                 + ",Church,,DM1 1AB,,,,\n"                                                        # line 8 no name
+                 + "Swapped,Church,,,1.5,52.5,,\n")                                                # line 9
+    with pytest.warns(DataQualityWarning):
+        out = assets.load_asset_list(path)
+    assert list(out["row"]) == [2, 3, 4, 5, 7, 9]
+    assert list(out["category"]) == ["youth", "youth", "community", "community", "other", "faith"]
+    assert out.loc[0, "postcode"] == "DM1 1AA" and out.loc[0, "postcode_status"] == "ok"
+    assert out.loc[1, "postcode_status"] == "malformed"
+    assert out.loc[2, "location"] == "coordinates" and 600_000 < out.loc[2, "easting"] < 700_000
+    assert out.loc[3, "location"] == "none"
+    assert out.loc[0, "notes"] == "Mon 4-9pm" and out.loc[0, "website"] == "https://example.org"
+    problems = {(p["row"], p["column"], p["message"].split(";")[0].split(" (")[0]) for p in out.attrs["exclusions"]}
+    assert (3, "Postcode", "malformed postcode") in problems
+    assert (5, "Postcode", "no usable location") in problems
+    assert (6, "Name", "duplicate of row 2") in problems
+    assert (7, "Category", "unknown category") in problems
+    assert (8, "Name", "missing name") in problems
+    assert (9, "Latitude", "lat/lon incomplete or outside Great Britain") in problems
+    skipped = out.attrs["skipped"]
+    assert list(skipped["row"]) == [6, 8]
+    assert list(skipped["reason"]) == ["duplicate of row 2", "missing name"]
+
+
+def test_load_asset_list_cp1252_and_missing_columns(tmp_path):
+    path = write(tmp_path, "Name,Category,Postcode\nCaf\u00e9 Caf\u00e9,Community centre,DM1 1AA\n",
+                 encoding="cp1252")
+    with pytest.warns(DataQualityWarning, match="cp1252"):
+        out = assets.load_asset_list(path)
+    assert out.loc[0, "name"] == "Caf\u00e9 Caf\u00e9"
+    bad = write(tmp_path, "Title,Kind\nx,y\n", "bad.csv")
+    with pytest.raises(ValidationError) as info:
+        assets.load_asset_list(bad)
+    assert {p.column for p in info.value.problems} >= {"name", "postcode"}
+    with pytest.raises(MissingDataError):
+        assets.load_asset_list(tmp_path / "absent.csv")
+    with pytest.raises(TypeError):
+        assets.load_asset_list(42)
+
+
+def test_load_asset_list_xlsx(tmp_path):
+    path = tmp_path / "assets.xlsx"
+    pd.DataFrame({"Name": ["Hall"], "Category": ["Community Centre"], "Easting": [X0 + 10],
+                  "Northing": [Y0 + 10]}).to_excel(path, index=False)
+    out = assets.load_asset_list(path)
+    assert out.loc[0, "category"] == "community" and out.loc[0, "easting"] == X0 + 10
+    assert out.loc[0, "row"] == 2
+
+
+# ----------------------------------------------------------------------------- combine
+@pytest.fixture
+def world(tmp_path):
+    """Two place LSOAs (A, B) side by side, a third (C) above A; one ward for A and B."""
+    zip_path = make_codepoint_zip(tmp_path / "codepo_gb.zip", {
+        "dm": [("DM1 1AA", 10, X0 + 500, Y0 + 500, "E06900001", "E05900001"),
+               ("DM1 1AB", 10, X0 + 1500, Y0 + 900, "E06900001", "E05900001"),
+               ("DM1 1FF", 10, X0 + 9000, Y0 + 9000, "E06900001", "E05900009")]})
+    lsoas = gpd.GeoDataFrame({"lsoa21_code": ["E01900001", "E01900002", "E01900003"],
+                              "lsoa21_name": ["A", "B", "C"]},
+                             geometry=[box(X0, Y0, X0 + 1000, Y0 + 1000), box(X0 + 1000, Y0, X0 + 2000, Y0 + 1000),
+                                       box(X0, Y0 + 1000, X0 + 1000, Y0 + 2000)], crs=27700)
+    geo = pd.DataFrame({"lsoa21_code": ["E01900001", "E01900002", "E01900003"],
+                        "ward24_code": ["E05900001", "E05900001", "E05900002"],
+                        "ward24_name": ["Harbour", "Harbour", "Hill"],
+                        "lad24_code": ["E06900001"] * 3})
+    place = lsoas.iloc[:2]
+    return {"zip": zip_path, "lsoas": lsoas, "geo": geo, "place": place, "boundary": place.union_all()}
+
+
+def test_combine_assets_unplaced_list(tmp_path, world):
+    path = write(tmp_path, HEADER
+                 + "<script>alert(1)</script> Club,Youth,,DM1 1AA,,,,\n"   # 2 placed in A
+                 + "Far Club,Youth,,DM1 1FF,,,,\n"                          # 3 outside buffer
+                 + "Ghost Club,Youth,,DM1 4XX,,,,\n"                        # 4 not found
+                 + "Typo Club,Youth,,DM1 XYZ,,,,\n"                         # 5 malformed
+                 + "Nowhere Club,Youth,,,,,,\n"                             # 6 no location
+                 + "Far Club,Youth,,DM1 1FF,,,,\n")                         # 7 duplicate of 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        local = assets.load_asset_list(path)
+    official = assets._finish(pd.DataFrame({
+        "source": "GP list", "source_ref": ["G1", "G2", "G3"], "name": ["Near GP", "Far GP", "Lost GP"],
+        "category": "gp_practice", "subtype": "GP practice", "address": pd.NA,
+        "postcode": ["DM1 1AB", "DM1 1FF", "DM1 4XY"], "website": pd.NA, "details": pd.NA,
+        "easting": [None, None, None], "northing": [None, None, None]}))
+    gdf, unplaced = assets.combine_assets([official], local, world["boundary"], collection="demo",
+                                          codepoint=world["zip"], lsoas=world["lsoas"], geography=world["geo"])
+    assert sorted(gdf["name"]) == ["<script>alert(1)</script> Club", "Near GP"]
+    assert set(gdf["lsoa21_code"]) == {"E01900001", "E01900002"}
+    assert gdf["in_place"].all()
+    assert sorted(zip(unplaced["name"], unplaced["reason"])) == [
+        ("Far Club", "outside the place and its 800 m buffer"),
+        ("Far Club", "skipped: duplicate of row 3"),
+        ("Ghost Club", "postcode DM1 4XX not found in OS Code-Point Open"),
+        ("Lost GP", "postcode not found in OS Code-Point Open"),
+        ("Nowhere Club", "no postcode or coordinates"),
+        ("Typo Club", "malformed postcode 'DM1 XYZ' and no coordinates"),
+    ]
+    # official rows far away are counted, not listed
+    assert gdf.attrs["counts"]["GP list: farther than 800 m from the place"] == 1
+
+
+def test_combine_assets_buffer_keeps_nearby(world):
+    near = assets._finish(pd.DataFrame({
+        "source": "List", "source_ref": ["1", "2"], "name": ["Just outside", "Too far"], "category": "school",
+        "subtype": pd.NA, "address": pd.NA, "postcode": pd.NA, "website": pd.NA, "details": pd.NA,
+        "easting": [X0 + 2700, X0 + 2900], "northing": [Y0 + 500, Y0 + 500]}))
+    gdf, unplaced = assets.combine_assets([near], None, world["boundary"], collection="demo",
+                                          codepoint=world["zip"], lsoas=world["lsoas"], geography=world["geo"])
+    # 700 m beyond the boundary is inside the 800 m buffer; 900 m is not
+    assert list(gdf["name"]) == ["Just outside"]
+    assert not gdf["in_place"].iloc[0] and gdf["distance_to_place_m"].iloc[0] == 700
+    assert unplaced.empty
+    with pytest.raises(ValueError):
+        assets.combine_assets([near], None, world["boundary"], buffer_m=-1)
+
+
+# ----------------------------------------------------------------------------- coverage
+def test_calculate_coverage_hand_computed(world):
+    """Children: A 100, B 300. School at A's centroid; food bank in B 400 m north of B's
+    centroid (1,077 m from A's); youth club 300 m outside B, 800 m from B's centroid."""
+    pts = [("school", X0 + 500, Y0 + 500, "E01900001"), ("food_bank", X0 + 1500, Y0 + 900, "E01900002"),
+           ("youth", X0 + 2300, Y0 + 500, None)]
+    gdf = gpd.GeoDataFrame({"category": [p[0] for p in pts], "lsoa21_code": [p[3] for p in pts]},
+                           geometry=[Point(p[1], p[2]) for p in pts], crs=27700)
+    children = pd.DataFrame({"lsoa21_code": ["E01900001", "E01900002"], "children_0_19": [100, 300]})
+    cov = assets.calculate_coverage(world["place"], children, gdf, world["geo"])
+
+    by = cov.by_area.set_index(["level", "area_code", "category"])
+    assert by.loc[("lsoa", "E01900001", "school"), "assets"] == 1
+    assert by.loc[("lsoa", "E01900001", "all"), "per_1000_children"] == pytest.approx(10.0)
+    assert by.loc[("lsoa", "E01900002", "all"), "per_1000_children"] == pytest.approx(1000 / 300)
+    assert by.loc[("lsoa", "E01900002", "youth"), "assets"] == 0  # the youth club is outside the place
+    assert by.loc[("ward", "E05900001", "all"), "assets"] == 2
+    assert by.loc[("ward", "E05900001", "all"), "children_0_19"] == 400
+    assert by.loc[("ward", "E05900001", "all"), "per_1000_children"] == pytest.approx(5.0)
+    assert by.loc[("place", "place", "all"), "per_1000_children"] == pytest.approx(5.0)
+
+    reach = cov.reach.set_index(["category", "straight_line_m"])["share_within_pct"]
+    assert [reach[("school", d)] for d in (400, 800, 1200)] == pytest.approx([25, 25, 100])
+    assert [reach[("youth", d)] for d in (400, 800, 1200)] == pytest.approx([0, 75, 75])
+    assert [reach[("food_bank", d)] for d in (400, 800, 1200)] == pytest.approx([75, 75, 100])
+    assert [reach[("all", d)] for d in (400, 800, 1200)] == pytest.approx([100, 100, 100])
+    assert [reach[("library", d)] for d in (400, 800, 1200)] == [0, 0, 0]
+    assert "straight line" in cov.method.lower() and "centroid" in cov.method
+    wide = cov.table("ward")
+    assert wide.loc[0, "All assets"] == 2 and wide.loc[0, "Assets per 1,000 children"] == 5.0
+
+
+def test_calculate_coverage_validates(world):
+    gdf = gpd.GeoDataFrame({"category": ["spaceport"]}, geometry=[Point(X0, Y0)], crs=27700)
+    children = pd.DataFrame({"lsoa21_code": ["E01900001", "E01900002"], "children_0_19": [1, 2]})
+    with pytest.raises(ValueError, match="unknown asset categories"):
+        assets.calculate_coverage(world["place"], children, gdf)
+    ok = gdf.assign(category="school")
+    with pytest.raises(ValueError, match="no children count"):
+        assets.calculate_coverage(world["place"], children.iloc[:1], ok)
+    with pytest.raises(ValueError, match="projected"):
+        assets.calculate_coverage(world["place"].to_crs(4326), children, ok)
+    with pytest.raises(ValueError, match="distances"):
+        assets.calculate_coverage(world["place"], children, ok, distances=(0,))
+
+
+# ----------------------------------------------------------------------------- demo place
+def test_demo_place_assets(demo_data):
+    import ccdata
+
+    place = ccdata.place("demo")
+    gdf, unplaced = assets.place_assets(place)
+    # the demo list's deliberate problems are all listed, with their reasons
+    reasons = dict(zip(unplaced["name"], unplaced["reason"]))
+    assert reasons["Demoton Toy Library"].startswith("malformed postcode")
+    assert "not found" in reasons["Old Mill Youth Theatre"]
+    assert reasons["Friends of Demoton Park"] == "no postcode or coordinates"
+    assert reasons["Demoton Youth Hub"].startswith("skipped: duplicate of row")
+    assert "<script>alert(1)</script> Youth Club" in set(gdf["name"])
+    spaceport = gdf[gdf["name"] == "Demoton Spaceport Club"]
+    assert list(spaceport["category"]) == ["other"]
+    # nothing silently dropped: every data row of the local file is located or unplaced
+    local_rows = len(pd.read_csv(place.local_path("assets")))
+    from_local = gdf["source"].str.startswith("local list").sum()
+    assert from_local + unplaced["source"].str.startswith("local list").sum() == local_rows
+    assert (gdf["located"] == "ok").all()
+    cov = assets.coverage(place, gdf)
+    place_row = cov.by_area.query("level == 'place' and category == 'all'").iloc[0]
+    inside = int(gdf["in_place"].sum())
+    assert place_row["assets"] == inside
