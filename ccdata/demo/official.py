@@ -10,9 +10,14 @@ Geography
 ---------
 Four fictional local authorities (``E06900001`` Demoton and three neighbours,
 ``E06900002``-``E06900004``) tile a 15 x 12 grid of slightly irregular LSOA 2021
-polygons (180 LSOAs) in open sea off the east coast of England (eastings
-700,000-718,750, northings 300,000-315,000 in EPSG:27700), so nothing can be
-mistaken for a real town. Demoton has six wards; the demo place is wards
+polygons (180 LSOAs) in open sea off the east coast of England, about 30-47 km
+east of Great Yarmouth (eastings 683,250-699,750, northings 300,000-313,200 in
+EPSG:27700), so nothing can be mistaken for a real town. The box is chosen with
+care: British National Grid eastings stop at 700,000 (loaders reject larger
+ones), and between about 665,000 and 683,000 PROJ converts 27700 -> 4326 and
+back by different operations (the OSTN15 grid on one side only), so a polygon
+written in WGS84 and read back would move by up to 130 m. East of 683,000 the
+round trip is exact to a millimetre. Demoton has six wards; the demo place is wards
 ``E05900001``-``E05900004``. Wards are unions of their LSOAs and every LSOA lies in
 exactly one ward (the best-fit lookup is therefore exact).
 
@@ -74,8 +79,8 @@ SOURCE = "ccdata demo generator (fictional)"
 N_LSOA_ENGLAND_2011 = 32_844
 N_LSOA_ENGLAND_2021 = 33_755
 
-# Grid of LSOA 2021 cells in EPSG:27700, in the North Sea off East Anglia.
-ORIGIN_E, ORIGIN_N, CELL = 700_000, 300_000, 1_250
+# Grid of LSOA 2021 cells in EPSG:27700, in the North Sea off East Anglia (BNG eastings end at 700,000).
+ORIGIN_E, ORIGIN_N, CELL = 683_250, 300_000, 1_100
 N_COLS, N_ROWS = 15, 12
 
 LAS = (  # code, name, cells (col range, row range) ...
@@ -178,13 +183,15 @@ def _postcodes(seed: int) -> pd.DataFrame:
     geo = _geography(seed)
     polys = _polygons(seed)
     rng = _rng(seed, "postcodes")
-    ward_numbers = {code: i + 1 for i, code in enumerate(geo.wards["ward24_code"])}
     rows = []
     sector_in_ward: dict[str, int] = {}
+    districts: dict[tuple[str, int], int] = {}
     for row in geo.lsoa.itertuples():
-        district = ward_numbers[row.ward24_code]  # one postcode district per ward: DM1 .. DM14
-        sector = sector_in_ward.get(row.ward24_code, 0)
-        sector_in_ward[row.ward24_code] = sector + 1
+        k = sector_in_ward.get(row.ward24_code, 0)
+        sector_in_ward[row.ward24_code] = k + 1
+        # a postcode district holds at most ten sectors (0-9): large wards get a second district
+        district = districts.setdefault((row.ward24_code, k // 10), len(districts) + 1)
+        sector = k % 10
         inner = polys[row.lsoa21_code].buffer(-40)
         minx, miny, maxx, maxy = inner.bounds
         n = int(rng.integers(20, 33))
@@ -602,10 +609,10 @@ def _transformer():
 
 
 def _to_wgs84(geom):
-    from shapely.ops import transform
+    import shapely
 
     tf = _transformer()
-    g = transform(lambda x, y: tf.transform(x, y), geom)
+    g = shapely.transform(geom, lambda xy: np.column_stack(tf.transform(xy[:, 0], xy[:, 1])))
     return json.loads(json.dumps(g.__geo_interface__, default=list), parse_float=lambda s: round(float(s), 6))
 
 
