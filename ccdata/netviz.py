@@ -204,7 +204,7 @@ def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: 
 
 
 def map_network(data: net.NetworkData, points: pd.DataFrame, lsoas=None, *, wave: str | None = None,
-                decile_column: str = "imd_decile", tiles: str | None = "CartoDB positron"):
+                decile_column: str = "imd_decile", tiles: str | None = "OpenStreetMap"):
     """Organisations and their ties on the deprivation map.
 
     Parameters
