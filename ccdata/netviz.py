@@ -69,7 +69,13 @@ def _esc(value) -> str:
 
 
 def _layout(data: net.NetworkData, seed: int) -> dict:
-    """One layout for every wave, so an organisation stays put when the wave changes."""
+    """One layout for every wave, so an organisation stays put when the wave changes.
+
+    The largest connected group fills the drawing; smaller groups and organisations
+    with no ties in any wave sit in a strip along the bottom (a force layout would
+    fling them to the corners and shrink the main group to a blot).
+    Positions are in the unit square, y downwards.
+    """
     union = nx.Graph()
     for w in data.waves:
         g = net.graph(data, w)
@@ -77,12 +83,29 @@ def _layout(data: net.NetworkData, seed: int) -> dict:
         union.add_edges_from(g.edges)
     if union.number_of_nodes() == 0:
         return {}
-    k = 1.6 / math.sqrt(union.number_of_nodes())
-    return nx.spring_layout(union, seed=seed, k=k, iterations=200)
+    comps = sorted(nx.connected_components(union), key=lambda c: (-len(c), sorted(c)))
+    main, rest = comps[0], comps[1:]
+    strip = 0.12 if rest else 0.0
+    pos = {}
+    core = union.subgraph(main)
+    raw = nx.spring_layout(core, seed=seed, k=1.6 / math.sqrt(len(main)), iterations=200) \
+        if len(main) > 1 else {next(iter(main)): np.array([0.0, 0.0])}
+    xs = np.array([p[0] for p in raw.values()])
+    ys = np.array([p[1] for p in raw.values()])
+    for n, (x, y) in raw.items():
+        pos[n] = ((x - xs.min()) / max(np.ptp(xs), 1e-9) if len(main) > 1 else 0.5,
+                  ((y - ys.min()) / max(np.ptp(ys), 1e-9) if len(main) > 1 else 0.5) * (1 - strip - 0.04))
+    slots = sum(len(c) for c in rest)
+    i = 0
+    for comp in rest:
+        for n in sorted(comp):  # small groups side by side, their members next to each other
+            pos[n] = ((i + 0.5) / slots, 1 - strip / 2)
+            i += 1
+    return pos
 
 
 def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: list[str] | None = None,
-                 seed: int = 7, width: int = 760, height: int = 560, labels: int = 12,
+                 seed: int = 7, width: int = 760, height: int = 560, labels: int = 8,
                  title: str = "Relationships between organisations") -> NetworkView:
     """An interactive network diagram that works offline.
 
@@ -135,14 +158,10 @@ def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: 
     uid = f"ccnet-{digest.hexdigest()[:10]}"
     pos = _layout(data, seed)
     margin = 30
-    xs = np.array([p[0] for p in pos.values()]) if pos else np.array([0.0])
-    ys = np.array([p[1] for p in pos.values()]) if pos else np.array([0.0])
-    span_x, span_y = max(np.ptp(xs), 1e-9), max(np.ptp(ys), 1e-9)
 
     def xy(n):
         x, y = pos[n]
-        return (margin + (x - xs.min()) / span_x * (width - 2 * margin),
-                margin + (y - ys.min()) / span_y * (height - 2 * margin))
+        return margin + x * (width - 2 * margin), margin + y * (height - 2 * margin)
 
     groups = []
     for w in waves:
@@ -172,8 +191,8 @@ def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: 
             tip = (f'{node["label"]} ({node["sector"]}{", core team" if core else ""}): '
                    f'{int(row["degree"])} ties, betweenness {row["betweenness"]:.2f}')
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" '
-                         f'fill="{SECTOR_COLOURS[node["sector"]]}" stroke="{"#000" if core else "#fff"}" '
-                         f'stroke-width="{3 if core else 1}"><title>{_esc(tip)}</title></circle>')
+                         f'fill="{SECTOR_COLOURS[node["sector"]]}" stroke="{"#000" if core else "#555"}" '
+                         f'stroke-width="{3 if core else 0.6}"><title>{_esc(tip)}</title></circle>')
             if n in labelled and measure.get(n, 0.0) > 0:
                 parts.append(f'<text x="{x + r + 2:.1f}" y="{y + 4:.1f}" font-size="11" '
                              f'paint-order="stroke" stroke="#fff" stroke-width="3">{_esc(node["label"])}</text>')

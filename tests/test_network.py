@@ -416,3 +416,12 @@ def test_notebook_runs_on_the_demo_place(demo_data, tmp_path):
     assert "ccnet-" in text and "Residents (" in text
     for name in ("Jo Example", "Sam Placeholder", "Alex Fictitious", "Priya Madeup"):
         assert name not in text
+
+
+def test_isolates_sit_in_a_strip_below_the_main_group(tmp_path):
+    data = network(tmp_path, STAR_ORGS + "Z,Zulu,business,,\n", STAR_RELS)
+    view = netviz.network_view(data, size_by="degree").html
+    circles = re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)" r="[^"]+"[^>]*><title>([^<]*)</title>', view)
+    ys = {title.split(" (")[0]: float(cy) for _, cy, title in circles}
+    assert set(ys) == {"Centre", "Alpha", "Beta", "Delta", "Echo", "Zulu"}
+    assert ys["Zulu"] > max(y for name, y in ys.items() if name != "Zulu")
