@@ -949,3 +949,41 @@ def coverage(place, assets, *, distances=REACH_DISTANCES_M) -> Coverage:
     kids = children_by_lsoa(place)
     geo = place.table("lsoa21_geography")
     return calculate_coverage(lsoas, kids, assets, geo, distances=distances, place_name=place.name)
+
+
+def map_layers(place, *, edition: str = "iod2025", deprivation_col: str = "imd_decile"):
+    """The layers :func:`ccdata.maps.map_assets` needs for a place.
+
+    Returns
+    -------
+    (GeoDataFrame, GeoDataFrame, GeoDataFrame or None)
+        LSOA 2021 polygons with ``deprivation_col`` (from ``edition``), the place
+        boundary, and the May 2024 wards the place's LSOAs belong to (``None``
+        when ward boundaries are not available).
+    """
+    from .places import Place
+
+    if not isinstance(place, Place):
+        raise TypeError(f"place must be a Place, not {type(place).__name__}")
+    lsoas = place.lsoa_boundaries()
+    dep = place.deprivation(edition)
+    if deprivation_col not in dep:
+        raise KeyError(f"{edition} has no column {deprivation_col!r}")
+    lsoas = lsoas.merge(dep[["lsoa21_code", deprivation_col]], on="lsoa21_code", how="left")
+    wards = None
+    try:
+        bounds = place.table("boundaries_ward24")
+        geo = place.table("lsoa21_geography")
+        codes = set(geo.loc[geo["lsoa21_code"].isin(place.lsoa21), "ward24_code"])
+        wards = bounds[bounds["ward24_code"].isin(codes)].reset_index(drop=True)
+    except MissingDataError:
+        wards = None
+    return lsoas, place.boundary(), wards
+
+
+def try_coverage(place, assets) -> tuple[Coverage | None, str]:
+    """:func:`coverage`, or ``(None, reason)`` when the Census counts are not available."""
+    try:
+        return coverage(place, assets), ""
+    except MissingDataError as exc:
+        return None, str(exc).split(". Run")[0]

@@ -348,41 +348,68 @@ def inline_web_assets(page: str, vendor_dir: Path | str | None) -> tuple[str, li
     return page, remaining
 
 
-def place_map(place, assets=None, *, edition: str = "iod2025", deprivation_col: str = "imd_decile", **kwargs):
-    """:func:`map_assets` for a :class:`ccdata.places.Place` (boundaries and IoD from its collection).
+def map_section(lsoas, boundary, wards, assets, *, deprivation_col: str = "imd_decile",
+                deprivation_label: str = "Index of Multiple Deprivation 2025, decile", **kwargs) -> list:
+    """The map for a report: the ``folium.Map`` and a note on what it shows.
 
-    Parameters
-    ----------
-    place : ccdata.places.Place
-    assets : GeoDataFrame, optional
-        From :func:`ccdata.assets.place_assets` (``None``: no asset layers).
-    edition : {"iod2025", "iod2019"}
-    deprivation_col : str
-        ``imd_decile`` or ``idaci_decile`` ...
-
-    Returns
-    -------
-    folium.Map
+    ``lsoas`` ``None`` (no boundaries for the place) gives a "no data" note instead.
     """
-    from .errors import MissingDataError
-    from .places import Place
+    from . import present
 
-    if not isinstance(place, Place):
-        raise TypeError(f"place must be a Place, not {type(place).__name__}")
-    lsoas = place.lsoa_boundaries()
-    dep = place.deprivation(edition)
-    if deprivation_col not in dep:
-        raise KeyError(f"{edition} has no column {deprivation_col!r}")
-    lsoas = lsoas.merge(dep[["lsoa21_code", deprivation_col]], on="lsoa21_code", how="left")
-    wards = None
-    try:
-        geo = place.table("boundaries_ward24")
-        codes = set(place.table("lsoa21_geography").query("lsoa21_code in @place.lsoa21")["ward24_code"])
-        wards = geo[geo["ward24_code"].isin(codes)]
-    except MissingDataError:
-        wards = None
-    label = {"imd_decile": "Index of Multiple Deprivation", "idaci_decile": "Income Deprivation Affecting "
-             "Children Index"}.get(deprivation_col, deprivation_col)
-    year = "2025" if edition == "iod2025" else "2019"
-    return map_assets(lsoas, place.boundary(), wards, assets, deprivation_col,
-                      deprivation_label=f"{label} {year}, decile", **kwargs)
+    if lsoas is None or len(lsoas) == 0:
+        return [present.missing("the asset map", "there are no LSOA boundaries for this place's data collection")]
+    m = map_assets(lsoas, boundary, wards, assets, deprivation_col, deprivation_label=deprivation_label, **kwargs)
+    n = 0 if assets is None else len(assets)
+    return [m, present.notice(
+        f"{n} assets within the place or up to the buffer around it. Areas are coloured by "
+        f"{deprivation_label} (1 = the most deprived 10% of neighbourhoods in England). Use the layer "
+        "control to switch categories on and off; the street map needs an internet connection, the "
+        "areas and markers do not.")]
+
+
+def sources_section(assets) -> list:
+    """Which asset lists were used (and why any was not)."""
+    from . import present
+
+    table = assets.attrs.get("sources") if assets is not None else None
+    if table is None or len(table) == 0:
+        return [present.missing("asset sources", "no asset list was available")]
+    shown = table.rename(columns={"list": "List", "used": "Used", "note": "Note"})
+    shown["Used"] = shown["Used"].map({True: "yes", False: "no"})
+    return [present.table(shown, caption="Asset lists used for this map")]
+
+
+def coverage_section(cov, reason: str = "") -> list:
+    """Coverage tables (assets per 1,000 children by ward and LSOA; straight-line reach)."""
+    from . import present
+
+    if cov is None:
+        return [present.missing("coverage", reason or "children's population counts are not available")]
+    return [present.notice(cov.method),
+            present.table(cov.table("ward"), caption="Assets inside the place per ward (place LSOAs only), "
+                          "and per 1,000 children aged 0-19 (Census 2021)"),
+            present.table(cov.table("lsoa"), caption="Assets per LSOA 2021, and per 1,000 children aged 0-19",
+                          sortable=True),
+            present.table(cov.reach_table(), caption="Share of the place's children living within a "
+                          "straight-line distance of each kind of asset (from LSOA centroids)")]
+
+
+def unplaced_section(unplaced, problems=None) -> list:
+    """Assets that could not be put on the map, with the reason, and the asset list's problems."""
+    from . import present
+
+    blocks = []
+    if unplaced is None or len(unplaced) == 0:
+        blocks.append(present.notice("Every listed asset was placed on the map."))
+    else:
+        shown = unplaced.rename(columns={"source": "List", "source_ref": "Row or reference", "name": "Name",
+                                         "category": "Category", "postcode": "Postcode", "reason": "Reason"})
+        blocks.append(present.table(shown, caption=f"{len(unplaced)} assets not on the map, and why"))
+    if problems is not None and len(problems):
+        shown = problems.rename(columns={"file": "File", "row": "Row", "column": "Column", "message": "Problem",
+                                         "value": "Value"})
+        shown["Value"] = shown["Value"].map(lambda v: "" if v is None or (not isinstance(v, (str, tuple))
+                                                                          and pd.isna(v)) else str(v))
+        blocks.append(present.table(shown, caption="Problems found in the local asset list (row = line in "
+                                    "the file)"))
+    return blocks

@@ -232,3 +232,31 @@ def test_demo_place_assets(demo_data):
     place_row = cov.by_area.query("level == 'place' and category == 'all'").iloc[0]
     inside = int(gdf["in_place"].sum())
     assert place_row["assets"] == inside
+
+
+# ----------------------------------------------------------------------------- notebook
+NOTEBOOK = __import__("pathlib").Path(__file__).resolve().parent.parent / "notebooks" / "asset_map.ipynb"
+
+
+def test_notebook_structure():
+    import nbformat
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+    params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1 and params[0].source.startswith('place_id: str = "demo"  # help')
+    assert all(not c.get("outputs") and not c.get("execution_count") for c in nb.cells if c.cell_type == "code")
+
+
+def test_notebook_runs_on_demo(demo_data, tmp_path):
+    import papermill as pm
+
+    out = tmp_path / "asset_map.ipynb"
+    pm.execute_notebook(str(NOTEBOOK), str(out), parameters={"place_id": "demo"}, cwd=str(tmp_path),
+                        progress_bar=False, kernel_name="python3")
+    text = out.read_text(encoding="utf-8")
+    # the map is embedded as an iframe srcdoc, so the name is escaped twice there; never raw
+    assert "<script>alert(1)</script>" not in text
+    assert "&amp;lt;script&amp;gt;alert(1)" in text
+    assert "assets not on the map, and why" in text
+    assert "Demoton Toy Library" in text and "% of children within 800 m (straight line)" in text
