@@ -948,7 +948,14 @@ def coverage(place, assets, *, distances=REACH_DISTANCES_M) -> Coverage:
     lsoas = place.lsoa_boundaries()
     kids = children_by_lsoa(place)
     geo = place.table("lsoa21_geography")
-    return calculate_coverage(lsoas, kids, assets, geo, distances=distances, place_name=place.name)
+    cov = calculate_coverage(lsoas, kids, assets, geo, distances=distances, place_name=place.name)
+    used = assets.attrs.get("sources")
+    if isinstance(used, pd.DataFrame) and "used" in used and (~used["used"].astype(bool)).any():
+        # a category can show no assets because its list was not available, not because there are none
+        missing = ", ".join(used.loc[~used["used"].astype(bool), "list"])
+        cov.method += (f" Not available for this map: {missing}; the categories they cover show only "
+                       f"assets from other lists.")
+    return cov
 
 
 def map_layers(place, *, edition: str = "iod2025", deprivation_col: str = "imd_decile"):
