@@ -89,6 +89,28 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import BatchParameters, load_parameters, run_batch
+
+    params = load_parameters(args.file) if args.file else BatchParameters()
+    places = args.places or None
+    all_places = args.all or (not places and params.places == ["all"])
+    if not places and not all_places:
+        places = params.places
+    result = run_batch(places, all_places=all_places,
+                       views=args.views.split(",") if args.views else params.views,
+                       out=args.out or params.out, jobs=args.jobs or params.jobs,
+                       parameters=params.parameters, place_parameters=params.place_parameters,
+                       scheduler=args.scheduler,
+                       skip_unavailable=args.skip_unavailable or params.skip_unavailable,
+                       progress=not args.quiet)
+    _print_table(result.table().to_dict("records"), list(result.table().columns))
+    print(f"\nrun {result.run_id}: {'ok' if result.ok else 'FAILED'} -> {result.run_dir}")
+    print(f"latest -> {result.run_id}" if result.latest_updated else
+          "latest not updated: it still points to the last successful run")
+    return 0 if result.ok else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ccdata", description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
@@ -121,6 +143,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, help="output folder (default: reports/)")
     p.add_argument("--keep-notebook", action="store_true", help="keep the executed notebook")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("batch", help="run every view for many places into a dated run folder")
+    p.add_argument("places", nargs="*", metavar="PLACE", help="place ids (or --all, or -f)")
+    p.add_argument("--all", action="store_true", help="every place in places.yaml")
+    p.add_argument("--views", help="comma-separated views (default: all)")
+    p.add_argument("--jobs", "-j", type=int, help="parallel worker processes (default: CPUs)")
+    p.add_argument("--out", type=Path, help="site folder (default: reports/)")
+    p.add_argument("-f", "--file", type=Path, help="YAML parameter file: places, views, parameters")
+    p.add_argument("--scheduler", help="Dask distributed scheduler address, e.g. tcp://host:8786")
+    p.add_argument("--skip-unavailable", action="store_true",
+                   help="list places without data as skipped instead of failing the run")
+    p.set_defaults(func=cmd_batch)
 
     args = parser.parse_args(argv)
     from .errors import CcdataError

@@ -1,0 +1,474 @@
+"""Batch runs, site index, "what changed" and the scheduling examples.
+
+Notebook runs are slow, so the batch tests use a stand-in runner that writes a tiny
+page per view (and hand-built summary files); it fails on purpose for one place.
+The real runner is exercised once, on a two-cell notebook through papermill.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from ccdata import batch, changes, cli, config
+from ccdata.errors import MissingDataError, PlaceError, ValidationError
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+BROKEN = "broken"
+GHOST = "ghost"
+
+
+# --------------------------------------------------------------------------- stand-in runner
+def _indicator_rows(value: float) -> pd.DataFrame:
+    rows = []
+    for area, v in (("place", value), ("la", 10.0), ("england", 12.0)):
+        rows.append({"indicator": "ind_a", "title": "Indicator <A>", "workstream": "early_years",
+                     "area": area, "area_name": area, "numerator": v, "denominator": 100.0,
+                     "value": v, "lower": v - 1, "upper": v + 1, "band": "higher",
+                     "polarity": "no_judgement", "source": "census21_ts007a", "status": "ok"})
+    return pd.DataFrame(rows)
+
+
+def fake_runner(task: batch.Task) -> batch.TaskResult:
+    """Writes ``<view>.html`` (or the summaries); raises for the broken place's dashboard."""
+    folder = Path(task.out_dir) / task.place_id
+    folder.mkdir(parents=True, exist_ok=True)
+    if task.view == batch.SUMMARIES:
+        value = float(os.environ.get("FAKE_INDICATOR_VALUE", "20"))
+        _indicator_rows(value).to_csv(folder / changes.INDICATORS_FILE, index=False)
+        return batch.TaskResult(task.place_id, task.view, batch.OK, 0.0, 1)
+    if task.place_id == BROKEN and task.view == "dashboard":
+        raise RuntimeError("the dashboard notebook raised on purpose")
+    page = folder / f"{task.view}.html"
+    page.write_text(f"<!DOCTYPE html><title>{task.view}</title><p>{task.place_id}</p>", encoding="utf-8")
+    return batch.TaskResult(task.place_id, task.view, batch.OK, 0.0, page.stat().st_size)
+
+
+@pytest.fixture(scope="module")
+def places_file(demo_data_dir, tmp_path_factory):
+    """demo, a copy of demo that fails, and an official place with no data fetched."""
+    from ccdata import codes
+    from ccdata.places import definitions
+
+    demo = dict(definitions()["demo"])
+    broken = {**demo, "name": "Broken <b>place</b>"}
+    ghost = {"name": "Ghost", "collection": "official",
+             "local_authority": {"code": "E09000012", "name": "Hackney", "vintage": 2024},
+             "footprint": {"lsoas": {"vintage": 2021, "codes": ["E01001758"]}}}
+    path = tmp_path_factory.mktemp("places") / "places.yaml"
+    path.write_text(yaml.safe_dump({"demo": demo, BROKEN: broken, GHOST: ghost}), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CCDATA_DATA_DIR", str(demo_data_dir))
+        mp.setenv("CCDATA_PLACES", str(path))
+        codes._reference.cache_clear()
+        yield path
+    codes._reference.cache_clear()
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs, self.srcs = [], []
+
+    def handle_starttag(self, tag, attrs):
+        d = dict(attrs)
+        if tag == "a" and d.get("href"):
+            self.hrefs.append(d["href"])
+        if d.get("src"):
+            self.srcs.append(d["src"])
+        if tag == "link" and d.get("href"):
+            self.srcs.append(d["href"])
+
+
+def _links(page: Path) -> _Links:
+    p = _Links()
+    p.feed(page.read_text(encoding="utf-8"))
+    return p
+
+
+# --------------------------------------------------------------------------- batch runs
+@pytest.fixture(scope="module")
+def two_runs(places_file, tmp_path_factory):
+    """A good run of demo, then a run where one place fails and one has no data."""
+    out = tmp_path_factory.mktemp("batch") / "site"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FAKE_INDICATOR_VALUE", "20")
+        good = batch.run_batch(["demo"], views=["dashboard", "network"], out=out, jobs=1,
+                               runner=fake_runner, progress=False)
+        mp.setenv("FAKE_INDICATOR_VALUE", "30")
+        # the real process pool, two workers, so failure isolation is tested across processes
+        bad = batch.run_batch(["demo", BROKEN, GHOST], views=["dashboard", "network"], out=out, jobs=2,
+                              runner=fake_runner, progress=False)
+    return out, good, bad
+
+
+def test_one_failing_place_does_not_stop_the_others(two_runs):
+    out, good, bad = two_runs
+    assert good.ok and good.latest_updated
+    assert not bad.ok and not bad.latest_updated
+    table = bad.table().set_index(["place", "view"])
+    assert table.loc[("demo", "dashboard"), "status"] == "ok"
+    assert table.loc[("demo", "network"), "status"] == "ok"
+    assert table.loc[(BROKEN, "dashboard"), "status"] == "failed"
+    assert "raised on purpose" in table.loc[(BROKEN, "dashboard"), "message"]
+    # the broken place's other view still ran
+    assert table.loc[(BROKEN, "network"), "status"] == "ok"
+    assert (bad.run_dir / BROKEN / "network.html").exists()
+    assert not (bad.run_dir / BROKEN / "dashboard.html").exists()
+    # the place without data is listed with the reason, not hidden
+    assert table.loc[(GHOST, "*"), "status"] == "unavailable"
+    assert "not available" in table.loc[(GHOST, "*"), "message"]
+    assert {r.place for r in bad.failures} == {BROKEN, GHOST}
+    # latest still points to the last good run
+    assert (out / batch.LATEST_TXT).read_text().strip() == good.run_id
+    assert (out / batch.LATEST).resolve() == good.run_dir.resolve()
+    assert batch.latest_run(out) == good.run_dir
+    # both runs are kept; the failed one is recorded as such
+    meta = json.loads((bad.run_dir / batch.RUN_JSON).read_text())
+    assert meta["ok"] is False and meta["previous_run"] == good.run_id
+    summary = pd.read_csv(bad.run_dir / batch.SUMMARY_CSV)
+    assert list(summary.columns) == batch.SUMMARY_COLUMNS
+    assert len(summary) == len(bad.results)
+    assert not [p for p in (out / batch.RUNS).iterdir() if p.name.startswith(".")]
+
+
+def test_index_links_resolve_and_text_is_escaped(two_runs):
+    out, good, bad = two_runs
+    pages = [out / "index.html", good.run_dir / "index.html", bad.run_dir / "index.html"]
+    pages += sorted(good.run_dir.glob("*/index.html")) + sorted(bad.run_dir.glob("*/index.html"))
+    pages += sorted(bad.run_dir.glob("*/changes.html"))
+    checked = 0
+    for page in pages:
+        links = _links(page)
+        assert not links.srcs, f"{page} loads external resources: {links.srcs}"
+        for href in links.hrefs:
+            assert not re.match(r"^[a-z]+:", href), f"{page}: external link {href}"
+            target = (page.parent / href).resolve()
+            assert target.exists(), f"{page}: link {href} does not resolve"
+            checked += 1
+    assert checked >= 10
+    site = (out / "index.html").read_text()
+    # the site index shows the latest good run and lists the failed one too
+    assert f"runs/{good.run_id}/demo/dashboard.html" in site
+    assert bad.run_id in site and "failed" in site
+    run_page = (bad.run_dir / "index.html").read_text()
+    assert "Broken &lt;b&gt;place&lt;/b&gt;" in run_page and "<b>place</b>" not in run_page
+    assert "census21_ts007a" in run_page  # data vintages of the datasets used
+    place_index = (bad.run_dir / "demo" / "index.html").read_text()
+    assert 'href="changes.html"' in place_index
+
+
+def test_changes_between_runs_in_the_batch(two_runs):
+    out, good, bad = two_runs
+    page = (bad.run_dir / "demo" / "changes.html").read_text()
+    # 20% -> 30%, intervals 19-21 and 29-31 do not overlap
+    assert "20.0% then, 30.0% now (up 10.0 percentage points; a clear change" in page
+    assert "Indicator &lt;A&gt;" in page and "Indicator <A>" not in page
+    assert good.run_id in page
+    # the stand-in saved no asset or network summaries: the page says so
+    assert "Asset data are not available" in page
+    assert "Relationship data are not available" in page
+    first = (good.run_dir / "demo" / "changes.html").read_text()
+    assert "first successful run" in first
+
+
+def test_idempotent_rerun(places_file, tmp_path):
+    out = tmp_path / "site"
+    kwargs = dict(views=["dashboard", "network"], out=out, jobs=1, runner=fake_runner, progress=False)
+    a = batch.run_batch(["demo"], **kwargs)
+    b = batch.run_batch(["demo"], **kwargs)
+    assert a.ok and b.ok and a.run_id != b.run_id
+    files = lambda d: sorted(str(p.relative_to(d)) for p in d.rglob("*") if p.is_file())  # noqa: E731
+    assert files(a.run_dir) == files(b.run_dir)
+    assert ((a.run_dir / "demo" / changes.INDICATORS_FILE).read_bytes()
+            == (b.run_dir / "demo" / changes.INDICATORS_FILE).read_bytes())
+    assert a.run_dir.exists()  # earlier runs are kept untouched
+    assert batch.latest_run(out) == b.run_dir
+    assert "No indicator for the place changed." in (b.run_dir / "demo" / "changes.html").read_text()
+    assert len([p for p in (out / batch.RUNS).iterdir()]) == 2
+
+
+def test_cli_exit_code_and_summary(places_file, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(batch, "run_task", fake_runner)
+    out = tmp_path / "site"
+    code = cli.main(["-q", "batch", "demo", BROKEN, "--views", "dashboard", "--jobs", "1", "--out", str(out)])
+    printed = capsys.readouterr().out
+    assert code == 1
+    assert re.search(r"broken\s+dashboard\s+failed", printed)
+    assert re.search(r"demo\s+dashboard\s+ok", printed)
+    assert "latest not updated" in printed
+    assert not (out / batch.LATEST_TXT).exists()
+    assert cli.main(["-q", "batch", "demo", "--views", "dashboard", "--jobs", "1", "--out", str(out)]) == 0
+    assert (out / batch.LATEST_TXT).exists()
+    assert cli.main(["-q", "batch", "--out", str(out)]) == 2  # no places named
+
+
+def test_bad_requests_are_refused(places_file, tmp_path):
+    out = tmp_path / "site"
+    with pytest.raises(PlaceError, match="nowhere"):
+        batch.run_batch(["nowhere"], out=out, runner=fake_runner)
+    with pytest.raises(batch.BatchError, match="unknown view"):
+        batch.run_batch(["demo"], views=["dashbord"], out=out, runner=fake_runner)
+    with pytest.raises(batch.BatchError, match="jobs"):
+        batch.run_batch(["demo"], jobs=0, out=out, runner=fake_runner)
+    with pytest.raises(batch.BatchError, match="name one or more places"):
+        batch.run_batch([], out=out, runner=fake_runner)
+    assert not (out / batch.RUNS).exists() or not list((out / batch.RUNS).iterdir())
+
+
+def test_skip_unavailable_lets_the_run_succeed(places_file, tmp_path):
+    res = batch.run_batch(["demo", GHOST], views=["dashboard"], out=tmp_path / "s", jobs=1,
+                          runner=fake_runner, progress=False, skip_unavailable=True)
+    assert res.ok and res.latest_updated
+    row = res.table().set_index("place").loc[GHOST]
+    assert row["status"] == "skipped" and "not available" in row["message"]
+
+
+def test_dask_scheduler(places_file, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
+        res = batch.run_batch(["demo", BROKEN], views=["dashboard"], out=tmp_path / "s",
+                              runner=fake_runner, progress=False, scheduler=cluster.scheduler_address)
+    status = res.table().set_index(["place", "view"])["status"]
+    assert status[("demo", "dashboard")] == "ok" and status[(BROKEN, "dashboard")] == "failed"
+
+
+# --------------------------------------------------------------------------- real runner, tiny notebook
+TINY_NOTEBOOK = {
+    "cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": ["# Tiny view"]},
+        {"cell_type": "code", "metadata": {"tags": ["parameters"]}, "execution_count": None,
+         "outputs": [], "source": ['place_id: str = "demo"  # help: place id']},
+        {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+         "source": ['if place_id == "broken":\n', '    raise ValueError("broken on purpose")\n',
+                    'print("hello", place_id)']},
+    ],
+    "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    "nbformat": 4, "nbformat_minor": 5,
+}
+
+
+def tiny_notebook_runner(task: batch.Task) -> batch.TaskResult:
+    """The real runner, with the dashboard view pointed at a two-cell notebook."""
+    from ccdata import report
+
+    if task.view == batch.SUMMARIES and task.place_id == BROKEN:
+        return fake_runner(task)  # the real summaries run once, for demo
+    if task.view == "dashboard":
+        report.NOTEBOOKS_DIR = Path(os.environ["TINY_NOTEBOOKS"])
+        report.VIEWS["dashboard"] = report.View("dashboard", "Tiny", "tiny.ipynb")
+    return batch.run_task(task)
+
+
+@pytest.mark.slow
+def test_real_runner_with_a_tiny_notebook(places_file, tmp_path, monkeypatch):
+    from ccdata import report
+
+    nb_dir = tmp_path / "nb"
+    nb_dir.mkdir()
+    (nb_dir / "tiny.ipynb").write_text(json.dumps(TINY_NOTEBOOK), encoding="utf-8")
+    monkeypatch.setenv("TINY_NOTEBOOKS", str(nb_dir))
+    monkeypatch.setattr(report, "NOTEBOOKS_DIR", nb_dir)
+    monkeypatch.setitem(report.VIEWS, "dashboard", report.View("dashboard", "Tiny", "tiny.ipynb"))
+    res = batch.run_batch(["demo", BROKEN], views=["dashboard"], out=tmp_path / "s", jobs=2,
+                          runner=tiny_notebook_runner, progress=False)
+    status = res.table().set_index(["place", "view"])
+    assert status.loc[("demo", "dashboard"), "status"] == "ok"
+    assert status.loc[(BROKEN, "dashboard"), "status"] == "failed"
+    assert "broken on purpose" in status.loc[(BROKEN, "dashboard"), "message"]
+    assert (res.run_dir / "demo" / "dashboard.html").exists()
+    assert (res.run_dir / BROKEN / "dashboard.failed.ipynb").exists()
+    # the real summaries task ran on the demo place: indicators were saved
+    saved = changes.read_summary(res.run_dir / "demo" / changes.INDICATORS_FILE)
+    assert set(saved["area"]) == {"place", "la", "england"}
+    assert not res.ok and not res.latest_updated
+
+
+# --------------------------------------------------------------------------- changes on hand-built files
+def _ind(rows):
+    cols = ["indicator", "title", "area", "area_name", "value", "lower", "upper", "band", "status"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+OLD = _ind([
+    ("a", "Alpha", "place", "P", 20.0, 18.0, 22.0, "similar", "ok"),
+    ("b", "Beta", "place", "P", 50.0, 40.0, 60.0, "similar", "ok"),
+    ("c", "Gamma", "place", "P", 5.0, 4.0, 6.0, "lower", "ok"),
+    ("e", "Epsilon", "place", "P", 7.0, 6.0, 8.0, "similar", "ok"),
+    ("a", "Alpha", "england", "E", 21.0, 20.5, 21.5, "not compared", "ok"),
+])
+NEW = _ind([
+    ("a", "Alpha", "place", "P", 30.0, 28.0, 32.0, "worse", "ok"),
+    ("b", "Beta", "place", "P", 47.0, 37.0, 57.0, "similar", "ok"),
+    ("c", "Gamma", "place", "P", float("nan"), float("nan"), float("nan"), "not compared",
+     "census21_ts003 is not available"),
+    ("d", "Delta", "place", "P", 1.0, 0.5, 1.5, "lower", "ok"),
+    ("a", "Alpha", "england", "E", 22.0, 21.5, 22.5, "not compared", "ok"),
+])
+
+
+def test_compare_indicators_by_hand():
+    ch = changes.compare_indicators(OLD, NEW)
+    m = ch.movements.set_index(["indicator", "area"])
+    # by hand: a/place 20 -> 30 (+10, intervals 18-22 and 28-32 apart); b/place 50 -> 47 (-3, overlap)
+    assert m.loc[("a", "place"), "change"] == pytest.approx(10.0)
+    assert bool(m.loc[("a", "place"), "clear"]) is True
+    assert m.loc[("b", "place"), "change"] == pytest.approx(-3.0)
+    assert bool(m.loc[("b", "place"), "clear"]) is False
+    assert m.loc[("a", "england"), "change"] == pytest.approx(1.0)
+    # 20.5-21.5 then 21.5-22.5: the intervals touch, which counts as overlapping
+    assert bool(m.loc[("a", "england"), "clear"]) is False
+    # order: biggest absolute change first
+    assert list(zip(ch.movements["indicator"], ch.movements["area"]))[:2] == [("a", "place"), ("b", "place")]
+    assert list(ch.band_changes["indicator"]) == ["a"]  # similar -> worse; England never banded
+    assert list(ch.not_compared["indicator"]) == ["c"]
+    assert "this run: census21_ts003 is not available" in ch.not_compared["reason"].iloc[0]
+    assert list(ch.added["indicator"]) == ["d"] and list(ch.removed["indicator"]) == ["e"]
+    # every row of both inputs is accounted for exactly once
+    assert len(ch.movements) + len(ch.not_compared) + len(ch.added) + len(ch.removed) == 6
+
+
+def test_compare_indicators_refuses_bad_input():
+    with pytest.raises(changes.ChangesError, match="lacks column"):
+        changes.compare_indicators(OLD.drop(columns="band"), NEW)
+    with pytest.raises(changes.ChangesError, match="repeats"):
+        changes.compare_indicators(pd.concat([OLD, OLD.head(1)]), NEW)
+    with pytest.raises(TypeError):
+        changes.compare_indicators("old.csv", NEW)
+
+
+def test_describe_movement_plain_language():
+    ch = changes.compare_indicators(OLD, NEW)
+    row = ch.movements.iloc[0]
+    assert changes.describe_movement(row) == (
+        "Alpha: 20.0% then, 30.0% now (up 10.0 percentage points; a clear change (the 95% intervals "
+        "do not overlap)). Compared with England it was similar and is now worse.")
+    b = ch.movements.set_index("indicator").loc["b"].copy()
+    b["indicator"] = "b"
+    assert "down 3.0 percentage points; within the margin of uncertainty" in changes.describe_movement(b)
+
+
+def test_assets_and_connections_compare_by_hand():
+    old = pd.DataFrame({"asset_id": ["1", "2", "3"], "name": ["Library", "Youth club", "Food bank"],
+                        "category_label": ["Library", "Youth", "Food"]})
+    new = pd.DataFrame({"asset_id": ["2", "3", "4"], "name": ["Youth club", "Food bank", "Family hub"],
+                        "category_label": ["Youth", "Food", "Family hub"]})
+    a = changes.compare_assets(old, new)
+    assert list(a["new"]["name"]) == ["Family hub"] and list(a["closed"]["name"]) == ["Library"]
+    c_old = pd.DataFrame({"organisation_a": ["School", "GP"], "sector_a": ["education", "health"],
+                          "organisation_b": ["GP", "Church"], "sector_b": ["health", "faith"]})
+    # same tie written the other way round is not new
+    c_new = pd.DataFrame({"organisation_a": ["GP", "School"], "sector_a": ["health", "education"],
+                          "organisation_b": ["School", "School"], "sector_b": ["education", "education"]})
+    c_new.loc[1, ["organisation_b", "sector_b"]] = ["Library", "council"]
+    c = changes.compare_connections(c_old, c_new)
+    assert c["gained"][["organisation_a", "organisation_b"]].values.tolist() == [["Library", "School"]]
+    assert bool(c["gained"]["cross_sector"].iloc[0]) is True
+    assert c["lost"][["organisation_a", "organisation_b"]].values.tolist() == [["Church", "GP"]]
+    with pytest.raises(changes.ChangesError, match="asset_id"):
+        changes.compare_assets(old.drop(columns="asset_id"), new)
+
+
+def test_write_changes_from_files(tmp_path):
+    prev, cur = tmp_path / "r1" / "p", tmp_path / "r2" / "p"
+    prev.mkdir(parents=True)
+    cur.mkdir(parents=True)
+    OLD.to_csv(prev / changes.INDICATORS_FILE, index=False)
+    NEW.to_csv(cur / changes.INDICATORS_FILE, index=False)
+    assets = pd.DataFrame({"asset_id": ["1"], "name": ["<i>Hub</i>"], "category_label": ["Family hub"]})
+    assets.iloc[:0].to_csv(prev / changes.ASSETS_FILE, index=False)
+    assets.to_csv(cur / changes.ASSETS_FILE, index=False)
+    (cur / changes.REASONS_FILE).write_text(json.dumps({changes.NETWORK_FILE: "no relationships file"}))
+    page = changes.write_changes(cur, prev, place_name="P & Q", run_id="r2", previous_run_id="r1").read_text()
+    assert "P &amp; Q" in page
+    assert "1 new and 0 closed" in page and "&lt;i&gt;Hub&lt;/i&gt;" in page and "<i>Hub" not in page
+    assert "Relationship data are not available (no relationships file)" in page
+    assert "Deprivation data are not available" in page
+    assert "Alpha: 20.0% then, 30.0% now" in page
+    assert "was similar, now worse" in page
+
+
+def test_read_summary_names_file_row_and_column(tmp_path):
+    path = tmp_path / changes.INDICATORS_FILE
+    NEW.assign(value=["1", "x", "", "2", "3"]).to_csv(path, index=False)
+    with pytest.raises(ValidationError) as info:
+        changes.read_summary(path)
+    p = info.value.problems[0]
+    assert (p.row, p.column, p.value) == (3, "value", "x")  # header is line 1, second row line 3
+    NEW.drop(columns="status").to_csv(path, index=False)
+    with pytest.raises(ValidationError, match="status"):
+        changes.read_summary(path)
+    with pytest.raises(MissingDataError):
+        changes.read_summary(tmp_path / "nope" / changes.INDICATORS_FILE)
+
+
+# --------------------------------------------------------------------------- parameters and scheduling
+def test_parameter_file_example_and_errors(tmp_path):
+    params = batch.load_parameters(EXAMPLES / "batch-params.yaml")
+    assert params.places == ["all"] and params.jobs == 2 and "dashboard" in params.views
+    bad = tmp_path / "p.yaml"
+    for text, match in (("placez: all", "unknown key"), ("jobs: 0", "jobs"), ("views: dashboard", "views"),
+                        ("- a\n- b", "mapping"), ("place_parameters: {demo: 3}", "place_parameters")):
+        bad.write_text(text)
+        with pytest.raises(batch.BatchError, match=match):
+            batch.load_parameters(bad)
+
+
+@pytest.fixture
+def recorded(monkeypatch):
+    """Run the real CLI parser, recording which command it would run with which options."""
+    calls = []
+    for name in ("cmd_batch", "cmd_fetch", "cmd_build"):
+        monkeypatch.setattr(cli, name, lambda args, name=name: calls.append((name, args)) or 0)
+    return calls
+
+
+def _ccdata_argv(command: str) -> list[str]:
+    """The arguments after the ``ccdata`` executable in a shell command line."""
+    for part in command.split("&&"):
+        words = shlex.split(part)
+        for i, w in enumerate(words):
+            if w == "ccdata" or w.endswith("/bin/ccdata"):
+                args = words[i + 1:]
+                return args[:args.index(">>")] if ">>" in args else args
+    raise AssertionError(f"no ccdata command in {command!r}")
+
+
+def test_systemd_units_are_valid(recorded):
+    service = (EXAMPLES / "ccdata-batch.service").read_text()
+    execs = re.findall(r"^(ExecStart(?:Pre)?)=(.+)$", service, flags=re.M)
+    assert [k for k, _ in execs].count("ExecStart") == 1
+    for _, command in execs:
+        assert command.split()[0].endswith("/ccdata")
+        assert cli.main(_ccdata_argv(command)) == 0
+    names = [n for n, _ in recorded]
+    assert names == ["cmd_fetch", "cmd_build", "cmd_batch"]
+    args = recorded[-1][1]
+    assert args.all and args.jobs == 2 and args.file.name == "batch-params.yaml"
+    assert "Type=oneshot" in service
+    timer = (EXAMPLES / "ccdata-batch.timer").read_text()
+    assert re.search(r"^OnCalendar=\*-10-01 03:00:00$", timer, flags=re.M)
+    assert "Persistent=true" in timer and "WantedBy=timers.target" in timer
+
+
+def test_crontab_line_and_docs_examples_are_valid(recorded):
+    lines = [ln for ln in (EXAMPLES / "crontab").read_text().splitlines() if ln and not ln.startswith("#")]
+    assert len(lines) == 1
+    fields = lines[0].split(None, 5)
+    assert fields[:5] == ["0", "3", "1", "10", "*"]  # 03:00 on 1 October
+    assert cli.main(_ccdata_argv(fields[5])) == 0
+    docs = (REPO / "docs" / "scheduling.md").read_text()
+    assert lines[0] in docs  # the documented line is the tested one
+    commands = re.findall(r"^\$ (ccdata .+)$", docs, flags=re.M)
+    assert commands
+    for c in commands:
+        assert cli.main(shlex.split(c)[1:]) == 0, c
+    assert len([n for n, _ in recorded if n == "cmd_batch"]) == 1 + len(commands)
