@@ -1,0 +1,190 @@
+"""Benchmark ``ccdata batch``: wall time per place, papermill floor, --jobs speed-up,
+peak memory, site size, and a stress case with one place per English local authority.
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_batch.py                 # everything
+    .venv/bin/python benchmarks/bench_batch.py --limit 10      # stress: 10 LAs only
+    .venv/bin/python benchmarks/bench_batch.py --skip-stress --skip-all
+
+The demo place is generated into a temporary data folder unless ``CCDATA_DATA_DIR``
+already holds it. The official cases need the official files: they are fetched
+from ``CCDATA_MIRROR`` (or ``../shared/data``) into a temporary data folder and
+built. Prints figures; asserts nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+
+def _size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def _peak_mib() -> tuple[float, float]:
+    """Peak resident memory of this process and of its largest child (MiB, Linux)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, kids
+
+
+def papermill_floor(workdir: Path) -> float:
+    """Seconds to run a notebook with only a parameters cell (kernel start + save)."""
+    import papermill as pm
+
+    nb = {"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]}, "execution_count": None,
+                     "outputs": [], "source": ['place_id: str = "demo"']}],
+          "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+          "nbformat": 4, "nbformat_minor": 5}
+    src = workdir / "empty.ipynb"
+    src.write_text(json.dumps(nb), encoding="utf-8")
+    started = time.perf_counter()
+    pm.execute_notebook(str(src), str(workdir / "empty.out.ipynb"), parameters={"place_id": "x"},
+                        progress_bar=False, log_output=False)
+    return time.perf_counter() - started
+
+
+def _per_place(result) -> None:
+    table = result.table()
+    for place, grp in table.groupby("place", sort=False):
+        views = ", ".join(f"{r.view} {r.status} {r.seconds:.0f}s" for r in grp.itertuples())
+        print(f"  {place:<18} {grp['seconds'].sum():7.1f}s of task time  ({views})")
+    print(f"  run wall time {result.seconds:.1f}s; site size {_size(result.out) / 2**20:.1f} MiB")
+
+
+def _with_env(**values):
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update({k: str(v) for k, v in values.items()})
+    return old
+
+
+def _restore(old: dict) -> None:
+    for k, v in old.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+def demo_cases(tmp: Path, jobs: int) -> None:
+    from ccdata import config, demo
+    from ccdata.batch import run_batch
+    from ccdata.build import build
+    from ccdata.fetch import read_manifest
+
+    if not read_manifest("iod2025_file1", config.DEMO).get("files"):
+        os.environ["CCDATA_DATA_DIR"] = str(tmp / "demo-data")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            demo.generate()
+            build(collection=config.DEMO, progress=False)
+    print("\n== demo place, every view ==")
+    one = run_batch(["demo"], out=tmp / "site-j1", jobs=1, progress=False)
+    print(f"--jobs 1: {one.seconds:.1f}s")
+    _per_place(one)
+    two = run_batch(["demo"], out=tmp / "site-j2", jobs=jobs, progress=False)
+    print(f"--jobs {jobs}: {two.seconds:.1f}s  speed-up x{one.seconds / two.seconds:.2f}")
+    own, kids = _peak_mib()
+    print(f"peak memory: batch process {own:.0f} MiB, largest worker/kernel {kids:.0f} MiB")
+
+
+def _official_data(tmp: Path) -> Path | None:
+    from ccdata.build import build
+    from ccdata.fetch import fetch
+
+    mirror = os.environ.get("CCDATA_MIRROR") or str(REPO.parent / "shared" / "data")
+    if not (Path(mirror) / "MANIFEST.md").exists():
+        print("official files not available (set CCDATA_MIRROR): official cases skipped")
+        return None
+    root = tmp / "official-data"
+    os.environ["CCDATA_DATA_DIR"] = str(root)
+    started = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fetch(mirror=mirror, progress=False)
+        build(progress=False)
+    print(f"official data fetched from the mirror and built in {time.perf_counter() - started:.0f}s")
+    return root
+
+
+def all_places_case(tmp: Path, jobs: int) -> None:
+    from ccdata.batch import run_batch
+
+    print(f"\n== every place in places.yaml, --jobs {jobs} ==")
+    res = run_batch(all_places=True, out=tmp / "site-all", jobs=jobs, progress=False, skip_unavailable=True)
+    _per_place(res)
+
+
+def stress_case(tmp: Path, jobs: int, limit: int | None) -> None:
+    import pandas as pd
+    import yaml
+
+    from ccdata import build
+    from ccdata.batch import run_batch
+
+    iod = build.table("iod2025_file1", "official")
+    england = iod[iod["lad24_code"].astype(str).str.startswith("E")]
+    groups = list(england.groupby("lad24_code", sort=True))
+    if limit:
+        groups = groups[:limit]
+    places = {}
+    for lad, grp in groups:
+        places[f"la-{lad.lower()}"] = {
+            "name": f"{grp['lad24_name'].iloc[0]} (all LSOAs)", "collection": "official",
+            "description": "Stress test: every LSOA 2021 of the local authority (IoD 2025 file 1).",
+            "local_authority": {"code": lad, "name": str(grp["lad24_name"].iloc[0]), "vintage": 2024},
+            "footprint": {"lsoas": {"vintage": 2021, "codes": sorted(grp["lsoa21_code"].astype(str))}}}
+    path = tmp / "stress-places.yaml"
+    path.write_text(yaml.safe_dump(places), encoding="utf-8")
+    old = _with_env(CCDATA_PLACES=path)
+    try:
+        print(f"\n== stress: {len(places)} local authorities, dashboard only, --jobs {jobs} ==")
+        res = run_batch(all_places=True, views=["dashboard"], out=tmp / "site-stress", jobs=jobs,
+                        progress=True, skip_unavailable=True)
+    finally:
+        _restore(old)
+    table = res.table()
+    ok = table[(table["view"] == "dashboard") & (table["status"] == "ok")]
+    print(f"{len(ok)} of {len(places)} dashboards ok in {res.seconds:.0f}s: "
+          f"{60 * len(places) / res.seconds:.1f} places per minute; "
+          f"median {ok['seconds'].median() if len(ok) else float('nan'):.1f}s per dashboard")
+    print(f"site size {_size(res.out) / 2**20:.1f} MiB")
+    print(pd.Series(table["status"]).value_counts().to_string())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--limit", type=int, help="stress case: only the first N local authorities")
+    parser.add_argument("--skip-demo", action="store_true")
+    parser.add_argument("--skip-all", action="store_true", help="skip the all-places case")
+    parser.add_argument("--skip-stress", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="ccdata-bench-batch-") as t:
+        tmp = Path(t)
+        print(f"papermill floor (empty notebook): {papermill_floor(tmp):.1f}s")
+        if not args.skip_demo:
+            demo_cases(tmp, args.jobs)
+        if args.skip_all and args.skip_stress:
+            return
+        if _official_data(tmp) is None:
+            return
+        if not args.skip_all:
+            all_places_case(tmp, args.jobs)
+        if not args.skip_stress:
+            stress_case(tmp, args.jobs, args.limit)
+
+
+if __name__ == "__main__":
+    main()
