@@ -28,6 +28,11 @@ from .errors import CcdataError, MissingDataError
 from .fetch import atomic_write_bytes, read_manifest
 
 
+#: Bumped when what a processed table stores changes (2: Census labels in the sidecar),
+#: so caches written by an older ccdata are rebuilt rather than read wrongly.
+CACHE_FORMAT = 2
+
+
 @dataclass
 class BuildResult:
     name: str
@@ -164,6 +169,7 @@ def is_current(name: str, collection: str = config.OFFICIAL) -> bool:
     data, _ = _paths(name, collection)
     prov = provenance(name, collection)
     return (data.exists() and prov.get("ccdata_version") == __version__
+            and prov.get("cache_format") == CACHE_FORMAT
             and prov.get("inputs") == _inputs_state(step, collection))
 
 
@@ -213,11 +219,13 @@ def build_table(name: str, collection: str = config.OFFICIAL, force: bool = Fals
     exclusions = frame.attrs.get("exclusions", [])
     prov = {
         "table": name, "collection": collection, "description": step.description,
-        "ccdata_version": __version__,
+        "ccdata_version": __version__, "cache_format": CACHE_FORMAT,
         "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "rows": int(len(frame)), "inputs": state,
         "warnings": sorted({str(w.message) for w in caught})[:50],
         "exclusions": exclusions[:1000], "n_exclusions": len(exclusions),
+        # published labels behind slugged column names (Census), restored by table()
+        "labels": frame.attrs.get("labels", {}),
     }
     atomic_write_bytes(meta, json.dumps(prov, indent=2, default=str).encode("utf-8"))
     return BuildResult(name, "built", f"{len(frame):,} rows", time.perf_counter() - started)
@@ -265,6 +273,9 @@ def table(name: str, collection: str = config.OFFICIAL) -> pd.DataFrame:
         frame = _read(data)
         frame.attrs["table"] = name
         frame.attrs["collection"] = collection
+        labels = provenance(name, collection).get("labels")
+        if labels:
+            frame.attrs["labels"] = labels
         _MEMO[key] = frame
     return _MEMO[key].copy()
 

@@ -51,9 +51,17 @@ def decile_chart(dist: pd.DataFrame, value: str = "pct_residents") -> plt.Figure
         ax.set_title(edition)
         ax.set_xlabel("National decile (1 = most deprived 10%)")
         ax.set_ylabel("% of residents" if value == "pct_residents" else "% of LSOAs")
-        ax.legend(title=None, fontsize=8)
+    _legend_outside(axes[0][-1])
+    for ax in axes[0][:-1]:
+        if ax.get_legend():
+            ax.get_legend().remove()
     fig.tight_layout()
     return fig
+
+
+def _legend_outside(ax) -> None:
+    # beside the plot, so it never hides a bar
+    sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), title=None, fontsize=8, frameon=False)
 
 
 def composition_chart(comp: pd.DataFrame, title: str) -> plt.Figure:
@@ -66,7 +74,7 @@ def composition_chart(comp: pd.DataFrame, title: str) -> plt.Figure:
     ax.set_xlabel("% of total")
     ax.set_ylabel("")
     ax.set_title(title)
-    ax.legend(title=None, fontsize=8, loc="lower right")
+    _legend_outside(ax)
     fig.tight_layout()
     return fig
 
@@ -80,7 +88,7 @@ def age_chart(kids: pd.DataFrame) -> plt.Figure:
                 palette=PALETTE, ax=ax)
     ax.set_ylabel("% of residents")
     ax.set_xlabel("Age band (years)")
-    ax.legend(title=None, fontsize=8)
+    _legend_outside(ax)
     fig.tight_layout()
     return fig
 
@@ -104,6 +112,6 @@ def indicator_chart(frame: pd.DataFrame) -> plt.Figure:
     ax.set_yticklabels([t if len(t) < 55 else t[:52] + "..." for t in place["title"]], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel("%")
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     fig.tight_layout()
     return fig

@@ -10,8 +10,9 @@ Design choices, and why:
 * **Only Leaflet is loaded.** folium's default page also pulls jQuery, Bootstrap
   and Font Awesome from CDNs; none is needed here (popups are bound with plain
   Leaflet), so they are dropped. Leaflet itself (and Leaflet.markercluster when
-  markers are clustered) still comes from a CDN unless :func:`inline_web_assets`
-  is given local copies: no installed Python package ships Leaflet's JS/CSS.
+  markers are clustered) is inlined by :func:`embed` from the XStatic-Leaflet and
+  XStatic-Leaflet-MarkerCluster packages (the same Leaflet version folium
+  uses), so an exported report draws its maps with no network at all.
 * **Everything from input files is escaped** (asset names, addresses, notes, area
   names), in popups, tooltips and the asset list, so a name typed as
   ``<script>`` shows as text.
@@ -237,13 +238,9 @@ def map_assets(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col: 
 
     boundary = _web(boundary_gdf, simplify_m, [])
     west, south, east, north = boundary.total_bounds
-    m = folium.Map(location=[(south + north) / 2, (west + east) / 2], tiles=None, zoom_start=14,
-                   height=height, control_scale=True)
-    # only Leaflet is needed (see module notes): drop jQuery, Bootstrap and icon fonts
-    m.default_js = [LEAFLET_JS]
-    m.default_css = [LEAFLET_CSS]
+    m = base_map(location=[(south + north) / 2, (west + east) / 2], zoom_start=14, height=height)
     if tiles:
-        folium.TileLayer(tiles, name="Street map (needs internet)", control=True, show=True).add_to(m)
+        folium.TileLayer(tiles, name="Street map (needs internet)", control=True, show=False).add_to(m)
 
     name_cols = ["lsoa21_code"] + (["lsoa21_name"] if "lsoa21_name" in lsoas_gdf else [])
     lsoas = _web(lsoas_gdf.assign(_decile=deciles.astype("Int64")), simplify_m, name_cols + ["_decile"])
@@ -300,16 +297,90 @@ def map_assets(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col: 
     return m
 
 
-def inline_web_assets(page: str, vendor_dir: Path | str | None) -> tuple[str, list[str]]:
+def base_map(**kwargs):
+    """A ``folium.Map`` with no tiles that loads only Leaflet (see the module notes).
+
+    Keyword arguments go to ``folium.Map``; ``tiles`` is refused, because a map that
+    needs tiles does not draw offline (add an optional ``folium.TileLayer`` instead).
+    """
+    import folium
+
+    if kwargs.get("tiles"):
+        raise ValueError("base_map draws without tiles; add an optional folium.TileLayer instead")
+    kwargs["tiles"] = None
+    kwargs.setdefault("control_scale", True)
+    m = folium.Map(**kwargs)
+    # only Leaflet is needed: drop jQuery, Bootstrap and the icon fonts folium adds by default
+    m.default_js = [LEAFLET_JS]
+    m.default_css = [LEAFLET_CSS]
+    return m
+
+
+def web_asset_dirs() -> list[Path]:
+    """Folders holding Leaflet and Leaflet.markercluster JS/CSS (XStatic packages)."""
+    dirs = []
+    for module in ("xstatic.pkg.leaflet", "xstatic.pkg.leaflet_markercluster"):
+        try:
+            dirs.append(Path(__import__(module, fromlist=["BASE_DIR"]).BASE_DIR))
+        except ImportError:
+            continue  # embed() reports the URLs left on the network
+    return dirs
+
+
+def _inline_css_images(css: str, folder: Path) -> str:
+    # leaflet.css points at images/*.png relative to itself; inside a standalone page
+    # those would be broken requests, so they become data: URIs
+    import base64
+
+    def repl(match):
+        path = folder / match.group(1)
+        if not path.is_file():
+            return match.group(0)
+        return f"url(data:image/png;base64,{base64.b64encode(path.read_bytes()).decode('ascii')})"
+    return re.sub(r"url\((images/[\w.-]+\.png)\)", repl, css)
+
+
+def embed(m, *, title: str, height: int = 620):
+    """A folium map as a self-contained block for a report page.
+
+    The map page is rendered with Leaflet's JS and CSS inlined (no CDN) and placed
+    in an ``<iframe srcdoc>`` with a title, so it draws offline and its scripts
+    cannot touch the report around it.
+
+    Raises
+    ------
+    CcdataError
+        If a script or stylesheet would still have to come from the network (the
+        XStatic packages are missing); the message names the URLs.
+    """
+    import folium
+
+    from . import present
+    from .errors import CcdataError
+
+    if not isinstance(m, folium.Map):
+        raise TypeError(f"embed expects a folium.Map, not {type(m).__name__}")
+    if not title or not str(title).strip():
+        raise ValueError("a map needs a title for screen readers")
+    page, remaining = inline_web_assets(m.get_root().render(), web_asset_dirs())
+    if remaining:
+        raise CcdataError("these map scripts would load from the internet: " + ", ".join(remaining)
+                          + "; install XStatic-Leaflet and XStatic-Leaflet-MarkerCluster")
+    return present.Block(
+        f'<iframe class="ccdata-map" title="{html.escape(title)}" srcdoc="{html.escape(page, quote=True)}" '
+        f'style="width:100%;height:{int(height)}px;border:1px solid #d0d0d0" loading="eager"></iframe>')
+
+
+def inline_web_assets(page: str, vendor_dir) -> tuple[str, list[str]]:
     """Replace CDN ``<script src>``/``<link href>`` tags with local copies, inlined.
 
     Parameters
     ----------
     page : str
         Rendered HTML (``folium.Map.get_root().render()`` or an exported report).
-    vendor_dir : Path or None
-        Folder holding files named as the last part of each URL (``leaflet.js``,
-        ``leaflet.css``, ``leaflet.markercluster.js`` ...).
+    vendor_dir : Path, list of Path, or None
+        Folder(s) holding files named as the last part of each URL (``leaflet.js``,
+        ``leaflet.css``, ``leaflet.markercluster.js`` ...); the first match wins.
 
     Returns
     -------
@@ -318,14 +389,22 @@ def inline_web_assets(page: str, vendor_dir: Path | str | None) -> tuple[str, li
     """
     if not isinstance(page, str):
         raise TypeError("page must be the HTML text")
-    folder = Path(vendor_dir) if vendor_dir else None
+    if vendor_dir is None:
+        folders: list[Path] = []
+    elif isinstance(vendor_dir, (str, Path)):
+        folders = [Path(vendor_dir)]
+    else:
+        folders = [Path(f) for f in vendor_dir]
     remaining: list[str] = []
 
     def local(url: str) -> str | None:
-        if folder is None:
-            return None
-        path = folder / url.rstrip("/").rsplit("/", 1)[-1]
-        return path.read_text(encoding="utf-8") if path.is_file() else None
+        name = url.rstrip("/").rsplit("/", 1)[-1]
+        for folder in folders:
+            path = folder / name
+            if path.is_file():
+                text = path.read_text(encoding="utf-8")
+                return _inline_css_images(text, folder) if name.endswith(".css") else text
+        return None
 
     def script(match):
         url = match.group(1)
@@ -360,7 +439,7 @@ def map_section(lsoas, boundary, wards, assets, *, deprivation_col: str = "imd_d
         return [present.missing("the asset map", "there are no LSOA boundaries for this place's data collection")]
     m = map_assets(lsoas, boundary, wards, assets, deprivation_col, deprivation_label=deprivation_label, **kwargs)
     n = 0 if assets is None else len(assets)
-    return [m, present.notice(
+    return [embed(m, title=f"Map of {n} assets over {deprivation_label}"), present.notice(
         f"{n} assets within the place or up to the buffer around it. Areas are coloured by "
         f"{deprivation_label} (1 = the most deprived 10% of neighbourhoods in England). Use the layer "
         "control to switch categories on and off; the street map needs an internet connection, the "

@@ -223,7 +223,7 @@ def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: 
 
 
 def map_network(data: net.NetworkData, points: pd.DataFrame, lsoas=None, *, wave: str | None = None,
-                decile_column: str = "imd_decile", tiles: str | None = "OpenStreetMap"):
+                decile_column: str = "imd_decile", tiles: str | None = None):
     """Organisations and their ties on the deprivation map.
 
     Parameters
@@ -240,7 +240,8 @@ def map_network(data: net.NetworkData, points: pd.DataFrame, lsoas=None, *, wave
     decile_column : str
         Column of ``lsoas`` holding the deprivation decile.
     tiles : str or None
-        Background tiles (``None`` for none).
+        Optional background tiles, added as a layer the reader can switch off
+        (default ``None``: the map draws offline without them).
 
     Returns
     -------
@@ -266,7 +267,11 @@ def map_network(data: net.NetworkData, points: pd.DataFrame, lsoas=None, *, wave
                                                                    pts["northing"].astype(float)),
                            crs=27700).to_crs(4326)
     where = {r.org_id: (r.geometry.y, r.geometry.x) for r in geo.itertuples()}
-    fmap = folium.Map(tiles=tiles, control_scale=True)
+    from .maps import base_map
+
+    fmap = base_map()
+    if tiles:
+        folium.TileLayer(tiles, name="Street map (needs internet)", control=True, show=False).add_to(fmap)
     bounds = []
     if lsoas is not None:
         if not isinstance(lsoas, gpd.GeoDataFrame) or decile_column not in lsoas.columns:
@@ -302,7 +307,7 @@ def map_network(data: net.NetworkData, points: pd.DataFrame, lsoas=None, *, wave
         folium.CircleMarker([r.geometry.y, r.geometry.x], radius=7 if core else 5,
                             color="#000" if core else "#fff", weight=2 if core else 1, fill=True,
                             fill_color=SECTOR_COLOURS.get(r.sector, "#999999"), fill_opacity=0.95,
-                            tooltip=text, popup=folium.Popup(text)).add_to(orgs)
+                            tooltip=text).add_to(orgs)
         bounds.append([r.geometry.y, r.geometry.x])
     orgs.add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
@@ -437,7 +442,9 @@ def map_section(data: net.NetworkData, points: pd.DataFrame, lsoas=None) -> list
         return [present.missing("the map of relationships", "no organisation has a postcode or coordinates "
                                 "that could be placed")]
     not_placed = points[points["easting"].isna()]
-    blocks = [map_network(data, points, lsoas)]
+    from .maps import embed
+
+    blocks = [embed(map_network(data, points, lsoas), title="Map of organisations and their ties")]
     if len(not_placed):
         blocks.append(present.table(not_placed[["label", "sector", "located"]],
                                     caption="Organisations not on the map, and why"))

@@ -137,17 +137,26 @@ def views_for(place) -> list[tuple[View, str]]:
 
 
 def _failed_cell(nb_path: Path) -> str:
-    """Which cell of an executed notebook raised, and the error."""
+    """Which cell of an executed notebook raised, and the error.
+
+    The cell number is the one in the committed notebook (counting from 0), so
+    cells papermill adds (injected parameters, error banners) are not counted.
+    """
     try:
         nb = json.loads(nb_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return "the notebook could not be read back"
-    for i, cell in enumerate(nb.get("cells", [])):
+    added = {"injected-parameters", "papermill-error-cell-tag"}
+    index = -1
+    for cell in nb.get("cells", []):
+        if added & set(cell.get("metadata", {}).get("tags", [])):
+            continue
+        index += 1
         for output in cell.get("outputs", []) or []:
             if output.get("output_type") == "error":
                 src = "".join(cell.get("source", "")).strip().splitlines()
                 first = src[0][:80] if src else ""
-                return f"cell {i} ({first!r}) raised {output.get('ename')}: {output.get('evalue')}"
+                return f"cell {index} ({first!r}) raised {output.get('ename')}: {output.get('evalue')}"
     return "no cell recorded an error"
 
 

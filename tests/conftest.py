@@ -116,3 +116,25 @@ def chromium() -> str:
     if not path:
         pytest.skip("headless Chromium not installed (Debian package 'chromium'; .ci/run installs it)")
     return path
+
+
+def census_raw_rows(dataset_id: str, collection: str) -> list[dict]:
+    """Rows of a raw Census LSOA file read with the standard library only (independent of
+    ccdata's loaders): a Nomis zip (member ``*-lsoa.csv``), a gzipped CSV or a plain CSV."""
+    import csv
+    import gzip
+    import io
+    import zipfile
+
+    from ccdata.fetch import raw_files
+
+    path = raw_files(dataset_id, collection)[0]
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as zf:
+            member = next(m for m in zf.namelist() if m.endswith("-lsoa.csv"))
+            data = zf.read(member)
+    elif path.name.endswith(".gz"):
+        data = gzip.decompress(path.read_bytes())
+    else:
+        data = path.read_bytes()
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))

@@ -3,11 +3,8 @@ exports code-free HTML whose figures equal values computed by hand from the raw 
 failures keep the previous HTML; the page opens in headless Chromium without errors."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
-import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -16,7 +13,8 @@ import pytest
 
 import ccdata
 from ccdata import config, report
-from ccdata.fetch import raw_files
+
+from conftest import census_raw_rows
 
 REPO = Path(__file__).resolve().parent.parent
 SECTIONS = ["Who lives here", "Deprivation", "Children in low income families",
@@ -56,7 +54,7 @@ def demo_report(demo_data_dir, tmp_path_factory):
     old = os.environ.get("CCDATA_DATA_DIR")
     os.environ["CCDATA_DATA_DIR"] = str(demo_data_dir)
     try:
-        result = report.report("demo", out=out, views=["dashboard"], keep_notebook=True)
+        result = report.report("demo", out=out, keep_notebook=True)
     finally:
         if old is None:
             os.environ.pop("CCDATA_DATA_DIR", None)
@@ -72,10 +70,7 @@ def dashboard_html(demo_report) -> str:
 
 
 def _census_rows(table: str) -> list[dict]:
-    path = raw_files(f"census21_{table}", config.DEMO)[0]
-    with zipfile.ZipFile(path) as zf:
-        member = next(m for m in zf.namelist() if m.endswith("-lsoa.csv"))
-        return list(csv.DictReader(io.StringIO(zf.read(member).decode("utf-8-sig"))))
+    return census_raw_rows(f"census21_{table}", config.DEMO)
 
 
 def _col(rows: list[dict], startswith: str) -> str:
@@ -90,8 +85,9 @@ def test_dashboard_has_no_code_and_every_section(dashboard_html):
     h2 = [text for tag, text in heads if tag == "h2"]
     assert h2 == SECTIONS
     # no code reaches the page
-    assert "jp-InputArea" not in dashboard_html
-    assert "import ccdata" not in dashboard_html and "dashboard.who_lives_here" not in dashboard_html
+    body = dashboard_html[dashboard_html.index("</head>"):]  # the styles name code classes too
+    assert "jp-CodeMirrorEditor" not in body and "jp-InputPrompt" not in body
+    assert "from ccdata import" not in body and "dashboard.who_lives_here" not in body
     assert "Traceback" not in dashboard_html
     # stands alone: no script or stylesheet from the network
     assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', dashboard_html)
@@ -139,7 +135,7 @@ def test_indicator_value_equals_hand_computation(demo_data, dashboard_html):
 def test_place_index_links_existing_views(demo_report):
     index = demo_report.index_path.read_text(encoding="utf-8")
     links = re.findall(r'href="([^"]+)"', index)
-    assert "dashboard.html" in links
+    assert {"dashboard.html", "assets.html", "listening.html", "network.html"} <= set(links)
     for link in links:
         assert (demo_report.index_path.parent / link).exists(), link
 
@@ -208,37 +204,106 @@ def test_unknown_view_and_place_are_errors(demo_data, tmp_path):
 
 
 # ----------------------------------------------------------------------- browser
-@pytest.mark.slow
-@pytest.mark.browser
-def test_dashboard_in_headless_chromium(demo_report, chromium):
+@pytest.fixture(scope="module")
+def browser(chromium):
     from playwright.sync_api import sync_playwright
 
-    page_path = demo_report.index_path.parent / "dashboard.html"
-    artifacts = REPO / "test-artifacts"
-    artifacts.mkdir(exist_ok=True)
-    errors: list[str] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=[
+        b = pw.chromium.launch(executable_path=chromium, headless=True, args=[
             "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
         try:
-            page = browser.new_page(viewport={"width": 1200, "height": 900})
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(page_path.as_uri())
-            page.wait_for_load_state("load")
-            assert page.locator("h1").count() == 1
-            h2 = [t.strip().rstrip("¶").strip() for t in page.locator("h2").all_inner_texts()]
-            assert h2 == SECTIONS
-            assert page.locator(".jp-InputArea").count() == 0
-            assert page.locator("img[alt]").count() >= 3
-            # the sortable table sorts by rank when its heading is clicked
-            table = page.locator("table.sortable").first
-            table.locator("th", has_text="IMD rank").click()
-            ranks = [float(x) for x in table.locator("tbody tr td.num[data-sort]").evaluate_all(
-                "cells => cells.filter(c => c.cellIndex === [...c.closest('table').tHead.rows[0].cells]"
-                ".findIndex(h => h.textContent.startsWith('IMD rank'))).map(c => c.dataset.sort)")]
-            assert ranks == sorted(ranks)
-            page.screenshot(path=str(artifacts / "dashboard-demo.png"), full_page=True)
+            yield b
         finally:
-            browser.close()
+            b.close()
+
+
+def _open(browser, path: Path):
+    """Open a page, recording console errors and every request that leaves the machine."""
+    errors: list[str] = []
+    remote: list[str] = []
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: remote.append(r.url)
+            if not r.url.startswith(("file:", "data:", "about:")) else None)
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(500)
+    return page, errors, remote
+
+
+def _artifacts() -> Path:
+    folder = REPO / "test-artifacts"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.parametrize("view,layers,min_shapes", [("assets", 5, 40), ("network", 3, 40)])
+def test_maps_draw_offline_in_chromium(demo_report, browser, view, layers, min_shapes):
+    page, errors, remote = _open(browser, demo_report.place_dir / f"{view}.html")
+    try:
+        frames = [f for f in page.frames if f.locator(".leaflet-container").count()]
+        assert len(frames) == 1, "one Leaflet map expected"
+        frame = frames[0]
+        assert frame.locator(".leaflet-control-layers-overlays label").count() >= layers
+        assert frame.locator("path.leaflet-interactive").count() >= min_shapes
+        page.screenshot(path=str(_artifacts() / f"{view}-demo.png"), full_page=False)
+    finally:
+        page.close()
+    assert errors == [] and remote == []
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_asset_map_lists_the_script_named_asset_as_text(demo_report, browser):
+    page, errors, _ = _open(browser, demo_report.place_dir / "assets.html")
+    try:
+        frame = next(f for f in page.frames if f.locator(".leaflet-container").count())
+        text = frame.locator("body").text_content()  # includes the closed list of assets
+        assert "<script>alert(1)</script>" in text  # shown as text, never run
+        assert page.evaluate("() => typeof window.alert") == "function"
+    finally:
+        page.close()
     assert errors == []
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.parametrize("view", ["listening", "network", "index"])
+def test_other_pages_open_cleanly(demo_report, browser, view):
+    page, errors, remote = _open(browser, demo_report.place_dir / f"{view}.html")
+    try:
+        assert page.locator("h1").count() == 1
+        assert page.locator(".jp-CodeCell .jp-InputArea, .jp-CodeMirrorEditor").count() == 0
+        page.screenshot(path=str(_artifacts() / f"{view}-demo.png"), full_page=False)
+    finally:
+        page.close()
+    assert errors == [] and remote == []
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_dashboard_in_headless_chromium(demo_report, browser):
+    page, errors, remote = _open(browser, demo_report.place_dir / "dashboard.html")
+    try:
+        assert page.locator("h1").count() == 1
+        h2 = [t.strip().rstrip("¶").strip() for t in page.locator("h2").all_inner_texts()]
+        assert h2 == SECTIONS
+        assert page.locator(".jp-CodeCell .jp-InputArea, .jp-CodeMirrorEditor").count() == 0
+        assert page.locator("img[alt]").count() >= 3
+        # the LSOA table sorts by rank when its heading is clicked (twice: descending)
+        table = page.locator("table.sortable", has=page.locator("th", has_text="IMD rank")).first
+        script = ("cells => cells.filter(c => c.cellIndex === [...c.closest('table').tHead.rows[0].cells]"
+                  ".findIndex(h => h.textContent.startsWith('IMD rank'))).map(c => Number(c.dataset.sort))")
+        before = table.locator("tbody tr td.num[data-sort]").evaluate_all(script)
+        assert len(before) > 3
+        table.locator("th", has_text="IMD rank").click()
+        assert table.locator("tbody tr td.num[data-sort]").evaluate_all(script) == sorted(before)
+        table.locator("th", has_text="IMD rank").click()
+        assert table.locator("tbody tr td.num[data-sort]").evaluate_all(script) == sorted(before, reverse=True)
+        page.screenshot(path=str(_artifacts() / "dashboard-demo.png"), full_page=True)
+    finally:
+        page.close()
+    assert errors == [] and remote == []
