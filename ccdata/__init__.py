@@ -24,8 +24,8 @@ def place(place_id: str):
     return _place(place_id)
 
 
-def places():
-    """Table of the places defined in places.yaml."""
+def list_places():
+    """Table of the places defined in places.yaml (``ccdata places`` prints it)."""
     from .places import list_places
 
     return list_places()

@@ -172,7 +172,8 @@ def low_income_section(place) -> Blocks:
         "area_name": "Area", "numerator": "Children in low income families",
         "denominator": "Children under 16 (derived)", "value": "%", "lower": "95% CI lower",
         "upper": "95% CI upper", "band": "Compared with England"})
-    blocks.append(present.table(table, caption=(
+    blocks.append(present.table(table, formats={"Children in low income families": ",.0f",
+                                                 "Children under 16 (derived)": ",.0f"}, caption=(
         "Children under 16 in relative low income families after housing costs, financial year "
         "ending 2025 (DWP/HMRC). " + ind[0].note)))
     if not place.wards.empty and set(place.wards["vintage"]) == {"2024"}:

@@ -124,7 +124,7 @@ y:
 
 
 def test_list_places_includes_the_shipped_places():
-    table = ccdata.places()
+    table = ccdata.list_places()
     assert {"demo", "pembury", "smallshaw-hurst", "wallsend"} <= set(table["id"])
 
 

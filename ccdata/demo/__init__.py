@@ -47,11 +47,6 @@ def generate(seed: int = SEED) -> list[Path]:
     """
     files: list[Path] = []
     for part in PARTS:
-        try:
-            module = importlib.import_module(f"{__name__}.{part}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"{__name__}.{part}":
-                continue  # that capability is not installed in this version
-            raise
+        module = importlib.import_module(f"{__name__}.{part}")
         files.extend(module.generate(seed))
     return files
