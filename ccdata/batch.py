@@ -498,6 +498,53 @@ def _order(results: list[TaskResult], place_ids: list[str]) -> list[TaskResult]:
     return sorted(results, key=lambda r: (pos.get(r.place, 1e9), rank.get(r.view, 99), r.view))
 
 
+def refresh_data(place_ids: list[str] | None = None, *, mirror: str | None = None,
+                 progress: bool = True) -> list[str]:
+    """Bring the data behind the places up to date before a run.
+
+    For places of the ``demo`` collection the fictional demo files are generated;
+    for ``official`` places every dataset is fetched (from ``mirror`` or
+    ``CCDATA_MIRROR`` when set, else from the official URLs; unchanged files are
+    skipped by checksum). Each collection is then built. Nothing here stops the
+    run: a dataset that cannot be fetched is reported in the returned lines and the
+    places that need it are then listed as unavailable by :func:`run_batch`.
+
+    Returns
+    -------
+    list of str
+        One line per step, for the log.
+    """
+    from .build import build
+    from .places import definitions
+
+    defs = definitions()
+    ids = list(defs) if not place_ids else list(place_ids)
+    unknown = [p for p in ids if p not in defs]
+    if unknown:
+        raise BatchError(f"unknown place(s) {unknown}; defined places: {', '.join(defs)}")
+    collections = sorted({(defs[p] or {}).get("collection", config.OFFICIAL) for p in ids})
+    lines = []
+    for collection in collections:
+        if collection == config.DEMO:
+            from . import demo
+
+            files = demo.generate()
+            lines.append(f"demo: {len(files)} fictional files generated")
+        else:
+            from .fetch import fetch
+
+            results = fetch(mirror=mirror, progress=progress)
+            ready = sum(r.ok for r in results)
+            lines.append(f"{collection}: {ready} datasets ready, "
+                         f"{sum(r.status == 'unavailable' for r in results)} unavailable")
+            lines += [f"  fetch failed: {r.dataset_id}: {r.message}" for r in results if r.status == "failed"]
+        built = build(collection, progress=progress)
+        lines.append(f"{collection}: {sum(r.status == 'built' for r in built)} tables built, "
+                     f"{sum(r.status == 'current' for r in built)} current")
+        lines += [f"  build failed: {r.name}: {r.message}" for r in built if r.status == "failed"]
+    return lines
+
+
 def run_batch(places: list[str] | None = None, *, all_places: bool = False,
               views: list[str] | None = None, out: Path | str | None = None, jobs: int | None = None,
               parameters: dict | None = None, place_parameters: dict | None = None,

@@ -90,13 +90,17 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import BatchParameters, load_parameters, run_batch
+    from .batch import BatchParameters, load_parameters, refresh_data, run_batch
 
     params = load_parameters(args.file) if args.file else BatchParameters()
     places = args.places or None
     all_places = args.all or (not places and params.places == ["all"])
     if not places and not all_places:
         places = params.places
+    if args.refresh_data:
+        for line in refresh_data(None if all_places else places, mirror=args.mirror,
+                                 progress=not args.quiet):
+            print(line)
     result = run_batch(places, all_places=all_places,
                        views=args.views.split(",") if args.views else params.views,
                        out=args.out or params.out, jobs=args.jobs or params.jobs,
@@ -154,6 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--scheduler", help="Dask distributed scheduler address, e.g. tcp://host:8786")
     p.add_argument("--skip-unavailable", action="store_true",
                    help="list places without data as skipped instead of failing the run")
+    p.add_argument("--refresh-data", action="store_true",
+                   help="first fetch new releases (or generate the demo place) and rebuild the cache")
+    p.add_argument("--mirror", help="with --refresh-data: folder or URL to fetch from (default: $CCDATA_MIRROR)")
     p.set_defaults(func=cmd_batch)
 
     args = parser.parse_args(argv)

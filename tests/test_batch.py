@@ -472,3 +472,21 @@ def test_crontab_line_and_docs_examples_are_valid(recorded):
     for c in commands:
         assert cli.main(shlex.split(c)[1:]) == 0, c
     assert len([n for n, _ in recorded if n == "cmd_batch"]) == 1 + len(commands)
+
+
+def test_refresh_data_generates_demo_and_reports_missing_official(tmp_path, use_data_dir, monkeypatch):
+    import ccdata
+    from ccdata.batch import BatchError, refresh_data
+
+    monkeypatch.setenv("CCDATA_PLACES", str(REPO / "ccdata" / "places.yaml"))
+    use_data_dir(tmp_path / "data")
+    empty_mirror = tmp_path / "mirror"
+    empty_mirror.mkdir()
+    lines = refresh_data(["demo", "pembury"], mirror=str(empty_mirror), progress=False)
+    assert any(line.startswith("demo: ") and "generated" in line for line in lines)
+    official = next(line for line in lines if line.startswith("official: ") and "datasets ready" in line)
+    assert official.startswith("official: 0 datasets ready")
+    assert not any("build failed" in line for line in lines)
+    assert ccdata.place("demo").lsoa21  # the demo place resolves from the fresh cache
+    with pytest.raises(BatchError, match="atlantis"):
+        refresh_data(["atlantis"])
