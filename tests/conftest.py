@@ -138,3 +138,18 @@ def census_raw_rows(dataset_id: str, collection: str) -> list[dict]:
     else:
         data = path.read_bytes()
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+# Postcodes -> (lsoa21, ward24) known to ``fake_geocoder`` (tests of survey and pupil
+# loading, without Code-Point Open). Any other postcode is "not found".
+POSTCODES = {"DE1 1AA": ("E01900001", "E05900001"), "DE1 1AB": ("E01900002", "E05900001"),
+             "DE2 2AA": ("E01900003", "E05900002")}
+
+
+def fake_geocoder(postcodes):
+    import pandas as pd
+
+    found = [POSTCODES.get(str(p).upper()) for p in postcodes]
+    return pd.DataFrame({"lsoa21_code": [v[0] if v else None for v in found],
+                         "ward24_code": [v[1] if v else None for v in found],
+                         "located": ["ok" if v else "not found" for v in found]}, index=postcodes.index)

@@ -18,16 +18,7 @@ help,Where do you go for help?,multiple,Family|School|Youth club|Nobody,Family|S
 other,Anything else?,free_text,,,,
 """
 
-# Postcodes -> (lsoa21, ward24) known to the fake geocoder. "ZZ9 9ZZ" is not found.
-POSTCODES = {"DE1 1AA": ("E01900001", "E05900001"), "DE1 1AB": ("E01900002", "E05900001"),
-             "DE2 2AA": ("E01900003", "E05900002")}
-
-
-def fake_geocoder(postcodes: pd.Series) -> pd.DataFrame:
-    found = [POSTCODES.get(str(p).upper()) for p in postcodes]
-    return pd.DataFrame({"lsoa21_code": [v[0] if v else None for v in found],
-                         "ward24_code": [v[1] if v else None for v in found],
-                         "located": ["ok" if v else "not found" for v in found]}, index=postcodes.index)
+from conftest import POSTCODES, fake_geocoder  # noqa: E402
 
 
 def write(tmp_path, name, text, encoding="utf-8"):
