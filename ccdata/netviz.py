@@ -323,11 +323,14 @@ def _pct(x) -> str:
 
 
 def overview(place, data: net.NetworkData) -> list:
-    """Opening blocks: the fictional banner (demo), headline figures of the latest wave."""
-    from . import present
-    from .demo import FICTIONAL_NOTICE
+    """Opening blocks: headline figures of the latest wave.
 
-    blocks = [present.notice(FICTIONAL_NOTICE, "fictional")] if getattr(place, "fictional", False) else []
+    (The fictional-data banner of the demo place is part of every exported page's
+    header, so it is not repeated here.)
+    """
+    from . import present
+
+    blocks: list = []
     if not data.waves:
         return blocks + [present.missing("the relationship map", "the survey file has no usable answers")]
     latest = data.waves[-1]
