@@ -988,6 +988,38 @@ def map_layers(place, *, edition: str = "iod2025", deprivation_col: str = "imd_d
     return lsoas, place.boundary(), wards
 
 
+#: Which category each official list supplies (for saying when one is missing).
+OFFICIAL_LIST_CATEGORY = {"schools (GIAS)": "school", "GP practices (epraccur)": "gp_practice",
+                          "libraries": "library"}
+
+
+def incomplete_categories(assets) -> dict[str, str]:
+    """Categories whose official list was not available, with the reason.
+
+    Counts and reach for these categories come only from the partnership's own
+    list (if any), so readers must not take them for the full picture.
+
+    Parameters
+    ----------
+    assets : GeoDataFrame
+        The first result of :func:`place_assets` (its ``attrs["sources"]``).
+
+    Returns
+    -------
+    dict
+        Category label (as shown in tables) -> why its official list is missing.
+    """
+    sources = assets.attrs.get("sources") if assets is not None else None
+    if sources is None or len(sources) == 0:
+        return {}
+    out = {}
+    for rec in sources.to_dict("records"):
+        category = OFFICIAL_LIST_CATEGORY.get(rec["list"])
+        if category and not rec["used"]:
+            out[CATEGORIES[category]] = f"{rec['list']} not available: {rec['note']}"
+    return out
+
+
 def try_coverage(place, assets) -> tuple[Coverage | None, str]:
     """:func:`coverage`, or ``(None, reason)`` when the Census counts are not available."""
     try:

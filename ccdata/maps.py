@@ -458,19 +458,33 @@ def sources_section(assets) -> list:
     return [present.table(shown, caption="Asset lists used for this map")]
 
 
-def coverage_section(cov, reason: str = "") -> list:
-    """Coverage tables (assets per 1,000 children by ward and LSOA; straight-line reach)."""
+def coverage_section(cov, reason: str = "", incomplete: dict[str, str] | None = None) -> list:
+    """Coverage tables (assets per 1,000 children by ward and LSOA; straight-line reach).
+
+    ``incomplete`` (from :func:`ccdata.assets.incomplete_categories`) names the
+    categories whose official list is missing: their columns are marked
+    "(incomplete)" and a note says why, so a missing list never reads as zero.
+    """
     from . import present
 
     if cov is None:
         return [present.missing("coverage", reason or "children's population counts are not available")]
-    return [present.notice(cov.method),
-            present.table(cov.table("ward"), caption="Assets inside the place per ward (place LSOAs only), "
-                          "and per 1,000 children aged 0-19 (Census 2021)"),
-            present.table(cov.table("lsoa"), caption="Assets per LSOA 2021, and per 1,000 children aged 0-19",
-                          sortable=True),
-            present.table(cov.reach_table(), caption="Share of the place's children living within a "
-                          "straight-line distance of each kind of asset (from LSOA centroids)")]
+    incomplete = incomplete or {}
+    marked = {label: f"{label} (incomplete)" for label in incomplete}
+    blocks = [present.notice(cov.method)]
+    for label, why in incomplete.items():
+        blocks.append(present.missing(f"{label.lower()} coverage", f"{why.rstrip('.')}. Figures marked "
+                                      "'(incomplete)' count only the partnership's own list."))
+    reach = cov.reach_table()
+    reach["Category"] = reach["Category"].map(lambda c: marked.get(c, c))
+    blocks += [present.table(cov.table("ward").rename(columns=marked), caption=(
+                   "Assets inside the place per ward (place LSOAs only), and per 1,000 children aged 0-19 "
+                   "(Census 2021)")),
+               present.table(cov.table("lsoa").rename(columns=marked), sortable=True,
+                             caption="Assets per LSOA 2021, and per 1,000 children aged 0-19"),
+               present.table(reach, caption="Share of the place's children living within a "
+                             "straight-line distance of each kind of asset (from LSOA centroids)")]
+    return blocks
 
 
 def unplaced_section(unplaced, problems=None) -> list:

@@ -260,3 +260,33 @@ def test_notebook_runs_on_demo(demo_data, tmp_path):
     assert "&amp;lt;script&amp;gt;alert(1)" in text
     assert "assets not on the map, and why" in text
     assert "Demoton Toy Library" in text and "% of children within 800 m (straight line)" in text
+
+
+def test_missing_official_list_is_marked_incomplete_not_zero():
+    import geopandas as gpd
+
+    from ccdata import maps
+    from ccdata.assets import CATEGORIES, incomplete_categories
+
+    located = gpd.GeoDataFrame({"category": []}, geometry=[], crs=27700)
+    located.attrs["sources"] = pd.DataFrame([
+        {"list": "schools (GIAS)", "used": False, "note": "input not fetched: dfe_gias"},
+        {"list": "GP practices (epraccur)", "used": True, "note": ""},
+        {"list": "local list", "used": False, "note": "none configured"}])
+    gaps = incomplete_categories(located)
+    assert list(gaps) == [CATEGORIES["school"]]
+    assert "dfe_gias" in gaps[CATEGORIES["school"]]
+
+    class FakeCoverage:
+        method = "method"
+
+        def table(self, level):
+            return pd.DataFrame({"Code": ["W1"], CATEGORIES["school"]: [0], CATEGORIES["gp_practice"]: [2]})
+
+        def reach_table(self):
+            return pd.DataFrame({"Category": [CATEGORIES["school"], CATEGORIES["gp_practice"]], "Assets": [0, 2]})
+
+    html = "".join(b.html for b in maps.coverage_section(FakeCoverage(), "", gaps))
+    assert f"{CATEGORIES['school']} (incomplete)" in html
+    assert f"{CATEGORIES['gp_practice']} (incomplete)" not in html
+    assert "No data for school coverage" in html
