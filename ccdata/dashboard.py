@@ -123,8 +123,10 @@ def deprivation_section(place, editions: str = "both", lsoa_table: bool = True) 
         return blocks
     dist = pd.concat([deprivation.decile_distribution(place, e) for e in editions], ignore_index=True)
     value = "pct_residents" if dist["pct_residents"].notna().any() else "pct_lsoas"
-    table = dist.pivot_table(index="decile", columns=["edition", "area_name"], values=value)
-    table.columns = [f"{e}: {a}" for e, a in table.columns]
+    measures = {"pct_residents": "% residents", "pct_lsoas": "% LSOAs"}
+    table = dist.pivot_table(index="decile", columns=["edition", "area_name"],
+                             values=[m for m in measures if dist[m].notna().any()], sort=False)
+    table.columns = [f"{e}, {a}: {measures[m]}" for m, e, a in table.columns]
     blocks.append(present.figure(
         charts.decile_chart(dist, value),
         alt=("Bar charts of the share of residents in each national deprivation decile, decile 1 being "
@@ -148,6 +150,13 @@ def deprivation_section(place, editions: str = "both", lsoa_table: bool = True) 
         blocks.append(present.table(deprivation.lsoa_table(place, latest), sortable=True, caption=(
         f"Every neighbourhood (LSOA 2021) in the place, {deprivation.EDITIONS[latest]}: rank 1 is the "
             "most deprived in England; click a heading to sort.")))
+        domains = deprivation.lsoa_table(place, editions[0]) if len(editions) == 2 else None
+        if domains is not None and domains.shape[1] > deprivation.lsoa_table(place, latest).shape[1]:
+            # IoD 2025 domain ranks come with File 7; until it is fetched, show 2019's domains
+            blocks.append(present.table(domains, sortable=True, caption=(
+                f"Domains of deprivation by neighbourhood, {deprivation.EDITIONS[editions[0]]} (on 2021 "
+                f"neighbourhoods): deciles, 1 = most deprived 10% in England. The "
+                f"{deprivation.EDITIONS[latest]} domains are published in File 7, not available here.")))
     if len(editions) == 2:
         blocks.append(present.table(deprivation.compare_editions(place), caption=(
             "IMD decile of each neighbourhood in 2019 and 2025. IoD 2019 was published on 2011 "
