@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -22,14 +21,20 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
+_RSS_MARK = "__ccdata_peak_rss_kib__"
+
+
 def run(label: str, code: str, env: dict) -> None:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # the child reports its own peak RSS: RUSAGE_CHILDREN would give the largest child so far
+    wrapped = (f"import atexit, resource, sys\n"
+               f"atexit.register(lambda: print({_RSS_MARK!r}, "
+               f"resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr))\n{code}")
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-c", wrapped], env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    peak = next((int(line.split()[1]) for line in proc.stderr.splitlines() if line.startswith(_RSS_MARK)), 0)
     status = "ok" if proc.returncode == 0 else f"FAILED ({proc.returncode})"
-    print(f"{label:<44} {seconds:8.2f} s   peak RSS {max(peak, before) / 1024:8.0f} MiB   {status}")
+    print(f"{label:<52} {seconds:8.2f} s   peak RSS {peak / 1024:8.0f} MiB   {status}")
     if proc.returncode:
         print(proc.stderr[-2000:])
     elif proc.stdout.strip():

@@ -406,24 +406,18 @@ def inline_web_assets(page: str, vendor_dir) -> tuple[str, list[str]]:
                 return _inline_css_images(text, folder) if name.endswith(".css") else text
         return None
 
-    def script(match):
-        url = match.group(1)
-        text = local(url)
-        if text is None:
-            remaining.append(url)
-            return match.group(0)
-        return "<script>" + text.replace("</script", "<\\/script") + "</script>"
+    def inline(tag: str):
+        def replace(match):
+            url = match.group(1)
+            text = local(url)
+            if text is None:
+                remaining.append(url)
+                return match.group(0)
+            return f"<{tag}>" + text.replace(f"</{tag}", f"<\\/{tag}") + f"</{tag}>"
+        return replace
 
-    def link(match):
-        url = match.group(1)
-        text = local(url)
-        if text is None:
-            remaining.append(url)
-            return match.group(0)
-        return "<style>" + text.replace("</style", "<\\/style") + "</style>"
-
-    page = re.sub(r'<script\s+src="(https?://[^"]+)"\s*>\s*</script>', script, page)
-    page = re.sub(r'<link\s+rel="stylesheet"\s+href="(https?://[^"]+)"\s*/?>', link, page)
+    page = re.sub(r'<script\s+src="(https?://[^"]+)"\s*>\s*</script>', inline("script"), page)
+    page = re.sub(r'<link\s+rel="stylesheet"\s+href="(https?://[^"]+)"\s*/?>', inline("style"), page)
     return page, remaining
 
 

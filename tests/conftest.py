@@ -7,6 +7,7 @@ fixtures fetch into temporary data folders.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import warnings
@@ -31,6 +32,21 @@ def _mirror() -> Path | None:
 
 
 MIRROR = _mirror()
+
+
+@contextlib.contextmanager
+def data_dir_env(path):
+    """Point ``CCDATA_DATA_DIR`` at ``path`` for the ``with`` block (session fixtures,
+    where ``monkeypatch`` is not available), restoring the previous value after."""
+    old = os.environ.get("CCDATA_DATA_DIR")
+    os.environ["CCDATA_DATA_DIR"] = str(path)
+    try:
+        yield path
+    finally:
+        if old is None:
+            os.environ.pop("CCDATA_DATA_DIR", None)
+        else:
+            os.environ["CCDATA_DATA_DIR"] = old
 needs_mirror = pytest.mark.skipif(
     MIRROR is None,
     reason="official files not available: set CCDATA_MIRROR to a folder laid out like ../shared/data",
@@ -50,15 +66,8 @@ def official_data_dir(tmp_path_factory, mirror_dir) -> Path:
     from ccdata.fetch import fetch
 
     root = tmp_path_factory.mktemp("official-data")
-    old = os.environ.get("CCDATA_DATA_DIR")
-    os.environ["CCDATA_DATA_DIR"] = str(root)
-    try:
+    with data_dir_env(root):
         results = fetch(mirror=str(mirror_dir), progress=False)
-    finally:
-        if old is None:
-            os.environ.pop("CCDATA_DATA_DIR", None)
-        else:
-            os.environ["CCDATA_DATA_DIR"] = old
     failed = [r for r in results if r.status == "failed"]
     assert not failed, failed
     return root
@@ -88,18 +97,11 @@ def demo_data_dir(tmp_path_factory) -> Path:
     from ccdata.build import build
 
     root = tmp_path_factory.mktemp("demo-data")
-    old = os.environ.get("CCDATA_DATA_DIR")
-    os.environ["CCDATA_DATA_DIR"] = str(root)
-    try:
+    with data_dir_env(root):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             demo.generate()
             results = build(collection=config.DEMO, progress=False)
-    finally:
-        if old is None:
-            os.environ.pop("CCDATA_DATA_DIR", None)
-        else:
-            os.environ["CCDATA_DATA_DIR"] = old
     failed = [r for r in results if r.status == "failed"]
     assert not failed, failed
     return root

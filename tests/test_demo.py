@@ -11,7 +11,6 @@ import csv
 import gzip
 import io
 import math
-import os
 import re
 import warnings
 import zipfile
@@ -19,6 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from conftest import data_dir_env
 
 from ccdata import config, sources
 from ccdata.demo import SEED, official
@@ -35,15 +36,8 @@ DEMO_DATASETS = sorted({
 
 
 def _generate_into(root: Path) -> None:
-    old = os.environ.get("CCDATA_DATA_DIR")
-    os.environ["CCDATA_DATA_DIR"] = str(root)
-    try:
+    with data_dir_env(root):
         official.generate(SEED)
-    finally:
-        if old is None:
-            os.environ.pop("CCDATA_DATA_DIR", None)
-        else:
-            os.environ["CCDATA_DATA_DIR"] = old
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from conftest import data_dir_env
+
 from ccdata import network as net
 from ccdata import netviz
 from ccdata.errors import DataQualityWarning, MissingDataError, ValidationError
@@ -349,24 +351,15 @@ def test_report_sections_render_without_reading_files(tmp_path):
 # ---------------------------------------------------------------------------- demo
 @pytest.fixture(scope="module")
 def demo_files(tmp_path_factory):
-    import os
-
     from ccdata.demo import network as demo_network
 
     root = tmp_path_factory.mktemp("demo-network")
-    old = os.environ.get("CCDATA_DATA_DIR")
-    os.environ["CCDATA_DATA_DIR"] = str(root)
-    try:
+    with data_dir_env(root):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             first = demo_network.generate(11)
             before = [p.read_bytes() for p in first]
             again = demo_network.generate(11)
-    finally:
-        if old is None:
-            os.environ.pop("CCDATA_DATA_DIR", None)
-        else:
-            os.environ["CCDATA_DATA_DIR"] = old
     assert [p.read_bytes() for p in again] == before   # deterministic
     return first
 

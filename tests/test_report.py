@@ -11,6 +11,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from conftest import data_dir_env
+
 import ccdata
 from ccdata import config, report
 
@@ -48,18 +50,9 @@ def _headings(page: str) -> list[tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def demo_report(demo_data_dir, tmp_path_factory):
-    import os
-
     out = tmp_path_factory.mktemp("reports")
-    old = os.environ.get("CCDATA_DATA_DIR")
-    os.environ["CCDATA_DATA_DIR"] = str(demo_data_dir)
-    try:
+    with data_dir_env(demo_data_dir):
         result = report.report("demo", out=out, keep_notebook=True)
-    finally:
-        if old is None:
-            os.environ.pop("CCDATA_DATA_DIR", None)
-        else:
-            os.environ["CCDATA_DATA_DIR"] = old
     assert result.ok, result.summary()
     return result
 
