@@ -230,3 +230,26 @@ def test_demo_collection_checks_against_demo_lookup(tmp_path, use_data_dir):
                               collection=config.DEMO, source="test")
     with pytest.raises(ValidationError, match="LSOA 2011 code where LSOA 2021"):
         read("iod2025_file1", path)
+
+
+def test_trailing_blank_rows_are_listed_once_and_inner_blanks_each(tmp_path):
+    from ccdata.io._read import read_csv_lines
+
+    path = tmp_path / "padded.csv"
+    path.write_text("a,b\n1,2\n\n3,4\n" + "\n" * 200, encoding="utf-8")
+    frame, exclusions, _ = read_csv_lines(path, required=("a",))
+    assert list(frame.index) == [2, 4]
+    assert [(e.row, e.message) for e in exclusions] == [
+        (3, "blank row skipped"),
+        (5, "200 blank rows at the end of the file skipped (rows 5-204)")]
+
+
+def test_headerless_row_with_wrong_cell_count_is_reported(tmp_path):
+    from ccdata.io._read import read_csv_lines
+
+    path = tmp_path / "epraccur.csv"
+    path.write_text('"A1","N","X"\n"A2","N"\n"A3","N","X","extra"\n', encoding="utf-8")
+    frame, exclusions, _ = read_csv_lines(path, header=False, names=["code", "name", "group"])
+    assert len(frame) == 3  # kept (read by position), but each misfit row is named
+    assert [e.row for e in exclusions] == [2, 3]
+    assert all("misaligned" in e.message for e in exclusions)

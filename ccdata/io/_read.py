@@ -110,15 +110,21 @@ def read_csv_lines(path: Path, *, header: bool = True, required: tuple[str, ...]
         body_starts = starts
     records, index = [], []
     width = len(columns)
+    blank: list[int] = []
     for line, row in zip(body_starts, body):
         if not any(c.strip() for c in row):
-            exclusions.append(Problem(display, line, None, "blank row skipped"))
+            blank.append(line)
             continue
         if header and width and len(row) > width and any(c.strip() for c in row[width:]):
             exclusions.append(Problem(display, line, None, f"row has {len(row)} cells, header has {width}"))
+        elif not header and width and len(row) != width:
+            # a headerless file (epraccur) is read by position: a short or long row is misaligned
+            exclusions.append(Problem(display, line, None, f"row has {len(row)} cells, the published "
+                                      f"layout has {width}; cells read by position may be misaligned"))
         row = (row + [""] * width)[:width] if width else row
         records.append(row)
         index.append(line)
+    exclusions.extend(_blank_rows(display, blank, last_line=body_starts[-1] if body_starts else 0))
     frame = pd.DataFrame(records, columns=columns if width else None, index=pd.Index(index, name="row"),
                          dtype="string")
     # drop wholly empty trailing columns (",,,," padding in sheets saved as CSV)
@@ -128,6 +134,23 @@ def read_csv_lines(path: Path, *, header: bool = True, required: tuple[str, ...]
                     and frame.iloc[:, i].fillna("").str.strip().eq("").all())]
     frame = frame.iloc[:, keep]
     return frame, exclusions, display
+
+
+def _blank_rows(display: str, lines: list[int], last_line: int) -> list[Problem]:
+    """One exclusion per blank row, except that the run of blank rows ending the file
+    (sheets saved as CSV often carry hundreds) is listed once, with its line range."""
+    if not lines:
+        return []
+    tail = []
+    while lines and lines[-1] == (tail[0] - 1 if tail else last_line):
+        tail.insert(0, lines.pop())
+    out = [Problem(display, line, None, "blank row skipped") for line in lines]
+    if len(tail) == 1:
+        out.append(Problem(display, tail[0], None, "blank row skipped"))
+    elif tail:
+        out.append(Problem(display, tail[0], None,
+                           f"{len(tail)} blank rows at the end of the file skipped (rows {tail[0]}-{tail[-1]})"))
+    return out
 
 
 def _record_start_lines(text: str, n_records: int) -> list[int]:
