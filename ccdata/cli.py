@@ -84,7 +84,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from .report import report
 
-    result = report(args.place, out=args.out, keep_notebook=args.keep_notebook)
+    views = [v.strip() for v in args.views.split(",") if v.strip()] if args.views else None
+    result = report(args.place, out=args.out, keep_notebook=args.keep_notebook, views=views,
+                    progress=not args.quiet)
     print(result.summary())
     return 0 if result.ok else 1
 
@@ -146,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("place")
     p.add_argument("--out", type=Path, help="output folder (default: reports/)")
     p.add_argument("--keep-notebook", action="store_true", help="keep the executed notebook")
+    p.add_argument("--views", help="comma-separated views (default: every view that applies), "
+                                   "e.g. dashboard,assets")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("batch", help="run every view for many places into a dated run folder")

@@ -174,9 +174,12 @@ def execute(view: View, place_id: str, workdir: Path, parameters: dict | None = 
         raise MissingDataError(f"notebook {source} does not exist")
     executed = workdir / view.notebook
     params = {"place_id": place_id, **(parameters or {})}
+    # The kernel logs a warning about its local TCP transport on every start; in a batch
+    # log that is noise, so only kernel errors are kept (cell errors are reported anyway).
     pm.execute_notebook(str(source), str(executed), parameters=params, cwd=str(NOTEBOOKS_DIR),
                         progress_bar=False, request_save_on_cell_execute=False,
-                        execution_timeout=CELL_TIMEOUT, log_output=False)
+                        execution_timeout=CELL_TIMEOUT, log_output=False,
+                        extra_arguments=["--IPKernelApp.log_level=ERROR"])
     return executed
 
 
@@ -225,7 +228,8 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
     parameters : dict, optional
         Extra papermill parameters passed to every notebook.
     nav : list of str, optional
-        Views each page links to in its navigation (default: the views run here).
+        Views each page links to in its navigation (default: the views run here and
+        the views whose pages already exist in the place's folder).
         A batch that runs one view per process passes every view of the place.
 
     Returns
@@ -250,8 +254,11 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
         raise PlaceError(f"unknown view(s) {unknown}; views are {list(VIEWS)}")
     applicable = [(v, reason) for v, reason in views_for(place) if v.name in wanted]
     runnable = [v for v, reason in applicable if not reason]
-    linked = runnable if nav is None else [v for v, reason in views_for(place)
-                                           if not reason and v.name in nav]
+    if nav is None:  # the views run now, and pages of this place already written earlier
+        linked = [v for v, reason in views_for(place)
+                  if not reason and (v in runnable or (place_dir / v.output).exists())]
+    else:
+        linked = [v for v, reason in views_for(place) if not reason and v.name in nav]
     nav = [{"name": v.name, "title": v.title, "href": v.output} for v in linked]
     run_date = dt.date.today().isoformat()
     result = ReportResult(place.id, place_dir)
