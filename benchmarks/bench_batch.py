@@ -43,7 +43,7 @@ def papermill_floor(workdir: Path) -> float:
     """Seconds to run a notebook with only a parameters cell (kernel start + save)."""
     import papermill as pm
 
-    nb = {"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]}, "execution_count": None,
+    nb = {"cells": [{"id": "parameters", "cell_type": "code", "metadata": {"tags": ["parameters"]}, "execution_count": None,
                      "outputs": [], "source": ['place_id: str = "demo"']}],
           "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
           "nbformat": 4, "nbformat_minor": 5}
