@@ -80,6 +80,17 @@ def who_lives_here(place) -> Blocks:
             caption="Children and young people as a share of all residents, Census 2021 (TS007A).",
             data=table))
         blocks.append(present.notice(profile.CHILD_BANDS_NOTE))
+    try:
+        single = profile.children_single_year(place)
+    except MissingDataError as exc:
+        blocks.append(present.missing("children by single year of age (local authority and England)", str(exc)))
+    else:
+        table = single.pivot_table(index="age band", columns="area_name", values=["children", "pct"], sort=False)
+        table.columns = [f"{a}: {'children' if m == 'children' else '% of residents'}" for m, a in table.columns]
+        blocks.append(present.table(table.reset_index(), formats={c: ",.0f" for c in table.columns if "children" in c},
+                                    caption=("Children's Communities age bands (0-4, 5-10, 11-15, 16-19) for the "
+                                             "local authority and England, from single years of age (Census 2021 "
+                                             "TS007); not published for neighbourhoods, so not for the place.")))
     for dataset, title in profile.TOPICS.items():
         if dataset == "census21_ts007a":
             continue

@@ -29,6 +29,9 @@ CHILD_BANDS = {
     "15-19": ["aged_15_to_19_years"],
     "0-19": ["aged_4_years_and_under", "aged_5_to_9_years", "aged_10_to_14_years", "aged_15_to_19_years"],
 }
+#: The Children's Communities' own bands, from single years of age (TS007, local authorities).
+SINGLE_YEAR_BANDS = {"0-4": range(0, 5), "5-10": range(5, 11), "11-15": range(11, 16),
+                     "16-19": range(16, 20), "0-19": range(0, 20)}
 CHILD_BANDS_NOTE = ("Census 2021 publishes ages for LSOAs in five-year bands (TS007A), so children "
                     "are shown as 0-4, 5-9, 10-14 and 15-19; single years of age (for 5-10, 11-15, "
                     "16-19) are published only for local authorities and larger areas.")
@@ -103,6 +106,47 @@ def children(place) -> pd.DataFrame:
             rows.append({"area": rec["area"], "area_name": rec["area_name"], "age band": band,
                          "children": count, "residents": rec["total"],
                          "pct": 100 * count / rec["total"] if rec["total"] else float("nan")})
+    return pd.DataFrame(rows)
+
+
+def _single_year_column(age: int) -> str:
+    return "aged_under_1_year" if age == 0 else ("aged_1_year" if age == 1 else f"aged_{age}_years")
+
+
+def children_single_year(place) -> pd.DataFrame:
+    """Children by the 0-4 / 5-10 / 11-15 / 16-19 / 0-19 bands for the LA and England.
+
+    Census 2021 TS007 publishes single years of age for local authorities (not for
+    LSOAs, so not for the place). England is the sum of the English authorities.
+
+    Returns
+    -------
+    DataFrame
+        ``area, area_name, age band, children, residents, pct``.
+
+    Raises
+    ------
+    MissingDataError
+        When TS007 (local authorities) is not fetched, lacks a single-year column, or
+        has no row for the place's local authority.
+    """
+    ts = place.table("census21_ts007_ltla")
+    needed = [_single_year_column(a) for a in range(20)]
+    absent = [c for c in needed if c not in ts.columns]
+    if absent:
+        raise MissingDataError(f"census21_ts007_ltla lacks single-year column(s) {absent[:5]}")
+    la = ts[ts["ltla21_code"] == place.lad_code]
+    if la.empty:
+        raise MissingDataError(f"census21_ts007_ltla has no row for {place.lad_code} ({place.lad_name})")
+    england = ts[ts["ltla21_code"].astype(str).str.startswith("E")]
+    names = {a.id: a.name for a in place.areas()}
+    rows = []
+    for area, frame in (("la", la), ("england", england)):
+        residents = float(frame["total"].sum())
+        for band, ages in SINGLE_YEAR_BANDS.items():
+            count = float(frame[[_single_year_column(a) for a in ages]].to_numpy().sum())
+            rows.append({"area": area, "area_name": names[area], "age band": band, "children": count,
+                         "residents": residents, "pct": 100 * count / residents if residents else float("nan")})
     return pd.DataFrame(rows)
 
 
