@@ -274,14 +274,15 @@ def place(place_id: str) -> Place:
     if place_id not in defs:
         raise PlaceError(f"unknown place {place_id!r}; defined places: {', '.join(defs)} "
                          f"(in {config.places_file()})")
-    d = defs[place_id] or {}
+    d = _mapping(place_id, defs[place_id] or {}, "the definition")
     missing = [k for k in _REQUIRED if k not in d]
     if missing:
         raise PlaceError(f"place {place_id!r} in {config.places_file()} lacks {', '.join(missing)}")
     collection = d.get("collection", config.OFFICIAL)
     if collection not in config.COLLECTIONS:
         raise PlaceError(f"place {place_id!r}: collection must be one of {config.COLLECTIONS}")
-    la = d["local_authority"]
+    la = _mapping(place_id, d["local_authority"], "local_authority")
+    _mapping(place_id, d.get("local") or {}, "local")
     lad_code = str(la.get("code", ""))
     geo = build.table("lsoa21_geography", collection)
     la_names = geo.loc[geo["lad24_code"] == lad_code, "lad24_name"]
@@ -301,6 +302,27 @@ def place(place_id: str) -> Place:
                  fictional=bool(d.get("fictional", False)), assignment=assignment, definition=d)
 
 
+def _mapping(place_id: str, value, what: str, example: str = "") -> dict:
+    # a list or a bare code where YAML needs a mapping would otherwise fail deep inside
+    # with AttributeError ('list' object has no attribute 'get')
+    if not isinstance(value, dict):
+        shape = f", e.g. {example}" if example else ""
+        raise PlaceError(f"place {place_id!r} in {config.places_file()}: {what} must be a mapping of "
+                         f"keys to values{shape}, not {type(value).__name__} {value!r}")
+    return value
+
+
+def _codes(place_id: str, spec: dict, part: str) -> list[str]:
+    # a single code written without brackets would be iterated character by character
+    codes = spec.get("codes", [])
+    if codes is None:
+        codes = []
+    if not isinstance(codes, list):
+        raise PlaceError(f"place {place_id!r} in {config.places_file()}: footprint {part} codes must be a "
+                         f"list ([{codes}]), not {type(codes).__name__} {codes!r}")
+    return [str(c) for c in codes]
+
+
 def _resolve_footprint(place_id: str, fp: dict, collection: str, geo: pd.DataFrame):
     if not isinstance(fp, dict) or not fp:
         raise PlaceError(f"place {place_id!r}: footprint must name lsoas, wards and/or polygon")
@@ -309,12 +331,17 @@ def _resolve_footprint(place_id: str, fp: dict, collection: str, geo: pd.DataFra
         raise PlaceError(f"place {place_id!r}: unknown footprint part(s) {sorted(unknown_keys)}")
     parts, methods = [], []
     wards = pd.DataFrame(columns=["ward_code", "ward_name", "vintage"])
+    for part, example in (("lsoas", "{vintage: 2021, codes: [E01...]}"),
+                          ("wards", "{vintage: 2024, codes: [E05...]}"),
+                          ("polygon", "{crs: 4326, coordinates: [[x, y], ...]}")):
+        if part in fp:
+            _mapping(place_id, fp[part], f"footprint {part}", example)
     if "lsoas" in fp:
         spec = fp["lsoas"]
         if str(spec.get("vintage", "2021")) != "2021":
             raise PlaceError(f"place {place_id!r}: LSOAs must be 2021 codes (vintage 2021); convert 2011 "
                              "codes with the ONS exact-fit lookup first")
-        codes = [str(c) for c in spec.get("codes", [])]
+        codes = _codes(place_id, spec, "lsoas")
         unknown = sorted(set(codes) - set(geo["lsoa21_code"]))
         if unknown:
             raise PlaceError(f"place {place_id!r}: LSOA code(s) not in LSOA 2021: {', '.join(unknown)}")
@@ -336,7 +363,7 @@ def _resolve_footprint(place_id: str, fp: dict, collection: str, geo: pd.DataFra
 
 def _lsoas_for_wards(place_id: str, spec: dict, collection: str):
     vintage = str(spec.get("vintage", ""))
-    codes = [str(c) for c in spec.get("codes", [])]
+    codes = _codes(place_id, spec, "wards")
     if not vintage or not codes:
         raise PlaceError(f"place {place_id!r}: wards need a vintage (e.g. 2024) and codes")
     if vintage in _WARD_LOOKUPS and build.available(_WARD_LOOKUPS[vintage][0], collection):
@@ -395,8 +422,13 @@ def _lsoas_for_polygon(place_id: str, spec: dict, collection: str):
     from shapely.geometry import Polygon
 
     coords = spec.get("coordinates")
-    if not coords or len(coords) < 3:
+    if not isinstance(coords, list) or len(coords) < 3:
         raise PlaceError(f"place {place_id!r}: polygon needs at least three [x, y] coordinates")
+    bad = [c for c in coords if not (isinstance(c, list) and len(c) == 2
+                                     and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in c))]
+    if bad:
+        raise PlaceError(f"place {place_id!r}: polygon coordinates must be [x, y] pairs of numbers; "
+                         f"not {bad[0]!r}")
     poly = gpd.GeoDataFrame({"area_code": [place_id]}, geometry=[Polygon(coords)],
                             crs=f"EPSG:{spec.get('crs', 4326)}").to_crs(27700)
     lsoa_gdf = build.table("boundaries_lsoa21", collection)

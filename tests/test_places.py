@@ -162,3 +162,40 @@ def test_wallsend_pre_2024_wards_by_best_fit(official):
     ward_area = wards[wards["ward23_code"].isin(p.wards["ward_code"])].geometry.area.sum()
     lsoa_area = p.lsoa_boundaries().geometry.area.sum()
     assert lsoa_area == pytest.approx(ward_area, rel=0.15)
+
+
+@pytest.mark.parametrize("footprint, local_authority, message", [
+    ("{wards: [E05900001]}", "{code: E06900001}", "footprint wards must be a mapping"),
+    ("{lsoas: [E01900001]}", "{code: E06900001}", "footprint lsoas must be a mapping"),
+    ("{wards: }", "{code: E06900001}", "footprint wards must be a mapping"),
+    ("{polygon: [[0, 0], [1, 0], [1, 1]]}", "{code: E06900001}", "footprint polygon must be a mapping"),
+    ("{polygon: {coordinates: [[0, 0], [1], [1, 1]]}}", "{code: E06900001}", r"\[x, y\] pairs of numbers; not \[1\]"),
+    ("{wards: {vintage: 2024, codes: E05900001}}", "{code: E06900001}", r"codes must be a list \(\[E05900001\]\)"),
+    ("{wards: {vintage: 2024, codes: [E05900001]}}", "E06900001", "local_authority must be a mapping"),
+])
+def test_malformed_definition_shapes_are_place_errors(demo_data, tmp_path, monkeypatch, footprint,
+                                                      local_authority, message):
+    # a list or bare value where a mapping belongs used to fail with AttributeError deep inside,
+    # and a single ward code without brackets was read character by character
+    _write_places(tmp_path, monkeypatch, f"""
+odd:
+  name: Odd
+  collection: demo
+  local_authority: {local_authority}
+  footprint: {footprint}
+""")
+    with pytest.raises(PlaceError, match=message):
+        ccdata.place("odd")
+
+
+def test_local_files_given_as_a_list_are_a_place_error(demo_data, tmp_path, monkeypatch):
+    _write_places(tmp_path, monkeypatch, """
+odd:
+  name: Odd
+  collection: demo
+  local_authority: {code: E06900001}
+  footprint: {wards: {vintage: 2024, codes: [E05900001]}}
+  local: [raw/demo/local/assets.csv]
+""")
+    with pytest.raises(PlaceError, match="local must be a mapping"):
+        ccdata.place("odd")
