@@ -68,7 +68,10 @@ def decile_distribution(place, edition: str, column: str = "imd_decile") -> pd.D
         total_pop = data["residents"].sum(min_count=1) if pop is not None else pd.NA
         for decile in range(1, 11):
             sel = data[data[column] == decile]
-            residents = sel["residents"].sum(min_count=1) if pop is not None else pd.NA
+            # a decile with no LSOAs has no residents (0%, not missing); min_count=1 keeps a
+            # decile whose LSOAs all lack a population missing rather than zero
+            residents = (sel["residents"].sum(min_count=1 if len(sel) else 0)
+                         if pop is not None else pd.NA)
             rows.append({"edition": EDITIONS[edition], "area": area, "area_name": names[area],
                          "decile": decile, "lsoas": len(sel), "residents": residents,
                          "pct_lsoas": 100 * len(sel) / n if n else float("nan"),
