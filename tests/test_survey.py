@@ -214,7 +214,23 @@ def test_answer_counts_is_a_protected_crosstab(responses, questions):
     assert list(out.columns) == ["Very happy", "Fairly happy", "Not very happy", "Not at all happy", "Respondents"]
     # ward 2: Fairly happy 3 (<5) and Very happy 0 are hidden
     assert pd.isna(out.loc["E05900002", "Fairly happy"])
+    assert pd.isna(out.loc["E05900002", "Very happy"])
+    # respondents by hand: ward 1 30 + 40 = 70, ward 2 12, all 82
     assert out.loc["E05900001", "Respondents"] == 70
+    assert out.loc["E05900002", "Respondents"] == 12
+    assert out.loc["Respondents", "Respondents"] == 82
+    # Very happy overall: 20 + 32 = 52 of 82 (a row percentage of the total row)
+    assert out.loc["Respondents", "Very happy"] == pytest.approx(100 * 52 / 82)
+    # every body cell whose count is below 5 (zeros included) is hidden: counts by hand
+    counts = {("E05900001", "Very happy"): 52, ("E05900001", "Fairly happy"): 0,
+              ("E05900001", "Not very happy"): 18, ("E05900001", "Not at all happy"): 0,
+              ("E05900002", "Very happy"): 0, ("E05900002", "Fairly happy"): 3,
+              ("E05900002", "Not very happy"): 0, ("E05900002", "Not at all happy"): 9}
+    for (ward, option), n in counts.items():
+        if n < 5:
+            assert pd.isna(out.loc[ward, option]), (ward, option)
+        elif pd.notna(out.loc[ward, option]):
+            assert out.loc[ward, option] == pytest.approx(100 * n / (70 if ward == "E05900001" else 12))
     assert out.attrs["disclosure"]
 
 
@@ -300,3 +316,36 @@ def test_notebook_is_thin_and_has_no_outputs():
     assert lines[0].startswith('place_id: str = "demo"')
     assert all("# help" in ln for ln in lines)
     assert all(not c.get("outputs") and not c.get("execution_count") for c in nb.cells if c.cell_type == "code")
+
+
+def test_questions_workbook_with_blank_cells(tmp_path):
+    # a workbook's blank cell is missing, not "": a free-text question with no options
+    # used to fail with AttributeError
+    path = tmp_path / "q.xlsx"
+    pd.DataFrame({"question_id": ["safe", "other"], "question_text": ["Safe?", "Anything else?"],
+                  "type": ["single", "free_text"], "options": ["Yes|No", None],
+                  "positive": ["Yes", None]}).to_excel(path, index=False)
+    got = survey.load_questions(path)
+    assert got["options"].tolist() == [("Yes", "No"), ()]
+    assert got["positive"].tolist() == [("Yes",), ()]
+
+
+def test_questions_workbook_blank_question_id_is_listed(tmp_path):
+    path = tmp_path / "q.xlsx"
+    pd.DataFrame({"question_id": ["safe", None], "question_text": ["Safe?", "Why?"],
+                  "type": ["single", "free_text"], "options": ["Yes|No", None],
+                  "positive": ["Yes", None]}).to_excel(path, index=False)
+    with pytest.raises(ValidationError, match=r"q.xlsx, row 3, column 'question_id': missing question id"):
+        survey.load_questions(path)
+
+
+def test_repeated_question_column_is_an_error(tmp_path, questions):
+    text = "respondent_id,wave,postcode,safe,safe\nR1,2024-03-01,DE1 1AA,Yes,No\n"
+    with pytest.raises(ValidationError, match=r"column 'safe': column appears 2 times \(columns 4, 5\)"):
+        survey.load_responses(write(tmp_path, "r.csv", text), questions, geocoder=fake_geocoder)
+
+
+def test_repeated_column_in_questions_file_is_an_error(tmp_path):
+    text = "question_id,question_text,type,options,positive,type\nsafe,Safe?,single,Yes|No,Yes,single\n"
+    with pytest.raises(ValidationError, match=r"column 'type': column appears 2 times \(columns 3, 6\)"):
+        survey.load_questions(write(tmp_path, "q.csv", text))
