@@ -409,7 +409,9 @@ def load_asset_list(path) -> pd.DataFrame:
     for line in raw.index[(pc_status == "malformed")]:
         exclusions.append(Problem(display, int(line), cols["postcode"], "malformed postcode",
                                   postcodes_typed.at[line]))
-    category = categories.map(lambda v: normalise_category(v), na_action="ignore")
+    # object dtype: on a column with no category at all, map() gives a pyarrow null column
+    # that fillna("other") cannot fill
+    category = categories.astype(object).map(lambda v: normalise_category(v), na_action="ignore")
     for line in raw.index[category.isna()]:
         typed = categories.at[line]
         message = ("missing category; shown as other" if pd.isna(typed) else

@@ -290,3 +290,14 @@ def test_missing_official_list_is_marked_incomplete_not_zero():
     assert f"{CATEGORIES['school']} (incomplete)" in html
     assert f"{CATEGORIES['gp_practice']} (incomplete)" not in html
     assert "No data for school coverage" in html
+
+
+def test_load_asset_list_with_no_category_at_all_shows_other(tmp_path):
+    # every category blank: used to fail inside pandas (ArrowInvalid) instead of listing each row
+    path = tmp_path / "a.csv"
+    path.write_text("Name,Category,Postcode\nHall,,E8 1FA\nPark,,E8 1FB\n")
+    with pytest.warns(DataQualityWarning):
+        got = assets.load_asset_list(path)
+    assert got["category"].tolist() == ["other", "other"]
+    listed = [(e["row"], e["message"]) for e in got.attrs["exclusions"]]
+    assert listed == [(2, "missing category; shown as other"), (3, "missing category; shown as other")]
