@@ -99,6 +99,9 @@ def load_questions(path: str | Path) -> pd.DataFrame:
     for col in ("benchmark", "benchmark_source"):
         if col not in frame.columns:
             frame[col] = pd.NA
+    # blank cells of a workbook are missing values, not "" as in a CSV
+    text_cols = ["question_id", "question_text", "type", "options", "positive"]
+    frame[text_cols] = frame[text_cols].astype("string").fillna("")
     rows, seen = [], {}
     for line, rec in frame.iterrows():
         qid = (rec["question_id"] or "").strip()
