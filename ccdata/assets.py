@@ -362,7 +362,7 @@ def load_asset_list(path) -> pd.DataFrame:
     """
     from .geocode import is_postcode, normalise_postcode
     from .io import attach_exclusions
-    from .io._read import read_csv_lines, read_excel_sheet
+    from .io._read import duplicate_columns, read_csv_lines, read_excel_sheet
 
     if not isinstance(path, (str, Path)):
         raise TypeError(f"path must be a file path, not {type(path).__name__}")
@@ -378,8 +378,9 @@ def load_asset_list(path) -> pd.DataFrame:
         raw, exclusions, display = read_csv_lines(path, required=("name",))
     exclusions = list(exclusions)
     cols = _match_columns(list(raw.columns))
-    problems = [Problem(display, None, need, "required column is missing") for need in ("name", "category")
-                if need not in cols]
+    problems = duplicate_columns(raw.columns, display, used=set(cols.values()))
+    problems += [Problem(display, None, need, "required column is missing") for need in ("name", "category")
+                 if need not in cols]
     has_location = "postcode" in cols or {"lat", "lon"} <= set(cols) or {"easting", "northing"} <= set(cols)
     if not has_location:
         problems.append(Problem(display, None, "postcode", "no location columns: need postcode, lat and lon, "

@@ -66,11 +66,11 @@ def read_school(path: str | Path) -> tuple[pd.DataFrame, list[Problem]]:
         Missing ``pupil_id``, no home area column, no absence column, missing or
         duplicate pupil ids, counts that are not whole numbers >= 0.
     """
-    from .io._read import parse_numbers, read_csv_lines
+    from .io._read import duplicate_columns, parse_numbers, read_csv_lines
 
     path = Path(path)
     frame, exclusions, file = read_csv_lines(path, required=("pupil_id",))
-    problems: list[Problem] = []
+    problems: list[Problem] = duplicate_columns(frame.columns, file, used=KNOWN_COLUMNS)
     if "pupil_id" not in frame.columns:
         problems.append(Problem(file, None, "pupil_id", "required column is missing"))
     if "home_postcode" not in frame.columns and "lsoa21_code" not in frame.columns:

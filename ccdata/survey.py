@@ -91,9 +91,10 @@ def load_questions(path: str | Path) -> pd.DataFrame:
         unknown types, positive answers that are not options, benchmarks outside 0-100.
     """
     frame, _, file = _read_table(Path(path), required=("question_id",))
+    from .io._read import duplicate_columns
     from .schemas import require_columns
 
-    problems = require_columns(list(frame.columns), QUESTION_COLUMNS, file)
+    problems = duplicate_columns(frame.columns, file) + require_columns(list(frame.columns), QUESTION_COLUMNS, file)
     if problems:
         raise ValidationError(file, problems)
     for col in ("benchmark", "benchmark_source"):
@@ -298,7 +299,9 @@ def load_responses(path: str | Path, questions: pd.DataFrame, *, collection: str
     """
     questions = _check_questions(questions)
     frame, exclusions, file = _read_table(Path(path), required=("respondent_id",))
-    problems: list[Problem] = []
+    from .io._read import duplicate_columns
+
+    problems: list[Problem] = duplicate_columns(frame.columns, file)
     qids = list(questions["question_id"])
     for col in ("respondent_id", "wave"):
         if col not in frame.columns:

@@ -301,3 +301,10 @@ def test_load_asset_list_with_no_category_at_all_shows_other(tmp_path):
     assert got["category"].tolist() == ["other", "other"]
     listed = [(e["row"], e["message"]) for e in got.attrs["exclusions"]]
     assert listed == [(2, "missing category; shown as other"), (3, "missing category; shown as other")]
+
+
+def test_load_asset_list_repeated_header_is_named(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("Name,Category,Postcode,Name\nHall,library,E8 1FA,Other hall\n")
+    with pytest.raises(ValidationError, match=r"a.csv, column 'Name': column appears 2 times \(columns 1, 4\)"):
+        assets.load_asset_list(path)

@@ -138,3 +138,12 @@ def test_outputs_carry_no_pupil_ids_postcodes_or_small_cells(loaded, extracts):
         shown = t[~t["suppressed"]]
         assert (shown["pupils"] >= 10).all() and (shown["cases"] >= 5).all()
         assert t.attrs["disclosure"]
+
+
+def test_repeated_column_is_an_error_naming_file_and_columns(tmp_path):
+    folder = tmp_path / "pupils"
+    folder.mkdir()
+    (folder / "Oak.csv").write_text(school_csv([["P1", "DE1 1AA", "Y", "Y", "N"]],
+                                               header="pupil_id,home_postcode,persistent_absence,fsm,fsm"))
+    with pytest.raises(ValidationError, match=r"Oak.csv, column 'fsm': column appears 2 times \(columns 4, 5\)"):
+        pupils.load_pupils(folder, geocoder=fake_geocoder)

@@ -335,7 +335,7 @@ def test_questions_workbook_blank_question_id_is_listed(tmp_path):
     pd.DataFrame({"question_id": ["safe", None], "question_text": ["Safe?", "Why?"],
                   "type": ["single", "free_text"], "options": ["Yes|No", None],
                   "positive": ["Yes", None]}).to_excel(path, index=False)
-    with pytest.raises(ValidationError, match=r"q.xlsx, row 3, column 'question_id': missing question id"):
+    with pytest.raises(ValidationError, match=r"q.xlsx\[Sheet1\], row 3, column 'question_id': missing question id"):
         survey.load_questions(path)
 
 

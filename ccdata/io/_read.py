@@ -136,6 +136,22 @@ def read_csv_lines(path: Path, *, header: bool = True, required: tuple[str, ...]
     return frame, exclusions, display
 
 
+def duplicate_columns(columns, file: str, used=None) -> list[Problem]:
+    """One problem per header name that appears more than once.
+
+    Selecting such a column yields two columns, so without this check a repeated
+    header fails later with an error that names neither the file nor the column.
+    ``used`` limits the check to the columns a reader uses (by name).
+    """
+    positions: dict[str, list[int]] = {}
+    for i, name in enumerate(columns, start=1):
+        positions.setdefault(str(name), []).append(i)
+    return [Problem(file, None, name, f"column appears {len(at)} times (columns {', '.join(map(str, at))}); "
+                    "keep one")
+            for name, at in positions.items()
+            if len(at) > 1 and name.strip() and (used is None or name in used)]
+
+
 def _blank_rows(display: str, lines: list[int], last_line: int) -> list[Problem]:
     """One exclusion per blank row, except that the run of blank rows ending the file
     (sheets saved as CSV often carry hundreds) is listed once, with its line range."""
