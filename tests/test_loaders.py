@@ -156,7 +156,13 @@ def test_dwp_tables(official, mirror_dir):
     assert (ex["message"] == "suppressed or unavailable cell set to missing").sum() > 0
     la = _quiet_load("dwp_cilif_la")
     nt = la.set_index("lad24_code").loc[NORTH_TYNESIDE]
-    assert nt["children_fye2024"] == 8478 and nt["pct_fye2024"] == pytest.approx(22.6)
+    # raw line 27: North Tyneside,E08000022,"8,478","8,548",22.6%,22.9%,,,,
+    _, la_rows = _raw_rows(mirror_dir / "low_income_families/dwp_cilif_fye2025/2_AHC_Relative_LA.csv")
+    nt_raw = next(r for r in la_rows if len(r) > 5 and r[1] == NORTH_TYNESIDE)
+    assert nt["children_fye2024"] == int(nt_raw[2].replace(",", "")) == 8478
+    assert nt["children_fye2025"] == int(nt_raw[3].replace(",", ""))
+    assert nt["pct_fye2024"] == pytest.approx(float(nt_raw[4].rstrip("%")))
+    assert nt["pct_fye2025"] == pytest.approx(float(nt_raw[5].rstrip("%")))
     assert "K02000001" not in set(la["lad24_code"])
 
 
