@@ -177,7 +177,8 @@ def load_pupils(folder: str | Path, *, collection: str = "official", geocoder: G
         frame, located = locate_respondents(frame, frame.attrs["file"], collection=collection, geocoder=geocoder,
                                             geography=geography)
         for p in located:
-            exclusions.append(Problem(p.file, p.row, "home_postcode", p.message))
+            # rows placed from a typed LSOA code keep that column (and the code, which is not personal)
+            exclusions.append(p if p.column == "lsoa21_code" else Problem(p.file, p.row, "home_postcode", p.message))
         exclusions.extend(excl)
         frame["file"] = frame.attrs["file"]
         frames.append(frame.reset_index())

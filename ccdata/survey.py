@@ -217,6 +217,11 @@ def locate_respondents(frame: pd.DataFrame, file: str, *, collection: str, geoco
     """
     exclusions: list[Problem] = []
     out = frame.copy()
+    given = pd.Series(False, index=out.index)  # rows whose area is an LSOA code typed in the file
+    if "lsoa21_code" in out.columns:
+        # ONS codes are upper case; "e01900001" typed by hand is the same area
+        out["lsoa21_code"] = out["lsoa21_code"].astype("string").str.strip().str.upper().replace("", pd.NA)
+        given = out["lsoa21_code"].notna()
     if "postcode" in out.columns:
         has = out["postcode"].notna() & out["postcode"].astype("string").str.strip().ne("")
         geo = (geocoder or default_geocoder(collection))(out.loc[has, "postcode"].astype("string").str.strip())
@@ -230,6 +235,7 @@ def locate_respondents(frame: pd.DataFrame, file: str, *, collection: str, geoco
         out.loc[has, "lsoa21_code"] = geo["lsoa21_code"].to_numpy()
         out.loc[has, "ward24_code"] = geo["ward24_code"].to_numpy()
         out.loc[has, "located"] = geo["located"].astype("object").fillna("").to_numpy()
+        given = given & ~has
         out = out.drop(columns="postcode")
     elif "lsoa21_code" in out.columns:
         out["located"] = np.where(out["lsoa21_code"].notna(), "", "no area given")
@@ -245,11 +251,29 @@ def locate_respondents(frame: pd.DataFrame, file: str, *, collection: str, geoco
         out.loc[needs_ward, "ward24_code"] = _lsoa_to_ward(out.loc[needs_ward, "lsoa21_code"], geography,
                                                           collection).to_numpy()
     ok = out["lsoa21_code"].notna() & out["ward24_code"].notna()
+    # a typed code that is not in the lookup may be an LSOA 2011 code or not exist at all:
+    # say which, so the adviser can fix the file (the checker knows both vintages)
+    from .codes import LSOA21, check_codes
+
+    unplaced = given & ~ok
+    wrong = ({p.row: p for p in check_codes(out.loc[unplaced, "lsoa21_code"], LSOA21, file, "lsoa21_code",
+                                            collection)} if unplaced.any() else {})
     out["located"] = np.where(ok, "ok", np.where(out["located"].astype(str).isin(["", "ok"]),
                                                 "area not in the LSOA/ward lookup", out["located"]))
     for line in out.index[~ok]:
-        exclusions.append(Problem(file, int(line), "postcode", f"home area not known ({out.at[line, 'located']}); "
-                                  "counted under 'Not known'"))
+        if int(line) in wrong:
+            p = wrong[int(line)]
+            out.at[line, "located"] = p.message.split(";")[0]
+            out.at[line, "lsoa21_code"] = pd.NA  # not an LSOA 2021: never grouped as one
+            exclusions.append(Problem(file, int(line), "lsoa21_code", f"{p.message}; home area counted under "
+                                      "'Not known'", p.value))
+        elif given.get(line, False):
+            exclusions.append(Problem(file, int(line), "lsoa21_code", f"home area not known "
+                                      f"({out.at[line, 'located']}); counted under 'Not known'",
+                                      out.at[line, "lsoa21_code"]))
+        else:
+            exclusions.append(Problem(file, int(line), "postcode", f"home area not known "
+                                      f"({out.at[line, 'located']}); counted under 'Not known'"))
     return out, exclusions
 
 

@@ -147,3 +147,22 @@ def test_repeated_column_is_an_error_naming_file_and_columns(tmp_path):
                                                header="pupil_id,home_postcode,persistent_absence,fsm,fsm"))
     with pytest.raises(ValidationError, match=r"Oak.csv, column 'fsm': column appears 2 times \(columns 4, 5\)"):
         pupils.load_pupils(folder, geocoder=fake_geocoder)
+
+
+def test_typed_lsoa_codes_are_upper_cased_and_2011_codes_named(tmp_path, monkeypatch):
+    from ccdata import codes
+
+    known = {codes.LSOA21: frozenset({"E01900001"}), codes.LSOA11: frozenset({"E01000001"})}
+    monkeypatch.setattr(codes, "known_codes", lambda kind, collection="official": known[kind])
+    geography = pd.DataFrame({"lsoa21_code": ["E01900001"], "ward24_code": ["E05900001"]})
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "Oak.csv").write_text(school_csv([["P1", "e01900001", "N", "N", 0], ["P2", "E01000001", "N", "N", 0]],
+                                               header="pupil_id,lsoa21_code,persistent_absence,fsm,exclusions"))
+    with pytest.warns(DataQualityWarning):
+        got = pupils.load_pupils(folder, geography=geography)
+    assert got["lsoa21_code"].tolist()[0] == "E01900001" and got["ward24_code"].tolist()[0] == "E05900001"
+    assert pd.isna(got["lsoa21_code"].tolist()[1])
+    ex = [p for p in got.attrs["exclusions"] if p["column"] == "lsoa21_code"]
+    assert [(p["file"], p["row"]) for p in ex] == [("Oak.csv", 3)]
+    assert "LSOA 2011 code where LSOA 2021 is expected" in ex[0]["message"]

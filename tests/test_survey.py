@@ -349,3 +349,25 @@ def test_repeated_column_in_questions_file_is_an_error(tmp_path):
     text = "question_id,question_text,type,options,positive,type\nsafe,Safe?,single,Yes|No,Yes,single\n"
     with pytest.raises(ValidationError, match=r"column 'type': column appears 2 times \(columns 3, 6\)"):
         survey.load_questions(write(tmp_path, "q.csv", text))
+
+
+def test_typed_lsoa_codes_are_upper_cased_and_2011_codes_named(tmp_path, questions, monkeypatch):
+    from ccdata import codes
+
+    # hand-built vintages: E01000001 exists only in 2011, E01900001/2 only in 2021
+    known = {codes.LSOA21: frozenset({"E01900001", "E01900002"}), codes.LSOA11: frozenset({"E01000001"})}
+    monkeypatch.setattr(codes, "known_codes", lambda kind, collection="official": known[kind])
+    geography = pd.DataFrame({"lsoa21_code": ["E01900001", "E01900002"], "ward24_code": ["E05900001", "E05900002"]})
+    text = ("respondent_id,wave,lsoa21_code,happy\n"
+            "R1,2024-03-01,e01900001,Very happy\n"
+            "R2,2024-03-01, E01900002 ,Very happy\n"
+            "R3,2024-03-01,E01000001,Very happy\n")
+    with pytest.warns(DataQualityWarning):
+        got = survey.load_responses(write(tmp_path, "r.csv", text), questions, geography=geography)
+    assert got.loc[2, "lsoa21_code"] == "E01900001" and got.loc[2, "ward24_code"] == "E05900001"
+    assert got.loc[2, "located"] == "ok" and got.loc[3, "ward24_code"] == "E05900002"
+    assert pd.isna(got.loc[4, "lsoa21_code"]) and pd.isna(got.loc[4, "ward24_code"])
+    ex = pd.DataFrame(got.attrs["exclusions"])
+    assert ex[["file", "row", "column"]].values.tolist() == [["r.csv", 4, "lsoa21_code"]]
+    assert ex.loc[0, "message"].startswith("is an LSOA 2011 code where LSOA 2021 is expected")
+    assert "area not in the LSOA/ward lookup" not in ex.to_csv()
