@@ -174,6 +174,9 @@ def load_pupils(folder: str | Path, *, collection: str = "official", geocoder: G
     frames, exclusions = [], []
     for path in files:
         frame, excl = read_school(path)
+        if frame.empty:
+            # a header-only extract would otherwise vanish from attrs["schools"] unnoticed
+            excl.append(Problem(frame.attrs["file"], None, None, "no pupil rows; the file contributes no pupils"))
         frame, located = locate_respondents(frame, frame.attrs["file"], collection=collection, geocoder=geocoder,
                                             geography=geography)
         for p in located:

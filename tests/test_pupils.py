@@ -166,3 +166,15 @@ def test_typed_lsoa_codes_are_upper_cased_and_2011_codes_named(tmp_path, monkeyp
     ex = [p for p in got.attrs["exclusions"] if p["column"] == "lsoa21_code"]
     assert [(p["file"], p["row"]) for p in ex] == [("Oak.csv", 3)]
     assert "LSOA 2011 code where LSOA 2021 is expected" in ex[0]["message"]
+
+
+def test_header_only_extract_is_listed_not_silently_dropped(tmp_path):
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "Oak.csv").write_text(school_csv([["P1", "DE1 1AA", "N", "N", 0]]))
+    (folder / "Elm.csv").write_text(school_csv([]))
+    with pytest.warns(DataQualityWarning, match="no pupil rows"):
+        got = pupils.load_pupils(folder, geocoder=fake_geocoder)
+    assert len(got) == 1 and got.attrs["schools"] == ["Oak"]
+    ex = [p for p in got.attrs["exclusions"] if p["file"] == "Elm.csv"]
+    assert [(p["row"], p["message"].split(";")[0]) for p in ex] == [(None, "no pupil rows")]
