@@ -313,10 +313,12 @@ _GB_LAT, _GB_LON = (49.5, 61.5), (-9.0, 3.0)
 _GB_EASTING, _GB_NORTHING = (0, 800_000), (0, 1_300_000)
 
 
-def _match_columns(columns: list[str]) -> dict[str, str]:
+def _match_columns(columns: list[str], known: dict[str, tuple[str, ...]] | None = None) -> dict[str, str]:
+    """``{field: header}`` for the headers matching a field's aliases, ignoring case,
+    underscores and spacing (``known`` defaults to the asset-list aliases)."""
     found = {}
     lowered = {" ".join(str(c).lower().replace("_", " ").split()): c for c in columns}
-    for field, aliases in _LOCAL_ALIASES.items():
+    for field, aliases in (_LOCAL_ALIASES if known is None else known).items():
         for alias in aliases:
             if alias in lowered:
                 found[field] = lowered[alias]

@@ -70,6 +70,12 @@ def read_school(path: str | Path) -> tuple[pd.DataFrame, list[Problem]]:
 
     path = Path(path)
     frame, exclusions, file = read_csv_lines(path, required=("pupil_id",))
+    # schools export "FSM", "Pupil ID", "home postcode": match the known columns as the
+    # asset-list reader does, ignoring case, underscores and spacing
+    from .assets import _match_columns
+
+    matched = _match_columns(list(frame.columns), {c: (c.replace("_", " "),) for c in KNOWN_COLUMNS})
+    frame = frame.rename(columns={header: field for field, header in matched.items()})
     problems: list[Problem] = duplicate_columns(frame.columns, file, used=KNOWN_COLUMNS)
     if "pupil_id" not in frame.columns:
         problems.append(Problem(file, None, "pupil_id", "required column is missing"))

@@ -178,3 +178,16 @@ def test_header_only_extract_is_listed_not_silently_dropped(tmp_path):
     assert len(got) == 1 and got.attrs["schools"] == ["Oak"]
     ex = [p for p in got.attrs["exclusions"] if p["file"] == "Elm.csv"]
     assert [(p["row"], p["message"].split(";")[0]) for p in ex] == [(None, "no pupil rows")]
+
+
+def test_known_columns_are_matched_ignoring_case_and_spacing(tmp_path):
+    folder = tmp_path / "p"
+    folder.mkdir()
+    rows = [["P1", "DE1 1AA", "Y", "Y", 0], ["P2", "DE1 1AA", "N", "N", 2]]
+    (folder / "Oak.csv").write_text(school_csv(rows, header="Pupil ID,Home_Postcode,PERSISTENT_ABSENCE,FSM, Exclusions "))
+    got = pupils.load_pupils(folder, geocoder=fake_geocoder)
+    assert got["fsm"].tolist() == [True, False]
+    assert got["persistent_absence"].tolist() == [True, False]
+    assert got["excluded"].tolist() == [False, True]
+    assert got["ward24_code"].tolist() == ["E05900001", "E05900001"]
+    assert not [p for p in got.attrs["exclusions"] if "not used" in p["message"]]
