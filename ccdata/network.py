@@ -27,6 +27,7 @@ a sector label (``Residents (1)``), never by name, and never placed on a map.
 """
 from __future__ import annotations
 
+import difflib
 import re
 import warnings
 from collections import deque
@@ -160,6 +161,15 @@ def _read_table(path: Path, columns: dict, required: tuple[str, ...], what: str)
                 seen[target] = col
                 break
     frame = frame.rename(columns=rename)
+    # headers that match nothing are not read: list each (a misspelt "postocde" would
+    # otherwise lose every postcode unnoticed), with the closest known header as a hint
+    known = sorted({a for target, aliases in columns.items() for a in (target.replace("_", " "), *aliases)})
+    for col in frame.columns:
+        if col in columns or not str(col).strip():
+            continue
+        close = difflib.get_close_matches(_norm_header(col), known, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; known columns: {', '.join(columns)}"
+        skipped.append(Problem(display, None, str(col), f"column not recognised, not read{hint}"))
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise ValidationError(display, [Problem(display, None, c,
@@ -210,7 +220,8 @@ def read_organisations(path: str | Path) -> pd.DataFrame:
 
     frame, skipped, file = _read_table(path, _ORG_COLUMNS, _ORG_REQUIRED, "organisations")
     problems: list[Problem] = []
-    issues = [_issue(p, "blank row", EXCLUDED) for p in skipped]
+    issues = [_issue(p, "unknown column", "column ignored") if p.row is None else _issue(p, "blank row", EXCLUDED)
+              for p in skipped]
     for col in ("org_id", "name", "sector"):
         for line in frame.index[frame[col].isna() | (frame[col] == "")]:
             problems.append(Problem(file, int(line), col, "missing value"))
@@ -339,7 +350,8 @@ def read_relationships(path: str | Path, organisations: pd.DataFrame) -> tuple[p
     """
     _check_organisations(organisations)
     frame, skipped, file = _read_table(path, _REL_COLUMNS, _REL_REQUIRED, "relationships")
-    issues = [_issue(p, "blank row", EXCLUDED) for p in skipped]
+    issues = [_issue(p, "unknown column", "column ignored") if p.row is None else _issue(p, "blank row", EXCLUDED)
+              for p in skipped]
     by_id = {_norm_key(i): i for i in organisations["org_id"]}
     names = organisations["name"].map(_norm_key)
     by_name = {n: i for n, i in zip(names, organisations["org_id"]) if (names == n).sum() == 1}

@@ -418,3 +418,19 @@ def test_isolates_sit_in_a_strip_below_the_main_group(tmp_path):
     ys = {title.split(" (")[0]: float(cy) for _, cy, title in circles}
     assert set(ys) == {"Centre", "Alpha", "Beta", "Delta", "Echo", "Zulu"}
     assert ys["Zulu"] > max(y for name, y in ys.items() if name != "Zulu")
+
+
+def test_unknown_columns_are_listed_with_a_close_match(tmp_path):
+    orgs = write(tmp_path, "orgs.csv", "id,name,sector,postocde,shoe size\nC,Centre,school,DE1 1AA,9\n"
+                                       "A,Alpha,school,DE1 1AB,7\n")
+    rels = write(tmp_path, "rels.csv", "respondent,partner,relationship,wave,strenght\nC,A,referrals,1,3\n")
+    with pytest.warns(DataQualityWarning, match="unknown column"):
+        data = net.read_network(orgs, rels)
+    unknown = data.issues[data.issues["kind"] == "unknown column"]
+    got = {(f, c): m for f, c, m in zip(unknown["file"], unknown["column"], unknown["message"])}
+    assert set(got) == {("orgs.csv", "postocde"), ("orgs.csv", "shoe size"), ("rels.csv", "strenght")}
+    assert got[("orgs.csv", "postocde")].endswith("did you mean 'postcode'?")
+    assert got[("rels.csv", "strenght")].endswith("did you mean 'strength'?")
+    assert "did you mean" not in got[("orgs.csv", "shoe size")]
+    assert unknown["row"].isna().all() and (unknown["action"] == "column ignored").all()
+    assert data.organisations["postcode"].isna().all()  # the column was not read
