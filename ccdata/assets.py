@@ -341,7 +341,8 @@ def load_asset_list(path) -> pd.DataFrame:
     * unknown category: the asset is kept as ``other``;
     * malformed postcode: kept (it may still have coordinates), ``postcode_status``
       is ``malformed``;
-    * coordinates that are not numbers or lie outside Great Britain: ignored;
+    * coordinates that are not numbers or lie outside Great Britain, and easting/northing
+      0,0 (a common "no location" placeholder): ignored;
     * no usable location: kept (listed as unplaced by :func:`place_assets`);
     * a row with no name, or repeating an earlier row (same name, category and
       postcode): skipped and listed in ``attrs["skipped"]``.
@@ -427,8 +428,14 @@ def load_asset_list(path) -> pd.DataFrame:
     north = pd.Series(np.nan, index=raw.index)
     if {"easting", "northing"} <= set(cols):
         e, n = number("easting"), number("northing")
-        inside = e.between(*_GB_EASTING) & n.between(*_GB_NORTHING)
-        for line in raw.index[(e.notna() | n.notna()) & ~inside]:
+        # 0,0 is how many systems write "no location"; it is not a point in Great Britain
+        placeholder = (e == 0) & (n == 0)
+        for line in raw.index[placeholder]:
+            exclusions.append(Problem(display, int(line), cols["easting"],
+                                      "easting/northing 0,0 is a 'no location' placeholder; treated as missing",
+                                      (raw.at[line, cols["easting"]], raw.at[line, cols["northing"]])))
+        inside = e.between(*_GB_EASTING) & n.between(*_GB_NORTHING) & ~placeholder
+        for line in raw.index[(e.notna() | n.notna()) & ~inside & ~placeholder]:
             exclusions.append(Problem(display, int(line), cols["easting"],
                                       "easting/northing incomplete or outside Great Britain; ignored",
                                       (raw.at[line, cols["easting"]], raw.at[line, cols["northing"]])))

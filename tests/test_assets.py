@@ -308,3 +308,19 @@ def test_load_asset_list_repeated_header_is_named(tmp_path):
     path.write_text("Name,Category,Postcode,Name\nHall,library,E8 1FA,Other hall\n")
     with pytest.raises(ValidationError, match=r"a.csv, column 'Name': column appears 2 times \(columns 1, 4\)"):
         assets.load_asset_list(path)
+
+
+def test_load_asset_list_zero_easting_northing_is_no_location(tmp_path):
+    path = write(tmp_path, "name,category,postcode,easting,northing\n"
+                           "Zero Club,youth,,0,0\n"                  # line 2: placeholder, no postcode
+                           "Zero Hub,youth,DM1 1AA,0,0\n"            # line 3: placeholder, postcode kept
+                           "Real Club,youth,,612000,301000\n")       # line 4
+    with pytest.warns(DataQualityWarning):
+        out = assets.load_asset_list(path).set_index("row")
+    assert out.loc[2, "location"] == "none" and pd.isna(out.loc[2, "easting"]) and pd.isna(out.loc[2, "northing"])
+    assert out.loc[3, "location"] == "postcode" and pd.isna(out.loc[3, "easting"])
+    assert out.loc[4, "location"] == "coordinates" and out.loc[4, "easting"] == 612000
+    problems = {(p["row"], p["column"], p["message"].split(";")[0]) for p in out.attrs["exclusions"]}
+    placeholder = "easting/northing 0,0 is a 'no location' placeholder"
+    assert {(2, "easting", placeholder), (3, "easting", placeholder)} <= problems
+    assert (2, "postcode", "no usable location (no valid postcode or coordinates)") in problems
