@@ -190,13 +190,18 @@ def locate(frame: pd.DataFrame, collection: str = config.OFFICIAL, x: str = "eas
     if missing:
         raise KeyError(f"locate: frame has no coordinate column(s) {missing}; columns are {list(frame.columns)}")
     config._check_collection(collection)
+    # work by position and give the caller's index back at the end: results are written
+    # by label, and a repeated label would send one point's area to every row sharing it
+    labels = frame.index
+    frame = frame.reset_index(drop=True)
     coords = {}
     for col in (x, y):
         values = pd.to_numeric(frame[col], errors="coerce")
         bad = values.isna() & frame[col].notna()
         if bad.any():
             first = frame.index[bad][0]
-            raise ValueError(f"locate: column {col!r} is not numeric (row {first!r}: {frame.at[first, col]!r})")
+            raise ValueError(f"locate: column {col!r} is not numeric (row {labels[first]!r}: "
+                             f"{frame.at[first, col]!r})")
         coords[col] = values.astype("float64")
     if lsoas is None:
         from .build import table
@@ -218,6 +223,7 @@ def locate(frame: pd.DataFrame, collection: str = config.OFFICIAL, x: str = "eas
     out["located"] = pd.Series("no coordinates", index=out.index, dtype="string")
     has_xy = coords[x].notna() & coords[y].notna() & np.isfinite(coords[x]) & np.isfinite(coords[y])
     if not has_xy.any():
+        out.index = labels
         return out
     points = gpd.GeoDataFrame({"_row": np.flatnonzero(has_xy.to_numpy())},
                               geometry=gpd.points_from_xy(coords[x][has_xy], coords[y][has_xy]), crs=crs)
@@ -241,4 +247,5 @@ def locate(frame: pd.DataFrame, collection: str = config.OFFICIAL, x: str = "eas
                        np.where(in_lookup, LOCATED,
                                 "LSOA " + found.fillna("").astype(str) + " not in the LSOA-ward lookup"))
     out.loc[idx, "located"] = reasons
+    out.index = labels
     return out

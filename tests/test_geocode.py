@@ -179,3 +179,15 @@ def test_real_geocode_pembury_lsoa(official):
     assert located.at[0, "lsoa21_code"] == "E01001758"
     assert located.at[0, "lad24_code"] == "E09000012"
     assert located.at[0, "located"] == "ok"
+
+
+def test_locate_keeps_rows_apart_when_the_index_repeats(tiny_lsoas):
+    lsoas, geo = tiny_lsoas
+    # two rows labelled 7 (e.g. frames concatenated without ignore_index), in different LSOAs
+    frame = pd.DataFrame({"easting": [X0 + 10, X0 + 1500, None], "northing": [Y0 + 10, Y0 + 500, Y0]},
+                         index=[7, 7, 3])
+    out = geocode.locate(frame, "demo", lsoas=lsoas, geography=geo)
+    assert list(out.index) == [7, 7, 3]
+    assert out["lsoa21_code"].tolist()[:2] == ["E01900001", "E01900002"]
+    assert out["located"].tolist() == ["ok", "ok", "no coordinates"]
+    assert frame.index.tolist() == [7, 7, 3] and "lsoa21_code" not in frame  # the caller's frame is untouched
