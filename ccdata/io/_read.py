@@ -203,12 +203,16 @@ def read_excel_sheet(path: Path, *, sheet: str | int | None = None, required: tu
     header contains every ``required`` column (workbooks put notes first).
     """
     path = Path(path)
-    book = pd.ExcelFile(path, engine="openpyxl")
+    with pd.ExcelFile(path, engine="openpyxl") as book:  # opened once for every sheet read
+        return _read_excel_book(book, path, sheet, required, max_title_lines)
+
+
+def _read_excel_book(book, path: Path, sheet, required, max_title_lines):
     candidates = [sheet] if sheet is not None else book.sheet_names
     wanted = [_norm(r) for r in required]
     chosen = None
     for name in candidates:
-        raw = book.parse(name, header=None, dtype=object, nrows=max_title_lines)
+        raw = pd.read_excel(book, sheet_name=name, header=None, dtype=object, nrows=max_title_lines)
         for i in range(len(raw)):
             cells = [_norm(c) for c in raw.iloc[i].tolist() if not pd.isna(c)]
             if not wanted or all(w in cells for w in wanted):
@@ -220,7 +224,7 @@ def read_excel_sheet(path: Path, *, sheet: str | int | None = None, required: tu
         raise ValidationError(path.name, [Problem(path.name, None, c, "required column is missing from every sheet")
                                           for c in required])
     name, head = chosen
-    frame = book.parse(name, header=head, dtype=object)
+    frame = pd.read_excel(book, sheet_name=name, header=head, dtype=object)
     frame.columns = [_clean_header(c) for c in frame.columns]
     frame.index = pd.Index(frame.index + head + 2, name="row")  # header is row head+1 in Excel
     exclusions = []
