@@ -95,10 +95,13 @@ def indicator_snapshot(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[list(INDICATOR_COLUMNS)].reset_index(drop=True)
 
 
-def _save(frame: pd.DataFrame, path: Path) -> None:
+def _save(frame: pd.DataFrame, path: Path, note: str | None = None) -> None:
+    """Write a summary CSV; ``note`` becomes a first line ``# note`` (the demo's
+    fictional-data notice), which :func:`read_summary` skips."""
     from .report import atomic_write_text
 
-    atomic_write_text(path, frame.to_csv(index=False))
+    head = f"# {' '.join(note.split())}\n" if note else ""
+    atomic_write_text(path, head + frame.to_csv(index=False))
 
 
 def _asset_summary(place) -> pd.DataFrame:
@@ -175,6 +178,9 @@ def save_summaries(place, place_dir: Path | str) -> dict[str, str]:
             out[IOD_EDITIONS_FILE] = deprivation.compare_editions(place)
         return out
 
+    from .demo import FICTIONAL_NOTICE
+
+    notice = FICTIONAL_NOTICE if getattr(place, "fictional", False) else None
     makers = {
         (INDICATORS_FILE,): lambda: {INDICATORS_FILE: indicator_snapshot(indicators.compute(place))},
         (DEPRIVATION_FILE, IOD_EDITIONS_FILE): deprivation_files,
@@ -191,7 +197,7 @@ def save_summaries(place, place_dir: Path | str) -> dict[str, str]:
             continue
         for name in names:
             if name in frames:
-                _save(frames[name], place_dir / name)
+                _save(frames[name], place_dir / name, note=notice)
                 status[name] = OK
             else:
                 status[name] = "not produced (needs both IoD editions)"
@@ -226,7 +232,9 @@ def read_summary(path: Path | str, kind: str | None = None) -> pd.DataFrame:
         raise ValueError(f"unknown summary kind {kind!r}; known: {sorted(REQUIRED)}")
     if not path.exists():
         raise MissingDataError(f"{path} does not exist")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    with open(path, encoding="utf-8") as fh:
+        skip = 1 if fh.readline().startswith("# ") else 0  # the fictional-data notice line
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, skiprows=skip)
     problems = [Problem(str(path), None, c, "required column is missing")
                 for c in REQUIRED[kind] if c not in frame.columns]
     if problems:
@@ -235,7 +243,7 @@ def read_summary(path: Path | str, kind: str | None = None) -> pd.DataFrame:
         for col in [c for c in _INDICATOR_NUMBERS if c in frame.columns]:
             parsed = pd.to_numeric(frame[col].replace("", None), errors="coerce")
             bad = frame[col].ne("") & parsed.isna()
-            problems += [Problem(str(path), int(i) + 2, col, "not a number", frame.at[i, col])
+            problems += [Problem(str(path), int(i) + 2 + skip, col, "not a number", frame.at[i, col])
                          for i in frame.index[bad]]
             frame[col] = parsed.astype(float)
         dupes = frame.duplicated(["indicator", "area"], keep="first")

@@ -287,8 +287,11 @@ def test_real_runner_with_a_tiny_notebook(places_file, tmp_path, monkeypatch):
     assert (res.run_dir / "demo" / "dashboard.html").exists()
     assert (res.run_dir / BROKEN / "dashboard.failed.ipynb").exists()
     # the real summaries task ran on the demo place: indicators were saved
-    saved = changes.read_summary(res.run_dir / "demo" / changes.INDICATORS_FILE)
+    saved_path = res.run_dir / "demo" / changes.INDICATORS_FILE
+    saved = changes.read_summary(saved_path)
     assert set(saved["area"]) == {"place", "la", "england"}
+    # the demo's summary files say they are fictional on their first line
+    assert saved_path.read_text(encoding="utf-8").startswith("# Fictional demo data")
     assert not res.ok and not res.latest_updated
 
 
@@ -403,6 +406,12 @@ def test_read_summary_names_file_row_and_column(tmp_path):
         changes.read_summary(path)
     p = info.value.problems[0]
     assert (p.row, p.column, p.value) == (3, "value", "x")  # header is line 1, second row line 3
+    # with the fictional-data notice line first, the row numbers still match the file
+    path.write_text("# Fictional demo data: invented\n" + NEW.assign(value=["1", "x", "", "2", "3"])
+                    .to_csv(index=False), encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        changes.read_summary(path)
+    assert info.value.problems[0].row == 4
     NEW.drop(columns="status").to_csv(path, index=False)
     with pytest.raises(ValidationError, match="status"):
         changes.read_summary(path)
