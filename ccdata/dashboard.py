@@ -158,11 +158,12 @@ def deprivation_section(place, editions: str = "both", lsoa_table: bool = True) 
         "of neighbourhoods, weighted from 1 at the most deprived 10% to 0 at 30% (MHCLG method).")))
     latest = editions[-1]
     if lsoa_table:
-        blocks.append(present.table(deprivation.lsoa_table(place, latest), sortable=True, caption=(
-        f"Every neighbourhood (LSOA 2021) in the place, {deprivation.EDITIONS[latest]}: rank 1 is the "
+        latest_table = deprivation.lsoa_table(place, latest)
+        blocks.append(present.table(latest_table, sortable=True, caption=(
+            f"Every neighbourhood (LSOA 2021) in the place, {deprivation.EDITIONS[latest]}: rank 1 is the "
             "most deprived in England; click a heading to sort.")))
         domains = deprivation.lsoa_table(place, editions[0]) if len(editions) == 2 else None
-        if domains is not None and domains.shape[1] > deprivation.lsoa_table(place, latest).shape[1]:
+        if domains is not None and domains.shape[1] > latest_table.shape[1]:
             # IoD 2025 domain ranks come with File 7; until it is fetched, show 2019's domains
             blocks.append(present.table(domains, sortable=True, caption=(
                 f"Domains of deprivation by neighbourhood, {deprivation.EDITIONS[editions[0]]} (on 2021 "

@@ -84,33 +84,46 @@ def definitions(path: Path | str | None = None) -> list[Indicator]:
 
 
 # --------------------------------------------------------------------------- sums per area
-def _census_sums(place, dataset: str) -> pd.DataFrame:
-    sums = place.census(dataset, area="all")
-    return sums.set_index("area")
+def _census_sums(place, dataset: str) -> tuple[pd.DataFrame, dict[str, str], dict[str, str]]:
+    sums = place.census(dataset, area="all").set_index("area")
+    notes = {area: f"{int(n):,} suppressed or missing cell(s) in {dataset} were left out of the sums."
+             for area, n in sums["n_missing_cells"].items() if n}
+    return sums, {}, notes
 
 
 def _dwp_population(frame: pd.DataFrame) -> pd.DataFrame:
     # The ward table publishes a count and a percentage; the denominator is implied.
+    # Where either is suppressed ([x], [low]) both are set missing, so a row never adds
+    # to the numerator without adding to the denominator.
     out = frame.copy()
     for year in ("fye2024", "fye2025"):
         count, pct = f"children_{year}", f"pct_{year}"
         if count in out and pct in out:
-            out[f"population_under16_{year}"] = (out[count] / (out[pct] / 100)).where(out[pct] > 0)
+            pop = f"population_under16_{year}"
+            out[pop] = (out[count] / (out[pct] / 100)).where(out[pct] > 0)
+            out[count] = out[count].where(out[pop].notna())
     return out
 
 
-def _dwp_sums(place) -> tuple[pd.DataFrame, dict[str, str]]:
-    """DWP sums per area and, per area, why it is missing (if it is)."""
+def _dwp_sums(place) -> tuple[pd.DataFrame, dict[str, str], dict[str, str]]:
+    """DWP sums per area, why an area is missing (if it is), and notes on what was left out."""
     reasons: dict[str, str] = {}
+    notes: dict[str, str] = {}
     rows = {}
     la = _dwp_population(place.table("dwp_cilif_la"))
     la_row = la[la["lad24_code"] == place.lad_code]
     if la_row.empty:
         reasons["la"] = f"{place.lad_code} has no row in the DWP local authority table"
     else:
-        rows["la"] = la_row.select_dtypes("number").sum(min_count=1)
+        rows["la"] = la_row.select_dtypes("number").sum(skipna=False)
     england = la[la["lad24_code"].astype(str).str.startswith("E")]
+    # England: authorities with suppressed figures are left out of both sides, and counted
     rows["england"] = england.select_dtypes("number").sum(min_count=1)
+    gaps = {c: int(england[c].isna().sum()) for c in england.select_dtypes("number").columns
+            if england[c].isna().any()}
+    if gaps:
+        notes["england"] = ("England sums leave out authorities with suppressed figures ("
+                            + ", ".join(f"{n} in {c}" for c, n in gaps.items()) + ").")
     ward_vintages = set(place.wards["vintage"]) if not place.wards.empty else set()
     if ward_vintages == {"2024"}:
         wards = _dwp_population(place.table("dwp_cilif_ward"))
@@ -119,13 +132,20 @@ def _dwp_sums(place) -> tuple[pd.DataFrame, dict[str, str]]:
         if absent:
             reasons["place"] = f"ward(s) {', '.join(absent)} have no row in the DWP ward table"
         else:
-            rows["place"] = sel.select_dtypes("number").sum(min_count=1)
+            # a suppressed ward makes the place's figure unknown (reported), never smaller
+            rows["place"] = sel.select_dtypes("number").sum(skipna=False)
     elif ward_vintages:
         reasons["place"] = (f"DWP publishes May 2024 wards; this place is defined by wards of "
                             f"{', '.join(sorted(ward_vintages))}")
     else:
         reasons["place"] = "DWP publishes wards only; this place is defined by LSOAs, not wards"
-    return pd.DataFrame(rows).T, reasons
+    return pd.DataFrame(rows).T, reasons, notes
+
+
+def _total(values: pd.Series) -> float:
+    """Sum of an area's columns; missing (NaN or pd.NA) if any of them is missing."""
+    total = values.sum(skipna=False)
+    return float("nan") if pd.isna(total) else float(total)
 
 
 def _area_names(place) -> dict[str, str]:
@@ -155,25 +175,26 @@ def compute(place, indicators: list[Indicator] | None = None) -> pd.DataFrame:
         raise TypeError(f"compute expects a ccdata Place, not {type(place).__name__}")
     items = indicators if indicators is not None else definitions()
     names = _area_names(place)
-    cache: dict[str, tuple[pd.DataFrame | None, dict[str, str]]] = {}
+    cache: dict[str, tuple[pd.DataFrame | None, dict[str, str], dict[str, str]]] = {}
     rows = []
     for ind in items:
         if ind.source not in cache:
             try:
                 if ind.source.startswith("census21_"):
-                    cache[ind.source] = (_census_sums(place, ind.source), {})
+                    cache[ind.source] = _census_sums(place, ind.source)
                 elif ind.source == "dwp_cilif_ward":
                     cache[ind.source] = _dwp_sums(place)
                 else:
                     raise CcdataError(f"no area sums defined for source {ind.source!r}")
             except MissingDataError as exc:
                 reason = f"{ind.source} is not available: {str(exc).split(';')[0]}"
-                cache[ind.source] = (None, {a: reason for a in AREAS})
-        sums, reasons = cache[ind.source]
+                cache[ind.source] = (None, {a: reason for a in AREAS}, {})
+        sums, reasons, notes = cache[ind.source]
         for area in AREAS:
             row = {"indicator": ind.id, "title": ind.title, "workstream": ind.workstream,
                    "area": area, "area_name": names.get(area, area), "polarity": ind.polarity,
-                   "source": ind.source, "note": ind.note, "numerator": float("nan"),
+                   "source": ind.source, "note": " ".join(filter(None, [ind.note, notes.get(area)])),
+                   "numerator": float("nan"),
                    "denominator": float("nan"), "value": float("nan"), "lower": float("nan"),
                    "upper": float("nan"), "band": stats.NOT_COMPARED, "status": OK}
             if area in reasons or sums is None or area not in sums.index:
@@ -185,9 +206,12 @@ def compute(place, indicators: list[Indicator] | None = None) -> pd.DataFrame:
                 row["status"] = f"column(s) {', '.join(absent)} not in {ind.source}"
                 rows.append(row)
                 continue
-            num = float(sums.loc[area, list(ind.numerator)].sum())
-            den = float(sums.loc[area, list(ind.denominator)].sum())
-            if not den > 0:
+            num = _total(sums.loc[area, list(ind.numerator)])
+            den = _total(sums.loc[area, list(ind.denominator)])
+            if pd.isna(num) or pd.isna(den):
+                row["status"] = (f"figures for this area are suppressed or missing in {ind.source} "
+                                 f"({', '.join(ind.numerator + ind.denominator)})")
+            elif not den > 0:
                 row["status"] = f"denominator is zero or missing in {ind.source}"
             elif num > den:
                 row["status"] = f"numerator {num:,.0f} exceeds denominator {den:,.0f}: check the definition"

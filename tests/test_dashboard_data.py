@@ -393,3 +393,38 @@ def test_deprivation_section_single_edition_has_no_comparison(place):
 def test_demo_dashboard_reports_no_missing_sections(place):
     # every dataset the dashboard sections need is generated for the demo
     assert dashboard.missing_data(place) == {}
+
+
+def test_suppressed_dwp_figures_are_reported_not_summed_on_one_side(place, monkeypatch):
+    """A ward whose percentage is suppressed ([x]) leaves the place's value unknown, with the
+    reason; an English authority with a suppressed percentage is left out of England's
+    numerator and denominator alike (and the note says so)."""
+    from ccdata import build
+
+    ind = [i for i in indicators.definitions() if i.source == "dwp_cilif_ward"]
+    before = indicators.compute(place, ind).set_index("area")
+    original = build.table
+    ward = sorted(place.wards["ward_code"])[0]
+    la_rows = original("dwp_cilif_la", place.collection)
+    other_la = next(c for c in la_rows["lad24_code"] if c.startswith("E") and c != place.lad_code)
+    dropped = la_rows.set_index("lad24_code").loc[other_la]
+
+    def patched(name, collection=config.OFFICIAL):
+        frame = original(name, collection)
+        if name == "dwp_cilif_ward":
+            frame.loc[frame["ward24_code"] == ward, "pct_fye2025"] = float("nan")
+        if name == "dwp_cilif_la":
+            frame.loc[frame["lad24_code"] == other_la, "pct_fye2025"] = float("nan")
+        return frame
+
+    monkeypatch.setattr(build, "table", patched)
+    got = indicators.compute(place, ind).set_index("area")
+    assert pd_isna(got.loc["place", "value"])
+    assert "suppressed or missing" in got.loc["place", "status"]
+    # England loses exactly that authority's children from the numerator, and its implied
+    # population (count / percentage x 100) from the denominator
+    assert got.loc["england", "numerator"] == before.loc["england", "numerator"] - dropped["children_fye2025"]
+    assert got.loc["england", "denominator"] == pytest.approx(
+        before.loc["england", "denominator"] - dropped["children_fye2025"] / (dropped["pct_fye2025"] / 100))
+    assert "leave out authorities with suppressed figures" in got.loc["england", "note"]
+    assert got.loc["la", "status"] == "ok"
