@@ -3,6 +3,7 @@ exports code-free HTML whose figures equal values computed by hand from the raw 
 failures keep the previous HTML; the page opens in headless Chromium without errors."""
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from html.parser import HTMLParser
@@ -210,8 +211,10 @@ def browser(chromium):
             b.close()
 
 
-def _open(browser, path: Path):
-    """Open a page, recording console errors and every request that leaves the machine."""
+@contextlib.contextmanager
+def _clean_page(browser, path: Path, screenshot: str | None = None, full_page: bool = False):
+    """Open a page; after the block, save a screenshot (test-artifacts/) and check that the
+    page logged no console error and sent no request that leaves the machine."""
     errors: list[str] = []
     remote: list[str] = []
     page = browser.new_page(viewport={"width": 1200, "height": 900})
@@ -219,10 +222,17 @@ def _open(browser, path: Path):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("request", lambda r: remote.append(r.url)
             if not r.url.startswith(("file:", "data:", "about:")) else None)
-    page.goto(path.as_uri())
-    page.wait_for_load_state("load")
-    page.wait_for_timeout(500)
-    return page, errors, remote
+    try:
+        page.goto(path.as_uri())
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(500)
+        yield page
+        if screenshot:
+            page.screenshot(path=str(_artifacts() / screenshot), full_page=full_page)
+    finally:
+        page.close()
+    assert errors == [], errors
+    assert remote == [], remote
 
 
 def _artifacts() -> Path:
@@ -235,52 +245,38 @@ def _artifacts() -> Path:
 @pytest.mark.browser
 @pytest.mark.parametrize("view,layers,min_shapes", [("assets", 5, 40), ("network", 3, 40)])
 def test_maps_draw_offline_in_chromium(demo_report, browser, view, layers, min_shapes):
-    page, errors, remote = _open(browser, demo_report.place_dir / f"{view}.html")
-    try:
+    with _clean_page(browser, demo_report.place_dir / f"{view}.html", f"{view}-demo.png") as page:
         frames = [f for f in page.frames if f.locator(".leaflet-container").count()]
         assert len(frames) == 1, "one Leaflet map expected"
         frame = frames[0]
         assert frame.locator(".leaflet-control-layers-overlays label").count() >= layers
         assert frame.locator("path.leaflet-interactive").count() >= min_shapes
-        page.screenshot(path=str(_artifacts() / f"{view}-demo.png"), full_page=False)
-    finally:
-        page.close()
-    assert errors == [] and remote == []
 
 
 @pytest.mark.slow
 @pytest.mark.browser
 def test_asset_map_lists_the_script_named_asset_as_text(demo_report, browser):
-    page, errors, _ = _open(browser, demo_report.place_dir / "assets.html")
-    try:
+    with _clean_page(browser, demo_report.place_dir / "assets.html") as page:
         frame = next(f for f in page.frames if f.locator(".leaflet-container").count())
         text = frame.locator("body").text_content()  # includes the closed list of assets
         assert "<script>alert(1)</script>" in text  # shown as text, never run
         assert page.evaluate("() => typeof window.alert") == "function"
-    finally:
-        page.close()
-    assert errors == []
 
 
 @pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.parametrize("view", ["listening", "network", "index"])
 def test_other_pages_open_cleanly(demo_report, browser, view):
-    page, errors, remote = _open(browser, demo_report.place_dir / f"{view}.html")
-    try:
+    with _clean_page(browser, demo_report.place_dir / f"{view}.html", f"{view}-demo.png") as page:
         assert page.locator("h1").count() == 1
         assert page.locator(".jp-CodeCell .jp-InputArea, .jp-CodeMirrorEditor").count() == 0
-        page.screenshot(path=str(_artifacts() / f"{view}-demo.png"), full_page=False)
-    finally:
-        page.close()
-    assert errors == [] and remote == []
 
 
 @pytest.mark.slow
 @pytest.mark.browser
 def test_dashboard_in_headless_chromium(demo_report, browser):
-    page, errors, remote = _open(browser, demo_report.place_dir / "dashboard.html")
-    try:
+    with _clean_page(browser, demo_report.place_dir / "dashboard.html", "dashboard-demo.png",
+                     full_page=True) as page:
         assert page.locator("h1").count() == 1
         h2 = [t.strip().rstrip("¶").strip() for t in page.locator("h2").all_inner_texts()]
         assert h2 == SECTIONS
@@ -296,7 +292,3 @@ def test_dashboard_in_headless_chromium(demo_report, browser):
         assert table.locator("tbody tr td.num[data-sort]").evaluate_all(script) == sorted(before)
         table.locator("th", has_text="IMD rank").click()
         assert table.locator("tbody tr td.num[data-sort]").evaluate_all(script) == sorted(before, reverse=True)
-        page.screenshot(path=str(_artifacts() / "dashboard-demo.png"), full_page=True)
-    finally:
-        page.close()
-    assert errors == [] and remote == []
