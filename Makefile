@@ -21,6 +21,7 @@ demo: $(STAMP)
 
 ## Run the whole test suite (real-data tests run when CCDATA_MIRROR or ../shared/data exist).
 test: $(STAMP)
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest -n 2 --dist loadfile
 
 clean-demo:

@@ -79,9 +79,9 @@ def _restore(old: dict) -> None:
 
 def demo_cases(tmp: Path, jobs: int) -> None:
     from ccdata import config, demo
-    from ccdata.batch import run_batch
-    from ccdata.build import build
-    from ccdata.fetch import read_manifest
+    from ccdata.run.batch import run_batch
+    from ccdata.geo.build import build
+    from ccdata.io.fetch import read_manifest
 
     if not read_manifest("iod2025_file1", config.DEMO).get("files"):
         os.environ["CCDATA_DATA_DIR"] = str(tmp / "demo-data")
@@ -100,8 +100,8 @@ def demo_cases(tmp: Path, jobs: int) -> None:
 
 
 def _official_data(tmp: Path) -> Path | None:
-    from ccdata.build import build
-    from ccdata.fetch import fetch
+    from ccdata.geo.build import build
+    from ccdata.io.fetch import fetch
 
     mirror = os.environ.get("CCDATA_MIRROR") or str(REPO.parent / "shared" / "data")
     if not (Path(mirror) / "MANIFEST.md").exists():
@@ -119,7 +119,7 @@ def _official_data(tmp: Path) -> Path | None:
 
 
 def all_places_case(tmp: Path, jobs: int) -> None:
-    from ccdata.batch import run_batch
+    from ccdata.run.batch import run_batch
 
     print(f"\n== every place in places.yaml, --jobs {jobs} ==")
     res = run_batch(all_places=True, out=tmp / "site-all", jobs=jobs, progress=False, skip_unavailable=True)
@@ -130,8 +130,8 @@ def stress_case(tmp: Path, jobs: int, limit: int | None) -> None:
     import pandas as pd
     import yaml
 
-    from ccdata import build
-    from ccdata.batch import run_batch
+    from ccdata.geo import build
+    from ccdata.run.batch import run_batch
 
     iod = build.table("iod2025_file1", "official")
     england = iod[iod["lad24_code"].astype(str).str.startswith("E")]

@@ -50,20 +50,20 @@ def main() -> None:
         env = dict(os.environ, CCDATA_DATA_DIR=tmp)
         print(f"data folder {tmp}; mirror {args.mirror}")
         run("fetch (mirror copy, all datasets)",
-            f"from ccdata.fetch import fetch; r=fetch(mirror={args.mirror!r}, progress=False);"
+            f"from ccdata.io.fetch import fetch; r=fetch(mirror={args.mirror!r}, progress=False);"
             "print(sum(x.ok for x in r), 'datasets ready')", env)
         run("build official (cold)",
-            "from ccdata.build import build; r=build('official', progress=False);"
+            "from ccdata.geo.build import build; r=build('official', progress=False);"
             "print({s: sum(x.status==s for x in r) for s in ('built','skipped','failed')})", env)
         run("build official (warm: nothing changed)",
-            "from ccdata.build import build; r=build('official', progress=False);"
+            "from ccdata.geo.build import build; r=build('official', progress=False);"
             "print({s: sum(x.status==s for x in r) for s in ('current','built','failed')})", env)
         for pid in args.places:
             run(f"ccdata.place({pid!r}) + deprivation, from cache",
                 f"import warnings; warnings.simplefilter('ignore'); import ccdata; p=ccdata.place({pid!r});"
                 "p.deprivation('iod2025'); print(len(p.lsoa21), 'LSOAs')", env)
         run("demo: generate + build",
-            "from ccdata import demo; from ccdata.build import build; demo.generate();"
+            "from ccdata import demo; from ccdata.geo.build import build; demo.generate();"
             "r=build('demo', progress=False); print(sum(x.status=='built' for x in r), 'tables')", env)
         run("ccdata.place('demo') from cache",
             "import ccdata; p=ccdata.place('demo'); print(len(p.lsoa21), 'LSOAs')", env)

@@ -29,8 +29,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         os.environ["CCDATA_DATA_DIR"] = str(tmp / "data")
-        from ccdata import assets, demo, maps, report
-        from ccdata.build import build
+        from ccdata.analysis import assets
+        from ccdata import demo
+        from ccdata.present import maps
+        from ccdata.run import report
+        from ccdata.geo.build import build
 
         started = time.perf_counter()
         with warnings.catch_warnings():

@@ -9,23 +9,17 @@ The public API is small::
 """
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from .errors import (CcdataError, DataQualityWarning, FetchError, MissingDataError,  # noqa: F401
-                     OfflineError, PlaceError, UnknownDatasetError, ValidationError)
-from .io import load  # noqa: F401
-from .sources import registry_table as registry  # noqa: F401
-
-
-def place(place_id: str):
-    """Return the :class:`ccdata.places.Place` named ``place_id`` in places.yaml."""
-    from .places import place as _place
-
-    return _place(place_id)
-
-
-def list_places():
-    """Table of the places defined in places.yaml (``ccdata places`` prints it)."""
-    from .places import list_places
-
-    return list_places()
+from ccdata._version import __version__  # noqa: F401
+from ccdata.errors import (  # noqa: F401
+                           CcdataError,
+                           DataQualityWarning,
+                           FetchError,
+                           MissingDataError,
+                           OfflineError,
+                           PlaceError,
+                           UnknownDatasetError,
+                           ValidationError,
+)
+from ccdata.geo.places import list_places, place  # noqa: F401
+from ccdata.io import load  # noqa: F401
+from ccdata.sources import registry_table as registry  # noqa: F401

@@ -6,7 +6,14 @@ import sys
 import time
 from pathlib import Path
 
-from . import config
+from ccdata import config, demo
+from ccdata.errors import CcdataError
+from ccdata.geo.build import build
+from ccdata.geo.places import list_places
+from ccdata.io.fetch import fetch
+from ccdata.run.batch import BatchParameters, load_parameters, refresh_data, run_batch
+from ccdata.run.report import report
+from ccdata.sources import registry_table
 
 
 def _print_table(rows: list[dict], columns: list[str]) -> None:
@@ -18,7 +25,6 @@ def _print_table(rows: list[dict], columns: list[str]) -> None:
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
-    from .fetch import fetch
 
     results = fetch(args.datasets or None, mirror=args.mirror, force=args.force,
                     progress=not args.quiet)
@@ -33,7 +39,6 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import build
 
     results = build(collection=args.collection, force=args.force, progress=not args.quiet)
     _print_table([{"table": r.name, "status": r.status, "detail": r.message} for r in results],
@@ -42,7 +47,6 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_places(args: argparse.Namespace) -> int:
-    from .places import list_places
 
     table = list_places()
     _print_table(table.to_dict("records"), list(table.columns))
@@ -50,7 +54,6 @@ def cmd_places(args: argparse.Namespace) -> int:
 
 
 def cmd_registry(args: argparse.Namespace) -> int:
-    from .sources import registry_table
 
     table = registry_table()
     _print_table(table.to_dict("records"), ["id", "vintage", "in_mirror", "official_source"])
@@ -58,8 +61,6 @@ def cmd_registry(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from . import demo
-    from .build import build
 
     started = time.perf_counter()
     files = demo.generate()
@@ -73,7 +74,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.no_report:
         print(f"demo data ready in {time.perf_counter() - started:.1f}s")
         return 0
-    from .report import report
 
     result = report("demo", out=args.out)
     print(f"demo report written in {time.perf_counter() - started:.1f}s:")
@@ -82,7 +82,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .report import report
 
     views = [v.strip() for v in args.views.split(",") if v.strip()] if args.views else None
     result = report(args.place, out=args.out, keep_notebook=args.keep_notebook, views=views,
@@ -92,7 +91,6 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import BatchParameters, load_parameters, refresh_data, run_batch
 
     params = load_parameters(args.file) if args.file else BatchParameters()
     places = args.places or None
@@ -168,7 +166,6 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_batch)
 
     args = parser.parse_args(argv)
-    from .errors import CcdataError
 
     try:
         return args.func(args)

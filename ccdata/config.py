@@ -19,7 +19,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent
 
 #: Data collections. ``official`` holds the published files; ``demo`` holds the
 #: fictional demo place that ccdata generates in the same formats.
@@ -62,4 +63,4 @@ def reports_dir() -> Path:
 
 def places_file() -> Path:
     """The place definitions (``CCDATA_PLACES`` or ``ccdata/places.yaml``)."""
-    return Path(os.environ.get("CCDATA_PLACES") or Path(__file__).parent / "places.yaml")
+    return Path(os.environ.get("CCDATA_PLACES") or PACKAGE_DIR / "places.yaml")

@@ -10,6 +10,7 @@ at the line an adviser would open in a spreadsheet.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -18,10 +19,10 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from .errors import Problem, ValidationError
+from ccdata.errors import Problem, ValidationError
 
 # Code patterns (ONS GSS codes). A pattern says "looks like an LSOA code"; whether
-# the code exists in a given vintage is checked against the lookups in ccdata.codes.
+# the code exists in a given vintage is checked against the lookups in ccdata.io.codes.
 LSOA_CODE = r"^[EW]01\d{6}$"
 OA_CODE = r"^[EW]00\d{6}$"
 MSOA_CODE = r"^[EW]02\d{6}$"
@@ -142,7 +143,6 @@ def validate(df: pd.DataFrame, columns: dict[str, Col], file: str, *, strict: bo
 
 def require_columns(found: list[str], required: list[str] | tuple[str, ...], file: str) -> list[Problem]:
     """Problems for required columns that are missing, with the closest match as a hint."""
-    import difflib
 
     problems = []
     for name in required:

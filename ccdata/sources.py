@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .errors import UnknownDatasetError
+from ccdata.errors import UnknownDatasetError
 
 OGL = "Open Government Licence v3.0"
 OGL_OS = "Open Government Licence v3.0; contains OS data © Crown copyright and database right"

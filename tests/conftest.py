@@ -63,7 +63,7 @@ def mirror_dir() -> Path:
 @pytest.fixture(scope="session")
 def official_data_dir(tmp_path_factory, mirror_dir) -> Path:
     """A data folder with every mirrored dataset fetched (copied) into raw/official."""
-    from ccdata.fetch import fetch
+    from ccdata.io.fetch import fetch
 
     root = tmp_path_factory.mktemp("official-data")
     with data_dir_env(root):
@@ -78,7 +78,7 @@ def use_data_dir(monkeypatch):
     """Point ccdata at a data folder for one test: ``use_data_dir(path)``."""
     def _use(path: Path) -> Path:
         monkeypatch.setenv("CCDATA_DATA_DIR", str(path))
-        from ccdata import codes
+        from ccdata.io import codes
         codes._reference.cache_clear()
         return path
     return _use
@@ -94,7 +94,7 @@ def official(official_data_dir, use_data_dir) -> Path:
 def demo_data_dir(tmp_path_factory) -> Path:
     """A data folder with the fictional demo place generated and built."""
     from ccdata import demo
-    from ccdata.build import build
+    from ccdata.geo.build import build
 
     root = tmp_path_factory.mktemp("demo-data")
     with data_dir_env(root):
@@ -128,7 +128,7 @@ def census_raw_rows(dataset_id: str, collection: str) -> list[dict]:
     import io
     import zipfile
 
-    from ccdata.fetch import raw_files
+    from ccdata.io.fetch import raw_files
 
     path = raw_files(dataset_id, collection)[0]
     if zipfile.is_zipfile(path):

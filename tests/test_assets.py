@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from ccdata import assets
+from ccdata.analysis import assets, coverage
 from ccdata.errors import DataQualityWarning, MissingDataError, ValidationError
 from test_geocode import X0, Y0, make_codepoint_zip
 
@@ -171,7 +171,7 @@ def test_calculate_coverage_hand_computed(world):
     gdf = gpd.GeoDataFrame({"category": [p[0] for p in pts], "lsoa21_code": [p[3] for p in pts]},
                            geometry=[Point(p[1], p[2]) for p in pts], crs=27700)
     children = pd.DataFrame({"lsoa21_code": ["E01900001", "E01900002"], "children_0_19": [100, 300]})
-    cov = assets.calculate_coverage(world["place"], children, gdf, world["geo"])
+    cov = coverage.calculate_coverage(world["place"], children, gdf, world["geo"])
 
     by = cov.by_area.set_index(["level", "area_code", "category"])
     assert by.loc[("lsoa", "E01900001", "school"), "assets"] == 1
@@ -198,14 +198,14 @@ def test_calculate_coverage_validates(world):
     gdf = gpd.GeoDataFrame({"category": ["spaceport"]}, geometry=[Point(X0, Y0)], crs=27700)
     children = pd.DataFrame({"lsoa21_code": ["E01900001", "E01900002"], "children_0_19": [1, 2]})
     with pytest.raises(ValueError, match="unknown asset categories"):
-        assets.calculate_coverage(world["place"], children, gdf)
+        coverage.calculate_coverage(world["place"], children, gdf)
     ok = gdf.assign(category="school")
     with pytest.raises(ValueError, match="no children count"):
-        assets.calculate_coverage(world["place"], children.iloc[:1], ok)
+        coverage.calculate_coverage(world["place"], children.iloc[:1], ok)
     with pytest.raises(ValueError, match="projected"):
-        assets.calculate_coverage(world["place"].to_crs(4326), children, ok)
+        coverage.calculate_coverage(world["place"].to_crs(4326), children, ok)
     with pytest.raises(ValueError, match="distances"):
-        assets.calculate_coverage(world["place"], children, ok, distances=(0,))
+        coverage.calculate_coverage(world["place"], children, ok, distances=(0,))
 
 
 # ----------------------------------------------------------------------------- demo place
@@ -228,7 +228,7 @@ def test_demo_place_assets(demo_data):
     from_local = gdf["source"].str.startswith("local list").sum()
     assert from_local + unplaced["source"].str.startswith("local list").sum() == local_rows
     assert (gdf["located"] == "ok").all()
-    cov = assets.coverage(place, gdf)
+    cov = coverage.coverage(place, gdf)
     place_row = cov.by_area.query("level == 'place' and category == 'all'").iloc[0]
     inside = int(gdf["in_place"].sum())
     assert place_row["assets"] == inside
@@ -265,8 +265,9 @@ def test_notebook_runs_on_demo(demo_data, tmp_path):
 def test_missing_official_list_is_marked_incomplete_not_zero():
     import geopandas as gpd
 
-    from ccdata import maps
-    from ccdata.assets import CATEGORIES, incomplete_categories
+    from ccdata.views import assets as asset_view
+    from ccdata.analysis.coverage import incomplete_categories
+    from ccdata.io.local.assets import CATEGORIES
 
     located = gpd.GeoDataFrame({"category": []}, geometry=[], crs=27700)
     located.attrs["sources"] = pd.DataFrame([
@@ -286,7 +287,7 @@ def test_missing_official_list_is_marked_incomplete_not_zero():
         def reach_table(self):
             return pd.DataFrame({"Category": [CATEGORIES["school"], CATEGORIES["gp_practice"]], "Assets": [0, 2]})
 
-    html = "".join(b.html for b in maps.coverage_section(FakeCoverage(), "", gaps))
+    html = "".join(b.html for b in asset_view.coverage_section(FakeCoverage(), "", gaps))
     assert f"{CATEGORIES['school']} (incomplete)" in html
     assert f"{CATEGORIES['gp_practice']} (incomplete)" not in html
     assert "No data for school coverage" in html

@@ -7,7 +7,7 @@ import pytest
 
 from ccdata import config
 from ccdata.errors import DataQualityWarning, MissingDataError, ValidationError
-from ccdata.fetch import store_generated
+from ccdata.io.fetch import store_generated
 from ccdata.io import exclusions, read
 
 IOD19 = ("LSOA code (2011),LSOA name (2011),Local Authority District code (2019),"

@@ -17,7 +17,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from ccdata import batch, changes, cli, config
+from ccdata.run import batch, changes
+from ccdata import cli, config
 from ccdata.errors import MissingDataError, PlaceError, ValidationError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -55,8 +56,8 @@ def fake_runner(task: batch.Task) -> batch.TaskResult:
 @pytest.fixture(scope="module")
 def places_file(demo_data_dir, tmp_path_factory):
     """demo, a copy of demo that fails, and an official place with no data fetched."""
-    from ccdata import codes
-    from ccdata.places import definitions
+    from ccdata.io import codes
+    from ccdata.geo.places import definitions
 
     demo = dict(definitions()["demo"])
     broken = {**demo, "name": "Broken <b>place</b>"}
@@ -258,7 +259,7 @@ TINY_NOTEBOOK = {
 
 def tiny_notebook_runner(task: batch.Task) -> batch.TaskResult:
     """The real runner, with the dashboard view pointed at a two-cell notebook."""
-    from ccdata import report
+    from ccdata.run import report
 
     if task.view == batch.SUMMARIES and task.place_id == BROKEN:
         return fake_runner(task)  # the real summaries run once, for demo
@@ -270,7 +271,7 @@ def tiny_notebook_runner(task: batch.Task) -> batch.TaskResult:
 
 @pytest.mark.slow
 def test_real_runner_with_a_tiny_notebook(places_file, tmp_path, monkeypatch):
-    from ccdata import report
+    from ccdata.run import report
 
     nb_dir = tmp_path / "nb"
     nb_dir.mkdir()
@@ -485,7 +486,7 @@ def test_crontab_line_and_docs_examples_are_valid(recorded):
 
 def test_refresh_data_generates_demo_and_reports_missing_official(tmp_path, use_data_dir, monkeypatch):
     import ccdata
-    from ccdata.batch import BatchError, refresh_data
+    from ccdata.run.batch import BatchError, refresh_data
 
     monkeypatch.setenv("CCDATA_PLACES", str(REPO / "ccdata" / "places.yaml"))
     use_data_dir(tmp_path / "data")

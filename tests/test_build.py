@@ -7,8 +7,9 @@ import warnings
 import pandas as pd
 import pytest
 
-from ccdata import build, config
-from ccdata.fetch import read_manifest, store_generated
+from ccdata.geo import build
+from ccdata import config
+from ccdata.io.fetch import read_manifest, store_generated
 
 
 @pytest.fixture

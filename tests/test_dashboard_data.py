@@ -17,8 +17,10 @@ import openpyxl
 import pytest
 
 import ccdata
-from ccdata import config, dashboard, deprivation, indicators, profile
-from ccdata.fetch import raw_files
+from ccdata import config
+from ccdata.views import dashboard
+from ccdata.analysis import deprivation, indicators, profile
+from ccdata.io.fetch import raw_files
 
 from conftest import census_raw_rows
 
@@ -399,7 +401,7 @@ def test_suppressed_dwp_figures_are_reported_not_summed_on_one_side(place, monke
     """A ward whose percentage is suppressed ([x]) leaves the place's value unknown, with the
     reason; an English authority with a suppressed percentage is left out of England's
     numerator and denominator alike (and the note says so)."""
-    from ccdata import build
+    from ccdata.geo import build
 
     ind = [i for i in indicators.definitions() if i.source == "dwp_cilif_ward"]
     before = indicators.compute(place, ind).set_index("area")

@@ -211,7 +211,7 @@ def test_place_wards_and_sizes():
 
 
 def test_demo_place_resolves_to_the_lsoas_of_its_four_wards(demo_data):
-    from ccdata.places import place
+    from ccdata.geo.places import place
 
     p = place("demo")
     geo = official.demo_geography()
@@ -406,7 +406,7 @@ def test_loaded_census_total_matches_hand_sum(demo_raw):
 
 
 def test_build_of_the_demo_collection_reports_no_failures(demo_data):
-    from ccdata.build import build
+    from ccdata.geo.build import build
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

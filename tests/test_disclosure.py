@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ccdata import disclosure
-from ccdata.disclosure import Rules
+from ccdata.analysis import disclosure
+from ccdata.analysis.disclosure import Rules
 
 NO_ROUNDING = Rules(round_to=1)
 

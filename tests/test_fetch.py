@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from ccdata import fetch as F
+from ccdata.io import fetch as F
 from ccdata import sources
 from ccdata.errors import OfflineError
 

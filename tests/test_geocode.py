@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from ccdata import geocode
+from ccdata.geo import geocode
 from ccdata.errors import ValidationError
 from ccdata.io import postcodes
 

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ccdata import geography as geo
+from ccdata.geo import crosswalk as xw, geography as geo
 from ccdata.errors import DataQualityWarning
 
 # --------------------------------------------------------------------------- mini fixture
@@ -43,7 +43,7 @@ WEIGHTS21 = pd.Series({"A21": 1, "B21a": 300, "B21b": 100, "CD21": 5, "E21a": 3,
 def crosswalked():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
-        return geo.crosswalk_counts(COUNTS, ["people"], LOOKUP, WEIGHTS21)
+        return xw.crosswalk_counts(COUNTS, ["people"], LOOKUP, WEIGHTS21)
 
 
 def test_crosswalk_hand_computed(crosswalked):
@@ -86,12 +86,12 @@ def test_reconciliation_lists_everything(crosswalked):
 
 def test_crosswalk_warns_about_unmatched_codes():
     with pytest.warns(DataQualityWarning, match="Z11"):
-        geo.crosswalk_counts(COUNTS, "people", LOOKUP, WEIGHTS21)
+        xw.crosswalk_counts(COUNTS, "people", LOOKUP, WEIGHTS21)
 
 
 def test_crosswalk_equal_shares_without_weights():
     df = pd.DataFrame({"lsoa11_code": ["B11"], "people": [101]})
-    out, rec = geo.crosswalk_counts(df, "people", LOOKUP)
+    out, rec = xw.crosswalk_counts(df, "people", LOOKUP)
     # 50.5 each: floors 50 + 50, the spare person to the lower code
     assert dict(zip(out["lsoa21_code"], out["people"])) == {"B21a": 51, "B21b": 50}
     assert rec.weighting == "equal"
@@ -100,14 +100,14 @@ def test_crosswalk_equal_shares_without_weights():
 
 def test_crosswalk_fractional_counts_are_shared_exactly():
     df = pd.DataFrame({"lsoa11_code": ["B11"], "hectares": [10.5]})
-    out, _ = geo.crosswalk_counts(df, "hectares", LOOKUP, WEIGHTS21)
+    out, _ = xw.crosswalk_counts(df, "hectares", LOOKUP, WEIGHTS21)
     assert out.set_index("lsoa21_code")["hectares"].to_dict() == pytest.approx({"B21a": 7.875, "B21b": 2.625})
 
 
 def test_crosswalk_reports_flag_that_disagrees_with_shape():
     lookup = LOOKUP.copy()
     lookup.loc[lookup["lsoa11_code"] == "A11", "change"] = "S"
-    _, rec = geo.crosswalk_counts(COUNTS[COUNTS["lsoa11_code"] == "A11"], "people", lookup)
+    _, rec = xw.crosswalk_counts(COUNTS[COUNTS["lsoa11_code"] == "A11"], "people", lookup)
     assert rec.change_flag_mismatch == ["A11"]
 
 
@@ -122,14 +122,14 @@ def test_crosswalk_reports_flag_that_disagrees_with_shape():
 ])
 def test_crosswalk_rejects_bad_input(df, lookup, match):
     with pytest.raises(ValueError, match=match):
-        geo.crosswalk_counts(df, ["people"], lookup)
+        xw.crosswalk_counts(df, ["people"], lookup)
 
 
 def test_crosswalk_rejects_non_frame_and_bad_weights():
     with pytest.raises(TypeError):
-        geo.crosswalk_counts([1, 2], ["people"], LOOKUP)
+        xw.crosswalk_counts([1, 2], ["people"], LOOKUP)
     with pytest.raises(ValueError, match="negative"):
-        geo.crosswalk_counts(COUNTS, ["people"], LOOKUP, pd.Series({"B21a": -1.0}))
+        xw.crosswalk_counts(COUNTS, ["people"], LOOKUP, pd.Series({"B21a": -1.0}))
 
 
 def test_largest_remainder():
@@ -169,7 +169,7 @@ def lookups_with_counts(draw):
 @given(lookups_with_counts())
 def test_property_crosswalk_conserves_every_person(case):
     df, lookup, weights = case
-    out, rec = geo.crosswalk_counts(df, "people", lookup, weights if len(weights) else None)
+    out, rec = xw.crosswalk_counts(df, "people", lookup, weights if len(weights) else None)
     assert int(out["people"].sum()) == int(df["people"].sum())
     assert (out["people"] >= 0).all()
     assert set(out["lsoa21_code"]) == set(lookup["lsoa21_code"])
@@ -295,7 +295,7 @@ def _iod21(**kwargs):
     lookup = LOOKUP.assign(lsoa21_name=LOOKUP["lsoa21_code"] + " name")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
-        return geo.iod2019_on_lsoa21(IOD11, lookup, **kwargs).set_index("lsoa21_code")
+        return xw.iod2019_on_lsoa21(IOD11, lookup, **kwargs).set_index("lsoa21_code")
 
 
 def test_iod_on_lsoa21_hand_computed():
@@ -318,7 +318,7 @@ def test_iod_on_lsoa21_hand_computed():
     assert out["pop_total"].sum() == IOD11["pop_total"].sum() - 3   # Y11 is not in the lookup
     assert out["imd_rank"].dtype == "Int64"
     assert out.loc["CD21", "lsoa21_name"] == "CD21 name"
-    assert out.attrs["method"] == geo.IOD2019_ON_LSOA21_METHOD
+    assert out.attrs["method"] == xw.IOD2019_ON_LSOA21_METHOD
 
 
 def test_iod_on_lsoa21_without_population_weights_equally():
@@ -331,17 +331,17 @@ def test_iod_on_lsoa21_without_population_weights_equally():
 def test_iod_on_lsoa21_lists_codes_not_in_lookup():
     lookup = LOOKUP[LOOKUP["lsoa11_code"] != "Y11"]
     with pytest.warns(DataQualityWarning, match="Y11"):
-        out = geo.iod2019_on_lsoa21(IOD11, lookup)
+        out = xw.iod2019_on_lsoa21(IOD11, lookup)
     assert [e["value"] for e in out.attrs["exclusions"]] == ["Y11"]
 
 
 def test_iod_on_lsoa21_bad_input():
     with pytest.raises(ValueError, match="repeated"):
-        geo.iod2019_on_lsoa21(pd.concat([IOD11, IOD11.head(1)]), LOOKUP)
+        xw.iod2019_on_lsoa21(pd.concat([IOD11, IOD11.head(1)]), LOOKUP)
     with pytest.raises(ValueError, match="no column"):
-        geo.iod2019_on_lsoa21(IOD11.drop(columns="lsoa11_code"), LOOKUP)
+        xw.iod2019_on_lsoa21(IOD11.drop(columns="lsoa11_code"), LOOKUP)
     with pytest.raises(ValueError, match="pop11"):
-        geo.iod2019_on_lsoa21(IOD11, LOOKUP, pop11=pd.Series({"A11": 1.0}))
+        xw.iod2019_on_lsoa21(IOD11, LOOKUP, pop11=pd.Series({"A11": 1.0}))
 
 
 # --------------------------------------------------------------------------- best fit
@@ -419,7 +419,7 @@ def test_real_iod2019_population_conserved_through_exact_fit_lookup(mirror_dir):
                         .str.replace(",", "").astype(int)})
     assert len(pop) == 32844
     expected = int(pop["pop_total"].sum())
-    out, rec = geo.crosswalk_counts(pop, ["pop_total"], lookup)
+    out, rec = xw.crosswalk_counts(pop, ["pop_total"], lookup)
     assert int(out["pop_total"].sum()) == expected
     assert rec.unmatched_lsoa11 == [] and rec.missing_lsoa11 == []
     assert rec.change_flag_mismatch == []
@@ -441,6 +441,6 @@ def test_real_crosswalk_through_loaders(official):
             pytest.skip(f"loaders not written yet: {exc}")
         raise
     england = lookup[lookup["lsoa11_code"].str.startswith("E")]
-    out, rec = geo.crosswalk_counts(pop[["lsoa11_code", "pop_total"]], ["pop_total"], england)
+    out, rec = xw.crosswalk_counts(pop[["lsoa11_code", "pop_total"]], ["pop_total"], england)
     assert int(out["pop_total"].sum()) == int(pop["pop_total"].sum())
     assert rec.conserved and not rec.unmatched_lsoa11

@@ -15,7 +15,8 @@ import nbformat
 import pytest
 
 import ccdata
-from ccdata import disclosure, listening, notebook, pupils
+from ccdata.analysis import disclosure, pupils
+from ccdata.views import listening, common as notebook
 from ccdata.demo.official import demo_postcodes
 from ccdata.errors import DataQualityWarning
 
@@ -314,7 +315,7 @@ def test_notebook_cells_are_single_section_calls():
 
 @pytest.mark.slow
 def test_exported_page_leaks_nothing_and_ward_counts_pass_the_threshold(demo_data, tmp_path):
-    from ccdata import report
+    from ccdata.run import report
 
     place = ccdata.place("demo")
     result = report.report("demo", out=tmp_path, views=["listening"])

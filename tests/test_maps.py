@@ -7,7 +7,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point, box
 
-from ccdata import maps
+from ccdata.present import maps
 
 X0, Y0 = 430000, 566000
 SCRIPT = "<script>alert(1)</script>"

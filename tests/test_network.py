@@ -16,8 +16,9 @@ import pytest
 
 from conftest import data_dir_env
 
-from ccdata import network as net
-from ccdata import netviz
+from ccdata.analysis import network as net
+from ccdata.present import netviz
+from ccdata.views import network as network_view
 from ccdata.errors import DataQualityWarning, MissingDataError, ValidationError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -340,8 +341,8 @@ def test_map_network_draws_ties_over_deciles_and_escapes(tmp_path):
 
 def test_report_sections_render_without_reading_files(tmp_path):
     data = network(tmp_path, RESIDENT_ORGS, BAD_RELS.replace(",1\n", ",1\n", 1) + "A,B,referrals,2,2\n")
-    blocks = (netviz.brokers_section(data) + netviz.sectors_section(data) + netviz.core_team_section(data)
-              + netviz.change_section(data) + netviz.issues_section(data))
+    blocks = (network_view.brokers_section(data) + network_view.sectors_section(data) + network_view.core_team_section(data)
+              + network_view.change_section(data) + network_view.issues_section(data))
     page = "".join(b._repr_html_() for b in blocks)
     assert "Jane" not in page
     assert "Xavier" not in page           # issue values (possibly a person's name) are not shown

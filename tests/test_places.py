@@ -11,7 +11,7 @@ import pytest
 import ccdata
 from ccdata import config
 from ccdata.errors import PlaceError
-from ccdata.fetch import raw_files
+from ccdata.io.fetch import raw_files
 
 
 def _read_raw_csv(dataset_id: str, collection: str) -> list[dict]:
@@ -24,7 +24,7 @@ def _read_raw_csv(dataset_id: str, collection: str) -> list[dict]:
 
 
 def test_demo_place_is_the_lsoas_of_its_wards(demo_data):
-    from ccdata.places import definitions
+    from ccdata.geo.places import definitions
 
     wards = set(definitions()["demo"]["footprint"]["wards"]["codes"])
     rows = _read_raw_csv("lookup_lsoa21_ward24", config.DEMO)

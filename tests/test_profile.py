@@ -7,9 +7,10 @@ import io
 import pytest
 
 import ccdata
-from ccdata import config, profile
+from ccdata import config
+from ccdata.analysis import profile
 from ccdata.errors import MissingDataError
-from ccdata.fetch import raw_files
+from ccdata.io.fetch import raw_files
 
 
 def _raw_ltla_rows() -> list[dict]:

@@ -6,8 +6,8 @@ import math
 import pandas as pd
 import pytest
 
-from ccdata import disclosure, pupils
-from ccdata.disclosure import Rules
+from ccdata.analysis import disclosure, pupils
+from ccdata.analysis.disclosure import Rules
 from ccdata.errors import DataQualityWarning, MissingDataError, ValidationError
 
 from conftest import POSTCODES, fake_geocoder  # noqa: E402
@@ -150,7 +150,7 @@ def test_repeated_column_is_an_error_naming_file_and_columns(tmp_path):
 
 
 def test_typed_lsoa_codes_are_upper_cased_and_2011_codes_named(tmp_path, monkeypatch):
-    from ccdata import codes
+    from ccdata.io import codes
 
     known = {codes.LSOA21: frozenset({"E01900001"}), codes.LSOA11: frozenset({"E01000001"})}
     monkeypatch.setattr(codes, "known_codes", lambda kind, collection="official": known[kind])

@@ -15,7 +15,8 @@ import pytest
 from conftest import data_dir_env
 
 import ccdata
-from ccdata import config, report
+from ccdata import config
+from ccdata.run import report
 
 from conftest import census_raw_rows
 

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from ccdata import stats
+from ccdata.analysis import stats
 
 
 def _wilson_by_hand(x: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:

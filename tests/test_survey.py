@@ -7,8 +7,9 @@ import warnings
 import pandas as pd
 import pytest
 
-from ccdata import disclosure, survey
-from ccdata.disclosure import Rules
+from ccdata.analysis import disclosure, survey
+from ccdata.present import charts
+from ccdata.analysis.disclosure import Rules
 from ccdata.errors import DataQualityWarning, ValidationError
 
 QUESTIONS = """question_id,question_text,type,options,positive,benchmark,benchmark_source
@@ -273,7 +274,7 @@ def test_headlines_refuse_unprotected_tables(responses, questions):
 
 def test_plots_return_figures(responses, questions):
     out = survey.summarise(responses, questions, by="ward24_code")
-    fig = survey.plot_positive(out, "happy", group="ward24_code")
+    fig = charts.plot_positive(out, "happy", group="ward24_code")
     assert fig.axes[0].get_xlim() == (0, 100)
 
 
@@ -352,7 +353,7 @@ def test_repeated_column_in_questions_file_is_an_error(tmp_path):
 
 
 def test_typed_lsoa_codes_are_upper_cased_and_2011_codes_named(tmp_path, questions, monkeypatch):
-    from ccdata import codes
+    from ccdata.io import codes
 
     # hand-built vintages: E01000001 exists only in 2011, E01900001/2 only in 2021
     known = {codes.LSOA21: frozenset({"E01900001", "E01900002"}), codes.LSOA11: frozenset({"E01000001"})}

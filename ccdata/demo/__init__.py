@@ -10,7 +10,7 @@ organisations or figures are real.
 Layout written by :func:`generate`:
 
 ``data/raw/demo/<dataset id>/``   official-format files, stored through
-                                  :func:`ccdata.fetch.store_generated` (checksummed)
+                                  :func:`ccdata.io.fetch.store_generated` (checksummed)
 ``data/raw/demo/local/``          local files named in ``places.yaml`` (``local:``)
 
 Each part lives in its own module with a ``generate(rng_seed) -> list[Path]``
@@ -21,13 +21,11 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from .. import config
+from ccdata import config
+from ccdata.provenance import FICTIONAL_NOTICE  # noqa: F401  (re-exported for the demo's users)
 
 #: Fixed seed: the demo place is the same on every machine.
 SEED = 20260401
-#: Banner text used by every output built on the demo place.
-FICTIONAL_NOTICE = ("Fictional demo data: Demoton and Demoland are invented by ccdata. "
-                    "None of the people, schools, organisations or figures are real.")
 #: Generator modules, in order. ``official`` must come first (the others read its geography).
 PARTS = ("official", "local_assets", "listening", "network")
 

@@ -24,6 +24,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ccdata.demo import local_dir
+from ccdata.demo.official import demo_postcodes
+from ccdata.files import atomic_write_bytes
+
 QUESTIONS_FILE = "listening_questions.csv"
 RESPONSES_FILE = "listening_responses.csv"
 PUPILS_DIR = "pupils"
@@ -63,7 +67,6 @@ def _csv(header: list[str], rows: list[list]) -> bytes:
 
 
 def _place_postcodes() -> pd.DataFrame:
-    from .official import demo_postcodes
 
     pcs = demo_postcodes()
     return pcs[pcs["ward24_code"].isin(PLACE_WARDS)].reset_index(drop=True)
@@ -178,8 +181,6 @@ def generate(seed: int) -> list[Path]:
     list of Path
         Every file, in :func:`ccdata.demo.local_dir`.
     """
-    from ..fetch import atomic_write_bytes
-    from . import local_dir
 
     folder = local_dir()
     paths = []

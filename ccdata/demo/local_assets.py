@@ -19,8 +19,11 @@ import io
 from pathlib import Path
 
 import numpy as np
+from pyproj import Transformer
 
-from . import local_dir
+from ccdata.demo import local_dir
+from ccdata.demo.official import PLACE_WARDS, demo_postcodes
+from ccdata.files import atomic_write_bytes
 
 FILE_NAME = "assets.csv"
 COLUMNS = ["Name", "Category", "Address", "Postcode", "Latitude", "Longitude", "Website", "Opening notes"]
@@ -66,7 +69,6 @@ _ASSETS = [
 
 
 def _rows(seed: int) -> list[list[str]]:
-    from .official import PLACE_WARDS, demo_postcodes
 
     rng = np.random.default_rng([seed, 71])
     pcs = demo_postcodes()
@@ -81,7 +83,6 @@ def _rows(seed: int) -> list[list[str]]:
         rows.append([name, category, f"{10 + i} {['High Street', 'Canal Street', 'Mill Lane', 'Park Road'][i % 4]}, "
                      "Demoton", typed, "", "", website, notes])
     # two assets located by latitude/longitude instead of a postcode
-    from pyproj import Transformer
 
     to_wgs84 = Transformer.from_crs(27700, 4326, always_xy=True)
     for j, name, category in ((len(_ASSETS), "Riverside Forest School", "Early years"),
@@ -126,7 +127,6 @@ def generate(seed: int) -> list[Path]:
     list of Path
         The file written: ``ccdata.demo.local_dir() / "assets.csv"``.
     """
-    from ..fetch import atomic_write_bytes
 
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise TypeError(f"seed must be an integer, not {type(seed).__name__}")

@@ -14,6 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
+from ccdata.demo import local_dir
+from ccdata.demo.official import demo_postcodes
+from ccdata.files import atomic_write_bytes
+from ccdata.io.postcodes import is_postcode
+
 WAVES = ("2024", "2025")
 #: The demo place's wards (places.yaml), where its organisations are.
 PLACE_WARDS = ("E05900001", "E05900002", "E05900003", "E05900004")
@@ -138,12 +143,6 @@ def _csv(header: list[str], rows: list[list[str]]) -> bytes:
 
 
 def _postcodes() -> list[str]:
-    try:
-        from .official import demo_postcodes
-    except ImportError:
-        return []
-    from ..geocode import is_postcode
-
     frame = demo_postcodes()
     # organisations sit in the place's own wards; odd-shaped codes would not geocode
     frame = frame[frame["ward24_code"].isin(PLACE_WARDS) & frame["postcode"].map(is_postcode)]
@@ -163,8 +162,6 @@ def generate(seed: int) -> list[Path]:
     list of Path
         The two files, in :func:`ccdata.demo.local_dir`.
     """
-    from ..fetch import atomic_write_bytes
-    from . import local_dir
 
     if not isinstance(seed, (int, np.integer)):
         raise TypeError(f"seed must be an integer, not {type(seed).__name__}")

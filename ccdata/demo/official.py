@@ -64,9 +64,16 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import shapely
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from pyproj import Transformer
+from shapely.geometry import Point, Polygon
+from shapely.ops import unary_union
 
-from .. import config
-from ..fetch import store_generated
+from ccdata import config
+from ccdata.demo import SEED
+from ccdata.io.fetch import store_generated
 
 #: The demo local authority (fictional; LAD 2024 vintage).
 DEMO_LAD = "E06900001"
@@ -163,7 +170,6 @@ def _geography(seed: int) -> _Geo:
 
 
 def _cell_polygon(geo: _Geo, c: int, r: int):
-    from shapely.geometry import Polygon
 
     n = geo.nodes
     return Polygon([tuple(n[c, r]), tuple(n[c + 1, r]), tuple(n[c + 1, r + 1]), tuple(n[c, r + 1])])
@@ -196,7 +202,6 @@ def _postcodes(seed: int) -> pd.DataFrame:
         minx, miny, maxx, maxy = inner.bounds
         n = int(rng.integers(20, 33))
         units = rng.choice(len(_UNIT_LETTERS) ** 2, size=n, replace=False)
-        from shapely.geometry import Point
 
         for u in sorted(units):
             while True:
@@ -229,14 +234,12 @@ def demo_postcodes() -> pd.DataFrame:
     >>> pcs[pcs["ward24_code"].isin(PLACE_WARDS)].shape[0] > 100
     True
     """
-    from . import SEED
 
     return _postcodes(SEED)[["postcode", "easting", "northing", "lsoa21_code", "ward24_code"]].copy()
 
 
 def demo_geography(seed: int | None = None) -> pd.DataFrame:
     """The demo LSOA 2021 -> ward 2024 -> LAD table (pure; no file I/O)."""
-    from . import SEED
 
     return _geography(SEED if seed is None else seed).lsoa.drop(columns=["col", "row"]).copy()
 
@@ -286,8 +289,6 @@ def _thousands(n: int) -> str:
 
 def _xlsx(sheets: list[tuple[str, list[list]]]) -> bytes:
     """An XLSX workbook (sheets in order) whose bytes are reproducible."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -603,13 +604,11 @@ def _lookup_files(seed: int) -> list[Path]:
 # --------------------------------------------------------------------------- boundaries
 @functools.lru_cache(maxsize=1)
 def _transformer():
-    from pyproj import Transformer
 
     return Transformer.from_crs(27700, 4326, always_xy=True)
 
 
 def _to_wgs84(geom):
-    import shapely
 
     tf = _transformer()
     g = shapely.transform(geom, lambda xy: np.column_stack(tf.transform(xy[:, 0], xy[:, 1])))
@@ -634,7 +633,6 @@ def _lists(x):
 
 
 def _boundary_files(seed: int) -> list[Path]:
-    from shapely.ops import unary_union
 
     geo = _geography(seed)
     polys = _polygons(seed)

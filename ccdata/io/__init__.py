@@ -21,8 +21,10 @@ from typing import Callable
 
 import pandas as pd
 
-from .. import config, sources
-from ..errors import CcdataError, Problem
+from ccdata import config, sources
+from ccdata.errors import CcdataError, Problem
+from ccdata.io._read import warn_exclusions
+from ccdata.io.fetch import raw_files, read_manifest
 
 Reader = Callable[[sources.Dataset, list[Path]], pd.DataFrame]
 _READERS: dict[str, Reader] = {}
@@ -77,7 +79,6 @@ def load(dataset_id: str, collection: str = config.OFFICIAL) -> pd.DataFrame:
     ------
     UnknownDatasetError, MissingDataError, ValidationError
     """
-    from ..fetch import raw_files, read_manifest
 
     dataset = sources.get(dataset_id)
     files = raw_files(dataset_id, collection)
@@ -92,7 +93,6 @@ def load(dataset_id: str, collection: str = config.OFFICIAL) -> pd.DataFrame:
 
 def attach_exclusions(frame: pd.DataFrame, exclusions: list[Problem]) -> pd.DataFrame:
     """Record exclusions on the frame (``attrs['exclusions']``) and warn once."""
-    from ._read import warn_exclusions
 
     frame.attrs["exclusions"] = [asdict(p) for p in exclusions]
     if exclusions:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import DataQualityWarning, Problem, ValidationError
+from ccdata.errors import DataQualityWarning, Problem, ValidationError
 
 SUPPRESSION_MARKERS = {"c", "x", ":", "[c]", "[x]", "[z]", "z", "..", "-", "*", "~", "[low]"}
 

@@ -18,12 +18,12 @@ import pandas as pd
 import shapely
 from shapely.geometry import MultiPolygon
 
-from .. import sources
-from ..codes import LSOA21
-from ..errors import Problem, ValidationError
-from ..schemas import LSOA_CODE, Col, validate
-from . import attach_exclusions, loader
-from .lookups import check_lsoa, check_paths, collection_for, combine, norm
+from ccdata import sources
+from ccdata.errors import Problem, ValidationError
+from ccdata.io import attach_exclusions, loader
+from ccdata.io.codes import LSOA21
+from ccdata.io.lookups import check_lsoa, check_paths, collection_for, combine, norm
+from ccdata.schemas import LSOA_CODE, Col, validate
 
 BNG = 27700
 WGS84 = 4326

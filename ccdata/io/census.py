@@ -11,13 +11,21 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import sources
-from ..codes import LSOA21
-from ..errors import Problem
-from ..schemas import LAD_CODE, LSOA_CODE, Col, slug, validate
-from . import attach_exclusions, loader
-from ._read import parse_numbers, read_csv_lines
-from .lookups import check_lsoa, check_paths, collection_for, combine, norm, pick_columns, raise_if
+from ccdata import sources
+from ccdata.errors import Problem
+from ccdata.io import attach_exclusions, loader
+from ccdata.io._read import parse_numbers, read_csv_lines
+from ccdata.io.codes import LSOA21
+from ccdata.io.lookups import (
+    check_lsoa,
+    check_paths,
+    collection_for,
+    combine,
+    norm,
+    pick_columns,
+    raise_if,
+)
+from ccdata.schemas import LAD_CODE, LSOA_CODE, Col, slug, validate
 
 _MEASURE_SUFFIX = "; measures: value"
 _AREA_COLUMNS = {"lsoa21": ("lsoa21_code", "lsoa21_name"), "ltla21": ("ltla21_code", "ltla21_name")}

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import sources
-from ..errors import Problem
-from ..schemas import Col, validate
-from . import attach_exclusions, loader
-from ._read import parse_numbers, read_csv_lines, read_excel_sheet
-from .lookups import check_paths, combine, norm, raise_if
+from ccdata import sources
+from ccdata.errors import Problem
+from ccdata.io import attach_exclusions, loader
+from ccdata.io._read import parse_numbers, read_csv_lines, read_excel_sheet
+from ccdata.io.lookups import check_paths, combine, norm, raise_if
+from ccdata.schemas import Col, validate
 
 WARD_CODE_UK = r"^(E05|W05|S13|N08)\d{6}$"
 LAD_CODE_UK = r"^(E06|E07|E08|E09|W06|S12|N09)\d{6}$"

@@ -15,13 +15,21 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import sources
-from ..codes import LSOA11, LSOA21
-from ..errors import DataQualityWarning, Problem
-from ..schemas import LAD_CODE, LSOA_CODE, Col, validate
-from . import attach_exclusions, loader
-from ._read import parse_numbers, read_csv_lines, read_excel_sheet
-from .lookups import check_lsoa, check_paths, collection_for, combine, norm, pick_columns, raise_if
+from ccdata import sources
+from ccdata.errors import DataQualityWarning, Problem
+from ccdata.io import attach_exclusions, loader
+from ccdata.io._read import parse_numbers, read_csv_lines, read_excel_sheet
+from ccdata.io.codes import LSOA11, LSOA21
+from ccdata.io.lookups import (
+    check_lsoa,
+    check_paths,
+    collection_for,
+    combine,
+    norm,
+    pick_columns,
+    raise_if,
+)
+from ccdata.schemas import LAD_CODE, LSOA_CODE, Col, validate
 
 DOMAINS = ("imd", "income", "employment", "education", "health", "crime", "barriers", "living_env")
 SUPPLEMENTARY = ("idaci", "idaopi")

@@ -13,12 +13,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import config, sources
-from ..codes import LSOA11, LSOA21, check_codes
-from ..errors import Problem, ValidationError
-from ..schemas import LAD_CODE, LSOA_CODE, MSOA_CODE, OA_CODE, WARD_CODE, Col, validate
-from . import attach_exclusions, loader
-from ._read import read_csv_lines
+from ccdata import config, sources
+from ccdata.errors import MissingDataError, Problem, ValidationError
+from ccdata.io import attach_exclusions, loader
+from ccdata.io._read import read_csv_lines
+from ccdata.io.codes import LSOA11, LSOA21, check_codes
+from ccdata.schemas import (
+    LAD_CODE,
+    LSOA_CODE,
+    MSOA_CODE,
+    OA_CODE,
+    WARD_CODE,
+    Col,
+    validate,
+)
 
 # --------------------------------------------------------------------------- shared helpers
 
@@ -136,7 +144,6 @@ def combine(parts: list[tuple[str, pd.DataFrame]], key: list[str] | None) -> pd.
 
 def check_paths(paths: list[Path]) -> list[Path]:
     """Every path must exist; a clear error otherwise."""
-    from ..errors import MissingDataError
 
     if not paths:
         raise MissingDataError("no files given to read")

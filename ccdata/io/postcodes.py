@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import sources
-from ..errors import Problem, ValidationError
-from ..schemas import POSTCODE, Col, validate
-from . import attach_exclusions, loader
+from ccdata import sources
+from ccdata.errors import Problem, ValidationError
+from ccdata.io import attach_exclusions, loader
+from ccdata.schemas import POSTCODE, Col, validate
 
 #: Published column names (Doc/Code-Point_Open_Column_Headers.csv), in file order.
 CODEPOINT_COLUMNS = ("Postcode", "Positional_quality_indicator", "Eastings", "Northings",
@@ -180,7 +180,7 @@ def read_codepoint(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
     """Every postcode in OS Code-Point Open (all areas; 1.7 million rows).
 
     Source and vintage: see :mod:`ccdata.io.postcodes`. Prefer
-    :func:`ccdata.geocode.postcode_points`, which reads only the areas asked.
+    :func:`ccdata.geo.geocode.postcode_points`, which reads only the areas asked.
 
     Returns
     -------
@@ -193,3 +193,37 @@ def read_codepoint(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
         raise ValidationError(dataset.id, [Problem(dataset.id, None, None,
                                                    f"expected one Code-Point Open zip, found {names}")])
     return read_areas(zips[0], None)
+#: A UK postcode unit in its normalised form (upper case, one space before the inward code).
+POSTCODE_RE = re.compile(r"^([A-Z]{1,2})[0-9][A-Z0-9]? [0-9][A-Z]{2}$")
+
+
+def normalise_postcode(value) -> str | None:
+    """Upper-case a postcode and put exactly one space before its last three characters.
+
+    Returns ``None`` for missing or blank values. The result is *not* checked;
+    see :func:`is_postcode`.
+
+    Examples
+    --------
+    >>> normalise_postcode(" e81fa ")
+    'E8 1FA'
+    >>> normalise_postcode("ol6  9hx")
+    'OL6 9HX'
+    """
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    text = re.sub(r"\s+", "", str(value)).upper()
+    if not text:
+        return None
+    return f"{text[:-3]} {text[-3:]}" if len(text) > 3 else text
+
+
+def is_postcode(value) -> bool:
+    """Whether a *normalised* postcode has the shape of a UK postcode unit."""
+    return isinstance(value, str) and bool(POSTCODE_RE.match(value))
+
+
+def postcode_area(value) -> str | None:
+    """The postcode area (leading letters: ``"NE"`` for ``"NE28 6AB"``) of a valid postcode."""
+    match = POSTCODE_RE.match(value) if isinstance(value, str) else None
+    return match.group(1) if match else None

@@ -1,16 +1,17 @@
 """Service locations: GP practices (NHS ODS epraccur), schools (DfE GIAS), libraries."""
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
-from .. import sources
-from ..errors import Problem
-from ..schemas import POSTCODE, Col, validate
-from . import attach_exclusions, loader
-from ._read import parse_numbers, read_csv_lines
-from .lookups import check_paths, combine, pick_columns, raise_if
+from ccdata import sources
+from ccdata.errors import DataQualityWarning, Problem
+from ccdata.io import attach_exclusions, loader
+from ccdata.io._read import parse_numbers, read_csv_lines
+from ccdata.io.lookups import check_paths, combine, pick_columns, raise_if
+from ccdata.schemas import POSTCODE, Col, validate
 
 # epraccur has no header row; the 27 fields are fixed by the ODS specification.
 EPRACCUR_FIELDS = (
@@ -140,9 +141,7 @@ def read_gias(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
     -----
     Source: Department for Education, Get Information about Schools (daily extract).
     """
-    import warnings
 
-    from ..errors import DataQualityWarning
 
     paths = check_paths(paths)
     parts, exclusions = [], []

@@ -1,0 +1,268 @@
+"""Indicators: declared in ``indicators.yaml``, evaluated for a place, its LA and England.
+
+Each indicator is a proportion: numerator and denominator columns of one dataset,
+summed over an area's LSOAs (Census) or wards (DWP), the value recomputed from the
+sums (never an average of LSOA percentages), a 95% Wilson interval, and a band
+comparing the place and its local authority with England, using the polarity
+declared for the indicator.
+
+Output: one tidy row per (indicator, area) with a ``status`` that says plainly when
+the data are missing and why, so a view never shows an empty chart.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from ccdata import config, sources
+from ccdata.analysis import stats
+from ccdata.errors import CcdataError, MissingDataError
+from ccdata.geo.places import Place
+
+DEFINITIONS_FILE = config.PACKAGE_DIR / "indicators.yaml"
+WORKSTREAMS = {
+    "early_years": "Early years",
+    "health_wellbeing": "Health and wellbeing",
+    "transitions": "Transitions (school and into adulthood)",
+    "place_context": "Place context",
+}
+AREAS = ("place", "la", "england")
+COLUMNS = ["indicator", "title", "workstream", "area", "area_name", "numerator", "denominator",
+           "value", "lower", "upper", "band", "polarity", "source", "status", "note"]
+OK = "ok"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    title: str
+    workstream: str
+    source: str
+    numerator: tuple[str, ...]
+    denominator: tuple[str, ...]
+    polarity: str
+    note: str = ""
+
+
+def _parse(entry: dict, where: str) -> Indicator:
+    required = ("id", "title", "workstream", "source", "numerator", "denominator", "polarity")
+    missing = [k for k in required if k not in entry]
+    if missing:
+        raise CcdataError(f"{where}: indicator lacks {', '.join(missing)}")
+    if entry["workstream"] not in WORKSTREAMS:
+        raise CcdataError(f"{where}: workstream must be one of {list(WORKSTREAMS)}, not {entry['workstream']!r}")
+    if entry["polarity"] not in stats.POLARITIES:
+        raise CcdataError(f"{where}: polarity must be one of {stats.POLARITIES}, not {entry['polarity']!r}")
+
+    sources.get(entry["source"])  # unknown dataset ids fail here, with the known list
+    return Indicator(id=str(entry["id"]), title=str(entry["title"]), workstream=entry["workstream"],
+                     source=entry["source"], numerator=tuple(entry["numerator"]),
+                     denominator=tuple(entry["denominator"]), polarity=entry["polarity"],
+                     note=" ".join(str(entry.get("note", "")).split()))
+
+
+@functools.lru_cache(maxsize=4)
+def _load_definitions(path: str) -> tuple[Indicator, ...]:
+    with open(path, encoding="utf-8") as fh:
+        raw = yaml.safe_load(fh) or []
+    if not isinstance(raw, list):
+        raise CcdataError(f"{path}: expected a list of indicators")
+    items = tuple(_parse(e, f"{path} entry {i + 1}") for i, e in enumerate(raw))
+    ids = [i.id for i in items]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise CcdataError(f"{path}: duplicate indicator ids {dupes}")
+    return items
+
+
+def definitions(path: Path | str | None = None) -> list[Indicator]:
+    """The declared indicators (``indicators.yaml`` beside this module by default)."""
+    return list(_load_definitions(str(path or DEFINITIONS_FILE)))
+
+
+# --------------------------------------------------------------------------- sums per area
+def _census_sums(place, dataset: str) -> tuple[pd.DataFrame, dict[str, str], dict[str, str]]:
+    sums = place.census(dataset, area="all").set_index("area")
+    notes = {area: f"{int(n):,} suppressed or missing cell(s) in {dataset} were left out of the sums."
+             for area, n in sums["n_missing_cells"].items() if n}
+    return sums, {}, notes
+
+
+def _dwp_population(frame: pd.DataFrame) -> pd.DataFrame:
+    # The ward table publishes a count and a percentage; the denominator is implied.
+    # Where either is suppressed ([x], [low]) both are set missing, so a row never adds
+    # to the numerator without adding to the denominator.
+    out = frame.copy()
+    for year in ("fye2024", "fye2025"):
+        count, pct = f"children_{year}", f"pct_{year}"
+        if count in out and pct in out:
+            pop = f"population_under16_{year}"
+            out[pop] = (out[count] / (out[pct] / 100)).where(out[pct] > 0)
+            out[count] = out[count].where(out[pop].notna())
+    return out
+
+
+def _dwp_sums(place) -> tuple[pd.DataFrame, dict[str, str], dict[str, str]]:
+    """DWP sums per area, why an area is missing (if it is), and notes on what was left out."""
+    reasons: dict[str, str] = {}
+    notes: dict[str, str] = {}
+    rows = {}
+    la = _dwp_population(place.table("dwp_cilif_la"))
+    la_row = la[la["lad24_code"] == place.lad_code]
+    if la_row.empty:
+        reasons["la"] = f"{place.lad_code} has no row in the DWP local authority table"
+    else:
+        rows["la"] = la_row.select_dtypes("number").sum(skipna=False)
+    england = la[la["lad24_code"].astype(str).str.startswith("E")]
+    # England: authorities with suppressed figures are left out of both sides, and counted
+    rows["england"] = england.select_dtypes("number").sum(min_count=1)
+    gaps = {c: int(england[c].isna().sum()) for c in england.select_dtypes("number").columns
+            if england[c].isna().any()}
+    if gaps:
+        notes["england"] = ("England sums leave out authorities with suppressed figures ("
+                            + ", ".join(f"{n} in {c}" for c, n in gaps.items()) + ").")
+    ward_vintages = set(place.wards["vintage"]) if not place.wards.empty else set()
+    if ward_vintages == {"2024"}:
+        wards = _dwp_population(place.table("dwp_cilif_ward"))
+        sel = wards[wards["ward24_code"].isin(place.wards["ward_code"])]
+        absent = sorted(set(place.wards["ward_code"]) - set(sel["ward24_code"]))
+        if absent:
+            reasons["place"] = f"ward(s) {', '.join(absent)} have no row in the DWP ward table"
+        else:
+            # a suppressed ward makes the place's figure unknown (reported), never smaller
+            rows["place"] = sel.select_dtypes("number").sum(skipna=False)
+    elif ward_vintages:
+        reasons["place"] = (f"DWP publishes May 2024 wards; this place is defined by wards of "
+                            f"{', '.join(sorted(ward_vintages))}")
+    else:
+        reasons["place"] = "DWP publishes wards only; this place is defined by LSOAs, not wards"
+    return pd.DataFrame(rows).T, reasons, notes
+
+
+def _total(values: pd.Series) -> float:
+    """Sum of an area's columns; missing (NaN or pd.NA) if any of them is missing."""
+    total = values.sum(skipna=False)
+    return float("nan") if pd.isna(total) else float(total)
+
+
+def _area_names(place) -> dict[str, str]:
+    return {a.id: a.name for a in place.areas()}
+
+
+def compute(place, indicators: list[Indicator] | None = None) -> pd.DataFrame:
+    """Evaluate indicators for the place, its local authority and England.
+
+    Parameters
+    ----------
+    place : ccdata.geo.places.Place
+    indicators : list of Indicator, optional
+        Default: every indicator in ``indicators.yaml``.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`COLUMNS`; ``value``/``lower``/``upper`` in percent; ``band``
+        is ``better``/``similar``/``worse`` (or ``higher``/``lower`` for indicators
+        with no judgement) against England; ``status`` is ``ok`` or says why the
+        row has no value.
+    """
+
+    if not isinstance(place, Place):
+        raise TypeError(f"compute expects a ccdata Place, not {type(place).__name__}")
+    items = indicators if indicators is not None else definitions()
+    names = _area_names(place)
+    cache: dict[str, tuple[pd.DataFrame | None, dict[str, str], dict[str, str]]] = {}
+    rows = []
+    for ind in items:
+        if ind.source not in cache:
+            try:
+                if ind.source.startswith("census21_"):
+                    cache[ind.source] = _census_sums(place, ind.source)
+                elif ind.source == "dwp_cilif_ward":
+                    cache[ind.source] = _dwp_sums(place)
+                else:
+                    raise CcdataError(f"no area sums defined for source {ind.source!r}")
+            except MissingDataError as exc:
+                reason = f"{ind.source} is not available: {str(exc).split(';')[0]}"
+                cache[ind.source] = (None, {a: reason for a in AREAS}, {})
+        sums, reasons, notes = cache[ind.source]
+        for area in AREAS:
+            row = {"indicator": ind.id, "title": ind.title, "workstream": ind.workstream,
+                   "area": area, "area_name": names.get(area, area), "polarity": ind.polarity,
+                   "source": ind.source, "note": " ".join(filter(None, [ind.note, notes.get(area)])),
+                   "numerator": float("nan"),
+                   "denominator": float("nan"), "value": float("nan"), "lower": float("nan"),
+                   "upper": float("nan"), "band": stats.NOT_COMPARED, "status": OK}
+            if area in reasons or sums is None or area not in sums.index:
+                row["status"] = reasons.get(area, f"no {area} figures in {ind.source}")
+                rows.append(row)
+                continue
+            absent = [c for c in ind.numerator + ind.denominator if c not in sums.columns]
+            if absent:
+                row["status"] = f"column(s) {', '.join(absent)} not in {ind.source}"
+                rows.append(row)
+                continue
+            num = _total(sums.loc[area, list(ind.numerator)])
+            den = _total(sums.loc[area, list(ind.denominator)])
+            if pd.isna(num) or pd.isna(den):
+                row["status"] = (f"figures for this area are suppressed or missing in {ind.source} "
+                                 f"({', '.join(ind.numerator + ind.denominator)})")
+            elif not den > 0:
+                row["status"] = f"denominator is zero or missing in {ind.source}"
+            elif num > den:
+                row["status"] = f"numerator {num:,.0f} exceeds denominator {den:,.0f}: check the definition"
+            else:
+                lo, hi = stats.wilson_ci(round(num), round(den))
+                row.update(numerator=num, denominator=den, value=100 * num / den,
+                           lower=100 * lo[0], upper=100 * hi[0])
+            rows.append(row)
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    return _bands(out)
+
+
+def _bands(frame: pd.DataFrame) -> pd.DataFrame:
+    england = frame[frame["area"] == "england"].set_index("indicator")["value"]
+    bands = []
+    for rec in frame.itertuples(index=False):
+        if rec.area == "england" or rec.status != OK:
+            bands.append(stats.NOT_COMPARED)
+            continue
+        bands.append(stats.compare(rec.value, rec.lower, rec.upper, england.get(rec.indicator),
+                                   rec.polarity))
+    frame = frame.copy()
+    frame["band"] = bands
+    return frame
+
+
+def wide(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per indicator: place value with interval, LA and England values, bands.
+
+    The shape partners read: ``workstream, indicator, numerator, denominator, place %,
+    95% CI, LA %, England %, compared with England``.
+    """
+    if not set(COLUMNS) <= set(frame.columns):
+        raise ValueError(f"expected the output of indicators.compute (columns {COLUMNS})")
+    rows = []
+    for ind, grp in frame.groupby("indicator", sort=False):
+        g = grp.set_index("area")
+        p = g.loc["place"] if "place" in g.index else None
+        def pct(area):
+            return g.loc[area, "value"] if area in g.index else float("nan")
+        ci = (f"{p['lower']:.1f} to {p['upper']:.1f}" if p is not None and p["status"] == OK else "")
+        status = "; ".join(sorted({s for s in g["status"] if s != OK}))
+        rows.append({
+            "Workstream": WORKSTREAMS[g["workstream"].iloc[0]],
+            "Indicator": g["title"].iloc[0],
+            "Numerator": p["numerator"] if p is not None else float("nan"),
+            "Denominator": p["denominator"] if p is not None else float("nan"),
+            "Place %": pct("place"), "95% CI": ci,
+            "LA %": pct("la"), "England %": pct("england"),
+            "Place vs England": p["band"] if p is not None else stats.NOT_COMPARED,
+            "LA vs England": g.loc["la", "band"] if "la" in g.index else stats.NOT_COMPARED,
+            "Data note": status,
+        })
+    return pd.DataFrame(rows)

@@ -1,0 +1,553 @@
+"""Relationship mapping: who works with whom across the partnership, wave by wave.
+
+"Asset rich but system poor": a place can have many services that do not work
+together. The partnership surveys its organisations about their relationships
+(information sharing, referrals, joint delivery, shared funding) in waves, and
+progress is partly measured as new connections, more ties across sectors, and
+brokers other than the core team. This module reads the two adviser-kept files,
+reports every row it cannot use (:mod:`ccdata.io.local.network` reads them), and
+computes the measures with networkx.
+
+Inputs (``places.yaml`` -> ``local: {organisations: ..., relationships: ...}``)
+
+organisations (CSV or XLSX)
+    ``id``, ``name``, ``sector`` (one of :data:`SECTORS`); optional ``postcode``,
+    ``easting``/``northing`` (British National Grid) or ``latitude``/``longitude``,
+    ``core_team`` (yes/no), ``first_wave`` (the wave the organisation joined).
+relationships (survey export, CSV or XLSX)
+    ``respondent`` (organisation id or name), ``partner`` (id or name),
+    ``relationship`` (one or more of :data:`RELATIONSHIP_TYPES`, separated by ``;``),
+    ``strength`` (1-5, or a frequency word from :data:`FREQUENCY_STRENGTH`), ``wave``.
+
+Unknown organisations, self-ties, duplicates and conflicting answers from the two
+ends of a tie are listed in :attr:`NetworkData.issues` (file, row, column, what was
+done), never dropped silently.
+
+Residents are people: organisations of sector ``residents`` are shown everywhere by
+a sector label (``Residents (1)``), never by name, and never placed on a map.
+"""
+from __future__ import annotations
+
+import warnings
+from collections import deque
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+from pyproj import Transformer
+
+from ccdata.errors import CcdataError, DataQualityWarning, MissingDataError
+from ccdata.geo.geocode import postcode_points
+from ccdata.geo.places import Place
+from ccdata.geo.places import place as get_place
+from ccdata.io.local.network import (  # noqa: F401  (the vocabulary, re-exported for callers)
+    BUSINESS,
+    CONFLICT_GAP,
+    EARLY_YEARS,
+    EXCLUDED,
+    FAITH,
+    FREQUENCY_STRENGTH,
+    HEALTH,
+    HOUSING,
+    INFORMATION_SHARING,
+    ISSUE_COLUMNS,
+    JOINT_DELIVERY,
+    KEPT,
+    LOCAL_AUTHORITY,
+    NOT_STATED,
+    REFERRALS,
+    RELATIONSHIP_TYPES,
+    RESIDENTS,
+    SCHOOL,
+    SECTORS,
+    SHARED_FUNDING,
+    STRENGTH_MAX,
+    STRENGTH_MIN,
+    VOLUNTARY,
+    NetworkData,
+    _check_organisations,
+    read_network,
+    read_organisations,
+    read_relationships,
+    sort_waves,
+)
+
+# ---------------------------------------------------------------------------- reading
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+def load_network(place) -> NetworkData:
+    """The network of a place, from the files named under ``local:`` in places.yaml.
+
+    Parameters
+    ----------
+    place : str or Place
+        A place id or :class:`ccdata.geo.places.Place`.
+
+    Raises
+    ------
+    MissingDataError
+        When the place has no ``organisations`` / ``relationships`` files configured,
+        or they do not exist.
+    """
+
+    if isinstance(place, str):
+        place = get_place(place)
+    if not isinstance(place, Place):
+        raise TypeError(f"place must be a place id or Place, not {type(place).__name__}")
+    paths = {k: place.local_path(k) for k in ("organisations", "relationships")}
+    for kind, path in paths.items():
+        if path is None:
+            raise MissingDataError(f"place {place.id!r} has no local {kind} file; name it under "
+                                   f"`local: {{{kind}: ...}}` in places.yaml")
+    return read_network(paths["organisations"], paths["relationships"])
+
+
+
+
+
+
+def _check_data(data) -> NetworkData:
+    if not isinstance(data, NetworkData):
+        raise TypeError(f"expected NetworkData (from read_network or load_network), not {type(data).__name__}")
+    return data
+
+
+# ---------------------------------------------------------------------------- graphs
+def graph(data: NetworkData, wave: str | None = None, *, directed: bool = False,
+          relationships: tuple[str, ...] | None = None) -> nx.Graph:
+    """The network of one wave.
+
+    Nodes are the organisations taking part in that wave: those whose
+    ``first_wave`` is empty or not later than ``wave``, plus any named in a tie of
+    the wave. Listed organisations with no tie are isolates.
+
+    Parameters
+    ----------
+    data : NetworkData
+    wave : str, optional
+        A wave label; the latest wave when omitted.
+    directed : bool
+        ``False``: one tie per pair, if either end reported it. ``True``: respondent ->
+        partner as answered (for reciprocity).
+    relationships : tuple of str, optional
+        Only these relationship types (default: all).
+
+    Returns
+    -------
+    networkx.Graph or DiGraph
+        Node attributes ``label, sector, core_team, responded``; edge attributes
+        ``weight`` (strongest relationship type; a type's strength is the mean of
+        the ends that rated it, 1 when not rated), ``types``, ``reported_by``
+        (1 or 2 ends).
+
+    Raises
+    ------
+    ValueError
+        For an unknown wave or relationship type.
+    """
+    _check_data(data)
+    waves = data.waves
+    if wave is None:
+        if not waves:
+            raise ValueError("the relationships file has no usable answers, so there is no wave to show")
+        wave = waves[-1]
+    wave = str(wave)
+    if waves and wave not in waves:
+        raise ValueError(f"unknown wave {wave!r}; the survey has waves {waves}")
+    if relationships is not None:
+        unknown = set(relationships) - set(RELATIONSHIP_TYPES) - {NOT_STATED}
+        if unknown:
+            raise ValueError(f"unknown relationship type(s) {sorted(unknown)}; use {list(RELATIONSHIP_TYPES)}")
+    ties = data.ties[data.ties["wave"] == wave]
+    if relationships is not None:
+        ties = ties[ties["relationship"].isin(relationships)]
+    orgs = data.organisations
+    order = {w: i for i, w in enumerate(waves)}
+    joined = orgs["first_wave"].map(lambda w: pd.isna(w) or order.get(str(w), -1) <= order.get(wave, 0))
+    responded = set(data.ties.loc[data.ties["wave"] == wave, "respondent_id"])
+    named = set(ties["respondent_id"]) | set(ties["partner_id"])
+    members = orgs[joined | orgs["org_id"].isin(named)]
+    g = nx.DiGraph() if directed else nx.Graph()
+    g.graph.update(wave=wave, respondents=responded)
+    for r in members.itertuples(index=False):
+        g.add_node(r.org_id, label=r.label, sector=r.sector, core_team=bool(r.core_team),
+                   responded=r.org_id in responded)
+    if ties.empty:
+        return g
+    per_type = (ties.assign(strength=ties["strength"].astype(float))
+                .groupby(["respondent_id", "partner_id", "relationship"], as_index=False)["strength"].mean())
+    if not directed:
+        a, b = per_type["respondent_id"], per_type["partner_id"]
+        per_type["u"], per_type["v"] = np.where(a < b, a, b), np.where(a < b, b, a)
+    else:
+        per_type["u"], per_type["v"] = per_type["respondent_id"], per_type["partner_id"]
+    for (u, v), grp in per_type.groupby(["u", "v"]):
+        type_strength = grp.groupby("relationship")["strength"].mean().fillna(1.0)
+        g.add_edge(u, v, weight=float(type_strength.max()), types=tuple(sorted(type_strength.index)),
+                   reported_by=int(grp["respondent_id"].nunique()))
+    return g
+
+
+def _check_graph(g) -> nx.Graph:
+    if not isinstance(g, nx.Graph):
+        raise TypeError(f"expected a networkx graph from ccdata.analysis.network.graph, not {type(g).__name__}")
+    return g
+
+
+def _undirected(g: nx.Graph) -> nx.Graph:
+    return g.to_undirected(as_view=False) if g.is_directed() else g
+
+
+def cross_sector_share(g: nx.Graph) -> float:
+    """Share of ties that join organisations of different sectors (NaN without ties)."""
+    g = _undirected(_check_graph(g))
+    if g.number_of_edges() == 0:
+        return float("nan")
+    cross = sum(g.nodes[u]["sector"] != g.nodes[v]["sector"] for u, v in g.edges)
+    return cross / g.number_of_edges()
+
+
+def reciprocity(g: nx.DiGraph) -> float:
+    """Share of answered ties that the partner also reported.
+
+    Only ties between two organisations that both answered the survey in the wave
+    count: a partner who did not answer could not have reciprocated. NaN when
+    there are no such ties.
+    """
+    _check_graph(g)
+    if not g.is_directed():
+        raise ValueError("reciprocity needs the directed graph: graph(data, wave, directed=True)")
+    respondents = g.graph.get("respondents", set(g.nodes))
+    sub = g.subgraph(n for n in g.nodes if n in respondents)
+    if sub.number_of_edges() == 0:
+        return float("nan")
+    return sum(sub.has_edge(v, u) for u, v in sub.edges) / sub.number_of_edges()
+
+
+def summarise(g: nx.Graph) -> dict:
+    """Headline measures of one network.
+
+    Returns
+    -------
+    dict
+        ``organisations, ties, density, components, isolates,
+        largest_component_share, cross_sector_share, reciprocity`` (reciprocity only
+        for a directed graph; NaN otherwise).
+    """
+    _check_graph(g)
+    u = _undirected(g)
+    n = u.number_of_nodes()
+    comps = list(nx.connected_components(u)) if n else []
+    return {"organisations": n, "ties": u.number_of_edges(),
+            "density": nx.density(u) if n > 1 else float("nan"),
+            "components": len(comps), "isolates": nx.number_of_isolates(u),
+            "largest_component_share": max(map(len, comps)) / n if n else float("nan"),
+            "cross_sector_share": cross_sector_share(u),
+            "reciprocity": reciprocity(g) if g.is_directed() else float("nan")}
+
+
+def centrality(g: nx.Graph) -> pd.DataFrame:
+    """Degree, weighted degree, betweenness and Burt's constraint of every organisation.
+
+    Betweenness is normalised (share of the other pairs' shortest paths through an
+    organisation) and ignores strength. Brokers sit on many shortest paths and
+    have low constraint (their partners are not tied to each other): ``broker`` is
+    true when betweenness is positive and in the top quarter and constraint is at
+    or below the median of connected organisations.
+
+    Returns
+    -------
+    DataFrame
+        ``org_id, label, sector, core_team, degree, weighted_degree, betweenness,
+        constraint, broker`` sorted by betweenness (highest first).
+    """
+    g = _undirected(_check_graph(g))
+    cols = ["org_id", "label", "sector", "core_team", "degree", "weighted_degree", "betweenness",
+            "constraint", "broker"]
+    if g.number_of_nodes() == 0:
+        return pd.DataFrame(columns=cols)
+    between = nx.betweenness_centrality(g, normalized=True)
+    connected = [n for n in g.nodes if g.degree(n) > 0]
+    constraint = nx.constraint(g, nodes=connected) if connected else {}
+    frame = pd.DataFrame({
+        "org_id": list(g.nodes),
+        "label": [g.nodes[n]["label"] for n in g.nodes],
+        "sector": [g.nodes[n]["sector"] for n in g.nodes],
+        "core_team": [bool(g.nodes[n]["core_team"]) for n in g.nodes],
+        "degree": [g.degree(n) for n in g.nodes],
+        "weighted_degree": [float(g.degree(n, weight="weight")) for n in g.nodes],
+        "betweenness": [between[n] for n in g.nodes],
+        "constraint": [constraint.get(n, np.nan) for n in g.nodes],
+    })
+    top = frame["betweenness"].quantile(0.75)
+    frame["broker"] = ((frame["betweenness"] > 0) & (frame["betweenness"] >= top)
+                       & (frame["constraint"] <= frame["constraint"].median()))
+    return frame.sort_values(["betweenness", "degree", "label"], ascending=[False, False, True],
+                             ignore_index=True)[cols]
+
+
+def sector_matrix(g: nx.Graph) -> pd.DataFrame:
+    """Ties between sectors: a symmetric sector x sector count table.
+
+    The diagonal counts ties within a sector; off-diagonal cells count each
+    cross-sector tie once in each of its two cells. Only sectors present appear.
+    """
+    g = _undirected(_check_graph(g))
+    present = [s for s in SECTORS if any(g.nodes[n]["sector"] == s for n in g.nodes)]
+    matrix = pd.DataFrame(0, index=pd.Index(present, name="sector"), columns=present, dtype=int)
+    for u, v in g.edges:
+        a, b = g.nodes[u]["sector"], g.nodes[v]["sector"]
+        matrix.loc[a, b] += 1
+        if a != b:
+            matrix.loc[b, a] += 1
+    return matrix
+
+
+def _path_counts(g: nx.Graph, source) -> tuple[dict, dict]:
+    """BFS distances and numbers of shortest paths from ``source``."""
+    dist, sigma = {source: 0}, {source: 1}
+    queue = deque([source])
+    while queue:
+        v = queue.popleft()
+        for w in g[v]:
+            if w not in dist:
+                dist[w] = dist[v] + 1
+                sigma[w] = 0
+                queue.append(w)
+            if dist[w] == dist[v] + 1:
+                sigma[w] += sigma[v]
+    return dist, sigma
+
+
+def core_team_role(g: nx.Graph) -> dict:
+    """How much of the network runs through the core team.
+
+    A network where everything runs through the core team is fragile. For pairs
+    of organisations outside the core team that are connected, ``path_share`` is
+    the mean share of their shortest paths that pass through a core-team member;
+    ``pairs_only_via_core`` counts pairs that would be disconnected without it.
+
+    Returns
+    -------
+    dict
+        ``core_team`` (labels), ``ties``, ``ties_with_core``, ``tie_share``,
+        ``pairs``, ``path_share``, ``pairs_only_via_core``, ``with`` and ``without``
+        (:func:`summarise` of the network with and without the core team).
+        Shares are NaN when undefined (no ties, no pairs, no core team).
+    """
+    g = _undirected(_check_graph(g))
+    core = [n for n in g.nodes if g.nodes[n].get("core_team")]
+    rest = [n for n in g.nodes if n not in set(core)]
+    without = g.subgraph(rest).copy()
+    ties_core = sum(1 for u, v in g.edges if u in core or v in core)
+    shares, only_via = [], 0
+    for s, t_nodes in ((s, rest[i + 1:]) for i, s in enumerate(rest)):
+        dist_g, sig_g = _path_counts(g, s)
+        dist_h, sig_h = _path_counts(without, s)
+        for t in t_nodes:
+            if t not in dist_g:
+                continue
+            avoid = sig_h[t] if dist_h.get(t) == dist_g[t] else 0
+            shares.append(1 - avoid / sig_g[t])
+            only_via += t not in dist_h
+    return {"core_team": [g.nodes[n]["label"] for n in core], "ties": g.number_of_edges(),
+            "ties_with_core": ties_core,
+            "tie_share": ties_core / g.number_of_edges() if g.number_of_edges() else float("nan"),
+            "pairs": len(shares), "path_share": float(np.mean(shares)) if shares and core else float("nan"),
+            "pairs_only_via_core": only_via if core else 0,
+            "with": summarise(g), "without": summarise(without)}
+
+
+def core_team_table(role: dict) -> pd.DataFrame:
+    """:func:`core_team_role` as a table: the network with and without the core team."""
+    if not isinstance(role, dict) or "with" not in role:
+        raise TypeError("expected the dict returned by core_team_role")
+    rows = {"organisations": "Organisations", "ties": "Ties", "density": "Density",
+            "components": "Separate groups (components)", "isolates": "Organisations with no ties",
+            "largest_component_share": "Share in the largest group"}
+    return pd.DataFrame({"measure": list(rows.values()),
+                         "with core team": [role["with"][k] for k in rows],
+                         "without core team": [role["without"][k] for k in rows]})
+
+
+# ---------------------------------------------------------------------------- change
+def _pairs(g: nx.Graph) -> set[tuple[str, str]]:
+    return {tuple(sorted(e)) for e in _undirected(g).edges}
+
+
+def compare_waves(data: NetworkData, before: str, after: str) -> dict:
+    """What changed between two waves.
+
+    Returns
+    -------
+    dict
+        ``gained`` and ``lost``: DataFrames of ties (``organisation_a, sector_a,
+        organisation_b, sector_b, cross_sector``); ``new_organisations``:
+        DataFrame (``label, sector, how``: *joined* when in the network only from
+        ``after``, *newly connected* when present before without ties);
+        ``before`` / ``after``: :func:`summarise` of each wave.
+
+    Raises
+    ------
+    ValueError
+        For an unknown wave or ``before`` not earlier than ``after``.
+    """
+    _check_data(data)
+    waves = data.waves
+    for w in (before, after):
+        if str(w) not in waves:
+            raise ValueError(f"unknown wave {w!r}; the survey has waves {waves}")
+    if waves.index(str(before)) >= waves.index(str(after)):
+        raise ValueError(f"wave {before!r} must come before wave {after!r}")
+    g0, g1 = graph(data, str(before)), graph(data, str(after))
+    labels, sectors = data.labels(), dict(zip(data.organisations["org_id"], data.organisations["sector"]))
+
+    def table(pairs):
+        rows = [{"organisation_a": labels[a], "sector_a": sectors[a], "organisation_b": labels[b],
+                 "sector_b": sectors[b], "cross_sector": sectors[a] != sectors[b]} for a, b in pairs]
+        return pd.DataFrame(rows, columns=["organisation_a", "sector_a", "organisation_b", "sector_b",
+                                           "cross_sector"]).sort_values(
+            ["organisation_a", "organisation_b"], ignore_index=True)
+
+    new = []
+    for n in g1.nodes:
+        if n not in g0:
+            new.append({"label": labels[n], "sector": sectors[n], "how": "joined"})
+        elif g0.degree(n) == 0 and g1.degree(n) > 0:
+            new.append({"label": labels[n], "sector": sectors[n], "how": "newly connected"})
+    return {"gained": table(sorted(_pairs(g1) - _pairs(g0))), "lost": table(sorted(_pairs(g0) - _pairs(g1))),
+            "new_organisations": pd.DataFrame(new, columns=["label", "sector", "how"]),
+            "before": summarise(g0), "after": summarise(g1)}
+
+
+def over_time(data: NetworkData) -> pd.DataFrame:
+    """Headline measures per wave, in wave order.
+
+    Returns
+    -------
+    DataFrame
+        ``wave, organisations, ties, density, components, isolates,
+        largest_component_share, cross_sector_share, reciprocity,
+        core_tie_share, core_path_share, respondents``.
+    """
+    _check_data(data)
+    rows = []
+    for w in data.waves:
+        d = graph(data, w, directed=True)
+        row = {"wave": w, **summarise(d)}
+        role = core_team_role(d)
+        row.update(core_tie_share=role["tie_share"], core_path_share=role["path_share"],
+                   respondents=len(d.graph["respondents"]))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------- places
+def organisation_points(data: NetworkData, collection: str | None = None) -> pd.DataFrame:
+    """Where each organisation is, in British National Grid (EPSG:27700).
+
+    Coordinates given in the list are used first (easting/northing, else
+    latitude/longitude); otherwise the postcode is looked up in OS Code-Point Open
+    (``collection``; skipped when ``None``). Residents are never placed: their
+    location may be a home.
+
+    Returns
+    -------
+    DataFrame
+        ``org_id, label, sector, core_team, easting, northing, located`` where
+        ``located`` says how (``coordinates``, ``postcode``) or why not.
+    """
+    _check_data(data)
+    orgs = data.organisations.copy()
+    out = orgs[["org_id", "label", "sector", "core_team"]].copy()
+    out["easting"] = orgs["easting"].astype(float)
+    out["northing"] = orgs["northing"].astype(float)
+    out["located"] = np.where(out["easting"].notna(), "coordinates", "no location given")
+    latlon = out["easting"].isna() & orgs["latitude"].notna() & orgs["longitude"].notna()
+    if latlon.any():
+
+        tr = Transformer.from_crs(4326, 27700, always_xy=True)
+        x, y = tr.transform(orgs.loc[latlon, "longitude"].astype(float).to_numpy(),
+                            orgs.loc[latlon, "latitude"].astype(float).to_numpy())
+        out.loc[latlon, "easting"], out.loc[latlon, "northing"] = x, y
+        out.loc[latlon, "located"] = "coordinates"
+    need = out["easting"].isna() & orgs["postcode"].notna()
+    if need.any() and collection is not None:
+        try:
+            pts = postcode_points(orgs.loc[need, "postcode"], collection)
+        except CcdataError as exc:
+            # a broken postcode file should cost the map its points, not the whole report
+            first = str(exc).splitlines()[0]
+            warnings.warn(f"organisations not placed by postcode: {first}", DataQualityWarning, stacklevel=2)
+            out.loc[need, "located"] = "postcode lookup failed"
+        else:
+            pts = pts.drop_duplicates("postcode").set_index("postcode")
+            for i in out.index[need]:
+                pc = orgs.at[i, "postcode"]
+                if pc in pts.index and pts.at[pc, "status"] == "ok":
+                    out.loc[i, ["easting", "northing"]] = pts.loc[pc, ["easting", "northing"]].astype(float).values
+                    out.loc[i, "located"] = "postcode"
+                else:
+                    status = pts.at[pc, "status"] if pc in pts.index else "not found"
+                    out.loc[i, "located"] = f"postcode {status}"
+    elif need.any():
+        out.loc[need, "located"] = "postcode not looked up"
+    residents = out["sector"] == RESIDENTS
+    out.loc[residents, ["easting", "northing"]] = np.nan
+    out.loc[residents, "located"] = "not shown (residents)"
+    return out
+
+
+def issues_table(data: NetworkData, values: bool = False) -> pd.DataFrame:
+    """The issues found, for display.
+
+    ``values=False`` (the default for reports) leaves out the cell values: an
+    unknown "organisation" typed into a survey may be a person's name. The file,
+    row and column are enough to find and fix it.
+    """
+    _check_data(data)
+    cols = ["file", "row", "column", "kind", "message", "action"] + (["value"] if values else [])
+    # messages are fixed text or quote labels (never a resident's name); values are raw input
+    return data.issues[cols].reset_index(drop=True)
+
+
+def map_layers(place, data: NetworkData) -> tuple[pd.DataFrame, object]:
+    """What :func:`ccdata.present.netviz.map_network` draws for a place.
+
+    Returns
+    -------
+    points, lsoas
+        :func:`organisation_points` (geocoded in the place's collection) and the
+        place's LSOA 2021 polygons with ``imd_decile`` (IoD 2025), or ``None``
+        when boundaries or deprivation are not available (the reason is warned).
+    """
+    _check_data(data)
+    points = organisation_points(data, place.collection)
+    try:
+        lsoas = place.lsoa_boundaries()
+        iod = place.deprivation("iod2025")[["lsoa21_code", "imd_decile"]]
+        lsoas = lsoas.merge(iod, on="lsoa21_code", how="left")
+    except MissingDataError as exc:
+        warnings.warn(f"relationship map: no deprivation layer ({exc})", DataQualityWarning, stacklevel=2)
+        lsoas = None
+    return points, lsoas

@@ -1,0 +1,1 @@
+"""Geography layer: crosswalks and aggregation, the processed cache, places, geocoding."""

@@ -1,0 +1,227 @@
+"""Geocoding: postcodes to points, and points to LSOA 2021, ward (May 2024) and LAD 2024.
+
+Postcodes are looked up in OS Code-Point Open (registry ``os_codepoint_open``),
+reading only the postcode-area members asked for. Points are placed in an LSOA 2021
+by point-in-polygon against the processed ``boundaries_lsoa21`` table; the ward and
+local authority then come from the ONS best-fit lookup (``lsoa21_geography``), so a
+point's ward is the ward its LSOA belongs to, consistent with every other LSOA-based
+figure in ccdata.
+"""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from ccdata import config
+from ccdata.errors import CcdataError, DataQualityWarning
+from ccdata.geo.build import table
+from ccdata.io import postcodes as codepoint
+from ccdata.io.fetch import raw_files
+from ccdata.io.postcodes import (  # noqa: F401
+    POSTCODE_RE,
+    is_postcode,
+    normalise_postcode,
+    postcode_area,
+)
+
+#: Dataset id of the postcode directory.
+CODEPOINT_ID = "os_codepoint_open"
+#: Status values of :func:`postcode_points`.
+OK, MALFORMED, NOT_FOUND = "ok", "malformed", "not found"
+#: Value of ``located`` for a row placed in an LSOA.
+LOCATED = "ok"
+
+
+
+
+
+
+
+
+def codepoint_path(collection: str = config.OFFICIAL) -> Path:
+    """The fetched Code-Point Open zip of a collection.
+
+    Raises
+    ------
+    MissingDataError
+        If it has not been fetched (official) or generated (demo).
+    """
+
+    files = [p for p in raw_files(CODEPOINT_ID, collection) if p.suffix.lower() == ".zip"]
+    if not files:
+        raise CcdataError(f"the {CODEPOINT_ID} files of collection {collection!r} hold no zip")
+    return files[0]
+
+
+def postcode_points(postcodes, collection: str = config.OFFICIAL, *, source: Path | None = None) -> pd.DataFrame:
+    """Look postcodes up in OS Code-Point Open.
+
+    Parameters
+    ----------
+    postcodes : Series (or list) of str
+        Postcodes as typed: case and spacing do not matter.
+    collection : {"official", "demo"}
+        Which fetched Code-Point Open file to use.
+    source : Path, optional
+        A Code-Point Open zip to use instead of the collection's (tests, other releases).
+
+    Returns
+    -------
+    DataFrame
+        Same index as ``postcodes``; columns ``postcode`` (normalised: upper case,
+        one space; malformed values are shown upper-cased and trimmed),
+        ``easting``, ``northing`` (EPSG:27700, Int64) and ``status``: ``ok``;
+        ``malformed`` (blank, or not shaped like a UK postcode unit); or
+        ``not found`` (well-formed but not in Code-Point Open, which lists live
+        postcodes only, or listed without coordinates).
+
+    Raises
+    ------
+    TypeError
+        If ``postcodes`` is a single string or not list-like.
+    MissingDataError
+        If the Code-Point Open file is not there.
+
+    Examples
+    --------
+    >>> postcode_points(pd.Series(["e8 1fa"]))  # doctest: +SKIP
+      postcode  easting  northing status
+    0   E8 1FA   534733    185230     ok
+    """
+    if isinstance(postcodes, (str, bytes)) or not pd.api.types.is_list_like(postcodes):
+        raise TypeError("postcodes must be a Series or list of postcodes, not "
+                        f"{type(postcodes).__name__}")
+    config._check_collection(collection)
+    series = postcodes if isinstance(postcodes, pd.Series) else pd.Series(list(postcodes), dtype=object)
+    normal = series.map(normalise_postcode)
+    valid = normal.map(is_postcode).astype(bool)
+    shown = normal.where(valid, series.map(lambda v: None if v is None or (not isinstance(v, str) and pd.isna(v))
+                                           else " ".join(str(v).split()).upper() or None))
+    out = pd.DataFrame({"postcode": shown.astype("string"),
+                        "easting": pd.array([pd.NA] * len(series), dtype="Int64"),
+                        "northing": pd.array([pd.NA] * len(series), dtype="Int64"),
+                        "status": np.where(valid, NOT_FOUND, MALFORMED)}, index=series.index)
+    areas = {postcode_area(p) for p in normal[valid]}
+    if areas:
+
+        path = Path(source) if source is not None else codepoint_path(collection)
+        with warnings.catch_warnings():
+            # postcodes listed without coordinates are reported here as "not found"
+            warnings.simplefilter("ignore", DataQualityWarning)
+            directory = codepoint.read_areas(path, areas)
+        directory = directory.dropna(subset=["easting", "northing"]).drop_duplicates("postcode")
+        xy = directory.set_index("postcode")[["easting", "northing"]]
+        hit = valid & normal.isin(xy.index)
+        out.loc[hit, "easting"] = xy["easting"].reindex(normal[hit]).to_numpy()
+        out.loc[hit, "northing"] = xy["northing"].reindex(normal[hit]).to_numpy()
+        out.loc[hit, "status"] = OK
+        out.attrs["source"] = path.name
+    out["status"] = out["status"].astype("string")
+    return out
+
+
+def locate(frame: pd.DataFrame, collection: str = config.OFFICIAL, x: str = "easting", y: str = "northing",
+           crs=27700, *, lsoas=None, geography: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Place points in LSOA 2021, ward (May 2024) and local authority (2024).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per point, with coordinate columns ``x`` and ``y``.
+    collection : {"official", "demo"}
+        Which processed boundaries and lookup to use.
+    x, y : str
+        Coordinate columns (missing values allowed: such rows are not placed).
+    crs : int or str
+        CRS of the coordinates (27700 British National Grid; 4326 for lon/lat,
+        with ``x`` the longitude).
+    lsoas : GeoDataFrame, optional
+        LSOA 2021 polygons (``lsoa21_code``, geometry) to use instead of the
+        processed ``boundaries_lsoa21`` table.
+    geography : DataFrame, optional
+        ``lsoa21_code, ward24_code, lad24_code`` to use instead of the processed
+        ``lsoa21_geography`` table.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``frame`` (same index) with ``lsoa21_code``, ``ward24_code``,
+        ``lad24_code`` and ``located``: ``"ok"``, or why the row could not be
+        placed (``no coordinates``, ``outside the LSOA 2021 boundaries held``,
+        ``LSOA ... not in the LSOA-ward lookup``). Unplaced rows keep missing codes.
+
+    Raises
+    ------
+    TypeError, KeyError, ValueError
+        If ``frame`` is not a DataFrame, lacks ``x``/``y``, or they are not numeric.
+    MissingDataError
+        If the boundaries or lookup are not available for ``collection``.
+    """
+
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"frame must be a DataFrame, not {type(frame).__name__}")
+    missing = [c for c in (x, y) if c not in frame.columns]
+    if missing:
+        raise KeyError(f"locate: frame has no coordinate column(s) {missing}; columns are {list(frame.columns)}")
+    config._check_collection(collection)
+    # work by position and give the caller's index back at the end: results are written
+    # by label, and a repeated label would send one point's area to every row sharing it
+    labels = frame.index
+    frame = frame.reset_index(drop=True)
+    coords = {}
+    for col in (x, y):
+        values = pd.to_numeric(frame[col], errors="coerce")
+        bad = values.isna() & frame[col].notna()
+        if bad.any():
+            first = frame.index[bad][0]
+            raise ValueError(f"locate: column {col!r} is not numeric (row {labels[first]!r}: "
+                             f"{frame.at[first, col]!r})")
+        coords[col] = values.astype("float64")
+    if lsoas is None:
+
+        lsoas = table("boundaries_lsoa21", collection)
+    if geography is None:
+
+        geography = table("lsoa21_geography", collection)
+    for name, need, have in (("lsoas", ["lsoa21_code", "geometry"], lsoas),
+                             ("geography", ["lsoa21_code", "ward24_code", "lad24_code"], geography)):
+        lacking = [c for c in need if c not in have.columns]
+        if lacking:
+            raise KeyError(f"locate: {name} table lacks column(s) {lacking}")
+
+    out = frame.copy()
+    for col in ("lsoa21_code", "ward24_code", "lad24_code"):
+        out[col] = pd.Series(pd.NA, index=out.index, dtype="string")
+    out["located"] = pd.Series("no coordinates", index=out.index, dtype="string")
+    has_xy = coords[x].notna() & coords[y].notna() & np.isfinite(coords[x]) & np.isfinite(coords[y])
+    if not has_xy.any():
+        out.index = labels
+        return out
+    points = gpd.GeoDataFrame({"_row": np.flatnonzero(has_xy.to_numpy())},
+                              geometry=gpd.points_from_xy(coords[x][has_xy], coords[y][has_xy]), crs=crs)
+    polygons = lsoas[["lsoa21_code", "geometry"]]
+    if polygons.crs is None:
+        raise ValueError("locate: the LSOA boundaries have no CRS")
+    points = points.to_crs(polygons.crs)
+    joined = gpd.sjoin(points, polygons, how="left", predicate="intersects")
+    # a point exactly on a shared edge meets two LSOAs: take the lowest code, deterministically
+    joined = joined.sort_values(["_row", "lsoa21_code"]).drop_duplicates("_row", keep="first")
+    positions = joined["_row"].to_numpy()
+    lsoa = joined["lsoa21_code"].astype("string").to_numpy()
+    idx = out.index[positions]
+    out.loc[idx, "lsoa21_code"] = lsoa
+    geo = geography.drop_duplicates("lsoa21_code").set_index("lsoa21_code")
+    found = pd.Series(lsoa, index=idx, dtype="string")
+    in_lookup = found.isin(geo.index)
+    out.loc[idx, "ward24_code"] = geo["ward24_code"].reindex(found).astype("string").to_numpy()
+    out.loc[idx, "lad24_code"] = geo["lad24_code"].reindex(found).astype("string").to_numpy()
+    reasons = np.where(found.isna(), "outside the LSOA 2021 boundaries held",
+                       np.where(in_lookup, LOCATED,
+                                "LSOA " + found.fillna("").astype(str) + " not in the LSOA-ward lookup"))
+    out.loc[idx, "located"] = reasons
+    out.index = labels
+    return out

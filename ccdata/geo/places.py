@@ -1,0 +1,440 @@
+"""Places: a Children's Community's footprint, its local authority and comparators.
+
+A place is defined in ``places.yaml`` (no code needed) by LSOAs, wards (with their
+vintage) and/or a polygon. :func:`place` resolves the definition to LSOA 2021 codes
+and records *how* each LSOA was chosen, so every report can say so.
+"""
+from __future__ import annotations
+
+import functools
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import yaml
+from shapely.geometry import Polygon
+
+from ccdata import config, sources
+from ccdata.errors import DataQualityWarning, MissingDataError, PlaceError
+from ccdata.geo import build
+from ccdata.geo.geography import best_fit_lsoas
+from ccdata.io.fetch import read_manifest
+
+ENGLAND = "England"
+_WARD_LOOKUPS = {"2024": ("lookup_lsoa21_ward24", "ward24"), "2022": ("lookup_lsoa21_ward22", "ward22")}
+#: Local (adviser-kept) files a place may name under ``local:`` in places.yaml.
+LOCAL_KINDS = ("assets", "survey_responses", "survey_questions", "pupils",
+               "organisations", "relationships")
+_WARD_BOUNDARIES = {"2023": ("boundaries_ward23", "ward23"), "2024": ("boundaries_ward24", "ward24")}
+
+
+@dataclass(frozen=True)
+class Area:
+    """A comparator area: an id, a display name and its LSOA 2021 codes."""
+
+    id: str
+    name: str
+    lsoa21: tuple[str, ...]
+    kind: str = "area"
+
+
+@dataclass
+class Place:
+    """A place and its data accessors. Create with :func:`place`."""
+
+    id: str
+    name: str
+    collection: str
+    description: str
+    lad_code: str
+    lad_name: str
+    lsoa21: list[str]
+    footprint_method: str
+    wards: pd.DataFrame
+    fictional: bool = False
+    assignment: pd.DataFrame = field(default_factory=pd.DataFrame)
+    definition: dict = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return (f"Place({self.id!r}, {self.name!r}, {len(self.lsoa21)} LSOAs, "
+                f"LA {self.lad_name} {self.lad_code}, {self.collection})")
+
+    # ------------------------------------------------------------------ comparators
+    @property
+    def comparators(self) -> list[Area]:
+        geo = self.table("lsoa21_geography")
+        la = tuple(sorted(geo.loc[geo["lad24_code"] == self.lad_code, "lsoa21_code"]))
+        england = tuple(sorted(geo.loc[geo["lsoa21_code"].str.startswith("E"), "lsoa21_code"]))
+        return [Area("la", self.lad_name, la, "local authority"),
+                Area("england", ENGLAND if not self.fictional else "Demoland (fictional)", england, "country")]
+
+    def areas(self) -> list[Area]:
+        """The place itself followed by its comparators."""
+        return [Area("place", self.name, tuple(self.lsoa21), "place")] + self.comparators
+
+    # ------------------------------------------------------------------ data
+    def table(self, name: str) -> pd.DataFrame:
+        """A processed table of this place's collection (whole country)."""
+        return build.table(name, self.collection)
+
+    def census(self, table_id: str, area: str = "lsoa") -> pd.DataFrame:
+        """A Census 2021 topic summary for this place.
+
+        Parameters
+        ----------
+        table_id : str
+            ``"ts007a"`` or ``"census21_ts007a"``.
+        area : {"lsoa", "place", "la", "england", "all"}
+            ``lsoa``: one row per place LSOA; otherwise counts summed over the
+            area's LSOAs (one row per area, ``all`` = place, LA and England).
+
+        Raises
+        ------
+        MissingDataError
+            If the table has not been fetched for this collection.
+        """
+        dataset = table_id if table_id.startswith("census21_") else f"census21_{table_id.lower()}"
+        sources.get(dataset)
+        frame = self.table(dataset)
+        if area == "lsoa":
+            out = frame[frame["lsoa21_code"].isin(self.lsoa21)].reset_index(drop=True)
+            _warn_missing(self.lsoa21, out["lsoa21_code"], dataset, self.id)
+            return out
+        wanted = {"all": ["place", "la", "england"]}.get(area, [area])
+        areas = {a.id: a for a in self.areas()}
+        unknown = [w for w in wanted if w not in areas]
+        if unknown:
+            raise ValueError(f"area must be lsoa, place, la, england or all, not {area!r}")
+        value_cols = [c for c in frame.columns if c not in ("lsoa21_code", "lsoa21_name")]
+        rows = []
+        for key in wanted:
+            a = areas[key]
+            sub = frame[frame["lsoa21_code"].isin(a.lsoa21)]
+            row = sub[value_cols].sum(min_count=1).to_dict()
+            row.update(area=key, area_name=a.name, n_lsoas=len(sub),
+                       n_missing_cells=int(sub[value_cols].isna().sum().sum()))
+            rows.append(row)
+        out = pd.DataFrame(rows)
+        out.attrs["labels"] = frame.attrs.get("labels", {})
+        return out[["area", "area_name", "n_lsoas", "n_missing_cells"] + value_cols]
+
+    def deprivation(self, edition: str = "iod2025", area: str = "place") -> pd.DataFrame:
+        """Indices of Deprivation for the LSOAs of the place (or ``la`` / ``england``).
+
+        ``iod2025`` is published on LSOA 2021. ``iod2019`` (LSOA 2011) is shown on
+        LSOA 2021 through the ONS exact-fit lookup; column ``method`` says how each
+        LSOA's values were derived.
+        """
+        frame = iod_lsoa21(edition, self.collection)
+        areas = {a.id: a for a in self.areas()}
+        if area not in areas:
+            raise ValueError(f"area must be one of {sorted(areas)}, not {area!r}")
+        codes = areas[area].lsoa21
+        out = frame[frame["lsoa21_code"].isin(codes)].reset_index(drop=True)
+        if area == "place":
+            _warn_missing(self.lsoa21, out["lsoa21_code"], edition, self.id)
+        return out
+
+    def lsoa_boundaries(self) -> pd.DataFrame:
+        """LSOA 2021 polygons of the place (EPSG:27700)."""
+        gdf = self.table("boundaries_lsoa21")
+        out = gdf[gdf["lsoa21_code"].isin(self.lsoa21)].reset_index(drop=True)
+        _warn_missing(self.lsoa21, out["lsoa21_code"], "boundaries_lsoa21", self.id)
+        return out
+
+    def boundary(self):
+        """The place outline: the union of its LSOA polygons (EPSG:27700)."""
+
+        lsoas = self.lsoa_boundaries()
+        if lsoas.empty:
+            raise MissingDataError(f"no LSOA boundaries for place {self.id!r}")
+        return gpd.GeoDataFrame({"place": [self.id], "name": [self.name]},
+                                geometry=[lsoas.union_all()], crs=lsoas.crs)
+
+    def sources(self) -> pd.DataFrame:
+        """Every registry dataset with whether it is available for this place's collection."""
+
+        table = sources.registry_table()
+        table["available"] = [bool(read_manifest(i, self.collection).get("files")) for i in table["id"]]
+        return table
+
+    def local_path(self, kind: str) -> Path | None:
+        """The adviser-kept file (or folder) configured for this place under ``local:``.
+
+        ``places.yaml`` names local files relative to the data folder
+        (``CCDATA_DATA_DIR``) or as absolute paths, e.g.
+        ``local: {assets: raw/demo/local/assets.csv}``. Known kinds are
+        :data:`LOCAL_KINDS`.
+
+        Returns
+        -------
+        Path or None
+            ``None`` when the place has no such file configured.
+
+        Raises
+        ------
+        ValueError
+            For a kind that is not in :data:`LOCAL_KINDS`.
+        MissingDataError
+            When the file is configured but does not exist (the message names it).
+        """
+        if kind not in LOCAL_KINDS:
+            raise ValueError(f"local data kind must be one of {LOCAL_KINDS}, not {kind!r}")
+        value = (self.definition.get("local") or {}).get(kind)
+        if not value:
+            return None
+        path = Path(str(value))
+        if not path.is_absolute():
+            path = config.data_dir() / path
+        if not path.exists():
+            hint = " (run `ccdata demo` to generate it)" if self.fictional else ""
+            raise MissingDataError(f"place {self.id!r}: local {kind} file {path} named in "
+                                   f"{config.places_file()} does not exist{hint}")
+        return path
+
+    def summary(self) -> dict:
+        return {"id": self.id, "name": self.name, "collection": self.collection,
+                "local_authority": f"{self.lad_name} ({self.lad_code})", "lsoas": len(self.lsoa21),
+                "wards": len(self.wards), "footprint": self.footprint_method, "fictional": self.fictional}
+
+
+def _warn_missing(expected, found: pd.Series, what: str, place_id: str) -> None:
+    missing = sorted(set(expected) - set(found))
+    if missing:
+        warnings.warn(f"place {place_id!r}: {len(missing)} of {len(set(expected))} LSOAs have no row in "
+                      f"{what}: {', '.join(missing[:10])}", DataQualityWarning, stacklevel=3)
+
+
+def iod_lsoa21(edition: str, collection: str) -> pd.DataFrame:
+    """One table of an IoD edition on LSOA 2021 for the whole country."""
+    if edition == "iod2019":
+        return build.table("iod2019_lsoa21", collection)
+    if edition != "iod2025":
+        raise ValueError(f"edition must be 'iod2025' or 'iod2019', not {edition!r}")
+
+    if read_manifest("iod2025_file7", collection).get("files"):
+        return build.table("iod2025_file7", collection)
+    base = build.table("iod2025_file1", collection)
+    if read_manifest("iod2025_file3", collection).get("files"):
+        extra = build.table("iod2025_file3", collection)
+        new = [c for c in extra.columns if c not in base.columns]
+        base = base.merge(extra[["lsoa21_code"] + new], on="lsoa21_code", how="left", validate="one_to_one")
+    return base
+
+
+# --------------------------------------------------------------------------- definitions
+@functools.lru_cache(maxsize=4)
+def _definitions(path: str, mtime: float) -> dict:
+    with open(path, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh) or {}
+    if not isinstance(data, dict):
+        raise PlaceError(f"{path}: expected a mapping of place ids to definitions")
+    return data
+
+
+def definitions() -> dict:
+    """The raw place definitions from ``places.yaml`` (``CCDATA_PLACES`` overrides)."""
+    path = config.places_file()
+    if not path.exists():
+        raise PlaceError(f"place definitions not found: {path}")
+    return _definitions(str(path), path.stat().st_mtime)
+
+
+def list_places() -> pd.DataFrame:
+    """Table of the defined places (without resolving footprints)."""
+    rows = []
+    for pid, d in definitions().items():
+        fp = d.get("footprint", {})
+        parts = [f"{len(fp[k].get('codes', []))} {k} ({fp[k].get('vintage', '?')})" if k != "polygon" else "polygon"
+                 for k in fp]
+        rows.append({"id": pid, "name": d.get("name", pid), "collection": d.get("collection", config.OFFICIAL),
+                     "local_authority": (d.get("local_authority") or {}).get("name", ""),
+                     "footprint": "; ".join(parts), "fictional": bool(d.get("fictional", False))})
+    return pd.DataFrame(rows)
+
+
+_REQUIRED = ("name", "local_authority", "footprint")
+
+
+def place(place_id: str) -> Place:
+    """Resolve a place from ``places.yaml``.
+
+    Raises
+    ------
+    PlaceError
+        Unknown place id, a malformed definition, or wards / LSOAs / a local
+        authority that do not exist in the data (every unknown code is named).
+    MissingDataError
+        When the lookups or boundaries needed to resolve the footprint are not
+        fetched (the message says which).
+    """
+    if not isinstance(place_id, str):
+        raise TypeError(f"place id must be a string, not {type(place_id).__name__}")
+    defs = definitions()
+    if place_id not in defs:
+        raise PlaceError(f"unknown place {place_id!r}; defined places: {', '.join(defs)} "
+                         f"(in {config.places_file()})")
+    d = _mapping(place_id, defs[place_id] or {}, "the definition")
+    missing = [k for k in _REQUIRED if k not in d]
+    if missing:
+        raise PlaceError(f"place {place_id!r} in {config.places_file()} lacks {', '.join(missing)}")
+    collection = d.get("collection", config.OFFICIAL)
+    if collection not in config.COLLECTIONS:
+        raise PlaceError(f"place {place_id!r}: collection must be one of {config.COLLECTIONS}")
+    la = _mapping(place_id, d["local_authority"], "local_authority")
+    _mapping(place_id, d.get("local") or {}, "local")
+    lad_code = str(la.get("code", ""))
+    geo = build.table("lsoa21_geography", collection)
+    la_names = geo.loc[geo["lad24_code"] == lad_code, "lad24_name"]
+    if la_names.empty:
+        raise PlaceError(f"place {place_id!r}: local authority {lad_code!r} does not exist in the "
+                         f"LSOA 2021 -> LAD 2024 lookup ({collection})")
+    assignment, wards, methods = _resolve_footprint(place_id, d["footprint"], collection, geo)
+    lsoas = sorted(assignment["lsoa21_code"].unique())
+    outside = sorted(set(lsoas) - set(geo.loc[geo["lad24_code"] == lad_code, "lsoa21_code"]))
+    if outside:
+        warnings.warn(f"place {place_id!r}: {len(outside)} LSOA(s) lie outside {la_names.iloc[0]}: "
+                      f"{', '.join(outside)}", DataQualityWarning, stacklevel=2)
+    return Place(id=place_id, name=str(d["name"]), collection=collection,
+                 description=" ".join(str(d.get("description", "")).split()),
+                 lad_code=lad_code, lad_name=str(la.get("name") or la_names.iloc[0]),
+                 lsoa21=lsoas, footprint_method=" ".join(methods), wards=wards,
+                 fictional=bool(d.get("fictional", False)), assignment=assignment, definition=d)
+
+
+def _mapping(place_id: str, value, what: str, example: str = "") -> dict:
+    # a list or a bare code where YAML needs a mapping would otherwise fail deep inside
+    # with AttributeError ('list' object has no attribute 'get')
+    if not isinstance(value, dict):
+        shape = f", e.g. {example}" if example else ""
+        raise PlaceError(f"place {place_id!r} in {config.places_file()}: {what} must be a mapping of "
+                         f"keys to values{shape}, not {type(value).__name__} {value!r}")
+    return value
+
+
+def _codes(place_id: str, spec: dict, part: str) -> list[str]:
+    # a single code written without brackets would be iterated character by character
+    codes = spec.get("codes", [])
+    if codes is None:
+        codes = []
+    if not isinstance(codes, list):
+        raise PlaceError(f"place {place_id!r} in {config.places_file()}: footprint {part} codes must be a "
+                         f"list ([{codes}]), not {type(codes).__name__} {codes!r}")
+    return [str(c) for c in codes]
+
+
+def _resolve_footprint(place_id: str, fp: dict, collection: str, geo: pd.DataFrame):
+    if not isinstance(fp, dict) or not fp:
+        raise PlaceError(f"place {place_id!r}: footprint must name lsoas, wards and/or polygon")
+    unknown_keys = set(fp) - {"lsoas", "wards", "polygon"}
+    if unknown_keys:
+        raise PlaceError(f"place {place_id!r}: unknown footprint part(s) {sorted(unknown_keys)}")
+    parts, methods = [], []
+    wards = pd.DataFrame(columns=["ward_code", "ward_name", "vintage"])
+    for part, example in (("lsoas", "{vintage: 2021, codes: [E01...]}"),
+                          ("wards", "{vintage: 2024, codes: [E05...]}"),
+                          ("polygon", "{crs: 4326, coordinates: [[x, y], ...]}")):
+        if part in fp:
+            _mapping(place_id, fp[part], f"footprint {part}", example)
+    if "lsoas" in fp:
+        spec = fp["lsoas"]
+        if str(spec.get("vintage", "2021")) != "2021":
+            raise PlaceError(f"place {place_id!r}: LSOAs must be 2021 codes (vintage 2021); convert 2011 "
+                             "codes with the ONS exact-fit lookup first")
+        codes = _codes(place_id, spec, "lsoas")
+        unknown = sorted(set(codes) - set(geo["lsoa21_code"]))
+        if unknown:
+            raise PlaceError(f"place {place_id!r}: LSOA code(s) not in LSOA 2021: {', '.join(unknown)}")
+        parts.append(pd.DataFrame({"lsoa21_code": codes, "via": "listed LSOA 2021"}))
+        methods.append(f"{len(codes)} LSOA 2021 listed in places.yaml.")
+    if "wards" in fp:
+        frame, wards, method = _lsoas_for_wards(place_id, fp["wards"], collection)
+        parts.append(frame)
+        methods.append(method)
+    if "polygon" in fp:
+        frame, method = _lsoas_for_polygon(place_id, fp["polygon"], collection)
+        parts.append(frame)
+        methods.append(method)
+    assignment = pd.concat(parts, ignore_index=True).drop_duplicates("lsoa21_code")
+    if assignment.empty:
+        raise PlaceError(f"place {place_id!r}: the footprint contains no LSOAs")
+    return assignment.reset_index(drop=True), wards, methods
+
+
+def _lsoas_for_wards(place_id: str, spec: dict, collection: str):
+    vintage = str(spec.get("vintage", ""))
+    codes = _codes(place_id, spec, "wards")
+    if not vintage or not codes:
+        raise PlaceError(f"place {place_id!r}: wards need a vintage (e.g. 2024) and codes")
+    if vintage in _WARD_LOOKUPS and build.available(_WARD_LOOKUPS[vintage][0], collection):
+        lookup_id, prefix = _WARD_LOOKUPS[vintage]
+        lookup = build.table(lookup_id, collection)
+        code_col, name_col = f"{prefix}_code", f"{prefix}_name"
+        unknown = sorted(set(codes) - set(lookup[code_col]))
+        if unknown:
+            raise PlaceError(f"place {place_id!r}: ward code(s) {', '.join(unknown)} do not exist in "
+                             f"the May {vintage} ward lookup ({lookup_id})")
+        sel = lookup[lookup[code_col].isin(codes)]
+        wards = (sel[[code_col, name_col]].drop_duplicates().rename(columns={code_col: "ward_code",
+                                                                              name_col: "ward_name"}))
+        wards["vintage"] = vintage
+        frame = pd.DataFrame({"lsoa21_code": sel["lsoa21_code"].values,
+                              "via": [f"ward {c} (ONS best-fit lookup)" for c in sel[code_col]]})
+        method = (f"{len(codes)} wards (May {vintage}); LSOAs assigned by the ONS LSOA 2021 to ward "
+                  f"best-fit lookup ({sources.get(lookup_id).title}).")
+        return frame, wards.reset_index(drop=True), method
+    if vintage not in _WARD_BOUNDARIES:
+        raise PlaceError(f"place {place_id!r}: no lookup or boundaries known for wards of May {vintage}")
+
+    bounds_id, prefix = _WARD_BOUNDARIES[vintage]
+    try:
+        ward_gdf = build.table(bounds_id, collection)
+        lsoa_gdf = build.table("boundaries_lsoa21", collection)
+    except MissingDataError as exc:
+        raise MissingDataError(f"place {place_id!r}: wards of May {vintage} have no LSOA lookup, so LSOAs "
+                               f"are assigned from boundaries, which are missing: {exc}") from exc
+    code_col, name_col = f"{prefix}_code", f"{prefix}_name"
+    unknown = sorted(set(codes) - set(ward_gdf[code_col]))
+    if unknown:
+        raise PlaceError(f"place {place_id!r}: ward code(s) {', '.join(unknown)} do not exist in the "
+                         f"May {vintage} ward boundaries ({bounds_id})")
+    chosen = ward_gdf[ward_gdf[code_col].isin(codes)]
+    near = lsoa_gdf[lsoa_gdf.intersects(chosen.union_all())]
+    # compete against every ward of the vintage, so an edge LSOA goes where most of it lies
+    rivals = ward_gdf[ward_gdf.intersects(near.union_all())]
+    fit = best_fit_lsoas(near, rivals, code_col)
+    inside = fit[fit["area_code"].isin(codes)]
+    wards = chosen[[code_col, name_col]].rename(columns={code_col: "ward_code", name_col: "ward_name"})
+    wards = pd.DataFrame(wards).assign(vintage=vintage).reset_index(drop=True)
+    frame = pd.DataFrame({"lsoa21_code": inside["lsoa21_code"].values,
+                          "via": [f"ward {c} (best fit, {s:.0%} of LSOA area)"
+                                  for c, s in zip(inside["area_code"], inside["overlap_share"])]})
+    method = (f"{len(codes)} wards (May {vintage}). ONS publishes no LSOA 2021 to May {vintage} ward "
+              f"lookup, so each LSOA 2021 is assigned to the ward holding the largest share of its area "
+              f"(best fit from the {sources.get(bounds_id).title} and LSOA 2021 boundaries); "
+              f"{len(inside)} LSOAs assigned.")
+    return frame, wards, method
+
+
+def _lsoas_for_polygon(place_id: str, spec: dict, collection: str):
+
+    coords = spec.get("coordinates")
+    if not isinstance(coords, list) or len(coords) < 3:
+        raise PlaceError(f"place {place_id!r}: polygon needs at least three [x, y] coordinates")
+    bad = [c for c in coords if not (isinstance(c, list) and len(c) == 2
+                                     and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in c))]
+    if bad:
+        raise PlaceError(f"place {place_id!r}: polygon coordinates must be [x, y] pairs of numbers; "
+                         f"not {bad[0]!r}")
+    poly = gpd.GeoDataFrame({"area_code": [place_id]}, geometry=[Polygon(coords)],
+                            crs=f"EPSG:{spec.get('crs', 4326)}").to_crs(27700)
+    lsoa_gdf = build.table("boundaries_lsoa21", collection)
+
+    near = lsoa_gdf[lsoa_gdf.intersects(poly.geometry.iloc[0])]
+    fit = best_fit_lsoas(near, poly, "area_code")
+    inside = fit[(fit["area_code"] == place_id) & (fit["overlap_share"] > 0.5)]
+    frame = pd.DataFrame({"lsoa21_code": inside["lsoa21_code"].values, "via": "polygon (best fit)"})
+    return frame, (f"Polygon in places.yaml; LSOAs with more than half their area inside "
+                   f"({len(inside)} LSOAs).")

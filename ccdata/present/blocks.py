@@ -1,0 +1,208 @@
+"""Presentation blocks for the notebooks: figures, tables, notes, headline figures.
+
+Every function takes data and returns an object that Jupyter (and so the exported
+HTML) displays through ``_repr_html_``; nothing here reads a file. All text is
+escaped, so a name typed into a spreadsheet as ``<script>`` shows as text.
+
+Personal data guard: a frame marked ``attrs["personal"] = True`` (survey answers,
+pupil records, relationship answers) is refused unless ``ccdata.analysis.disclosure`` has
+marked it ``attrs["disclosure"]``, so unprotected personal data cannot reach HTML.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from ccdata.errors import CcdataError
+
+NOTICE_KINDS = ("info", "warning", "fictional")
+
+
+class DisclosureError(CcdataError):
+    """Personal data reached presentation without disclosure control."""
+
+
+@dataclass(frozen=True)
+class Block:
+    """A piece of HTML that Jupyter displays as is."""
+
+    html: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
+
+
+def esc(value) -> str:
+    """Escape any value for HTML text or attributes."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _guard(df: pd.DataFrame, what: str) -> None:
+    if df.attrs.get("personal") and not df.attrs.get("disclosure"):
+        raise DisclosureError(
+            f"{what}: this table holds personal data and has not been through disclosure "
+            "control; pass it through ccdata.analysis.disclosure first")
+
+
+def _format(value, fmt: str | None = None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA \
+            or value is pd.NaT:
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    if fmt:
+        return format(value, fmt)
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if isinstance(value, (int, np.integer)):
+        return f"{int(value):,}"
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        return f"{v:,.0f}" if v.is_integer() and abs(v) >= 1000 else f"{v:,.1f}"
+    return str(value)
+
+
+def table_html(df: pd.DataFrame, *, caption: str, sortable: bool = False,
+               max_rows: int | None = None, formats: dict[str, str] | None = None,
+               index: bool = False) -> str:
+    """HTML of an accessible table (``<caption>``, ``<th scope>``), every cell escaped."""
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"table expects a DataFrame, not {type(df).__name__}")
+    _guard(df, caption)
+    frame = df.reset_index() if index else df
+    formats = formats or {}
+    shown = frame if max_rows is None else frame.head(max_rows)
+    cls = "ccdata-table sortable" if sortable else "ccdata-table"
+    numeric = {c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
+               and not pd.api.types.is_bool_dtype(frame[c])}
+    head = "".join(
+        f'<th scope="col"{" class=num" if c in numeric else ""}'
+        f'{" aria-sort=none" if sortable else ""}>{esc(c)}</th>' for c in frame.columns)
+    rows = []
+    for rec in shown.itertuples(index=False, name=None):
+        cells = []
+        for c, v in zip(frame.columns, rec):
+            text = esc(_format(v, formats.get(c)))
+            if c in numeric:
+                sort = "" if _format(v) == "" else f' data-sort="{esc(v)}"'
+                cells.append(f'<td class="num"{sort}>{text}</td>')
+            else:
+                cells.append(f"<td>{text}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    more = ""
+    if max_rows is not None and len(frame) > max_rows:
+        more = (f'<p class="ccdata-more">Showing {max_rows:,} of {len(frame):,} rows.</p>')
+    return (f'<div class="ccdata-table-wrap"><table class="{cls}"><caption>{esc(caption)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}</div>")
+
+
+def table(df: pd.DataFrame, *, caption: str, sortable: bool = False, max_rows: int | None = None,
+          formats: dict[str, str] | None = None, index: bool = False) -> Block:
+    """An accessible HTML table.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The data; column names are shown as headers.
+    caption : str
+        Said first by screen readers and printed above the table.
+    sortable : bool
+        Let readers sort by clicking a header (the export template carries the script).
+    max_rows : int, optional
+        Show only the first rows and say how many there are.
+    formats : dict, optional
+        Python format specs per column (``{"value": ".1f"}``).
+
+    Raises
+    ------
+    DisclosureError
+        For personal data that has not been through disclosure control.
+    """
+    return Block(table_html(df, caption=caption, sortable=sortable, max_rows=max_rows,
+                            formats=formats, index=index))
+
+
+def png_data_uri(fig) -> str:
+    """A matplotlib figure as an embedded PNG ``data:`` URI (the page stands alone)."""
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def figure(fig, *, alt: str, caption: str, data: pd.DataFrame | None = None) -> Block:
+    """A chart with alt text, a caption and the data behind it.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        Closed after rendering.
+    alt : str
+        What the chart shows, for readers who cannot see it (required).
+    caption : str
+        Printed under the chart.
+    data : DataFrame, optional
+        The numbers behind the chart, in a collapsible table.
+    """
+    if not alt or not str(alt).strip():
+        raise ValueError("a figure needs alt text describing what it shows")
+    if data is not None:
+        _guard(data, caption)
+    uri = png_data_uri(fig)
+    details = ""
+    if data is not None:
+        details = ("<details><summary>Data behind this chart</summary>"
+                   + table_html(data, caption=caption) + "</details>")
+    return Block(f'<figure class="ccdata-figure"><img src="{uri}" alt="{esc(alt)}">'
+                 f"<figcaption>{esc(caption)}</figcaption>{details}</figure>")
+
+
+def missing(section: str, reason: str) -> Block:
+    """A visible note that a section has no data, and why (never an empty chart)."""
+    return Block(f'<div class="ccdata-missing" role="note"><strong>No data for {esc(section)}.</strong> '
+                 f"{esc(reason)}</div>")
+
+
+def notice(text: str, kind: str = "info") -> Block:
+    """A highlighted note: ``info``, ``warning`` or ``fictional`` (the demo banner)."""
+    if kind not in NOTICE_KINDS:
+        raise ValueError(f"kind must be one of {NOTICE_KINDS}, not {kind!r}")
+    role = "alert" if kind == "warning" else "note"
+    return Block(f'<div class="ccdata-notice ccdata-{kind}" role="{role}">{esc(text)}</div>')
+
+
+def metrics(values: dict[str, object], *, caption: str | None = None) -> Block:
+    """Headline figures as a definition list (label -> value)."""
+    if not isinstance(values, dict) or not values:
+        raise ValueError("metrics needs a non-empty dict of label -> value")
+    items = "".join(f"<div><dt>{esc(k)}</dt><dd>{esc(_format(v))}</dd></div>" for k, v in values.items())
+    cap = f"<p class='ccdata-metrics-caption'>{esc(caption)}</p>" if caption else ""
+    return Block(f'<dl class="ccdata-metrics">{items}</dl>{cap}')
+
+
+def bullets(items: list[str]) -> Block:
+    """A plain list of sentences (escaped)."""
+    return Block("<ul>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>")
+
+
+def section_missing_list(missing_sections: dict[str, str]) -> Block:
+    """A summary of every section without data, for the top of a report."""
+    if not missing_sections:
+        return Block('<p class="ccdata-complete">Every section of this report has data.</p>')
+    items = "".join(f"<li><strong>{esc(k)}</strong>: {esc(v)}</li>" for k, v in missing_sections.items())
+    return Block(f'<div class="ccdata-missing" role="note"><strong>Sections without data:</strong>'
+                 f"<ul>{items}</ul></div>")

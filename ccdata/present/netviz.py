@@ -1,0 +1,336 @@
+"""Views of the relationship network: an offline interactive diagram and a map.
+
+:func:`network_view` draws the network as inline SVG with a few lines of inline
+script to switch between survey waves. It makes no request to the internet, so
+the exported report works offline and from a USB stick, and every name is
+escaped. :func:`map_network` places organisations and their ties on the place's
+deprivation map (folium).
+
+Both take data and return objects; neither reads files. Organisations of
+sector ``residents`` are shown by their sector label only and never mapped
+(see :mod:`ccdata.analysis.network`).
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import math
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from ccdata.analysis import network as net
+from ccdata.present.maps import base_map
+
+#: Okabe-Ito colours (safe for the common colour-vision deficiencies), one per sector.
+SECTOR_COLOURS = {
+    net.SCHOOL: "#0072B2", net.EARLY_YEARS: "#E69F00", net.HEALTH: "#009E73",
+    net.LOCAL_AUTHORITY: "#CC79A7", net.HOUSING: "#D55E00", net.VOLUNTARY: "#56B4E9",
+    net.FAITH: "#F0E442", net.BUSINESS: "#000000", net.RESIDENTS: "#999999",
+}
+#: Measures a node's size may show.
+SIZE_MEASURES = ("betweenness", "degree", "weighted_degree")
+#: Deprivation decile colours, 1 (most deprived) dark to 10 light (cividis-like, colour-blind safe).
+DECILE_COLOURS = ("#00204d", "#00306f", "#2a406c", "#48526b", "#5f636e", "#767676", "#8f8a75",
+                  "#aa9f6f", "#c7b563", "#e5cd4d")
+
+_SCRIPT = """
+(function(){
+  var root = document.getElementById(%(id)s);
+  if (!root) return;
+  var pick = root.querySelector('select');
+  function show(w){
+    var groups = root.querySelectorAll('[data-wave]');
+    for (var i = 0; i < groups.length; i++) {
+      groups[i].style.display = groups[i].getAttribute('data-wave') === w ? '' : 'none';
+    }
+  }
+  if (pick) { pick.addEventListener('change', function(){ show(pick.value); }); show(pick.value); }
+})();
+"""
+
+
+class NetworkView:
+    """An HTML fragment (``.html``) that notebooks display and reports embed."""
+
+    def __init__(self, html_text: str):
+        self.html = html_text
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
+
+
+def _esc(value) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _layout(data: net.NetworkData, seed: int) -> dict:
+    """One layout for every wave, so an organisation stays put when the wave changes.
+
+    The largest connected group fills the drawing; smaller groups and organisations
+    with no ties in any wave sit in a strip along the bottom (a force layout would
+    fling them to the corners and shrink the main group to a blot).
+    Positions are in the unit square, y downwards.
+    """
+    union = nx.Graph()
+    for w in data.waves:
+        g = net.graph(data, w)
+        union.add_nodes_from(g.nodes)
+        union.add_edges_from(g.edges)
+    if union.number_of_nodes() == 0:
+        return {}
+    comps = sorted(nx.connected_components(union), key=lambda c: (-len(c), sorted(c)))
+    main, rest = comps[0], comps[1:]
+    strip = 0.12 if rest else 0.0
+    pos = {}
+    core = union.subgraph(main)
+    raw = nx.spring_layout(core, seed=seed, k=1.6 / math.sqrt(len(main)), iterations=200) \
+        if len(main) > 1 else {next(iter(main)): np.array([0.0, 0.0])}
+    xs = np.array([p[0] for p in raw.values()])
+    ys = np.array([p[1] for p in raw.values()])
+    for n, (x, y) in raw.items():
+        pos[n] = ((x - xs.min()) / max(np.ptp(xs), 1e-9) if len(main) > 1 else 0.5,
+                  ((y - ys.min()) / max(np.ptp(ys), 1e-9) if len(main) > 1 else 0.5) * (1 - strip - 0.04))
+    slots = sum(len(c) for c in rest)
+    i = 0
+    for comp in rest:
+        for n in sorted(comp):  # small groups side by side, their members next to each other
+            pos[n] = ((i + 0.5) / slots, 1 - strip / 2)
+            i += 1
+    return pos
+
+
+def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: list[str] | None = None,
+                 seed: int = 7, width: int = 760, height: int = 560, labels: int = 8,
+                 title: str = "Relationships between organisations") -> NetworkView:
+    """An interactive network diagram that works offline.
+
+    Nodes are coloured by sector (Okabe-Ito palette, with a legend, so colour is
+    never the only cue: hovering a node names it and its sector), sized by
+    ``size_by``, and outlined when they belong to the core team. A menu switches
+    between survey waves; without script the latest wave is shown.
+
+    Parameters
+    ----------
+    data : NetworkData
+        From :func:`ccdata.analysis.network.read_network` / :func:`~ccdata.analysis.network.load_network`.
+    size_by : {"betweenness", "degree", "weighted_degree"}
+        Measure shown by node area.
+    waves : list of str, optional
+        Waves offered (default: all).
+    seed : int
+        Layout seed (the same seed gives the same picture).
+    width, height : int
+        Drawing size in pixels.
+    labels : int
+        Number of the largest nodes labelled on the drawing (all are named on hover).
+    title : str
+        Heading of the figure (escaped).
+
+    Returns
+    -------
+    NetworkView
+        ``.html``: a ``<figure>`` with inline SVG and a short inline script; no
+        external resources.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For data that are not NetworkData, an unknown measure or wave.
+    """
+    if not isinstance(data, net.NetworkData):
+        raise TypeError(f"expected NetworkData, not {type(data).__name__}")
+    if size_by not in SIZE_MEASURES:
+        raise ValueError(f"size_by must be one of {SIZE_MEASURES}, not {size_by!r}")
+    for name, value in (("width", width), ("height", height)):
+        if not isinstance(value, int) or value < 100:
+            raise ValueError(f"{name} must be a whole number of pixels of at least 100, not {value!r}")
+    all_waves = data.waves
+    waves = all_waves if waves is None else [str(w) for w in waves]
+    unknown = [w for w in waves if w not in all_waves]
+    if unknown:
+        raise ValueError(f"unknown wave(s) {unknown}; the survey has waves {all_waves}")
+    digest = hashlib.sha1(json.dumps([list(data.organisations["org_id"]), waves, size_by, seed]).encode())
+    uid = f"ccnet-{digest.hexdigest()[:10]}"
+    pos = _layout(data, seed)
+    margin = 30
+
+    def xy(n):
+        x, y = pos[n]
+        return margin + x * (width - 2 * margin), margin + y * (height - 2 * margin)
+
+    groups = []
+    for w in waves:
+        g = net.graph(data, w)
+        cent = net.centrality(g).set_index("org_id")
+        measure = cent[size_by].astype(float).fillna(0.0) if len(cent) else pd.Series(dtype=float)
+        top_value = float(measure.max()) if len(measure) and measure.max() > 0 else 1.0
+        summary = net.summarise(g)
+        parts = [f'<g data-wave="{_esc(w)}"'
+                 + ('' if w == waves[-1] else ' style="display:none"') + '>',
+                 f'<title>Wave {_esc(w)}: {summary["organisations"]} organisations, '
+                 f'{summary["ties"]} ties</title>']
+        for u, v, attrs in g.edges(data=True):
+            (x1, y1), (x2, y2) = xy(u), xy(v)
+            stroke = 0.6 + 0.5 * float(attrs.get("weight", 1.0))
+            parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+                         f'stroke="#7a7a7a" stroke-opacity="0.55" stroke-width="{stroke:.1f}">'
+                         f'<title>{_esc(g.nodes[u]["label"])} and {_esc(g.nodes[v]["label"])}: '
+                         f'{_esc(", ".join(attrs.get("types", ())))}</title></line>')
+        labelled = set(measure.sort_values(ascending=False).index[:labels]) if labels else set()
+        for n in sorted(g.nodes, key=lambda n: measure.get(n, 0.0)):
+            x, y = xy(n)
+            node = g.nodes[n]
+            r = 4 + 14 * math.sqrt(measure.get(n, 0.0) / top_value)
+            core = node["core_team"]
+            row = cent.loc[n]
+            tip = (f'{node["label"]} ({node["sector"]}{", core team" if core else ""}): '
+                   f'{int(row["degree"])} ties, betweenness {row["betweenness"]:.2f}')
+            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" '
+                         f'fill="{SECTOR_COLOURS[node["sector"]]}" stroke="{"#000" if core else "#555"}" '
+                         f'stroke-width="{3 if core else 0.6}"><title>{_esc(tip)}</title></circle>')
+            if n in labelled and measure.get(n, 0.0) > 0:
+                parts.append(f'<text x="{x + r + 2:.1f}" y="{y + 4:.1f}" font-size="11" '
+                             f'paint-order="stroke" stroke="#fff" stroke-width="3">{_esc(node["label"])}</text>')
+        parts.append("</g>")
+        groups.append("".join(parts))
+    options = "".join(f'<option value="{_esc(w)}"{" selected" if w == waves[-1] else ""}>'
+                      f'Wave {_esc(w)}</option>' for w in waves)
+    present = [s for s in net.SECTORS if s in set(data.organisations["sector"])]
+    legend = "".join(f'<li><svg width="12" height="12" aria-hidden="true"><circle cx="6" cy="6" r="5" '
+                     f'fill="{SECTOR_COLOURS[s]}"/></svg> {_esc(s)}</li>' for s in present)
+    legend += ('<li><svg width="12" height="12" aria-hidden="true"><circle cx="6" cy="6" r="4" fill="#fff" '
+               'stroke="#000" stroke-width="3"/></svg> core team</li>')
+    size_text = {"betweenness": "betweenness (how often an organisation lies on the shortest path between two others)",
+                 "degree": "number of ties", "weighted_degree": "number and strength of ties"}[size_by]
+    alt = (f"Network diagram of {len(data.organisations)} organisations; circles are organisations "
+           f"coloured by sector and sized by {size_by.replace('_', ' ')}, lines are relationships.")
+    html_text = (
+        f'<figure id="{uid}" class="ccdata-network">'
+        f'<figcaption><strong>{_esc(title)}</strong>. Circle size shows {_esc(size_text)}; '
+        f'a black outline marks the core team. Hover over a circle or line for details.</figcaption>'
+        f'<label>Survey wave <select aria-controls="{uid}-svg">{options}</select></label>'
+        f'<svg id="{uid}-svg" role="img" aria-label="{_esc(alt)}" viewBox="0 0 {width} {height}" '
+        f'width="100%" style="max-width:{width}px;height:auto;background:#fff">'
+        + "".join(groups) +
+        f'</svg><ul style="list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:0 1em">{legend}</ul>'
+        f'<script>{_SCRIPT % {"id": json.dumps(uid)}}</script></figure>')
+    return NetworkView(html_text)
+
+
+def map_network(data: net.NetworkData, points: pd.DataFrame, lsoas=None, *, wave: str | None = None,
+                decile_column: str = "imd_decile", tiles: str | None = None):
+    """Organisations and their ties on the deprivation map.
+
+    Parameters
+    ----------
+    data : NetworkData
+    points : DataFrame
+        From :func:`ccdata.analysis.network.organisation_points` (EPSG:27700 ``easting``,
+        ``northing``; residents have none and are not drawn).
+    lsoas : GeoDataFrame, optional
+        LSOA polygons with ``lsoa21_code``, ``lsoa21_name`` and ``decile_column``
+        (1 = most deprived) for the choropleth.
+    wave : str, optional
+        Wave whose ties are drawn (default: latest).
+    decile_column : str
+        Column of ``lsoas`` holding the deprivation decile.
+    tiles : str or None
+        Optional background tiles, added as a layer the reader can switch off
+        (default ``None``: the map draws offline without them).
+
+    Returns
+    -------
+    folium.Map
+
+    Raises
+    ------
+    TypeError, ValueError
+        For inputs of the wrong type or missing columns.
+    """
+    import folium  # heavy (about 1 s): loaded only when a map is drawn
+
+    if not isinstance(data, net.NetworkData):
+        raise TypeError(f"expected NetworkData, not {type(data).__name__}")
+    need = {"org_id", "label", "sector", "easting", "northing"}
+    if not isinstance(points, pd.DataFrame) or need - set(points.columns):
+        raise ValueError(f"points must be the frame from organisation_points with columns {sorted(need)}")
+    g = net.graph(data, wave)
+    pts = points[points["easting"].notna() & points["northing"].notna()
+                 & (points["sector"] != net.RESIDENTS)]
+    geo = gpd.GeoDataFrame(pts.copy(), geometry=gpd.points_from_xy(pts["easting"].astype(float),
+                                                                   pts["northing"].astype(float)),
+                           crs=27700).to_crs(4326)
+    where = {r.org_id: (r.geometry.y, r.geometry.x) for r in geo.itertuples()}
+
+    fmap = base_map()
+    if tiles:
+        folium.TileLayer(tiles, name="Street map (needs internet)", control=True, show=False).add_to(fmap)
+    bounds = []
+    if lsoas is not None:
+        if not isinstance(lsoas, gpd.GeoDataFrame) or decile_column not in lsoas.columns:
+            raise ValueError(f"lsoas must be a GeoDataFrame with a {decile_column!r} column")
+        shapes = lsoas.to_crs(4326)[["lsoa21_code", "lsoa21_name", decile_column, "geometry"]].copy()
+        shapes["tip"] = [f"{_esc(n)} ({_esc(c)}): decile {d if pd.notna(d) else 'not available'}"
+                         for c, n, d in zip(shapes["lsoa21_code"], shapes["lsoa21_name"], shapes[decile_column])]
+        shapes[decile_column] = shapes[decile_column].astype("Float64")
+        shapes = shapes.drop(columns=["lsoa21_name"])
+
+        def style(feature):
+            d = feature["properties"].get(decile_column)
+            colour = DECILE_COLOURS[int(d) - 1] if d is not None and 1 <= d <= 10 else "#ffffff"
+            return {"fillColor": colour, "color": "#555", "weight": 0.6, "fillOpacity": 0.45}
+
+        layer = folium.FeatureGroup(name="Deprivation decile (1 = most deprived 10%)")
+        folium.GeoJson(shapes.to_json(), style_function=style,
+                       tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False)).add_to(layer)
+        layer.add_to(fmap)
+        minx, miny, maxx, maxy = shapes.total_bounds
+        bounds += [[miny, minx], [maxy, maxx]]
+    ties = folium.FeatureGroup(name=f"Ties (wave {_esc(g.graph['wave'])})")
+    for u, v, attrs in g.edges(data=True):
+        if u in where and v in where:
+            folium.PolyLine([where[u], where[v]], color="#444", weight=1 + 0.5 * attrs.get("weight", 1.0),
+                            opacity=0.6, tooltip=_esc(f'{g.nodes[u]["label"]} and {g.nodes[v]["label"]}')
+                            ).add_to(ties)
+    ties.add_to(fmap)
+    orgs = folium.FeatureGroup(name="Organisations")
+    for r in geo.itertuples():
+        core = bool(getattr(r, "core_team", False))
+        text = _esc(f"{r.label} ({r.sector}{', core team' if core else ''})")
+        folium.CircleMarker([r.geometry.y, r.geometry.x], radius=7 if core else 5,
+                            color="#000" if core else "#fff", weight=2 if core else 1, fill=True,
+                            fill_color=SECTOR_COLOURS.get(r.sector, "#999999"), fill_opacity=0.95,
+                            tooltip=text).add_to(orgs)
+        bounds.append([r.geometry.y, r.geometry.x])
+    orgs.add_to(fmap)
+    folium.LayerControl(collapsed=False).add_to(fmap)
+    if bounds:
+        arr = np.array(bounds)
+        fmap.fit_bounds([arr.min(axis=0).tolist(), arr.max(axis=0).tolist()])
+    return fmap
+
+
+# ---------------------------------------------------------------------------- report sections
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+

@@ -1,0 +1,1 @@
+"""Run layer: report (papermill + export), batch runs, what changed between runs."""

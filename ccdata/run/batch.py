@@ -1,0 +1,710 @@
+"""Batch runs: every view of every place, in parallel, into a dated run folder.
+
+``run_batch`` is what ``ccdata batch`` and a yearly timer call. One task per place
+and view runs in its own process (or on a Dask cluster), so one failing notebook
+never stops the others. A run is built in a hidden temporary folder and renamed to
+``<out>/runs/<YYYY-MM-DD>T<HHMMSS>/`` when every task has finished, so a reader
+never sees half a run. Layout::
+
+    <out>/index.html                site index: the latest good run, every run
+    <out>/latest -> runs/<id>       symlink, moved only when a run succeeded
+    <out>/latest.txt                the latest good run id (always written; the
+                                    pointer of record when symlinks are unavailable,
+                                    in which case <out>/latest is a copy)
+    <out>/runs/<id>/index.html      this run: places, views, status table, vintages
+    <out>/runs/<id>/run.json        what ran, with status, seconds and bytes per task
+    <out>/runs/<id>/summary.csv     the same status table
+    <out>/runs/<id>/<place>/        views (report.py), index.html, changes.html and
+                                    the aggregate summaries compared between runs
+                                    (see :mod:`ccdata.run.changes`)
+
+A run *succeeded* when no task failed and every requested place had its data. A
+place whose data are not available is listed as ``unavailable`` with the reason;
+``skip_unavailable=True`` accepts that (for a machine that holds only some data).
+Re-running is safe: each run is a new folder, earlier runs are never modified, and
+a run that dies leaves no partial folder behind.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import html
+import json
+import multiprocessing
+import os
+import shutil
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+import yaml
+from tqdm.auto import tqdm
+
+from ccdata import config
+from ccdata._version import __version__
+from ccdata.errors import CcdataError, MissingDataError, PlaceError
+from ccdata.files import atomic_write_text
+from ccdata.geo.build import build
+from ccdata.geo.places import definitions
+from ccdata.geo.places import place as get_place
+from ccdata.io.fetch import fetch, read_manifest
+from ccdata.present import table_html
+from ccdata.run import report as report_mod
+from ccdata.run.changes import save_summaries, write_changes
+from ccdata.run.report import LICENCE, TEMPLATE, TEMPLATES_DIR, VIEWS, report
+from ccdata.sources import registry_table
+
+RUN_ID_FORMAT = "%Y-%m-%dT%H%M%S"
+RUNS = "runs"
+LATEST = "latest"
+LATEST_TXT = "latest.txt"
+RUN_JSON = "run.json"
+SUMMARY_CSV = "summary.csv"
+#: The pseudo-view that saves a place's aggregate summaries for "what changed".
+SUMMARIES = "summaries"
+OK, FAILED, SKIPPED, UNAVAILABLE = "ok", "failed", "skipped", "unavailable"
+#: Environment variables a task carries to its worker (a Dask worker may not share ours).
+TASK_ENV = ("CCDATA_DATA_DIR", "CCDATA_PLACES", "CCDATA_MIRROR")
+#: Keys allowed in a ``-f`` parameter file.
+PARAMETER_KEYS = ("places", "views", "parameters", "place_parameters", "jobs", "out", "skip_unavailable")
+CHANGES_LINK = ("changes.html", "What changed since the last run")
+SUMMARY_COLUMNS = ["place", "view", "status", "seconds", "size_kib", "message"]
+
+
+class BatchError(CcdataError, ValueError):
+    """A batch request or parameter file is invalid (the message names the key)."""
+
+
+# --------------------------------------------------------------------------- tasks
+@dataclass(frozen=True)
+class Task:
+    """One unit of work: a view of a place (or its summaries), written under ``out_dir``."""
+
+    place_id: str
+    view: str
+    out_dir: str
+    parameters: dict = field(default_factory=dict)
+    nav: tuple[str, ...] = ()
+    env: dict = field(default_factory=dict)
+
+
+@dataclass
+class TaskResult:
+    """What one task did. ``bytes`` is the size of the file it wrote."""
+
+    place: str
+    view: str
+    status: str
+    seconds: float = 0.0
+    bytes: int = 0
+    message: str = ""
+
+
+@contextlib.contextmanager
+def _environment(env: dict):
+    old = {k: os.environ.get(k) for k in env}
+    changed = {k: v for k, v in env.items() if os.environ.get(k) != v}
+    os.environ.update(changed)
+    try:
+        yield
+    finally:
+        for k in changed:
+            if old[k] is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = old[k]
+
+
+def run_task(task: Task) -> TaskResult:
+    """Run one task (in a worker process). Never raises for a data or notebook problem.
+
+    A view task calls :func:`ccdata.run.report.report` for that one view; the
+    :data:`SUMMARIES` task calls :func:`ccdata.run.changes.save_summaries`.
+    """
+    started = time.perf_counter()
+    try:
+        with _environment(task.env):
+            if task.view == SUMMARIES:
+
+                status = save_summaries(get_place(task.place_id), Path(task.out_dir) / task.place_id)
+                missing = sorted(k for k, v in status.items() if v != OK)
+                size = sum((Path(task.out_dir) / task.place_id / k).stat().st_size
+                           for k, v in status.items() if v == OK)
+                return TaskResult(task.place_id, task.view, OK, time.perf_counter() - started, size,
+                                  f"not available: {', '.join(missing)}" if missing else "")
+
+            result = report(task.place_id, out=task.out_dir, views=[task.view],
+                            parameters=task.parameters or None, nav=list(task.nav))
+            vr = next((v for v in result.views if v.view == task.view), None)
+            if vr is None:
+                return TaskResult(task.place_id, task.view, FAILED, time.perf_counter() - started,
+                                  message="report() returned no result for this view")
+            return TaskResult(task.place_id, task.view, vr.status, time.perf_counter() - started,
+                              vr.bytes, vr.message)
+    except Exception as exc:  # reported in the summary; the other tasks go on
+        return TaskResult(task.place_id, task.view, FAILED, time.perf_counter() - started,
+                          message=f"{type(exc).__name__}: {exc}".split("\n")[0])
+
+
+# --------------------------------------------------------------------------- parameters
+@dataclass
+class BatchParameters:
+    """A parameter file's content (see ``examples/batch-params.yaml``)."""
+
+    places: list[str] | None = None  # None: not given; ["all"] is expanded by run_batch
+    views: list[str] | None = None
+    parameters: dict = field(default_factory=dict)
+    place_parameters: dict = field(default_factory=dict)
+    jobs: int | None = None
+    out: str | None = None
+    skip_unavailable: bool = False
+
+
+def load_parameters(path: Path | str) -> BatchParameters:
+    """Read and check a batch parameter file (YAML).
+
+    Raises
+    ------
+    MissingDataError
+        The file does not exist.
+    BatchError
+        Not a mapping, an unknown key, or a value of the wrong type (the key is named).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise MissingDataError(f"batch parameter file {path} does not exist")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise BatchError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise BatchError(f"{path}: expected a mapping with keys {', '.join(PARAMETER_KEYS)}")
+    unknown = sorted(set(data) - set(PARAMETER_KEYS))
+    if unknown:
+        raise BatchError(f"{path}: unknown key(s) {unknown}; allowed: {', '.join(PARAMETER_KEYS)}")
+    out = BatchParameters()
+    places = data.get("places")
+    if places is not None:
+        if places == "all":
+            places = ["all"]
+        if not isinstance(places, list) or not all(isinstance(p, str) for p in places):
+            raise BatchError(f"{path}: 'places' must be 'all' or a list of place ids")
+        out.places = places
+    views = data.get("views")
+    if views is not None:
+        if not isinstance(views, list) or not all(isinstance(v, str) for v in views):
+            raise BatchError(f"{path}: 'views' must be a list of view names")
+        out.views = views
+    for key in ("parameters", "place_parameters"):
+        value = data.get(key) or {}
+        if not isinstance(value, dict):
+            raise BatchError(f"{path}: {key!r} must be a mapping")
+        setattr(out, key, value)
+    for pid, value in out.place_parameters.items():
+        if not isinstance(value, dict):
+            raise BatchError(f"{path}: place_parameters[{pid!r}] must be a mapping of parameters")
+    if data.get("jobs") is not None:
+        if not isinstance(data["jobs"], int) or isinstance(data["jobs"], bool) or data["jobs"] < 1:
+            raise BatchError(f"{path}: 'jobs' must be a whole number of at least 1")
+        out.jobs = data["jobs"]
+    if data.get("out") is not None:
+        out.out = str(data["out"])
+    if "skip_unavailable" in data:
+        if not isinstance(data["skip_unavailable"], bool):
+            raise BatchError(f"{path}: 'skip_unavailable' must be true or false")
+        out.skip_unavailable = data["skip_unavailable"]
+    return out
+
+
+# --------------------------------------------------------------------------- results
+@dataclass
+class BatchResult:
+    """What a batch run did.
+
+    Attributes
+    ----------
+    run_id : str
+        ``YYYY-MM-DDTHHMMSS`` (with ``-2``... if that second was taken).
+    run_dir : Path
+        ``<out>/runs/<run_id>``.
+    results : list of TaskResult
+        One per place and view (and per place summaries); unavailable places have
+        one row with view ``*``.
+    ok : bool
+        No task failed and no requested place was unavailable (unless skipped on purpose).
+    latest_updated : bool
+        Whether ``<out>/latest`` now points at this run.
+    """
+
+    run_id: str
+    run_dir: Path
+    out: Path
+    results: list[TaskResult]
+    ok: bool
+    latest_updated: bool
+    seconds: float
+
+    def table(self) -> pd.DataFrame:
+        """The summary table: place, view, status, seconds, size_kib, message."""
+        return _summary_frame(self.results)
+
+    @property
+    def failures(self) -> list[TaskResult]:
+        return [r for r in self.results if r.status in (FAILED, UNAVAILABLE)]
+
+    def summary(self) -> str:
+        frame = self.table()
+        lines = [f"run {self.run_id}: {'ok' if self.ok else 'FAILED'} in {self.seconds:.0f}s -> {self.run_dir}"]
+        lines.append(frame.to_string(index=False, max_colwidth=90) if len(frame) else "(nothing ran)")
+        lines.append(f"latest -> {self.run_id}" if self.latest_updated else
+                     "latest NOT updated (this run did not succeed); it still points to the last good run")
+        return "\n".join(lines)
+
+
+def _summary_frame(results: list[TaskResult]) -> pd.DataFrame:
+    rows = [{"place": r.place, "view": r.view, "status": r.status, "seconds": round(r.seconds, 1),
+             "size_kib": round(r.bytes / 1024, 1), "message": r.message} for r in results]
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+# --------------------------------------------------------------------------- pointers
+def latest_run(out: Path | str) -> Path | None:
+    """The folder of the last successful run under ``out`` (``None`` if there is none)."""
+    out = Path(out)
+    txt = out / LATEST_TXT
+    if txt.exists():
+        run_id = txt.read_text(encoding="utf-8").strip()
+        folder = out / RUNS / run_id
+        if run_id and folder.is_dir():
+            return folder
+    return None
+
+
+def _update_latest(out: Path, run_id: str) -> None:
+    """Point ``out/latest`` at the run: a relative symlink, or a copy where links fail."""
+
+    link = out / LATEST
+    target = Path(RUNS) / run_id
+    tmp = out / f".{LATEST}.{os.getpid()}"
+    try:
+        if tmp.is_symlink() or tmp.exists():
+            tmp.unlink()
+        os.symlink(target, tmp, target_is_directory=True)
+        if link.exists() and not link.is_symlink():  # a copy from an earlier fallback
+            shutil.rmtree(link)
+        os.replace(tmp, link)  # atomic: readers see the old or the new run, never none
+    except (OSError, NotImplementedError):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        staging = out / f".{LATEST}.copy.{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(out / target, staging)
+        old = out / f".{LATEST}.old.{os.getpid()}"
+        if link.is_symlink():
+            link.unlink()
+        elif link.exists():
+            os.replace(link, old)
+        os.replace(staging, link)
+        shutil.rmtree(old, ignore_errors=True)
+    atomic_write_text(out / LATEST_TXT, run_id + "\n")
+
+
+def _new_run_id(runs: Path, now: dt.datetime) -> str:
+    base = now.strftime(RUN_ID_FORMAT)
+    run_id, n = base, 1
+    while (runs / run_id).exists():
+        n += 1
+        run_id = f"{base}-{n}"
+    return run_id
+
+
+# --------------------------------------------------------------------------- vintages
+def data_vintages(collections) -> pd.DataFrame:
+    """Registry vintage of every dataset available in each collection used.
+
+    Returns
+    -------
+    DataFrame
+        ``collection, dataset, title, vintage`` (only datasets fetched or generated).
+    """
+
+    reg = registry_table()
+    rows = []
+    for collection in sorted(set(collections)):
+        for rec in reg.itertuples(index=False):
+            if read_manifest(rec.id, collection).get("files"):
+                rows.append({"collection": collection, "dataset": rec.id, "title": rec.title,
+                             "vintage": rec.vintage})
+    return pd.DataFrame(rows, columns=["collection", "dataset", "title", "vintage"])
+
+
+# --------------------------------------------------------------------------- pages
+def _css() -> str:
+
+    path = TEMPLATES_DIR / TEMPLATE / "ccdata.css"
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+def _page(title: str, body: str, css: str, header: str) -> str:
+
+    esc = html.escape
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>{esc(title)}</title>
+<style>{css}</style></head>
+<body class="ccdata-page">
+<header class="ccdata-header" role="banner"><p class="ccdata-kicker">ccdata reports</p>
+<p class="ccdata-run">{esc(header)}</p></header>
+<main id="content">
+<h1>{esc(title)}</h1>
+{body}
+</main>
+<footer class="ccdata-footer" role="contentinfo"><p>{esc(LICENCE)}</p></footer>
+</body></html>
+"""
+
+
+def _places_list(run_dir: Path, prefix: str, places: list[dict], results: list[TaskResult]) -> str:
+    """One list item per place with links to the pages that exist in ``run_dir``."""
+
+    esc = html.escape
+    items = []
+    for p in places:
+        pid = p["id"]
+        folder = run_dir / pid
+        status = [r for r in results if r.place == pid]
+        if not folder.is_dir() or not (folder / "index.html").exists():
+            why = "; ".join(r.message for r in status if r.message) or "not run"
+            items.append(f"<li>{esc(p['name'])}: not available ({esc(why)})</li>")
+            continue
+        links = [f'<a href="{esc(prefix + pid + "/" + v.output)}">{esc(v.title)}</a>'
+                 for v in VIEWS.values() if (folder / v.output).exists()]
+        if (folder / CHANGES_LINK[0]).exists():
+            links.append(f'<a href="{esc(prefix + pid + "/" + CHANGES_LINK[0])}">What changed</a>')
+        failed = [r.view for r in status if r.status == FAILED]
+        note = f" <strong>(failed in this run: {esc(', '.join(failed))})</strong>" if failed else ""
+        items.append(f'<li><a href="{esc(prefix + pid + "/index.html")}">{esc(p["name"])}</a>'
+                     f"{note}: {' · '.join(links) if links else 'no pages'}</li>")
+    return "<ul>" + "".join(items) + "</ul>"
+
+
+def render_run_index(run_id: str, run_dir: Path, places: list[dict], results: list[TaskResult],
+                     vintages: pd.DataFrame, ok: bool, git: str) -> str:
+    """The run folder's ``index.html`` (links relative to the run folder)."""
+
+    body = [f"<p>Run {html.escape(run_id)}: {'every task succeeded' if ok else 'some tasks failed or had no data'}."
+            "</p>", "<h2>Places</h2>", _places_list(run_dir, "", places, results),
+            table_html(_summary_frame(results), caption="What ran: status, seconds and output size per view"),
+            "<h2>Data vintages</h2>",
+            table_html(vintages, caption="Datasets available to this run, with their release")
+            if len(vintages) else "<p>No dataset was available.</p>"]
+    return _page(f"ccdata run {run_id}", "".join(body), _css(),
+                 f"Run {run_id} with ccdata {__version__} (git {git})")
+
+
+def render_site_index(out: Path, latest_id: str | None, runs: list[dict], places: list[dict],
+                      results: list[TaskResult], vintages: pd.DataFrame, git: str) -> str:
+    """``<out>/index.html``: the latest good run's places, and every run."""
+
+    esc = html.escape
+    body = []
+    if latest_id:
+        body.append(f"<p>Latest successful run: {esc(latest_id)} (ccdata {esc(__version__)}).</p>")
+        body.append("<h2>Places</h2>")
+        body.append(_places_list(out / RUNS / latest_id, f"{RUNS}/{latest_id}/", places, results))
+        body.append("<h2>Data vintages</h2>")
+        body.append(table_html(vintages, caption="Datasets used by the latest successful run")
+                    if len(vintages) else "<p>No dataset was available.</p>")
+    else:
+        body.append("<p>No run has succeeded yet; the runs below say what failed.</p>")
+    body.append("<h2>Runs</h2><ul>")
+    for r in runs:
+        body.append(f'<li><a href="{esc(RUNS + "/" + r["run_id"] + "/index.html")}">{esc(r["run_id"])}</a>: '
+                    f"{esc(r['status'])}</li>")
+    body.append("</ul>")
+    return _page("ccdata reports", "".join(body), _css(),
+                 f"Updated {dt.date.today().isoformat()} with ccdata {__version__} (git {git})")
+
+
+def _runs(out: Path) -> list[dict]:
+    rows = []
+    base = out / RUNS
+    for folder in sorted(base.iterdir() if base.is_dir() else [], reverse=True):
+        if folder.name.startswith(".") or not (folder / RUN_JSON).exists():
+            continue
+        try:
+            meta = json.loads((folder / RUN_JSON).read_text(encoding="utf-8"))
+        except ValueError:
+            meta = {}
+        rows.append({"run_id": folder.name, "status": "succeeded" if meta.get("ok") else "failed"})
+    return rows
+
+
+# --------------------------------------------------------------------------- running
+def _execute(tasks: list[Task], runner: Callable[[Task], TaskResult], jobs: int,
+             scheduler: str | None, progress: bool) -> list[TaskResult]:
+
+    results: list[TaskResult] = []
+    bar = tqdm(total=len(tasks), desc="ccdata batch", unit="task", disable=not progress)
+
+    def done(task: Task, get) -> None:
+        try:
+            res = get()
+            if not isinstance(res, TaskResult):
+                raise TypeError(f"runner returned {type(res).__name__}, not TaskResult")
+        except Exception as exc:  # a worker that died is a failed task, not a failed batch
+            res = TaskResult(task.place_id, task.view, FAILED, message=f"{type(exc).__name__}: {exc}")
+        results.append(res)
+        bar.set_postfix_str(f"{task.place_id}/{task.view} {res.status}")
+        bar.update()
+
+    try:
+        if scheduler:
+            try:
+                from distributed import Client  # optional extra `ccdata[dask]`
+                from distributed import as_completed as dask_completed
+            except ImportError as exc:
+                raise BatchError("--scheduler needs Dask distributed: pip install 'ccdata[dask]'") from exc
+            with Client(scheduler) as client:
+                futures = {client.submit(runner, t, pure=False, key=f"ccdata-{t.place_id}-{t.view}-{id(t)}"): t
+                           for t in tasks}
+                for fut in dask_completed(futures):
+                    done(futures[fut], fut.result)
+        elif tasks and jobs == 1:
+            # one job: run here, one task after another (no process start-up cost)
+            for t in tasks:
+                done(t, lambda t=t: runner(t))
+        elif tasks:
+            # spawn: workers start clean (no inherited threads or open kernels)
+            ctx = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+                futures = {pool.submit(runner, t): t for t in tasks}
+                for fut in as_completed(futures):
+                    done(futures[fut], fut.result)
+    finally:
+        bar.close()
+    return results
+
+
+def _order(results: list[TaskResult], place_ids: list[str]) -> list[TaskResult]:
+
+    rank = {v: i for i, v in enumerate(["*", *VIEWS, SUMMARIES])}
+    pos = {p: i for i, p in enumerate(place_ids)}
+    return sorted(results, key=lambda r: (pos.get(r.place, 1e9), rank.get(r.view, 99), r.view))
+
+
+def refresh_data(place_ids: list[str] | None = None, *, mirror: str | None = None,
+                 progress: bool = True) -> list[str]:
+    """Bring the data behind the places up to date before a run.
+
+    For places of the ``demo`` collection the fictional demo files are generated;
+    for ``official`` places every dataset is fetched (from ``mirror`` or
+    ``CCDATA_MIRROR`` when set, else from the official URLs; unchanged files are
+    skipped by checksum). Each collection is then built. Nothing here stops the
+    run: a dataset that cannot be fetched is reported in the returned lines and the
+    places that need it are then listed as unavailable by :func:`run_batch`.
+
+    Returns
+    -------
+    list of str
+        One line per step, for the log.
+    """
+
+    defs = definitions()
+    ids = list(defs) if not place_ids else list(place_ids)
+    unknown = [p for p in ids if p not in defs]
+    if unknown:
+        raise BatchError(f"unknown place(s) {unknown}; defined places: {', '.join(defs)}")
+    collections = sorted({(defs[p] or {}).get("collection", config.OFFICIAL) for p in ids})
+    lines = []
+    for collection in collections:
+        if collection == config.DEMO:
+            from ccdata import (
+                demo,  # the demo generator is loaded only to refresh the demo place
+            )
+
+            files = demo.generate()
+            lines.append(f"demo: {len(files)} fictional files generated")
+        else:
+
+            results = fetch(mirror=mirror, progress=progress)
+            ready = sum(r.ok for r in results)
+            lines.append(f"{collection}: {ready} datasets ready, "
+                         f"{sum(r.status == 'unavailable' for r in results)} unavailable")
+            lines += [f"  fetch failed: {r.dataset_id}: {r.message}" for r in results if r.status == "failed"]
+        built = build(collection, progress=progress)
+        lines.append(f"{collection}: {sum(r.status == 'built' for r in built)} tables built, "
+                     f"{sum(r.status == 'current' for r in built)} current")
+        lines += [f"  build failed: {r.name}: {r.message}" for r in built if r.status == "failed"]
+    return lines
+
+
+def run_batch(places: list[str] | None = None, *, all_places: bool = False,
+              views: list[str] | None = None, out: Path | str | None = None, jobs: int | None = None,
+              parameters: dict | None = None, place_parameters: dict | None = None,
+              scheduler: str | None = None, skip_unavailable: bool = False,
+              runner: Callable[[Task], TaskResult] | None = None, progress: bool = True,
+              now: dt.datetime | None = None) -> BatchResult:
+    """Run every view for every place into a new dated run folder.
+
+    Parameters
+    ----------
+    places : list of str, optional
+        Place ids (from places.yaml). Required unless ``all_places``.
+    all_places : bool
+        Every place in places.yaml (``CCDATA_PLACES`` overrides the file).
+    views : list of str, optional
+        Views to run (default: every view; views that do not apply to a place are
+        listed as skipped with the reason).
+    out : path, optional
+        Site folder (default ``CCDATA_REPORTS_DIR`` or ``reports/``).
+    jobs : int, optional
+        Worker processes (default: the number of CPUs). ``1`` runs the tasks in
+        this process, one after another.
+    parameters : dict, optional
+        Papermill parameters for every notebook.
+    place_parameters : dict, optional
+        ``{place_id: {parameter: value}}``, overriding ``parameters`` for a place.
+    scheduler : str, optional
+        Address of a running Dask distributed scheduler (``tcp://host:8786``):
+        tasks go there instead of to local processes. Workers must see ``out``
+        and the data folder at the same paths.
+    skip_unavailable : bool
+        Accept places whose data are not available (listed, not counted as failures).
+    runner : callable, optional
+        ``runner(Task) -> TaskResult``, picklable (a module-level function);
+        :func:`run_task` by default.
+    progress : bool
+        Show a progress bar.
+    now : datetime, optional
+        Run time used for the run id (default: now).
+
+    Returns
+    -------
+    BatchResult
+
+    Raises
+    ------
+    BatchError
+        No places named, unknown view, bad ``jobs`` or parameters.
+    PlaceError
+        A named place is not defined in places.yaml.
+    """
+
+    started = time.perf_counter()
+    if not all_places and not places:
+        raise BatchError("name one or more places, or ask for all of them (--all)")
+    if places is not None and (isinstance(places, str) or not all(isinstance(p, str) for p in places)):
+        raise BatchError("places must be a list of place ids")
+    defs = definitions()
+    place_ids = list(defs) if all_places else list(dict.fromkeys(places))
+    unknown = [p for p in place_ids if p not in defs]
+    if unknown:
+        raise PlaceError(f"unknown place(s) {unknown}; defined places: {', '.join(defs)} "
+                         f"(in {config.places_file()})")
+    wanted = list(views) if views else list(report_mod.VIEWS)
+    bad_views = [v for v in wanted if v not in report_mod.VIEWS]
+    if bad_views:
+        raise BatchError(f"unknown view(s) {bad_views}; views are {list(report_mod.VIEWS)}")
+    if jobs is None:
+        jobs = os.cpu_count() or 1
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
+        raise BatchError(f"jobs must be a whole number of at least 1, not {jobs!r}")
+    for name, value in (("parameters", parameters), ("place_parameters", place_parameters)):
+        if value is not None and not isinstance(value, dict):
+            raise BatchError(f"{name} must be a mapping, not {type(value).__name__}")
+    parameters, place_parameters = parameters or {}, place_parameters or {}
+    runner = runner or run_task
+
+    out = Path(out) if out else config.reports_dir()
+    out = out.resolve()
+    runs_dir = out / RUNS
+    runs_dir.mkdir(parents=True, exist_ok=True)
+    now = now or dt.datetime.now()
+    run_id = _new_run_id(runs_dir, now)
+    tmp = runs_dir / f".tmp-{run_id}-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    env = {k: os.environ[k] for k in TASK_ENV if os.environ.get(k)}
+    previous = latest_run(out)
+
+    try:
+        resolved, results, tasks = {}, [], []
+        for pid in place_ids:
+            try:
+                resolved[pid] = get_place(pid)
+            except (MissingDataError, PlaceError) as exc:
+                # a place whose data are not fetched is listed with the reason, not hidden
+                results.append(TaskResult(pid, "*", SKIPPED if skip_unavailable else UNAVAILABLE,
+                                          message=f"data not available: {str(exc).splitlines()[0]}"))
+                continue
+            applicable = [(v, why) for v, why in report_mod.views_for(resolved[pid]) if v.name in wanted]
+            nav = tuple(v.name for v, why in applicable if not why)
+            for view, why in applicable:
+                if why:
+                    results.append(TaskResult(pid, view.name, SKIPPED, message=why))
+                else:
+                    params = {**parameters, **(place_parameters.get(pid) or {})}
+                    tasks.append(Task(pid, view.name, str(tmp), params, nav, env))
+            tasks.append(Task(pid, SUMMARIES, str(tmp), {}, nav, env))
+        results += _execute(tasks, runner, jobs, scheduler, progress)
+        results = _order(results, place_ids)
+
+        run_date = now.date().isoformat()
+        for pid, place in resolved.items():
+            place_dir = tmp / pid
+            place_dir.mkdir(exist_ok=True)
+            prev_dir = previous / pid if previous else None
+            try:
+                write_changes(place_dir, prev_dir, place_name=place.name, run_id=run_id,
+                              previous_run_id=previous.name if previous else None,
+                              fictional=place.fictional)
+            except Exception as exc:  # the comparison is reported, the pages stay
+                results.append(TaskResult(pid, "changes", FAILED,
+                                          message=f"{type(exc).__name__}: {str(exc).splitlines()[0]}"))
+            rr = report_mod.ReportResult(pid, place_dir, [
+                report_mod.ViewResult(r.view, r.status, message=r.message, seconds=r.seconds, bytes=r.bytes)
+                for r in results if r.place == pid and r.view in report_mod.VIEWS])
+            links = [CHANGES_LINK] if (place_dir / CHANGES_LINK[0]).exists() else []
+            report_mod.write_place_index(place, place_dir, rr, run_date, extra_links=links)
+
+        ok = all(r.status in (OK, SKIPPED) for r in results)
+        git = report_mod.git_hash()
+        vintages = data_vintages(p.collection for p in resolved.values())
+        place_rows = [{"id": pid, "name": resolved[pid].name if pid in resolved else defs[pid].get("name", pid)}
+                      for pid in place_ids]
+        meta = {"run_id": run_id, "ok": ok, "started": now.isoformat(timespec="seconds"),
+                "seconds": round(time.perf_counter() - started, 1), "ccdata_version": __version__, "git": git,
+                "places": place_ids, "views": wanted, "parameters": parameters,
+                "place_parameters": place_parameters, "previous_run": previous.name if previous else None,
+                "tasks": [asdict(r) for r in results], "vintages": vintages.to_dict("records")}
+
+        atomic_write_text(tmp / RUN_JSON, json.dumps(meta, indent=2, default=str))
+        atomic_write_text(tmp / SUMMARY_CSV, _summary_frame(results).to_csv(index=False))
+        final = runs_dir / run_id
+        # the index is written with links checked against the finished folder's layout
+        atomic_write_text(tmp / "index.html", render_run_index(run_id, tmp, place_rows, results,
+                                                               vintages, ok, git))
+        os.rename(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+    if ok:
+        _update_latest(out, run_id)
+    latest = latest_run(out)
+    latest_meta = (json.loads((latest / RUN_JSON).read_text(encoding="utf-8")) if latest else {})
+    latest_results = [TaskResult(**t) for t in latest_meta.get("tasks", [])]
+    latest_places = [{"id": pid, "name": (defs.get(pid) or {}).get("name", pid)}
+                     for pid in latest_meta.get("places", [])]
+    latest_vintages = pd.DataFrame(latest_meta.get("vintages", []),
+                                   columns=["collection", "dataset", "title", "vintage"])
+
+    atomic_write_text(out / "index.html", render_site_index(
+        out, latest.name if latest else None, _runs(out), latest_places, latest_results,
+        latest_vintages, report_mod.git_hash()))
+    return BatchResult(run_id, final, out, results, ok, ok, time.perf_counter() - started)

@@ -1,0 +1,673 @@
+"""What changed since the last report: indicators, deprivation, assets and connections.
+
+Partners lose interest without visible progress, so every batch run saves each
+place's figures as small aggregate files beside its pages and compares them with
+the previous successful run:
+
+``indicators.csv``       every indicator for the place, its LA and England
+                         (:func:`ccdata.analysis.indicators.compute`; area-level aggregates only)
+``deprivation.csv``      IoD headline measures per edition and area
+                         (:func:`ccdata.analysis.deprivation.summary`)
+``iod_editions.csv``     each place LSOA's IMD decile in IoD 2019 and 2025
+                         (:func:`ccdata.analysis.deprivation.compare_editions`)
+``assets.csv``           the place's assets (``asset_id, name, category_label``)
+``network_summary.csv``  headline network measures (``metric, value``) of the latest wave
+``connections.csv``      ties between organisations in the latest wave
+                         (``organisation_a, sector_a, organisation_b, sector_b``)
+
+This is the hook other views can use too: any of these files found in two runs'
+place folders is compared; when one is absent the page says that the data are not
+available, and why when the run recorded a reason (``summaries.json``).
+
+The comparison functions take DataFrames and return DataFrames or HTML; only
+:func:`save_summaries`, :func:`read_summary` and :func:`write_changes` touch files.
+"""
+from __future__ import annotations
+
+import html
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ccdata.analysis import deprivation, indicators, network
+from ccdata.analysis.assets import place_assets
+from ccdata.errors import CcdataError, MissingDataError, Problem, ValidationError
+from ccdata.files import atomic_write_text
+from ccdata.geo.places import Place
+from ccdata.present import table_html
+from ccdata.provenance import FICTIONAL_NOTICE
+from ccdata.run.report import TEMPLATE, TEMPLATES_DIR
+
+INDICATORS_FILE = "indicators.csv"
+DEPRIVATION_FILE = "deprivation.csv"
+IOD_EDITIONS_FILE = "iod_editions.csv"
+ASSETS_FILE = "assets.csv"
+NETWORK_FILE = "network_summary.csv"
+CONNECTIONS_FILE = "connections.csv"
+REASONS_FILE = "summaries.json"
+CHANGES_PAGE = "changes.html"
+
+#: Columns kept in ``indicators.csv``: aggregates per area, never records.
+INDICATOR_COLUMNS = ("indicator", "title", "workstream", "area", "area_name", "numerator",
+                     "denominator", "value", "lower", "upper", "band", "polarity", "source", "status")
+_INDICATOR_NUMBERS = ("numerator", "denominator", "value", "lower", "upper")
+#: Required columns of each summary file (extra columns are kept and ignored).
+REQUIRED = {
+    INDICATORS_FILE: ("indicator", "title", "area", "value", "lower", "upper", "band", "status"),
+    DEPRIVATION_FILE: ("edition", "area", "area_name", "lsoas", "pct_lsoas_most_deprived_10",
+                       "extent", "median_imd_rank"),
+    IOD_EDITIONS_FILE: ("LSOA 2021", "IMD decile 2019", "IMD decile 2025"),
+    ASSETS_FILE: ("asset_id", "name", "category_label"),
+    NETWORK_FILE: ("metric", "value"),
+    CONNECTIONS_FILE: ("organisation_a", "sector_a", "organisation_b", "sector_b"),
+}
+OK = "ok"
+#: How many of the biggest movements the page lists.
+TOP_MOVEMENTS = 10
+NETWORK_LABELS = {"organisations": "Organisations", "ties": "Connections between organisations",
+                  "density": "Density (share of possible connections that exist)",
+                  "components": "Separate groups", "isolates": "Organisations with no connection",
+                  "largest_component_share": "Share in the largest connected group",
+                  "cross_sector_share": "Share of connections that cross sectors",
+                  "reciprocity": "Share of ties reported by both sides"}
+
+
+class ChangesError(CcdataError, ValueError):
+    """Two runs' summaries cannot be compared (wrong columns, duplicated keys ...)."""
+
+
+# --------------------------------------------------------------------------- saving
+def indicator_snapshot(frame: pd.DataFrame) -> pd.DataFrame:
+    """The aggregate columns of :func:`ccdata.analysis.indicators.compute` output, for saving.
+
+    Raises
+    ------
+    ChangesError
+        If ``frame`` lacks a column of :data:`INDICATOR_COLUMNS` or repeats an
+        (indicator, area) pair.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"expected a DataFrame from indicators.compute, not {type(frame).__name__}")
+    missing = [c for c in INDICATOR_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ChangesError(f"indicator table lacks column(s) {missing}; expected the output of "
+                           "ccdata.analysis.indicators.compute")
+    dupes = frame[frame.duplicated(["indicator", "area"], keep=False)]
+    if not dupes.empty:
+        raise ChangesError("indicator table repeats (indicator, area): "
+                           + ", ".join(sorted({f"{i}/{a}" for i, a in zip(dupes["indicator"], dupes["area"])})))
+    return frame[list(INDICATOR_COLUMNS)].reset_index(drop=True)
+
+
+def _save(frame: pd.DataFrame, path: Path, note: str | None = None) -> None:
+    """Write a summary CSV; ``note`` becomes a first line ``# note`` (the demo's
+    fictional-data notice), which :func:`read_summary` skips."""
+
+    head = f"# {' '.join(note.split())}\n" if note else ""
+    atomic_write_text(path, head + frame.to_csv(index=False))
+
+
+def _asset_summary(place) -> pd.DataFrame:
+
+    assets, _unplaced = place_assets(place)
+    cols = [c for c in ("asset_id", "name", "category", "category_label", "source", "postcode")
+            if c in assets.columns]
+    return pd.DataFrame(assets[cols]).sort_values(["category_label", "name"], ignore_index=True)
+
+
+def _network_summaries(place) -> tuple[pd.DataFrame, pd.DataFrame]:
+
+    data = network.load_network(place)
+    waves = data.waves
+    if not waves:
+        raise MissingDataError(f"place {place.id!r}: the relationship survey has no waves")
+    latest = waves[-1]
+    g = network.graph(data, latest)
+    summary = pd.DataFrame([{"metric": k, "value": v} for k, v in network.summarise(g).items()]
+                           + [{"metric": "wave", "value": latest}])
+    labels = data.labels()
+    sectors = dict(zip(data.organisations["org_id"], data.organisations["sector"]))
+    pairs = sorted({tuple(sorted((a, b))) for a, b in g.to_undirected().edges})
+    connections = pd.DataFrame([{"organisation_a": labels[a], "sector_a": sectors[a],
+                                 "organisation_b": labels[b], "sector_b": sectors[b]} for a, b in pairs],
+                               columns=list(REQUIRED[CONNECTIONS_FILE]))
+    return summary, connections
+
+
+def save_summaries(place, place_dir: Path | str) -> dict[str, str]:
+    """Save a place's aggregate summary files into its run folder.
+
+    Each file is computed independently: one that cannot be made (data not fetched,
+    no survey configured, a loader error) is skipped and its reason recorded in
+    ``summaries.json``, so the changes page can say why.
+
+    Parameters
+    ----------
+    place : ccdata.geo.places.Place
+    place_dir : path
+        ``<run>/<place>/``.
+
+    Returns
+    -------
+    dict
+        File name -> ``"ok"`` or the reason it was not written.
+    """
+
+    if not isinstance(place, Place):
+        raise TypeError(f"save_summaries expects a ccdata Place, not {type(place).__name__}")
+    place_dir = Path(place_dir)
+    place_dir.mkdir(parents=True, exist_ok=True)
+
+    def network_files():
+        summary, connections = _network_summaries(place)
+        return {NETWORK_FILE: summary, CONNECTIONS_FILE: connections}
+
+    def deprivation_files():
+        out = {}
+        frames = []
+        for edition in ("iod2019", "iod2025"):
+            try:
+                frames.append(deprivation.summary(place, edition))
+            except MissingDataError:
+                continue
+        if not frames:
+            raise MissingDataError("neither IoD 2019 nor IoD 2025 is available")
+        out[DEPRIVATION_FILE] = pd.concat(frames, ignore_index=True)
+        if len(frames) == 2:
+            out[IOD_EDITIONS_FILE] = deprivation.compare_editions(place)
+        return out
+
+
+    notice = FICTIONAL_NOTICE if getattr(place, "fictional", False) else None
+    makers = {
+        (INDICATORS_FILE,): lambda: {INDICATORS_FILE: indicator_snapshot(indicators.compute(place))},
+        (DEPRIVATION_FILE, IOD_EDITIONS_FILE): deprivation_files,
+        (ASSETS_FILE,): lambda: {ASSETS_FILE: _asset_summary(place)},
+        (NETWORK_FILE, CONNECTIONS_FILE): network_files,
+    }
+    status: dict[str, str] = {}
+    for names, make in makers.items():
+        try:
+            frames = make()
+        except Exception as exc:  # one summary failing must not stop the others; the reason is kept
+            for name in names:
+                status[name] = f"{type(exc).__name__}: {exc}".split("\n")[0]
+            continue
+        for name in names:
+            if name in frames:
+                _save(frames[name], place_dir / name, note=notice)
+                status[name] = OK
+            else:
+                status[name] = "not produced (needs both IoD editions)"
+
+    atomic_write_text(place_dir / REASONS_FILE, json.dumps(status, indent=2, sort_keys=True))
+    return status
+
+
+# --------------------------------------------------------------------------- reading
+def read_summary(path: Path | str, kind: str | None = None) -> pd.DataFrame:
+    """Read one summary file and check its columns.
+
+    Parameters
+    ----------
+    path : path
+        A file named like one of :data:`REQUIRED` (or pass ``kind``).
+    kind : str, optional
+        The file kind (its standard name) when the file is named differently.
+
+    Raises
+    ------
+    MissingDataError
+        The file does not exist.
+    ValidationError
+        Required columns are missing, or (indicators) a number cell is not a number;
+        every problem names the file, row and column.
+    """
+    path = Path(path)
+    kind = kind or path.name
+    if kind not in REQUIRED:
+        raise ValueError(f"unknown summary kind {kind!r}; known: {sorted(REQUIRED)}")
+    if not path.exists():
+        raise MissingDataError(f"{path} does not exist")
+    with open(path, encoding="utf-8") as fh:
+        skip = 1 if fh.readline().startswith("# ") else 0  # the fictional-data notice line
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, skiprows=skip)
+    problems = [Problem(str(path), None, c, "required column is missing")
+                for c in REQUIRED[kind] if c not in frame.columns]
+    if problems:
+        raise ValidationError(str(path), problems)
+    if kind == INDICATORS_FILE:
+        for col in [c for c in _INDICATOR_NUMBERS if c in frame.columns]:
+            parsed = pd.to_numeric(frame[col].replace("", None), errors="coerce")
+            bad = frame[col].ne("") & parsed.isna()
+            problems += [Problem(str(path), int(i) + 2 + skip, col, "not a number", frame.at[i, col])
+                         for i in frame.index[bad]]
+            frame[col] = parsed.astype(float)
+        dupes = frame.duplicated(["indicator", "area"], keep="first")
+        problems += [Problem(str(path), int(i) + 2, "indicator",
+                             f"repeats indicator {frame.at[i, 'indicator']!r} for area {frame.at[i, 'area']!r}")
+                     for i in frame.index[dupes]]
+        if problems:
+            raise ValidationError(str(path), problems)
+    return frame
+
+
+# --------------------------------------------------------------------------- comparing
+@dataclass
+class IndicatorChanges:
+    """Indicator movements between two runs.
+
+    Attributes
+    ----------
+    movements : DataFrame
+        One row per (indicator, area) with a value in both runs: ``indicator, title,
+        area, area_name, old_value, new_value, change`` (percentage points),
+        ``clear`` (the two 95% intervals do not overlap), ``old_band, new_band,
+        band_changed``; sorted by the size of the change, largest first.
+    not_compared : DataFrame
+        ``indicator, title, area, reason``: rows present in both runs without a value
+        in one of them.
+    added, removed : DataFrame
+        ``indicator, title, area``: rows only in the new / only in the old run.
+    """
+
+    movements: pd.DataFrame
+    not_compared: pd.DataFrame
+    added: pd.DataFrame
+    removed: pd.DataFrame
+
+    @property
+    def band_changes(self) -> pd.DataFrame:
+        """Rows whose comparison band with England changed."""
+        return self.movements[self.movements["band_changed"]].reset_index(drop=True)
+
+
+def _check_indicator_frame(frame, what: str) -> pd.DataFrame:
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{what} must be a DataFrame, not {type(frame).__name__}")
+    missing = [c for c in REQUIRED[INDICATORS_FILE] if c not in frame.columns]
+    if missing:
+        raise ChangesError(f"{what} lacks column(s) {missing}")
+    if frame.duplicated(["indicator", "area"]).any():
+        raise ChangesError(f"{what} repeats an (indicator, area) pair")
+    out = frame.copy()
+    for c in ("value", "lower", "upper"):
+        out[c] = pd.to_numeric(out[c], errors="raise").astype(float)
+    return out
+
+
+def compare_indicators(old: pd.DataFrame, new: pd.DataFrame) -> IndicatorChanges:
+    """Compare two runs' indicator tables (as saved in ``indicators.csv``).
+
+    A change is called *clear* when the two 95% confidence intervals do not overlap
+    (a cautious test: some real changes with overlapping intervals are missed, but
+    a clear change is very unlikely to be chance).
+
+    Parameters
+    ----------
+    old, new : DataFrame
+        Columns at least ``indicator, title, area, value, lower, upper, band, status``.
+
+    Raises
+    ------
+    ChangesError
+        Missing columns or a repeated (indicator, area) pair.
+    """
+    old = _check_indicator_frame(old, "previous indicators")
+    new = _check_indicator_frame(new, "current indicators")
+    key = ["indicator", "area"]
+    m = old.merge(new, on=key, how="outer", suffixes=("_old", "_new"), indicator=True)
+    title = m["title_new"].where(m["title_new"].notna(), m["title_old"])
+    area_name = (m["area_name_new"].where(m["area_name_new"].notna(), m.get("area_name_old"))
+                 if "area_name_new" in m else m["area"])
+    m = m.assign(title=title, area_name=area_name)
+    ident = ["indicator", "title", "area"]
+    added = m.loc[m["_merge"] == "right_only", ident].reset_index(drop=True)
+    removed = m.loc[m["_merge"] == "left_only", ident].reset_index(drop=True)
+    both = m[m["_merge"] == "both"]
+    usable = ((both["status_old"] == OK) & (both["status_new"] == OK)
+              & both["value_old"].notna() & both["value_new"].notna())
+    reasons = []
+    for rec in both[~usable].itertuples(index=False):
+        parts = []
+        if rec.status_old != OK or pd.isna(rec.value_old):
+            parts.append(f"previous run: {rec.status_old if rec.status_old != OK else 'no value'}")
+        if rec.status_new != OK or pd.isna(rec.value_new):
+            parts.append(f"this run: {rec.status_new if rec.status_new != OK else 'no value'}")
+        reasons.append("; ".join(parts))
+    not_compared = both.loc[~usable, ident].assign(reason=reasons).reset_index(drop=True)
+    c = both[usable]
+    clear = (c["lower_new"] > c["upper_old"]) | (c["upper_new"] < c["lower_old"])
+    movements = pd.DataFrame({
+        "indicator": c["indicator"], "title": c["title"], "area": c["area"], "area_name": c["area_name"],
+        "old_value": c["value_old"], "new_value": c["value_new"],
+        "change": c["value_new"] - c["value_old"], "clear": clear.astype(bool),
+        "old_band": c["band_old"], "new_band": c["band_new"],
+        "band_changed": (c["band_old"] != c["band_new"]) & (c["area"] != "england"),
+    })
+    order = movements["change"].abs().sort_values(ascending=False, kind="stable").index
+    movements = movements.loc[order].reset_index(drop=True)
+    return IndicatorChanges(movements, not_compared, added, removed)
+
+
+def compare_assets(old: pd.DataFrame, new: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """New and closed (or no longer listed) assets between two runs, by ``asset_id``.
+
+    Returns
+    -------
+    dict
+        ``new`` and ``closed``: DataFrames ``asset_id, name, category_label``.
+    """
+    for what, frame in (("previous assets", old), ("current assets", new)):
+        if not isinstance(frame, pd.DataFrame):
+            raise TypeError(f"{what} must be a DataFrame, not {type(frame).__name__}")
+        missing = [c for c in REQUIRED[ASSETS_FILE] if c not in frame.columns]
+        if missing:
+            raise ChangesError(f"{what} lacks column(s) {missing}")
+    cols = list(REQUIRED[ASSETS_FILE])
+    old_ids, new_ids = set(old["asset_id"].astype(str)), set(new["asset_id"].astype(str))
+    opened = new[~new["asset_id"].astype(str).isin(old_ids)][cols]
+    closed = old[~old["asset_id"].astype(str).isin(new_ids)][cols]
+    return {"new": opened.sort_values(["category_label", "name"], ignore_index=True),
+            "closed": closed.sort_values(["category_label", "name"], ignore_index=True)}
+
+
+def _pairs(frame: pd.DataFrame) -> dict[tuple[str, str], tuple[str, str]]:
+    out = {}
+    for rec in frame.itertuples(index=False):
+        a, b = (str(rec.organisation_a), str(rec.sector_a)), (str(rec.organisation_b), str(rec.sector_b))
+        lo, hi = sorted([a, b])
+        out[(lo[0], hi[0])] = (lo[1], hi[1])
+    return out
+
+
+def compare_connections(old: pd.DataFrame, new: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Connections between organisations gained and lost between two runs.
+
+    A connection is an unordered pair of organisations. Returns ``gained`` and
+    ``lost``: ``organisation_a, sector_a, organisation_b, sector_b, cross_sector``.
+    """
+    for what, frame in (("previous connections", old), ("current connections", new)):
+        if not isinstance(frame, pd.DataFrame):
+            raise TypeError(f"{what} must be a DataFrame, not {type(frame).__name__}")
+        missing = [c for c in REQUIRED[CONNECTIONS_FILE] if c not in frame.columns]
+        if missing:
+            raise ChangesError(f"{what} lacks column(s) {missing}")
+    p0, p1 = _pairs(old), _pairs(new)
+
+    def table(keys):
+        rows = [{"organisation_a": a, "sector_a": p[(a, b)][0], "organisation_b": b,
+                 "sector_b": p[(a, b)][1], "cross_sector": p[(a, b)][0] != p[(a, b)][1]}
+                for p, (a, b) in keys]
+        return pd.DataFrame(rows, columns=list(REQUIRED[CONNECTIONS_FILE]) + ["cross_sector"])
+
+    return {"gained": table([(p1, k) for k in sorted(set(p1) - set(p0))]),
+            "lost": table([(p0, k) for k in sorted(set(p0) - set(p1))])}
+
+
+def compare_network(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    """Headline network measures side by side: ``metric, label, previous, now``."""
+    for what, frame in (("previous network summary", old), ("current network summary", new)):
+        if not isinstance(frame, pd.DataFrame) or not {"metric", "value"} <= set(frame.columns):
+            raise ChangesError(f"{what} must be a DataFrame with columns metric, value")
+    a = old.drop_duplicates("metric").set_index("metric")["value"]
+    b = new.drop_duplicates("metric").set_index("metric")["value"]
+    metrics = list(dict.fromkeys(list(b.index) + list(a.index)))
+    return pd.DataFrame({"metric": metrics, "label": [NETWORK_LABELS.get(m, m) for m in metrics],
+                         "previous": [a.get(m, "") for m in metrics], "now": [b.get(m, "") for m in metrics]})
+
+
+# --------------------------------------------------------------------------- presenting
+def _pp(x: float) -> str:
+    return f"{abs(x):.1f} percentage point{'s' if round(abs(x), 1) != 1 else ''}"
+
+
+def describe_movement(row) -> str:
+    """One plain sentence for a row of :attr:`IndicatorChanges.movements`."""
+    if row["change"] > 0:
+        direction = f"up {_pp(row['change'])}"
+    elif row["change"] < 0:
+        direction = f"down {_pp(row['change'])}"
+    else:
+        direction = "no change"
+    certainty = ("a clear change (the 95% intervals do not overlap)" if row["clear"]
+                 else "within the margin of uncertainty")
+    text = (f"{row['title']}: {row['old_value']:.1f}% then, {row['new_value']:.1f}% now "
+            f"({direction}; {certainty}).")
+    if row["band_changed"]:
+        text += f" Compared with England it was {row['old_band']} and is now {row['new_band']}."
+    return text
+
+
+def _ul(items: list[str]) -> str:
+    return "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
+
+
+def _p(text: str) -> str:
+    return f"<p>{html.escape(text)}</p>"
+
+
+def _na(what: str, reason: str | None) -> str:
+    tail = f" ({reason})" if reason else ""
+    return f'<p class="ccdata-missing">{html.escape(what)} data are not available{html.escape(tail)}.</p>'
+
+
+@dataclass
+class ChangeInputs:
+    """Everything a changes page shows, already read (``None`` where not available).
+
+    ``current``/``previous`` map a summary file name to its DataFrame; ``reasons``
+    maps a file name to why this run could not make it.
+    """
+
+    place_name: str
+    run_id: str
+    previous_run_id: str | None
+    current: dict[str, pd.DataFrame] = field(default_factory=dict)
+    previous: dict[str, pd.DataFrame] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)
+    fictional: bool = False
+
+
+def render_changes(inp: ChangeInputs, css: str = "", fictional_notice: str = "") -> str:
+    """The ``changes.html`` page: short, plain language, every text escaped.
+
+    Parameters
+    ----------
+    inp : ChangeInputs
+    css : str
+        Style sheet inlined in the page (no external resources).
+    fictional_notice : str
+        Banner text shown when ``inp.fictional``.
+    """
+
+    if not isinstance(inp, ChangeInputs):
+        raise TypeError(f"render_changes expects ChangeInputs, not {type(inp).__name__}")
+    esc = html.escape
+    cur, prev = inp.current, inp.previous
+    parts = []
+    since = (f"Compared with the previous successful run ({inp.previous_run_id})."
+             if inp.previous_run_id else
+             "This is the first successful run for this place, so there is nothing to compare with yet.")
+    parts.append(_p(since))
+
+    # Indicators
+    parts.append("<h2>Indicators</h2>")
+    if INDICATORS_FILE not in cur:
+        parts.append(_na("Indicator", inp.reasons.get(INDICATORS_FILE)))
+    elif inp.previous_run_id is None:
+        parts.append(_p(f"{cur[INDICATORS_FILE]['indicator'].nunique()} indicators are saved for "
+                        "comparison next time."))
+    elif INDICATORS_FILE not in prev:
+        parts.append(_p("The previous run saved no indicator figures; this run's are kept for next time."))
+    else:
+        ch = compare_indicators(prev[INDICATORS_FILE], cur[INDICATORS_FILE])
+        place_rows = ch.movements[ch.movements["area"] == "place"]
+        moved = place_rows[place_rows["change"] != 0]
+        if moved.empty:
+            parts.append(_p("No indicator for the place changed."))
+        else:
+            n_clear = int(moved["clear"].sum())
+            parts.append(_p(f"{len(moved)} indicator(s) for the place changed; {n_clear} of them by more "
+                            "than the margin of uncertainty. The biggest movements:"))
+            parts.append(_ul([describe_movement(r) for _, r in moved.head(TOP_MOVEMENTS).iterrows()]))
+        bands = ch.band_changes
+        if not bands.empty:
+            parts.append("<h3>Changed comparison with England</h3>")
+            parts.append(_ul([f"{r['area_name']}: {r['title']}: was {r['old_band']}, now {r['new_band']}."
+                              for _, r in bands.iterrows()]))
+        if not ch.movements.empty:
+            shown = ch.movements.rename(columns={
+                "title": "Indicator", "area_name": "Area", "old_value": "Previous %", "new_value": "Now %",
+                "change": "Change (points)", "clear": "Clear change", "old_band": "Previous band",
+                "new_band": "Band now"})[["Indicator", "Area", "Previous %", "Now %", "Change (points)",
+                                          "Clear change", "Previous band", "Band now"]]
+            shown["Clear change"] = shown["Clear change"].map({True: "yes", False: "no"})
+            parts.append("<details><summary>Every indicator, both runs</summary>"
+                         + table_html(shown, caption="Indicators in the previous run and now",
+                                      formats={"Previous %": ".1f", "Now %": ".1f",
+                                               "Change (points)": "+.1f"}) + "</details>")
+        for frame, label in ((ch.not_compared, "Could not be compared"), (ch.added, "New indicators"),
+                             (ch.removed, "Indicators no longer reported")):
+            if not frame.empty:
+                parts.append(table_html(frame, caption=label))
+
+    # Deprivation
+    parts.append("<h2>Deprivation: IoD 2019 and IoD 2025</h2>")
+    if DEPRIVATION_FILE not in cur:
+        parts.append(_na("Deprivation", inp.reasons.get(DEPRIVATION_FILE)))
+    else:
+        dep = cur[DEPRIVATION_FILE]
+        place_dep = dep[dep["area"] == "place"]
+        sentences = []
+        for _, r in place_dep.iterrows():
+            share = pd.to_numeric(r["pct_lsoas_most_deprived_10"], errors="coerce")
+            if not math.isnan(share):
+                sentences.append(f"{r['edition']}: {share:.0f}% of the place's {r['lsoas']} neighbourhoods "
+                                 "(LSOAs) are among the 10% most deprived nationally.")
+        parts.append(_ul(sentences) if sentences else _p("No deprivation figures for the place."))
+        if IOD_EDITIONS_FILE in cur:
+            ed = cur[IOD_EDITIONS_FILE]
+            d19 = pd.to_numeric(ed["IMD decile 2019"], errors="coerce")
+            d25 = pd.to_numeric(ed["IMD decile 2025"], errors="coerce")
+            both = d19.notna() & d25.notna()
+            more, less = int((d25 < d19)[both].sum()), int((d25 > d19)[both].sum())
+            same = int((d25 == d19)[both].sum())
+            parts.append(_p(f"Between the two editions, {more} neighbourhood(s) moved into a more deprived "
+                            f"decile, {less} into a less deprived one and {same} stayed in the same decile"
+                            + (f"; {int((~both).sum())} could not be compared (in one edition only)."
+                               if (~both).any() else ".")
+                            + " Deciles are national rankings: a move can reflect changes elsewhere."))
+        else:
+            parts.append(_na("A comparison of the two IoD editions",
+                             inp.reasons.get(IOD_EDITIONS_FILE, "only one edition is available")))
+
+    # Assets
+    parts.append("<h2>Assets</h2>")
+    if ASSETS_FILE not in cur:
+        parts.append(_na("Asset", inp.reasons.get(ASSETS_FILE)))
+    elif inp.previous_run_id is None or ASSETS_FILE not in prev:
+        parts.append(_p(f"{len(cur[ASSETS_FILE])} assets are listed now"
+                        + ("; the previous run saved no asset list to compare with."
+                           if inp.previous_run_id else "; the list is saved for comparison next time.")))
+    else:
+        a = compare_assets(prev[ASSETS_FILE], cur[ASSETS_FILE])
+        parts.append(_p(f"{len(a['new'])} new and {len(a['closed'])} closed or no longer listed "
+                        f"({len(cur[ASSETS_FILE])} assets now)."))
+        for key, label in (("new", "New assets"), ("closed", "Closed or no longer listed")):
+            if not a[key].empty:
+                parts.append(table_html(a[key][["name", "category_label"]].rename(
+                    columns={"name": "Name", "category_label": "Kind"}), caption=label))
+
+    # Connections
+    parts.append("<h2>Connections between organisations</h2>")
+    if NETWORK_FILE not in cur and CONNECTIONS_FILE not in cur:
+        parts.append(_na("Relationship", inp.reasons.get(NETWORK_FILE)))
+    elif inp.previous_run_id is None:
+        parts.append(_p("The relationship summary is saved for comparison next time."))
+    elif not ({NETWORK_FILE, CONNECTIONS_FILE} & set(prev)):
+        parts.append(_p("The previous run saved no relationship summary to compare with."))
+    else:
+        if CONNECTIONS_FILE in cur and CONNECTIONS_FILE in prev:
+            c = compare_connections(prev[CONNECTIONS_FILE], cur[CONNECTIONS_FILE])
+            cross = int(c["gained"]["cross_sector"].sum()) if not c["gained"].empty else 0
+            parts.append(_p(f"{len(c['gained'])} new connection(s), {cross} of them across sectors; "
+                            f"{len(c['lost'])} connection(s) no longer reported."))
+            if not c["gained"].empty:
+                parts.append(table_html(c["gained"][["organisation_a", "organisation_b"]].rename(
+                    columns={"organisation_a": "Organisation", "organisation_b": "Now connected with"}),
+                    caption="New connections"))
+        if NETWORK_FILE in cur and NETWORK_FILE in prev:
+            parts.append(table_html(compare_network(prev[NETWORK_FILE], cur[NETWORK_FILE])
+                                    [["label", "previous", "now"]].rename(
+                columns={"label": "Measure", "previous": "Previous run", "now": "This run"}),
+                caption="Network measures"))
+
+    banner = (f'<div class="ccdata-fictional-banner" role="note"><strong>Fictional data.</strong> '
+              f"{esc(fictional_notice)}</div>" if inp.fictional and fictional_notice else "")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>What changed: {esc(inp.place_name)}</title>
+<style>{css}</style></head>
+<body class="ccdata-page">
+<header class="ccdata-header" role="banner"><p class="ccdata-kicker">ccdata reports</p>
+<p class="ccdata-run">Run {esc(inp.run_id)}</p>
+<nav aria-label="This place"><ul><li><a href="index.html">All views of this place</a></li></ul></nav></header>
+{banner}
+<main id="content">
+<h1>What changed: {esc(inp.place_name)}</h1>
+{''.join(parts)}
+</main>
+</body></html>
+"""
+
+
+def read_place_summaries(place_dir: Path | str | None) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
+    """Every summary file present in a run's place folder, and the recorded reasons."""
+    if place_dir is None:
+        return {}, {}
+    place_dir = Path(place_dir)
+    frames = {name: read_summary(place_dir / name) for name in REQUIRED if (place_dir / name).exists()}
+    reasons = {}
+    if (place_dir / REASONS_FILE).exists():
+        reasons = {k: v for k, v in json.loads((place_dir / REASONS_FILE).read_text(encoding="utf-8")).items()
+                   if v != OK}
+    return frames, reasons
+
+
+def write_changes(place_dir: Path | str, previous_dir: Path | str | None, *, place_name: str,
+                  run_id: str, previous_run_id: str | None, fictional: bool = False) -> Path:
+    """Compare a place's summaries with the previous successful run and write ``changes.html``.
+
+    Parameters
+    ----------
+    place_dir : path
+        ``<run>/<place>/`` of this run.
+    previous_dir : path or None
+        The same place's folder in the previous successful run (``None``: first run,
+        or the place was not in it).
+
+    Returns
+    -------
+    Path
+        ``<place_dir>/changes.html``.
+    """
+
+    place_dir = Path(place_dir)
+    if not place_dir.is_dir():
+        raise MissingDataError(f"run folder {place_dir} does not exist")
+    current, reasons = read_place_summaries(place_dir)
+    previous, _ = read_place_summaries(previous_dir if previous_dir and Path(previous_dir).is_dir() else None)
+    had_previous = previous_dir is not None and Path(previous_dir).is_dir()
+    inp = ChangeInputs(place_name=place_name, run_id=run_id,
+                       previous_run_id=previous_run_id if had_previous else None,
+                       current=current, previous=previous, reasons=reasons, fictional=fictional)
+    css_path = TEMPLATES_DIR / TEMPLATE / "ccdata.css"
+    css = css_path.read_text(encoding="utf-8") if css_path.exists() else ""
+    path = place_dir / CHANGES_PAGE
+    atomic_write_text(path, render_changes(inp, css=css, fictional_notice=FICTIONAL_NOTICE))
+    return path

@@ -1,0 +1,338 @@
+"""Run a place's notebooks with papermill and export them as code-free HTML.
+
+``report(place_id)`` executes each view's notebook in a fresh kernel, exports it
+through the project's nbconvert template (``templates/ccdata``: no code, a real
+``<h1>``, page landmarks, a fictional-data banner for the demo place, images
+embedded) and writes ``<out>/<place>/<view>.html`` plus ``<out>/<place>/index.html``.
+
+Every file is written to a temporary name and moved into place, so a failed run
+leaves the previous good HTML as it was. When a notebook fails, the executed
+notebook is kept beside the HTML as ``<view>.failed.ipynb`` and the result names
+the cell that failed and its error.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ccdata import config
+from ccdata._version import __version__
+from ccdata.errors import MissingDataError, PlaceError
+from ccdata.files import atomic_write_text
+from ccdata.geo.places import place as get_place
+from ccdata.provenance import FICTIONAL_NOTICE, git_hash
+
+NOTEBOOKS_DIR = config.PROJECT_ROOT / "notebooks"
+TEMPLATES_DIR = config.PROJECT_ROOT / "templates"
+TEMPLATE = "ccdata"
+#: Seconds a single notebook cell may run before the view is reported as failed.
+CELL_TIMEOUT = 900
+LICENCE = ("Contains public sector information licensed under the Open Government Licence v3.0; "
+           "boundaries contain OS data © Crown copyright and database right.")
+
+
+@dataclass(frozen=True)
+class View:
+    """One report view: a notebook and the HTML file it becomes."""
+
+    name: str
+    title: str
+    notebook: str
+    needs: str | None = None  # a local file kind the place must name (places.yaml `local:`)
+
+    @property
+    def output(self) -> str:
+        return f"{self.name}.html"
+
+
+VIEWS: dict[str, View] = {v.name: v for v in (
+    View("dashboard", "Place dashboard", "place_dashboard.ipynb"),
+    View("assets", "Asset map", "asset_map.ipynb"),
+    View("listening", "Listening and pupil voice", "listening.ipynb", needs="survey_responses"),
+    View("network", "Relationship map", "network.ipynb", needs="relationships"),
+)}
+
+
+@dataclass
+class ViewResult:
+    view: str
+    status: str  # "ok", "failed" or "skipped"
+    path: Path | None = None
+    seconds: float = 0.0
+    message: str = ""
+    bytes: int = 0
+
+
+@dataclass
+class ReportResult:
+    """What ``report`` did for one place."""
+
+    place: str
+    place_dir: Path
+    views: list[ViewResult] = field(default_factory=list)
+    index_path: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.views) and all(v.status != "failed" for v in self.views)
+
+    @property
+    def outputs(self) -> list[Path]:
+        return [v.path for v in self.views if v.status == "ok" and v.path]
+
+    @property
+    def failures(self) -> list[ViewResult]:
+        return [v for v in self.views if v.status == "failed"]
+
+    def summary(self) -> str:
+        lines = [f"{self.place}: {'ok' if self.ok else 'FAILED'} -> {self.index_path}"]
+        for v in self.views:
+            size = f"{v.bytes / 1024:,.0f} KiB" if v.bytes else ""
+            where = v.path if v.status == "ok" else v.message
+            lines.append(f"  {v.view:<10} {v.status:<8} {v.seconds:6.1f}s {size:>10}  {where}")
+        return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- helpers
+def views_for(place) -> list[tuple[View, str]]:
+    """Each view with ``""`` when it applies to the place, else the reason it does not."""
+    out = []
+    for view in VIEWS.values():
+        reason = ""
+        if view.needs:
+            try:
+                if place.local_path(view.needs) is None:
+                    reason = f"no {view.needs.replace('_', ' ')} file is configured for this place in places.yaml"
+            except MissingDataError as exc:
+                reason = str(exc)
+        if not (NOTEBOOKS_DIR / view.notebook).exists():
+            reason = reason or f"notebook {view.notebook} is not installed"
+        out.append((view, reason))
+    return out
+
+
+def _failed_cell(nb_path: Path) -> str:
+    """Which cell of an executed notebook raised, and the error.
+
+    The cell number is the one in the committed notebook (counting from 0), so
+    cells papermill adds (injected parameters, error banners) are not counted.
+    """
+    try:
+        nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "the notebook could not be read back"
+    added = {"injected-parameters", "papermill-error-cell-tag"}
+    index = -1
+    for cell in nb.get("cells", []):
+        if added & set(cell.get("metadata", {}).get("tags", [])):
+            continue
+        index += 1
+        for output in cell.get("outputs", []) or []:
+            if output.get("output_type") == "error":
+                src = "".join(cell.get("source", "")).strip().splitlines()
+                first = src[0][:80] if src else ""
+                return f"cell {index} ({first!r}) raised {output.get('ename')}: {output.get('evalue')}"
+    return "no cell recorded an error"
+
+
+def execute(view: View, place_id: str, workdir: Path, parameters: dict | None = None) -> Path:
+    """Execute a view's notebook for a place with papermill in a fresh kernel.
+
+    Returns the executed notebook path (inside ``workdir``). Raises
+    ``papermill.PapermillExecutionError`` when a cell fails (the executed notebook,
+    with the error, is still written).
+    """
+    import papermill as pm  # heavy: loaded only when a report is run
+
+    source = NOTEBOOKS_DIR / view.notebook
+    if not source.exists():
+        raise MissingDataError(f"notebook {source} does not exist")
+    executed = workdir / view.notebook
+    params = {"place_id": place_id, **(parameters or {})}
+    # The kernel logs a warning about its local TCP transport on every start; in a batch
+    # log that is noise, so only kernel errors are kept (cell errors are reported anyway).
+    pm.execute_notebook(str(source), str(executed), parameters=params, cwd=str(NOTEBOOKS_DIR),
+                        progress_bar=False, request_save_on_cell_execute=False,
+                        execution_timeout=CELL_TIMEOUT, log_output=False,
+                        extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    return executed
+
+
+def export_html(executed: Path, meta: dict) -> str:
+    """Code-free HTML of an executed notebook through the ccdata template."""
+    # nbconvert and papermill are heavy: loaded only when a report is run, not on `import ccdata`
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(str(executed), as_version=4)
+    nb.metadata["title"] = f"{meta['view_title']}: {meta['place_name']}"
+    exporter = HTMLExporter(template_name=TEMPLATE, extra_template_basedirs=[str(TEMPLATES_DIR)])
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.embed_images = True
+    body, _ = exporter.from_notebook_node(nb, resources={"ccdata": meta})
+    return body
+
+
+def _page_meta(place, view: View, views: list[dict], run_date: str) -> dict:
+
+    return {"version": __version__, "git": git_hash(), "place_id": place.id,
+            "place_name": place.name, "view": view.name, "view_title": view.title,
+            "run_date": run_date, "fictional": place.fictional, "fictional_notice": FICTIONAL_NOTICE,
+            "views": views, "licence": LICENCE}
+
+
+# --------------------------------------------------------------------------- report
+def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = False,
+           views: list[str] | None = None, parameters: dict | None = None,
+           progress: bool = False, nav: list[str] | None = None) -> ReportResult:
+    """Run the notebooks for a place and write code-free HTML.
+
+    Parameters
+    ----------
+    place_id : str
+        A place in places.yaml.
+    out : path, optional
+        Output folder (default ``CCDATA_REPORTS_DIR`` or ``reports/``); the place's
+        pages go to ``<out>/<place_id>/``.
+    keep_notebook : bool
+        Also keep each executed notebook (``<view>.ipynb``) beside its HTML.
+    views : list of str, optional
+        Only these views (default: every view that applies to the place).
+    parameters : dict, optional
+        Extra papermill parameters passed to every notebook.
+    nav : list of str, optional
+        Views each page links to in its navigation (default: the views run here and
+        the views whose pages already exist in the place's folder).
+        A batch that runs one view per process passes every view of the place.
+
+    Returns
+    -------
+    ReportResult
+        One :class:`ViewResult` per view; ``ok`` is false if any view failed.
+
+    Raises
+    ------
+    PlaceError
+        Unknown place. Data problems inside a notebook are reported per view.
+    """
+
+    place = get_place(place_id)
+    out_dir = Path(out) if out else config.reports_dir()
+    place_dir = (out_dir / place.id).resolve()
+    place_dir.mkdir(parents=True, exist_ok=True)
+    wanted = list(views) if views else list(VIEWS)
+    unknown = [v for v in wanted if v not in VIEWS]
+    if unknown:
+        raise PlaceError(f"unknown view(s) {unknown}; views are {list(VIEWS)}")
+    applicable = [(v, reason) for v, reason in views_for(place) if v.name in wanted]
+    runnable = [v for v, reason in applicable if not reason]
+    if nav is None:  # the views run now, and pages of this place already written earlier
+        linked = [v for v, reason in views_for(place)
+                  if not reason and (v in runnable or (place_dir / v.output).exists())]
+    else:
+        linked = [v for v, reason in views_for(place) if not reason and v.name in nav]
+    nav = [{"name": v.name, "title": v.title, "href": v.output} for v in linked]
+    run_date = dt.date.today().isoformat()
+    result = ReportResult(place.id, place_dir)
+    for view, reason in applicable:
+        if reason:
+            result.views.append(ViewResult(view.name, "skipped", message=reason))
+            continue
+        started = time.perf_counter()
+        if progress:
+            print(f"{place.id}: running {view.name} ...", flush=True)
+        result.views.append(_run_view(place, view, place_dir, nav, run_date, keep_notebook,
+                                      parameters, started))
+    result.index_path = write_place_index(place, place_dir, result, run_date)
+    return result
+
+
+def _run_view(place, view: View, place_dir: Path, nav: list[dict], run_date: str,
+              keep_notebook: bool, parameters: dict | None, started: float) -> ViewResult:
+    import papermill as pm  # heavy: loaded only when a report is run
+
+    failed_nb = place_dir / f"{view.name}.failed.ipynb"
+    with tempfile.TemporaryDirectory(prefix=f"ccdata-{place.id}-{view.name}-") as tmp:
+        workdir = Path(tmp)
+        try:
+            executed = execute(view, place.id, workdir, parameters)
+        except pm.PapermillExecutionError as exc:
+            executed = workdir / view.notebook
+            where = _failed_cell(executed) if executed.exists() else \
+                f"cell {exc.cell_index} raised {exc.ename}: {exc.evalue}"
+            if executed.exists():
+                atomic_write_text(failed_nb, executed.read_text(encoding="utf-8"))
+            return ViewResult(view.name, "failed", seconds=time.perf_counter() - started,
+                              message=f"{where}; executed notebook kept at {failed_nb}; "
+                                      "previous HTML left in place")
+        except Exception as exc:  # kernel died, timeout, template error: reported, others go on
+            return ViewResult(view.name, "failed", seconds=time.perf_counter() - started,
+                              message=f"{type(exc).__name__}: {exc}; previous HTML left in place")
+        try:
+            page = export_html(executed, _page_meta(place, view, nav, run_date))
+        except Exception as exc:
+            return ViewResult(view.name, "failed", seconds=time.perf_counter() - started,
+                              message=f"HTML export failed: {type(exc).__name__}: {exc}")
+        target = place_dir / view.output
+        atomic_write_text(target, page)
+        if keep_notebook:
+            atomic_write_text(place_dir / view.notebook, executed.read_text(encoding="utf-8"))
+        failed_nb.unlink(missing_ok=True)
+    return ViewResult(view.name, "ok", target, time.perf_counter() - started,
+                      bytes=target.stat().st_size)
+
+
+def write_place_index(place, place_dir: Path, result: ReportResult, run_date: str,
+                      extra_links: list[tuple[str, str]] = ()) -> Path:
+    """``<place>/index.html``: the place's views that exist, and why others do not.
+
+    ``extra_links`` are ``(href, text)`` pairs listed after the views (a batch run
+    adds its "what changed" page).
+    """
+
+    esc = html.escape
+    items = []
+    for view in VIEWS.values():
+        vr = next((v for v in result.views if v.view == view.name), None)
+        page = place_dir / view.output
+        if page.exists():
+            note = ""
+            if vr and vr.status == "failed":
+                note = (" <strong>(this run failed; the page shown is from an earlier run: "
+                        f"{esc(vr.message)})</strong>")
+            items.append(f'<li><a href="{esc(view.output)}">{esc(view.title)}</a>{note}</li>')
+        else:
+            why = vr.message if vr else "not requested in this run"
+            items.append(f"<li>{esc(view.title)}: not available ({esc(why)})</li>")
+    for href, text in extra_links:
+        items.append(f'<li><a href="{esc(href)}">{esc(text)}</a></li>')
+    banner = (f'<div class="ccdata-fictional-banner" role="note"><strong>Fictional data.</strong> '
+              f"{esc(FICTIONAL_NOTICE)}</div>" if place.fictional else "")
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>{esc(place.name)}: ccdata reports</title>
+<style>{(TEMPLATES_DIR / TEMPLATE / 'ccdata.css').read_text(encoding='utf-8')}</style></head>
+<body class="ccdata-page">
+<header class="ccdata-header" role="banner"><p class="ccdata-kicker">ccdata reports</p>
+<p class="ccdata-run">Updated {esc(run_date)} with ccdata {esc(__version__)} (git {esc(git_hash())})</p></header>
+{banner}
+<main id="content">
+<h1>{esc(place.name)}</h1>
+<p>{esc(place.description)}</p>
+<h2>Views</h2>
+<ul>{''.join(items)}</ul>
+</main>
+<footer class="ccdata-footer" role="contentinfo"><p>{esc(LICENCE)}</p></footer>
+</body></html>
+"""
+    path = place_dir / "index.html"
+    atomic_write_text(path, page)
+    return path

@@ -1,0 +1,1 @@
+"""View layer: one module per report notebook, each section returning display blocks."""

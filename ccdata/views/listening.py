@@ -1,0 +1,290 @@
+"""The sections of the listening page, each returned as a list of display blocks.
+
+The notebook ``notebooks/listening.ipynb`` loads a place's listening survey and pupil
+extracts once with :func:`load`, then calls one function per section. Every figure
+passes through :mod:`ccdata.analysis.disclosure` (in :mod:`ccdata.analysis.survey` and
+:mod:`ccdata.analysis.pupils`) before it reaches a block; free-text answers are never shown.
+A section whose data are missing says so and why instead of showing an empty chart.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ccdata import present
+from ccdata.analysis import disclosure, pupils, survey
+from ccdata.errors import CcdataError, MissingDataError, ValidationError
+from ccdata.present import charts
+
+Blocks = list  # list[present.Block]
+
+#: Section names used in "no data" notes.
+SURVEY = "the listening survey"
+PUPILS = "pupil data"
+WARD_MAP = "the ward map"
+CHANGE = "change between waves"
+
+
+@dataclass
+class ListeningData:
+    """What :func:`load` read for a place.
+
+    ``questions`` and ``responses`` come from :func:`ccdata.analysis.survey.load_place_survey`,
+    ``pupil_records`` from :func:`ccdata.analysis.pupils.load_place_pupils` (de-identified: no
+    pupil id, no postcode). Any of them may be ``None``; ``missing`` then says why,
+    keyed by :data:`SURVEY` or :data:`PUPILS`.
+    """
+
+    questions: pd.DataFrame | None = None
+    responses: pd.DataFrame | None = None
+    pupil_records: pd.DataFrame | None = None
+    missing: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def has_survey(self) -> bool:
+        return self.questions is not None and self.responses is not None
+
+
+def _reason(exc: CcdataError) -> str:
+    """Why a file could not be used, without quoting any cell value.
+
+    A :class:`ValidationError` lists the problems with the offending values, and in a
+    personal file a value may identify someone, so only the file and the number of
+    problems are given; the adviser sees the full list when loading the file directly.
+    """
+    if isinstance(exc, ValidationError):
+        columns = sorted({p.column for p in exc.problems if p.column})
+        where = f" (columns: {', '.join(columns)})" if columns else ""
+        return (f"{exc.file} could not be read: {len(exc.problems)} problem(s){where}; load it with "
+                "ccdata.analysis.survey or ccdata.analysis.pupils to see every row")
+    if isinstance(exc, MissingDataError):
+        return str(exc)
+    return f"the file could not be used ({type(exc).__name__})"
+
+
+def load(place) -> ListeningData:
+    """Read a place's listening survey and pupil extracts, recording what is missing.
+
+    Parameters
+    ----------
+    place : ccdata.geo.places.Place
+
+    Returns
+    -------
+    ListeningData
+
+    Raises
+    ------
+    TypeError
+        ``place`` is not a Place (it has no ``local_path``).
+    """
+    if not hasattr(place, "local_path") or not hasattr(place, "id"):
+        raise TypeError(f"place must be a ccdata Place (ccdata.place(...)), not {type(place).__name__}")
+    data = ListeningData()
+    try:
+        data.questions, data.responses = survey.load_place_survey(place)
+    except CcdataError as exc:  # missing or unreadable files: the page says so
+        data.missing[SURVEY] = _reason(exc)
+    try:
+        data.pupil_records = pupils.load_place_pupils(place)
+    except CcdataError as exc:
+        data.missing[PUPILS] = _reason(exc)
+    return data
+
+
+def _check(data, rules) -> disclosure.Rules:
+    if not isinstance(data, ListeningData):
+        raise TypeError(f"data must be a ListeningData from ccdata.views.listening.load, not {type(data).__name__}")
+    return disclosure._check_rules(rules)
+
+
+def _no_survey(data: ListeningData, section: str) -> Blocks:
+    return [present.missing(section, data.missing.get(SURVEY, "no survey answers were loaded"))]
+
+
+def overview(data: ListeningData, rules: disclosure.Rules | None = None) -> Blocks:
+    """The disclosure rules in plain words, and which data this page lacks."""
+    rules = _check(data, rules)
+    blocks = [present.notice(disclosure.note(rules))]
+    if data.missing:
+        blocks.append(present.section_missing_list(data.missing))
+    return blocks
+
+
+def headlines_section(data: ListeningData, rules: disclosure.Rules | None = None) -> Blocks:
+    """One sentence per question: the share of positive answers across the place and all waves."""
+    rules = _check(data, rules)
+    if not data.has_survey:
+        return _no_survey(data, "headline findings")
+    overall = survey.summarise(data.responses, data.questions, rules=rules)
+    if overall.empty:
+        return [present.missing("headline findings", "no question in the survey names positive answers")]
+    return [present.bullets(survey.headlines(overall))]
+
+
+def questions_section(data: ListeningData, rules: disclosure.Rules | None = None) -> Blocks:
+    """A chart per question of the share positive in each wave, with the data behind it."""
+    rules = _check(data, rules)
+    if not data.has_survey:
+        return _no_survey(data, "questions by wave")
+    by_wave = survey.summarise(data.responses, data.questions, by="wave", rules=rules)
+    if by_wave.empty:
+        return [present.missing("questions by wave", "no question in the survey names positive answers")]
+    blocks: Blocks = []
+    for qid, rows in by_wave.groupby("question_id", sort=False):
+        text = rows["question_text"].iloc[0]
+        blocks.append(present.figure(
+            charts.plot_positive(by_wave, qid, group="wave"),
+            alt=f"Bar chart of the share of positive answers in each survey wave, with 95% intervals: {text}",
+            caption=text, data=rows[["wave", "n", "pct_positive", "ci_lower", "ci_upper"]]))
+    return blocks
+
+
+def change_section(data: ListeningData, rules: disclosure.Rules | None = None) -> Blocks:
+    """Change between the last two waves, in percentage points, with a test."""
+    rules = _check(data, rules)
+    if not data.has_survey:
+        return _no_survey(data, CHANGE)
+    waves = data.responses.attrs.get("waves") or list(dict.fromkeys(data.responses["wave"]))
+    if len(waves) < 2:
+        return [present.missing(CHANGE, "the survey has only one wave so far")]
+    change = survey.wave_change(data.responses, data.questions, rules=rules)
+    if change.empty:
+        return [present.missing(CHANGE, "no question in the survey names positive answers")]
+    return [present.table(change.drop(columns=["question_id", "suppression"]),
+                          caption=f"Change between waves {waves[-2]} and {waves[-1]}")]
+
+
+def _ward_shapes(place, codes: list[str]):
+    """Ward 2024 boundaries for the place (or, when it is not drawn with 2024 wards, for
+    the wards respondents live in), named; raises MissingDataError when not built."""
+    shapes = place.table("boundaries_ward24")
+    wards = place.wards
+    if not wards.empty and set(wards["vintage"].astype(str)) == {"2024"}:
+        keep = set(wards["ward_code"])
+    else:
+        keep = set(codes)
+    return shapes[shapes["ward24_code"].isin(keep)]
+
+
+def wards_section(place, data: ListeningData, rules: disclosure.Rules | None = None,
+                  question_id: str = "") -> Blocks:
+    """A map of one question's share positive by ward of home, and the table for every question.
+
+    Parameters
+    ----------
+    place : ccdata.geo.places.Place
+        For the ward boundaries and names.
+    data : ListeningData
+    rules : disclosure.Rules, optional
+    question_id : str
+        The question to map; empty for the first question with positive answers. A
+        question not in the survey gives a note naming the ones that are (the table is
+        still shown).
+    """
+    rules = _check(data, rules)
+    if not isinstance(question_id, str):
+        raise TypeError(f"question_id must be a str, not {type(question_id).__name__}")
+    if not data.has_survey:
+        return _no_survey(data, "answers by ward")
+    by_ward = survey.summarise(data.responses, data.questions, by="ward24_code", rules=rules)
+    if by_ward.empty:
+        return [present.missing("answers by ward", "no question in the survey names positive answers")]
+    mappable = list(dict.fromkeys(by_ward["question_id"]))
+    qid = question_id or mappable[0]
+    names = {}
+    blocks: Blocks = []
+    if qid not in mappable:
+        blocks.append(present.missing(WARD_MAP, f"question {qid!r} is not a question with positive answers in "
+                                      f"this survey; choose one of {', '.join(mappable)}"))
+    else:
+        codes = [c for c in by_ward["ward24_code"].unique() if c != survey.NOT_KNOWN]
+        try:
+            shapes = _ward_shapes(place, codes)
+        except MissingDataError as exc:
+            shapes = None
+            blocks.append(present.missing(WARD_MAP, f"ward boundaries are not available ({exc}); the table "
+                                          "below has the same figures"))
+        if shapes is not None and shapes.empty:
+            blocks.append(present.missing(WARD_MAP, "none of the wards has a May 2024 boundary; the table "
+                                          "below has the same figures"))
+        elif shapes is not None:
+            names = dict(zip(shapes["ward24_code"], shapes["ward24_name"]))
+            rows = by_ward[by_ward["question_id"] == qid]
+            text = rows["question_text"].iloc[0]
+            shown = rows.assign(ward_name=rows["ward24_code"].map(names))[
+                ["ward24_code", "ward_name", "n", "pct_positive", "ci_lower", "ci_upper"]]
+            blocks.append(present.figure(
+                charts.plot_ward_map(shapes, by_ward, qid, name_col="ward24_name"),
+                alt=(f"Map of the wards of {place.name} shaded by the share of positive answers to: {text} "
+                     "Wards with too few answers are hatched grey."),
+                caption=f"By ward of home: {text}", data=shown))
+    table = by_ward.drop(columns=["question_text", "suppression"])
+    if names:
+        table.insert(table.columns.get_loc("ward24_code") + 1, "ward_name", table["ward24_code"].map(names))
+    blocks.append(present.table(table, caption="Share positive by ward", sortable=True))
+    return blocks
+
+
+def pupils_section(place, data: ListeningData, rules: disclosure.Rules | None = None,
+                   measure: str = "persistent_absence") -> Blocks:
+    """Whole-place pupil rates, where one measure is concentrated, and rates by deprivation decile.
+
+    Parameters
+    ----------
+    place : ccdata.geo.places.Place
+        For the deprivation deciles of home LSOAs.
+    data : ListeningData
+    rules : disclosure.Rules, optional
+    measure : str
+        One of :data:`ccdata.analysis.pupils.MEASURES`.
+
+    Raises
+    ------
+    ValueError
+        An unknown measure.
+    """
+    rules = _check(data, rules)
+    if measure not in pupils.MEASURES:
+        raise ValueError(f"measure must be one of {list(pupils.MEASURES)}, not {measure!r}")
+    if data.pupil_records is None:
+        return [present.missing(PUPILS, data.missing.get(PUPILS, "no pupil extracts were loaded"))]
+    records = data.pupil_records
+    label = pupils.MEASURES[measure]
+    blocks: Blocks = [
+        present.table(pupils.summary(records, rules=rules), caption="All pupils in the extracts"),
+        present.table(pupils.concentration(records, measure, rules=rules),
+                      caption=f"Where is it concentrated: {label}")]
+    try:
+        deprivation = place.deprivation()
+    except MissingDataError as exc:
+        blocks.append(present.missing(f"{label} by deprivation decile", str(exc)))
+    else:
+        decile = pupils.rates(records, measure, by="imd_decile", deprivation=deprivation, rules=rules)
+        blocks.append(present.table(decile, caption=(f"{label[0].upper()}{label[1:]} by deprivation decile "
+                                                     "of home (1 = most deprived 10% in England)")))
+    return blocks
+
+
+def privacy_section(data: ListeningData, rules: disclosure.Rules | None = None, notes=None) -> Blocks:
+    """The disclosure rules, what was excluded on loading (counts, no values) and data notes.
+
+    ``notes`` is the :class:`ccdata.views.common.Notes` of the run; call this section last
+    so it lists every note raised while the page was produced.
+    """
+    rules = _check(data, rules)
+    blocks: Blocks = [present.notice(disclosure.note(rules))]
+    if data.has_survey:
+        blocks.append(present.table(survey.exclusions(data.responses),
+                                    caption="Survey answers excluded or adjusted on loading"))
+        dropped = data.responses.attrs.get("free_text_dropped")
+        if dropped:
+            blocks.append(present.notice("Free-text answers are never shown on this page; they stay with "
+                                         "the partnership."))
+    if data.pupil_records is not None:
+        blocks.append(present.table(pupils.exclusions(data.pupil_records),
+                                    caption="Pupil records excluded or adjusted on loading"))
+    if notes is not None:
+        blocks.append(notes.block())
+    return blocks

@@ -1,0 +1,152 @@
+"""The relationship map page: headline figures, the network diagram, brokers, sectors,
+the core team's role, change between waves, the map and the survey's data problems.
+
+Each section returns a list of display blocks; the notebook ``network.ipynb`` displays
+them in order. Drawing is in :mod:`ccdata.present.netviz`; measures in
+:mod:`ccdata.analysis.network`.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from ccdata import present
+from ccdata.analysis import network as net
+from ccdata.present.maps import embed
+from ccdata.present.netviz import map_network, network_view
+
+
+def _pct(x) -> str:
+    return "not available" if x is None or pd.isna(x) else f"{100 * x:.0f}%"
+
+
+def overview(place, data: net.NetworkData) -> list:
+    """Opening blocks: headline figures of the latest wave.
+
+    (The fictional-data banner of the demo place is part of every exported page's
+    header, so it is not repeated here.)
+    """
+
+    blocks: list = []
+    if not data.waves:
+        return blocks + [present.missing("the relationship map", "the survey file has no usable answers")]
+    latest = data.waves[-1]
+    s = net.summarise(net.graph(data, latest, directed=True))
+    blocks.append(present.metrics({
+        "Organisations": s["organisations"], "Ties": s["ties"],
+        "Ties across sectors": _pct(s["cross_sector_share"]),
+        "Density (share of possible ties)": _pct(s["density"]),
+        "Ties confirmed by both ends": _pct(s["reciprocity"]),
+        "Organisations with no ties": s["isolates"],
+    }, caption=f"Survey wave {latest}. Waves: {', '.join(data.waves)}."))
+    excluded = int((data.issues["action"] == net.EXCLUDED).sum())
+    if len(data.issues):
+        blocks.append(present.notice(
+            f"{len(data.issues)} row(s) or cell(s) of the input files need attention, of which {excluded} "
+            "could not be used; they are listed at the end of this page.", "warning"))
+    return blocks
+
+
+def diagram_section(data: net.NetworkData, size_by: str = "betweenness") -> list:
+    """The interactive diagram, with a note on how to read it."""
+
+    if not data.waves:
+        return [present.missing("the network diagram", "the survey file has no usable answers")]
+    return [network_view(data, size_by=size_by)]
+
+
+def brokers_section(data: net.NetworkData, top: int = 15) -> list:
+    """The organisations that connect others, latest wave."""
+
+    if not data.waves:
+        return []
+    cent = net.centrality(net.graph(data))
+    brokers = cent[cent["broker"]]
+    text = ("No organisation stands out as a broker." if brokers.empty else
+            "Brokers (many shortest paths run through them, and their partners are not tied to each other): "
+            + ", ".join(brokers["label"].head(top)) + ".")
+    shown = cent.head(top).rename(columns={"label": "organisation", "weighted_degree": "weighted ties",
+                                           "degree": "ties", "core_team": "core team"}).drop(columns="org_id")
+    return [present.bullets([text]),
+            present.table(shown, caption=f"The {min(top, len(cent))} most central organisations "
+                          f"(wave {data.waves[-1]})", sortable=True,
+                          formats={"betweenness": ".2f", "constraint": ".2f"})]
+
+
+def sectors_section(data: net.NetworkData) -> list:
+    """Cross-sector ties and the sector x sector table, latest wave."""
+
+    if not data.waves:
+        return []
+    g = net.graph(data)
+    matrix = net.sector_matrix(g)
+    return [present.bullets([f"{_pct(net.cross_sector_share(g))} of ties join organisations of different sectors."]),
+            present.table(matrix, caption=f"Ties between sectors (wave {data.waves[-1]}); the diagonal counts "
+                          "ties within a sector", index=True)]
+
+
+def core_team_section(data: net.NetworkData) -> list:
+    """How much runs through the core team, and the network without it."""
+
+    if not data.waves:
+        return []
+    role = net.core_team_role(net.graph(data))
+    if not role["core_team"]:
+        return [present.missing("the core team's role", "no organisation is flagged core_team in the "
+                                "organisations list")]
+    lines = [f"Core team: {', '.join(role['core_team'])}.",
+             f"{_pct(role['tie_share'])} of ties involve the core team.",
+             f"On average {_pct(role['path_share'])} of the shortest paths between two other connected "
+             f"organisations pass through the core team; {role['pairs_only_via_core']} of {role['pairs']} "
+             "connected pairs would be cut off without it."]
+    return [present.bullets(lines),
+            present.table(net.core_team_table(role), caption="The network with and without the core team",
+                          formats={"with core team": ".3g", "without core team": ".3g"})]
+
+
+def change_section(data: net.NetworkData, before: str = "", after: str = "") -> list:
+    """Measures per wave and the ties gained and lost between two waves."""
+
+    waves = data.waves
+    if len(waves) < 2:
+        return [present.missing("change over time", "the survey has only one wave so far")]
+    before, after = before or waves[0], after or waves[-1]
+    trend = net.over_time(data)
+    blocks = [present.table(trend, caption="The network in each wave", formats={
+        c: ".2f" for c in ("density", "largest_component_share", "cross_sector_share", "reciprocity",
+                           "core_tie_share", "core_path_share")})]
+    diff = net.compare_waves(data, before, after)
+    blocks.append(present.bullets([
+        f"Between waves {before} and {after}: {len(diff['gained'])} ties gained, {len(diff['lost'])} lost; "
+        f"{(diff['new_organisations']['how'] == 'joined').sum()} organisations joined and "
+        f"{(diff['new_organisations']['how'] == 'newly connected').sum()} became connected."]))
+    for key, caption in (("gained", "Ties gained"), ("lost", "Ties lost"), ("new_organisations",
+                                                                           "New or newly connected organisations")):
+        if len(diff[key]):
+            blocks.append(present.table(diff[key], caption=f"{caption} between waves {before} and {after}",
+                                        sortable=True))
+    return blocks
+
+
+def map_section(data: net.NetworkData, points: pd.DataFrame, lsoas=None) -> list:
+    """Organisations and ties on the deprivation map, or why there is no map."""
+
+    placed = points["easting"].notna().sum() if len(points) else 0
+    if not data.waves or placed == 0:
+        return [present.missing("the map of relationships", "no organisation has a postcode or coordinates "
+                                "that could be placed")]
+    not_placed = points[points["easting"].isna()]
+
+    blocks = [embed(map_network(data, points, lsoas), title="Map of organisations and their ties")]
+    if len(not_placed):
+        blocks.append(present.table(not_placed[["label", "sector", "located"]],
+                                    caption="Organisations not on the map, and why"))
+    return blocks
+
+
+def issues_section(data: net.NetworkData) -> list:
+    """Every row or cell of the input files that was excluded or needs attention."""
+
+    if data.issues.empty:
+        return [present.notice("Every row of the organisations and relationships files could be used.")]
+    return [present.table(net.issues_table(data), caption="Rows and cells that need attention in the input "
+                          "files (cell values are not shown: open the file at the row given)", sortable=True)]
