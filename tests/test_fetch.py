@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import errno
 import hashlib
 import io
 import json
@@ -18,6 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import requests
 
 from ccdata import fetch as F
 from ccdata import sources
@@ -37,17 +39,49 @@ def sha(data: bytes) -> str:
 
 
 # --------------------------------------------------------------------------- loopback server
+LOOKUP_FIELDS = ["OBJECTID", "LSOA21CD", "WD24CD"]
+ARCGIS_ERROR_INVALID_URL = {"error": {"code": 400, "message": "Invalid URL", "details": ["Invalid URL"]}}
+ARCGIS_ERROR_NO_ITEM = {"error": {"code": 400, "messageCode": "CONT_0001",
+                                  "message": "Item does not exist or is inaccessible.", "details": []}}
+
+
 class FakeWeb:
-    """State shared with the request handler: files, ETags, a request log."""
+    """State shared with the request handler: files, ETags, a request log, and the
+    publishers' services ccdata talks to.
+
+    ``official``   path -> (body, etag): plain downloads
+    ``layers``     FeatureServer layer path -> (field names, features), paged by ``page``
+    ``renamed``    layer paths that answer ArcGIS's 400 "Invalid URL" (a service renamed away)
+    ``items``      ArcGIS Online item id -> service URL (``.../FeatureServer``)
+    ``pages``      gov.uk path -> content item (served at ``/api/content<path>``)
+    ``script``     path -> actions for the next requests, one each: an HTTP status to
+                   answer with, ``"drop"`` (close the connection without an answer) or
+                   ``"arcgis-error"`` (HTTP 200 carrying an ArcGIS error object)
+    ``always``     path -> HTTP status answered to every request
+    """
 
     def __init__(self, root: Path):
         self.root = root
-        self.official: dict[str, tuple[bytes, str]] = {}   # path -> (body, etag)
+        self.base = ""
+        self.reset()
+
+    def reset(self) -> None:
+        self.official: dict[str, tuple[bytes, str]] = {}
         self.truncate: set[str] = set()
         self.log: list[tuple[str, dict]] = []
         self.features = [{"attributes": {"OBJECTID": i + 1, "LSOA21CD": f"E0100{i:04d}",
                                          "WD24CD": f"E0500{i % 3:04d}"},
                           "geometry": {"x": 0, "y": 0}} for i in range(N_FEATURES)]
+        self.layers: dict[str, tuple[list[str], list[dict]]] = {LAYER_PATH: (LOOKUP_FIELDS, self.features)}
+        self.renamed: set[str] = set()
+        self.items: dict[str, str] = {}
+        self.pages: dict[str, dict] = {}
+        self.script: dict[str, list] = {}
+        self.always: dict[str, int] = {}
+        self.page = PAGE
+
+    def requests_to(self, path: str, method: str | None = None) -> list[dict]:
+        return [q for p, q in self.log if p == path and (method is None or q["method"] == method)]
 
 
 def _handler(web: FakeWeb):
@@ -62,16 +96,45 @@ def _handler(web: FakeWeb):
             if status != 304:
                 self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            if body and status != 304:
+            if body and status != 304 and self.command != "HEAD":
                 self.wfile.write(body)
 
-        def do_GET(self):  # noqa: N802 (http.server naming)
+        def _json(self, body: dict, status: int = 200):
+            return self._send(status, json.dumps(body).encode(), {"Content-Type": "application/json"})
+
+        def do_HEAD(self):  # noqa: N802 (http.server naming)
+            self.do_GET()
+
+        def do_GET(self):  # noqa: N802
             parts = urllib.parse.urlsplit(self.path)
             path = urllib.parse.unquote(parts.path)
             query = dict(urllib.parse.parse_qsl(parts.query))
-            web.log.append((path, {"query": query, "if_none_match": self.headers.get("If-None-Match")}))
-            if path.startswith(LAYER_PATH):
-                return self._arcgis(path, query)
+            web.log.append((path, {"query": query, "method": self.command,
+                                   "if_none_match": self.headers.get("If-None-Match"),
+                                   "user_agent": self.headers.get("User-Agent")}))
+            if path in web.always:
+                return self._send(web.always[path], b"server error")
+            if web.script.get(path):
+                action = web.script[path].pop(0)
+                if action == "drop":   # hang up without answering
+                    self.close_connection = True
+                    return
+                if action == "arcgis-error":
+                    return self._json({"error": {"code": 500, "message": "Error performing query operation",
+                                                 "details": []}})
+                return self._send(int(action), b"try later")
+            if path.startswith("/sharing/rest/content/items/"):
+                item = path.rsplit("/", 1)[-1]
+                if item not in web.items:
+                    return self._json(ARCGIS_ERROR_NO_ITEM)
+                return self._json({"id": item, "type": "Feature Service", "title": "a lookup",
+                                   "url": web.items[item], "modified": 1754900550000})
+            if path.startswith("/api/content/"):
+                page = web.pages.get(path.removeprefix("/api/content"))
+                return self._json(page) if page else self._json({"error": {"code": "404"}}, 404)
+            for layer in web.layers:
+                if path.rstrip("/") in (layer, layer + "/query"):
+                    return self._arcgis(layer, path, query)
             if path in web.truncate:
                 # promise 1000 bytes, send 10, hang up: an interrupted download
                 self.send_response(200)
@@ -95,15 +158,18 @@ def _handler(web: FakeWeb):
                 return self._send(200, body, {"ETag": etag})
             return self._send(404, b"not found")
 
-        def _arcgis(self, path: str, query: dict):
-            if path.rstrip("/") == LAYER_PATH:
-                meta = {"maxRecordCount": PAGE, "objectIdField": "OBJECTID",
-                        "fields": [{"name": "OBJECTID"}, {"name": "LSOA21CD"}, {"name": "WD24CD"}]}
-                return self._send(200, json.dumps(meta).encode())
+        def _arcgis(self, layer: str, path: str, query: dict):
+            if layer in web.renamed:   # ArcGIS answers a missing service with HTTP 200 and an error
+                return self._json(ARCGIS_ERROR_INVALID_URL)
+            fields, features = web.layers[layer]
+            if path.rstrip("/") == layer:
+                meta = {"maxRecordCount": web.page, "objectIdField": "OBJECTID",
+                        "fields": [{"name": f} for f in fields]}
+                return self._json(meta)
             offset = int(query.get("resultOffset", 0))
-            count = int(query.get("resultRecordCount", PAGE))
-            batch = web.features[offset:offset + min(count, PAGE)]
-            more = offset + len(batch) < len(web.features)
+            count = int(query.get("resultRecordCount", web.page))
+            batch = features[offset:offset + min(count, web.page)]
+            more = offset + len(batch) < len(features)
             if query.get("f") == "geojson":
                 body = {"type": "FeatureCollection",
                         "features": [{"type": "Feature", "properties": f["attributes"],
@@ -114,7 +180,7 @@ def _handler(web: FakeWeb):
                 body = {"features": batch}
                 if more:
                     body["exceededTransferLimit"] = True
-            return self._send(200, json.dumps(body).encode())
+            return self._json(body)
 
     return Handler
 
@@ -134,13 +200,20 @@ def server(tmp_path_factory):
 
 @pytest.fixture
 def web(server):
-    server.official.clear()
-    server.truncate.clear()
-    server.log.clear()
+    server.reset()
     for f in server.root.rglob("*"):
         if f.is_file():
             f.unlink()
     return server
+
+
+@pytest.fixture(autouse=True)
+def loopback_only(server, monkeypatch):
+    """No test reaches the internet: the look-up services are the loopback server's,
+    and retries do not wait."""
+    monkeypatch.setattr(F, "ARCGIS_ITEMS", server.base + "/sharing/rest/content/items")
+    monkeypatch.setattr(F, "GOVUK_CONTENT_API", server.base + "/api/content")
+    monkeypatch.setattr(F, "BACKOFF", 0)
 
 
 @pytest.fixture
@@ -320,10 +393,14 @@ def test_daily_extract_tries_earlier_days(web, data_dir, monkeypatch):
                      "/gias/edubasealldata20250608.csv"]
 
 
-def test_landing_page_only_is_unavailable(data_dir):
-    [result] = F.fetch(["dwp_cilif_ward"], progress=False)   # published only via a landing page
+def test_no_route_today_names_the_file_to_save_by_hand(web, data_dir):
+    # the content API does not know the page (404) and no URL is recorded
+    [result] = F.fetch(["dwp_cilif_ward"], progress=False)
     assert result.status == "unavailable"
+    assert "children-in-low-income-families-local-area-statistics-2022-2025.ods" in result.message
     assert sources.get("dwp_cilif_ward").landing_page in result.message
+    assert "ccdata fetch dwp_cilif_ward --file" in result.message
+    assert "HTTP 404" in result.message   # and why the look-up failed
 
 
 # --------------------------------------------------------------------------- ArcGIS
@@ -362,24 +439,60 @@ def dead_url():
     return f"http://127.0.0.1:{port}"
 
 
-def test_unreachable_host_gives_clear_offline_message(dead_url, data_dir, monkeypatch):
+def test_refused_connection_names_url_and_is_not_called_offline(dead_url, data_dir, monkeypatch):
     point_registry(monkeypatch, OFFICIAL_ID, url=dead_url + "/official/libraries.csv")
     [result] = F.fetch([OFFICIAL_ID], progress=False, timeout=5)
     assert result.status == "failed"
-    host = dead_url.removeprefix("http://")
-    assert f"cannot reach {host}" in result.message
-    assert "offline" in result.message and "--mirror" in result.message
+    assert dead_url + "/official/libraries.csv" in result.message
+    assert "refused" in result.message and "offline" not in result.message
 
 
-def test_unreachable_arcgis_raises_offline_error(dead_url, tmp_path):
-    with pytest.raises(OfflineError, match="cannot reach"):
+def test_unreachable_arcgis_names_the_layer(dead_url, tmp_path):
+    with pytest.raises(F.FetchError, match="refused") as info:
         F.fetch_arcgis_layer(dead_url + LAYER_PATH, tmp_path / "x.csv", geometry=False,
                              progress=False, timeout=5)
+    assert not isinstance(info.value, OfflineError)
+    assert dead_url + LAYER_PATH in str(info.value)
 
 
 def test_unreachable_http_mirror(dead_url, data_dir):
     [result] = F.fetch([SMALL_ID], mirror=dead_url, progress=False, timeout=5)
-    assert result.status == "failed" and "offline" in result.message
+    assert result.status == "failed" and "refused" in result.message
+
+
+def _name_resolution_failure(host: str) -> requests.ConnectionError:
+    """What requests raises when DNS does not answer (no network)."""
+    import urllib3.exceptions
+
+    inner = urllib3.exceptions.NameResolutionError(host, None, socket.gaierror(-3, "Temporary failure in "
+                                                                                "name resolution"))
+    return requests.ConnectionError(urllib3.exceptions.MaxRetryError(None, "/x", inner))
+
+
+def test_offline_only_when_the_network_is_absent(monkeypatch, data_dir):
+    no_dns = _name_resolution_failure("www.gov.uk")
+    error = F._connection_error("https://www.gov.uk/x.csv", no_dns, 10)
+    assert isinstance(error, OfflineError) and "offline" in str(error) and "--mirror" in str(error)
+    unreachable = requests.ConnectionError(OSError(errno.ENETUNREACH, "Network is unreachable"))
+    assert isinstance(F._connection_error("https://www.gov.uk/x.csv", unreachable, 10), OfflineError)
+    refused = requests.ConnectionError(ConnectionRefusedError(111, "Connection refused"))
+    assert not isinstance(F._connection_error("https://www.gov.uk/x.csv", refused, 10), OfflineError)
+    timed_out = requests.ReadTimeout("read timed out")
+    err = F._connection_error("https://www.gov.uk/x.csv", timed_out, 10)
+    assert not isinstance(err, OfflineError) and "within 10 s" in str(err) and "https://www.gov.uk/x.csv" in str(err)
+
+    # offline: the first dataset says so, the others are not each retried
+    calls = []
+
+    def no_network(self, method, url, **kwargs):
+        calls.append(url)
+        raise _name_resolution_failure(urllib.parse.urlsplit(url).netloc)
+
+    monkeypatch.setattr(requests.Session, "request", no_network)
+    results = F.fetch(["iod2025_file1", "iod2025_file3", "nhs_epraccur"], progress=False)
+    assert [r.status for r in results] == ["failed"] * 3
+    assert all("offline" in r.message for r in results)
+    assert len(calls) == 1
 
 
 # --------------------------------------------------------------------------- generated files
