@@ -400,7 +400,7 @@ class Route:
     note: str = ""
     published: str | None = None
     filename: str | None = None
-    resolved_at: str = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+    resolved_at: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
 
     @property
     def moved(self) -> bool:
@@ -867,7 +867,8 @@ def _probe(session: requests.Session, route: Route, timeout: float, today: dt.da
     error: FetchError | None = None
     for url in urls:
         response = _request(session, "HEAD", url, timeout, allow_redirects=True)
-        if response.status_code in (405, 501):  # HEAD not supported: ask for the body, read none of it
+        if response.status_code in (403, 404, 405, 501):
+            # some servers refuse or do not route HEAD: ask with GET, read none of the body
             with _get(session, url, timeout) as response:
                 pass
         if response.status_code < 400:

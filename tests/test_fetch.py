@@ -559,9 +559,9 @@ def test_govuk_reupload_is_found_through_the_content_api(web, data_dir, monkeypa
     old = "/media/0000000000000000000000aa/" + FILE1_NAME
     new = "/media/691dece32c6b98ecdbc500d5/" + FILE1_NAME
     point_registry(monkeypatch, "iod2025_file1", url=web.base + old)   # the recorded upload is gone (404)
-    govuk_page(web, IOD25_PAGE, [("/media/691ded0a21ef5aaa6543efe9/File_3_IoD2025_Supplementary_Indices_"
-                                  "IDACI_and_IDAOPI.xlsx", "File_3_IoD2025_Supplementary_Indices_IDACI_and_IDAOPI.xlsx"),
-                                 (new, FILE1_NAME)], "2025-11-19T09:30:00.000+00:00")
+    file3 = "File_3_IoD2025_Supplementary_Indices_IDACI_and_IDAOPI.xlsx"
+    govuk_page(web, IOD25_PAGE, [("/media/691ded0a21ef5aaa6543efe9/" + file3, file3), (new, FILE1_NAME)],
+               "2025-11-19T09:30:00.000+00:00")
     body = iod_file1_xlsx()
     web.official[new] = (body, '"v2"')
 

@@ -6,7 +6,6 @@ one sheet per index for Files 10 and 11. Expected values are the cells written.
 """
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pandas as pd

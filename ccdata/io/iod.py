@@ -162,7 +162,7 @@ def read_iod(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
     Parameters
     ----------
     dataset : Dataset
-        ``iod2019_file1/2/5/6/7`` or ``iod2025_file1/3/7``.
+        ``iod2019_file1/2/5/6/7`` or ``iod2025_file1/2/3/5/7``.
     paths : list of Path
         XLSX (sheet chosen by its columns), CSV or gzipped CSV; several files are
         concatenated (overlaps reported as duplicates).
