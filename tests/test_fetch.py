@@ -499,6 +499,9 @@ def test_offline_only_when_the_network_is_absent(monkeypatch, data_dir):
     assert [r.status for r in results] == ["failed"] * 3
     assert all("offline" in r.message for r in results)
     assert len(calls) == 1
+    checked = F.check(["iod2025_file1", "lookup_lsoa21_ward24", "nhs_epraccur"])
+    assert [(c.status, c.reason) for c in checked] == [("failed", "offline: the network is not available")] * 3
+    assert len(calls) == 2
 
 
 # --------------------------------------------------------------------------- generated files
