@@ -62,6 +62,7 @@ GOVUK_CONTENT_API = "https://www.gov.uk/api/content"
 RETRIES = 4
 BACKOFF = 1.0
 RETRY_STATUS = (429, 500, 502, 503, 504)
+RETRY_AFTER_MAX = 120
 # a download cut off mid-body, or an ArcGIS page answered with an error, is tried again whole
 ATTEMPTS = 3
 
@@ -216,10 +217,19 @@ def _short(exc: Exception) -> str:
     return getattr(exc, "short", None) or str(exc)
 
 
+class _Retry(Retry):
+    """urllib3 ``Retry`` that waits at most ``RETRY_AFTER_MAX`` seconds for a
+    ``Retry-After`` header (a server asking for an hour would stall a scheduled run)."""
+
+    def get_retry_after(self, response):  # noqa: D102 (urllib3 hook)
+        seconds = super().get_retry_after(response)
+        return None if seconds is None else min(seconds, RETRY_AFTER_MAX)
+
+
 def _session() -> requests.Session:
     """A requests session that retries with backoff on connection errors, timeouts,
     HTTP 429 and 5xx (every method: all ccdata requests are reads)."""
-    retry = Retry(total=RETRIES, connect=RETRIES, read=RETRIES, status=RETRIES, other=0,
+    retry = _Retry(total=RETRIES, connect=RETRIES, read=RETRIES, status=RETRIES, other=0,
                   backoff_factor=BACKOFF, status_forcelist=RETRY_STATUS, allowed_methods=None,
                   respect_retry_after_header=True, raise_on_status=False)
     s = requests.Session()

@@ -705,6 +705,23 @@ def test_two_503_and_a_dropped_connection_are_retried(web, data_dir, monkeypatch
     assert frame["postcode"].tolist() == ["E8 3BQ", "OL6 7SG"]
 
 
+def test_429_is_retried_and_a_long_retry_after_is_capped(web, data_dir, monkeypatch):
+    point_registry(monkeypatch, OFFICIAL_ID, url=web.base + "/official/libraries.csv")
+    web.official["/official/libraries.csv"] = (LIBRARIES_CSV, '"l1"')
+    web.script["/official/libraries.csv"] = [429]
+    assert F.fetch([OFFICIAL_ID], progress=False)[0].status == "fetched"
+    assert len(web.requests_to("/official/libraries.csv")) == 2
+
+    class Answer:
+        headers = {"Retry-After": "3600"}
+
+        def getheader(self, name, default=None):
+            return self.headers.get(name, default)
+
+    retry = F._session().get_adapter("https://").max_retries
+    assert retry.get_retry_after(Answer()) == F.RETRY_AFTER_MAX
+
+
 def test_a_server_always_answering_500_is_named_with_its_status(web, data_dir, monkeypatch):
     point_registry(monkeypatch, OFFICIAL_ID, url=web.base + "/official/libraries.csv")
     web.always["/official/libraries.csv"] = 500
