@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -26,6 +27,12 @@ def cmd_fetch(args: argparse.Namespace) -> int:
             print(c.line())
         counts = {s: sum(c.status == s for c in checked) for s in ("OK", "moved", "failed", "manual")}
         print(", ".join(f"{n} {s}" for s, n in counts.items()))
+        manual = [c for c in checked if c.status == "manual"]
+        if manual:
+            print("\nTo fetch by hand:")
+            for c in manual:
+                print(textwrap.fill(f"{c.dataset_id}: {c.reason}", width=80, subsequent_indent="    ",
+                                    break_on_hyphens=False, break_long_words=False))
         return 1 if counts["failed"] else 0
     if args.file:
         if len(args.datasets) != 1:

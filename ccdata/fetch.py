@@ -860,6 +860,15 @@ def _label(url: str, kind: str) -> str:
     return Path(path).name or url
 
 
+def _moved_reason(route: Route) -> str:
+    """What changed, in a few words: a new gov.uk upload id, a new file or service name."""
+    old = Path(urllib.parse.unquote(urllib.parse.urlsplit(route.recorded or "").path))
+    new = Path(urllib.parse.unquote(urllib.parse.urlsplit(route.url or "").path))
+    if route.kind == "govuk" and old.name == new.name:
+        return f"new upload id {new.parent.name}"
+    return f"now {_label(route.url, route.kind)}"
+
+
 def _probe(session: requests.Session, route: Route, timeout: float, today: dt.date | None = None) -> str:
     """Check that the route answers, without downloading. Returns what was seen."""
     if route.kind == "arcgis":
@@ -934,8 +943,7 @@ def check(dataset_ids: Iterable[str] | None = None, *, timeout: float = 30,
             out.append(CheckResult(dataset.id, route.kind, "failed", reason, route.url))
             continue
         if route.moved:
-            out.append(CheckResult(dataset.id, route.kind, "moved",
-                                   f"now {_label(route.url, route.kind)}", route.url))
+            out.append(CheckResult(dataset.id, route.kind, "moved", _moved_reason(route), route.url))
         else:
             reason = seen if not route.note else f"{seen}; look-up failed, recorded route used"
             out.append(CheckResult(dataset.id, route.kind, "OK", reason, route.url))

@@ -900,14 +900,20 @@ def test_fetch_check_prints_one_line_per_route_with_its_status(web, data_dir, mo
     assert code == 1                                     # one route failed
     lines = {line.split()[0]: line for line in out[:len(ids)]}
     assert list(lines) == ids
-    assert all(len(line) <= 80 for line in out)
+    assert all(len(line) <= 80 for line in out[:len(ids) + 1])
+    # notes are wrapped at 80 columns; only a path or URL longer than a line stands out
+    assert all(len(line) <= 80 or len(line.split()) == 1 for line in out[len(ids) + 1:])
     status = {i: lines[i].split()[1] for i in ids}
     assert status == {"iod2025_file1": "moved", "lookup_lsoa11_lsoa21_best_fit": "moved", ARCGIS_ID: "OK",
                       "nhs_epraccur": "failed", "dfe_gias": "OK", "boundaries_ward18_london": "manual"}
     assert "now LSOA11_LSOA21_LAD22_EW_LU_v2" in lines["lookup_lsoa11_lsoa21_best_fit"]
+    assert "new upload id new" in lines["iod2025_file1"]
     assert "HTTP 500" in lines["nhs_epraccur"]
     assert "save datasets/london_deprivation" in lines["boundaries_ward18_london"]
     assert out[len(ids)] == "2 OK, 2 moved, 1 failed, 1 manual"
+    # the whole note of a manual route follows, wrapped
+    notes = " ".join(line.strip() for line in out[out.index("To fetch by hand:") + 1:])
+    assert sources.get("boundaries_ward18_london").manual in notes
     # nothing was downloaded: files were probed with HEAD, layers with a one-record query
     assert {q["method"] for q in web.requests_to("/media/new/" + FILE1_NAME)} == {"HEAD"}
     queries = [r["query"] for r in web.requests_to(NEW_SERVICE + "/0/query")]
