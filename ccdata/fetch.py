@@ -27,9 +27,11 @@ SHA-256 and size of every file, and where it came from, are recorded in
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import errno
 import hashlib
+import io
 import json
 import os
 import re
@@ -206,7 +208,7 @@ class ArcGISError(FetchError):
         self.url, self.code = url, code
         self.short = f"ArcGIS error {code} {message}".strip()
         hint = ""
-        if "invalid url" in message.lower() or str(code) in ("400", "404"):
+        if "invalid url" in message.lower() or "not found" in message.lower():
             hint = ("; the service may have been renamed or withdrawn: record the layer's ArcGIS "
                     "item id (Dataset.arcgis_item) so fetch can find its current name")
         super().__init__(f"{url}: {self.short}{hint}")
@@ -230,8 +232,8 @@ def _session() -> requests.Session:
     """A requests session that retries with backoff on connection errors, timeouts,
     HTTP 429 and 5xx (every method: all ccdata requests are reads)."""
     retry = _Retry(total=RETRIES, connect=RETRIES, read=RETRIES, status=RETRIES, other=0,
-                  backoff_factor=BACKOFF, status_forcelist=RETRY_STATUS, allowed_methods=None,
-                  respect_retry_after_header=True, raise_on_status=False)
+                   backoff_factor=BACKOFF, status_forcelist=RETRY_STATUS, allowed_methods=None,
+                   respect_retry_after_header=True, raise_on_status=False)
     s = requests.Session()
     adapter = HTTPAdapter(max_retries=retry)
     s.mount("http://", adapter)
@@ -537,9 +539,6 @@ def fetch_arcgis_layer(layer_url: str, dest: Path, *, geometry: bool, timeout: f
     FetchError
         HTTP or ArcGIS errors, naming the URL and the offset of the failing page.
     """
-    import csv
-    import io
-
     session = session or _session()
     meta = _get_json(session, layer_url, {"f": "json"}, timeout)
     size = page_size or int(meta.get("maxRecordCount") or 1000)

@@ -29,7 +29,6 @@ from .errors import UnknownDatasetError
 OGL = "Open Government Licence v3.0"
 OGL_OS = "Open Government Licence v3.0; contains OS data © Crown copyright and database right"
 GOVUK = "https://www.gov.uk"
-RAW_OFFICIAL = "data/raw/official"
 ONS_ARCGIS = "https://services1.arcgis.com/ESMARspQHYMw9BZ9/arcgis/rest/services"
 IOD2019_LANDING = "https://www.gov.uk/government/statistics/english-indices-of-deprivation-2019"
 IOD2025_LANDING = "https://www.gov.uk/government/statistics/english-indices-of-deprivation-2025"
