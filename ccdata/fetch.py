@@ -223,7 +223,7 @@ class _Retry(Retry):
     """urllib3 ``Retry`` that waits at most ``RETRY_AFTER_MAX`` seconds for a
     ``Retry-After`` header (a server asking for an hour would stall a scheduled run)."""
 
-    def get_retry_after(self, response):  # noqa: D102 (urllib3 hook)
+    def get_retry_after(self, response):  # the urllib3 hook that reads Retry-After
         seconds = super().get_retry_after(response)
         return None if seconds is None else min(seconds, RETRY_AFTER_MAX)
 
@@ -728,7 +728,7 @@ def _finish(folder: Path, dataset: sources.Dataset, source: str, files: dict,
     manifest = {
         "dataset": dataset.id, "title": dataset.title, "vintage": dataset.vintage,
         "licence": dataset.licence, "source": source,
-        "fetched_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "fetched_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "files": files,
     }
     if route is not None:

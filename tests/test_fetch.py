@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 import requests
+import urllib3
 
 from ccdata import fetch as F
 from ccdata import sources
@@ -712,14 +713,9 @@ def test_429_is_retried_and_a_long_retry_after_is_capped(web, data_dir, monkeypa
     assert F.fetch([OFFICIAL_ID], progress=False)[0].status == "fetched"
     assert len(web.requests_to("/official/libraries.csv")) == 2
 
-    class Answer:
-        headers = {"Retry-After": "3600"}
-
-        def getheader(self, name, default=None):
-            return self.headers.get(name, default)
-
+    answer = urllib3.HTTPResponse(body=b"", status=429, headers={"Retry-After": "3600"})
     retry = F._session().get_adapter("https://").max_retries
-    assert retry.get_retry_after(Answer()) == F.RETRY_AFTER_MAX
+    assert retry.get_retry_after(answer) == F.RETRY_AFTER_MAX
 
 
 def test_a_server_always_answering_500_is_named_with_its_status(web, data_dir, monkeypatch):
