@@ -18,6 +18,7 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import requests
 import urllib3
@@ -842,6 +843,28 @@ def test_dwp_ods_workbook_found_fetched_and_read_by_sheet_name(web, data_dir):
     assert las["lad24_code"].tolist() == ["E09000012"]
     assert las[["children_fye2024", "children_fye2025"]].iloc[0].tolist() == [17102, 16877]
     assert las["pct_fye2025"].iloc[0] == pytest.approx(32.7)
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("dataset_id", ["dwp_cilif_ward", "dwp_cilif_la"])
+def test_ods_reads_like_the_mirrors_csv_of_the_same_sheet(mirror_dir, tmp_path, dataset_id):
+    """The mirror's CSV is the published sheet saved as CSV: the same cells in an ODS
+    workbook (under the published sheet name) must give the same table."""
+    from ccdata.io import read
+
+    dataset = sources.get(dataset_id)
+    src = mirror_dir / dataset.mirror_paths[0]
+    rows = list(csv.reader(io.StringIO(src.read_text(encoding="utf-8-sig"), newline="")))
+    sheet = [[c if c.strip() else None for c in row] if any(c.strip() for c in row) else [None] for row in rows]
+    path = tmp_path / ODS_NAME
+    path.write_bytes(make_ods({"Notes": [["Notes"]], dataset.sheet: sheet}))
+    with pytest.warns(Warning):
+        from_csv = read(dataset_id, [src])
+    with pytest.warns(Warning):
+        from_ods = read(dataset_id, [path])
+    assert len(from_ods) > 300
+    pd.testing.assert_frame_equal(from_ods, from_csv, check_like=False)
+    assert from_ods.attrs["national"] == from_csv.attrs["national"]
 
 
 def test_ods_reader_names_missing_sheet(tmp_path):

@@ -90,24 +90,22 @@ def read_ods_sheet(path: Path, *, sheet: str, required: tuple[str, ...] = (),
     names: list[str] = []
     try:
         with zipfile.ZipFile(path) as book, book.open("content.xml") as content:
-            current, line = None, 0
-            for event, elem in ElementTree.iterparse(content, events=("start", "end")):
-                if elem.tag == f"{_TABLE}table":
-                    if event == "start":
-                        current, line = elem.get(f"{_TABLE}name"), 0
-                        names.append(current)
-                    elif current == sheet:
-                        break
-                    else:
-                        elem.clear()
-                elif event == "end" and elem.tag == f"{_TABLE}table-row":
+            # "end" events only (half the work): the rows of each sheet are collected and
+            # the sheet's name, known when it ends, says whether to keep them
+            line = 0
+            for _, elem in ElementTree.iterparse(content, events=("end",)):
+                if elem.tag == f"{_TABLE}table-row":
                     repeat = int(elem.get(f"{_TABLE}number-rows-repeated", "1"))
-                    if current == sheet:
-                        cells = _row_cells(elem)
-                        if any(c.strip() for c in cells):
-                            for k in range(min(repeat, 1000)):
-                                rows.append((line + k + 1, cells))
+                    cells = _row_cells(elem)
+                    if any(c.strip() for c in cells):
+                        rows.extend((line + k + 1, cells) for k in range(min(repeat, 1000)))
                     line += repeat
+                    elem.clear()
+                elif elem.tag == f"{_TABLE}table":
+                    names.append(elem.get(f"{_TABLE}name"))
+                    if names[-1] == sheet:
+                        break
+                    rows, line = [], 0
                     elem.clear()
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as exc:
         raise ValidationError(path.name, [Problem(path.name, None, None,
