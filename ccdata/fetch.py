@@ -447,7 +447,11 @@ def _resolve_govuk(session: requests.Session, dataset: sources.Dataset, timeout:
     """The attachment of a gov.uk publication whose file name matches, and the page."""
     path = urllib.parse.urlsplit(dataset.landing_page).path
     api = GOVUK_CONTENT_API.rstrip("/") + path
-    page = _get_json(session, api, {}, timeout)
+    # one look-up per page and session: the IoD 2025 page serves six datasets
+    cache = session.__dict__.setdefault("ccdata_pages", {})
+    if api not in cache:
+        cache[api] = _get_json(session, api, {}, timeout)
+    page = cache[api]
     attachments = (page.get("details") or {}).get("attachments") or []
     pattern = re.compile(dataset.attachment, re.IGNORECASE)
     for att in attachments:
@@ -676,8 +680,9 @@ def _download_candidates(dataset: sources.Dataset, route: Route, today: dt.date 
 
 
 def _fetch_official(dataset: sources.Dataset, folder: Path, manifest: dict, force: bool,
-                    progress: bool, timeout: float, today: dt.date | None = None) -> FetchResult:
-    session = _session()
+                    progress: bool, timeout: float, today: dt.date | None = None,
+                    session: requests.Session | None = None) -> FetchResult:
+    session = session or _session()
     route = resolve(dataset, session, timeout=timeout)
     if route.url is None:
         return FetchResult(dataset.id, "unavailable", dataset.landing_page,
@@ -778,6 +783,7 @@ def fetch(dataset_ids: Iterable[str] | None = None, *, mirror: str | None = None
         mirror = str(Path(mirror).resolve())
     results = []
     offline: str | None = None
+    session = _session()
     for dataset in datasets:
         folder = dataset_dir(dataset.id, collection)
         manifest = read_manifest_at(folder)
@@ -789,7 +795,8 @@ def fetch(dataset_ids: Iterable[str] | None = None, *, mirror: str | None = None
             if mirror:
                 result = _fetch_from_mirror(dataset, mirror, folder, manifest, force, progress, timeout)
             else:
-                result = _fetch_official(dataset, folder, manifest, force, progress, timeout)
+                result = _fetch_official(dataset, folder, manifest, force, progress, timeout,
+                                         session=session)
         except OfflineError as exc:
             offline = str(exc)
             result = FetchResult(dataset.id, "failed", mirror or dataset.official_source, message=offline)

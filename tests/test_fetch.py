@@ -590,6 +590,18 @@ def test_govuk_reupload_is_found_through_the_content_api(web, data_dir, monkeypa
     assert frame["imd_decile"].tolist() == [9, 10, 5]
 
 
+def test_one_content_api_look_up_serves_every_file_of_the_page(web, data_dir, monkeypatch):
+    file3 = "File_3_IoD2025_Supplementary_Indices_IDACI_and_IDAOPI.xlsx"
+    govuk_page(web, IOD25_PAGE, [("/media/a/" + FILE1_NAME, FILE1_NAME), ("/media/b/" + file3, file3)],
+               "2025-11-19")
+    web.official["/media/a/" + FILE1_NAME] = (b"one", '"1"')
+    web.official["/media/b/" + file3] = (b"three", '"3"')
+    results = F.fetch(["iod2025_file1", "iod2025_file3"], progress=False)
+    assert [r.status for r in results] == ["fetched", "fetched"]
+    assert [p.read_bytes() for r in results for p in r.files] == [b"one", b"three"]
+    assert len(web.requests_to("/api/content" + IOD25_PAGE)) == 1
+
+
 def test_govuk_falls_back_to_the_recorded_url(web, data_dir, monkeypatch):
     # the page lists no matching attachment: the recorded URL is used and the reason kept
     point_registry(monkeypatch, "iod2025_file1", url=web.base + "/media/aa/" + FILE1_NAME)
