@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from ccdata import config, demo
 from ccdata.errors import CcdataError
 from ccdata.geo.build import build
 from ccdata.geo.places import list_places
-from ccdata.io.fetch import fetch
+from ccdata.io.fetch import add_file, check, fetch
 from ccdata.run.batch import BatchParameters, load_parameters, refresh_data, run_batch
 from ccdata.run.report import report
 from ccdata.sources import registry_table
@@ -26,6 +27,26 @@ def _print_table(rows: list[dict], columns: list[str]) -> None:
 
 def cmd_fetch(args: argparse.Namespace) -> int:
 
+    if args.check:
+        checked = check(args.datasets or None)
+        for c in checked:
+            print(c.line())
+        counts = {s: sum(c.status == s for c in checked) for s in ("OK", "moved", "failed", "manual")}
+        print(", ".join(f"{n} {s}" for s, n in counts.items()))
+        manual = [c for c in checked if c.status == "manual"]
+        if manual:
+            print("\nTo fetch by hand:")
+            for c in manual:
+                print(textwrap.fill(f"{c.dataset_id}: {c.reason}", width=80, subsequent_indent="    ",
+                                    break_on_hyphens=False, break_long_words=False))
+        return 1 if counts["failed"] else 0
+    if args.file:
+        if len(args.datasets) != 1:
+            print("ccdata: error: --file needs exactly one dataset id", file=sys.stderr)
+            return 2
+        result = add_file(args.datasets[0], args.file)
+        print(f"{result.dataset_id}: {result.status} ({', '.join(str(p) for p in result.files)})")
+        return 0
     results = fetch(args.datasets or None, mirror=args.mirror, force=args.force,
                     progress=not args.quiet)
     _print_table([{"dataset": r.dataset_id, "status": r.status,
@@ -124,6 +145,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("datasets", nargs="*", help="registry ids (default: all)")
     p.add_argument("--mirror", help="folder or URL laid out like the official mirror (default: $CCDATA_MIRROR)")
     p.add_argument("--force", action="store_true", help="fetch again even if current")
+    p.add_argument("--check", action="store_true",
+                   help="download nothing: resolve and probe every route, one line each "
+                        "(OK, moved, failed, manual); exit 1 if any failed")
+    p.add_argument("--file", type=Path, help="register a file saved by hand as the raw file of DATASET")
     p.set_defaults(func=cmd_fetch)
 
     p = sub.add_parser("build", help="write the processed Parquet cache")

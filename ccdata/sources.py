@@ -7,9 +7,19 @@ ONS Open Geography ArcGIS FeatureServer layer in ``arcgis_layer``), the vintage 
 licence, the columns the published file carries (``expected_columns``: a loader
 checks them and reports every one that is missing), and where the file sits in a
 mirror laid out like ``../shared/data`` (``mirror_paths``).
+
+Publishers move files: ONS re-publishes a layer under a new service name, gov.uk
+re-uploads an attachment under a new media id. So a row also says how to find the
+current file at fetch time: the ArcGIS item id of an ONS layer (``arcgis_item``;
+the item keeps its id across re-publications) and, for a gov.uk publication, a
+pattern matching the attachment's file name (``attachment``), looked up through
+the gov.uk content API of the landing page. The recorded ``url`` and
+``arcgis_layer`` are the fallbacks. Where no route works, ``manual`` says which
+file to save by hand and where.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -18,6 +28,7 @@ from ccdata.errors import UnknownDatasetError
 
 OGL = "Open Government Licence v3.0"
 OGL_OS = "Open Government Licence v3.0; contains OS data © Crown copyright and database right"
+GOVUK = "https://www.gov.uk"
 ONS_ARCGIS = "https://services1.arcgis.com/ESMARspQHYMw9BZ9/arcgis/rest/services"
 IOD2019_LANDING = "https://www.gov.uk/government/statistics/english-indices-of-deprivation-2019"
 IOD2025_LANDING = "https://www.gov.uk/government/statistics/english-indices-of-deprivation-2025"
@@ -50,7 +61,21 @@ class Dataset:
         landing page; ``fetch`` then explains where to get it). ``{yyyymmdd}`` is
         replaced by the date, trying recent days, for daily extracts (GIAS).
     arcgis_layer : str or None
-        ONS Open Geography FeatureServer layer; ``fetch`` pages through it.
+        ONS Open Geography FeatureServer layer; ``fetch`` pages through it. With
+        ``arcgis_item`` this is the recorded fallback.
+    arcgis_item : str or None
+        ArcGIS Online item id of the ONS layer (32 hex digits). ``fetch`` asks
+        ArcGIS Online for the item's current service URL, so a renamed service is
+        still found. The layer number is taken from ``arcgis_layer`` (default 0).
+    attachment : str or None
+        Regular expression matched (case-insensitively) against the file names of
+        the attachments of a gov.uk ``landing_page``; ``fetch`` downloads the
+        current attachment that matches, falling back to ``url``.
+    sheet : str or None
+        Worksheet read from a published workbook (ODS or XLSX), by name.
+    manual : str
+        For a file with no working download route: which file to save by hand,
+        from where, and where to put it.
     mirror_paths : tuple of str
         Paths inside a mirror laid out like ``../shared/data``. Several paths
         are several parts of one dataset (regional subsets, shapefile sidecars).
@@ -66,14 +91,37 @@ class Dataset:
     geography: str
     url: str | None = None
     arcgis_layer: str | None = None
+    arcgis_item: str | None = None
+    attachment: str | None = None
+    sheet: str | None = None
+    manual: str = ""
     expected_columns: tuple[str, ...] = ()
     mirror_paths: tuple[str, ...] = ()
     notes: str = ""
     tags: tuple[str, ...] = field(default=())
 
+    def __post_init__(self) -> None:
+        if self.arcgis_item is not None and not re.fullmatch(r"[0-9a-f]{32}", self.arcgis_item):
+            raise ValueError(f"{self.id}: arcgis_item must be 32 lower-case hex digits, not {self.arcgis_item!r}")
+        if self.attachment is not None:
+            re.compile(self.attachment)  # a broken pattern fails at import, not on the day
+            if not self.landing_page.startswith(GOVUK + "/"):
+                raise ValueError(f"{self.id}: attachment needs a gov.uk landing page, not {self.landing_page!r}")
+
     @property
     def official_source(self) -> str:
         return self.url or self.arcgis_layer or self.landing_page
+
+    @property
+    def route_kind(self) -> str:
+        """How ``fetch`` reaches the file: ``govuk``, ``arcgis``, ``url`` or ``manual``."""
+        if self.attachment:
+            return "govuk"
+        if self.arcgis_item or self.arcgis_layer:
+            return "arcgis"
+        if self.url:
+            return "url"
+        return "manual"
 
 
 def _census(table: str, title: str, columns: tuple[str, ...] = (), mirrored: bool = False) -> Dataset:
@@ -103,6 +151,7 @@ _DATASETS: list[Dataset] = [
         publisher="Ministry of Housing, Communities and Local Government",
         landing_page=IOD2019_LANDING,
         url=f"{IOD2019_ASSETS}/833970/File_1_-_IMD2019_Index_of_Multiple_Deprivation.xlsx",
+        attachment=r"^File_1_-_IMD2019_Index_of_Multiple_Deprivation\.xlsx$",
         vintage="IoD2019 (26 Sep 2019); LSOA 2011; LAD 2019",
         licence=OGL, loader="iod", geography="lsoa11",
         expected_columns=_IOD_AREA + ("Index of Multiple Deprivation (IMD) Rank",
@@ -116,6 +165,7 @@ _DATASETS: list[Dataset] = [
         publisher="Ministry of Housing, Communities and Local Government",
         landing_page=IOD2019_LANDING,
         url=f"{IOD2019_ASSETS}/833973/File_2_-_IoD2019_Domains_of_Deprivation.xlsx",
+        attachment=r"^File_2_-_IoD2019_Domains_of_Deprivation\.xlsx$",
         vintage="IoD2019 (26 Sep 2019); LSOA 2011; LAD 2019",
         licence=OGL, loader="iod", geography="lsoa11",
         expected_columns=_IOD_AREA + ("Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)",
@@ -129,6 +179,7 @@ _DATASETS: list[Dataset] = [
         publisher="Ministry of Housing, Communities and Local Government",
         landing_page=IOD2019_LANDING,
         url=f"{IOD2019_ASSETS}/833978/File_5_-_IoD2019_Scores.xlsx",
+        attachment=r"^File_5_-_IoD2019_Scores\.xlsx$",
         vintage="IoD2019 (26 Sep 2019); LSOA 2011; LAD 2019",
         licence=OGL, loader="iod", geography="lsoa11",
         expected_columns=_IOD_AREA + ("Index of Multiple Deprivation (IMD) Score",),
@@ -141,6 +192,7 @@ _DATASETS: list[Dataset] = [
         publisher="Ministry of Housing, Communities and Local Government",
         landing_page=IOD2019_LANDING,
         url=f"{IOD2019_ASSETS}/833980/File_6_-_IoD2019_Population_Denominators.xlsx",
+        attachment=r"^File_6_-_IoD2019_Population_Denominators\.xlsx$",
         vintage="IoD2019; mid-2015 population excluding prisoners; LSOA 2011",
         licence=OGL, loader="iod", geography="lsoa11",
         expected_columns=_IOD_AREA + ("Total population: mid 2015 (excluding prisoners)",),
@@ -153,6 +205,7 @@ _DATASETS: list[Dataset] = [
         publisher="Ministry of Housing, Communities and Local Government",
         landing_page=IOD2019_LANDING,
         url=f"{IOD2019_ASSETS}/845345/File_7_-_All_IoD2019_Scores__Ranks__Deciles_and_Population_Denominators_3.csv",
+        attachment=r"^File_7_-_All_IoD2019_Scores__Ranks__Deciles_and_Population_Denominators(_\d+)?\.csv$",
         vintage="IoD2019 (26 Sep 2019); LSOA 2011; LAD 2019",
         licence=OGL, loader="iod", geography="lsoa11",
         expected_columns=_IOD_AREA + ("Index of Multiple Deprivation (IMD) Score",
@@ -167,6 +220,7 @@ _DATASETS: list[Dataset] = [
         publisher="Ministry of Housing, Communities and Local Government",
         landing_page=IOD2025_LANDING,
         url=f"{GOV_ASSETS}/691dece32c6b98ecdbc500d5/File_1_IoD2025_Index_of_Multiple_Deprivation.xlsx",
+        attachment=r"^File_1_IoD2025_Index_of_Multiple_Deprivation\.xlsx$",
         vintage="IoD2025 (30 Oct 2025); LSOA 2021; LAD 2024",
         licence=OGL, loader="iod", geography="lsoa21",
         expected_columns=_IOD25_AREA + ("Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)",),
@@ -180,6 +234,7 @@ _DATASETS: list[Dataset] = [
         publisher="Ministry of Housing, Communities and Local Government",
         landing_page=IOD2025_LANDING,
         url=f"{GOV_ASSETS}/691ded0a21ef5aaa6543efe9/File_3_IoD2025_Supplementary_Indices_IDACI_and_IDAOPI.xlsx",
+        attachment=r"^File_3_IoD2025_Supplementary_Indices_IDACI_and_IDAOPI\.xlsx$",
         vintage="IoD2025 (30 Oct 2025); LSOA 2021; LAD 2024",
         licence=OGL, loader="iod", geography="lsoa21",
         expected_columns=_IOD25_AREA + (
@@ -189,15 +244,76 @@ _DATASETS: list[Dataset] = [
         tags=("iod", "iod2025"),
     ),
     Dataset(
+        id="iod2025_file2",
+        title="English Indices of Deprivation 2025, File 2: domains of deprivation",
+        publisher="Ministry of Housing, Communities and Local Government",
+        landing_page=IOD2025_LANDING,
+        url=f"{GOV_ASSETS}/691decfae39a085bda43efcd/File_2_IoD2025_Domains_of_Deprivation.xlsx",
+        attachment=r"^File_2_IoD2025_Domains_of_Deprivation\.xlsx$",
+        vintage="IoD2025 (30 Oct 2025); LSOA 2021; LAD 2024",
+        licence=OGL, loader="iod", geography="lsoa21",
+        expected_columns=_IOD25_AREA + ("Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)",
+                                        "Income Rank (where 1 is most deprived)"),
+        notes="Not in the shared mirror. XLSX; the sheet is chosen by its columns.",
+        tags=("iod", "iod2025"),
+    ),
+    Dataset(
+        id="iod2025_file5",
+        title="English Indices of Deprivation 2025, File 5: scores for the indices",
+        publisher="Ministry of Housing, Communities and Local Government",
+        landing_page=IOD2025_LANDING,
+        url=f"{GOV_ASSETS}/691ded34513046b952c500bd/File_5_IoD2025_Scores_for_the_Indices_of_Deprivation.xlsx",
+        attachment=r"^File_5_IoD2025_Scores_for_the_Indices_of_Deprivation\.xlsx$",
+        vintage="IoD2025 (30 Oct 2025); LSOA 2021; LAD 2024",
+        licence=OGL, loader="iod", geography="lsoa21",
+        expected_columns=_IOD25_AREA + ("Index of Multiple Deprivation (IMD) Score",),
+        sheet="IoD2025 Scores",
+        notes="Not in the shared mirror. XLSX with sheets 'Notes' and 'IoD2025 Scores'.",
+        tags=("iod", "iod2025"),
+    ),
+    Dataset(
         id="iod2025_file7",
         title="English Indices of Deprivation 2025, File 7: all ranks, scores, deciles and denominators",
         publisher="Ministry of Housing, Communities and Local Government",
         landing_page=IOD2025_LANDING,
         url=f"{GOV_ASSETS}/691ded56d140bbbaa59a2a7d/File_7_IoD2025_All_Ranks_Scores_Deciles_Population_Denominators.csv",
+        attachment=r"^File_7_IoD2025_All_Ranks_Scores_Deciles_Population_Denominators\.csv$",
         vintage="IoD2025 (30 Oct 2025); LSOA 2021; LAD 2024; mid-2022 denominators",
         licence=OGL, loader="iod", geography="lsoa21",
         expected_columns=_IOD25_AREA,
         notes="Not in the shared mirror (9.9 MB); Files 1 and 3 stand in.",
+        tags=("iod", "iod2025"),
+    ),
+    Dataset(
+        id="iod2025_file10",
+        title="English Indices of Deprivation 2025, File 10: local authority district summaries (lower tier)",
+        publisher="Ministry of Housing, Communities and Local Government",
+        landing_page=IOD2025_LANDING,
+        attachment=r"^File_10_IoD2025_Local_Authority_District_Summaries.*\.xlsx$",
+        vintage="IoD2025 (30 Oct 2025); LAD 2024",
+        licence=OGL, loader="iod_la_summary", geography="lad24",
+        expected_columns=("Local Authority District code (2024)", "Local Authority District name (2024)",
+                          "IMD - Average rank", "IMD - Average score"),
+        manual=("save File_10_IoD2025_Local_Authority_District_Summaries.xlsx from "
+                f"{IOD2025_LANDING}, then `ccdata fetch iod2025_file10 --file <saved file>`"),
+        notes="Not in the shared mirror. One sheet per index or domain ('IMD', 'Income', ...); "
+              "no direct URL is recorded, the gov.uk content API finds the current file.",
+        tags=("iod", "iod2025"),
+    ),
+    Dataset(
+        id="iod2025_file11",
+        title="English Indices of Deprivation 2025, File 11: upper-tier local authority summaries",
+        publisher="Ministry of Housing, Communities and Local Government",
+        landing_page=IOD2025_LANDING,
+        attachment=r"^File_11_IoD2025_.*\.xlsx$",
+        vintage="IoD2025 (30 Oct 2025); upper-tier local authorities 2024",
+        licence=OGL, loader="iod_la_summary", geography="utla24",
+        expected_columns=("Upper Tier Local Authority District code (2024)",
+                          "Upper Tier Local Authority District name (2024)",
+                          "IMD - Average rank", "IMD - Average score"),
+        manual=("save the File 11 workbook (File_11_IoD2025_...xlsx, upper-tier local authority "
+                f"summaries) from {IOD2025_LANDING}, then `ccdata fetch iod2025_file11 --file <saved file>`"),
+        notes="Not in the shared mirror. Laid out like File 10, by upper-tier local authority.",
         tags=("iod", "iod2025"),
     ),
     # ---------------------------------------------------------------- lookups
@@ -206,7 +322,8 @@ _DATASETS: list[Dataset] = [
         title="LSOA (2011) to LSOA (2021) to LAD (2022) exact fit lookup for EW (V3), with CHGIND",
         publisher="Office for National Statistics (Open Geography Portal)",
         landing_page="https://geoportal.statistics.gov.uk/",
-        arcgis_layer=f"{ONS_ARCGIS}/LSOA11_LSOA21_LAD22_EW_LU/FeatureServer/0",
+        arcgis_layer=f"{ONS_ARCGIS}/LSOA11_LSOA21_LAD22_EW_LU_v5/FeatureServer/0",
+        arcgis_item="cbfe64cc03d74af982c1afec639bafd1",
         vintage="LSOA 2011 / LSOA 2021 / LAD 2022; V3",
         licence=OGL, loader="lookup", geography="lsoa11",
         expected_columns=("LSOA11CD", "LSOA11NM", "LSOA21CD", "LSOA21NM", "CHGIND", "LAD22CD", "LAD22NM"),
@@ -220,7 +337,8 @@ _DATASETS: list[Dataset] = [
         title="LSOA (2011) to LSOA (2021) to LAD (2022) best fit lookup for EW (v2)",
         publisher="Office for National Statistics (Open Geography Portal)",
         landing_page="https://geoportal.statistics.gov.uk/datasets/ons::lsoa-2011-to-lsoa-2021-to-local-authority-district-2022-best-fit-lookup-for-ew-v2/about",
-        arcgis_layer=f"{ONS_ARCGIS}/LSOA11_LSOA21_LAD22_EW_LU_BFC_v2/FeatureServer/0",
+        arcgis_layer=f"{ONS_ARCGIS}/LSOA11_LSOA21_LAD22_EW_LU_v2/FeatureServer/0",
+        arcgis_item="b684a0dbf786473f9563ec0616da2f8b",
         vintage="LSOA 2011 / LSOA 2021 / LAD 2022; v2",
         licence=OGL, loader="lookup", geography="lsoa11",
         expected_columns=("LSOA11CD", "LSOA11NM", "LSOA21CD", "LSOA21NM", "LAD22CD", "LAD22NM"),
@@ -246,7 +364,7 @@ _DATASETS: list[Dataset] = [
         title="LSOA (2021) to Ward (May 2022) to LAD (2022) best fit lookup (Greater Manchester subset)",
         publisher="Office for National Statistics; subset by Trafford Data Lab",
         landing_page="https://geoportal.statistics.gov.uk/datasets/ons::lsoa-2021-to-ward-to-lower-tier-local-authority-may-2022-lookup-for-england-and-wales/about",
-        arcgis_layer=f"{ONS_ARCGIS}/LSOA21_WD22_LAD22_EW_LU/FeatureServer/0",
+        arcgis_layer=f"{ONS_ARCGIS}/LSOA21_WD22_LAD22_EW_LU_v3/FeatureServer/0",
         vintage="LSOA 2021 / WD May 2022 / LAD 2022",
         licence=OGL, loader="lookup", geography="lsoa21",
         expected_columns=("lsoa21cd", "wd22cd", "wd22nm", "lad22cd", "lad22nm"),
@@ -260,11 +378,16 @@ _DATASETS: list[Dataset] = [
         title="Output Area (2011) to LSOA (2011) to MSOA (2011) to LAD (2017) lookup with OAC",
         publisher="Office for National Statistics (Open Geography Portal)",
         landing_page="http://geoportal.statistics.gov.uk/datasets/fe6c55f0924b4734adf1cf7104a0173e_0",
-        url="https://opendata.arcgis.com/datasets/fe6c55f0924b4734adf1cf7104a0173e_0.csv",
+        arcgis_item="fe6c55f0924b4734adf1cf7104a0173e",
+        manual=("save the CSV of http://geoportal.statistics.gov.uk/datasets/fe6c55f0924b4734adf1cf7104a0173e_0 "
+                "(fe6c55f0924b4734adf1cf7104a0173e_0.csv), then "
+                "`ccdata fetch lookup_oa11_lsoa11 --file <saved file>`"),
         vintage="OA 2011 / LSOA 2011 / LAD Dec 2017",
         licence=OGL, loader="lookup", geography="oa11",
         expected_columns=("OA11CD", "LSOA11CD", "LSOA11NM", "MSOA11CD", "LAD17CD", "LAD17NM"),
         mirror_paths=("lookups/england_2011/fe6c55f0924b4734adf1cf7104a0173e_0.csv.gz",),
+        notes="The portal's item id is the file name; the old opendata.arcgis.com CSV route answers "
+              "403/404, so the layer is found through its item id.",
         tags=("lookup",),
     ),
     # ---------------------------------------------------------------- boundaries
@@ -292,7 +415,7 @@ _DATASETS: list[Dataset] = [
         title="Wards (May 2023) Boundaries UK BGC",
         publisher="Office for National Statistics (Open Geography Portal)",
         landing_page="https://geoportal.statistics.gov.uk/datasets/ons::wards-may-2023-boundaries-uk-bgc/about",
-        arcgis_layer=f"{ONS_ARCGIS}/Wards_May_2023_Boundaries_UK_BGC/FeatureServer/0",
+        arcgis_layer=f"{ONS_ARCGIS}/WD_MAY_2023_UK_BGC/FeatureServer/0",
         vintage="Wards May 2023 (pre-May-2024 North Tyneside wards)",
         licence=OGL_OS, loader="boundaries", geography="ward23",
         expected_columns=("WD23CD",),
@@ -323,7 +446,11 @@ _DATASETS: list[Dataset] = [
         licence=OGL_OS, loader="boundaries", geography="ward18",
         expected_columns=("ward_code", "ward_name"),
         mirror_paths=("boundaries/wards/london/deprivation_index_london_2019_wards_sdf.geojson.gz",),
-        notes="London only; Hackney wards unchanged 2014-2022.",
+        manual=("save datasets/london_deprivation_index_wards_2019/deprivation_index_london_2019_wards_sdf"
+                ".geojson.gz from the GitHub repository andrea-ballatore/open-geo-data-education, then "
+                "`ccdata fetch boundaries_ward18_london --file <saved file>`"),
+        notes="London only; Hackney wards unchanged 2014-2022. The GLA's own London-wards-2018.zip "
+              "(statistical-gis-boundary-files-london) has the boundaries without the IoD2019 summaries.",
         tags=("boundaries",),
     ),
     Dataset(
@@ -371,11 +498,15 @@ _DATASETS: list[Dataset] = [
         publisher="Department for Work and Pensions / HMRC",
         landing_page=CILIF_LANDING,
         vintage="FYE 2025 release; May 2024 wards",
+        attachment=r"^children-in-low-income-families-local-area-statistics-.*\.ods$",
+        sheet="4_AHC_Relative_Ward",
+        manual=("save children-in-low-income-families-local-area-statistics-2022-2025.ods from "
+                f"{CILIF_LANDING}, then `ccdata fetch dwp_cilif_ward --file <saved file>`"),
         licence=OGL, loader="dwp_cilif", geography="ward24",
         expected_columns=("Local Authority [note 2]", "Area Code", "Ward [note 2]"),
         mirror_paths=("low_income_families/dwp_cilif_fye2025/4_AHC_Relative_Ward.csv",),
-        notes="Published as an ODS workbook linked from the landing page; the mirror holds the "
-              "worksheet saved as CSV (title lines above the header).",
+        notes="Published as one ODS workbook (sheet 4_AHC_Relative_Ward) found through the gov.uk "
+              "content API; the mirror holds the worksheet saved as CSV (title lines above the header).",
         tags=("dwp",),
     ),
     Dataset(
@@ -384,10 +515,14 @@ _DATASETS: list[Dataset] = [
         publisher="Department for Work and Pensions / HMRC",
         landing_page=CILIF_LANDING,
         vintage="FYE 2025 release; local authorities 2024",
+        attachment=r"^children-in-low-income-families-local-area-statistics-.*\.ods$",
+        sheet="2_AHC_Relative_LA",
+        manual=("save children-in-low-income-families-local-area-statistics-2022-2025.ods from "
+                f"{CILIF_LANDING}, then `ccdata fetch dwp_cilif_la --file <saved file>`"),
         licence=OGL, loader="dwp_cilif", geography="lad24",
         expected_columns=("Local Authority [note 2]", "Area Code"),
         mirror_paths=("low_income_families/dwp_cilif_fye2025/2_AHC_Relative_LA.csv",),
-        notes="Published as an ODS workbook linked from the landing page.",
+        notes="Published as one ODS workbook (sheet 2_AHC_Relative_LA) found through the gov.uk content API.",
         tags=("dwp",),
     ),
     # ---------------------------------------------------------------- services
@@ -426,6 +561,10 @@ _DATASETS: list[Dataset] = [
         licence=OGL, loader="libraries", geography="postcode",
         expected_columns=("name", "authority", "postcode", "type"),
         mirror_paths=("services/libraries/libraries_england_2023.csv",),
+        manual=("save data/libraries_england_2023.csv from the GitHub repository LibrariesHacked/"
+                "librarydata-db, then `ccdata fetch libraries_england --file <saved file>`"),
+        notes="gov.uk holds only the 1 July 2016 snapshot (other columns); Arts Council England now "
+              "publishes the list, and Libraries Hacked compiles it in the layout read here.",
         tags=("services",),
     ),
     Dataset(

@@ -1,27 +1,148 @@
 """DWP/HMRC Children in low income families: local area statistics.
 
-Published as an ODS workbook, one table per sheet, each with title and note lines
-above the header. Sheets saved as CSV keep those lines, the line breaks inside
-header cells ("Number of children \\nFYE 2024") and "[note N]" markers, so columns
-are recognised by their words, not their exact text.
+Published as an ODS workbook, one table per sheet (``2_AHC_Relative_LA``,
+``4_AHC_Relative_Ward``, ...), each with title and note lines above the header. The
+workbook is read as published (the sheet by name), and so are sheets saved as CSV
+or XLSX. Those keep the title lines, the line breaks inside header cells ("Number
+of children \\nFYE 2024") and "[note N]" markers, so columns are recognised by
+their words, not their exact text.
 """
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pandas as pd
 
 from ccdata import sources
-from ccdata.errors import Problem
+from ccdata.errors import Problem, ValidationError
 from ccdata.io import attach_exclusions, loader
-from ccdata.io._read import parse_numbers, read_csv_lines, read_excel_sheet
+from ccdata.io._read import _blank_rows, parse_numbers, read_csv_lines, read_excel_sheet
 from ccdata.io.lookups import check_paths, combine, norm, raise_if
 from ccdata.schemas import Col, validate
 
 WARD_CODE_UK = r"^(E05|W05|S13|N08)\d{6}$"
 LAD_CODE_UK = r"^(E06|E07|E08|E09|W06|S12|N09)\d{6}$"
 _NOTE = re.compile(r"\[note \d+\]")
+SHEETS = {"ward24": "4_AHC_Relative_Ward", "lad24": "2_AHC_Relative_LA"}
+
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+# empty cells and rows repeat to the edge of the sheet (16,384 columns, a million rows);
+# only repeats followed by content are expanded
+_CELLS = (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell")
+
+
+def _paragraph(p: ElementTree.Element) -> str:
+    out = [p.text or ""]
+    for child in p:
+        if child.tag == f"{_TEXT}s":
+            out.append(" " * int(child.get(f"{_TEXT}c", "1")))
+        elif child.tag == f"{_TEXT}tab":
+            out.append("\t")
+        elif child.tag == f"{_TEXT}line-break":
+            out.append("\n")
+        else:  # spans, links
+            out.append(_paragraph(child))
+        out.append(child.tail or "")
+    return "".join(out)
+
+
+def _row_cells(row: ElementTree.Element) -> list[str]:
+    """The text of each cell as the spreadsheet shows it ("1,234", "26.3%", "[x]")."""
+    cells: list[str] = []
+    pending = 0  # empty cells not yet known to precede content
+    for cell in row:
+        if cell.tag not in _CELLS:
+            continue
+        repeat = int(cell.get(f"{_TABLE}number-columns-repeated", "1"))
+        # direct text:p children only: a comment (office:annotation) holds paragraphs too
+        text = "\n".join(_paragraph(p) for p in cell if p.tag == f"{_TEXT}p")
+        if not text.strip():
+            pending += repeat
+            continue
+        cells += [""] * pending + [text] * min(repeat, 1000)
+        pending = 0
+    return cells
+
+
+def read_ods_sheet(path: Path, *, sheet: str, required: tuple[str, ...] = (),
+                   max_title_lines: int = 30) -> tuple[pd.DataFrame, list[Problem], str]:
+    """Read one worksheet of an OpenDocument spreadsheet as strings.
+
+    Cells are read as displayed (thousands separators, ``%``, suppression markers
+    such as ``[x]``), like a sheet saved as CSV; rows are indexed by spreadsheet row
+    number, and the header is the first row (within ``max_title_lines``) holding
+    every ``required`` column. The XML is streamed, so a large workbook is never
+    held in memory whole.
+
+    Raises
+    ------
+    ValidationError
+        Not an ODS file, no sheet of that name (the sheets present are listed), or
+        no header row with the required columns.
+    """
+    path = Path(path)
+    display = f"{path.name}[{sheet}]"
+    rows: list[tuple[int, list[str]]] = []
+    names: list[str] = []
+    try:
+        with zipfile.ZipFile(path) as book, book.open("content.xml") as content:
+            # "end" events only (half the work): the rows of each sheet are collected and
+            # the sheet's name, known when it ends, says whether to keep them
+            line = 0
+            for _, elem in ElementTree.iterparse(content, events=("end",)):
+                if elem.tag == f"{_TABLE}table-row":
+                    repeat = int(elem.get(f"{_TABLE}number-rows-repeated", "1"))
+                    cells = _row_cells(elem)
+                    if any(c.strip() for c in cells):
+                        rows.extend((line + k + 1, cells) for k in range(min(repeat, 1000)))
+                    line += repeat
+                    elem.clear()
+                elif elem.tag == f"{_TABLE}table":
+                    names.append(elem.get(f"{_TABLE}name"))
+                    if names[-1] == sheet:
+                        break
+                    rows, line = [], 0
+                    elem.clear()
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as exc:
+        raise ValidationError(path.name, [Problem(path.name, None, None,
+                                                  f"cannot be read as an ODS workbook: {exc}")]) from exc
+    if sheet not in names:
+        raise ValidationError(path.name, [Problem(path.name, None, None,
+                                                  f"no sheet named {sheet!r}; the workbook has: {', '.join(names)}")])
+    wanted = [" ".join(r.split()).lower() for r in required]
+    head_at = None
+    for i, (_, cells) in enumerate(rows[:max_title_lines]):
+        normed = [" ".join(c.split()).lower() for c in cells]
+        if all(w in normed for w in wanted):
+            head_at = i
+            break
+    if head_at is None:
+        raise ValidationError(display, [Problem(display, None, c, "required column is missing "
+                                                f"(no header row in the first {max_title_lines} rows)")
+                                        for c in required])
+    header_line, header = rows[head_at]
+    columns = [" ".join(c.split()) for c in header]
+    width = len(columns)
+    exclusions: list[Problem] = []
+    records, index = [], []
+    body = rows[head_at + 1:]
+    present = {n for n, _ in body}
+    last = body[-1][0] if body else header_line
+    blank = [n for n in range(header_line + 1, last + 1) if n not in present]
+    for line, cells in body:
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
+            exclusions.append(Problem(display, line, None, f"row has {len(cells)} cells, header has {width}"))
+        records.append((cells + [""] * width)[:width])
+        index.append(line)
+    exclusions.extend(_blank_rows(display, blank, last_line=last))
+    frame = pd.DataFrame(records, columns=columns, index=pd.Index(index, name="row"), dtype="string")
+    keep = [i for i, c in enumerate(frame.columns)
+            if not (c == "" and frame.iloc[:, i].fillna("").str.strip().eq("").all())]
+    return frame.iloc[:, keep], exclusions, display
 
 
 def _plain(header: object) -> str:
@@ -68,8 +189,10 @@ def read_cilif(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
     dataset : Dataset
         ``dwp_cilif_ward`` (Table 4) or ``dwp_cilif_la`` (Table 2).
     paths : list of Path
-        The worksheet saved as CSV (title lines above the header are skipped) or an
-        XLSX workbook (the sheet is chosen by its columns).
+        The published ODS workbook (sheet ``dataset.sheet``: ``4_AHC_Relative_Ward``
+        or ``2_AHC_Relative_LA``), the worksheet saved as CSV (title lines above
+        the header are skipped) or an XLSX workbook (the sheet is chosen by its
+        columns).
 
     Returns
     -------
@@ -97,8 +220,12 @@ def read_cilif(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
     parts, exclusions = [], []
     national: dict[str, object] = {}
     for path in paths:
-        if path.name.lower().endswith((".xlsx", ".xlsm")):
-            raw, excl, display = read_excel_sheet(path, required=("Area Code",) + (("Ward [note 2]",) if ward else ()))
+        required = ("Area Code",) + (("Ward [note 2]",) if ward else ())
+        if path.name.lower().endswith(".ods"):
+            raw, excl, display = read_ods_sheet(path, sheet=dataset.sheet or SHEETS[dataset.geography],
+                                                required=required)
+        elif path.name.lower().endswith((".xlsx", ".xlsm")):
+            raw, excl, display = read_excel_sheet(path, required=required)
         else:
             raw, excl, display = read_csv_lines(path, required=("Area Code",))
         names, problems = _name_columns(list(raw.columns), ward, display)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ccdata import sources
-from ccdata.errors import DataQualityWarning, Problem
+from ccdata.errors import DataQualityWarning, Problem, ValidationError
 from ccdata.io import attach_exclusions, loader
 from ccdata.io._read import parse_numbers, read_csv_lines, read_excel_sheet
 from ccdata.io.codes import LSOA11, LSOA21
@@ -170,7 +170,7 @@ def read_iod(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
     Parameters
     ----------
     dataset : Dataset
-        ``iod2019_file1/2/5/6/7`` or ``iod2025_file1/3/7``.
+        ``iod2019_file1/2/5/6/7`` or ``iod2025_file1/2/3/5/7``.
     paths : list of Path
         XLSX (sheet chosen by its columns), CSV or gzipped CSV; several files are
         concatenated (overlaps reported as duplicates).
@@ -257,3 +257,168 @@ def _schema(area: dict[str, str], measures: list[str]) -> dict[str, Col]:
         else:  # population counts
             cols[m] = Col("int", ge=0, nullable=m != "pop_total")
     return cols
+
+
+# --------------------------------------------------------------------------- local authority summaries
+# IoD 2025 Files 10 (lower-tier local authority districts) and 11 (upper-tier local
+# authorities): one sheet per index or domain ('IMD', 'Income', ...), headers
+# "<index> - <measure>" such as "IMD - Average score" (some with a trailing space).
+LA_SUMMARY_MEASURES = ("average_rank", "rank_average_rank", "average_score", "rank_average_score",
+                       "prop_lsoas_10pc", "rank_prop_lsoas_10pc")
+LA_SUMMARY_OPTIONAL = ("extent", "rank_extent", "local_concentration", "rank_local_concentration")
+_LA_MEASURE = (
+    ("rank of average rank", "rank_average_rank"),
+    ("average rank", "average_rank"),
+    ("rank of average score", "rank_average_score"),
+    ("average score", "average_score"),
+    ("rank of proportion of lsoas in most deprived 10%", "rank_prop_lsoas_10pc"),
+    ("proportion of lsoas in most deprived 10%", "prop_lsoas_10pc"),
+    ("rank of extent", "rank_extent"),
+    ("extent", "extent"),
+    ("rank of local concentration", "rank_local_concentration"),
+    ("local concentration", "local_concentration"),
+)
+_LA_DOMAIN = (
+    ("imd", "imd"), ("index of multiple deprivation", "imd"),
+    ("idaci", "idaci"), ("income deprivation affecting children", "idaci"),
+    ("idaopi", "idaopi"), ("income deprivation affecting older", "idaopi"),
+    ("income", "income"), ("employment", "employment"), ("education", "education"),
+    ("health", "health"), ("crime", "crime"), ("barriers", "barriers"), ("living", "living_env"),
+)
+_LA_AREA = re.compile(r"^(upper tier )?local authority (?:district )?(code|name) \((\d{4})\)$")
+
+
+def classify_la_summary(header: str) -> tuple[str, str] | None:
+    """``(domain, measure)`` of a File 10/11 header, or ``None``.
+
+    Examples
+    --------
+    >>> classify_la_summary("IMD - Average score ")
+    ('imd', 'average_score')
+    >>> classify_la_summary("Income - Rank of proportion of LSOAs in most deprived 10% nationally")
+    ('income', 'rank_prop_lsoas_10pc')
+    """
+    text = norm(header)
+    if " - " not in text:
+        return None
+    prefix, measure = (t.strip() for t in text.split(" - ", 1))
+    domain = next((d for p, d in _LA_DOMAIN if prefix.startswith(p)), None)
+    out = next((m for p, m in _LA_MEASURE if measure.startswith(p)), None)
+    return (domain, out) if domain and out else None
+
+
+def _la_area_columns(cells: list[object]) -> dict[str, str]:
+    """``{"code": header, "name": header}`` of the area columns among a row's cells."""
+    found = {}
+    for cell in cells:
+        if isinstance(cell, str):
+            match = _LA_AREA.match(norm(cell))
+            if match:
+                found[match.group(2)] = cell
+    return found
+
+
+@loader("iod_la_summary")
+def read_iod_la_summary(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
+    """Read the IoD local authority summaries (IoD 2025 File 10 or File 11).
+
+    Parameters
+    ----------
+    dataset : Dataset
+        ``iod2025_file10`` (local authority districts 2024) or ``iod2025_file11``
+        (upper-tier local authorities 2024).
+    paths : list of Path
+        The published XLSX workbook: every sheet whose header has the area code
+        column is read (the 'Notes' sheet is not).
+
+    Returns
+    -------
+    DataFrame
+        One row per area and index: ``<geo>_code, <geo>_name, domain`` (``imd``,
+        ``income``, ..., ``idaci``, ``idaopi``), then ``average_rank,
+        rank_average_rank, average_score, rank_average_score, prop_lsoas_10pc,
+        rank_prop_lsoas_10pc`` and, where the edition publishes them, ``extent,
+        rank_extent, local_concentration, rank_local_concentration`` (else empty).
+        ``<geo>`` is ``lad24`` or ``utla24``. Ranks: 1 = most deprived;
+        ``prop_lsoas_10pc`` is a proportion (0-1).
+
+    Raises
+    ------
+    ValidationError
+        No sheet with the area columns, a required measure missing from a sheet,
+        text where numbers are expected, ranks below 1, proportions outside 0-1,
+        an area repeated within a sheet.
+
+    Notes
+    -----
+    Source: MHCLG, English Indices of Deprivation 2025 (30 Oct 2025), Files 10 and 11.
+    """
+    geo = dataset.geography
+    if geo not in ("lad24", "utla24"):
+        raise ValueError(f"{dataset.id!r}: local authority summaries are by lad24 or utla24, not {geo!r}")
+    code_col, name_col = f"{geo}_code", f"{geo}_name"
+    paths = check_paths(paths)
+    parts, exclusions = [], []
+    for path in paths:
+        with pd.ExcelFile(path, engine="openpyxl") as book:
+            sheets = []
+            for sheet in book.sheet_names:
+                head = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object, nrows=30)
+                for i in range(len(head)):
+                    area = _la_area_columns(head.iloc[i].tolist())
+                    if "code" in area:
+                        sheets.append((sheet, area))
+                        break
+        if not sheets:
+            raise ValidationError(path.name, [Problem(path.name, None, "Local Authority District code (2024)",
+                                                      "no sheet has the area code column")])
+        for sheet, area in sheets:
+            raw, excl, display = read_excel_sheet(path, sheet=sheet, required=(area["code"],))
+            found: dict[str, str] = {}
+            domains = set()
+            for col in raw.columns:
+                got = classify_la_summary(col)
+                if got:
+                    domains.add(got[0])
+                    found.setdefault(got[1], col)
+            problems: list[Problem] = []
+            if len(domains) != 1:
+                problems.append(Problem(display, None, None, "expected the measures of one index per sheet, "
+                                        f"found {sorted(domains) or 'none'}"))
+            for m in LA_SUMMARY_MEASURES:
+                if m not in found:
+                    problems.append(Problem(display, None, f"<index> - {m.replace('_', ' ')}",
+                                            "required column is missing"))
+            if "name" not in area:
+                problems.append(Problem(display, None, "Local Authority District name (2024)",
+                                        "required column is missing"))
+            raise_if(problems, display)
+            domain = domains.pop()
+            wanted = {code_col: area["code"], name_col: area["name"],
+                      **{m: found[m] for m in LA_SUMMARY_MEASURES + LA_SUMMARY_OPTIONAL if m in found}}
+            frame, more = pick_columns(raw, wanted, display)
+            raise_if(more, display)
+            for col in (code_col, name_col):
+                frame[col] = frame[col].str.strip()
+            ints = [m for m in frame.columns if m.startswith("rank_")]
+            floats = [m for m in frame.columns if m not in ints and m not in (code_col, name_col)]
+            frame, bad_i, ex_i = parse_numbers(frame, ints, display, integer=True)
+            frame, bad_f, ex_f = parse_numbers(frame, floats, display, integer=False)
+            for m in LA_SUMMARY_OPTIONAL:
+                if m not in frame.columns:
+                    frame[m] = pd.array([pd.NA] * len(frame), dtype="Int64" if m.startswith("rank_") else "Float64")
+            frame.insert(2, "domain", domain)
+            spec = {code_col: Col("str", pattern=LAD_CODE), name_col: Col("str"), "domain": Col("str")}
+            for m in LA_SUMMARY_MEASURES + LA_SUMMARY_OPTIONAL:
+                optional = m in LA_SUMMARY_OPTIONAL
+                if m.startswith("rank_"):
+                    spec[m] = Col("int", ge=1, nullable=optional)
+                elif m == "prop_lsoas_10pc":
+                    spec[m] = Col("float", ge=0, le=1)
+                else:
+                    spec[m] = Col("float", ge=0 if m == "average_rank" else None, nullable=optional)
+            frame = frame[list(spec)]
+            frame = validate(frame, spec, display, key=[code_col], extra_problems=bad_i + bad_f)
+            parts.append((display, frame))
+            exclusions += excl + ex_i + ex_f
+    return attach_exclusions(combine(parts, [code_col, "domain"]), exclusions)
