@@ -63,3 +63,34 @@ def test_missing_and_notice():
         present.notice("x", kind="loud")
     html = present.section_missing_list({"Tenure": EVIL}).html
     assert "<script>" not in html
+
+
+def test_escape_for_each_context():
+    from ccdata.present import escape
+
+    hostile = '</script><img src=x onerror="alert(1)">`${document.title=1}`'
+    text = escape.html_text(hostile)
+    assert "<" not in text and '"' not in text and "`" not in text and "${" not in text
+    js = escape.js_string(hostile)
+    # a JSON string literal that cannot close the script element or open a template substitution
+    assert js.startswith('"') and js.endswith('"')
+    assert "</" not in js and "`" not in js and "<" not in js
+    import json
+    assert json.loads(js.replace("\\u0060", "`")) == hostile
+    assert escape.safe_url("javascript:alert(1)") is None
+    assert escape.safe_url("https://example.org/a b") is None
+    assert escape.safe_url('https://example.org/?q="x"') is None
+    assert escape.safe_url("https://example.org/page?a=1&b=2") == "https://example.org/page?a=1&amp;b=2"
+    assert escape.html_text(None) == "" and escape.html_text(float("nan")) == ""
+
+
+def test_adviser_note_is_marked_for_the_adviser_and_escaped():
+    import pandas as pd
+
+    note = present.adviser_note("Rows not read", "row 6 of <assets.csv>\n\nsecond paragraph")
+    assert 'data-audience="adviser"' in note.html and "<h3>Rows not read</h3>" in note.html
+    assert "&lt;assets.csv&gt;" in note.html and note.html.count("<p>") == 2
+    table = present.adviser_note("Problems", pd.DataFrame({"Row": [6], "Problem": ["<b>bad</b>"]}))
+    assert "<table" in table.html and "&lt;b&gt;bad" in table.html
+    with pytest.raises(TypeError):
+        present.adviser_note("x", 3)

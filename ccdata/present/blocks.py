@@ -11,7 +11,6 @@ marked it ``attrs["disclosure"]``, so unprotected personal data cannot reach HTM
 from __future__ import annotations
 
 import base64
-import html
 import io
 import math
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ccdata.errors import CcdataError
+from ccdata.present.escape import html_text
 
 NOTICE_KINDS = ("info", "warning", "fictional")
 
@@ -43,8 +43,34 @@ class Block:
 
 
 def esc(value) -> str:
-    """Escape any value for HTML text or attributes."""
-    return html.escape("" if value is None else str(value), quote=True)
+    """Escape any value for HTML text or attributes (see :mod:`ccdata.present.escape`)."""
+    return html_text(value)
+
+
+def adviser_note(title: str, body, *, caption: str | None = None) -> Block:
+    """Detail for the adviser, not for partners: file and row problems, commands, paths, audits.
+
+    The block renders as ``<section class="ccdata-adviser" data-audience="adviser">``.
+    When a report is exported, these sections are taken out of the partner page and
+    written to the adviser notes beside it; in JupyterLab they show in place.
+
+    Parameters
+    ----------
+    title : str
+        A heading for the note.
+    body : str, DataFrame or Block
+        Plain text (escaped), a table (rendered with :func:`table_html`), or a block.
+    """
+    if isinstance(body, Block):
+        inner = body.html
+    elif isinstance(body, pd.DataFrame):
+        inner = table_html(body, caption=caption or title)
+    elif isinstance(body, str):
+        inner = "".join(f"<p>{esc(part)}</p>" for part in body.split("\n\n") if part.strip())
+    else:
+        raise TypeError(f"body must be text, a DataFrame or a Block, not {type(body).__name__}")
+    return Block(f'<section class="ccdata-adviser" data-audience="adviser" aria-label="{esc(title)}">'
+                 f"<h3>{esc(title)}</h3>{inner}</section>")
 
 
 def _guard(df: pd.DataFrame, what: str) -> None:
