@@ -37,17 +37,8 @@ import pandas as pd
 from ccdata import present
 from ccdata.errors import CcdataError
 from ccdata.io.local.assets import CATEGORIES
+from ccdata.present.palette import CATEGORY_COLOURS, DECILE_COLOURS, NO_DATA_COLOUR  # noqa: F401
 
-#: viridis, 10 steps: decile 1 (most deprived 10% of LSOAs in England) is the darkest.
-DECILE_COLOURS = ("#440154", "#482878", "#3e4a89", "#31688e", "#26828e",
-                  "#1f9e89", "#35b779", "#6ece58", "#b5de2b", "#fde725")
-NO_DATA_COLOUR = "#d9d9d9"
-#: Okabe-Ito (colour-blind-safe) plus dark and light greys, one per asset category.
-CATEGORY_COLOURS = {
-    "school": "#0072B2", "early_years": "#56B4E9", "gp_practice": "#009E73", "library": "#E69F00",
-    "youth": "#D55E00", "family_hub": "#CC79A7", "food_bank": "#F0E442", "faith": "#7F3C8D",
-    "community": "#000000", "leisure": "#3C8D2F", "health_other": "#999999", "other": "#666666",
-}
 #: Simplification tolerance in metres (British National Grid) for web display.
 SIMPLIFY_M = 15
 #: Above this many assets in a category, its markers are clustered.

@@ -24,18 +24,10 @@ import pandas as pd
 
 from ccdata.analysis import network as net
 from ccdata.present.maps import base_map
+from ccdata.present.palette import DECILE_COLOURS, SECTOR_COLOURS  # noqa: F401
 
-#: Okabe-Ito colours (safe for the common colour-vision deficiencies), one per sector.
-SECTOR_COLOURS = {
-    net.SCHOOL: "#0072B2", net.EARLY_YEARS: "#E69F00", net.HEALTH: "#009E73",
-    net.LOCAL_AUTHORITY: "#CC79A7", net.HOUSING: "#D55E00", net.VOLUNTARY: "#56B4E9",
-    net.FAITH: "#F0E442", net.BUSINESS: "#000000", net.RESIDENTS: "#999999",
-}
 #: Measures a node's size may show.
 SIZE_MEASURES = ("betweenness", "degree", "weighted_degree")
-#: Deprivation decile colours, 1 (most deprived) dark to 10 light (cividis-like, colour-blind safe).
-DECILE_COLOURS = ("#00204d", "#00306f", "#2a406c", "#48526b", "#5f636e", "#767676", "#8f8a75",
-                  "#aa9f6f", "#c7b563", "#e5cd4d")
 
 _SCRIPT = """
 (function(){
