@@ -27,7 +27,7 @@ COMMANDS = ("fetch", "build", "places", "registry", "demo", "report", "batch")
 
 _TEXT_PATTERNS = (
     ("a ccdata command", re.compile(r"\bccdata\s+(?:" + "|".join(COMMANDS) + r")\b(?![-\w])")),
-    ("a configuration or notebook file name", re.compile(r"\b[\w.-]+\.(?:ya?ml|ipynb)\b", re.I)),
+    ("a configuration or notebook file name", re.compile(r"\b[\w.-]+\.(?:ya?ml|ipynb)\b", re.IGNORECASE)),
     ("a table's attributes (attrs[)", re.compile(r"\battrs\[")),
     ("Python exception text (Traceback)", re.compile(r"\bTraceback\b")),
     ("an absolute file path", re.compile(r"(?:(?<![\w:/.~-])/(?:[\w.-]+/)+[\w.-]*|\b[A-Za-z]:\\[\w\\. -]+)")),

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import html
 import json
 import multiprocessing
 import os
@@ -50,18 +49,26 @@ from ccdata.files import atomic_write_text
 from ccdata.geo.build import build
 from ccdata.geo.places import definitions
 from ccdata.geo.places import place as get_place
-from ccdata.io.fetch import fetch, read_manifest
-from ccdata.present import table_html
+from ccdata.io.fetch import fetch
+from ccdata.present.pages import ADVISER_PAGE
 from ccdata.run import report as report_mod
-from ccdata.run.changes import save_summaries, write_changes
-from ccdata.run.report import LICENCE, TEMPLATE, TEMPLATES_DIR, VIEWS, report
-from ccdata.sources import registry_table
+from ccdata.run.changes import save_summaries
+from ccdata.run.changes_page import write_changes
+from ccdata.run.report import VIEWS, report
+from ccdata.run.site import (
+    CHANGES_LINK,
+    RUN_ID_FORMAT,
+    RUN_JSON,
+    RUNS,
+    _runs,
+    data_vintages,
+    render_run_index,
+    render_run_notes,
+    render_site_index,
+)
 
-RUN_ID_FORMAT = "%Y-%m-%dT%H%M%S"
-RUNS = "runs"
 LATEST = "latest"
 LATEST_TXT = "latest.txt"
-RUN_JSON = "run.json"
 SUMMARY_CSV = "summary.csv"
 #: The pseudo-view that saves a place's aggregate summaries for "what changed".
 SUMMARIES = "summaries"
@@ -70,7 +77,6 @@ OK, FAILED, SKIPPED, UNAVAILABLE = "ok", "failed", "skipped", "unavailable"
 TASK_ENV = ("CCDATA_DATA_DIR", "CCDATA_PLACES", "CCDATA_MIRROR")
 #: Keys allowed in a ``-f`` parameter file.
 PARAMETER_KEYS = ("places", "views", "parameters", "place_parameters", "jobs", "out", "skip_unavailable")
-CHANGES_LINK = ("changes.html", "What changed since the last run")
 SUMMARY_COLUMNS = ["place", "view", "status", "seconds", "size_kib", "message"]
 
 
@@ -322,128 +328,6 @@ def _new_run_id(runs: Path, now: dt.datetime) -> str:
 
 
 # --------------------------------------------------------------------------- vintages
-def data_vintages(collections) -> pd.DataFrame:
-    """Registry vintage of every dataset available in each collection used.
-
-    Returns
-    -------
-    DataFrame
-        ``collection, dataset, title, vintage`` (only datasets fetched or generated).
-    """
-
-    reg = registry_table()
-    rows = []
-    for collection in sorted(set(collections)):
-        for rec in reg.itertuples(index=False):
-            if read_manifest(rec.id, collection).get("files"):
-                rows.append({"collection": collection, "dataset": rec.id, "title": rec.title,
-                             "vintage": rec.vintage})
-    return pd.DataFrame(rows, columns=["collection", "dataset", "title", "vintage"])
-
-
-# --------------------------------------------------------------------------- pages
-def _css() -> str:
-
-    path = TEMPLATES_DIR / TEMPLATE / "ccdata.css"
-    return path.read_text(encoding="utf-8") if path.exists() else ""
-
-
-def _page(title: str, body: str, css: str, header: str) -> str:
-
-    esc = html.escape
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>{esc(title)}</title>
-<style>{css}</style></head>
-<body class="ccdata-page">
-<header class="ccdata-header" role="banner"><p class="ccdata-kicker">ccdata reports</p>
-<p class="ccdata-run">{esc(header)}</p></header>
-<main id="content">
-<h1>{esc(title)}</h1>
-{body}
-</main>
-<footer class="ccdata-footer" role="contentinfo"><p>{esc(LICENCE)}</p></footer>
-</body></html>
-"""
-
-
-def _places_list(run_dir: Path, prefix: str, places: list[dict], results: list[TaskResult]) -> str:
-    """One list item per place with links to the pages that exist in ``run_dir``."""
-
-    esc = html.escape
-    items = []
-    for p in places:
-        pid = p["id"]
-        folder = run_dir / pid
-        status = [r for r in results if r.place == pid]
-        if not folder.is_dir() or not (folder / "index.html").exists():
-            why = "; ".join(r.message for r in status if r.message) or "not run"
-            items.append(f"<li>{esc(p['name'])}: not available ({esc(why)})</li>")
-            continue
-        links = [f'<a href="{esc(prefix + pid + "/" + v.output)}">{esc(v.title)}</a>'
-                 for v in VIEWS.values() if (folder / v.output).exists()]
-        if (folder / CHANGES_LINK[0]).exists():
-            links.append(f'<a href="{esc(prefix + pid + "/" + CHANGES_LINK[0])}">What changed</a>')
-        failed = [r.view for r in status if r.status == FAILED]
-        note = f" <strong>(failed in this run: {esc(', '.join(failed))})</strong>" if failed else ""
-        items.append(f'<li><a href="{esc(prefix + pid + "/index.html")}">{esc(p["name"])}</a>'
-                     f"{note}: {' · '.join(links) if links else 'no pages'}</li>")
-    return "<ul>" + "".join(items) + "</ul>"
-
-
-def render_run_index(run_id: str, run_dir: Path, places: list[dict], results: list[TaskResult],
-                     vintages: pd.DataFrame, ok: bool, git: str) -> str:
-    """The run folder's ``index.html`` (links relative to the run folder)."""
-
-    body = [f"<p>Run {html.escape(run_id)}: {'every task succeeded' if ok else 'some tasks failed or had no data'}."
-            "</p>", "<h2>Places</h2>", _places_list(run_dir, "", places, results),
-            table_html(_summary_frame(results), caption="What ran: status, seconds and output size per view"),
-            "<h2>Data vintages</h2>",
-            table_html(vintages, caption="Datasets available to this run, with their release")
-            if len(vintages) else "<p>No dataset was available.</p>"]
-    return _page(f"ccdata run {run_id}", "".join(body), _css(),
-                 f"Run {run_id} with ccdata {__version__} (git {git})")
-
-
-def render_site_index(out: Path, latest_id: str | None, runs: list[dict], places: list[dict],
-                      results: list[TaskResult], vintages: pd.DataFrame, git: str) -> str:
-    """``<out>/index.html``: the latest good run's places, and every run."""
-
-    esc = html.escape
-    body = []
-    if latest_id:
-        body.append(f"<p>Latest successful run: {esc(latest_id)} (ccdata {esc(__version__)}).</p>")
-        body.append("<h2>Places</h2>")
-        body.append(_places_list(out / RUNS / latest_id, f"{RUNS}/{latest_id}/", places, results))
-        body.append("<h2>Data vintages</h2>")
-        body.append(table_html(vintages, caption="Datasets used by the latest successful run")
-                    if len(vintages) else "<p>No dataset was available.</p>")
-    else:
-        body.append("<p>No run has succeeded yet; the runs below say what failed.</p>")
-    body.append("<h2>Runs</h2><ul>")
-    for r in runs:
-        body.append(f'<li><a href="{esc(RUNS + "/" + r["run_id"] + "/index.html")}">{esc(r["run_id"])}</a>: '
-                    f"{esc(r['status'])}</li>")
-    body.append("</ul>")
-    return _page("ccdata reports", "".join(body), _css(),
-                 f"Updated {dt.date.today().isoformat()} with ccdata {__version__} (git {git})")
-
-
-def _runs(out: Path) -> list[dict]:
-    rows = []
-    base = out / RUNS
-    for folder in sorted(base.iterdir() if base.is_dir() else [], reverse=True):
-        if folder.name.startswith(".") or not (folder / RUN_JSON).exists():
-            continue
-        try:
-            meta = json.loads((folder / RUN_JSON).read_text(encoding="utf-8"))
-        except ValueError:
-            meta = {}
-        rows.append({"run_id": folder.name, "status": "succeeded" if meta.get("ok") else "failed"})
-    return rows
-
-
 # --------------------------------------------------------------------------- running
 def _execute(tasks: list[Task], runner: Callable[[Task], TaskResult], jobs: int,
              scheduler: str | None, progress: bool) -> list[TaskResult]:
@@ -689,6 +573,7 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
         # the index is written with links checked against the finished folder's layout
         atomic_write_text(tmp / "index.html", render_run_index(run_id, tmp, place_rows, results,
                                                                vintages, ok, git))
+        atomic_write_text(tmp / ADVISER_PAGE, render_run_notes(run_id, _summary_frame(results), git))
         os.rename(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -13,27 +13,36 @@ the cell that failed and its error.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
+import re
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from markupsafe import Markup
 
 from ccdata import config
 from ccdata._version import __version__
 from ccdata.errors import MissingDataError, PlaceError
 from ccdata.files import atomic_write_text
 from ccdata.geo.places import place as get_place
+from ccdata.present.pages import (
+    ADVISER_PAGE,
+    LICENCE,
+    TEMPLATE,
+    TEMPLATES_DIR,
+    page_context,
+    publishable,
+    render,
+)
 from ccdata.provenance import FICTIONAL_NOTICE, git_hash
 
 NOTEBOOKS_DIR = config.PROJECT_ROOT / "notebooks"
-TEMPLATES_DIR = config.PROJECT_ROOT / "templates"
-TEMPLATE = "ccdata"
 #: Seconds a single notebook cell may run before the view is reported as failed.
 CELL_TIMEOUT = 900
-LICENCE = ("Contains public sector information licensed under the Open Government Licence v3.0; "
-           "boundaries contain OS data © Crown copyright and database right.")
+#: Where each view's adviser-only sections are kept between runs (read by the adviser notes).
+NOTES_DIR = ".adviser"
 
 
 @dataclass(frozen=True)
@@ -182,10 +191,18 @@ def export_html(executed: Path, meta: dict) -> str:
 
 def _page_meta(place, view: View, views: list[dict], run_date: str) -> dict:
 
+    nav = [{"href": "index.html", "title": "All pages"}] + [
+        {**v, "current": v["name"] == view.name} for v in views]
+    page = page_context(f"{view.title}: {place.name}", kicker=view.title, place_name=place.name,
+                        run_line=f"Produced {run_date}", run_date=run_date, nav=nav,
+                        fictional=place.fictional, fictional_notice=FICTIONAL_NOTICE,
+                        footer=(f"{place.name} · {view.title} · produced {run_date} by ccdata "
+                                f"{__version__} (git {git_hash()})."),
+                        adviser_href=ADVISER_PAGE)
     return {"version": __version__, "git": git_hash(), "place_id": place.id,
             "place_name": place.name, "view": view.name, "view_title": view.title,
             "run_date": run_date, "fictional": place.fictional, "fictional_notice": FICTIONAL_NOTICE,
-            "views": views, "licence": LICENCE}
+            "views": views, "licence": LICENCE, "page": page}
 
 
 # --------------------------------------------------------------------------- report
@@ -280,8 +297,14 @@ def _run_view(place, view: View, place_dir: Path, nav: list[dict], run_date: str
         except Exception as exc:
             return ViewResult(view.name, "failed", seconds=time.perf_counter() - started,
                               message=f"HTML export failed: {type(exc).__name__}: {exc}")
+        checked = publishable(page)
+        if not checked.ok:  # not published: the partner page keeps its last good version
+            return ViewResult(view.name, "failed", seconds=time.perf_counter() - started,
+                              message="the page carried text meant for the adviser, so it was not "
+                                      "published: " + "; ".join(map(str, checked.problems[:10])))
         target = place_dir / view.output
-        atomic_write_text(target, page)
+        atomic_write_text(target, checked.partner)
+        atomic_write_text(place_dir / NOTES_DIR / view.output, "\n".join(checked.notes))
         if keep_notebook:
             atomic_write_text(place_dir / view.notebook, executed.read_text(encoding="utf-8"))
         failed_nb.unlink(missing_ok=True)
@@ -289,50 +312,75 @@ def _run_view(place, view: View, place_dir: Path, nav: list[dict], run_date: str
                       bytes=target.stat().st_size)
 
 
-def write_place_index(place, place_dir: Path, result: ReportResult, run_date: str,
-                      extra_links: list[tuple[str, str]] = ()) -> Path:
-    """``<place>/index.html``: the place's views that exist, and why others do not.
+def last_good_date(page: Path) -> str:
+    """The run date written into an existing page (its ``ccdata-run-date`` meta), else its file date."""
+    try:
+        head = page.read_text(encoding="utf-8", errors="replace")[:4000]
+    except OSError:
+        return ""
+    m = re.search(r'name="ccdata-run-date" content="(\d{4}-\d{2}-\d{2})"', head)
+    if m:
+        return m.group(1)
+    return dt.date.fromtimestamp(page.stat().st_mtime).isoformat()
 
-    ``extra_links`` are ``(href, text)`` pairs listed after the views (a batch run
-    adds its "what changed" page).
+
+def _long_date(iso: str) -> str:
+    try:
+        d = dt.date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{d.day} {d:%B %Y}"
+
+
+def write_place_index(place, place_dir: Path, result: ReportResult, run_date: str,
+                      extra_links: list[tuple[str, str]] = (), findings: list[str] | None = None) -> Path:
+    """``<place>/index.html`` and ``<place>/adviser-notes.html``.
+
+    The index lists the place's pages in plain words (a failed view: "not available this
+    time; the last good version is from <date>"), with the key findings when given; every
+    reason and error goes to the adviser notes. ``extra_links`` are ``(href, text)``
+    pairs listed after the views (a batch run adds its "what changed" page).
     """
 
-    esc = html.escape
-    items = []
+    items, problems, notes = [], [], []
     for view in VIEWS.values():
         vr = next((v for v in result.views if v.view == view.name), None)
         page = place_dir / view.output
+        failed = vr is not None and vr.status == "failed"
+        if failed:
+            problems.append({"title": view.title, "detail": vr.message})
+        elif vr is not None and vr.status == "skipped":
+            problems.append({"title": view.title, "detail": f"not run: {vr.message}"})
         if page.exists():
             note = ""
-            if vr and vr.status == "failed":
-                note = (" <strong>(this run failed; the page shown is from an earlier run: "
-                        f"{esc(vr.message)})</strong>")
-            items.append(f'<li><a href="{esc(view.output)}">{esc(view.title)}</a>{note}</li>')
+            if failed:
+                note = f"not available this time; the last good version is from {_long_date(last_good_date(page))}"
+            items.append({"href": view.output, "title": view.title, "note": note})
+            fragment = place_dir / NOTES_DIR / view.output
+            if fragment.exists() and fragment.read_text(encoding="utf-8").strip():
+                notes.append({"name": view.name, "title": view.title,
+                              "notes": Markup(fragment.read_text(encoding="utf-8"))})
         else:
-            why = vr.message if vr else "not requested in this run"
-            items.append(f"<li>{esc(view.title)}: not available ({esc(why)})</li>")
+            why = ("not available this time" if failed else
+                   "not part of this place's reports: the files it needs have not been provided"
+                   if vr is not None and vr.status == "skipped" else "not produced yet")
+            items.append({"href": "", "title": view.title, "note": why})
     for href, text in extra_links:
-        items.append(f'<li><a href="{esc(href)}">{esc(text)}</a></li>')
-    banner = (f'<div class="ccdata-fictional-banner" role="note"><strong>Fictional data.</strong> '
-              f"{esc(FICTIONAL_NOTICE)}</div>" if place.fictional else "")
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>{esc(place.name)}: ccdata reports</title>
-<style>{(TEMPLATES_DIR / TEMPLATE / 'ccdata.css').read_text(encoding='utf-8')}</style></head>
-<body class="ccdata-page">
-<header class="ccdata-header" role="banner"><p class="ccdata-kicker">ccdata reports</p>
-<p class="ccdata-run">Updated {esc(run_date)} with ccdata {esc(__version__)} (git {esc(git_hash())})</p></header>
-{banner}
-<main id="content">
-<h1>{esc(place.name)}</h1>
-<p>{esc(place.description)}</p>
-<h2>Views</h2>
-<ul>{''.join(items)}</ul>
-</main>
-<footer class="ccdata-footer" role="contentinfo"><p>{esc(LICENCE)}</p></footer>
-</body></html>
-"""
+        items.append({"href": href, "title": text, "note": ""})
+        fragment = place_dir / NOTES_DIR / href
+        if fragment.exists() and fragment.read_text(encoding="utf-8").strip():
+            notes.append({"name": Path(href).stem, "title": text,
+                          "notes": Markup(fragment.read_text(encoding="utf-8"))})
+    common = dict(run_line=f"Updated {run_date}", run_date=run_date, fictional=place.fictional,
+                  fictional_notice=FICTIONAL_NOTICE)
+    footer = f"{place.name} · produced {run_date} by ccdata {__version__} (git {git_hash()})."
+    page_html = render("place_index.html.j2", page_context(
+        f"{place.name}: ccdata reports", heading=place.name, footer=footer, adviser_href=ADVISER_PAGE,
+        **common), description=place.description, findings=findings or [], items=items)
+    notes_html = render("adviser_notes.html.j2", page_context(
+        f"Notes for the adviser: {place.name}", footer=footer,
+        nav=[{"href": "index.html", "title": "All pages"}], **common), problems=problems, views=notes)
+    atomic_write_text(place_dir / ADVISER_PAGE, notes_html)
     path = place_dir / "index.html"
-    atomic_write_text(path, page)
+    atomic_write_text(path, page_html)
     return path

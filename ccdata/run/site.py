@@ -1,0 +1,133 @@
+"""The pages of a batch run: the site index, each run's index and its adviser notes.
+
+Rendered from the shared page shell (:mod:`ccdata.present.pages`); partner pages say
+in plain words what is available, and every status message goes to the run's
+adviser notes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+from markupsafe import Markup
+
+from ccdata._version import __version__
+from ccdata.io.fetch import read_manifest
+from ccdata.present import table_html
+from ccdata.present.pages import ADVISER_PAGE, page_context, render, shell
+from ccdata.run.report import VIEWS
+from ccdata.sources import registry_table
+
+RUN_ID_FORMAT = "%Y-%m-%dT%H%M%S"
+RUNS = "runs"
+RUN_JSON = "run.json"
+CHANGES_LINK = ("changes.html", "What changed since the last run")
+
+
+def data_vintages(collections) -> pd.DataFrame:
+    """Registry vintage of every dataset available in each collection used.
+
+    Returns
+    -------
+    DataFrame
+        ``collection, dataset, title, vintage`` (only datasets fetched or generated).
+    """
+
+    reg = registry_table()
+    rows = []
+    for collection in sorted(set(collections)):
+        for rec in reg.itertuples(index=False):
+            if read_manifest(rec.id, collection).get("files"):
+                rows.append({"collection": collection, "dataset": rec.id, "title": rec.title,
+                             "vintage": rec.vintage})
+    return pd.DataFrame(rows, columns=["collection", "dataset", "title", "vintage"])
+
+
+# --------------------------------------------------------------------------- pages
+def _long(run_id: str) -> str:
+    """``2026-11-27T101500`` -> ``27 November 2026, 10:15`` (the run id if it does not parse)."""
+    try:
+        t = dt.datetime.strptime(run_id, RUN_ID_FORMAT)
+    except (TypeError, ValueError):
+        return str(run_id)
+    return f"{t.day} {t:%B %Y, %H:%M}"
+
+
+def _places(run_dir: Path, prefix: str, places: list[dict], results: list) -> list[dict]:
+    """Each place with links to the pages that exist in ``run_dir`` (plain words; no reasons)."""
+    rows = []
+    for p in places:
+        pid, folder = p["id"], run_dir / p["id"]
+        if not folder.is_dir() or not (folder / "index.html").exists():
+            rows.append({"name": p["name"], "href": "", "note": "not available this time", "links": []})
+            continue
+        links = [{"href": prefix + pid + "/" + v.output, "title": v.title}
+                 for v in VIEWS.values() if (folder / v.output).exists()]
+        if (folder / CHANGES_LINK[0]).exists():
+            links.append({"href": prefix + pid + "/" + CHANGES_LINK[0], "title": "What changed"})
+        failed = any(r.status == "failed" for r in results if r.place == pid)
+        rows.append({"name": p["name"], "href": prefix + pid + "/index.html", "links": links,
+                     "note": "some pages are from an earlier run" if failed else ""})
+    return rows
+
+
+def _vintages(vintages: pd.DataFrame, caption: str) -> str:
+    if not len(vintages):
+        return "<p>No dataset was available.</p>"
+    shown = vintages[["title", "vintage"]].rename(columns={"title": "Dataset", "vintage": "Release"})
+    return table_html(shown.drop_duplicates(), caption=caption)
+
+
+def render_run_index(run_id: str, run_dir: Path, places: list[dict], results: list,
+                     vintages: pd.DataFrame, ok: bool, git: str) -> str:
+    """The run folder's ``index.html`` (links relative to the run folder).
+
+    The status of every task, with its message, is on the run's ``adviser-notes.html``
+    (:func:`render_run_notes`), linked from the footer.
+    """
+    page = page_context(f"Reports of {_long(run_id)}", run_line=f"ccdata {__version__} (git {git})",
+                        adviser_href=ADVISER_PAGE)
+    return render("run_index.html.j2", page, run_long=_long(run_id), ok=ok,
+                  places=_places(run_dir, "", places, results), status="",
+                  vintages=Markup(_vintages(vintages, "Datasets used by these reports, with their release")))
+
+
+def render_run_notes(run_id: str, summary_frame: pd.DataFrame, git: str) -> str:
+    """The run's ``adviser-notes.html``: what ran, with status, seconds, size and message."""
+    frame = summary_frame.rename(columns={
+        "place": "Place", "view": "Page", "status": "Status", "seconds": "Seconds",
+        "size_kib": "Size (KiB)", "message": "Message"})
+    page = page_context(f"Notes for the adviser: run {run_id}", run_line=f"ccdata {__version__} (git {git})",
+                        nav=[{"href": "index.html", "title": "This run"}])
+    return shell(page, table_html(frame, caption="What ran: status, seconds, size and message per page"))
+
+
+def render_site_index(out: Path, latest_id: str | None, runs: list[dict], places: list[dict],
+                      results: list, vintages: pd.DataFrame, git: str) -> str:
+    """``<out>/index.html``: the latest good run's places, and every run."""
+    page = page_context("ccdata reports", run_line=f"Updated {dt.date.today().isoformat()}",
+                        footer=f"ccdata {__version__} (git {git}).")
+    runs_shown = [{"href": f"{RUNS}/{r['run_id']}/index.html", "label": _long(r["run_id"]),
+                   "status": "complete" if r["status"] == "ok" else "some pages could not be produced"}
+                  for r in runs]
+    return render("site_index.html.j2", page, latest_id=latest_id or "",
+                  latest_long=_long(latest_id) if latest_id else "",
+                  places=_places(out / RUNS / latest_id, f"{RUNS}/{latest_id}/", places, results)
+                  if latest_id else [], runs=runs_shown,
+                  vintages=Markup(_vintages(vintages, "Datasets used by the latest reports")))
+
+
+def _runs(out: Path) -> list[dict]:
+    rows = []
+    base = out / RUNS
+    for folder in sorted(base.iterdir() if base.is_dir() else [], reverse=True):
+        if folder.name.startswith(".") or not (folder / RUN_JSON).exists():
+            continue
+        try:
+            meta = json.loads((folder / RUN_JSON).read_text(encoding="utf-8"))
+        except ValueError:
+            meta = {}
+        rows.append({"run_id": folder.name, "status": "ok" if meta.get("ok") else "failed"})
+    return rows
