@@ -1,9 +1,11 @@
 """Key findings on hand-made figures: clear and unclear differences, missing data, ranking."""
 import math
+import re
 
 import pandas as pd
 import pytest
 
+import ccdata
 from ccdata.analysis import findings
 
 
@@ -86,3 +88,52 @@ def test_at_most_five_and_bad_input():
         findings.findings(frame.drop(columns=["upper"]))
     with pytest.raises(TypeError):
         findings.stands_out("table")
+
+
+NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def check_place_findings(place):
+    """Every number in the sentences equals the indicator table or the deprivation summary."""
+    from ccdata.analysis import deprivation, indicators
+
+    f = findings.for_place(place)
+    frame = indicators.compute(place)
+    ok = frame[frame["status"] == "ok"]
+    allowed = {f"{v:.1f}" for v in ok["value"]}
+    for edition in ("iod2019", "iod2025"):
+        try:
+            summ = deprivation.summary(place, edition)
+        except ccdata.MissingDataError:
+            continue
+        allowed |= {f"{v:.0f}" for v in summ["pct_lsoas_most_deprived_10"].dropna()}
+        allowed |= {f"{int(n):,}" for n in summ["lsoas"]} | {"10", "2019", "2025"}
+    assert 3 <= len(f.sentences) <= 6, f.sentences
+    titles = sorted(set(ok["title"]), key=len, reverse=True)
+    for s in f.sentences:
+        title = next((t for t in titles if s.startswith(t + ": ")), "")
+        for n in NUMBER.findall(s[len(title):]):  # numbers in an indicator's name are not figures
+            assert n in allowed, (n, s)
+        if " than England (" in s:
+            rows = ok[ok["title"] == title].set_index("area")
+            assert f"{rows.loc['place', 'value']:.1f}%" in s and f"({rows.loc['england', 'value']:.1f}%" in s
+            if "la" in rows.index:
+                assert f"{place.lad_name} {rows.loc['la', 'value']:.1f}%" in s
+            lo, hi, eng = rows.loc["place", "lower"], rows.loc["place", "upper"], rows.loc["england", "value"]
+            assert not lo <= eng <= hi  # a difference is claimed only when the interval excludes England
+            assert ("higher" in s) == (lo > eng)
+    assert any(place.lad_name in s for s in f.sentences)
+    return f
+
+
+def test_demo_findings_match_the_indicator_table(demo_data):
+    check_place_findings(ccdata.place("demo"))
+
+
+def test_real_place_findings_match_the_indicator_table(official):
+    from ccdata.geo.build import build
+
+    build(progress=False)
+    real = ccdata.list_places()
+    for pid in real.loc[~real["fictional"], "id"]:
+        check_place_findings(ccdata.place(pid))

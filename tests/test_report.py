@@ -4,6 +4,7 @@ failures keep the previous HTML; the page opens in headless Chromium without err
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import re
 from html.parser import HTMLParser
@@ -187,7 +188,12 @@ def test_failed_run_keeps_previous_html_and_names_the_cell(demo_data, tmp_path, 
     kept = out / "demo" / "dashboard.failed.ipynb"
     assert kept.exists() and "boom in the dashboard" in kept.read_text(encoding="utf-8")
     index = (out / "demo" / "index.html").read_text(encoding="utf-8")
-    assert "this run failed" in index
+    # the partner reads a plain line with the date of the last good version; the detail is the adviser's
+    mtime = dt.date.fromtimestamp(previous.stat().st_mtime)
+    assert f"not available this time; the last good version is from {mtime.day} {mtime:%B %Y}" in index
+    assert "RuntimeError" not in index and "failed.ipynb" not in index
+    notes = (out / "demo" / "adviser-notes.html").read_text(encoding="utf-8")
+    assert "RuntimeError: boom in the dashboard" in notes
     assert cli.main(["-q", "report", "demo", "--out", str(out)]) == 1
 
 
@@ -293,3 +299,26 @@ def test_dashboard_in_headless_chromium(demo_report, browser):
         assert table.locator("tbody tr td.num[data-sort]").evaluate_all(script) == sorted(before)
         table.locator("th", has_text="IMD rank").click()
         assert table.locator("tbody tr td.num[data-sort]").evaluate_all(script) == sorted(before, reverse=True)
+
+
+@pytest.mark.slow
+def test_partner_pages_carry_no_developer_text_and_adviser_notes_do(demo_report):
+    from ccdata.present import devtext
+
+    pages = sorted(p for p in demo_report.place_dir.glob("*.html") if p.name != "adviser-notes.html")
+    assert {p.name for p in pages} >= {"index.html", "dashboard.html", "assets.html"}
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert devtext.check(text) == [], page.name
+        assert 'data-audience="adviser"' not in text, page.name
+        assert 'href="adviser-notes.html"' in text, page.name
+    notes = (demo_report.place_dir / "adviser-notes.html").read_text(encoding="utf-8")
+    assert "place_id=&#39;demo&#39;" in notes  # the dashboard's parameters moved here
+
+
+@pytest.mark.slow
+def test_key_findings_open_the_dashboard_and_the_index(demo_report, dashboard_html):
+    index = demo_report.index_path.read_text(encoding="utf-8")
+    for page in (dashboard_html, index):
+        assert "Key findings" in page
+    assert dashboard_html.index("Key findings") < dashboard_html.index("Who lives here")

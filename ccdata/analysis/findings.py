@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ccdata.analysis import stats
+from ccdata.analysis import deprivation, indicators, stats
+from ccdata.errors import MissingDataError
 
 #: Columns of the indicator table the findings read.
 INDICATOR_COLUMNS = ("indicator", "title", "area", "area_name", "denominator", "value", "lower",
@@ -189,3 +190,23 @@ def findings(indicator_frame: pd.DataFrame | None, deprivation_summary: pd.DataF
         sentences += [s for _, s in scored]
         ranked = stands_out(indicator_frame)
     return Findings(sentences[:max_sentences], ranked)
+
+
+def for_place(place) -> Findings:
+    """Key findings for a place: its indicators and its latest deprivation edition.
+
+    Missing data leave their sentences out (never an error); a place with no data
+    at all gets no sentences.
+    """
+    try:
+        frame = indicators.compute(place)
+    except MissingDataError:
+        frame = None
+    summaries = []
+    for edition in ("iod2019", "iod2025"):  # oldest first: the sentence uses the last
+        try:
+            summaries.append(deprivation.summary(place, edition))
+        except MissingDataError:
+            continue
+    summary = pd.concat(summaries, ignore_index=True) if summaries else None
+    return findings(frame, summary)

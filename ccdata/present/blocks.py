@@ -232,3 +232,31 @@ def section_missing_list(missing_sections: dict[str, str]) -> Block:
     items = "".join(f"<li><strong>{esc(k)}</strong>: {esc(v)}</li>" for k, v in missing_sections.items())
     return Block(f'<div class="ccdata-missing" role="note"><strong>Sections without data:</strong>'
                  f"<ul>{items}</ul></div>")
+
+
+def key_findings(sentences: list[str], stands_out: pd.DataFrame | None = None, *,
+                 limits: str = "") -> Block:
+    """The key findings at the top of a page, and the "what stands out" table.
+
+    Parameters
+    ----------
+    sentences : list of str
+        Plain-English findings (escaped); none gives a plain note instead.
+    stands_out : DataFrame, optional
+        Ranked indicators (``Indicator``, ``Place %``, ``England %``, ``Gap (standard errors)``).
+    limits : str
+        One line on the limits of the ranking, printed under the table.
+    """
+    if not isinstance(sentences, list) or not all(isinstance(s, str) for s in sentences):
+        raise TypeError("key_findings expects a list of sentences")
+    body = ("<ul>" + "".join(f"<li>{esc(s)}</li>" for s in sentences) + "</ul>") if sentences else \
+        "<p>No clear differences from England were found in the figures available for this place.</p>"
+    if stands_out is not None and len(stands_out):
+        shown = stands_out.drop(columns=[c for c in ("indicator",) if c in stands_out.columns])
+        body += ("<h3>What stands out</h3><p>Where this place differs most from England, in the direction "
+                 "of worse outcomes: candidates for a focal issue.</p>"
+                 + table_html(shown, caption="Indicators furthest from England, largest gap first",
+                              formats={"Place %": ".1f", "England %": ".1f", "Gap (standard errors)": ".1f"})
+                 + (f'<p class="ccdata-limits">{esc(limits)}</p>' if limits else ""))
+    return Block('<section class="ccdata-findings" aria-labelledby="ccdata-key-findings">'
+                 f'<h2 id="ccdata-key-findings">Key findings</h2>{body}</section>')

@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from ccdata import config
 from ccdata._version import __version__
+from ccdata.analysis import findings as key_findings
 from ccdata.errors import MissingDataError, PlaceError
 from ccdata.files import atomic_write_text
 from ccdata.geo.places import place as get_place
@@ -336,13 +337,20 @@ def write_place_index(place, place_dir: Path, result: ReportResult, run_date: st
                       extra_links: list[tuple[str, str]] = (), findings: list[str] | None = None) -> Path:
     """``<place>/index.html`` and ``<place>/adviser-notes.html``.
 
-    The index lists the place's pages in plain words (a failed view: "not available this
+    The index opens with the key findings (computed here when ``findings`` is ``None``)
+    and lists the place's pages in plain words (a failed view: "not available this
     time; the last good version is from <date>"), with the key findings when given; every
     reason and error goes to the adviser notes. ``extra_links`` are ``(href, text)``
     pairs listed after the views (a batch run adds its "what changed" page).
     """
 
     items, problems, notes = [], [], []
+    if findings is None:
+        try:
+            findings = key_findings.for_place(place).sentences
+        except Exception as exc:  # the index is still written; the adviser sees why
+            findings = []
+            problems.append({"title": "Key findings", "detail": f"{type(exc).__name__}: {exc}"})
     for view in VIEWS.values():
         vr = next((v for v in result.views if v.view == view.name), None)
         page = place_dir / view.output

@@ -28,7 +28,10 @@ class Notes:
     def block(self) -> present.Block:
         if not self.items:
             return present.notice("No data-quality problems were reported while this page was produced.")
-        return present.bullets(self.items)
+        return present.Block(
+            present.notice("Some input files had problems while this page was produced; the adviser's "
+                           "notes list them.").html
+            + present.adviser_note("Data quality notes", present.bullets(self.items)).html)
 
 
 def open_place(place_id: str):

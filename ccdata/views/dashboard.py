@@ -10,7 +10,7 @@ import pandas as pd
 
 from ccdata import present, sources
 from ccdata._version import __version__
-from ccdata.analysis import deprivation, indicators, profile
+from ccdata.analysis import deprivation, findings, indicators, profile
 from ccdata.errors import MissingDataError
 from ccdata.geo.crosswalk import IOD2019_ON_LSOA21_METHOD
 from ccdata.io.fetch import is_available
@@ -34,11 +34,19 @@ def _available(place, dataset_id: str) -> bool:
 
 
 def _reason_missing(place, dataset_id: str) -> str:
+    """Why a dataset is missing, for the adviser (dataset id, what to run, where it comes from)."""
     d = sources.get(dataset_id)
     if place.collection == "demo":
-        return f"{d.title} is not generated for the demo place"
+        return f"{d.title} ({dataset_id}) is not generated for the demo place."
     where = "it is not in the official-file mirror" if not d.mirror_paths else "it has not been fetched"
-    return f"{d.title}: {where}; official source {d.official_source}"
+    return (f"{d.title} ({dataset_id}): {where}. Run `ccdata fetch {dataset_id}` then `ccdata build`. "
+            f"Official source: {d.official_source}")
+
+
+def _missing(place, what: str, detail: str) -> Blocks:
+    """A one-sentence note for partners, and the detail for the adviser."""
+    return [present.missing(what, "These figures are not in this edition's data."),
+            present.adviser_note(f"Why there is no data for {what}", detail)]
 
 
 def missing_data(place) -> dict[str, str]:
@@ -63,8 +71,18 @@ def overview(place) -> Blocks:
     if place.description:
         blocks.append(present.notice(place.description))
     blocks.append(present.notice(f"How the place is drawn: {place.footprint_method}"))
-    blocks.append(present.section_missing_list(missing_data(place)))
+    absent = missing_data(place)
+    blocks.append(present.section_missing_list({k: "not in this edition's data" for k in absent}))
+    if absent:
+        blocks.append(present.adviser_note("Sections without data, and how to get it", "\n\n".join(
+            f"{k}: {v}" for k, v in absent.items())))
     return blocks
+
+
+def key_findings(place) -> Blocks:
+    """Three to six sentences on what the figures say, and what stands out."""
+    f = findings.for_place(place)
+    return [present.key_findings(f.sentences, f.stands_out, limits=f.limits)]
 
 
 def who_lives_here(place) -> Blocks:
@@ -73,7 +91,7 @@ def who_lives_here(place) -> Blocks:
     try:
         kids = profile.children(place)
     except MissingDataError as exc:
-        blocks.append(present.missing("children and young people by age", str(exc)))
+        blocks += _missing(place, "children and young people by age", str(exc))
     else:
         table = kids.pivot_table(index="age band", columns="area_name", values="pct", sort=False)
         counts = kids[kids["area"] == "place"].set_index("age band")["children"].rename("Children in the place")
@@ -88,7 +106,7 @@ def who_lives_here(place) -> Blocks:
     try:
         single = profile.children_single_year(place)
     except MissingDataError as exc:
-        blocks.append(present.missing("children by single year of age (local authority and England)", str(exc)))
+        blocks += _missing(place, "children by single year of age (local authority and England)", str(exc))
     else:
         table = single.pivot_table(index="age band", columns="area_name", values=["children", "pct"], sort=False)
         table.columns = [f"{a}: {'children' if m == 'children' else '% of residents'}" for m, a in table.columns]
@@ -100,12 +118,12 @@ def who_lives_here(place) -> Blocks:
         if dataset == "census21_ts007a":
             continue
         if not _available(place, dataset):
-            blocks.append(present.missing(title, _reason_missing(place, dataset)))
+            blocks += _missing(place, title, _reason_missing(place, dataset))
             continue
         try:
             comp = profile.composition(place, dataset)
         except MissingDataError as exc:
-            blocks.append(present.missing(title, str(exc)))
+            blocks += _missing(place, title, str(exc))
             continue
         wide = comp.pivot_table(index="label", columns="area_name", values="pct", sort=False).reset_index()
         wide = wide.rename(columns={"label": title})
@@ -134,7 +152,7 @@ def deprivation_section(place, editions: str = "both", lsoa_table: bool = True) 
             place.deprivation(edition)
             editions.append(edition)
         except MissingDataError as exc:
-            blocks.append(present.missing(deprivation.EDITIONS[edition], str(exc)))
+            blocks += _missing(place, deprivation.EDITIONS[edition], str(exc))
     if not editions:
         return blocks
     dist = pd.concat([deprivation.decile_distribution(place, e) for e in editions], ignore_index=True)
@@ -186,12 +204,12 @@ def low_income_section(place) -> Blocks:
     """DWP children in relative low income families for the place's wards, LA and England."""
     ind = [i for i in indicators.definitions() if i.source == "dwp_cilif_ward"]
     if not ind:
-        return [present.missing("children in low income families", "no indicator is declared for DWP data")]
+        return _missing(place, "children in low income families", "no indicator is declared for DWP data")
     frame = indicators.compute(place, ind)
     shown = frame[frame["status"] == "ok"]
     blocks: Blocks = []
     for rec in frame[frame["status"] != "ok"].itertuples():
-        blocks.append(present.missing(f"children in low income families ({rec.area_name})", rec.status))
+        blocks += _missing(place, f"children in low income families ({rec.area_name})", rec.status)
     if shown.empty:
         return blocks
     table = shown[["area_name", "numerator", "denominator", "value", "lower", "upper", "band"]].rename(columns={
@@ -226,7 +244,7 @@ def indicator_section(place) -> Blocks:
     try:
         fig = charts.indicator_chart(frame)
     except ValueError as exc:
-        blocks.append(present.missing("the indicator chart", str(exc)))
+        blocks += _missing(place, "the indicator chart", str(exc))
     else:
         data = frame[(frame["status"] == "ok") & (frame["area"].isin(["place", "england"]))][
             ["title", "area_name", "value", "lower", "upper"]]
@@ -238,24 +256,40 @@ def indicator_section(place) -> Blocks:
 
 
 def methods_section(place, parameters: dict | None = None) -> Blocks:
-    """Sources with vintage and licence, geography methods, version and parameters."""
+    """Sources with vintage and licence (only those this page used), methods; parameters for the adviser.
 
+    For a fictional place the sources say the data are generated, naming the real
+    formats they imitate, instead of crediting real publishers.
+    """
+
+    used = {d for ids in SECTION_SOURCES.values() for d in ids} | {i.source for i in indicators.definitions()}
     table = place.sources()
-    table = table[table["available"]][["id", "title", "publisher", "vintage", "licence", "official_source"]]
-    blocks: Blocks = [present.table(table.rename(columns={
-        "id": "Dataset", "title": "Title", "publisher": "Publisher", "vintage": "Vintage",
-        "licence": "Licence", "official_source": "Official source"}),
-        caption="Data used in this report (as fetched for this place's collection).")]
+    table = table[table["available"] & table["id"].isin(used)]
+    if place.fictional:
+        shown = pd.DataFrame({
+            "Data": table["title"],
+            "Where it comes from": "Fictional: generated by ccdata in the format of " + table["publisher"]
+            + "'s published file",
+            "Stands in for the release": table["vintage"]})
+        caption = ("Data used on this page. Every figure for this demo place is invented; the files "
+                   "imitate the real published formats so the same steps run as for a real place.")
+    else:
+        shown = table[["title", "publisher", "vintage", "licence", "official_source"]].rename(columns={
+            "title": "Data", "publisher": "Publisher", "vintage": "Release", "licence": "Licence",
+            "official_source": "Where to find it"})
+        caption = "Data used on this page, with its release and licence."
+    blocks: Blocks = [present.table(shown, caption=caption)]
     methods = [
         f"Footprint: {place.footprint_method}",
         f"IoD 2019 on 2021 neighbourhoods: {IOD2019_ON_LSOA21_METHOD}",
         "Counts are summed over each area's neighbourhoods and rates recomputed from the sums; "
         "ranks and deciles are never averaged.",
-        "95% intervals are Wilson score intervals (statsmodels); a value is 'better' or 'worse' than "
+        "95% intervals are Wilson score intervals; a value is 'better' or 'worse' than "
         "England when England's value lies outside the place's interval.",
         profile.PERTURBATION_NOTE,
-        f"ccdata {__version__}, git {git_hash()}; parameters: "
-        + ", ".join(f"{k}={v!r}" for k, v in (parameters or {}).items()),
     ]
     blocks.append(present.bullets(methods))
+    blocks.append(present.adviser_note("How this page was made", (
+        f"ccdata {__version__}, git {git_hash()}. Datasets: {', '.join(sorted(table['id']))}. Parameters: "
+        + (", ".join(f"{k}={v!r}" for k, v in (parameters or {}).items()) or "none"))))
     return blocks
