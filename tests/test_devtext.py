@@ -57,3 +57,18 @@ def test_text_after_adviser_section_is_still_checked():
 def test_bad_input():
     with pytest.raises(TypeError):
         devtext.check(None)
+
+
+def test_tables_show_headers_as_phrases_and_p_values_plainly():
+    import pandas as pd
+
+    from ccdata.present import labels, table_html
+
+    frame = pd.DataFrame({"pct_positive": [41.5], "p_value": [0.00002], "children": [623.0], "other_thing": [1]})
+    html = table_html(frame, caption="t")
+    assert "Share positive, %" in html and "<0.001" in html.replace("&lt;", "<")
+    assert ">623<" in html and ">623.0<" not in html
+    assert "Other thing" in html and devtext.check(html) == []
+    assert labels.p_value(0.0234) == "0.023" and labels.p_value(0.5) == "0.50"
+    with pytest.raises(ValueError):
+        labels.p_value(1.5)

@@ -21,6 +21,7 @@ import pandas as pd
 
 from ccdata.errors import CcdataError
 from ccdata.present.escape import html_text
+from ccdata.present.labels import column_label, p_value
 
 NOTICE_KINDS = ("info", "warning", "fictional")
 
@@ -97,7 +98,8 @@ def _format(value, fmt: str | None = None) -> str:
         return f"{int(value):,}"
     if isinstance(value, (float, np.floating)):
         v = float(value)
-        return f"{v:,.0f}" if v.is_integer() and abs(v) >= 1000 else f"{v:,.1f}"
+        # a whole number of 100 or more is a count: no spurious ".0"
+        return f"{v:,.0f}" if v.is_integer() and abs(v) >= 100 else f"{v:,.1f}"
     return str(value)
 
 
@@ -116,12 +118,13 @@ def table_html(df: pd.DataFrame, *, caption: str, sortable: bool = False,
                and not pd.api.types.is_bool_dtype(frame[c])}
     head = "".join(
         f'<th scope="col"{" class=num" if c in numeric else ""}'
-        f'{" aria-sort=none" if sortable else ""}>{esc(c)}</th>' for c in frame.columns)
+        f'{" aria-sort=none" if sortable else ""}>{esc(column_label(c))}</th>' for c in frame.columns)
     rows = []
     for rec in shown.itertuples(index=False, name=None):
         cells = []
         for c, v in zip(frame.columns, rec):
-            text = esc(_format(v, formats.get(c)))
+            text = esc(p_value(v) if str(c) in ("p_value", "p-value") and c not in formats
+                       else _format(v, formats.get(c)))
             if c in numeric:
                 sort = "" if _format(v) == "" else f' data-sort="{esc(v)}"'
                 cells.append(f'<td class="num"{sort}>{text}</td>')

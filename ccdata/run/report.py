@@ -300,6 +300,7 @@ def _run_view(place, view: View, place_dir: Path, nav: list[dict], run_date: str
                               message=f"HTML export failed: {type(exc).__name__}: {exc}")
         checked = publishable(page)
         if not checked.ok:  # not published: the partner page keeps its last good version
+            atomic_write_text(place_dir / NOTES_DIR / f"{view.name}.unpublished.html", page)
             return ViewResult(view.name, "failed", seconds=time.perf_counter() - started,
                               message="the page carried text meant for the adviser, so it was not "
                                       "published: " + "; ".join(map(str, checked.problems[:10])))

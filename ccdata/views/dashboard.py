@@ -247,7 +247,9 @@ def indicator_section(place) -> Blocks:
         blocks += _missing(place, "the indicator chart", str(exc))
     else:
         data = frame[(frame["status"] == "ok") & (frame["area"].isin(["place", "england"]))][
-            ["title", "area_name", "value", "lower", "upper"]]
+            ["title", "area_name", "value", "lower", "upper"]].rename(columns={
+            "title": "Indicator", "area_name": "Area", "value": "%", "lower": "95% interval from",
+            "upper": "95% interval to"})
         blocks.append(present.figure(fig, alt=(
             f"Dot chart of each indicator's value for {place.name} with its 95% interval, "
             "and England's value marked."), caption="Indicators for the place, with England for reference.",
