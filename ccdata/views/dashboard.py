@@ -184,7 +184,7 @@ def deprivation_section(place, editions: str = "both", lsoa_table: bool = True) 
         latest_table = deprivation.lsoa_table(place, latest)
         blocks.append(present.table(latest_table, sortable=True, caption=(
             f"Every neighbourhood (LSOA 2021) in the place, {deprivation.EDITIONS[latest]}: rank 1 is the "
-            "most deprived in England; click a heading to sort.")))
+            "most deprived in England.")))
         domains = deprivation.lsoa_table(place, editions[0]) if len(editions) == 2 else None
         if domains is not None and domains.shape[1] > latest_table.shape[1]:
             # IoD 2025 domain ranks come with File 7; until it is fetched, show 2019's domains

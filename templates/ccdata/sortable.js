@@ -23,3 +23,7 @@
     });
   });
 })();
+// Printing shows the data behind each chart: open every <details> before printing.
+window.addEventListener('beforeprint', function () {
+  document.querySelectorAll('details').forEach(function (d) { d.open = true; });
+});
