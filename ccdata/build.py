@@ -103,6 +103,54 @@ def make_iod2019_lsoa21(collection: str) -> pd.DataFrame:
     return iod2019_on_lsoa21(iod11, lookup, pop11=pop11, pop21=pop21)
 
 
+def make_iod_comparators(collection: str) -> pd.DataFrame:
+    """Local authority and England deprivation summaries on each edition's own LSOAs.
+
+    IoD 2019 on LSOA 2011 (LAD 2019, linked to LAD 2024; population: the IoD's
+    mid-2015 denominators when File 6 or 7 is fetched); IoD 2025 on LSOA 2021
+    (population: File 7's mid-2022 denominators, else Census 2021 residents).
+    Computed once per build so reports over many places read them, not recompute them.
+    """
+    from . import deprivation
+
+    parts = []
+    geo = table("lsoa21_geography", collection)
+    lad24_names = dict(zip(geo["lad24_code"], geo["lad24_name"]))
+    if _available("iod2019_file1", collection) or _available("iod2019_file7", collection):
+        iod11 = _iod2019_lsoa11(collection)
+        pop = iod11.set_index("lsoa11_code")["pop_total"] if "pop_total" in iod11 else None
+        lookup = table("lookup_lsoa11_lsoa21", collection)
+        lsoa_lad24 = lookup[["lsoa11_code", "lsoa21_code"]].merge(
+            geo[["lsoa21_code", "lad24_code"]], on="lsoa21_code", how="left")
+        current = deprivation.current_authorities(iod11, lsoa_lad24, code_col="lsoa11_code",
+                                                  area_code="lad19_code")
+        parts.append(deprivation.comparator_table(
+            iod11, "iod2019", code_col="lsoa11_code", area_code="lad19_code", area_name="lad19_name",
+            population=pop, population_source="mid-2015 population (IoD 2019 denominators)",
+            current=current, lad24_names=lad24_names))
+    if _available("iod2025_file1", collection) or _available("iod2025_file7", collection):
+        if _available("iod2025_file7", collection):
+            iod21 = table("iod2025_file7", collection)
+        else:
+            iod21 = table("iod2025_file1", collection)
+            if _available("iod2025_file3", collection):
+                extra = table("iod2025_file3", collection)
+                iod21 = iod21.merge(extra[["lsoa21_code", "idaci_rank", "idaci_decile"]], on="lsoa21_code",
+                                    how="left", validate="one_to_one")
+        pop, source = None, ""
+        if "pop_total" in iod21 and iod21["pop_total"].notna().all():
+            pop, source = iod21.set_index("lsoa21_code")["pop_total"], "mid-2022 population (IoD 2025 denominators)"
+        elif _available("census21_ts007a", collection):
+            pop = table("census21_ts007a", collection).set_index("lsoa21_code")["total"]
+            source = "Census 2021 usual residents"
+        parts.append(deprivation.comparator_table(
+            iod21, "iod2025", code_col="lsoa21_code", area_code="lad24_code", area_name="lad24_name",
+            population=pop, population_source=source))
+    if not parts:
+        raise MissingDataError("no IoD edition is fetched (File 1 or 7 of 2019 or 2025)")
+    return pd.concat(parts, ignore_index=True)
+
+
 def make_crosswalk_reconciliation(collection: str) -> pd.DataFrame:
     """How the IoD2019 mid-2015 population moves from LSOA 2011 to LSOA 2021."""
     from .geography import crosswalk_counts
@@ -130,6 +178,10 @@ def _steps() -> list[Step]:
              optional=("iod2019_file1", "iod2019_file2", "iod2019_file5", "iod2019_file6",
                        "iod2019_file7", "census21_ts007a"),
              description="IoD2019 on LSOA 2021"),
+        Step("iod_comparators", ("lookup_lsoa21_ward24", "lookup_lsoa11_lsoa21"), make_iod_comparators,
+             optional=("iod2019_file1", "iod2019_file2", "iod2019_file6", "iod2019_file7", "iod2025_file1",
+                       "iod2025_file3", "iod2025_file7", "census21_ts007a"),
+             description="deprivation summaries of each local authority and England, on each edition's LSOAs"),
         Step("crosswalk_reconciliation", ("lookup_lsoa11_lsoa21",), make_crosswalk_reconciliation,
              optional=("iod2019_file6", "iod2019_file7", "census21_ts007a"),
              description="population conservation LSOA 2011 -> 2021"),
