@@ -17,7 +17,8 @@ Blocks = list  # list[present.Block]
 SECTION_SOURCES = {
     "Who lives here": ["census21_ts007a", "census21_ts003", "census21_ts021", "census21_ts054",
                        "census21_ts067", "census21_ts066", "census21_ts037", "census21_ts011"],
-    "Deprivation": ["iod2025_file1", "iod2025_file3", "iod2019_file1", "iod2019_file2", "lookup_lsoa11_lsoa21"],
+    "Deprivation": ["iod2025_file1", "iod2025_file3", "iod2019_file1", "iod2019_file2", "lookup_lsoa11_lsoa21",
+                    "iod2019_lad_summary", "iod2025_lad_summary"],
     "Children in low income families": ["dwp_cilif_ward", "dwp_cilif_la"],
 }
 
@@ -147,15 +148,21 @@ def deprivation_section(place, editions: str = "both", lsoa_table: bool = True) 
                  "neighbourhoods in England). " + deprivation.POPULATION_NOTE),
         data=table.reset_index()))
     summary = pd.concat([deprivation.summary(place, e) for e in editions], ignore_index=True)
+    blocks += _national_ranks(place, editions)
+    notes = [n for n in summary["note"].dropna().unique() if n]
     summary = summary.rename(columns={
-        "edition": "Edition", "area_name": "Area", "lsoas": "LSOAs",
+        "edition": "Edition", "area_name": "Area", "lsoas": "Neighbourhoods (LSOAs)",
+        "lsoas_most_deprived_10": "Neighbourhoods in most deprived 10%",
         "pct_lsoas_most_deprived_10": "% of LSOAs in most deprived 10%",
         "extent": "Extent (% of residents)",
         "pct_lsoas_idaci_most_deprived_10": "% of LSOAs in most deprived 10% for IDACI",
-        "median_imd_rank": "Median IMD rank"}).drop(columns=["area"])
+        "median_imd_rank": "Median IMD rank"}).drop(columns=["area", "basis", "note"])
     blocks.append(present.table(summary, caption=(
         "Headline deprivation measures. Extent: share of residents living in the most deprived 30% "
-        "of neighbourhoods, weighted from 1 at the most deprived 10% to 0 at 30% (MHCLG method).")))
+        "of neighbourhoods, weighted from 1 at the most deprived 10% to 0 at 30% (MHCLG method). "
+        + " ".join(deprivation.COMPARATOR_BASIS[e] for e in editions[:1] if e == "iod2019"))))
+    for note in notes:
+        blocks.append(present.notice(note))
     latest = editions[-1]
     if lsoa_table:
         latest_table = deprivation.lsoa_table(place, latest)
@@ -175,6 +182,30 @@ def deprivation_section(place, editions: str = "both", lsoa_table: bool = True) 
             "neighbourhoods and is shown on 2021 ones (see Data and methods); national ranks are "
             "relative, so a change of decile means a change relative to the rest of England.")))
     return blocks
+
+
+def _national_ranks(place, editions) -> Blocks:
+    """The LA's national rank in each edition's published summaries, in plain words."""
+    sentences = []
+    for edition in editions:
+        dataset = f"{edition}_lad_summary"
+        if not _available(place, dataset):
+            continue
+        try:
+            ranks = place.table(dataset)
+            rows = deprivation.comparators(place, edition)
+        except MissingDataError:
+            continue
+        la = rows.get("la")
+        if la is None or la["area_type"] != "lad":
+            # an authority formed after the edition has no published rank
+            continue
+        sentence = deprivation.national_rank(ranks, edition, la["area_code"], place.lad_name)
+        if sentence:
+            sentences.append(sentence)
+    if not sentences:
+        return []
+    return [present.notice(" ".join(sentences) + " Ranks are as published by MHCLG; 1 is the most deprived.")]
 
 
 def low_income_section(place) -> Blocks:

@@ -3,7 +3,10 @@
 Ranks and deciles are national (1 = most deprived) and are never averaged: an area
 is described by the *distribution* of its LSOAs and residents across deciles, by the
 share of LSOAs in the most deprived 10%, and by the MHCLG "extent" measure.
-IoD2019 is shown on LSOA 2021 through the crosswalk in :mod:`ccdata.geography`.
+The place is made of LSOA 2021, so IoD2019 is shown for it through the crosswalk in
+:mod:`ccdata.geography`; the local authority and England rows are computed on each
+edition's own LSOAs (:func:`comparator_rows`, the processed table ``iod_comparators``)
+so that they equal the published local authority summaries.
 """
 from __future__ import annotations
 
@@ -46,8 +49,10 @@ COMPARATOR_COLUMNS = (
 COMPARATOR_COUNTS = (["lsoas", "lsoas_most_deprived_10", "lsoas_idaci_most_deprived_10", "population",
                       "lsoas_missing_population"]
                      + [f"lsoas_decile_{d}" for d in DECILES] + [f"residents_decile_{d}" for d in DECILES])
-POPULATION_NOTE = ("Residents are Census 2021 usual residents of each LSOA 2021 (TS007A total), "
-                   "for both editions, so the two editions are compared on the same population.")
+POPULATION_NOTE = ("Residents of the place are its Census 2021 usual residents, for both editions. "
+                   "The local authority and England are counted as in the official summaries: for "
+                   "IoD 2019 on 2011 neighbourhoods with the index's own mid-2015 population, for "
+                   "IoD 2025 on 2021 neighbourhoods.")
 
 
 def _check_edition(edition: str) -> str:
@@ -71,71 +76,178 @@ def area_frames(place, edition: str) -> dict[str, pd.DataFrame]:
     return {area.id: place.deprivation(edition, area=area.id) for area in place.areas()}
 
 
+def comparators(place, edition: str) -> dict[str, pd.Series]:
+    """The published-geography comparator rows (``la``, ``england``) of the place's LA.
+
+    Read from the processed table ``iod_comparators`` (built once by ``ccdata build``).
+    """
+    _check_edition(edition)
+    return comparator(place.table("iod_comparators"), edition, place.lad_code)
+
+
+def _place_frame(place, edition: str) -> pd.DataFrame:
+    return place.deprivation(edition, area="place")
+
+
 def decile_distribution(place, edition: str, column: str = "imd_decile") -> pd.DataFrame:
     """Share of LSOAs and of residents in each national decile, per area.
+
+    The place is counted on its 2021 LSOAs; the local authority and England on the
+    edition's own LSOAs, as published (:func:`comparator_rows`; for IMD deciles only,
+    other columns are counted on 2021 LSOAs for every area).
 
     Returns
     -------
     DataFrame
         ``edition, area, area_name, decile, lsoas, residents, pct_lsoas, pct_residents``
-        (ten rows per area; ``residents`` missing when Census TS007A is not fetched).
+        (ten rows per area; ``residents`` missing when no population is available).
     """
     _check_edition(edition)
     pop = lsoa_population(place)
     names = {a.id: a.name for a in place.areas()}
+    published = comparators(place, edition) if column == "imd_decile" else {}
     rows = []
-    for area, frame in area_frames(place, edition).items():
-        if column not in frame:
-            raise MissingDataError(f"{EDITIONS[edition]} has no column {column!r} for this place")
-        data = frame[["lsoa21_code", column]].copy()
-        data["residents"] = data["lsoa21_code"].map(pop) if pop is not None else pd.NA
-        n = len(data)
-        total_pop = data["residents"].sum(min_count=1) if pop is not None else pd.NA
-        for decile in range(1, 11):
-            sel = data[data[column] == decile]
-            # a decile with no LSOAs has no residents (0%, not missing); min_count=1 keeps a
-            # decile whose LSOAs all lack a population missing rather than zero
-            residents = (sel["residents"].sum(min_count=1 if len(sel) else 0)
-                         if pop is not None else pd.NA)
+    for area in names:
+        if area in published:
+            rec = published[area]
+            n = int(rec["lsoas"])
+            counts = [(int(rec[f"lsoas_decile_{d}"]), rec[f"residents_decile_{d}"]) for d in DECILES]
+            total_pop = rec["population"]
+        else:
+            frame = place.deprivation(edition, area=area)
+            if column not in frame:
+                raise MissingDataError(f"{EDITIONS[edition]} has no column {column!r} for this place")
+            data = frame[["lsoa21_code", column]].copy()
+            data["residents"] = data["lsoa21_code"].map(pop) if pop is not None else pd.NA
+            n = len(data)
+            total_pop = data["residents"].sum(min_count=1) if pop is not None else pd.NA
+            counts = []
+            for decile in DECILES:
+                sel = data[data[column] == decile]
+                # a decile with no LSOAs has no residents (0%, not missing); min_count=1 keeps a
+                # decile whose LSOAs all lack a population missing rather than zero
+                residents = (sel["residents"].sum(min_count=1 if len(sel) else 0)
+                             if pop is not None else pd.NA)
+                counts.append((len(sel), residents))
+        for decile, (lsoas, residents) in zip(DECILES, counts):
+            known = not pd.isna(residents) and not pd.isna(total_pop) and total_pop
             rows.append({"edition": EDITIONS[edition], "area": area, "area_name": names[area],
-                         "decile": decile, "lsoas": len(sel), "residents": residents,
-                         "pct_lsoas": 100 * len(sel) / n if n else float("nan"),
-                         "pct_residents": (100 * residents / total_pop
-                                           if pop is not None and total_pop and not pd.isna(residents)
-                                           else float("nan"))})
-    return pd.DataFrame(rows)
+                         "decile": decile, "lsoas": lsoas,
+                         "residents": pd.NA if pd.isna(residents) else int(residents),
+                         "pct_lsoas": 100 * lsoas / n if n else float("nan"),
+                         "pct_residents": 100 * residents / total_pop if known else float("nan")})
+    out = pd.DataFrame(rows)
+    out["lsoas"] = out["lsoas"].astype("Int64")
+    out["residents"] = out["residents"].astype("Int64")
+    return out
+
+
+#: Columns of :func:`summary`.
+SUMMARY_COLUMNS = ["edition", "area", "area_name", "lsoas", "lsoas_most_deprived_10",
+                   "pct_lsoas_most_deprived_10", "extent", "pct_lsoas_idaci_most_deprived_10",
+                   "median_imd_rank", "basis", "note"]
 
 
 def summary(place, edition: str) -> pd.DataFrame:
     """Headline deprivation measures per area.
 
-    Columns: ``area, area_name, lsoas, pct_lsoas_most_deprived_10, extent,
-    pct_lsoas_idaci_most_deprived_10, median_imd_rank``. ``extent`` is the MHCLG
-    measure (share of residents in the most deprived 30% of LSOAs, weighted from 1 at
-    the 10% line to 0 at 30%), computed from Census 2021 residents.
+    Columns :data:`SUMMARY_COLUMNS`. ``extent`` is the MHCLG measure (share of
+    residents in the most deprived 30% of LSOAs, weighted from 1 at the 10% line to 0
+    at 30%). The place is measured on its 2021 LSOAs with Census 2021 residents; the
+    local authority and England rows come from ``iod_comparators``, computed on the
+    edition's own LSOAs and population, so they equal the published summaries.
+    ``basis`` says which; ``note`` says where an authority changed since the edition.
     """
     from .geography import imd_extent, share_most_deprived
 
     _check_edition(edition)
     pop = lsoa_population(place)
     names = {a.id: a.name for a in place.areas()}
+    published = comparators(place, edition)
     rows = []
-    for area, frame in area_frames(place, edition).items():
-        row = {"edition": EDITIONS[edition], "area": area, "area_name": names[area], "lsoas": len(frame),
+    for area in names:
+        if area in published:
+            rec = published[area]
+            rows.append({"edition": EDITIONS[edition], "area": area, "area_name": names[area],
+                         **{c: rec[c] for c in ("lsoas", "lsoas_most_deprived_10", "pct_lsoas_most_deprived_10",
+                                                "extent", "pct_lsoas_idaci_most_deprived_10", "median_imd_rank")},
+                         "basis": (f"{'2011' if edition == 'iod2019' else '2021'} neighbourhoods, as published; "
+                                   f"{rec['population_source'] or 'no population'}"),
+                         "note": rec["note"] or ""})
+            continue
+        if area != "place":
+            rows.append({"edition": EDITIONS[edition], "area": area, "area_name": names[area],
+                         "basis": "", "note": f"{EDITIONS[edition]} has no summary for this authority"})
+            continue
+        frame = _place_frame(place, edition)
+        n = len(frame)
+        row = {"edition": EDITIONS[edition], "area": area, "area_name": names[area], "lsoas": n,
+               "lsoas_most_deprived_10": int((frame["imd_decile"] == 1).sum()),
                "pct_lsoas_most_deprived_10": 100 * share_most_deprived(frame["imd_decile"], 1)
-               if len(frame) else float("nan"),
-               "median_imd_rank": float(frame["imd_rank"].median()) if len(frame) else float("nan")}
-        if pop is not None and len(frame):
+               if n else float("nan"),
+               "median_imd_rank": float(frame["imd_rank"].median()) if n else float("nan"),
+               "basis": ("2021 neighbourhoods" + (" (IoD 2019 through the ONS lookup)" if edition == "iod2019"
+                                                  else "") + "; Census 2021 usual residents"),
+               "note": ""}
+        if pop is not None and n:
             weights = frame["lsoa21_code"].map(pop)
             row["extent"] = 100 * imd_extent(frame["imd_rank"], weights, N_NATIONAL[edition])
-        else:
-            row["extent"] = float("nan")
-        if "idaci_decile" in frame and len(frame):
+        if "idaci_decile" in frame and n and frame["idaci_decile"].notna().all():
             row["pct_lsoas_idaci_most_deprived_10"] = 100 * share_most_deprived(frame["idaci_decile"], 1)
-        else:
-            row["pct_lsoas_idaci_most_deprived_10"] = float("nan")
         rows.append(row)
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows).reindex(columns=SUMMARY_COLUMNS)
+    for col in ("lsoas", "lsoas_most_deprived_10"):
+        out[col] = out[col].astype("Int64")
+    for col in ("pct_lsoas_most_deprived_10", "extent", "pct_lsoas_idaci_most_deprived_10", "median_imd_rank"):
+        out[col] = pd.to_numeric(out[col]).astype("Float64")
+    return out
+
+
+def national_rank(ranks: pd.DataFrame, edition: str, code: str, name: str, domain: str = "imd",
+                  measure: str = "average_score") -> str | None:
+    """The authority's national rank in the published summaries, in plain words.
+
+    Parameters
+    ----------
+    ranks : DataFrame
+        A loaded ``iod2019_lad_summary`` / ``iod2025_lad_summary`` table.
+    code, name : str
+        The authority's code in the edition's vintage, and the name to print.
+    measure : {"average_score", "average_rank", "proportion_most_deprived_10"}
+
+    Returns
+    -------
+    str or None
+        e.g. ``"Tameside is 44th most deprived of 296 local authorities on average
+        score (IoD 2025)."``; ``None`` when the authority is not in the table.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"lad24_code": ["E1", "E2"], "domain": ["imd", "imd"],
+    ...                   "rank_average_score": [2, 1]})
+    >>> national_rank(t, "iod2025", "E1", "Town")
+    'Town is 2nd most deprived of 2 local authorities on average score (IoD 2025).'
+    """
+    _check_edition(edition)
+    words = {"average_score": "average score", "average_rank": "average rank",
+             "proportion_most_deprived_10": "the share of its neighbourhoods in the most deprived 10%"}
+    if measure not in words:
+        raise ValueError(f"measure must be one of {list(words)}, not {measure!r}")
+    code_col = next((c for c in ranks.columns if c.startswith("lad") and c.endswith("_code")), None)
+    if code_col is None or "domain" not in ranks or f"rank_{measure}" not in ranks:
+        raise ValueError("expected a loaded IoD local authority summary table")
+    table = ranks[ranks["domain"] == domain]
+    row = table[table[code_col] == code]
+    if row.empty or pd.isna(row[f"rank_{measure}"].iloc[0]):
+        return None
+    rank = int(row[f"rank_{measure}"].iloc[0])
+    return (f"{name} is {_ordinal(rank)} most deprived of {len(table):,} local authorities on "
+            f"{words[measure]} ({EDITIONS[edition]}).")
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n:,}{suffix}"
 
 
 def lsoa_table(place, edition: str) -> pd.DataFrame:
