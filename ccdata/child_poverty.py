@@ -22,6 +22,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from .errors import MissingDataError
 from .geography import largest_remainder
 
 #: Financial years in the DWP table (``children_fyeYYYY``/``pct_fyeYYYY`` columns).
@@ -366,3 +367,40 @@ def area_figures(la_table: pd.DataFrame, lad_code: str) -> tuple[pd.DataFrame, p
             frame[col] = frame[col].astype("Int64")
         out.append(frame)
     return out[0], out[1]
+
+
+def for_place(place) -> dict[str, pd.DataFrame | str]:
+    """Children in low income families for a place, its local authority and England.
+
+    Reads the processed DWP tables, the LSOA to ward lookup, Census TS007A and (if
+    fetched) IoD 2025 File 7's IDACI scores through the place's accessors, and
+    calls :func:`place_figures` and :func:`area_figures`.
+
+    Returns
+    -------
+    dict
+        ``place``, ``by_ward``, ``la``, ``england`` (frames as those functions give)
+        and ``weighting`` (plain words; empty when the place is made of whole wards).
+
+    Raises
+    ------
+    MissingDataError
+        When the DWP tables, the ward lookup or Census TS007A are not available.
+    """
+    wards = place.table("dwp_cilif_ward")
+    geo = place.table("lsoa21_geography")[["lsoa21_code", "ward24_code"]]
+    children = children_under16(place.table("census21_ts007a"))
+    idaci = None
+    try:
+        from .places import iod_lsoa21
+
+        iod = iod_lsoa21("iod2025", place.collection)
+        if "idaci_score" in iod and iod["idaci_score"].notna().all():
+            idaci = iod.set_index("lsoa21_code")["idaci_score"]
+    except MissingDataError:  # IDACI weighting is optional; children alone are used without it
+        idaci = None
+    figures, by_ward = place_figures(wards, geo, place.lsoa21, children, idaci)
+    la, england = area_figures(place.table("dwp_cilif_la"), place.lad_code)
+    weighting = "" if (figures["method"] == PUBLISHED).all() else WEIGHTING.get(
+        str(figures["weighting"].iloc[0]), "equal shares")
+    return {"place": figures, "by_ward": by_ward, "la": la, "england": england, "weighting": weighting}
