@@ -129,3 +129,80 @@ def test_area_figures_leave_suppressed_authorities_out_of_both_sides_for_england
     assert (england.loc["fye2024", "children"], england.loc["fye2024", "population_under16"]) == (100, 400)
     assert "1 authority" in england.loc["fye2024", "note"]
     assert (england.loc["fye2025", "children"], england.loc["fye2025", "population_under16"]) == (150, 600)
+
+
+# --------------------------------------------------------------------------- real data
+HACKNEY, TAMESIDE, NORTH_TYNESIDE = "E09000012", "E08000008", "E08000022"
+
+
+def _raw_wards(mirror_dir) -> dict[str, dict]:
+    """The DWP ward table read with the csv module: code -> counts and percentages (None if suppressed)."""
+    import csv
+
+    path = mirror_dir / "low_income_families/dwp_cilif_fye2025/4_AHC_Relative_Ward.csv"
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        rows = list(csv.reader(fh))
+    head = next(i for i, r in enumerate(rows) if "Area Code" in r)
+
+    def num(text, pct=False):
+        text = text.strip().rstrip("%").replace(",", "")
+        try:
+            return float(text) if pct else int(text)
+        except ValueError:
+            return None
+    out = {}
+    for r in rows[head + 1:]:
+        if len(r) > 7 and r[3].startswith("E05"):
+            out[r[3]] = {"lad": r[1], "name": r[2], "fye2024": num(r[4]), "fye2025": num(r[5]),
+                         "pct_fye2024": num(r[6], True), "pct_fye2025": num(r[7], True)}
+    return out
+
+
+@pytest.mark.realdata
+def test_estimates_for_every_lsoa_of_three_authorities_re_add_to_each_ward(official, mirror_dir):
+    from ccdata import build
+
+    raw = _raw_wards(mirror_dir)
+    geo = build.table("lsoa21_geography")
+    children = cp.children_under16(build.table("census21_ts007a"))
+    wards = build.table("dwp_cilif_ward")
+    for lad in (HACKNEY, TAMESIDE, NORTH_TYNESIDE):
+        lookup = geo.loc[geo["lad24_code"] == lad, ["lsoa21_code", "ward24_code"]]
+        shares = cp.share_to_lsoas(wards[wards["lad24_code"] == lad], lookup, children)
+        assert set(shares["lsoa21_code"]) == set(lookup["lsoa21_code"])
+        ward_codes = {c for c, r in raw.items() if r["lad"] == lad}
+        assert set(shares["ward24_code"]) == ward_codes, lad  # every ward has LSOAs
+        for year in ("fye2024", "fye2025"):
+            assert pd.api.types.is_integer_dtype(shares[f"children_{year}"])
+            assert shares[f"children_{year}"].notna().all() and (shares[f"children_{year}"] >= 0).all()
+            sums = shares.groupby("ward24_code")[[f"children_{year}", f"population_under16_{year}"]].sum()
+            for code in ward_codes:
+                published = raw[code][year]
+                assert sums.loc[code, f"children_{year}"] == published, (code, year)
+                # the implied population, rounded to a whole child, re-adds too
+                implied = round(published / (raw[code][f"pct_{year}"] / 100))
+                assert sums.loc[code, f"population_under16_{year}"] == implied, (code, year)
+
+
+@pytest.mark.realdata
+def test_a_place_of_whole_may_2024_wards_gets_the_published_figures(official, mirror_dir, tmp_path, monkeypatch):
+    import ccdata
+
+    raw = _raw_wards(mirror_dir)
+    chosen = [c for c, r in raw.items() if r["lad"] == NORTH_TYNESIDE and r["name"].startswith("Wallsend")]
+    assert len(chosen) == 2  # Wallsend Central, Wallsend North
+    places = tmp_path / "places.yaml"
+    places.write_text(
+        "wards-test:\n  name: Two Wallsend wards\n  collection: official\n"
+        "  local_authority: {code: E08000022, name: North Tyneside, vintage: 2024}\n"
+        f"  footprint:\n    wards:\n      vintage: 2024\n      codes: [{', '.join(chosen)}]\n", encoding="utf-8")
+    monkeypatch.setenv("CCDATA_PLACES", str(places))
+    result = cp.for_place(ccdata.place("wards-test"))
+    figures = result["place"].set_index("year")
+    for year in ("fye2024", "fye2025"):
+        assert figures.loc[year, "method"] == cp.PUBLISHED
+        assert figures.loc[year, "children"] == sum(raw[c][year] for c in chosen)
+        implied = sum(round(raw[c][year] / (raw[c][f"pct_{year}"] / 100)) for c in chosen)
+        assert figures.loc[year, "population_under16"] == implied
+    assert result["weighting"] == ""
+    assert set(result["by_ward"]["ward24_code"]) == set(chosen) and result["by_ward"]["whole"].all()
