@@ -286,8 +286,9 @@ def low_income_section(place) -> Blocks:
         ward_table, sortable=True,
         formats={c: ",.0f" for c in ward_table.columns if "Children" in c or "Of which" in c}
         | {c: ".1f" for c in ward_table.columns if c.startswith("%")},
-        caption=("The wards the place is drawn from, with their own published figures"
-                 + (" and the part estimated to lie in the place." if estimate else ", as published."))))
+        caption=("The wards the place is drawn from, with their own published figures and the part "
+                 "estimated to lie in the place." if estimate else
+                 "The wards the place is made of, with their published figures.")))
     return blocks
 
 
