@@ -142,7 +142,7 @@ def deprivation_section(place, editions: str = "both", lsoa_table: bool = True) 
              f"the most deprived, for {place.name}, {place.lad_name} and England, "
              + " and ".join(deprivation.EDITIONS[e] for e in editions) + "."),
         caption=("Share of residents living in each national IMD decile (1 = most deprived 10% of "
-                 "neighbourhoods in England). " + deprivation.POPULATION_NOTE),
+                 "neighbourhoods in England). " + deprivation.population_note(editions)),
         data=table.reset_index()))
     summary = pd.concat([deprivation.summary(place, e) for e in editions], ignore_index=True)
     blocks += _national_ranks(place, editions)

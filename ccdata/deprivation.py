@@ -55,6 +55,15 @@ POPULATION_NOTE = ("Residents of the place are its Census 2021 usual residents, 
                    "IoD 2025 on 2021 neighbourhoods.")
 
 
+def population_note(editions) -> str:
+    """Which residents the decile chart counts, for the editions shown."""
+    editions = [_check_edition(e) for e in editions]
+    if editions == ["iod2025"]:
+        return ("Residents are Census 2021 usual residents of each 2021 neighbourhood, for the place, "
+                "the local authority and England.")
+    return POPULATION_NOTE
+
+
 def _check_edition(edition: str) -> str:
     if edition not in EDITIONS:
         raise ValueError(f"edition must be one of {list(EDITIONS)}, not {edition!r}")
