@@ -24,6 +24,7 @@ import pandas as pd
 
 from .errors import MissingDataError
 from .geography import largest_remainder
+from .places import iod_lsoa21
 
 #: Financial years in the DWP table (``children_fyeYYYY``/``pct_fyeYYYY`` columns).
 YEAR = re.compile(r"^children_(fye\d{4})$")
@@ -392,8 +393,6 @@ def for_place(place) -> dict[str, pd.DataFrame | str]:
     children = children_under16(place.table("census21_ts007a"))
     idaci = None
     try:
-        from .places import iod_lsoa21
-
         iod = iod_lsoa21("iod2025", place.collection)
         if "idaci_score" in iod and iod["idaci_score"].notna().all():
             idaci = iod.set_index("lsoa21_code")["idaci_score"]

@@ -127,7 +127,8 @@ SUMMARY_2019 = ("lad19cd,lad19nm,index_domain,average_rank,rank_average_rank,ave
                 "proportion_bottom_decile,rank_proportion_bottom_decile,year\n"
                 "E08000008,Tameside,Index of Multiple Deprivation,22774.3,23,31.373999999999999,28,"
                 "0.20569999999999999,40,2019\n"
-                "E08000008,Tameside,\"Education, Skills and Training\",20000.5,50,-0.25,60,9.1600000000000001E-2,85,2019\n")
+                "E08000008,Tameside,\"Education, Skills and Training\",20000.5,50,-0.25,60,"
+                "9.1600000000000001E-2,85,2019\n")
 
 
 def test_lad_summary_loader_reads_the_long_form(tmp_path):
