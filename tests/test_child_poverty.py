@@ -206,3 +206,32 @@ def test_a_place_of_whole_may_2024_wards_gets_the_published_figures(official, mi
         assert figures.loc[year, "population_under16"] == implied
     assert result["weighting"] == ""
     assert set(result["by_ward"]["ward24_code"]) == set(chosen) and result["by_ward"]["whole"].all()
+
+
+# --------------------------------------------------------------------------- the demo's estimate path
+def test_demo_estate_is_an_estimate_named_with_its_wards(demo_data):
+    import csv
+    import io
+
+    import ccdata
+    from ccdata import config, dashboard
+    from ccdata.fetch import raw_files
+
+    place = ccdata.place("demo-estate")
+    text = raw_files("dwp_cilif_ward", config.DEMO)[0].read_bytes().decode("utf-8-sig")
+    raw = {r[3]: r for r in csv.reader(io.StringIO(text)) if len(r) > 7 and r[3].startswith("E05")}
+    result = cp.for_place(place)
+    by_ward = result["by_ward"].set_index("ward24_code")
+    assert set(by_ward.index) == {"E05900001", "E05900005"} and not by_ward["whole"].any()
+    figures = result["place"].set_index("year")
+    assert (figures["method"] == cp.ESTIMATE).all()
+    for year, col in (("fye2024", 4), ("fye2025", 5)):
+        # the place's figure is the sum of its parts of each ward, and each part is within its ward
+        assert figures.loc[year, "children"] == by_ward[f"place_children_{year}"].sum()
+        for code, rec in by_ward.iterrows():
+            published = int(raw[code][col].replace(",", ""))
+            assert rec[f"children_{year}"] == published
+            assert 0 < rec[f"place_children_{year}"] < published
+    html = "".join(b.html for b in dashboard.low_income_section(place))
+    assert "This is an estimate" in html and "Harbour" in html and "Westfield" in html
+    assert f">{figures.loc['fye2025', 'children']:,}</td>" in html
