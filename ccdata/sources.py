@@ -316,6 +316,39 @@ _DATASETS: list[Dataset] = [
         notes="Not in the shared mirror. Laid out like File 10, by upper-tier local authority.",
         tags=("iod", "iod2025"),
     ),
+    # ---------------------------------------------------------------- IoD LA summaries (File 10)
+    Dataset(
+        id="iod2019_lad_summary",
+        title="English Indices of Deprivation 2019: local authority district summaries (File 10, long form)",
+        publisher="Ministry of Housing, Communities and Local Government (reshaped by Trafford Data Lab)",
+        landing_page=IOD2019_LANDING,
+        url="https://raw.githubusercontent.com/traffordDataLab/open_data/master/IndicesOfDeprivation/"
+            "IoD2019/local_authority_district/IoD2019.csv",
+        vintage="IoD2019 (26 Sep 2019); LAD 2019 (317 authorities)",
+        licence=OGL, loader="iod_lad_summary", geography="lad19",
+        expected_columns=("lad19cd", "lad19nm", "index_domain", "average_rank", "rank_average_rank",
+                          "average_score", "rank_average_score", "proportion_bottom_decile",
+                          "rank_proportion_bottom_decile"),
+        mirror_paths=("deprivation/iod2019/trafford_datalab_IoD2019_lad.csv",),
+        notes="Official File 10 (XLSX, one sheet per domain) reshaped to one row per authority and domain.",
+        tags=("iod", "iod2019"),
+    ),
+    Dataset(
+        id="iod2025_lad_summary",
+        title="English Indices of Deprivation 2025: local authority district summaries (File 10, long form)",
+        publisher="Ministry of Housing, Communities and Local Government (reshaped by Trafford Data Lab)",
+        landing_page=IOD2025_LANDING,
+        url="https://raw.githubusercontent.com/traffordDataLab/open_data/master/IndicesOfDeprivation/"
+            "IoD2025/local_authority_district/indices_of_deprivation_2025_lad.csv",
+        vintage="IoD2025 (30 Oct 2025); LAD 2024 (296 authorities)",
+        licence=OGL, loader="iod_lad_summary", geography="lad24",
+        expected_columns=("area_code", "area_name", "index_domain", "average_rank", "rank_average_rank",
+                          "average_score", "rank_average_score", "proportion_bottom_decile",
+                          "rank_proportion_bottom_decile"),
+        mirror_paths=("deprivation/iod2025/trafford_datalab_indices_of_deprivation_2025_lad.csv",),
+        notes="Official File 10 (XLSX, one sheet per domain) reshaped to one row per authority and domain.",
+        tags=("iod", "iod2025"),
+    ),
     # ---------------------------------------------------------------- lookups
     Dataset(
         id="lookup_lsoa11_lsoa21",

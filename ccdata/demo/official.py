@@ -551,6 +551,44 @@ def _iod_files(seed: int) -> list[Path]:
                           int(r.idaopi_rank), int(r.idaopi_decile)] for r in d21.itertuples()]
     paths += _store("iod2025_file3", {"File_3_IoD2025_Supplementary_Indices_IDACI_and_IDAOPI.xlsx":
                                       _xlsx([("Notes", notes), ("IoD2025 IDACI & IDAOPI", rows)])})
+    paths += _lad_summary_files(seed, d11, d21)
+    return paths
+
+
+def _lad_summaries(frame: pd.DataFrame, pop: pd.Series, n_national: int) -> pd.DataFrame:
+    """File 10 measures of the IMD per authority, as MHCLG defines them (ranks: 1 = most deprived)."""
+    data = frame.assign(pop=pop.to_numpy(), rev=n_national + 1 - frame["imd_rank"],
+                        score=(50 * (1 - frame["latent"])).clip(1, 80))
+    rows = []
+    for (code, name), g in data.groupby(["lad_code", "lad_name"], sort=True):
+        rows.append({"code": code, "name": name,
+                     "average_rank": round(float(np.average(g["rev"], weights=g["pop"])), 2),
+                     "average_score": round(float(np.average(g["score"], weights=g["pop"])), 3),
+                     "proportion": round(float((g["imd_decile"] == 1).mean()), 4)})
+    out = pd.DataFrame(rows)
+    for col in ("average_rank", "average_score", "proportion"):
+        out[f"rank_{col}"] = out[col].rank(ascending=False, method="min").astype(int)
+    return out
+
+
+def _lad_summary_files(seed: int, d11: pd.DataFrame, d21: pd.DataFrame) -> list[Path]:
+    """The local authority summaries (File 10) in the long form of the mirror's copies."""
+    pop21 = _population(seed).set_index("lsoa21_code")["total"]
+    s19 = _lad_summaries(d11, d11["pop_total"], 32_844)
+    rows = [["lad19cd", "lad19nm", "index_domain", "average_rank", "rank_average_rank", "average_score",
+             "rank_average_score", "proportion_bottom_decile", "rank_proportion_bottom_decile", "year"]]
+    rows += [[r.code, r.name, "Index of Multiple Deprivation", r.average_rank, r.rank_average_rank,
+              r.average_score, r.rank_average_score, r.proportion, r.rank_proportion, 2019] for r in s19.itertuples()]
+    paths = _store("iod2019_lad_summary", {"trafford_datalab_IoD2019_lad.csv": _csv_bytes(rows)})
+    s25 = _lad_summaries(d21, d21["lsoa21_code"].map(pop21), 33_755)
+    rows = [["area_code", "area_name", "area_type", "deprivation_data_year", "index_domain", "average_rank",
+             "rank_average_rank", "average_score", "rank_average_score", "proportion_bottom_decile",
+             "rank_proportion_bottom_decile"]]
+    rows += [[r.code, r.name, "Local Authority District (2024)", 2025, "Index of Multiple Deprivation",
+              r.average_rank, r.rank_average_rank, r.average_score, r.rank_average_score, r.proportion,
+              r.rank_proportion] for r in s25.itertuples()]
+    paths += _store("iod2025_lad_summary", {"trafford_datalab_indices_of_deprivation_2025_lad.csv":
+                                            _csv_bytes(rows)})
     return paths
 
 
