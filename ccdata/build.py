@@ -120,6 +120,42 @@ def make_crosswalk_reconciliation(collection: str) -> pd.DataFrame:
     return recon.to_frame()
 
 
+_CENSUS_LSOA = tuple(d.id for d in sources.REGISTRY.values()
+                     if d.loader == "census_bulk" and d.geography == "lsoa21")
+
+
+def make_census_comparators(collection: str) -> pd.DataFrame:
+    """Local authority and England rows of every fetched Census table (see
+    ``ccdata.profile.comparator_rows``): the published tables where available, else
+    sums of LSOAs. Computed once per build so each place reads its rows."""
+    from .errors import CcdataError
+    from .profile import comparator_rows
+
+    geography = table("lsoa21_geography", collection)
+    lad22 = None
+    if _available("lookup_lsoa11_lsoa21", collection):
+        lookup = table("lookup_lsoa11_lsoa21", collection)
+        lad22 = lookup.drop_duplicates("lsoa21_code").set_index("lsoa21_code")["lad22_code"]
+    parts = []
+    for dataset_id in _CENSUS_LSOA:
+        if not _available(dataset_id, collection):
+            continue
+        try:
+            lsoa = table(dataset_id, collection)
+            level = {}
+            for suffix in ("ltla", "ctry"):
+                other = f"{dataset_id}_{suffix}"
+                level[suffix] = (table(other, collection) if other in sources.REGISTRY
+                                 and _available(other, collection) else None)
+        except CcdataError as exc:  # one unreadable table never hides the others' comparators
+            warnings.warn(f"census_comparators: {dataset_id} left out: {exc}", stacklevel=2)
+            continue
+        parts.append(comparator_rows(dataset_id, lsoa, geography, lad22, level["ltla"], level["ctry"]))
+    if not parts:
+        raise MissingDataError("no Census LSOA table is fetched")
+    return pd.concat(parts, ignore_index=True)
+
+
 def _steps() -> list[Step]:
     steps = [Step(d.id, (d.id,), _load(d.id), description=d.title) for d in sources.REGISTRY.values()
              if d.id != "os_codepoint_open"]  # 1.7M postcodes: read on demand, not cached
@@ -133,6 +169,9 @@ def _steps() -> list[Step]:
         Step("crosswalk_reconciliation", ("lookup_lsoa11_lsoa21",), make_crosswalk_reconciliation,
              optional=("iod2019_file6", "iod2019_file7", "census21_ts007a"),
              description="population conservation LSOA 2011 -> 2021"),
+        Step("census_comparators", ("lookup_lsoa21_ward24",), make_census_comparators,
+             optional=("lookup_lsoa11_lsoa21",) + tuple(d for d in sources.REGISTRY if d.startswith("census21_")),
+             description="Census local authority and England rows (published tables where available)"),
     ]
     return steps
 

@@ -30,7 +30,13 @@ WORKSTREAMS = {
 }
 AREAS = ("place", "la", "england")
 COLUMNS = ["indicator", "title", "workstream", "area", "area_name", "numerator", "denominator",
-           "value", "lower", "upper", "band", "polarity", "source", "status", "note"]
+           "value", "lower", "upper", "band", "polarity", "source", "status", "note", "method"]
+#: Count columns of :func:`compute`: whole numbers (``Int64``), never floats.
+COUNT_COLUMNS = ("numerator", "denominator")
+#: How an LA or England figure was made, in the words of the indicator table's note.
+METHOD_WORDS = {"published": "as published by ONS",
+                "published, combined": "the published figures of the former authorities it replaced, added up",
+                "sum of LSOAs": "the sum of its neighbourhoods"}
 OK = "ok"
 
 
@@ -85,10 +91,21 @@ def definitions(path: Path | str | None = None) -> list[Indicator]:
 
 # --------------------------------------------------------------------------- sums per area
 def _census_sums(place, dataset: str) -> tuple[pd.DataFrame, dict[str, str], dict[str, str]]:
+    """Census counts per area, why an area is missing (if it is), and notes on how each was made."""
+    from .places import CENSUS_AREA_COLUMNS
+
     sums = place.census(dataset, area="all").set_index("area")
-    notes = {area: f"{int(n):,} suppressed or missing cell(s) in {dataset} were left out of the sums."
-             for area, n in sums["n_missing_cells"].items() if n}
-    return sums, {}, notes
+    values = [c for c in sums.columns if c not in CENSUS_AREA_COLUMNS]
+    reasons, notes = {}, {}
+    for area, rec in sums.iterrows():
+        parts = [rec["note"]] if rec.get("note") else []
+        if rec["n_missing_cells"] and rec["n_missing_cells"] > 0:
+            parts.append(f"{int(rec['n_missing_cells']):,} suppressed or missing cell(s) were left out of the sums.")
+        if parts:
+            notes[area] = " ".join(parts)
+        if values and rec[values].isna().all() and rec.get("note"):
+            reasons[area] = rec["note"]
+    return sums, reasons, notes
 
 
 def _dwp_population(frame: pd.DataFrame) -> pd.DataFrame:
@@ -139,7 +156,11 @@ def _dwp_sums(place) -> tuple[pd.DataFrame, dict[str, str], dict[str, str]]:
                             f"{', '.join(sorted(ward_vintages))}")
     else:
         reasons["place"] = "DWP publishes wards only; this place is defined by LSOAs, not wards"
-    return pd.DataFrame(rows).T, reasons, notes
+    out = pd.DataFrame(rows)
+    for col in ("Numerator", "Denominator"):
+        if col in out:
+            out[col] = pd.array([None if pd.isna(v) else int(v) for v in out[col]], dtype="Int64")
+    return out.T, reasons, notes
 
 
 def _total(values: pd.Series) -> float:
@@ -196,7 +217,10 @@ def compute(place, indicators: list[Indicator] | None = None) -> pd.DataFrame:
                    "source": ind.source, "note": " ".join(filter(None, [ind.note, notes.get(area)])),
                    "numerator": float("nan"),
                    "denominator": float("nan"), "value": float("nan"), "lower": float("nan"),
-                   "upper": float("nan"), "band": stats.NOT_COMPARED, "status": OK}
+                   "upper": float("nan"), "band": stats.NOT_COMPARED, "status": OK,
+                   "method": ""}
+            if sums is not None and area in sums.index and "method" in sums.columns:
+                row["method"] = str(sums.loc[area, "method"])
             if area in reasons or sums is None or area not in sums.index:
                 row["status"] = reasons.get(area, f"no {area} figures in {ind.source}")
                 rows.append(row)
@@ -221,6 +245,10 @@ def compute(place, indicators: list[Indicator] | None = None) -> pd.DataFrame:
                            lower=100 * lo[0], upper=100 * hi[0])
             rows.append(row)
     out = pd.DataFrame(rows, columns=COLUMNS)
+    for col in COUNT_COLUMNS:
+        # sums of counts are whole numbers; a derived denominator (DWP: count / %) is
+        # rounded to the nearest whole child, the value keeps the unrounded ratio
+        out[col] = pd.array([None if pd.isna(v) else int(round(v)) for v in out[col]], dtype="Int64")
     return _bands(out)
 
 
@@ -254,15 +282,23 @@ def wide(frame: pd.DataFrame) -> pd.DataFrame:
             return g.loc[area, "value"] if area in g.index else float("nan")
         ci = (f"{p['lower']:.1f} to {p['upper']:.1f}" if p is not None and p["status"] == OK else "")
         status = "; ".join(sorted({s for s in g["status"] if s != OK}))
+        how = [f"{g.loc[a, 'area_name']}: {METHOD_WORDS[g.loc[a, 'method']]}."
+               for a in ("la", "england") if a in g.index and g.loc[a, "status"] == OK
+               and g.loc[a, "method"] in METHOD_WORDS]
+        status = " ".join(filter(None, [status + ("." if status and how else ""), *how]))
         rows.append({
             "Workstream": WORKSTREAMS[g["workstream"].iloc[0]],
             "Indicator": g["title"].iloc[0],
-            "Numerator": p["numerator"] if p is not None else float("nan"),
-            "Denominator": p["denominator"] if p is not None else float("nan"),
+            "Numerator": p["numerator"] if p is not None else pd.NA,
+            "Denominator": p["denominator"] if p is not None else pd.NA,
             "Place %": pct("place"), "95% CI": ci,
             "LA %": pct("la"), "England %": pct("england"),
             "Place vs England": p["band"] if p is not None else stats.NOT_COMPARED,
             "LA vs England": g.loc["la", "band"] if "la" in g.index else stats.NOT_COMPARED,
             "Data note": status,
         })
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    for col in ("Numerator", "Denominator"):
+        if col in out:
+            out[col] = pd.array([None if pd.isna(v) else int(v) for v in out[col]], dtype="Int64")
+    return out
