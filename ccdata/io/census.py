@@ -330,7 +330,9 @@ def _read_table_view(dataset: sources.Dataset, text: str, display: str, collecti
                          index=pd.Index(index, name="row"), dtype="string")
     if not records:
         problems.append(Problem(display, None, None, "no data rows ('code : name' followed by counts) found"))
-    raise_if(problems, display)
+    if not records or not columns:
+        raise_if(problems, display)
+    # row and cell problems are listed with those of the counts, codes and percentages below
     pct, pct_bad, _ = parse_numbers(frame[pct_cols], pct_cols, display, integer=False)
     named = {f"__pct_{n}": f"% after {labels[n]!r}" for n in order}
     problems += [Problem(p.file, p.row, named.get(p.column, p.column), p.message, p.value) for p in pct_bad]
