@@ -94,7 +94,9 @@ def _census_sums(place, dataset: str) -> tuple[pd.DataFrame, dict[str, str], dic
     """Census counts per area, why an area is missing (if it is), and notes on how each was made."""
     from .places import CENSUS_AREA_COLUMNS
 
-    sums = place.census(dataset, area="all").set_index("area")
+    frame = place.census(dataset, area="all")
+    sums = frame.set_index("area")
+    sums.attrs = dict(frame.attrs)
     values = [c for c in sums.columns if c not in CENSUS_AREA_COLUMNS]
     reasons, notes = {}, {}
     for area, rec in sums.iterrows():
@@ -197,6 +199,7 @@ def compute(place, indicators: list[Indicator] | None = None) -> pd.DataFrame:
     items = indicators if indicators is not None else definitions()
     names = _area_names(place)
     cache: dict[str, tuple[pd.DataFrame | None, dict[str, str], dict[str, str]]] = {}
+    base_notes: dict[str, str] = {}
     rows = []
     for ind in items:
         if ind.source not in cache:
@@ -208,9 +211,15 @@ def compute(place, indicators: list[Indicator] | None = None) -> pd.DataFrame:
                 else:
                     raise CcdataError(f"no area sums defined for source {ind.source!r}")
             except MissingDataError as exc:
-                reason = f"{ind.source} is not available: {str(exc).split(';')[0]}"
+                if ind.source.startswith("census21_"):
+                    # partner pages get words; the adviser's fix is in the data-quality notes
+                    reason = f"not available here: the {_table_words(ind.source)} table has not been fetched"
+                else:
+                    reason = f"{ind.source} is not available: {str(exc).split(';')[0]}"
                 cache[ind.source] = (None, {a: reason for a in AREAS}, {})
         sums, reasons, notes = cache[ind.source]
+        if sums is not None and sums.attrs.get("total_note"):
+            base_notes[ind.id] = sums.attrs["total_note"]
         for area in AREAS:
             row = {"indicator": ind.id, "title": ind.title, "workstream": ind.workstream,
                    "area": area, "area_name": names.get(area, area), "polarity": ind.polarity,
@@ -227,7 +236,9 @@ def compute(place, indicators: list[Indicator] | None = None) -> pd.DataFrame:
                 continue
             absent = [c for c in ind.numerator + ind.denominator if c not in sums.columns]
             if absent:
-                row["status"] = f"column(s) {', '.join(absent)} not in {ind.source}"
+                # e.g. a Nomis table view holding only some categories of the table
+                row["status"] = (f"not available here: the {_table_words(ind.source)} figures here do not "
+                                 f"include '{_and([c.replace('_', ' ') for c in absent])}'")
                 rows.append(row)
                 continue
             num = _total(sums.loc[area, list(ind.numerator)])
@@ -249,7 +260,23 @@ def compute(place, indicators: list[Indicator] | None = None) -> pd.DataFrame:
         # sums of counts are whole numbers; a derived denominator (DWP: count / %) is
         # rounded to the nearest whole child, the value keeps the unrounded ratio
         out[col] = pd.array([None if pd.isna(v) else int(round(v)) for v in out[col]], dtype="Int64")
-    return _bands(out)
+    out = _bands(out)
+    out.attrs["base_notes"] = base_notes  # indicator -> where its total came from, for wide()
+    return out
+
+
+def _table_words(dataset_id: str) -> str:
+    """``'census21_ts054'`` -> ``'Census 2021 tenure'`` (the registry title, in words)."""
+    from . import sources
+
+    title = sources.get(dataset_id).title
+    if title.startswith("Census 2021 "):
+        return "Census 2021 " + title.split(": ", 1)[-1].split(" (")[0]
+    return title
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _bands(frame: pd.DataFrame) -> pd.DataFrame:
@@ -285,7 +312,8 @@ def wide(frame: pd.DataFrame) -> pd.DataFrame:
         how = [f"{g.loc[a, 'area_name']}: {METHOD_WORDS[g.loc[a, 'method']]}."
                for a in ("la", "england") if a in g.index and g.loc[a, "status"] == OK
                and g.loc[a, "method"] in METHOD_WORDS]
-        status = " ".join(filter(None, [status + ("." if status and how else ""), *how]))
+        base = frame.attrs.get("base_notes", {}).get(ind) if (g["status"] == OK).any() else None
+        status = " ".join(filter(None, [status + ("." if status and how else ""), *how, base]))
         rows.append({
             "Workstream": WORKSTREAMS[g["workstream"].iloc[0]],
             "Indicator": g["title"].iloc[0],

@@ -96,8 +96,8 @@ class Place:
             and ``note`` say how each row was made, in plain words), then whole-number
             (``Int64``) count columns. A table without a total column (a Nomis table
             view of some categories) gets ``total`` from another table counting the
-            same people or households (``attrs["total_from"]`` names it, and the
-            ``note`` says so).
+            same people or households (``attrs["total_from"]`` names it, and
+            ``attrs["total_note"]`` says so in plain words).
 
         Raises
         ------
@@ -211,10 +211,10 @@ class Place:
             if base == dataset:
                 continue
             try:
+                if "total" not in self._census_lsoas(base)[0].columns:
+                    continue  # never another table without a total (no loop between them)
                 other = self.census(base, area)
             except MissingDataError:
-                continue
-            if "total" not in other.columns:
                 continue
             key = "lsoa21_code" if area == "lsoa" else "area"
             totals = other.set_index(key)["total"]
@@ -223,12 +223,9 @@ class Place:
                        pd.array(totals.reindex(out[key]).tolist(), dtype="Int64"))
             title = sources.get(base).title.split(": ", 1)[-1].split(" (")[0]
             words = base_population[0].lower() + base_population[1:]
-            if "note" in out.columns:
-                out["note"] = [" ".join(filter(None, [n, f"This table has no total, so the base ({words}) is "
-                                                         f"the total of the {title} table, which counts the "
-                                                         "same; each table is perturbed separately."]))
-                               for n in out["note"]]
             out.attrs["total_from"] = base
+            out.attrs["total_note"] = (f"The base ({words}) is the total of the {title} table, which counts "
+                                       "the same; each table is perturbed separately.")
             return out
         return out
 

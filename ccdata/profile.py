@@ -232,6 +232,8 @@ def composition(place, dataset: str, top_level: bool = True) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=["area", "area_name", "category", "label", "count", "total", "pct", "note"])
     for col in ("count", "total"):
         out[col] = pd.array([None if pd.isna(v) else int(v) for v in out[col]], dtype="Int64")
+    if sums.attrs.get("total_note"):
+        out.attrs["total_note"] = sums.attrs["total_note"]
     return out
 
 
