@@ -92,12 +92,11 @@ def definitions(path: Path | str | None = None) -> list[Indicator]:
 # --------------------------------------------------------------------------- sums per area
 def _census_sums(place, dataset: str) -> tuple[pd.DataFrame, dict[str, str], dict[str, str]]:
     """Census counts per area, why an area is missing (if it is), and notes on how each was made."""
-    from .places import CENSUS_AREA_COLUMNS
+    from .places import NOT_AVAILABLE
 
     frame = place.census(dataset, area="all")
     sums = frame.set_index("area")
     sums.attrs = dict(frame.attrs)
-    values = [c for c in sums.columns if c not in CENSUS_AREA_COLUMNS]
     reasons, notes = {}, {}
     for area, rec in sums.iterrows():
         parts = [rec["note"]] if rec.get("note") else []
@@ -105,7 +104,7 @@ def _census_sums(place, dataset: str) -> tuple[pd.DataFrame, dict[str, str], dic
             parts.append(f"{int(rec['n_missing_cells']):,} suppressed or missing cell(s) were left out of the sums.")
         if parts:
             notes[area] = " ".join(parts)
-        if values and rec[values].isna().all() and rec.get("note"):
+        if rec.get("method") == NOT_AVAILABLE:
             reasons[area] = rec["note"]
     return sums, reasons, notes
 

@@ -20,6 +20,8 @@ from .errors import CcdataError, DataQualityWarning, MissingDataError, PlaceErro
 ENGLAND = "England"
 #: Leading columns of ``Place.census(table, area=...)`` for areas other than ``lsoa``.
 CENSUS_AREA_COLUMNS = ["area", "area_name", "n_lsoas", "n_missing_cells", "method", "note"]
+#: ``method`` of a Census area row that cannot be made (the note says why).
+NOT_AVAILABLE = "not available"
 _WARD_LOOKUPS = {"2024": ("lookup_lsoa21_ward24", "ward24"), "2022": ("lookup_lsoa21_ward22", "ward22")}
 #: Local (adviser-kept) files a place may name under ``local:`` in places.yaml.
 LOCAL_KINDS = ("assets", "survey_responses", "survey_questions", "pupils",
@@ -174,6 +176,7 @@ class Place:
         if a.id != "place":
             if len(sub) < len(a.lsoa21):
                 row.update({c: pd.NA for c in value_cols})
+                row["method"] = NOT_AVAILABLE
                 row["note"] = (f"{a.name}: not available, because the Census file covers {len(sub):,} of its "
                                f"{len(a.lsoa21):,} neighbourhoods.")
             else:

@@ -20,7 +20,7 @@ import ccdata
 from ccdata import config, dashboard, deprivation, indicators, profile
 from ccdata.fetch import raw_files
 
-from conftest import census_raw_rows
+from conftest import census_published_rows, census_raw_rows
 
 PLACE_WARDS = {"E05900001", "E05900002", "E05900003", "E05900004"}  # places.yaml, demo footprint
 DEMO_LAD = "E06900001"
@@ -200,14 +200,21 @@ def test_deprivation_rejects_unknown_edition(place):
 
 # --------------------------------------------------------------------------- indicators
 def _census_sums(table: str, numerator: list[str], areas: dict) -> dict[str, tuple[int, int]]:
+    """Place: sums of its LSOAs. LA and England: the published local authority and country
+    rows where the demo has them (TS007A, TS045, TS054, TS062), else sums of LSOAs."""
     rows = census_raw_rows(f"census21_{table}", config.DEMO)
     cols = list(rows[0])
     total = next(c for c in cols if ": Total" in c)
     num_cols = [next(c for c in cols if c.endswith(": " + label)) for label in numerator]
+    published = {"la": census_published_rows(f"census21_{table}_ltla", config.DEMO) or {},
+                 "england": census_published_rows(f"census21_{table}_ctry", config.DEMO) or {}}
+    codes_of = {"la": DEMO_LAD, "england": "E92000001"}
     out = {}
     for area, codes in areas.items():
         sel = [r for r in rows if r["geography code"] in codes]
         assert len(sel) == len(codes)
+        if area in published and codes_of[area] in published[area]:
+            sel = [published[area][codes_of[area]]]
         out[area] = (sum(int(r[c].replace(",", "")) for r in sel for c in num_cols),
                      sum(int(r[total].replace(",", "")) for r in sel))
     return out
@@ -350,8 +357,11 @@ def test_children_bands_and_headline_equal_raw_sums(place, areas):
                  "10-14": "Aged 10 to 14 years", "15-19": "Aged 15 to 19 years"}
     total = next(c for c in cols if c.startswith("Age: Total"))
     kids = profile.children(place).set_index(["area", "age band"])
+    # LA and England: the published local authority and country rows (perturbed on their own)
+    published = {"la": census_published_rows("census21_ts007a_ltla", config.DEMO)[DEMO_LAD],
+                 "england": census_published_rows("census21_ts007a_ctry", config.DEMO)["E92000001"]}
     for area, codes in areas.items():
-        sel = [r for r in rows if r["geography code"] in codes]
+        sel = [published[area]] if area in published else [r for r in rows if r["geography code"] in codes]
         residents = sum(int(r[total]) for r in sel)
         by_band = {b: sum(int(r[f"Age: {label}"]) for r in sel) for b, label in band_cols.items()}
         by_band["0-19"] = sum(by_band.values())
