@@ -186,16 +186,15 @@ class Place:
 
     def _comparator(self, dataset: str, a: Area, value_cols: list[str]) -> dict | None:
         """The LA or England row of the ``census_comparators`` table, or None."""
-        from .profile import ENGLAND_CODE
-
         if not build.available("census_comparators", self.collection):
             return None
         try:
             comp = self.table("census_comparators")
         except MissingDataError:
             return None
-        code = self.lad_code if a.id == "la" else ENGLAND_CODE
-        sel = comp[(comp["dataset"] == dataset) & (comp["area"] == a.id) & (comp["area_code"] == code)]
+        sel = comp[(comp["dataset"] == dataset) & (comp["area"] == a.id)]
+        if a.id == "la":
+            sel = sel[sel["area_code"] == self.lad_code]
         if sel.empty or set(sel["category"]) != set(value_cols):
             return None  # a place's own file with other categories is summed instead
         counts = sel.set_index("category")["count"]

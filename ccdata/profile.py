@@ -138,11 +138,12 @@ def comparator_rows(dataset: str, lsoa: pd.DataFrame, geography: pd.DataFrame,
              int(grp[values].isna().sum().sum()))
     england = frame[frame["lsoa21_code"].str.startswith("E")]
     n_england = int(geography["lsoa21_code"].str.startswith("E").sum())
-    if country is not None and set(values) <= set(country.columns) \
-            and (country["ctry21_code"] == ENGLAND_CODE).any():
-        rec = country.set_index("ctry21_code").loc[ENGLAND_CODE, values]
-        emit("england", ENGLAND_CODE, "England", PUBLISHED, "England: as published by ONS for the country.",
-             n_england, rec, int(rec.isna().sum()))
+    # England's country code is E92 (E92000001; the fictional demo country has another E92 code)
+    eng = None if country is None else country[country["ctry21_code"].astype(str).str.startswith("E92")]
+    if eng is not None and len(eng) == 1 and set(values) <= set(country.columns):
+        rec = eng.iloc[0]
+        emit("england", str(rec["ctry21_code"]), "England", PUBLISHED,
+             "England: as published by ONS for the country.", n_england, rec[values], int(rec[values].isna().sum()))
     elif not england.empty:
         emit("england", ENGLAND_CODE, "England", SUMMED,
              "England: the sum of its neighbourhoods, because the table for England is not available here; "

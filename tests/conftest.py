@@ -149,9 +149,10 @@ def census_published_rows(dataset_id: str, collection: str) -> dict[str, dict] |
     import gzip
     import io
 
+    from ccdata import sources
     from ccdata.fetch import is_available, raw_files
 
-    if not is_available(dataset_id, collection):
+    if dataset_id not in sources.REGISTRY or not is_available(dataset_id, collection):
         return None
     path = raw_files(dataset_id, collection)[0]
     data = gzip.decompress(path.read_bytes()) if path.name.endswith(".gz") else path.read_bytes()

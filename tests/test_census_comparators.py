@@ -93,7 +93,7 @@ def test_demo_la_and_england_are_the_published_files(demo_data):
     p = ccdata.place("demo")
     sums = p.census("ts054", area="all").set_index("area")
     la = census_published_rows("census21_ts054_ltla", config.DEMO)[DEMO_LAD]
-    england = census_published_rows("census21_ts054_ctry", config.DEMO)["E92000001"]
+    england = census_published_rows("census21_ts054_ctry", config.DEMO)["E92900001"]
     labels = sums.attrs["labels"]
     for col in [c for c in sums.columns if c in labels]:
         head = next(h for h in la if h != "geography code" and h.split(": ", 1)[-1] == labels[col])

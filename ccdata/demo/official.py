@@ -967,9 +967,9 @@ def _census_files(seed: int) -> list[Path]:
     return paths
 
 
-#: The country row of the demo's published country tables: England's code, as in the
-#: real files, named for the fictional country.
-DEMO_COUNTRY = ("E92000001", "Demoland")
+#: The country row of the demo's published country tables: a country code (E92, as
+#: England's) in the range no real code uses, named for the fictional country.
+DEMO_COUNTRY = ("E92900001", "Demoland")
 
 
 def _published_areas(seed: int, table: str, frame: pd.DataFrame, labels: list[str]) -> tuple[pd.DataFrame, ...]:
