@@ -180,8 +180,7 @@ class Place:
                 row["note"] = (f"{a.name}: not available, because the Census file covers {len(sub):,} of its "
                                f"{len(a.lsoa21):,} neighbourhoods.")
             else:
-                row["note"] = (f"{a.name}: the sum of its neighbourhoods; Census figures are slightly perturbed, "
-                               "so this may differ a little from a published total.")
+                row["note"] = f"{a.name}: the sum of its neighbourhoods."
         return row
 
     def _comparator(self, dataset: str, a: Area, value_cols: list[str]) -> dict | None:

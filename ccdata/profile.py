@@ -130,10 +130,9 @@ def comparator_rows(dataset: str, lsoa: pd.DataFrame, geography: pd.DataFrame,
         if published is None:
             why = "the table for local authorities is not available here"
         else:
-            why = (f"ONS published this table for the local authorities of 2021, and {name}'s boundary "
-                   "is not made of whole authorities of 2021")
-        note = (f"{name}: the sum of its neighbourhoods, because {why}; Census figures are slightly "
-                "perturbed, so this may differ a little from a published total.")
+            why = (f"ONS published this table for the authorities of 2021, and {name} is not made of "
+                   "whole authorities of 2021")
+        note = f"{name}: the sum of its neighbourhoods ({why})."
         emit("la", code, name, SUMMED, note, n_lsoas, grp[values].sum(min_count=1),
              int(grp[values].isna().sum().sum()))
     england = frame[frame["lsoa21_code"].str.startswith("E")]
@@ -146,8 +145,7 @@ def comparator_rows(dataset: str, lsoa: pd.DataFrame, geography: pd.DataFrame,
              "England: as published by ONS for the country.", n_england, rec[values], int(rec[values].isna().sum()))
     elif not england.empty:
         emit("england", ENGLAND_CODE, "England", SUMMED,
-             "England: the sum of its neighbourhoods, because the table for England is not available here; "
-             "Census figures are slightly perturbed, so this may differ a little from the published total.",
+             "England: the sum of its neighbourhoods (the table for England is not available here).",
              n_england, england[values].sum(min_count=1), int(england[values].isna().sum().sum()))
     out = pd.DataFrame(rows, columns=COMPARATOR_COLUMNS)
     out["count"] = pd.array(out["count"].tolist(), dtype="Int64") if len(out) else out["count"].astype("Int64")
