@@ -112,7 +112,7 @@ class Place:
         dataset = table_id if table_id.startswith("census21_") else f"census21_{table_id.lower()}"
         if sources.get(dataset).geography != "lsoa21":
             raise ValueError(f"{dataset} is not an LSOA table; Place.census reads LSOA tables")
-        frame, own = self._census_lsoas(dataset)
+        frame, _ = self._census_lsoas(dataset)
         labels = frame.attrs.get("labels", {})
         if area == "lsoa":
             out = frame[frame["lsoa21_code"].isin(self.lsoa21)].reset_index(drop=True)
@@ -122,16 +122,14 @@ class Place:
             areas = {a.id: a for a in self.areas()}
             if any(w not in areas for w in wanted):
                 raise ValueError(f"area must be lsoa, place, la, england or all, not {area!r}")
-            rows = [self._census_area(dataset, frame, areas[key], own) for key in wanted]
+            rows = [self._census_area(dataset, frame, areas[key]) for key in wanted]
             out = pd.DataFrame(rows)
             value_cols = [c for c in frame.columns if c not in ("lsoa21_code", "lsoa21_name")]
             for col in value_cols + ["n_lsoas", "n_missing_cells"]:
                 out[col] = pd.array([None if pd.isna(v) else int(v) for v in out[col]], dtype="Int64")
             out = out[CENSUS_AREA_COLUMNS + value_cols]
         out.attrs["labels"] = dict(labels)
-        base = next((b for b in BASES.get(population(dataset) or "", ()) if b != dataset), None) \
-            if "total" not in frame.columns else None
-        if base is not None:
+        if "total" not in frame.columns and population(dataset) in BASES:
             out = self._total_from(out, dataset, area, population(dataset))
         return out
 
@@ -162,7 +160,7 @@ class Place:
         out.attrs = dict(frame.attrs)
         return out, True
 
-    def _census_area(self, dataset: str, frame: pd.DataFrame, a: Area, own: bool) -> dict:
+    def _census_area(self, dataset: str, frame: pd.DataFrame, a: Area) -> dict:
         """One area's row: the place summed; LA and England from the comparator table or summed."""
         value_cols = [c for c in frame.columns if c not in ("lsoa21_code", "lsoa21_name")]
         if a.id != "place":

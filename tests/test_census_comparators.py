@@ -9,12 +9,11 @@ import warnings
 import pandas as pd
 import pytest
 import yaml
+from conftest import census_published_rows, census_raw_rows
 
 import ccdata
 from ccdata import config, indicators, profile
 from ccdata.profile import comparator_rows
-
-from conftest import census_published_rows, census_raw_rows
 
 DEMO_LAD = "E06900001"
 
@@ -78,7 +77,7 @@ def test_without_the_2022_lookup_codes_are_matched_as_they_are():
 
 
 def test_bad_input_is_named():
-    geo, lad22, lsoa, ltla, country = _geo()
+    geo, _, lsoa, _, _ = _geo()
     with pytest.raises(ValueError, match="lsoa21_code"):
         comparator_rows("x", lsoa.drop(columns=["lsoa21_code"]), geo)
     with pytest.raises(ValueError, match="lad24_code"):
@@ -238,7 +237,7 @@ def test_authority_formed_in_2023_is_the_sum_of_the_published_former_ones(offici
     comp = build.table("census_comparators", config.OFFICIAL)
     cumberland = comp[(comp["dataset"] == "census21_ts045") & (comp["area_code"] == "E06000063")]
     ltla = _published(mirror_dir, "ts045", "ltla")
-    former = [ltla[c] for c, r in ltla.items() if r["geography"] in ("Allerdale", "Carlisle", "Copeland")]
+    former = [r for r in ltla.values() if r["geography"] in ("Allerdale", "Carlisle", "Copeland")]
     assert len(former) == 3
     head = "Number of cars or vans: No cars or vans in household"
     got = cumberland.set_index("category").loc["no_cars_or_vans_in_household", "count"]

@@ -29,8 +29,23 @@ from ..codes import LSOA21
 from ..errors import Problem
 from ..schemas import LAD_CODE, LSOA_CODE, Col, slug, validate
 from . import attach_exclusions, loader
-from ._read import _blank_rows, _record_start_lines, decode, parse_numbers, read_bytes, read_csv_lines
-from .lookups import check_lsoa, check_paths, collection_for, combine, norm, pick_columns, raise_if
+from ._read import (
+    _blank_rows,
+    _record_start_lines,
+    decode,
+    parse_numbers,
+    read_bytes,
+    read_csv_lines,
+)
+from .lookups import (
+    check_lsoa,
+    check_paths,
+    collection_for,
+    combine,
+    norm,
+    pick_columns,
+    raise_if,
+)
 
 _MEASURE_SUFFIX = "; measures: value"
 _AREA_COLUMNS = {"lsoa21": ("lsoa21_code", "lsoa21_name"), "ltla21": ("ltla21_code", "ltla21_name"),
@@ -134,7 +149,7 @@ def read_census(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
     if dataset.geography not in _AREA_COLUMNS:
         raise ValueError(f"{dataset.id!r}: census tables are read for {sorted(_AREA_COLUMNS)}, "
                          f"not {dataset.geography!r}")
-    code_col, name_col = _AREA_COLUMNS[dataset.geography]
+    code_col = _AREA_COLUMNS[dataset.geography][0]
     paths = check_paths(paths)
     collection = collection_for(paths)
     parts, exclusions, formats = [], [], set()
@@ -167,6 +182,7 @@ def is_table_view(text: str) -> bool:
 
 
 def _read_bulk(dataset: sources.Dataset, path: Path, collection: str):
+    """Parse one Nomis bulk CSV (or zip member); returns (frame, labels, exclusions)."""
     code_col, name_col = _AREA_COLUMNS[dataset.geography]
     raw, excl, display = read_csv_lines(path, required=("geography code",), member_suffix=member_name(dataset))
     area, problems = pick_columns(raw, {code_col: "geography code", name_col: "geography"}, display)
@@ -191,9 +207,9 @@ def _read_bulk(dataset: sources.Dataset, path: Path, collection: str):
     raise_if(problems, display)
     order = ["total"] + [n for n in names if n != "total"]
     frame = pd.concat([area, raw[[names[n] for n in order]].set_axis(order, axis=1)], axis=1)
-    frame = _finish(dataset, frame, order, display, collection, [])
+    frame, suppressed = _finish(dataset, frame, order, display, collection, [])
     labels = {n: category_label(names[n]) for n in order}
-    return frame[0], labels, excl + frame[1]
+    return frame, labels, excl + suppressed
 
 
 def _finish(dataset, frame, order, display, collection, extra):
