@@ -21,8 +21,7 @@ Blocks = list  # list[present.Block]
 
 #: Datasets each section needs, to say up front which sections lack data.
 SECTION_SOURCES = {
-    "Who lives here": ["census21_ts007a", "census21_ts003", "census21_ts021", "census21_ts054",
-                       "census21_ts067", "census21_ts066", "census21_ts037", "census21_ts011"],
+    "Who lives here": ["census21_ts007a", *[t for t in profile.TOPICS if t != "census21_ts007a"]],
     "Deprivation": ["iod2025_file1", "iod2025_file3", "iod2019_file1", "iod2019_file2", "lookup_lsoa11_lsoa21",
                     "iod2019_lad_summary", "iod2025_lad_summary"],
     "Children in low income families": ["dwp_cilif_ward", "dwp_cilif_la", "lookup_lsoa21_ward24",
@@ -112,6 +111,10 @@ def who_lives_here(place) -> Blocks:
             alt=f"Horizontal bar chart of {title.lower()} shares for {place.name}, its local authority and England.",
             caption=f"{title}: share of the total in each category, Census 2021 ({dataset.split('_')[1].upper()}).",
             data=wide))
+        how = " ".join([*dict.fromkeys(n for n in comp.loc[comp["area"] != "place", "note"] if n),
+                        comp.attrs.get("total_note", "")]).strip()
+        if how:
+            blocks.append(present.notice(how))
     blocks.append(present.notice(profile.PERTURBATION_NOTE))
     return blocks
 
