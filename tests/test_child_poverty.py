@@ -236,3 +236,18 @@ def test_demo_estate_is_an_estimate_named_with_its_wards(demo_data):
     html = "".join(b.html for b in dashboard.low_income_section(place))
     assert "This is an estimate" in html and "Harbour" in html and "Westfield" in html
     assert f">{figures.loc['fye2025', 'children']:,}</td>" in html
+
+
+def test_the_indicator_table_carries_the_estimate_for_a_part_ward_place(demo_data):
+    # the dashboard's indicator table and the low-income section must give one figure
+    import ccdata
+    from ccdata.analysis import indicators
+
+    place = ccdata.place("demo-estate")
+    figures = cp.for_place(place)["place"].set_index("year")
+    table = indicators.compute(place)
+    row = table[(table["indicator"] == "children_low_income") & (table["area"] == "place")].iloc[0]
+    assert row["status"] == "ok"
+    assert row["numerator"] == figures.loc["fye2025", "children"]
+    assert row["denominator"] == figures.loc["fye2025", "population_under16"]
+    assert "estimate" in row["note"]

@@ -19,7 +19,7 @@ import pandas as pd
 import yaml
 
 from ccdata import config, sources
-from ccdata.analysis import stats
+from ccdata.analysis import child_poverty, stats
 from ccdata.errors import CcdataError, MissingDataError
 from ccdata.geo.places import NOT_AVAILABLE, Place
 
@@ -151,11 +151,22 @@ def _dwp_sums(place) -> tuple[pd.DataFrame, dict[str, str], dict[str, str]]:
         else:
             # a suppressed ward makes the place's figure unknown (reported), never smaller
             rows["place"] = sel.select_dtypes("number").sum(skipna=False)
-    elif ward_vintages:
-        reasons["place"] = (f"DWP publishes May 2024 wards; this place is defined by wards of "
-                            f"{', '.join(sorted(ward_vintages))}")
     else:
-        reasons["place"] = "DWP publishes wards only; this place is defined by LSOAs, not wards"
+        # not whole May 2024 wards: the estimate shared out from the wards' published figures
+        try:
+            figures = child_poverty.for_place(place)
+        except MissingDataError as exc:
+            reasons["place"] = f"the estimate for this place cannot be made: {str(exc).split(';')[0]}"
+        else:
+            est = figures["place"].set_index("year")
+            row = {}
+            for year, rec in est.iterrows():
+                known = rec["status"] == "ok"
+                row[f"children_{year}"] = rec["children"] if known else float("nan")
+                row[f"population_under16_{year}"] = rec["population_under16"] if known else float("nan")
+            rows["place"] = pd.Series(row, dtype="float64")
+            notes["place"] = ("The place's figure is an estimate: each ward's published count is shared "
+                              f"out to its neighbourhoods by {figures['weighting'] or 'children under 16'}.")
     out = pd.DataFrame(rows)
     for col in ("Numerator", "Denominator"):
         if col in out:
