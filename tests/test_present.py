@@ -94,3 +94,14 @@ def test_adviser_note_is_marked_for_the_adviser_and_escaped():
     assert "<table" in table.html and "&lt;b&gt;bad" in table.html
     with pytest.raises(TypeError):
         present.adviser_note("x", 3)
+
+
+def test_block_repr_is_one_short_line():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [3, 4])
+    block = present.figure(fig, alt="a line", caption="Rising & falling")
+    text = repr(block)
+    assert "\n" not in text and len(text) < 140 and "base64" not in text
+    assert "Rising & falling" in text and str(block) == block.html

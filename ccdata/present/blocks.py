@@ -11,8 +11,10 @@ marked it ``attrs["disclosure"]``, so unprotected personal data cannot reach HTM
 from __future__ import annotations
 
 import base64
+import html as html_lib
 import io
 import math
+import re
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -41,6 +43,13 @@ class Block:
 
     def __str__(self) -> str:
         return self.html
+
+    def __repr__(self) -> str:
+        """A one-line summary (a notebook keeps this as the text form, not the whole HTML)."""
+        text = re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script)\b.*?</\1>|src=\"data:[^\"]*\"", " ",
+                                                self.html, flags=re.S))
+        words = " ".join(html_lib.unescape(text).split())
+        return f"<ccdata block, {len(self.html):,} characters: {words[:60]}{'…' if len(words) > 60 else ''}>"
 
 
 def esc(value) -> str:
