@@ -33,11 +33,15 @@ class Notes:
 def open_place(place_id: str):
     """Resolve ``place_id`` and start collecting data-quality notes.
 
+    The place comes from the processed cache when it was resolved before from the
+    same definition and tables (:mod:`ccdata.placecache`); warnings raised while it
+    was resolved are raised again, so they reach the notes either way.
+
     Returns
     -------
     (Place, Notes)
     """
-    from .places import place as get_place
+    from .placecache import resolve
 
     if not isinstance(place_id, str) or not place_id:
         raise ValueError("place_id must be a place id from places.yaml, e.g. 'demo'")
@@ -51,4 +55,4 @@ def open_place(place_id: str):
 
     warnings.simplefilter("always", DataQualityWarning)
     warnings.showwarning = show
-    return get_place(place_id), notes
+    return resolve(place_id), notes
