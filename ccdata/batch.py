@@ -77,6 +77,7 @@ class Task:
     parameters: dict = field(default_factory=dict)
     nav: tuple[str, ...] = ()
     env: dict = field(default_factory=dict)
+    warm: bool = True  # run on the worker's warm kernel (ccdata.runner), not a fresh one
 
 
 @dataclass
@@ -109,26 +110,31 @@ def _environment(env: dict):
 def run_task(task: Task) -> TaskResult:
     """Run one task (in a worker process). Never raises for a data or notebook problem.
 
-    A view task calls :func:`ccdata.report.report` for that one view; the
-    :data:`SUMMARIES` task calls :func:`ccdata.changes.save_summaries`.
+    A view task calls :func:`ccdata.report.report` for that one view, on this
+    process's warm kernel (:func:`ccdata.runner.worker_kernel`, reset between
+    notebooks) unless ``task.warm`` is false; the :data:`SUMMARIES` task calls
+    :func:`ccdata.changes.save_summaries`. The place comes from the processed cache
+    (:mod:`ccdata.placecache`), where :func:`run_batch` left it.
     """
     started = time.perf_counter()
     try:
         with _environment(task.env):
             if task.view == SUMMARIES:
                 from .changes import save_summaries
-                from .places import place as get_place
+                from .placecache import resolve
 
-                status = save_summaries(get_place(task.place_id), Path(task.out_dir) / task.place_id)
+                status = save_summaries(resolve(task.place_id), Path(task.out_dir) / task.place_id)
                 missing = sorted(k for k, v in status.items() if v != OK)
                 size = sum((Path(task.out_dir) / task.place_id / k).stat().st_size
                            for k, v in status.items() if v == OK)
                 return TaskResult(task.place_id, task.view, OK, time.perf_counter() - started, size,
                                   f"not available: {', '.join(missing)}" if missing else "")
             from .report import report
+            from .runner import worker_kernel
 
+            kernel = worker_kernel() if task.warm else None
             result = report(task.place_id, out=task.out_dir, views=[task.view],
-                            parameters=task.parameters or None, nav=list(task.nav))
+                            parameters=task.parameters or None, nav=list(task.nav), kernel=kernel)
             vr = next((v for v in result.views if v.view == task.view), None)
             if vr is None:
                 return TaskResult(task.place_id, task.view, FAILED, time.perf_counter() - started,
@@ -476,8 +482,13 @@ def _execute(tasks: list[Task], runner: Callable[[Task], TaskResult], jobs: int,
                     done(futures[fut], fut.result)
         elif tasks and jobs == 1:
             # one job: run here, one task after another (no process start-up cost)
-            for t in tasks:
-                done(t, lambda t=t: runner(t))
+            try:
+                for t in tasks:
+                    done(t, lambda t=t: runner(t))
+            finally:  # this process's warm kernel, if the tasks started one
+                from .runner import shutdown_worker_kernel
+
+                shutdown_worker_kernel()
         elif tasks:
             # spawn: workers start clean (no inherited threads or open kernels)
             ctx = multiprocessing.get_context("spawn")
@@ -550,7 +561,7 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
               parameters: dict | None = None, place_parameters: dict | None = None,
               scheduler: str | None = None, skip_unavailable: bool = False,
               runner: Callable[[Task], TaskResult] | None = None, progress: bool = True,
-              now: dt.datetime | None = None) -> BatchResult:
+              now: dt.datetime | None = None, warm: bool = True) -> BatchResult:
     """Run every view for every place into a new dated run folder.
 
     Parameters
@@ -584,6 +595,10 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
         Show a progress bar.
     now : datetime, optional
         Run time used for the run id (default: now).
+    warm : bool
+        Each worker runs its notebooks on one warm kernel that has already imported
+        ccdata and is reset between notebooks (:mod:`ccdata.runner`); ``False``
+        starts a fresh kernel for every notebook.
 
     Returns
     -------
@@ -598,7 +613,8 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
     """
     from . import report as report_mod
     from .changes import write_changes
-    from .places import definitions, place as get_place
+    from .placecache import resolve as get_place
+    from .places import definitions
 
     started = time.perf_counter()
     if not all_places and not places:
@@ -654,8 +670,8 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
                     results.append(TaskResult(pid, view.name, SKIPPED, message=why))
                 else:
                     params = {**parameters, **(place_parameters.get(pid) or {})}
-                    tasks.append(Task(pid, view.name, str(tmp), params, nav, env))
-            tasks.append(Task(pid, SUMMARIES, str(tmp), {}, nav, env))
+                    tasks.append(Task(pid, view.name, str(tmp), params, nav, env, warm=bool(warm)))
+            tasks.append(Task(pid, SUMMARIES, str(tmp), {}, nav, env, warm=bool(warm)))
         results += _execute(tasks, runner, jobs, scheduler, progress)
         results = _order(results, place_ids)
 
