@@ -133,7 +133,8 @@ def all_places_case(tmp: Path, jobs: int) -> None:
 
 
 def _stress_places(tmp: Path, limit: int | None) -> Path:
-    """A places file with one place per English local authority (every LSOA 2021 of it)."""
+    """A places file with one place per English local authority (every LSOA 2021 of it),
+    those with LSOA boundaries first (the official files may cover only some areas)."""
     import yaml
 
     from ccdata import build
@@ -141,8 +142,16 @@ def _stress_places(tmp: Path, limit: int | None) -> Path:
     iod = build.table("iod2025_file1", "official")
     england = iod[iod["lad24_code"].astype(str).str.startswith("E")]
     groups = list(england.groupby("lad24_code", sort=True))
+    try:  # authorities whose LSOAs all have boundaries first, so their asset maps can be drawn
+        mapped = set(build.table("boundaries_lsoa21", "official")["lsoa21_code"].astype(str))
+    except Exception:  # no boundaries at all: the asset maps say so
+        mapped = set()
+    full = {lad for lad, grp in groups if set(grp["lsoa21_code"].astype(str)) <= mapped}
+    groups.sort(key=lambda g: (g[0] not in full, g[0]))
     if limit:
         groups = groups[:limit]
+    print(f"{len(full)} English local authorities have LSOA boundaries for every LSOA (listed first); "
+          f"{sum(lad in full for lad, _ in groups)} of the {len(groups)} used have them")
     places = {}
     for lad, grp in groups:
         places[f"la-{lad.lower()}"] = {
