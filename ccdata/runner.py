@@ -229,18 +229,20 @@ class WarmKernel:
         if self.alive and self.env != _environment():
             self.restart()  # the data folder or places file changed: the kernel must see it
         self.start()
-        clean = False
         try:
             pm.execute_notebook(str(source), str(output), parameters=parameters or {},
                                 engine_name=ENGINE, warm=self, progress_bar=False,
                                 request_save_on_cell_execute=False, log_output=False,
                                 execution_timeout=execution_timeout)
-            self.reset()
-            clean = True
+        except BaseException:
+            self.shutdown()  # a failed cell, a timeout or a dead kernel: start afresh next time
+            raise
         finally:
             self.notebooks_run += 1
-            if not clean:  # a failed cell, a timeout or a dead kernel: start afresh next time
-                self.shutdown()
+        try:
+            self.reset()
+        except Exception:  # the notebook ran; a kernel that cannot be put back is replaced
+            self.shutdown()
         return Path(output)
 
 
