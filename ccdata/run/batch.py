@@ -47,28 +47,33 @@ from ccdata._version import __version__
 from ccdata.errors import CcdataError, MissingDataError, PlaceError
 from ccdata.files import atomic_write_text
 from ccdata.geo.build import build
+from ccdata.geo.placecache import resolve
+from ccdata.geo.placecache import resolve as get_place
 from ccdata.geo.places import definitions
-from ccdata.geo.places import place as get_place
 from ccdata.io.fetch import fetch
 from ccdata.present.pages import ADVISER_PAGE
 from ccdata.run import report as report_mod
 from ccdata.run.changes import save_summaries
 from ccdata.run.changes_page import write_changes
 from ccdata.run.report import VIEWS, report
-from ccdata.run.site import (
+from ccdata.run.runner import shutdown_worker_kernel, worker_kernel
+from ccdata.run.site import (  # noqa: F401  (LATEST, LATEST_TXT, RUN_ID_FORMAT: the run layout, named here too)
     CHANGES_LINK,
+    LATEST,
+    LATEST_TXT,
     RUN_ID_FORMAT,
     RUN_JSON,
     RUNS,
+    _new_run_id,
     _runs,
+    _update_latest,
     data_vintages,
+    latest_run,
     render_run_index,
     render_run_notes,
     render_site_index,
 )
 
-LATEST = "latest"
-LATEST_TXT = "latest.txt"
 SUMMARY_CSV = "summary.csv"
 #: The pseudo-view that saves a place's aggregate summaries for "what changed".
 SUMMARIES = "summaries"
@@ -95,6 +100,7 @@ class Task:
     parameters: dict = field(default_factory=dict)
     nav: tuple[str, ...] = ()
     env: dict = field(default_factory=dict)
+    warm: bool = True  # run on the worker's warm kernel (ccdata.run.runner), not a fresh one
 
 
 @dataclass
@@ -127,23 +133,27 @@ def _environment(env: dict):
 def run_task(task: Task) -> TaskResult:
     """Run one task (in a worker process). Never raises for a data or notebook problem.
 
-    A view task calls :func:`ccdata.run.report.report` for that one view; the
-    :data:`SUMMARIES` task calls :func:`ccdata.run.changes.save_summaries`.
+    A view task calls :func:`ccdata.run.report.report` for that one view, on this
+    process's warm kernel (:func:`ccdata.run.runner.worker_kernel`, reset between
+    notebooks) unless ``task.warm`` is false; the :data:`SUMMARIES` task calls
+    :func:`ccdata.run.changes.save_summaries`. The place comes from the processed cache
+    (:mod:`ccdata.geo.placecache`), where :func:`run_batch` left it.
     """
     started = time.perf_counter()
     try:
         with _environment(task.env):
             if task.view == SUMMARIES:
 
-                status = save_summaries(get_place(task.place_id), Path(task.out_dir) / task.place_id)
+                status = save_summaries(resolve(task.place_id), Path(task.out_dir) / task.place_id)
                 missing = sorted(k for k, v in status.items() if v != OK)
                 size = sum((Path(task.out_dir) / task.place_id / k).stat().st_size
                            for k, v in status.items() if v == OK)
                 return TaskResult(task.place_id, task.view, OK, time.perf_counter() - started, size,
                                   f"not available: {', '.join(missing)}" if missing else "")
 
+            kernel = worker_kernel() if task.warm else None
             result = report(task.place_id, out=task.out_dir, views=[task.view],
-                            parameters=task.parameters or None, nav=list(task.nav))
+                            parameters=task.parameters or None, nav=list(task.nav), kernel=kernel)
             vr = next((v for v in result.views if v.view == task.view), None)
             if vr is None:
                 return TaskResult(task.place_id, task.view, FAILED, time.perf_counter() - started,
@@ -276,57 +286,6 @@ def _summary_frame(results: list[TaskResult]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 
-# --------------------------------------------------------------------------- pointers
-def latest_run(out: Path | str) -> Path | None:
-    """The folder of the last successful run under ``out`` (``None`` if there is none)."""
-    out = Path(out)
-    txt = out / LATEST_TXT
-    if txt.exists():
-        run_id = txt.read_text(encoding="utf-8").strip()
-        folder = out / RUNS / run_id
-        if run_id and folder.is_dir():
-            return folder
-    return None
-
-
-def _update_latest(out: Path, run_id: str) -> None:
-    """Point ``out/latest`` at the run: a relative symlink, or a copy where links fail."""
-
-    link = out / LATEST
-    target = Path(RUNS) / run_id
-    tmp = out / f".{LATEST}.{os.getpid()}"
-    try:
-        if tmp.is_symlink() or tmp.exists():
-            tmp.unlink()
-        os.symlink(target, tmp, target_is_directory=True)
-        if link.exists() and not link.is_symlink():  # a copy from an earlier fallback
-            shutil.rmtree(link)
-        os.replace(tmp, link)  # atomic: readers see the old or the new run, never none
-    except (OSError, NotImplementedError):
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        staging = out / f".{LATEST}.copy.{os.getpid()}"
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.copytree(out / target, staging)
-        old = out / f".{LATEST}.old.{os.getpid()}"
-        if link.is_symlink():
-            link.unlink()
-        elif link.exists():
-            os.replace(link, old)
-        os.replace(staging, link)
-        shutil.rmtree(old, ignore_errors=True)
-    atomic_write_text(out / LATEST_TXT, run_id + "\n")
-
-
-def _new_run_id(runs: Path, now: dt.datetime) -> str:
-    base = now.strftime(RUN_ID_FORMAT)
-    run_id, n = base, 1
-    while (runs / run_id).exists():
-        n += 1
-        run_id = f"{base}-{n}"
-    return run_id
-
-
 # --------------------------------------------------------------------------- vintages
 # --------------------------------------------------------------------------- running
 def _execute(tasks: list[Task], runner: Callable[[Task], TaskResult], jobs: int,
@@ -360,8 +319,12 @@ def _execute(tasks: list[Task], runner: Callable[[Task], TaskResult], jobs: int,
                     done(futures[fut], fut.result)
         elif tasks and jobs == 1:
             # one job: run here, one task after another (no process start-up cost)
-            for t in tasks:
-                done(t, lambda t=t: runner(t))
+            try:
+                for t in tasks:
+                    done(t, lambda t=t: runner(t))
+            finally:  # this process's warm kernel, if the tasks started one
+
+                shutdown_worker_kernel()
         elif tasks:
             # spawn: workers start clean (no inherited threads or open kernels)
             ctx = multiprocessing.get_context("spawn")
@@ -432,7 +395,7 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
               parameters: dict | None = None, place_parameters: dict | None = None,
               scheduler: str | None = None, skip_unavailable: bool = False,
               runner: Callable[[Task], TaskResult] | None = None, progress: bool = True,
-              now: dt.datetime | None = None) -> BatchResult:
+              now: dt.datetime | None = None, warm: bool = True) -> BatchResult:
     """Run every view for every place into a new dated run folder.
 
     Parameters
@@ -466,6 +429,10 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
         Show a progress bar.
     now : datetime, optional
         Run time used for the run id (default: now).
+    warm : bool
+        Each worker runs its notebooks on one warm kernel that has already imported
+        ccdata and is reset between notebooks (:mod:`ccdata.run.runner`); ``False``
+        starts a fresh kernel for every notebook.
 
     Returns
     -------
@@ -533,8 +500,8 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
                     results.append(TaskResult(pid, view.name, SKIPPED, message=why))
                 else:
                     params = {**parameters, **(place_parameters.get(pid) or {})}
-                    tasks.append(Task(pid, view.name, str(tmp), params, nav, env))
-            tasks.append(Task(pid, SUMMARIES, str(tmp), {}, nav, env))
+                    tasks.append(Task(pid, view.name, str(tmp), params, nav, env, warm=bool(warm)))
+            tasks.append(Task(pid, SUMMARIES, str(tmp), {}, nav, env, warm=bool(warm)))
         results += _execute(tasks, runner, jobs, scheduler, progress)
         results = _order(results, place_ids)
 

@@ -1,4 +1,4 @@
-"""The pages of a batch run: the site index, each run's index and its adviser notes.
+"""The run site: its pages (site index, each run's index and adviser notes) and its latest pointer.
 
 Rendered from the shared page shell (:mod:`ccdata.present.pages`); partner pages say
 in plain words what is available, and every status message goes to the run's
@@ -6,14 +6,18 @@ adviser notes.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
+import shutil
 from pathlib import Path
 
 import pandas as pd
 from markupsafe import Markup
 
 from ccdata._version import __version__
+from ccdata.files import atomic_write_text
 from ccdata.io.fetch import read_manifest
 from ccdata.present import table_html
 from ccdata.present.pages import ADVISER_PAGE, page_context, render, shell
@@ -23,6 +27,8 @@ from ccdata.sources import registry_table
 RUN_ID_FORMAT = "%Y-%m-%dT%H%M%S"
 RUNS = "runs"
 RUN_JSON = "run.json"
+LATEST = "latest"
+LATEST_TXT = "latest.txt"
 CHANGES_LINK = ("changes.html", "What changed since the last run")
 
 
@@ -131,3 +137,54 @@ def _runs(out: Path) -> list[dict]:
             meta = {}
         rows.append({"run_id": folder.name, "status": "ok" if meta.get("ok") else "failed"})
     return rows
+
+
+# --------------------------------------------------------------------------- pointers
+def latest_run(out: Path | str) -> Path | None:
+    """The folder of the last successful run under ``out`` (``None`` if there is none)."""
+    out = Path(out)
+    txt = out / LATEST_TXT
+    if txt.exists():
+        run_id = txt.read_text(encoding="utf-8").strip()
+        folder = out / RUNS / run_id
+        if run_id and folder.is_dir():
+            return folder
+    return None
+
+
+def _update_latest(out: Path, run_id: str) -> None:
+    """Point ``out/latest`` at the run: a relative symlink, or a copy where links fail."""
+
+    link = out / LATEST
+    target = Path(RUNS) / run_id
+    tmp = out / f".{LATEST}.{os.getpid()}"
+    try:
+        if tmp.is_symlink() or tmp.exists():
+            tmp.unlink()
+        os.symlink(target, tmp, target_is_directory=True)
+        if link.exists() and not link.is_symlink():  # a copy from an earlier fallback
+            shutil.rmtree(link)
+        os.replace(tmp, link)  # atomic: readers see the old or the new run, never none
+    except (OSError, NotImplementedError):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        staging = out / f".{LATEST}.copy.{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(out / target, staging)
+        old = out / f".{LATEST}.old.{os.getpid()}"
+        if link.is_symlink():
+            link.unlink()
+        elif link.exists():
+            os.replace(link, old)
+        os.replace(staging, link)
+        shutil.rmtree(old, ignore_errors=True)
+    atomic_write_text(out / LATEST_TXT, run_id + "\n")
+
+
+def _new_run_id(runs: Path, now: dt.datetime) -> str:
+    base = now.strftime(RUN_ID_FORMAT)
+    run_id, n = base, 1
+    while (runs / run_id).exists():
+        n += 1
+        run_id = f"{base}-{n}"
+    return run_id
