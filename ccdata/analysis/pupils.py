@@ -221,6 +221,8 @@ def exclusions(pupils: pd.DataFrame) -> pd.DataFrame:
     """Counts of rows excluded or adjusted on load, by file, column and reason (no values)."""
     table = pd.DataFrame(pupils.attrs.get("exclusions", []), columns=["file", "row", "column", "message", "value"])
     if table.empty:
-        return pd.DataFrame(columns=["file", "column", "reason", "rows"])
+        return disclosure.mark(pd.DataFrame(columns=["file", "column", "reason", "rows"]))
     table["reason"] = table["message"].str.split(";").str[0].str.replace(r"\(.*?\)", "", regex=True).str.strip()
-    return table.groupby(["file", "column", "reason"], dropna=False).size().rename("rows").reset_index()
+    counts = table.groupby(["file", "column", "reason"], dropna=False).size().rename("rows").reset_index()
+    # counts of excluded pupil records are about a few pupils: small counts hidden, others rounded
+    return disclosure.apply(counts, count="rows", denominator=None).drop(columns=["suppressed", "suppression"])

@@ -491,9 +491,11 @@ def exclusions(responses: pd.DataFrame) -> pd.DataFrame:
     """
     table = pd.DataFrame(responses.attrs.get("exclusions", []), columns=["file", "row", "column", "message", "value"])
     if table.empty:
-        return pd.DataFrame(columns=["column", "reason", "rows"])
+        return disclosure.mark(pd.DataFrame(columns=["column", "reason", "rows"]))
     table["reason"] = table["message"].str.replace(r"\(.*?\)", "", regex=True).str.split(";").str[0].str.strip()
-    return (table.groupby(["column", "reason"], dropna=False).size().rename("rows").reset_index())
+    counts = table.groupby(["column", "reason"], dropna=False).size().rename("rows").reset_index()
+    # a handful of excluded answers is itself about a few people: small counts hidden, others rounded
+    return disclosure.apply(counts, count="rows", denominator=None).drop(columns=["suppressed", "suppression"])
 
 
 def _check_responses(responses) -> None:
