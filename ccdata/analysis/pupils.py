@@ -26,6 +26,7 @@ import pandas as pd
 from ccdata.analysis import disclosure, stats
 from ccdata.analysis.survey import NOT_KNOWN, Geocoder, locate_respondents, warn_summary
 from ccdata.errors import MissingDataError, Problem
+from ccdata.io.local import TABLE_SUFFIXES
 from ccdata.io.local.pupils import (  # noqa: F401
     KNOWN_COLUMNS,
     PERSISTENT_ABSENCE_THRESHOLD,
@@ -74,10 +75,16 @@ def load_pupils(folder: str | Path, *, collection: str = "official", geocoder: G
     folder = Path(folder)
     if not folder.is_dir():
         raise MissingDataError(f"pupil extracts folder {folder} does not exist")
-    files = sorted(folder.glob("*.csv"))
+    entries = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+    # any supported ending in any case (.CSV, .xlsx ...) is an extract; anything else is listed
+    files = [p for p in entries if p.suffix.lower() in TABLE_SUFFIXES]
+    ignored = [p for p in entries if p not in files]
     if not files:
-        raise MissingDataError(f"no per-school CSV files in {folder}")
+        raise MissingDataError(f"no per-school extracts (CSV or XLSX files) in {folder}"
+                               + (f"; ignored: {', '.join(p.name for p in ignored)}" if ignored else ""))
     frames, exclusions = [], []
+    for path in ignored:
+        exclusions.append(Problem(path.name, None, None, "not a CSV or XLSX file; ignored"))
     for path in files:
         frame, excl = read_school(path)
         if frame.empty:
