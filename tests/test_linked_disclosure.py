@@ -153,3 +153,44 @@ def test_audit_note_goes_to_the_adviser():
     html = blocks[0]._repr_html_()
     assert 'data-audience="adviser"' in html and "disclosure audit" in html.lower()
 
+
+
+# ------------------------------------------------------------------ labels
+from ccdata.analysis import labels  # noqa: E402
+
+
+@pytest.mark.parametrize("values,problem", [
+    (["2024", "2025", "DE1 2AB"], "postcodes"),
+    (["2024", "jo@example.org"], "e-mail"),
+    (["2024", "I moved here last year and the park is not safe at night for children"], "free text"),
+    ([f"R{i:04d}" for i in range(310)], "identifiers"),
+    ([f"School {i % 80}" for i in range(400)], "80 different labels"),
+])
+def test_labels_that_identify_people_are_refused(values, problem):
+    assert any(problem in p for p in labels.problems(values, "wave"))
+    with pytest.raises(labels.LabelError, match="wave column cannot be shown"):
+        labels.check(values, "wave")
+
+
+def test_ordinary_labels_pass():
+    assert labels.problems(["2024", "2025"] * 100, "wave") == []
+    assert labels.problems(["Year 7", "Year 8", "Year 9"] * 30, "year group") == []
+    assert labels.problems(["E05000001", "E05000002"] * 30, "ward") == []
+
+
+def test_a_postcode_in_the_wave_column_stops_the_survey_tables():
+    responses = _responses()
+    responses.loc[5, "wave"] = "DE1 2AB"
+    with pytest.raises(labels.LabelError) as info:
+        linked.survey_page(responses, QUESTIONS, RULES)
+    assert "DE1 2AB" not in str(info.value) and "postcodes" in str(info.value)
+
+
+def test_the_listening_view_withholds_and_tells_the_adviser():
+    responses = _responses()
+    responses.loc[5, "wave"] = "DE1 2AB"
+    data = listening.ListeningData(questions=QUESTIONS, responses=responses)
+    html = "".join(b._repr_html_() for b in listening.questions_section(data, RULES)
+                   + listening.audit_section(data, RULES))
+    assert "DE1 2AB" not in html and "withheld to protect privacy" in html
+    assert 'data-audience="adviser"' in html and "postcodes" in html

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ccdata.analysis import disclosure, stats
+from ccdata.analysis import disclosure, labels, stats
 from ccdata.analysis.survey import NOT_KNOWN, Geocoder, locate_respondents, warn_summary
 from ccdata.errors import MissingDataError, Problem
 from ccdata.io.local import TABLE_SUFFIXES
@@ -156,6 +156,8 @@ def rates(pupils: pd.DataFrame, measure: str, by: str = "ward24_code", *, depriv
         raise ValueError(f"measure must be one of {list(MEASURES)}, not {measure!r}")
     if by not in BREAKDOWNS:
         raise ValueError(f"cannot break down by {by!r}; choose from {BREAKDOWNS}")
+    if by in pupils.columns:  # a label column must not publish postcodes or identifiers
+        labels.check(pupils[by], by)
     frame = pupils if by == "school" else pupils[pupils.get("counted_in_areas", True) == True]  # noqa: E712
     frame = frame[frame[measure].notna()].copy()
     if deprivation is not None:

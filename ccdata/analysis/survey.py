@@ -15,7 +15,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from ccdata.analysis import disclosure, stats
+from ccdata.analysis import disclosure, labels, stats
 from ccdata.errors import MissingDataError, Problem
 from ccdata.geo import geocode as gc
 from ccdata.geo.build import table
@@ -296,6 +296,8 @@ def summarise(responses: pd.DataFrame, questions: pd.DataFrame, by=None, *, rule
     _check_responses(responses)
     questions = _check_questions(questions)
     keys = _by(by)
+    for k in keys:  # a postcode or respondent id in a label column must never become a heading
+        labels.check(responses[k], k)
     frame = responses.copy()
     for k in keys:
         frame[k] = frame[k].astype("object").where(frame[k].notna(), NOT_KNOWN)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ccdata import present
-from ccdata.analysis import disclosure, linked, pupils, survey
+from ccdata.analysis import disclosure, labels, linked, pupils, survey
 from ccdata.errors import CcdataError, MissingDataError, ValidationError
 from ccdata.present import charts
 
@@ -107,8 +107,21 @@ def _page(data: ListeningData, rules: disclosure.Rules) -> linked.SurveyPage:
     """Every survey table of the page, protected together and audited (worked out once per rules)."""
     cache = data.__dict__.setdefault("_pages", {})
     if rules not in cache:
-        cache[rules] = linked.survey_page(data.responses, data.questions, rules)
+        try:
+            cache[rules] = linked.survey_page(data.responses, data.questions, rules)
+        except labels.LabelError as exc:  # a label column holding postcodes or ids: nothing is shown
+            cache[rules] = _Refused(str(exc))
     return cache[rules]
+
+
+@dataclass
+class _Refused:
+    """A survey page that could not be published at all (the reason is for the adviser)."""
+
+    note: str
+    ok: bool = False
+    audit: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["figure", "lower", "upper", "width", "threshold", "protected"]))
 
 
 def _published(frame, what: str):
