@@ -194,3 +194,17 @@ def test_the_listening_view_withholds_and_tells_the_adviser():
                    + listening.audit_section(data, RULES))
     assert "DE1 2AB" not in html and "withheld to protect privacy" in html
     assert 'data-audience="adviser"' in html and "postcodes" in html
+
+
+def test_an_empty_wave_never_replaces_the_real_change():
+    responses = _responses()
+    blank = pd.DataFrame({"wave": ["2026"] * 5, "ward24_code": ["W1"] * 5, "Q1": [None] * 5,
+                          "lsoa21_code": ["E01000001"] * 5})
+    responses = pd.concat([responses, blank], ignore_index=True)
+    responses.attrs["waves"] = ["2023", "2024", "2025", "2026"]
+    page = linked.survey_page(responses, QUESTIONS, RULES)
+    # 2026 has no answers, so the change is still 2024 -> 2025 (hidden here because 2024 is)
+    assert page.change[["wave_1", "wave_2"]].iloc[0].tolist() == ["2024", "2025"]
+    data = listening.ListeningData(questions=QUESTIONS, responses=responses)
+    html = listening.change_section(data, RULES)[0]._repr_html_()
+    assert "Change between waves 2024 and 2025" in html

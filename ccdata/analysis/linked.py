@@ -95,10 +95,17 @@ def _withhold(table: pd.DataFrame, question_ids: set[str]) -> pd.DataFrame:
 
 
 def _change(by_wave: pd.DataFrame, waves: list) -> pd.DataFrame:
-    """The change between the last two waves, from the protected by-wave table."""
-    first, second = waves[-2], waves[-1]
+    """The change between the last two waves with answers, from the protected by-wave table.
+
+    A wave in which nobody answered a question (a header-only file, blank answers) has
+    no row for it, so it never replaces the last real wave in the comparison.
+    """
     rows = []
     for qid, group in by_wave.groupby("question_id", sort=False):
+        answered = [w for w in waves if (group["wave"] == w).any()]
+        if len(answered) < 2:
+            continue
+        first, second = answered[-2], answered[-1]
         pick = {w: group[group["wave"] == w] for w in (first, second)}
         row = {"question_id": qid, "question_text": group["question_text"].iloc[0], "wave_1": first,
                "wave_2": second, "n_1": pd.NA, "pct_1": float("nan"), "n_2": pd.NA, "pct_2": float("nan"),
@@ -114,7 +121,9 @@ def _change(by_wave: pd.DataFrame, waves: list) -> pd.DataFrame:
                        p_value=test["p_value"], significant=test["significant"], n_1=n1, n_2=n2,
                        suppressed=False, suppression="")
         rows.append(row)
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame(rows, columns=["question_id", "question_text", "wave_1", "wave_2", "n_1", "pct_1", "n_2",
+                                      "pct_2", "change_pts", "change_lower", "change_upper", "p_value",
+                                      "significant", "suppressed", "suppression"])
     for col in ("n_1", "n_2"):
         out[col] = out[col].astype("Int64")
     out.attrs.update(by_wave.attrs)

@@ -190,9 +190,11 @@ def change_section(data: ListeningData, rules: disclosure.Rules | None = None) -
         return [present.missing(CHANGE, WITHHELD)]
     change = _published(page.change, CHANGE)
     if change.empty:
-        return [present.missing(CHANGE, "no question in the survey names positive answers")]
-    return [present.table(change.drop(columns=["question_id", "suppression"]),
-                          caption=f"Change between waves {waves[-2]} and {waves[-1]}")]
+        return [present.missing(CHANGE, "no question has answers in two waves yet")]
+    pairs = list(dict.fromkeys(zip(change["wave_1"], change["wave_2"])))
+    caption = (f"Change between waves {pairs[0][0]} and {pairs[0][1]}" if len(pairs) == 1
+               else "Change between the last two waves with answers to each question")
+    return [present.table(change.drop(columns=["question_id", "suppression"]), caption=caption)]
 
 
 def _ward_shapes(place, codes: list[str]):
