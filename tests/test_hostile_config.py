@@ -99,3 +99,29 @@ def test_output_paths_stay_under_out(tmp_path):
 def test_out_under_dev_null_or_proc(where):
     with pytest.raises(report.OutputPathError, match="choose another --out"):
         report.make_folder(where)
+
+
+# ------------------------------------------------------------------ former tracebacks, now clean
+def test_bad_polygon_and_unknown_crs_are_place_errors():
+    bowtie = {"coordinates": [[0, 0], [1, 1], [1, 0], [0, 1]], "crs": 27700}
+    with pytest.raises(PlaceError, match="not a valid shape"):
+        places._lsoas_for_polygon("x", bowtie, "demo")
+    square = {"coordinates": [[0, 0], [0, 1], [1, 1], [1, 0]], "crs": 999999}
+    with pytest.raises(PlaceError, match="not a known coordinate reference system"):
+        places._lsoas_for_polygon("x", square, "demo")
+
+
+@pytest.mark.parametrize("case", ["bomb", "invalid", "deep", "traversal"])
+def test_cli_gives_one_clean_line_and_exit_code_2(case, tmp_path, monkeypatch, capsys):
+    from ccdata import cli
+
+    path = tmp_path / "places.yaml"
+    path.write_text({"bomb": BOMB, "invalid": "demo: [unclosed\n", "deep": "[" * 3000 + "]" * 3000,
+                     "traversal": "demo:\n  name: Demo\n"}[case])
+    monkeypatch.setenv("CCDATA_PLACES", str(path))
+    place_id = "../../x" if case == "traversal" else "demo"
+    code = cli.main(["report", place_id, "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("ccdata: error:") and "Traceback" not in err and len(err) < 400
+    assert not (tmp_path / "x").exists()
