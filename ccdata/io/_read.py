@@ -137,7 +137,7 @@ def read_csv_lines(path: Path, *, header: bool = True, required: tuple[str, ...]
         row = (row + [""] * width)[:width] if width else row
         records.append(row)
         index.append(line)
-    exclusions.extend(_blank_rows(display, blank, last_line=body_starts[-1] if body_starts else 0))
+    exclusions.extend(_blank_rows(display, list(blank), last_line=body_starts[-1] if body_starts else 0))
     # every physical line after the header is a record, part of one, or blank: compare the counts
     physical = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
     first_data = (starts[head_at + 1] if header and len(starts) > head_at + 1 else
