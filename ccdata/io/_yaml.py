@@ -19,6 +19,8 @@ from ccdata.errors import CcdataError
 MAX_BYTES = 1_000_000
 #: Deepest nesting of mappings and lists accepted.
 MAX_DEPTH = 40
+#: Most values a document may hold once anchors and aliases are expanded.
+MAX_NODES = 100_000
 
 
 class YamlError(CcdataError, ValueError):
@@ -51,8 +53,8 @@ def load(path, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH, what: 
     Raises
     ------
     YamlError
-        The file is missing or unreadable, larger than ``max_bytes``, uses anchors or
-        aliases, nests deeper than ``max_depth``, or is not valid YAML (the line is named).
+        The file is missing or unreadable, larger than ``max_bytes``, expands through
+        aliases to more than :data:`MAX_NODES` values, nests deeper than ``max_depth``, or is not valid YAML (the line is named).
     """
     path = Path(path)
     try:
@@ -73,22 +75,39 @@ def load(path, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH, what: 
     return loads(text, source=str(path), max_depth=max_depth, what=what)
 
 
-def loads(text: str, *, source: str = "<text>", max_depth: int = MAX_DEPTH, what: str = "YAML file"):
-    """Parse YAML text with the limits of :func:`load` (aliases refused, nesting bounded)."""
-    depth = 0
+def loads(text: str, *, source: str = "<text>", max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES,
+          what: str = "YAML file"):
+    """Parse YAML text with the limits of :func:`load` (aliases bounded, nesting bounded)."""
+    stack: list[list] = []       # [anchor, expanded size] of each open mapping or sequence
+    anchors: dict[str, int] = {}  # expanded size of each anchored node
+
+    def grow(size: int, mark) -> None:
+        if stack:
+            stack[-1][1] += size
+            if stack[-1][1] > max_nodes:
+                raise YamlError(f"{_where(source, mark)}: the {what} would expand to more than {max_nodes:,} "
+                                "values through YAML anchors and aliases (&name / *name); write the values "
+                                "out in full")
+
     try:
         # first pass: events only, nothing is built, so a bomb is refused before expansion
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                raise YamlError(f"{_where(source, event.start_mark)}: the {what} uses a YAML anchor or "
-                                "alias (&name / *name); write the values out in full")
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                depth += 1
-                if depth > max_depth:
+            if isinstance(event, yaml.AliasEvent):
+                grow(anchors.get(event.anchor, 1), event.start_mark)
+            elif isinstance(event, yaml.ScalarEvent):
+                if event.anchor:
+                    anchors[event.anchor] = 1
+                grow(1, event.start_mark)
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if len(stack) >= max_depth:
                     raise YamlError(f"{_where(source, event.start_mark)}: the {what} nests deeper than "
                                     f"{max_depth} levels")
+                stack.append([event.anchor, 1])
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                depth -= 1
+                anchor, size = stack.pop()
+                if anchor:
+                    anchors[anchor] = size
+                grow(size, event.start_mark)
         return yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
