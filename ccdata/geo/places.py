@@ -7,20 +7,22 @@ and records *how* each LSOA was chosen, so every report can say so.
 from __future__ import annotations
 
 import functools
+import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import yaml
+from pyproj.exceptions import CRSError
 from shapely.geometry import Polygon
+from shapely.validation import explain_validity
 
 from ccdata import config, sources
 from ccdata.errors import DataQualityWarning, MissingDataError, PlaceError
 from ccdata.geo import build
 from ccdata.geo.geography import best_fit_lsoas
-from ccdata.io import read
+from ccdata.io import _yaml, read
 from ccdata.io.census import BASES, population, table_code
 from ccdata.io.fetch import read_manifest
 
@@ -348,11 +350,26 @@ def iod_lsoa21(edition: str, collection: str) -> pd.DataFrame:
 # --------------------------------------------------------------------------- definitions
 @functools.lru_cache(maxsize=4)
 def _definitions(path: str, mtime: float) -> dict:
-    with open(path, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
+    data = _yaml.load(path, what="place definitions") or {}
     if not isinstance(data, dict):
         raise PlaceError(f"{path}: expected a mapping of place ids to definitions")
+    bad = [str(k) for k in data if not isinstance(k, str) or not PLACE_ID.fullmatch(k)]
+    if bad:
+        raise PlaceError(f"{path}: place id(s) {', '.join(repr(b) for b in bad)} are not allowed: a place id "
+                         "is lower-case letters, digits and hyphens, starting with a letter or digit")
     return data
+
+
+#: A place id: it becomes a folder name, so nothing that could climb out of the output folder.
+PLACE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def check_place_id(place_id) -> str:
+    """``place_id`` if it is a safe place id (``^[a-z0-9][a-z0-9-]*$``), else :class:`PlaceError`."""
+    if not isinstance(place_id, str) or not PLACE_ID.fullmatch(place_id):
+        raise PlaceError(f"{place_id!r} is not a valid place id: use lower-case letters, digits and "
+                         "hyphens, starting with a letter or digit (for example 'north-demoton')")
+    return place_id
 
 
 def definitions() -> dict:
@@ -393,6 +410,7 @@ def place(place_id: str) -> Place:
     """
     if not isinstance(place_id, str):
         raise TypeError(f"place id must be a string, not {type(place_id).__name__}")
+    check_place_id(place_id)
     defs = definitions()
     if place_id not in defs:
         raise PlaceError(f"unknown place {place_id!r}; defined places: {', '.join(defs)} "
@@ -549,8 +567,16 @@ def _lsoas_for_polygon(place_id: str, spec: dict, collection: str):
     if bad:
         raise PlaceError(f"place {place_id!r}: polygon coordinates must be [x, y] pairs of numbers; "
                          f"not {bad[0]!r}")
-    poly = gpd.GeoDataFrame({"area_code": [place_id]}, geometry=[Polygon(coords)],
-                            crs=f"EPSG:{spec.get('crs', 4326)}").to_crs(27700)
+    shape = Polygon(coords)
+    if not shape.is_valid:
+        raise PlaceError(f"place {place_id!r}: the polygon in places.yaml is not a valid shape "
+                         f"({explain_validity(shape)}); check that its edges do not cross")
+    try:
+        poly = gpd.GeoDataFrame({"area_code": [place_id]}, geometry=[shape],
+                                crs=f"EPSG:{spec.get('crs', 4326)}").to_crs(27700)
+    except CRSError as exc:
+        raise PlaceError(f"place {place_id!r}: polygon crs {spec.get('crs')!r} is not a known coordinate "
+                         "reference system (use an EPSG number such as 4326 or 27700)") from exc
     lsoa_gdf = build.table("boundaries_lsoa21", collection)
 
     near = lsoa_gdf[lsoa_gdf.intersects(poly.geometry.iloc[0])]

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import base64
 import html
-import json
 import re
 from pathlib import Path
 
@@ -37,6 +36,7 @@ import pandas as pd
 from ccdata import present
 from ccdata.errors import CcdataError
 from ccdata.io.local.assets import CATEGORIES
+from ccdata.present import escape
 from ccdata.present.palette import CATEGORY_COLOURS, DECILE_COLOURS, NO_DATA_COLOUR  # noqa: F401
 
 #: Simplification tolerance in metres (British National Grid) for web display.
@@ -49,23 +49,18 @@ LEAFLET_CSS = ("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/l
 
 def esc(value) -> str:
     """Escape text for HTML (and for a JavaScript template string): ``None``/NaN -> ``""``."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    return html.escape(str(value), quote=True).replace("`", "&#96;").replace("$", "&#36;")
+    return escape.html_text(value)
 
 
 def _js_string(text: str) -> str:
-    # JSON string safe inside <script>: "<" and ">" never appear literally
-    return json.dumps(text).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return escape.js_string(text)
 
 
 def _safe_url(value) -> str | None:
-    if not isinstance(value, str):
+    # the bare URL (callers escape it for their context) or None
+    if not isinstance(value, str) or escape.safe_url(value) is None:
         return None
-    url = value.strip()
-    if not re.match(r"^https?://[^\s<>\"']+$", url, flags=re.IGNORECASE):
-        return None
-    return url
+    return value.strip()
 
 
 def popup_html(row: pd.Series) -> str:
@@ -362,6 +357,7 @@ def embed(m, *, title: str, height: int = 620):
                           + "; install XStatic-Leaflet and XStatic-Leaflet-MarkerCluster")
     return present.Block(
         f'<iframe class="ccdata-map" title="{html.escape(title)}" srcdoc="{html.escape(page, quote=True)}" '
+        f'sandbox="allow-scripts" '
         f'style="width:100%;height:{int(height)}px;border:1px solid #d0d0d0" loading="eager"></iframe>')
 
 

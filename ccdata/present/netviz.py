@@ -13,7 +13,6 @@ sector ``residents`` are shown by their sector label only and never mapped
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import math
 
@@ -23,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ccdata.analysis import network as net
+from ccdata.present import escape
 from ccdata.present.maps import base_map
 from ccdata.present.palette import DECILE_COLOURS, SECTOR_COLOURS  # noqa: F401
 
@@ -59,7 +59,9 @@ class NetworkView:
 
 
 def _esc(value) -> str:
-    return html.escape(str(value), quote=True)
+    # HTML text that also stays inert inside the JavaScript template literals folium
+    # writes tooltips into (backticks and ``${`` escaped)
+    return escape.html_text(value)
 
 
 def _layout(data: net.NetworkData, seed: int) -> dict:

@@ -24,9 +24,10 @@ from pathlib import Path
 
 from ccdata import config
 from ccdata._version import __version__
-from ccdata.errors import MissingDataError, PlaceError
+from ccdata.errors import CcdataError, MissingDataError, PlaceError
 from ccdata.files import atomic_write_text
 from ccdata.geo.placecache import resolve
+from ccdata.geo.places import check_place_id
 from ccdata.provenance import FICTIONAL_NOTICE, git_hash
 from ccdata.run.runner import WarmKernel
 
@@ -258,10 +259,10 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
         Unknown place. Data problems inside a notebook are reported per view.
     """
 
+    check_place_id(place_id)
     place = resolve(place_id)
     out_dir = Path(out) if out else config.reports_dir()
-    place_dir = (out_dir / place.id).resolve()
-    place_dir.mkdir(parents=True, exist_ok=True)
+    place_dir = place_folder(out_dir, place.id)
     wanted = list(views) if views else list(VIEWS)
     unknown = [v for v in wanted if v not in VIEWS]
     if unknown:
@@ -297,6 +298,42 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
     return result
 
 
+class OutputPathError(CcdataError, ValueError):
+    """An output path that would lie outside the output folder, or a folder that cannot be made."""
+
+
+def inside(out_dir, path) -> Path:
+    """``path`` resolved, if it lies inside ``out_dir`` (resolved); else :class:`OutputPathError`.
+
+    Every page is written through a path checked here, so a place id, a view name or a
+    symbolic link cannot send a page outside ``--out``.
+    """
+    root = Path(out_dir).resolve()
+    target = Path(path).resolve()
+    if target != root and root not in target.parents:
+        raise OutputPathError(f"{target} is outside the output folder {root}; nothing was written there")
+    return target
+
+
+def make_folder(path) -> Path:
+    """Create a folder (and its parents), turning an operating-system refusal into a clean error."""
+    path = Path(path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputPathError(f"cannot create the output folder {path}: {exc.strerror or exc} "
+                              "(choose another --out)") from None
+    if not path.is_dir():
+        raise OutputPathError(f"the output folder {path} is not a folder (choose another --out)")
+    return path
+
+
+def place_folder(out_dir, place_id: str) -> Path:
+    """``<out_dir>/<place_id>``, created, after checking the id and that the folder lies under ``out_dir``."""
+    check_place_id(place_id)
+    return make_folder(inside(out_dir, Path(out_dir) / place_id))
+
+
 def _run_view(place, view: View, place_dir: Path, nav: list[dict], run_date: str,
               keep_notebook: bool, parameters: dict | None, started: float,
               kernel=None) -> ViewResult:
@@ -324,7 +361,7 @@ def _run_view(place, view: View, place_dir: Path, nav: list[dict], run_date: str
         except Exception as exc:
             return ViewResult(view.name, "failed", seconds=time.perf_counter() - started,
                               message=f"HTML export failed: {type(exc).__name__}: {exc}")
-        target = place_dir / view.output
+        target = inside(place_dir.parent, place_dir / view.output)
         atomic_write_text(target, page)
         if keep_notebook:
             atomic_write_text(place_dir / view.notebook, executed.read_text(encoding="utf-8"))
