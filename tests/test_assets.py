@@ -290,7 +290,7 @@ def test_notebook_runs_on_demo(demo_data, tmp_path):
     # the map is embedded as an iframe srcdoc, so the name is escaped twice there; never raw
     assert "<script>alert(1)</script>" not in text
     assert "&amp;lt;script&amp;gt;alert(1)" in text
-    assert "assets not on the map, and why" in text
+    assert "assets that could not be located, and why" in text
     assert "Demoton Toy Library" in text and "% of children within 800 m (straight line)" in text
 
 

@@ -52,19 +52,9 @@ SOURCE_EPRACCUR = "NHS ODS epraccur"
 SOURCE_LIBRARIES = "Public libraries in England (DCMS)"
 
 
-
-
-
-
-
-
 def _empty_assets() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="Float64" if c in ("easting", "northing") else "string")
                          for c in ASSET_COLUMNS})
-
-
-
-
 
 
 # --------------------------------------------------------------------------- official lists
@@ -202,10 +192,6 @@ def libraries(collection: str = config.OFFICIAL) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- adviser's list
-
-
-
-
 
 
 # --------------------------------------------------------------------------- inside / buffer / outside
@@ -516,17 +502,6 @@ def place_assets(place, *, buffer_m: float = BUFFER_M, official: bool = True):
     return gdf, unplaced
 
 
-
-
-
-
-
-
-
-
-
-
-
 def map_layers(place, *, edition: str = "iod2025", deprivation_col: str = "imd_decile"):
     """The layers :func:`ccdata.present.maps.map_assets` needs for a place.
 
@@ -554,9 +529,3 @@ def map_layers(place, *, edition: str = "iod2025", deprivation_col: str = "imd_d
     except MissingDataError:
         wards = None
     return lsoas, place.boundary(), wards
-
-
-
-
-
-

@@ -23,8 +23,9 @@ import numpy as np
 import pandas as pd
 
 from ccdata.analysis import network as net
-from ccdata.present.maps import base_map
-from ccdata.present.palette import DECILE_COLOURS, SECTOR_COLOURS  # noqa: F401
+from ccdata.present.mapkey import legend_html
+from ccdata.present.maps import _finish_map, base_map
+from ccdata.present.palette import DECILE_COLOURS, NO_DATA_COLOUR, SECTOR_COLOURS, decile_colour  # noqa: F401
 
 #: Measures a node's size may show.
 SIZE_MEASURES = ("betweenness", "degree", "weighted_degree")
@@ -217,7 +218,8 @@ def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: 
 
 
 def map_network(data: net.NetworkData, points: pd.DataFrame, lsoas=None, *, wave: str | None = None,
-                decile_column: str = "imd_decile", tiles: str | None = None):
+                decile_column: str = "imd_decile", tiles: str | None = None,
+                deprivation_label: str = "Index of Multiple Deprivation, decile"):
     """Organisations and their ties on the deprivation map.
 
     Parameters
@@ -236,10 +238,14 @@ def map_network(data: net.NetworkData, points: pd.DataFrame, lsoas=None, *, wave
     tiles : str or None
         Optional background tiles, added as a layer the reader can switch off
         (default ``None``: the map draws offline without them).
+    deprivation_label : str
+        Title of the deprivation key (the same key and colours as the asset map).
 
     Returns
     -------
     folium.Map
+        With a collapsed layer control and a key (deprivation deciles and sectors);
+        ``ccdata_key`` says what the key holds, for its text version on the page.
 
     Raises
     ------
@@ -276,7 +282,7 @@ def map_network(data: net.NetworkData, points: pd.DataFrame, lsoas=None, *, wave
 
         def style(feature):
             d = feature["properties"].get(decile_column)
-            colour = DECILE_COLOURS[int(d) - 1] if d is not None and 1 <= d <= 10 else "#ffffff"
+            colour = decile_colour(d) if d is not None else NO_DATA_COLOUR
             return {"fillColor": colour, "color": "#555", "weight": 0.6, "fillOpacity": 0.45}
 
         layer = folium.FeatureGroup(name="Deprivation decile (1 = most deprived 10%)")
@@ -302,27 +308,18 @@ def map_network(data: net.NetworkData, points: pd.DataFrame, lsoas=None, *, wave
                             tooltip=text).add_to(orgs)
         bounds.append([r.geometry.y, r.geometry.x])
     orgs.add_to(fmap)
-    folium.LayerControl(collapsed=False).add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    sectors = [s for s in net.SECTORS if s in set(geo["sector"])]
+    frame = None
     if bounds:
         arr = np.array(bounds)
-        fmap.fit_bounds([arr.min(axis=0).tolist(), arr.max(axis=0).tolist()])
+        frame = [arr.min(axis=0).tolist(), arr.max(axis=0).tolist()]
+        fmap.fit_bounds(frame)
+    _finish_map(fmap, frame or [[50.0, -5.0], [55.0, 1.0]],
+                legend_html(deprivation_label, sectors=sectors, boundary=False) if lsoas is not None
+                else legend_html("", sectors=sectors, boundary=False, deciles=False))
+    fmap.ccdata_key = {"sectors": sectors, "deprivation_label": deprivation_label if lsoas is not None else ""}
     return fmap
 
 
 # ---------------------------------------------------------------------------- report sections
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
