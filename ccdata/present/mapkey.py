@@ -183,14 +183,19 @@ def asset_list_html(assets, *, anchor: str = "asset-list", placement_words: dict
 #: CSS of the page around a map (skip link, text key, list of assets, paper); map-only rules.
 PAGE_MAP_CSS = """
 /* ccdata maps: page-side rules for the map block only */
-.ccdata-skip{position:absolute;left:-9999px}
-.ccdata-skip:focus{position:static;display:inline-block;padding:4px 8px;background:#fff;outline:3px solid #000}
+.ccdata-map-skip{position:absolute;left:-9999px}
+.ccdata-map-skip:focus{position:static;display:inline-block;padding:4px 8px;background:#fff;outline:3px solid #000}
 iframe.ccdata-map{display:block;width:100%;max-width:100%;box-sizing:border-box}
 .ccdata-asset-list h4{margin:0.8em 0 0.2em}
 .ccdata-asset-list h4 svg{vertical-align:middle}
 .ccdata-key-text{font-size:0.9em;margin:0.2em 0}
+@media (max-width: 600px){
+  /* on a phone the map runs the full width of the screen, past the page's margins */
+  iframe.ccdata-map{width:100vw !important;max-width:100vw !important;margin-left:calc(50% - 50vw) !important;
+    height:75vh !important}
+}
 @media print{
-  .ccdata-skip{display:none}
+  .ccdata-map-skip{display:none}
   iframe.ccdata-map{width:180mm !important;height:130mm !important;break-inside:avoid;page-break-inside:avoid}
   .ccdata-asset-list{break-before:auto}
 }
@@ -221,7 +226,8 @@ def map_with_text(frame, *, anchor: str, key: str, listing: str = "", what: str 
     key_id = f"{anchor}-key" if listing else anchor
     return present.Block(
         f'<div class="ccdata-map-block"><style>{PAGE_MAP_CSS}</style>'
-        f'<a class="ccdata-skip" href="#{anchor}">Skip the map: go to {html_text(what)}</a>{inner}'
-        f'<p id="{key_id}" class="ccdata-key-text" tabindex="-1"><strong>Key to the map.</strong> {key} '
-        + (f'<a href="#{anchor}">The list of assets below</a> is the text version of the map.' if listing else "")
-        + f"</p>{listing}</div>")
+        f'<a class="ccdata-map-skip" href="#{anchor}">Skip the map: go to {html_text(what)}</a>{inner}'
+        f'<p id="{key_id}" class="ccdata-key-text" tabindex="-1"><strong>Key to the map.</strong> {key}</p>'
+        + (f'<p class="ccdata-key-text"><a href="#{anchor}">The list of assets below is the text version of '
+           'this map.</a></p>' if listing else "")
+        + f"{listing}</div>")

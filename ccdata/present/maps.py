@@ -256,7 +256,7 @@ def map_assets(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col: 
                deprivation_label: str = "Index of Multiple Deprivation decile",
                ward_name_col: str | None = None, tiles: str | None = "OpenStreetMap",
                simplify_m: float = SIMPLIFY_M, cluster_threshold: int = CLUSTER_THRESHOLD,
-               height: str = "600px"):
+               height: str = "100%"):
     """Map a place: LSOA deprivation deciles, boundary, wards and assets by category.
 
     Parameters
@@ -397,6 +397,7 @@ def base_map(**kwargs):
         raise ValueError("base_map draws without tiles; add an optional folium.TileLayer instead")
     kwargs["tiles"] = None
     kwargs.setdefault("control_scale", True)
+    kwargs.setdefault("zoom_snap", 0.25)  # quarter zoom steps: the first view fits its frame closely
     m = folium.Map(**kwargs)
     # only Leaflet is needed: drop jQuery, Bootstrap and the icon fonts folium adds by default
     m.default_js = [LEAFLET_JS]

@@ -42,6 +42,10 @@ _SCRIPT = """
     }
   }
   if (pick) { pick.addEventListener('change', function(){ show(pick.value); }); show(pick.value); }
+  // focus shows what hover shows: the details of a circle or line, in words
+  var out = root.querySelector('.ccnet-detail');
+  function tell(e){ var t = e.target.getAttribute && e.target.getAttribute('data-tip'); if (t && out) out.textContent = t; }
+  root.addEventListener('focusin', tell); root.addEventListener('mouseover', tell);
 })();
 """
 
@@ -185,7 +189,8 @@ def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: 
             row = cent.loc[n]
             tip = (f'{node["label"]} ({node["sector"]}{", core team" if core else ""}): '
                    f'{int(row["degree"])} ties, betweenness {row["betweenness"]:.2f}')
-            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" '
+            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" tabindex="0" role="img" '
+                         f'aria-label="{_esc(tip)}" data-tip="{_esc(tip)}" class="ccnet-node" '
                          f'fill="{SECTOR_COLOURS[node["sector"]]}" stroke="{"#000" if core else "#555"}" '
                          f'stroke-width="{3 if core else 0.6}"><title>{_esc(tip)}</title></circle>')
             if n in labelled and measure.get(n, 0.0) > 0:
@@ -207,9 +212,13 @@ def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: 
     html_text = (
         f'<figure id="{uid}" class="ccdata-network">'
         f'<figcaption><strong>{_esc(title)}</strong>. Circle size shows {_esc(size_text)}; '
-        f'a black outline marks the core team. Hover over a circle or line for details.</figcaption>'
+        f'a black outline marks the core team. Hover over a circle, or move to it with the Tab key, '
+        f'for its details; the tables below name every organisation.</figcaption>'
+        f'<style>#{uid} .ccnet-node:focus{{outline:none;stroke:#000;stroke-width:4}}</style>'
         f'<label>Survey wave <select aria-controls="{uid}-svg">{options}</select></label>'
-        f'<svg id="{uid}-svg" role="img" aria-label="{_esc(alt)}" viewBox="0 0 {width} {height}" '
+        f'<p class="ccnet-detail" aria-live="polite" style="min-height:1.4em;margin:4px 0">'
+        f'Details of the organisation in focus show here.</p>'
+        f'<svg id="{uid}-svg" role="group" aria-label="{_esc(alt)}" viewBox="0 0 {width} {height}" '
         f'width="100%" style="max-width:{width}px;height:auto;background:#fff">'
         + "".join(groups) +
         f'</svg><ul style="list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:0 1em">{legend}</ul>'
