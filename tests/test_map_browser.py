@@ -169,6 +169,11 @@ def test_phone_width(demo, browser):
         iframe.scroll_into_view_if_needed()
         box = iframe.bounding_box()
         assert box["width"] >= 0.9 * 390, box
+        # ... and is seen across that width (nothing around it clips or covers it)
+        mid = box["y"] + min(box["height"], 844 - box["y"]) / 2
+        seen = [page.evaluate("([x, y]) => document.elementFromPoint(x, y).tagName", [x, mid])
+                for x in (0.04 * 390, 0.96 * 390)]
+        assert seen == ["IFRAME", "IFRAME"], seen
         frame = _map_frame(page)
         zoom = frame.locator(".leaflet-control-zoom-in").bounding_box()  # page coordinates
         inner = frame.evaluate("""() => { const r = document.querySelector('.leaflet-control-zoom-in')

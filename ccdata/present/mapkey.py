@@ -193,6 +193,9 @@ iframe.ccdata-map{display:block;width:100%;max-width:100%;box-sizing:border-box}
   /* on a phone the map runs the full width of the screen, past the page's margins */
   iframe.ccdata-map{width:100vw !important;max-width:100vw !important;margin-left:calc(50% - 50vw) !important;
     height:75vh !important}
+  /* ... so the notebook output boxes around the map block must not clip it */
+  .jp-OutputArea:has(.ccdata-map-block),.jp-OutputArea-child:has(.ccdata-map-block),
+  .jp-OutputArea-output:has(.ccdata-map-block){overflow:visible !important}
 }
 @media print{
   .ccdata-map-skip{display:none}
