@@ -210,6 +210,8 @@ def test_axe_page_and_map_frames(demo, browser, view):
             found[f"frame {i}"] = _axe(frame, script)
         assert all(v == [] for v in found.values()), found
         assert len(found) >= 2  # the map's own document was checked too
+        if view == "network":
+            page.locator("iframe.ccdata-map").screenshot(path=str(_artifacts() / "map-network-demo.png"))
     finally:
         page.close()
 

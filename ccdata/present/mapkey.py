@@ -151,7 +151,7 @@ def asset_list_html(assets, *, anchor: str = "asset-list", placement_words: dict
     anchor : str
         The id the "skip the map" link points at (letters, digits and hyphens).
     placement_words : dict, optional
-        Text for each ``placement`` value (default: "inside the place", "in the buffer").
+        Text for each ``placement`` value (default: "inside the place", "just outside the place").
 
     Returns
     -------
@@ -163,7 +163,7 @@ def asset_list_html(assets, *, anchor: str = "asset-list", placement_words: dict
         raise ValueError("assets must be a table with 'name' and 'category' columns")
     if not re.fullmatch(r"[A-Za-z][\w-]*", anchor):
         raise ValueError(f"anchor must be letters, digits and hyphens, not {anchor!r}")
-    words = placement_words or {"inside": "inside the place", "buffer": "just outside (in the buffer)"}
+    words = placement_words or {"inside": "inside the place", "buffer": "just outside the place"}
     groups = []
     for cat in [c for c in CATEGORIES if c in set(assets["category"])]:
         sub = assets[assets["category"] == cat].sort_values("name", key=lambda s: s.astype(str).str.lower())
@@ -174,7 +174,7 @@ def asset_list_html(assets, *, anchor: str = "asset-list", placement_words: dict
                      if isinstance(t, str) and t]
             items.append(f"<li>{html_text(name)}{(' (' + html_text(', '.join(extra)) + ')') if extra else ''}</li>")
         groups.append(f'<h4>{marker_svg(cat, 14)} {html_text(CATEGORIES[cat])} ({len(sub)})</h4>'
-                      f'<p class="ccdata-key-text">Marker: {html_text(category_key_text(cat))}.</p><ul>{"".join(items)}</ul>')
+                      f'<p class="ccdata-key-text">Marker: {html_text(category_key_text(cat).split(": ", 1)[1])}.</p><ul>{"".join(items)}</ul>')
     body = "".join(groups) or "<p>No assets to show.</p>"
     return (f'<section id="{anchor}" class="ccdata-asset-list" tabindex="-1" aria-labelledby="{anchor}-h">'
             f'<h3 id="{anchor}-h">List of assets on the map ({len(assets)})</h3>{body}</section>')
