@@ -1,146 +1,42 @@
 """The source registry: one row per dataset ccdata knows how to fetch and load.
 
-Loaders look datasets up here by id. Nothing in this module parses files.
-
-Each :class:`Dataset` names where the file is officially published (``url``, or an
-ONS Open Geography ArcGIS FeatureServer layer in ``arcgis_layer``), the vintage and
-licence, the columns the published file carries (``expected_columns``: a loader
-checks them and reports every one that is missing), and where the file sits in a
-mirror laid out like ``../shared/data`` (``mirror_paths``).
-
-Publishers move files: ONS re-publishes a layer under a new service name, gov.uk
-re-uploads an attachment under a new media id. So a row also says how to find the
-current file at fetch time: the ArcGIS item id of an ONS layer (``arcgis_item``;
-the item keeps its id across re-publications) and, for a gov.uk publication, a
-pattern matching the attachment's file name (``attachment``), looked up through
-the gov.uk content API of the landing page. The recorded ``url`` and
-``arcgis_layer`` are the fallbacks. Where no route works, ``manual`` says which
-file to save by hand and where.
+Loaders look datasets up here by id. Nothing in this module parses files. What a row
+holds is described in :mod:`ccdata.dataset`.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-
 import pandas as pd
 
+from ccdata.dataset import (  # noqa: F401  (the row type and the publishers' addresses, re-exported)
+    CILIF_LANDING,
+    GOV_ASSETS,
+    GOVUK,
+    IOD2019_ASSETS,
+    IOD2019_LANDING,
+    IOD2025_LANDING,
+    NOMIS_BULK,
+    NOMIS_LANDING,
+    NOMIS_TABLE_VIEW,
+    OGL,
+    OGL_OS,
+    ONS_ARCGIS,
+    _IOD25_AREA,
+    _IOD_AREA,
+    Dataset,
+    _census,
+)
 from ccdata.errors import UnknownDatasetError
 
-OGL = "Open Government Licence v3.0"
-OGL_OS = "Open Government Licence v3.0; contains OS data © Crown copyright and database right"
-GOVUK = "https://www.gov.uk"
-ONS_ARCGIS = "https://services1.arcgis.com/ESMARspQHYMw9BZ9/arcgis/rest/services"
-IOD2019_LANDING = "https://www.gov.uk/government/statistics/english-indices-of-deprivation-2019"
-IOD2025_LANDING = "https://www.gov.uk/government/statistics/english-indices-of-deprivation-2025"
-IOD2019_ASSETS = "https://assets.publishing.service.gov.uk/government/uploads/system/uploads/attachment_data/file"
-GOV_ASSETS = "https://assets.publishing.service.gov.uk/media"
-NOMIS_BULK = "https://www.nomisweb.co.uk/output/census/2021"
-NOMIS_LANDING = "https://www.nomisweb.co.uk/sources/census_2021_bulk"
-CILIF_LANDING = "https://www.gov.uk/government/statistics/children-in-low-income-families-local-area-statistics-2022-to-2025"
-
-_IOD_AREA = ("LSOA code (2011)", "LSOA name (2011)",
-             "Local Authority District code (2019)", "Local Authority District name (2019)")
-_IOD25_AREA = ("LSOA code (2021)", "LSOA name (2021)",
-               "Local Authority District code (2024)", "Local Authority District name (2024)")
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """One published dataset.
-
-    Attributes
-    ----------
-    id : str
-        Registry id, used by ``ccdata fetch ID`` and ``ccdata.load(ID)``.
-    loader : str
-        Name of the reader in :mod:`ccdata.io` that parses the published format.
-    geography : str
-        The geography and vintage of its rows (``lsoa11``, ``lsoa21``, ``ward24`` ...).
-    url : str or None
-        Official direct download URL (``None`` where the publisher offers only a
-        landing page; ``fetch`` then explains where to get it). ``{yyyymmdd}`` is
-        replaced by the date, trying recent days, for daily extracts (GIAS).
-    arcgis_layer : str or None
-        ONS Open Geography FeatureServer layer; ``fetch`` pages through it. With
-        ``arcgis_item`` this is the recorded fallback.
-    arcgis_item : str or None
-        ArcGIS Online item id of the ONS layer (32 hex digits). ``fetch`` asks
-        ArcGIS Online for the item's current service URL, so a renamed service is
-        still found. The layer number is taken from ``arcgis_layer`` (default 0).
-    attachment : str or None
-        Regular expression matched (case-insensitively) against the file names of
-        the attachments of a gov.uk ``landing_page``; ``fetch`` downloads the
-        current attachment that matches, falling back to ``url``.
-    sheet : str or None
-        Worksheet read from a published workbook (ODS or XLSX), by name.
-    manual : str
-        For a file with no working download route: which file to save by hand,
-        from where, and where to put it.
-    mirror_paths : tuple of str
-        Paths inside a mirror laid out like ``../shared/data``. Several paths
-        are several parts of one dataset (regional subsets, shapefile sidecars).
-    """
-
-    id: str
-    title: str
-    publisher: str
-    landing_page: str
-    vintage: str
-    licence: str
-    loader: str
-    geography: str
-    url: str | None = None
-    arcgis_layer: str | None = None
-    arcgis_item: str | None = None
-    attachment: str | None = None
-    sheet: str | None = None
-    manual: str = ""
-    expected_columns: tuple[str, ...] = ()
-    mirror_paths: tuple[str, ...] = ()
-    notes: str = ""
-    tags: tuple[str, ...] = field(default=())
-
-    def __post_init__(self) -> None:
-        if self.arcgis_item is not None and not re.fullmatch(r"[0-9a-f]{32}", self.arcgis_item):
-            raise ValueError(f"{self.id}: arcgis_item must be 32 lower-case hex digits, not {self.arcgis_item!r}")
-        if self.attachment is not None:
-            re.compile(self.attachment)  # a broken pattern fails at import, not on the day
-            if not self.landing_page.startswith(GOVUK + "/"):
-                raise ValueError(f"{self.id}: attachment needs a gov.uk landing page, not {self.landing_page!r}")
-
-    @property
-    def official_source(self) -> str:
-        return self.url or self.arcgis_layer or self.landing_page
-
-    @property
-    def route_kind(self) -> str:
-        """How ``fetch`` reaches the file: ``govuk``, ``arcgis``, ``url`` or ``manual``."""
-        if self.attachment:
-            return "govuk"
-        if self.arcgis_item or self.arcgis_layer:
-            return "arcgis"
-        if self.url:
-            return "url"
-        return "manual"
-
-
-def _census(table: str, title: str, columns: tuple[str, ...] = (), mirrored: bool = False) -> Dataset:
-    code = table.lower()
-    return Dataset(
-        id=f"census21_{code}",
-        title=f"Census 2021 {table}: {title} (LSOA 2021)",
-        publisher="Office for National Statistics (via Nomis)",
-        landing_page=NOMIS_LANDING,
-        url=f"{NOMIS_BULK}/census2021-{code}.zip",
-        vintage="Census 2021 (21 March 2021); LSOA 2021",
-        licence=OGL,
-        loader="census_bulk",
-        geography="lsoa21",
-        expected_columns=("date", "geography", "geography code") + columns,
-        mirror_paths=(f"census/census2021_lsoa/census2021-{code}-lsoa.csv.gz",) if mirrored else (),
-        notes=f"Nomis bulk zip; the loader reads member census2021-{code}-lsoa.csv.",
-        tags=("census",),
-    )
+_TS045_TOTAL = ("Number of cars or vans: Total: All households",)
+_TS054_TOTAL = ("Tenure of household: Total: All households",)
+_TS062_TOTAL = ("National Statistics Socio-economic Classification (NS-SEC): Total: All usual residents "
+                "aged 16 years and over",)
+_CENSUS_AREA_TABLES = (  # tables the mirror holds for local authorities, regions and countries
+    ("TS007A", "age by five-year age bands", ("Age: Total",)),
+    ("TS045", "car or van availability", _TS045_TOTAL),
+    ("TS054", "tenure", _TS054_TOTAL),
+    ("TS062", "NS-SeC (socio-economic classification)", _TS062_TOTAL),
+)
 
 
 _DATASETS: list[Dataset] = [
@@ -316,6 +212,39 @@ _DATASETS: list[Dataset] = [
         notes="Not in the shared mirror. Laid out like File 10, by upper-tier local authority.",
         tags=("iod", "iod2025"),
     ),
+    # ---------------------------------------------------------------- IoD LA summaries (File 10)
+    Dataset(
+        id="iod2019_lad_summary",
+        title="English Indices of Deprivation 2019: local authority district summaries (File 10, long form)",
+        publisher="Ministry of Housing, Communities and Local Government (reshaped by Trafford Data Lab)",
+        landing_page=IOD2019_LANDING,
+        url="https://raw.githubusercontent.com/traffordDataLab/open_data/master/IndicesOfDeprivation/"
+            "IoD2019/local_authority_district/IoD2019.csv",
+        vintage="IoD2019 (26 Sep 2019); LAD 2019 (317 authorities)",
+        licence=OGL, loader="iod_lad_summary", geography="lad19",
+        expected_columns=("lad19cd", "lad19nm", "index_domain", "average_rank", "rank_average_rank",
+                          "average_score", "rank_average_score", "proportion_bottom_decile",
+                          "rank_proportion_bottom_decile"),
+        mirror_paths=("deprivation/iod2019/trafford_datalab_IoD2019_lad.csv",),
+        notes="Official File 10 (XLSX, one sheet per domain) reshaped to one row per authority and domain.",
+        tags=("iod", "iod2019"),
+    ),
+    Dataset(
+        id="iod2025_lad_summary",
+        title="English Indices of Deprivation 2025: local authority district summaries (File 10, long form)",
+        publisher="Ministry of Housing, Communities and Local Government (reshaped by Trafford Data Lab)",
+        landing_page=IOD2025_LANDING,
+        url="https://raw.githubusercontent.com/traffordDataLab/open_data/master/IndicesOfDeprivation/"
+            "IoD2025/local_authority_district/indices_of_deprivation_2025_lad.csv",
+        vintage="IoD2025 (30 Oct 2025); LAD 2024 (296 authorities)",
+        licence=OGL, loader="iod_lad_summary", geography="lad24",
+        expected_columns=("area_code", "area_name", "index_domain", "average_rank", "rank_average_rank",
+                          "average_score", "rank_average_score", "proportion_bottom_decile",
+                          "rank_proportion_bottom_decile"),
+        mirror_paths=("deprivation/iod2025/trafford_datalab_indices_of_deprivation_2025_lad.csv",),
+        notes="Official File 10 (XLSX, one sheet per domain) reshaped to one row per authority and domain.",
+        tags=("iod", "iod2025"),
+    ),
     # ---------------------------------------------------------------- lookups
     Dataset(
         id="lookup_lsoa11_lsoa21",
@@ -468,12 +397,14 @@ _DATASETS: list[Dataset] = [
     # ---------------------------------------------------------------- Census 2021
     _census("TS001", "number of usual residents in households and communal establishments"),
     _census("TS007A", "age by five-year age bands", ("Age: Total",), mirrored=True),
-    _census("TS003", "household composition"),
-    _census("TS011", "households by deprivation dimensions"),
+    _census("TS003", "household composition", table_view="nomis_ts003_lsoa_lone_parent_table_view.csv.gz"),
+    _census("TS011", "households by deprivation dimensions", table_view="nomis_ts011_lsoa_table_view.csv.gz"),
     _census("TS017", "household size"),
-    _census("TS021", "ethnic group"),
+    _census("TS021", "ethnic group", table_view="nomis_ts021_lsoa_table_view.csv.gz"),
     _census("TS037", "general health", ("General health: Total: All usual residents",), mirrored=True),
-    _census("TS054", "tenure"),
+    _census("TS045", "car or van availability", _TS045_TOTAL, mirrored=True),
+    _census("TS054", "tenure", _TS054_TOTAL, mirrored=True),
+    _census("TS062", "NS-SeC (socio-economic classification)", _TS062_TOTAL, mirrored=True),
     _census("TS066", "economic activity status"),
     _census("TS067", "highest level of qualification",
             ("Highest level of qualification: Total: All usual residents aged 16 years and over",),
@@ -491,6 +422,8 @@ _DATASETS: list[Dataset] = [
         notes="Nomis bulk zip; the loader reads member census2021-ts007-ltla.csv.",
         tags=("census",),
     ),
+    *[_census(table, title, columns, mirrored=True, level=level)
+      for table, title, columns in _CENSUS_AREA_TABLES for level in ("ltla", "utla", "rgn", "ctry")],
     # ---------------------------------------------------------------- DWP
     Dataset(
         id="dwp_cilif_ward",
