@@ -357,3 +357,23 @@ def test_load_asset_list_zero_easting_northing_is_no_location(tmp_path):
     placeholder = "easting/northing 0,0 is a 'no location' placeholder"
     assert {(2, "easting", placeholder), (3, "easting", placeholder)} <= problems
     assert (2, "postcode", "no usable location (no valid postcode or coordinates)") in problems
+
+
+def test_outside_section_and_placement_sentence():
+    import geopandas as gpd
+
+    from ccdata.views import assets as asset_view
+
+    located = gpd.GeoDataFrame({"name": ["A", "B", "C"], "category": ["school"] * 3,
+                                "placement": ["inside", "inside", "buffer"]},
+                               geometry=[Point(0, 0)] * 3, crs=27700)
+    located.attrs["buffer_m"] = 800
+    located.attrs["outside"] = pd.DataFrame({"source": ["local list (assets.csv)"], "source_ref": ["row 7"],
+                                             "name": ["Far <b>Club</b>"], "category": ["youth"],
+                                             "postcode": ["DM1 1FF"], "distance_m": [10630]})
+    text = asset_view.placement_sentence(located)
+    assert "The map shows 3 assets: 2 inside the place and 1 in the 800 m around it" in text
+    assert "1 more on the partnership's list lies farther away and is listed under" in text
+    html = "".join(b.html for b in asset_view.outside_section(located))
+    assert "10.6 km" in html and "row 7 of assets.csv" in html and "Far &lt;b&gt;Club" in html
+    assert "Youth" in html and "1 asset outside the area" in html

@@ -49,8 +49,9 @@ def placement_sentence(assets) -> str:
     text = (f"The map shows {c[INSIDE] + c[BUFFER]} assets: {c[INSIDE]} inside the place and {c[BUFFER]} in "
             f"{ring}, all within the first view.")
     if c[OUTSIDE]:
-        text += (f" {c[OUTSIDE]} more on the partnership's list lie farther away and are listed under "
-                 "\"Outside the area\", with their distance.")
+        text += (f" {c[OUTSIDE]} more on the partnership's list {'lies' if c[OUTSIDE] == 1 else 'lie'} farther away "
+                 f"and {'is' if c[OUTSIDE] == 1 else 'are'} listed under "
+                 "\"Outside the area\", with the distance.")
     return text
 
 
@@ -65,7 +66,7 @@ def outside_section(assets) -> list:
         "Postcode": far["postcode"].fillna(""),
         "Distance from the place": [f"{d / 1000:,.1f} km" if d >= 1000 else f"{d:,.0f} m" for d in far["distance_m"]],
         "Reference": [display_ref(s, r) for s, r in zip(far["source"], far["source_ref"])]})
-    return [present.table(shown, caption=f"{len(far)} assets outside the area (straight-line distance from the "
+    return [present.table(shown, caption=f"{len(far)} asset{'' if len(far) == 1 else 's'} outside the area (straight-line distance from the "
                           "place boundary); they are not on the map")]
 
 
