@@ -15,7 +15,8 @@ from conftest import REPO, data_dir_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-FIND_MAP = """() => { for (const k of Object.keys(window)) { const v = window[k];
+FIND_MAP = """() => { for (const k of Object.keys(window)) { let v = null;
+  try { v = window[k]; } catch (e) { continue; }  // a sandboxed frame refuses localStorage
   if (v && window.L && v instanceof L.Map) { const b = v.getBounds();
     return {s: b.getSouth(), w: b.getWest(), n: b.getNorth(), e: b.getEast()}; } } return null; }"""
 
@@ -62,9 +63,10 @@ def demo(demo_data_dir, tmp_path_factory):
     return {"dir": result.place_dir, "located": located, "points": points, "extent": extent}
 
 
-@pytest.fixture(scope="module")
-def pembury(tmp_path_factory):
-    """Pembury's asset map from the official files built in this checkout's data folder."""
+@pytest.fixture(scope="module", params=["pembury", "smallshaw-hurst", "wallsend"])
+def pembury(request, tmp_path_factory):
+    """A real place's asset map (Pembury and the other two) from the official files built in
+    this checkout's data folder."""
     from ccdata import present
     from ccdata.analysis import assets
     from ccdata.errors import MissingDataError
@@ -76,18 +78,18 @@ def pembury(tmp_path_factory):
         pytest.skip("official files not built here (CCDATA_MIRROR=... ccdata fetch --mirror; ccdata build)")
     with data_dir_env(data):
         try:
-            p = place("pembury")
+            p = place(request.param)
             layers = assets.map_layers(p)
-            located, points, extent = _located("pembury")
+            located, points, extent = _located(request.param)
         except MissingDataError as exc:
-            pytest.skip(f"official files for Pembury not built here: {exc}")
+            pytest.skip(f"official files for {request.param} not built here: {exc}")
         blocks = view.map_section(*layers, located)
-    page = tmp_path_factory.mktemp("pembury") / "assets.html"
+    page = tmp_path_factory.mktemp(request.param) / "assets.html"
     page.write_text('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Pembury assets</title>'
                     '</head><body><main><h1>Pembury</h1>' + "".join(b._repr_html_() for b in blocks)
                     + "</main></body></html>", encoding="utf-8")
     assert present  # the blocks are present.Block objects
-    return {"page": page, "located": located, "points": points, "extent": extent}
+    return {"page": page, "located": located, "points": points, "extent": extent, "id": request.param}
 
 
 def _open(browser, path: Path, width: int = 1200, height: int = 900):
@@ -138,6 +140,22 @@ def _check_framing(page, points, extent):
     return frame
 
 
+def test_map_draws_in_a_sandboxed_frame(demo, browser, tmp_path):
+    # the page never reaches into the map: with sandbox="allow-scripts" (no same-origin) the map
+    # still draws, framed the same, and the list of assets is still on the page
+    html = (demo["dir"] / "assets.html").read_text(encoding="utf-8")
+    assert html.count('<iframe class="ccdata-map"') == 1
+    boxed = tmp_path / "assets.html"
+    boxed.write_text(html.replace('<iframe class="ccdata-map"', '<iframe sandbox="allow-scripts" class="ccdata-map"'),
+                     encoding="utf-8")
+    page = _open(browser, boxed)
+    try:
+        _check_framing(page, demo["points"], demo["extent"])
+        assert page.locator("#asset-list li").count() == len(demo["points"])
+    finally:
+        page.close()
+
+
 def test_demo_asset_map_frames_every_asset(demo, browser):
     page = _open(browser, demo["dir"] / "assets.html")
     try:
@@ -152,7 +170,7 @@ def test_pembury_asset_map_frames_every_asset(pembury, browser):
     page = _open(browser, pembury["page"])
     try:
         _check_framing(page, pembury["points"], pembury["extent"])
-        page.locator("iframe.ccdata-map").screenshot(path=str(_artifacts() / "map-desk-pembury.png"))
+        page.locator("iframe.ccdata-map").screenshot(path=str(_artifacts() / f"map-desk-{pembury['id']}.png"))
         # the sentence under the map counts inside / buffer / outside, and the list names every asset
         text = page.locator("body").inner_text()
         assert re.search(r"The map shows \d+ assets: \d+ inside the place and \d+ in the 800 m around it", text)

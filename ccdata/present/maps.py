@@ -43,8 +43,10 @@ from ccdata.present.palette import CATEGORY_COLOURS, DECILE_COLOURS, NO_DATA_COL
 
 #: Simplification tolerance in metres (British National Grid) for web display.
 SIMPLIFY_M = 15
-#: Above this many assets in a category, its markers are clustered.
-CLUSTER_THRESHOLD = 25
+#: Above this many assets in a category, its markers are clustered. Set high: a place and its
+#: buffer rarely hold this many of one kind, and unclustered markers each stay visible, in print
+#: too, and reachable by keyboard (Leaflet 1.9's tooltip focus handling also fails on clusters).
+CLUSTER_THRESHOLD = 150
 LEAFLET_JS = ("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")
 LEAFLET_CSS = ("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css")
 
@@ -186,8 +188,17 @@ _MAP_SCRIPT = """
     return box;
   };
   legend.addTo(map);
-  function fit(){ map.invalidateSize(false); map.fitBounds(frame, {animate: false}); }
+  // fit once the map has a size (a frame can be laid out after its script runs), and again for paper
+  var fitted = false;
+  function fit(){
+    map.invalidateSize(false);
+    var size = map.getSize();
+    if (!size.x || !size.y) return;
+    map.fitBounds(frame, {animate: false}); fitted = true;
+  }
   fit();
+  window.addEventListener('load', function(){ if (!fitted) fit(); });
+  map.on('resize', function(){ if (!fitted) fit(); });
   // shapes are drawn for the eye; their names are in the list of assets on the page
   function quiet(){
     var shapes = document.querySelectorAll('path.leaflet-interactive');
@@ -351,7 +362,10 @@ def map_assets(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col: 
         ward_name_col = ward_name_col or next((c for c in wards_gdf.columns if str(c).endswith("_name")), None)
         ward_cols = [ward_name_col] if ward_name_col else []
         inside = gpd.clip(wards_gdf.to_crs(27700), boundary_gdf.to_crs(27700).union_all())
-        inside = inside[inside.geometry.notna() & ~inside.geometry.is_empty & (inside.geometry.area > 1)]
+        # clipping can leave lines and points along the edge: keep the areas (Leaflet cannot name
+        # a collection's parts for the keyboard)
+        inside = inside.explode(index_parts=False)
+        inside = inside[inside.geom_type.eq("Polygon") & (inside.geometry.area > 1)]
         if len(inside):
             ward_key = "Ward boundaries (May 2024), drawn inside the place only"
             wards = _web(inside, simplify_m, ward_cols)
