@@ -8,6 +8,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ccdata.dataset import (  # noqa: F401  (the row type and the publishers' addresses, re-exported)
+    _IOD25_AREA,
+    _IOD_AREA,
     CILIF_LANDING,
     GOV_ASSETS,
     GOVUK,
@@ -20,8 +22,6 @@ from ccdata.dataset import (  # noqa: F401  (the row type and the publishers' ad
     OGL,
     OGL_OS,
     ONS_ARCGIS,
-    _IOD25_AREA,
-    _IOD_AREA,
     Dataset,
     _census,
 )
