@@ -23,7 +23,7 @@ from ccdata.analysis import stats
 from ccdata.errors import CcdataError, MissingDataError
 from ccdata.geo.places import Place
 
-DEFINITIONS_FILE = config.PACKAGE_DIR / "indicators.yaml"
+DEFINITIONS_FILE = config.resource("indicators.yaml")
 WORKSTREAMS = {
     "early_years": "Early years",
     "health_wellbeing": "Health and wellbeing",

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyproj
 import yaml
 from shapely.geometry import Polygon
 
@@ -228,7 +229,12 @@ def iod_lsoa21(edition: str, collection: str) -> pd.DataFrame:
 @functools.lru_cache(maxsize=4)
 def _definitions(path: str, mtime: float) -> dict:
     with open(path, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
+        try:
+            data = yaml.safe_load(fh) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f", line {mark.line + 1}" if mark is not None else ""
+            raise PlaceError(f"{path}{where}: not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
     if not isinstance(data, dict):
         raise PlaceError(f"{path}: expected a mapping of place ids to definitions")
     return data
@@ -428,8 +434,12 @@ def _lsoas_for_polygon(place_id: str, spec: dict, collection: str):
     if bad:
         raise PlaceError(f"place {place_id!r}: polygon coordinates must be [x, y] pairs of numbers; "
                          f"not {bad[0]!r}")
-    poly = gpd.GeoDataFrame({"area_code": [place_id]}, geometry=[Polygon(coords)],
-                            crs=f"EPSG:{spec.get('crs', 4326)}").to_crs(27700)
+    try:
+        crs = pyproj.CRS.from_user_input(f"EPSG:{spec.get('crs', 4326)}")
+    except pyproj.exceptions.CRSError:
+        raise PlaceError(f"place {place_id!r}: polygon crs {spec.get('crs')!r} is not a known EPSG code "
+                         "(4326 for longitude/latitude, 27700 for British National Grid)") from None
+    poly = gpd.GeoDataFrame({"area_code": [place_id]}, geometry=[Polygon(coords)], crs=crs).to_crs(27700)
     lsoa_gdf = build.table("boundaries_lsoa21", collection)
 
     near = lsoa_gdf[lsoa_gdf.intersects(poly.geometry.iloc[0])]
