@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 import time
 import warnings
 from dataclasses import dataclass
@@ -28,7 +26,7 @@ from tqdm.auto import tqdm
 from ccdata import config, sources
 from ccdata._version import __version__
 from ccdata.errors import CcdataError, MissingDataError
-from ccdata.files import atomic_write_bytes
+from ccdata.files import atomic_path, atomic_write_bytes
 from ccdata.geo.crosswalk import crosswalk_counts, iod2019_on_lsoa21
 from ccdata.io import load
 from ccdata.io.fetch import read_manifest
@@ -182,20 +180,13 @@ def _step(name: str) -> Step:
 
 
 def _write_table(frame: pd.DataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    os.close(fd)
-    try:
-        frame = frame.copy()
-        frame.attrs = {}
+    frame = frame.copy()
+    frame.attrs = {}
+    with atomic_path(path) as tmp:  # whole file or the old one; mode from the umask
         if hasattr(frame, "geometry") and "geometry" in frame.columns:
             frame.to_parquet(tmp, index=False)
         else:
             frame.to_parquet(tmp, index=False, engine="pyarrow")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def build_table(name: str, collection: str = config.OFFICIAL, force: bool = False) -> BuildResult:
