@@ -81,6 +81,9 @@ def test_installed_wheel_runs_the_demo_from_any_folder(wheel, tmp_path):
     (purelib / "test-environment.pth").write_text("\n".join(sorted(ours)) + "\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CCDATA_", "PYTHON"))}
     env["HOME"] = str(tmp_path / "home")  # the user data folder lands here
+    # ... and the data files those packages installed (nbconvert's base templates), which
+    # Jupyter looks for under sys.prefix, i.e. the fresh environment's own share/jupyter
+    env["JUPYTER_PATH"] = str(Path(sys.prefix) / "share" / "jupyter")
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     done = subprocess.run([str(vpy), "-m", "pip", "install", "--no-deps", "--no-index", "--quiet", str(wheel)],
                           capture_output=True, text=True, env=env, timeout=300)

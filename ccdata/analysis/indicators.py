@@ -220,8 +220,10 @@ def compute(place, indicators: list[Indicator] | None = None) -> pd.DataFrame:
                 row.update(numerator=num, denominator=den, value=100 * num / den,
                            lower=100 * lo[0], upper=100 * hi[0])
             rows.append(row)
-    out = pd.DataFrame(rows, columns=COLUMNS)
-    return _bands(out)
+    out = _bands(pd.DataFrame(rows, columns=COLUMNS))
+    out.attrs.update(place=place.id, collection=place.collection, derived="indicators.compute",
+                     sources=sorted({ind.source for ind in items}), definitions=DEFINITIONS_FILE.name)
+    return out
 
 
 def _bands(frame: pd.DataFrame) -> pd.DataFrame:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 import time
 import warnings
 from dataclasses import dataclass
@@ -253,10 +254,19 @@ def table(name: str, collection: str = config.OFFICIAL) -> pd.DataFrame:
     step = _step(name)
     data, _ = _paths(name, collection)
     if not is_current(name, collection):
+        started = time.perf_counter()
+        announce = all(_available(d, collection) for d in step.inputs)
+        if announce:  # first use before `ccdata build`: say why this call takes a while
+            print(f"ccdata: building the {name!r} table ({collection}) on first use; "
+                  "`ccdata build` does this ahead ...", file=sys.stderr, flush=True)
         result = build_table(name, collection)
+        if announce and result.status not in ("skipped", "failed"):
+            print(f"ccdata: {name!r} ready ({time.perf_counter() - started:.1f}s)", file=sys.stderr, flush=True)
         if result.status == "skipped":
             what = ", ".join(step.inputs)
             hint = "`ccdata demo`" if collection == config.DEMO else f"`ccdata fetch {what}` then `ccdata build`"
+            if collection != config.DEMO and is_current(name, config.DEMO):
+                hint += ", or use the fictional demo copy that is built: collection=\"demo\""
             raise MissingDataError(f"processed table {name!r} ({collection}) cannot be built: "
                                    f"{result.message}. Run {hint}.")
         if result.status == "failed":
