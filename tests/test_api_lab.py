@@ -97,3 +97,16 @@ def test_geopandas_explore_works_with_a_classification_scheme():
                            geometry=[box(i, 0, i + 1, 1) for i in range(4)], crs=27700)
     m = gdf.explore(column="v", scheme="quantiles", k=2)
     assert "leaflet" in m.get_root().render().lower()
+
+
+def test_readme_says_how_to_work_in_lab_and_make_lab_registers_the_kernel():
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    assert "## Working in JupyterLab" in readme and "make lab" in readme
+    makefile = (repo / "Makefile").read_text(encoding="utf-8")
+    lab = makefile.split("\nlab:")[1].split("\n\n")[0]
+    assert "ipykernel install" in lab and "--name ccdata" in lab and "jupyter lab notebooks/" in lab
+    setup = makefile.split("$(STAMP): pyproject.toml")[1].split("\n\n")[0]
+    assert "pip install --quiet -e" not in setup  # the long install shows progress
