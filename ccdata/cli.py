@@ -333,6 +333,10 @@ def main(argv: list[str] | None = None) -> int:
     except CcdataError as exc:
         print(f"ccdata: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a file or folder the user named or set cannot be read or written
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"ccdata: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("ccdata: interrupted", file=sys.stderr)
         return 130

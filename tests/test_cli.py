@@ -177,3 +177,12 @@ def test_help_runs_as_a_program():
     done = subprocess.run([sys.executable, "-m", "ccdata.cli", "report", "--help"], capture_output=True,
                           text=True, cwd=REPO, timeout=120)
     assert done.returncode == 0 and "PLACE" in done.stdout and done.stderr == ""
+
+
+def test_an_unreadable_path_is_one_clean_line(tmp_path, monkeypatch, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    monkeypatch.setenv("CCDATA_DATA_DIR", str(blocker / "data"))
+    assert cli.main(["-q", "demo", "--no-report"]) == 2
+    line = _one_clean_line(capsys.readouterr().err)
+    assert str(blocker) in line

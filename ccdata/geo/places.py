@@ -230,7 +230,7 @@ def iod_lsoa21(edition: str, collection: str) -> pd.DataFrame:
     if edition == "iod2019":
         return build.table("iod2019_lsoa21", collection)
     if edition != "iod2025":
-        raise ValueError(f"edition must be 'iod2025' or 'iod2019', not {edition!r}")
+        raise InputError(f"edition must be 'iod2025' or 'iod2019', not {edition!r}")
 
     if read_manifest("iod2025_file7", collection).get("files"):
         return build.table("iod2025_file7", collection)
