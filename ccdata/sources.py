@@ -124,23 +124,62 @@ class Dataset:
         return "manual"
 
 
-def _census(table: str, title: str, columns: tuple[str, ...] = (), mirrored: bool = False) -> Dataset:
+_CENSUS_LEVELS = {  # registry suffix -> (geography, Nomis member level, mirror folder, title)
+    "lsoa": ("lsoa21", "lsoa", "census2021_lsoa", "LSOA 2021"),
+    "ltla": ("ltla21", "ltla", "census2021_ltla", "lower-tier local authority"),
+    "utla": ("utla21", "utla", "census2021_utla", "upper-tier local authority"),
+    "rgn": ("rgn21", "rgn", "census2021_rgn", "region"),
+    "ctry": ("ctry21", "ctry", "census2021_ctry", "country"),
+}
+NOMIS_TABLE_VIEW = "census/nomis_table_view"
+
+
+def _census(table: str, title: str, columns: tuple[str, ...] = (), mirrored: bool = False,
+            level: str = "lsoa", table_view: str | None = None) -> Dataset:
+    """A Census 2021 table at one geography level, from the Nomis bulk zip.
+
+    ``mirrored``: the mirror holds the bulk member (``census2021-<t>-<level>.csv.gz``);
+    ``table_view``: instead, the mirror holds a Nomis table view download (file name
+    under ``census/nomis_table_view/``), which the same loader reads.
+    """
     code = table.lower()
+    geography, member, folder, where = _CENSUS_LEVELS[level]
+    mirror: tuple[str, ...] = ()
+    notes = f"Nomis bulk zip; the loader reads member census2021-{code}-{member}.csv."
+    if mirrored:
+        mirror = (f"census/{folder}/census2021-{code}-{member}.csv.gz",)
+    elif table_view:
+        mirror = (f"{NOMIS_TABLE_VIEW}/{table_view}",)
+        notes += (" The mirror holds a Nomis table view download instead (title lines, 'code : name' "
+                  "geography, a % column after each count, a footnote), read by the same loader.")
     return Dataset(
-        id=f"census21_{code}",
-        title=f"Census 2021 {table}: {title} (LSOA 2021)",
+        id=f"census21_{code}" if level == "lsoa" else f"census21_{code}_{level}",
+        title=f"Census 2021 {table}: {title} ({where})",
         publisher="Office for National Statistics (via Nomis)",
         landing_page=NOMIS_LANDING,
         url=f"{NOMIS_BULK}/census2021-{code}.zip",
-        vintage="Census 2021 (21 March 2021); LSOA 2021",
+        vintage=("Census 2021 (21 March 2021); LSOA 2021" if level == "lsoa" else
+                 f"Census 2021 (21 March 2021); {where} as published with the census (2022 codes)"),
         licence=OGL,
         loader="census_bulk",
-        geography="lsoa21",
-        expected_columns=("date", "geography", "geography code") + columns,
-        mirror_paths=(f"census/census2021_lsoa/census2021-{code}-lsoa.csv.gz",) if mirrored else (),
-        notes=f"Nomis bulk zip; the loader reads member census2021-{code}-lsoa.csv.",
-        tags=("census",),
+        geography=geography,
+        expected_columns=("date", "geography", "geography code") + columns if not table_view else (),
+        mirror_paths=mirror,
+        notes=notes,
+        tags=("census",) if level == "lsoa" else ("census", "census_area"),
     )
+
+
+_TS045_TOTAL = ("Number of cars or vans: Total: All households",)
+_TS054_TOTAL = ("Tenure of household: Total: All households",)
+_TS062_TOTAL = ("National Statistics Socio-economic Classification (NS-SEC): Total: All usual residents "
+                "aged 16 years and over",)
+_CENSUS_AREA_TABLES = (  # tables the mirror holds for local authorities, regions and countries
+    ("TS007A", "age by five-year age bands", ("Age: Total",)),
+    ("TS045", "car or van availability", _TS045_TOTAL),
+    ("TS054", "tenure", _TS054_TOTAL),
+    ("TS062", "NS-SeC (socio-economic classification)", _TS062_TOTAL),
+)
 
 
 _DATASETS: list[Dataset] = [
@@ -316,6 +355,39 @@ _DATASETS: list[Dataset] = [
         notes="Not in the shared mirror. Laid out like File 10, by upper-tier local authority.",
         tags=("iod", "iod2025"),
     ),
+    # ---------------------------------------------------------------- IoD LA summaries (File 10)
+    Dataset(
+        id="iod2019_lad_summary",
+        title="English Indices of Deprivation 2019: local authority district summaries (File 10, long form)",
+        publisher="Ministry of Housing, Communities and Local Government (reshaped by Trafford Data Lab)",
+        landing_page=IOD2019_LANDING,
+        url="https://raw.githubusercontent.com/traffordDataLab/open_data/master/IndicesOfDeprivation/"
+            "IoD2019/local_authority_district/IoD2019.csv",
+        vintage="IoD2019 (26 Sep 2019); LAD 2019 (317 authorities)",
+        licence=OGL, loader="iod_lad_summary", geography="lad19",
+        expected_columns=("lad19cd", "lad19nm", "index_domain", "average_rank", "rank_average_rank",
+                          "average_score", "rank_average_score", "proportion_bottom_decile",
+                          "rank_proportion_bottom_decile"),
+        mirror_paths=("deprivation/iod2019/trafford_datalab_IoD2019_lad.csv",),
+        notes="Official File 10 (XLSX, one sheet per domain) reshaped to one row per authority and domain.",
+        tags=("iod", "iod2019"),
+    ),
+    Dataset(
+        id="iod2025_lad_summary",
+        title="English Indices of Deprivation 2025: local authority district summaries (File 10, long form)",
+        publisher="Ministry of Housing, Communities and Local Government (reshaped by Trafford Data Lab)",
+        landing_page=IOD2025_LANDING,
+        url="https://raw.githubusercontent.com/traffordDataLab/open_data/master/IndicesOfDeprivation/"
+            "IoD2025/local_authority_district/indices_of_deprivation_2025_lad.csv",
+        vintage="IoD2025 (30 Oct 2025); LAD 2024 (296 authorities)",
+        licence=OGL, loader="iod_lad_summary", geography="lad24",
+        expected_columns=("area_code", "area_name", "index_domain", "average_rank", "rank_average_rank",
+                          "average_score", "rank_average_score", "proportion_bottom_decile",
+                          "rank_proportion_bottom_decile"),
+        mirror_paths=("deprivation/iod2025/trafford_datalab_indices_of_deprivation_2025_lad.csv",),
+        notes="Official File 10 (XLSX, one sheet per domain) reshaped to one row per authority and domain.",
+        tags=("iod", "iod2025"),
+    ),
     # ---------------------------------------------------------------- lookups
     Dataset(
         id="lookup_lsoa11_lsoa21",
@@ -468,12 +540,14 @@ _DATASETS: list[Dataset] = [
     # ---------------------------------------------------------------- Census 2021
     _census("TS001", "number of usual residents in households and communal establishments"),
     _census("TS007A", "age by five-year age bands", ("Age: Total",), mirrored=True),
-    _census("TS003", "household composition"),
-    _census("TS011", "households by deprivation dimensions"),
+    _census("TS003", "household composition", table_view="nomis_ts003_lsoa_lone_parent_table_view.csv.gz"),
+    _census("TS011", "households by deprivation dimensions", table_view="nomis_ts011_lsoa_table_view.csv.gz"),
     _census("TS017", "household size"),
-    _census("TS021", "ethnic group"),
+    _census("TS021", "ethnic group", table_view="nomis_ts021_lsoa_table_view.csv.gz"),
     _census("TS037", "general health", ("General health: Total: All usual residents",), mirrored=True),
-    _census("TS054", "tenure"),
+    _census("TS045", "car or van availability", _TS045_TOTAL, mirrored=True),
+    _census("TS054", "tenure", _TS054_TOTAL, mirrored=True),
+    _census("TS062", "NS-SeC (socio-economic classification)", _TS062_TOTAL, mirrored=True),
     _census("TS066", "economic activity status"),
     _census("TS067", "highest level of qualification",
             ("Highest level of qualification: Total: All usual residents aged 16 years and over",),
@@ -491,6 +565,8 @@ _DATASETS: list[Dataset] = [
         notes="Nomis bulk zip; the loader reads member census2021-ts007-ltla.csv.",
         tags=("census",),
     ),
+    *[_census(table, title, columns, mirrored=True, level=level)
+      for table, title, columns in _CENSUS_AREA_TABLES for level in ("ltla", "utla", "rgn", "ctry")],
     # ---------------------------------------------------------------- DWP
     Dataset(
         id="dwp_cilif_ward",

@@ -205,6 +205,23 @@ def census_raw_rows(dataset_id: str, collection: str) -> list[dict]:
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
 
 
+def census_published_rows(dataset_id: str, collection: str) -> dict[str, dict] | None:
+    """Rows of a published Census area file (``census21_<t>_ltla`` / ``_ctry``), by
+    geography code, read with the standard library; ``None`` when not fetched."""
+    import csv
+    import gzip
+    import io
+
+    from ccdata import sources
+    from ccdata.io.fetch import is_available, raw_files
+
+    if dataset_id not in sources.REGISTRY or not is_available(dataset_id, collection):
+        return None
+    path = raw_files(dataset_id, collection)[0]
+    data = gzip.decompress(path.read_bytes()) if path.name.endswith(".gz") else path.read_bytes()
+    return {r["geography code"]: r for r in csv.DictReader(io.StringIO(data.decode("utf-8-sig")))}
+
+
 # Postcodes -> (lsoa21, ward24) known to ``fake_geocoder`` (tests of survey and pupil
 # loading, without Code-Point Open). Any other postcode is "not found".
 POSTCODES = {"DE1 1AA": ("E01900001", "E05900001"), "DE1 1AB": ("E01900002", "E05900001"),

@@ -22,7 +22,7 @@ from ccdata.views import dashboard
 from ccdata.analysis import deprivation, indicators, profile
 from ccdata.io.fetch import raw_files
 
-from conftest import census_raw_rows
+from conftest import census_published_rows, census_raw_rows
 
 PLACE_WARDS = {"E05900001", "E05900002", "E05900003", "E05900004"}  # places.yaml, demo footprint
 DEMO_LAD = "E06900001"
@@ -202,14 +202,21 @@ def test_deprivation_rejects_unknown_edition(place):
 
 # --------------------------------------------------------------------------- indicators
 def _census_sums(table: str, numerator: list[str], areas: dict) -> dict[str, tuple[int, int]]:
+    """Place: sums of its LSOAs. LA and England: the published local authority and country
+    rows where the demo has them (TS007A, TS045, TS054, TS062), else sums of LSOAs."""
     rows = census_raw_rows(f"census21_{table}", config.DEMO)
     cols = list(rows[0])
     total = next(c for c in cols if ": Total" in c)
     num_cols = [next(c for c in cols if c.endswith(": " + label)) for label in numerator]
+    published = {"la": census_published_rows(f"census21_{table}_ltla", config.DEMO) or {},
+                 "england": census_published_rows(f"census21_{table}_ctry", config.DEMO) or {}}
+    codes_of = {"la": DEMO_LAD, "england": "E92900001"}
     out = {}
     for area, codes in areas.items():
         sel = [r for r in rows if r["geography code"] in codes]
         assert len(sel) == len(codes)
+        if area in published and codes_of[area] in published[area]:
+            sel = [published[area][codes_of[area]]]
         out[area] = (sum(int(r[c].replace(",", "")) for r in sel for c in num_cols),
                      sum(int(r[total].replace(",", "")) for r in sel))
     return out
@@ -265,7 +272,8 @@ def test_low_income_place_is_the_sum_of_its_may_2024_wards(place):
     got = frame.set_index("area")
     assert (got["status"] == "ok").all(), got["status"].tolist()
     assert got.loc["place", "numerator"] == num
-    assert got.loc["place", "denominator"] == pytest.approx(den)
+    # the derived denominator is shown as a whole number of children; the value keeps the ratio
+    assert got.loc["place", "denominator"] == round(den)
     assert got.loc["place", "value"] == pytest.approx(100 * num / den)
     lo, hi = _wilson(num, round(den))
     assert got.loc["place", "lower"] == pytest.approx(100 * lo, abs=1e-9)
@@ -277,18 +285,25 @@ def test_low_income_place_is_the_sum_of_its_may_2024_wards(place):
     assert got.loc["place", "band"] == _band(100 * lo, 100 * hi, 100 * eng_num / eng_den, "lower_is_better")
 
 
-def test_low_income_needs_may_2024_wards(place):
+def test_low_income_for_any_footprint_matches_the_low_income_section(place):
+    # a place defined by older wards or by LSOAs still gets a figure: from its LSOAs, the
+    # published ward figures when they cover whole May 2024 wards, else the estimate; the
+    # indicator table and the dashboard's own section give the same number
+    from ccdata.analysis import child_poverty
+
     ind = [i for i in indicators.definitions() if i.source == "dwp_cilif_ward"]
     older = dataclasses.replace(place, wards=place.wards.assign(vintage="2022"))
-    got = indicators.compute(older, ind).set_index("area")
-    assert pd_isna(got.loc["place", "value"])
-    assert "May 2024 wards" in got.loc["place", "status"] and "2022" in got.loc["place", "status"]
-    assert got.loc["place", "band"] == "not compared"
-    assert got.loc["la", "status"] == "ok"  # the LA and England do not depend on wards
-    assert "Children in low income families (place)" in dashboard.missing_data(older)
     lsoa_only = dataclasses.replace(place, wards=place.wards.iloc[0:0])
-    got = indicators.compute(lsoa_only, ind).set_index("area")
-    assert "defined by LSOAs" in got.loc["place", "status"]
+    for variant in (older, lsoa_only):
+        got = indicators.compute(variant, ind).set_index("area")
+        figures = child_poverty.for_place(variant)["place"].set_index("year")
+        assert got.loc["place", "status"] == "ok"
+        assert got.loc["place", "numerator"] == figures.loc["fye2025", "children"]
+        assert got.loc["place", "denominator"] == figures.loc["fye2025", "population_under16"]
+        assert got.loc["la", "status"] == "ok"  # the LA and England do not depend on wards
+    assert "Children in low income families (place)" not in dashboard.missing_data(older)
+    html = "".join(b.html for b in dashboard.low_income_section(older))
+    assert "ccdata-missing" not in html and "as published for its wards" in html
 
 
 def pd_isna(v) -> bool:
@@ -300,7 +315,8 @@ def test_indicator_missing_column_is_a_status_not_a_number(place):
                                numerator=("no_such_column",), denominator=("total",), polarity="no_judgement")
     got = indicators.compute(place, [bad])
     assert got["value"].isna().all()
-    assert got["status"].str.contains("no_such_column").all()
+    assert got["status"].str.contains("not available here").all()
+    assert got["status"].str.contains("'no such column'").all()  # the category, in words
     assert (got["band"] == "not compared").all()
     with pytest.raises(TypeError, match="Place"):
         indicators.compute("demo")
@@ -352,8 +368,11 @@ def test_children_bands_and_headline_equal_raw_sums(place, areas):
                  "10-14": "Aged 10 to 14 years", "15-19": "Aged 15 to 19 years"}
     total = next(c for c in cols if c.startswith("Age: Total"))
     kids = profile.children(place).set_index(["area", "age band"])
+    # LA and England: the published local authority and country rows (perturbed on their own)
+    published = {"la": census_published_rows("census21_ts007a_ltla", config.DEMO)[DEMO_LAD],
+                 "england": census_published_rows("census21_ts007a_ctry", config.DEMO)["E92900001"]}
     for area, codes in areas.items():
-        sel = [r for r in rows if r["geography code"] in codes]
+        sel = [published[area]] if area in published else [r for r in rows if r["geography code"] in codes]
         residents = sum(int(r[total]) for r in sel)
         by_band = {b: sum(int(r[f"Age: {label}"]) for r in sel) for b, label in band_cols.items()}
         by_band["0-19"] = sum(by_band.values())
@@ -426,7 +445,7 @@ def test_suppressed_dwp_figures_are_reported_not_summed_on_one_side(place, monke
     # England loses exactly that authority's children from the numerator, and its implied
     # population (count / percentage x 100) from the denominator
     assert got.loc["england", "numerator"] == before.loc["england", "numerator"] - dropped["children_fye2025"]
-    assert got.loc["england", "denominator"] == pytest.approx(
-        before.loc["england", "denominator"] - dropped["children_fye2025"] / (dropped["pct_fye2025"] / 100))
+    assert got.loc["england", "denominator"] == pytest.approx(  # whole numbers: each rounded once
+        before.loc["england", "denominator"] - dropped["children_fye2025"] / (dropped["pct_fye2025"] / 100), abs=1)
     assert "leave out authorities with suppressed figures" in got.loc["england", "note"]
     assert got.loc["la", "status"] == "ok"

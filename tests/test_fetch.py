@@ -24,6 +24,7 @@ import requests
 import urllib3
 
 from ccdata.io import fetch as F
+from ccdata.io import http, routes
 from ccdata import sources
 from ccdata.errors import OfflineError
 
@@ -219,9 +220,9 @@ def web(server):
 def loopback_only(server, monkeypatch):
     """No test reaches the internet: the look-up services are the loopback server's,
     and retries do not wait."""
-    monkeypatch.setattr(F, "ARCGIS_ITEMS", server.base + "/sharing/rest/content/items")
-    monkeypatch.setattr(F, "GOVUK_CONTENT_API", server.base + "/api/content")
-    monkeypatch.setattr(F, "BACKOFF", 0)
+    monkeypatch.setattr(routes, "ARCGIS_ITEMS", server.base + "/sharing/rest/content/items")
+    monkeypatch.setattr(routes, "GOVUK_CONTENT_API", server.base + "/api/content")
+    monkeypatch.setattr(http, "BACKOFF", 0)
 
 
 @pytest.fixture

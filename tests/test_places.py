@@ -45,11 +45,22 @@ def test_census_sums_for_place_la_and_england_match_hand_sums(demo_data):
     rows = census_raw_rows("census21_ts007a", config.DEMO)
     total_col = next(c for c in rows[0] if c.startswith("Age: Total"))
     place_total = sum(int(r[total_col]) for r in rows if r["geography code"] in set(p.lsoa21))
-    england_total = sum(int(r[total_col]) for r in rows if r["geography code"].startswith("E"))
+    england_sum = sum(int(r[total_col]) for r in rows if r["geography code"].startswith("E"))
     sums = p.census("ts007a", area="all").set_index("area")
     assert sums.loc["place", "total"] == place_total
-    assert sums.loc["england", "total"] == england_total
     assert sums.loc["place", "n_lsoas"] == len(p.lsoa21)
+    # ts037 has no published country file in the demo: England is the sum of its LSOAs
+    rows37 = census_raw_rows("census21_ts037", config.DEMO)
+    total37 = next(c for c in rows37[0] if ": Total" in c)
+    sums37 = p.census("ts037", area="all").set_index("area")
+    assert sums37.loc["england", "total"] == sum(int(r[total37]) for r in rows37 if r["geography code"].startswith("E"))
+    assert sums37.loc["england", "method"] == "sum of LSOAs"
+    # ts007a has: England is the published row, which (perturbed) differs from the LSOA sum
+    from conftest import census_published_rows
+
+    published = census_published_rows("census21_ts007a_ctry", config.DEMO)["E92900001"]
+    assert sums.loc["england", "total"] == int(published["Age: Total"]) != england_sum
+    assert sums.loc["england", "method"] == "published"
 
 
 def test_deprivation_rows_are_the_place_lsoas(demo_data):

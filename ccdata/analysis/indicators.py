@@ -19,9 +19,9 @@ import pandas as pd
 import yaml
 
 from ccdata import config, sources
-from ccdata.analysis import stats
+from ccdata.analysis import child_poverty, stats
 from ccdata.errors import CcdataError, MissingDataError
-from ccdata.geo.places import Place
+from ccdata.geo.places import NOT_AVAILABLE, Place
 
 DEFINITIONS_FILE = config.resource("indicators.yaml")
 WORKSTREAMS = {
@@ -32,7 +32,13 @@ WORKSTREAMS = {
 }
 AREAS = ("place", "la", "england")
 COLUMNS = ["indicator", "title", "workstream", "area", "area_name", "numerator", "denominator",
-           "value", "lower", "upper", "band", "polarity", "source", "status", "note"]
+           "value", "lower", "upper", "band", "polarity", "source", "status", "note", "method"]
+#: Count columns of :func:`compute`: whole numbers (``Int64``), never floats.
+COUNT_COLUMNS = ("numerator", "denominator")
+#: How an LA or England figure was made, in the words of the indicator table's note.
+METHOD_WORDS = {"published": "as published by ONS",
+                "published, combined": "the published figures of the former authorities it replaced, added up",
+                "sum of LSOAs": "the sum of its neighbourhoods"}
 OK = "ok"
 
 
@@ -86,10 +92,20 @@ def definitions(path: Path | str | None = None) -> list[Indicator]:
 
 # --------------------------------------------------------------------------- sums per area
 def _census_sums(place, dataset: str) -> tuple[pd.DataFrame, dict[str, str], dict[str, str]]:
-    sums = place.census(dataset, area="all").set_index("area")
-    notes = {area: f"{int(n):,} suppressed or missing cell(s) in {dataset} were left out of the sums."
-             for area, n in sums["n_missing_cells"].items() if n}
-    return sums, {}, notes
+    """Census counts per area, why an area is missing (if it is), and notes on how each was made."""
+    frame = place.census(dataset, area="all")
+    sums = frame.set_index("area")
+    sums.attrs = dict(frame.attrs)
+    reasons, notes = {}, {}
+    for area, rec in sums.iterrows():
+        parts = [rec["note"]] if rec.get("note") else []
+        if rec["n_missing_cells"] and rec["n_missing_cells"] > 0:
+            parts.append(f"{int(rec['n_missing_cells']):,} suppressed or missing cell(s) were left out of the sums.")
+        if parts:
+            notes[area] = " ".join(parts)
+        if rec.get("method") == NOT_AVAILABLE:
+            reasons[area] = rec["note"]
+    return sums, reasons, notes
 
 
 def _dwp_population(frame: pd.DataFrame) -> pd.DataFrame:
@@ -135,12 +151,27 @@ def _dwp_sums(place) -> tuple[pd.DataFrame, dict[str, str], dict[str, str]]:
         else:
             # a suppressed ward makes the place's figure unknown (reported), never smaller
             rows["place"] = sel.select_dtypes("number").sum(skipna=False)
-    elif ward_vintages:
-        reasons["place"] = (f"DWP publishes May 2024 wards; this place is defined by wards of "
-                            f"{', '.join(sorted(ward_vintages))}")
     else:
-        reasons["place"] = "DWP publishes wards only; this place is defined by LSOAs, not wards"
-    return pd.DataFrame(rows).T, reasons, notes
+        # not whole May 2024 wards: the estimate shared out from the wards' published figures
+        try:
+            figures = child_poverty.for_place(place)
+        except MissingDataError as exc:
+            reasons["place"] = f"the estimate for this place cannot be made: {str(exc).split(';')[0]}"
+        else:
+            est = figures["place"].set_index("year")
+            row = {}
+            for year, rec in est.iterrows():
+                known = rec["status"] == "ok"
+                row[f"children_{year}"] = rec["children"] if known else float("nan")
+                row[f"population_under16_{year}"] = rec["population_under16"] if known else float("nan")
+            rows["place"] = pd.Series(row, dtype="float64")
+            notes["place"] = ("The place's figure is an estimate: each ward's published count is shared "
+                              f"out to its neighbourhoods by {figures['weighting'] or 'children under 16'}.")
+    out = pd.DataFrame(rows)
+    for col in ("Numerator", "Denominator"):
+        if col in out:
+            out[col] = pd.array([None if pd.isna(v) else int(v) for v in out[col]], dtype="Int64")
+    return out.T, reasons, notes
 
 
 def _total(values: pd.Series) -> float:
@@ -176,6 +207,7 @@ def compute(place, indicators: list[Indicator] | None = None) -> pd.DataFrame:
     items = indicators if indicators is not None else definitions()
     names = _area_names(place)
     cache: dict[str, tuple[pd.DataFrame | None, dict[str, str], dict[str, str]]] = {}
+    base_notes: dict[str, str] = {}
     rows = []
     for ind in items:
         if ind.source not in cache:
@@ -187,23 +219,34 @@ def compute(place, indicators: list[Indicator] | None = None) -> pd.DataFrame:
                 else:
                     raise CcdataError(f"no area sums defined for source {ind.source!r}")
             except MissingDataError as exc:
-                reason = f"{ind.source} is not available: {str(exc).split(';')[0]}"
+                if ind.source.startswith("census21_"):
+                    # partner pages get words; the adviser's fix is in the data-quality notes
+                    reason = f"not available here: the {_table_words(ind.source)} table has not been fetched"
+                else:
+                    reason = f"{ind.source} is not available: {str(exc).split(';')[0]}"
                 cache[ind.source] = (None, {a: reason for a in AREAS}, {})
         sums, reasons, notes = cache[ind.source]
+        if sums is not None and sums.attrs.get("total_note"):
+            base_notes[ind.id] = sums.attrs["total_note"]
         for area in AREAS:
             row = {"indicator": ind.id, "title": ind.title, "workstream": ind.workstream,
                    "area": area, "area_name": names.get(area, area), "polarity": ind.polarity,
                    "source": ind.source, "note": " ".join(filter(None, [ind.note, notes.get(area)])),
                    "numerator": float("nan"),
                    "denominator": float("nan"), "value": float("nan"), "lower": float("nan"),
-                   "upper": float("nan"), "band": stats.NOT_COMPARED, "status": OK}
+                   "upper": float("nan"), "band": stats.NOT_COMPARED, "status": OK,
+                   "method": ""}
+            if sums is not None and area in sums.index and "method" in sums.columns:
+                row["method"] = str(sums.loc[area, "method"])
             if area in reasons or sums is None or area not in sums.index:
                 row["status"] = reasons.get(area, f"no {area} figures in {ind.source}")
                 rows.append(row)
                 continue
             absent = [c for c in ind.numerator + ind.denominator if c not in sums.columns]
             if absent:
-                row["status"] = f"column(s) {', '.join(absent)} not in {ind.source}"
+                # e.g. a Nomis table view holding only some categories of the table
+                row["status"] = (f"not available here: the {_table_words(ind.source)} figures here do not "
+                                 f"include '{_and([c.replace('_', ' ') for c in absent])}'")
                 rows.append(row)
                 continue
             num = _total(sums.loc[area, list(ind.numerator)])
@@ -220,10 +263,28 @@ def compute(place, indicators: list[Indicator] | None = None) -> pd.DataFrame:
                 row.update(numerator=num, denominator=den, value=100 * num / den,
                            lower=100 * lo[0], upper=100 * hi[0])
             rows.append(row)
-    out = _bands(pd.DataFrame(rows, columns=COLUMNS))
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    for col in COUNT_COLUMNS:
+        # sums of counts are whole numbers; a derived denominator (DWP: count / %) is
+        # rounded to the nearest whole child, the value keeps the unrounded ratio
+        out[col] = pd.array([None if pd.isna(v) else int(round(v)) for v in out[col]], dtype="Int64")
+    out = _bands(out)
+    out.attrs["base_notes"] = base_notes  # indicator -> where its total came from, for wide()
     out.attrs.update(place=place.id, collection=place.collection, derived="indicators.compute",
                      sources=sorted({ind.source for ind in items}), definitions=DEFINITIONS_FILE.name)
     return out
+
+
+def _table_words(dataset_id: str) -> str:
+    """``'census21_ts054'`` -> ``'Census 2021 tenure'`` (the registry title, in words)."""
+    title = sources.get(dataset_id).title
+    if title.startswith("Census 2021 "):
+        return "Census 2021 " + title.split(": ", 1)[-1].split(" (")[0]
+    return title
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _bands(frame: pd.DataFrame) -> pd.DataFrame:
@@ -256,15 +317,24 @@ def wide(frame: pd.DataFrame) -> pd.DataFrame:
             return g.loc[area, "value"] if area in g.index else float("nan")
         ci = (f"{p['lower']:.1f} to {p['upper']:.1f}" if p is not None and p["status"] == OK else "")
         status = "; ".join(sorted({s for s in g["status"] if s != OK}))
+        how = [f"{g.loc[a, 'area_name']}: {METHOD_WORDS[g.loc[a, 'method']]}."
+               for a in ("la", "england") if a in g.index and g.loc[a, "status"] == OK
+               and g.loc[a, "method"] in METHOD_WORDS]
+        base = frame.attrs.get("base_notes", {}).get(ind) if (g["status"] == OK).any() else None
+        status = " ".join(filter(None, [status + ("." if status and how else ""), *how, base]))
         rows.append({
             "Workstream": WORKSTREAMS[g["workstream"].iloc[0]],
             "Indicator": g["title"].iloc[0],
-            "Numerator": p["numerator"] if p is not None else float("nan"),
-            "Denominator": p["denominator"] if p is not None else float("nan"),
+            "Numerator": p["numerator"] if p is not None else pd.NA,
+            "Denominator": p["denominator"] if p is not None else pd.NA,
             "Place %": pct("place"), "95% CI": ci,
             "LA %": pct("la"), "England %": pct("england"),
             "Place vs England": p["band"] if p is not None else stats.NOT_COMPARED,
             "LA vs England": g.loc["la", "band"] if "la" in g.index else stats.NOT_COMPARED,
             "Data note": status,
         })
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    for col in ("Numerator", "Denominator"):
+        if col in out:
+            out[col] = pd.array([None if pd.isna(v) else int(v) for v in out[col]], dtype="Int64")
+    return out

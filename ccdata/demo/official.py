@@ -45,7 +45,11 @@ Census
 Categories are generated as counts whose leaves sum exactly to the table total and
 whose subtotal columns are the sums of their children. The published bulk files
 carry no suppressed cells (Census 2021 uses perturbation instead), so the demo has
-none either.
+none either. TS007A, TS045, TS054 and TS062 also come as the published local
+authority and country files, whose cells are perturbed on their own (as ONS's are),
+so they differ slightly from sums of LSOAs. TS011 is written as a Nomis "table
+view" download (title lines, ``code : name`` geography, a ``%`` after each count,
+a footnote), the format an adviser gets from the Nomis web query tool.
 """
 from __future__ import annotations
 
@@ -551,6 +555,44 @@ def _iod_files(seed: int) -> list[Path]:
                           int(r.idaopi_rank), int(r.idaopi_decile)] for r in d21.itertuples()]
     paths += _store("iod2025_file3", {"File_3_IoD2025_Supplementary_Indices_IDACI_and_IDAOPI.xlsx":
                                       _xlsx([("Notes", notes), ("IoD2025 IDACI & IDAOPI", rows)])})
+    paths += _lad_summary_files(seed, d11, d21)
+    return paths
+
+
+def _lad_summaries(frame: pd.DataFrame, pop: pd.Series, n_national: int) -> pd.DataFrame:
+    """File 10 measures of the IMD per authority, as MHCLG defines them (ranks: 1 = most deprived)."""
+    data = frame.assign(pop=pop.to_numpy(), rev=n_national + 1 - frame["imd_rank"],
+                        score=(50 * (1 - frame["latent"])).clip(1, 80))
+    rows = []
+    for (code, name), g in data.groupby(["lad_code", "lad_name"], sort=True):
+        rows.append({"code": code, "name": name,
+                     "average_rank": round(float(np.average(g["rev"], weights=g["pop"])), 2),
+                     "average_score": round(float(np.average(g["score"], weights=g["pop"])), 3),
+                     "proportion": round(float((g["imd_decile"] == 1).mean()), 4)})
+    out = pd.DataFrame(rows)
+    for col in ("average_rank", "average_score", "proportion"):
+        out[f"rank_{col}"] = out[col].rank(ascending=False, method="min").astype(int)
+    return out
+
+
+def _lad_summary_files(seed: int, d11: pd.DataFrame, d21: pd.DataFrame) -> list[Path]:
+    """The local authority summaries (File 10) in the long form of the mirror's copies."""
+    pop21 = _population(seed).set_index("lsoa21_code")["total"]
+    s19 = _lad_summaries(d11, d11["pop_total"], 32_844)
+    rows = [["lad19cd", "lad19nm", "index_domain", "average_rank", "rank_average_rank", "average_score",
+             "rank_average_score", "proportion_bottom_decile", "rank_proportion_bottom_decile", "year"]]
+    rows += [[r.code, r.name, "Index of Multiple Deprivation", r.average_rank, r.rank_average_rank,
+              r.average_score, r.rank_average_score, r.proportion, r.rank_proportion, 2019] for r in s19.itertuples()]
+    paths = _store("iod2019_lad_summary", {"trafford_datalab_IoD2019_lad.csv": _csv_bytes(rows)})
+    s25 = _lad_summaries(d21, d21["lsoa21_code"].map(pop21), 33_755)
+    rows = [["area_code", "area_name", "area_type", "deprivation_data_year", "index_domain", "average_rank",
+             "rank_average_rank", "average_score", "rank_average_score", "proportion_bottom_decile",
+             "rank_proportion_bottom_decile"]]
+    rows += [[r.code, r.name, "Local Authority District (2024)", 2025, "Index of Multiple Deprivation",
+              r.average_rank, r.rank_average_rank, r.average_score, r.rank_average_score, r.proportion,
+              r.rank_proportion] for r in s25.itertuples()]
+    paths += _store("iod2025_lad_summary", {"trafford_datalab_indices_of_deprivation_2025_lad.csv":
+                                            _csv_bytes(rows)})
     return paths
 
 
@@ -697,7 +739,8 @@ _CENSUS: dict[str, dict] = {
         ("Household composition: Other household types: With dependent children", 1.8, 4.0),
         ("Household composition: Other household types: Other, including all full-time students and all aged "
          "66 years and over", 4.0, 4.0)]},
-    "ts011": {"universe": "households", "suffix": True, "cols": [
+    "ts011": {"universe": "households", "suffix": True, "table_view": "Households by deprivation dimensions",
+              "cols": [
         ("Household deprivation: Total: All households", None, None),
         ("Household deprivation: Household is not deprived in any dimension", 48.4, 30.0),
         ("Household deprivation: Household is deprived in one dimension", 33.5, 36.0),
@@ -741,7 +784,7 @@ _CENSUS: dict[str, dict] = {
         ("Ethnic group: Other ethnic group", None, None),
         ("Ethnic group: Other ethnic group: Arab", 0.6, 1.0),
         ("Ethnic group: Other ethnic group: Any other ethnic group", 1.6, 1.6)]},
-    "ts054": {"universe": "households", "suffix": False, "cols": [
+    "ts054": {"universe": "households", "suffix": False, "mirrored": True, "areas": True, "cols": [
         ("Tenure of household: Total: All households", None, None),
         ("Tenure of household: Owned", None, None),
         ("Tenure of household: Owned: Owns outright", 32.5, 15.0),
@@ -805,7 +848,31 @@ _CENSUS: dict[str, dict] = {
         ("Economic activity status: Economically inactive: Looking after home or family", 4.9, 10.0),
         ("Economic activity status: Economically inactive: Long-term sick or disabled", 4.0, 8.5),
         ("Economic activity status: Economically inactive: Other", 3.1, 4.5)]},
-    # Mirrored tables (mirror layout: csv.gz, unquoted, no suffix)
+    # Mirrored tables (mirror layout: csv.gz, unquoted, no suffix); "areas": the mirror also
+    # holds the published local authority and country files
+    "ts045": {"universe": "households", "suffix": False, "mirrored": True, "areas": True, "cols": [
+        ("Number of cars or vans: Total: All households", None, None),
+        ("Number of cars or vans: No cars or vans in household", 23.3, 42.0),
+        ("Number of cars or vans: 1 car or van in household", 41.3, 40.0),
+        ("Number of cars or vans: 2 cars or vans in household", 26.1, 14.0),
+        ("Number of cars or vans: 3 or more cars or vans in household", 9.3, 4.0)]},
+    "ts062": {"universe": "aged_16_plus", "suffix": False, "mirrored": True, "areas": True, "cols": [
+        ("National Statistics Socio-economic Classification (NS-SEC): Total: All usual residents aged 16 years "
+         "and over", None, None),
+        ("National Statistics Socio-economic Classification (NS-SEC): L1, L2 and L3 Higher managerial, "
+         "administrative and professional occupations", 13.2, 6.0),
+        ("National Statistics Socio-economic Classification (NS-SEC): L4, L5 and L6 Lower managerial, "
+         "administrative and professional occupations", 19.9, 13.0),
+        ("National Statistics Socio-economic Classification (NS-SEC): L7 Intermediate occupations", 11.4, 10.0),
+        ("National Statistics Socio-economic Classification (NS-SEC): L8 and L9 Small employers and own account "
+         "workers", 10.6, 8.0),
+        ("National Statistics Socio-economic Classification (NS-SEC): L10 and L11 Lower supervisory and technical "
+         "occupations", 5.5, 6.0),
+        ("National Statistics Socio-economic Classification (NS-SEC): L12 Semi-routine occupations", 11.8, 16.0),
+        ("National Statistics Socio-economic Classification (NS-SEC): L13 Routine occupations", 10.4, 17.0),
+        ("National Statistics Socio-economic Classification (NS-SEC): L14.1 and L14.2 Never worked and long-term "
+         "unemployed", 7.8, 15.0),
+        ("National Statistics Socio-economic Classification (NS-SEC): L15 Full-time students", 9.4, 9.0)]},
     "ts037": {"universe": "total", "suffix": False, "mirrored": True, "cols": [
         ("General health: Total: All usual residents", None, None),
         ("General health: Very good health", 48.5, 40.0),
@@ -903,7 +970,7 @@ def _census_files(seed: int) -> list[Path]:
     paths: list[Path] = []
     pop = _population(seed)
     geo = _geography(seed)
-    # TS007A (mirrored): five-year bands, mirror layout
+    # TS007A (mirrored): five-year bands, mirror layout, with local authority and country files
     ts = geo.lsoa[["lsoa21_code", "lsoa21_name", "lad_code", "lad_name"]].merge(pop, on="lsoa21_code")
     labels = ["Age: Total"] + [f"Age: {b}" for b in _TS007A_BANDS]
     ts["Age: Total"] = ts["total"]
@@ -911,12 +978,19 @@ def _census_files(seed: int) -> list[Path]:
         ts[f"Age: {b}"] = ts[f"b{i}"]
     paths += _store("census21_ts007a", {"census2021-ts007a-lsoa.csv.gz":
                                         _gz(_nomis_csv(ts, labels, False, "lsoa21_code", "lsoa21_name", "mirror"))})
+    paths += _census_area_files(seed, "ts007a", ts, labels, False)
     for table, spec in _CENSUS.items():
         frame = _census_counts(seed, table, spec)
         labels = [c[0] for c in spec["cols"]]
+        if spec.get("table_view"):
+            paths += _store(f"census21_{table}", {f"nomis_{table}_lsoa_table_view.csv.gz":
+                                                  _gz(_table_view(frame, table, spec))})
+            continue
         if spec.get("mirrored"):
             data = _nomis_csv(frame, labels, spec["suffix"], "lsoa21_code", "lsoa21_name", "mirror")
             paths += _store(f"census21_{table}", {f"census2021-{table}-lsoa.csv.gz": _gz(data)})
+            if spec.get("areas"):
+                paths += _census_area_files(seed, table, frame, labels, spec["suffix"])
             continue
         ltla = frame.groupby(["lad_code", "lad_name"], as_index=False)[labels].sum()
         members = {
@@ -927,6 +1001,90 @@ def _census_files(seed: int) -> list[Path]:
         paths += _store(f"census21_{table}", {f"census2021-{table}.zip": _zip(members)})
     paths += _store("census21_ts007_ltla", {"census2021-ts007-ltla.csv": _ts007_ltla(seed)})
     return paths
+
+
+#: The country row of the demo's published country tables: a country code (E92, as
+#: England's) in the range no real code uses, named for the fictional country.
+DEMO_COUNTRY = ("E92900001", "Demoland")
+
+
+def _published_areas(seed: int, table: str, frame: pd.DataFrame, labels: list[str]) -> tuple[pd.DataFrame, ...]:
+    """Local authority and country rows as ONS publishes them: each area's leaf cells are
+    perturbed on their own (by -2 to +2), so they differ slightly from sums of LSOAs,
+    and subtotals and the total are re-added from the leaves."""
+    rng = _rng(seed, f"census-areas-{table}")
+    children = census_hierarchy(labels)
+    leaves = [lab for lab in labels if not children[lab]]
+    la = frame.groupby(["lad_code", "lad_name"], as_index=False, sort=True)[leaves].sum()
+    country = la[[c for c in leaves]].sum().to_frame().T
+    country.insert(0, "lad_name", DEMO_COUNTRY[1])
+    country.insert(0, "lad_code", DEMO_COUNTRY[0])
+    out = []
+    for published in (la, country):
+        published = published.copy()
+        for lab in leaves:
+            noise = rng.integers(-2, 3, len(published))
+            published[lab] = (published[lab].astype(int) + noise).clip(lower=0)
+
+        def fill(rec: dict, label: str) -> int:
+            if label not in rec:
+                rec[label] = sum(fill(rec, ch) for ch in children[label])
+            return rec[label]
+        records = []
+        for rec in published.to_dict("records"):
+            for lab in labels:
+                fill(rec, lab)
+            records.append(rec)
+        out.append(pd.DataFrame(records))
+    return tuple(out)
+
+
+def _census_area_files(seed: int, table: str, frame: pd.DataFrame, labels: list[str], suffix: bool) -> list[Path]:
+    """The published local authority (``-ltla``) and country (``-ctry``) files, mirror layout."""
+    la, country = _published_areas(seed, table, frame, labels)
+    paths = _store(f"census21_{table}_ltla", {f"census2021-{table}-ltla.csv.gz":
+                                              _gz(_nomis_csv(la, labels, suffix, "lad_code", "lad_name", "mirror"))})
+    paths += _store(f"census21_{table}_ctry", {f"census2021-{table}-ctry.csv.gz":
+                                               _gz(_nomis_csv(country, labels, suffix, "lad_code", "lad_name",
+                                                              "mirror"))})
+    return paths
+
+
+def _nomis_pct(count: int, total: int) -> str:
+    """A Nomis table view percentage: one decimal place, trailing zeros dropped (``8``, ``19.5``)."""
+    text = f"{100 * count / total:.1f}" if total else "0"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _table_view(frame: pd.DataFrame, table: str, spec: dict) -> bytes:
+    """A Nomis web query tool download ("table view") of the top-level categories: title
+    lines, a header of count and % columns, ``code : name`` rows, blank rows, footnote."""
+    labels = [c[0] for c in spec["cols"]]
+    children = census_hierarchy(labels)
+    total = labels[0]
+    shown = [total] + children[total]
+    heads = [lab.split(": ", 1)[1] for lab in shown]  # the table view drops the table name
+    width = 1 + 2 * len(shown)
+    pad = [""] * (width - 2)
+    rows = [[f"{table.upper()} - {spec['table_view']}"] + [""] * (width - 1),
+            ["ONS Crown Copyright Reserved [from Nomis on 30 October 2025]"] + [""] * (width - 1),
+            ["Population :", "All households" if spec["universe"] == "households" else "All usual residents"] + pad,
+            ["Units      :", "Households" if spec["universe"] == "households" else "Persons"] + pad,
+            ["Date       :", "2021"] + pad,
+            [""] * width,
+            ["2021 super output area - lower layer"] + [h for head in heads for h in (head, "%")],
+            [""] * width]
+    for rec in frame.to_dict("records"):
+        cells = [f"{rec['lsoa21_code']} : {rec['lsoa21_name']}"]
+        for lab in shown:
+            cells += [str(int(rec[lab])), _nomis_pct(int(rec[lab]), int(rec[total]))]
+        rows.append(cells)
+    rows += [[""] * width] * 3
+    for line in ("In order to protect against disclosure of personal information, records",
+                 "have been swapped between different geographic areas and counts perturbed",
+                 "by small amounts. Small counts at the lowest geographies will be most", "affected."):
+        rows.append(["", line] + [""] * (width - 2))
+    return _csv_bytes(rows)
 
 
 def ts007_labels() -> list[str]:

@@ -64,7 +64,8 @@ def _load(dataset_id: str) -> Callable[[str], pd.DataFrame]:
     return make
 
 
-def _available(dataset_id: str, collection: str) -> bool:
+def is_fetched(dataset_id: str, collection: str) -> bool:
+    """Whether a registry dataset's raw files are present in a collection."""
     return bool(read_manifest(dataset_id, collection).get("files"))
 
 
@@ -77,15 +78,15 @@ def make_lsoa21_geography(collection: str) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _iod2019_lsoa11(collection: str) -> pd.DataFrame:
+def iod2019_lsoa11(collection: str) -> pd.DataFrame:
     """IoD2019 on LSOA 2011 from File 7 when present, else Files 1/2 (+5) + 6."""
-    if _available("iod2019_file7", collection):
+    if is_fetched("iod2019_file7", collection):
         return table("iod2019_file7", collection)
-    base = table("iod2019_file2", collection) if _available("iod2019_file2", collection) \
+    base = table("iod2019_file2", collection) if is_fetched("iod2019_file2", collection) \
         else table("iod2019_file1", collection)
     keys = ["lsoa11_code"]
     for extra in ("iod2019_file5", "iod2019_file6"):
-        if _available(extra, collection):
+        if is_fetched(extra, collection):
             other = table(extra, collection)
             new = [c for c in other.columns if c not in base.columns]
             base = base.merge(other[keys + new], on=keys, how="left", validate="one_to_one")
@@ -95,11 +96,11 @@ def _iod2019_lsoa11(collection: str) -> pd.DataFrame:
 def make_iod2019_lsoa21(collection: str) -> pd.DataFrame:
     """IoD2019 expressed on LSOA 2021 (see ``ccdata.geo.crosswalk.IOD2019_ON_LSOA21_METHOD``)."""
 
-    iod11 = _iod2019_lsoa11(collection)
+    iod11 = iod2019_lsoa11(collection)
     lookup = table("lookup_lsoa11_lsoa21", collection)
     pop11 = iod11.set_index("lsoa11_code")["pop_total"] if "pop_total" in iod11 else None
     pop21 = None
-    if _available("census21_ts007a", collection):
+    if is_fetched("census21_ts007a", collection):
         ts = table("census21_ts007a", collection)
         pop21 = ts.set_index("lsoa21_code")["total"]
     return iod2019_on_lsoa21(iod11, lookup, pop11=pop11, pop21=pop21)
@@ -108,12 +109,12 @@ def make_iod2019_lsoa21(collection: str) -> pd.DataFrame:
 def make_crosswalk_reconciliation(collection: str) -> pd.DataFrame:
     """How the IoD2019 mid-2015 population moves from LSOA 2011 to LSOA 2021."""
 
-    iod11 = _iod2019_lsoa11(collection)
+    iod11 = iod2019_lsoa11(collection)
     if "pop_total" not in iod11:
         raise MissingDataError("IoD2019 population denominators (File 6 or 7) are needed")
     lookup = table("lookup_lsoa11_lsoa21", collection)
     weights = None
-    if _available("census21_ts007a", collection):
+    if is_fetched("census21_ts007a", collection):
         weights = table("census21_ts007a", collection).set_index("lsoa21_code")["total"]
     england = iod11[iod11["lsoa11_code"].str.startswith("E")]
     _, recon = crosswalk_counts(england[["lsoa11_code", "pop_total"]], ["pop_total"],
@@ -139,6 +140,19 @@ def _steps() -> list[Step]:
 
 
 STEPS: dict[str, Step] = {s.name: s for s in _steps()}
+
+
+def register_step(step: Step) -> Step:
+    """Add a derived table computed by a higher layer (analysis registers its own on import).
+
+    The cache layer cannot import the analysis that computes, for example, the
+    published-geography deprivation comparators; ``ccdata.analysis`` registers those
+    steps here when it is imported, so ``build()`` and ``table()`` know them.
+    """
+    if not isinstance(step, Step):
+        raise TypeError(f"step must be a Step, not {type(step).__name__}")
+    STEPS[step.name] = step
+    return step
 
 
 # --------------------------------------------------------------------------- provenance
@@ -194,7 +208,7 @@ def build_table(name: str, collection: str = config.OFFICIAL, force: bool = Fals
     """Build one processed table if its inputs changed (or ``force``)."""
     step = _step(name)
     started = time.perf_counter()
-    missing = [d for d in step.inputs if not _available(d, collection)]
+    missing = [d for d in step.inputs if not is_fetched(d, collection)]
     if missing:
         return BuildResult(name, "skipped", f"input not fetched: {', '.join(missing)}")
     if not force and is_current(name, collection):
@@ -295,4 +309,4 @@ def _read(path: Path) -> pd.DataFrame:
 def available(name: str, collection: str = config.OFFICIAL) -> bool:
     """Whether a processed table can be had (built or buildable)."""
     step = _step(name)
-    return all(_available(d, collection) for d in step.inputs)
+    return all(is_fetched(d, collection) for d in step.inputs)

@@ -21,9 +21,15 @@ from ccdata import config, sources
 from ccdata.errors import DataQualityWarning, InputError, MissingDataError, PlaceError
 from ccdata.geo import build
 from ccdata.geo.geography import best_fit_lsoas
+from ccdata.io import read
+from ccdata.io.census import BASES, population, table_code
 from ccdata.io.fetch import read_manifest
 
 ENGLAND = "England"
+#: Leading columns of ``Place.census(table, area=...)`` for areas other than ``lsoa``.
+CENSUS_AREA_COLUMNS = ["area", "area_name", "n_lsoas", "n_missing_cells", "method", "note"]
+#: ``method`` of a Census area row that cannot be made (the note says why).
+NOT_AVAILABLE = "not available"
 _WARD_LOOKUPS = {"2024": ("lookup_lsoa21_ward24", "ward24"), "2022": ("lookup_lsoa21_ward22", "ward22")}
 #: Local (adviser-kept) files a place may name under ``local:`` in places.yaml.
 LOCAL_KINDS = ("assets", "survey_responses", "survey_questions", "pupils",
@@ -88,37 +94,140 @@ class Place:
         table_id : str
             ``"ts007a"`` or ``"census21_ts007a"``.
         area : {"lsoa", "place", "la", "england", "all"}
-            ``lsoa``: one row per place LSOA; otherwise counts summed over the
-            area's LSOAs (one row per area, ``all`` = place, LA and England).
+            ``lsoa``: one row per place LSOA; otherwise one row per area (``all`` =
+            place, LA and England). The place is the sum of its LSOAs; the LA and
+            England are the published tables where ONS publishes them (the
+            processed table ``census_comparators``), else sums of their LSOAs.
+
+        Returns
+        -------
+        DataFrame
+            ``lsoa21_code, lsoa21_name`` or :data:`CENSUS_AREA_COLUMNS` (``method``
+            and ``note`` say how each row was made, in plain words), then whole-number
+            (``Int64``) count columns. A table without a total column (a Nomis table
+            view of some categories) gets ``total`` from another table counting the
+            same people or households (``attrs["total_from"]`` names it, and
+            ``attrs["total_note"]`` says so in plain words).
 
         Raises
         ------
         MissingDataError
-            If the table has not been fetched for this collection.
+            If the table has not been fetched for this collection (and the place
+            names no file for it under ``census:`` in places.yaml).
         """
         dataset = table_id if table_id.startswith("census21_") else f"census21_{table_id.lower()}"
-        sources.get(dataset)
-        frame = self.table(dataset)
+        if sources.get(dataset).geography != "lsoa21":
+            raise ValueError(f"{dataset} is not an LSOA table; Place.census reads LSOA tables")
+        frame, _ = self._census_lsoas(dataset)
+        labels = frame.attrs.get("labels", {})
         if area == "lsoa":
             out = frame[frame["lsoa21_code"].isin(self.lsoa21)].reset_index(drop=True)
             _warn_missing(self.lsoa21, out["lsoa21_code"], dataset, self.id)
-            return out
-        wanted = {"all": ["place", "la", "england"]}.get(area, [area])
-        areas = {a.id: a for a in self.areas()}
-        unknown = [w for w in wanted if w not in areas]
-        if unknown:
-            raise InputError(f"area must be lsoa, place, la, england or all, not {area!r}")
+        else:
+            wanted = {"all": ["place", "la", "england"]}.get(area, [area])
+            areas = {a.id: a for a in self.areas()}
+            if any(w not in areas for w in wanted):
+                raise InputError(f"area must be lsoa, place, la, england or all, not {area!r}")
+            rows = [self._census_area(dataset, frame, areas[key]) for key in wanted]
+            out = pd.DataFrame(rows)
+            value_cols = [c for c in frame.columns if c not in ("lsoa21_code", "lsoa21_name")]
+            for col in value_cols + ["n_lsoas", "n_missing_cells"]:
+                out[col] = pd.array([None if pd.isna(v) else int(v) for v in out[col]], dtype="Int64")
+            out = _derived(out[CENSUS_AREA_COLUMNS + value_cols], frame, self, f"Census areas ({area})")
+        out.attrs["labels"] = dict(labels)
+        if "total" not in frame.columns and population(dataset) in BASES:
+            out = self._total_from(out, dataset, area, population(dataset))
+        return out
+
+    def _census_lsoas(self, dataset: str) -> tuple[pd.DataFrame, bool]:
+        """The LSOA table: the file the place names under ``census:``, else the processed one."""
+        named = (self.definition.get("census") or {}).get(table_code(dataset))
+        if not named:
+            return self.table(dataset), False
+        cache = self.__dict__.setdefault("_census_files", {})
+        if dataset not in cache:
+            path = Path(str(named))
+            if not path.is_absolute():
+                path = config.data_dir() / path
+            if not path.exists():
+                raise MissingDataError(f"place {self.id!r}: the Census file {path} named for "
+                                       f"{table_code(dataset)} in {config.places_file()} does not exist")
+            files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(("_", "."))) \
+                if path.is_dir() else [path]
+            if not files:
+                raise MissingDataError(f"place {self.id!r}: the folder {path} named for {table_code(dataset)} "
+                                       "holds no file")
+            cache[dataset] = read(dataset, files)
+        frame = cache[dataset]
+        out = frame.copy()
+        out.attrs = dict(frame.attrs)
+        return out, True
+
+    def _census_area(self, dataset: str, frame: pd.DataFrame, a: Area) -> dict:
+        """One area's row: the place summed; LA and England from the comparator table or summed."""
         value_cols = [c for c in frame.columns if c not in ("lsoa21_code", "lsoa21_name")]
-        rows = []
-        for key in wanted:
-            a = areas[key]
-            sub = frame[frame["lsoa21_code"].isin(a.lsoa21)]
-            row = sub[value_cols].sum(min_count=1).to_dict()
-            row.update(area=key, area_name=a.name, n_lsoas=len(sub),
-                       n_missing_cells=int(sub[value_cols].isna().sum().sum()))
-            rows.append(row)
-        out = pd.DataFrame(rows)[["area", "area_name", "n_lsoas", "n_missing_cells"] + value_cols]
-        return _derived(out, frame, self, f"summed over the LSOAs of each area ({area})")
+        if a.id != "place":
+            published = self._comparator(dataset, a, value_cols)
+            if published is not None:
+                return published
+        sub = frame[frame["lsoa21_code"].isin(a.lsoa21)]
+        row = {c: sub[c].sum(min_count=1) for c in value_cols}
+        row.update(area=a.id, area_name=a.name, n_lsoas=len(sub),
+                   n_missing_cells=int(sub[value_cols].isna().sum().sum()), method="sum of LSOAs", note="")
+        if a.id != "place":
+            if len(sub) < len(a.lsoa21):
+                row.update({c: pd.NA for c in value_cols})
+                row["method"] = NOT_AVAILABLE
+                row["note"] = (f"{a.name}: not available, because the Census file covers {len(sub):,} of its "
+                               f"{len(a.lsoa21):,} neighbourhoods.")
+            else:
+                row["note"] = f"{a.name}: the sum of its neighbourhoods."
+        return row
+
+    def _comparator(self, dataset: str, a: Area, value_cols: list[str]) -> dict | None:
+        """The LA or England row of the ``census_comparators`` table, or None."""
+        if not build.available("census_comparators", self.collection):
+            return None
+        try:
+            comp = self.table("census_comparators")
+        except MissingDataError:
+            return None
+        sel = comp[(comp["dataset"] == dataset) & (comp["area"] == a.id)]
+        if a.id == "la":
+            sel = sel[sel["area_code"] == self.lad_code]
+        if sel.empty or set(sel["category"]) != set(value_cols):
+            return None  # a place's own file with other categories is summed instead
+        counts = sel.set_index("category")["count"]
+        first = sel.iloc[0]
+        row = {c: counts[c] for c in value_cols}
+        row.update(area=a.id, area_name=a.name, n_lsoas=int(first["n_lsoas"]),
+                   n_missing_cells=int(first["n_missing_cells"]), method=str(first["method"]),
+                   note=str(first["note"]))
+        return row
+
+    def _total_from(self, out: pd.DataFrame, dataset: str, area: str, base_population: str) -> pd.DataFrame:
+        """Add ``total`` from another table of the same population (a table view without one)."""
+        for base in BASES[base_population]:
+            if base == dataset:
+                continue
+            try:
+                if "total" not in self._census_lsoas(base)[0].columns:
+                    continue  # never another table without a total (no loop between them)
+                other = self.census(base, area)
+            except MissingDataError:
+                continue
+            key = "lsoa21_code" if area == "lsoa" else "area"
+            totals = other.set_index(key)["total"]
+            out = out.copy()
+            out.insert(out.columns.get_loc("lsoa21_name" if area == "lsoa" else "note") + 1, "total",
+                       pd.array(totals.reindex(out[key]).tolist(), dtype="Int64"))
+            title = sources.get(base).title.split(": ", 1)[-1].split(" (")[0]
+            words = base_population[0].lower() + base_population[1:]
+            out.attrs["total_from"] = base
+            out.attrs["total_note"] = (f"The base ({words}) is the total of the {title} table, which counts "
+                                       "the same; each table is perturbed separately.")
+            return out
+        return out
 
     def deprivation(self, edition: str = "iod2025", area: str = "place") -> pd.DataFrame:
         """Indices of Deprivation for the LSOAs of the place (or its LA, or England).

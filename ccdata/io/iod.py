@@ -422,3 +422,126 @@ def read_iod_la_summary(dataset: sources.Dataset, paths: list[Path]) -> pd.DataF
             parts.append((display, frame))
             exclusions += excl + ex_i + ex_f
     return attach_exclusions(combine(parts, [code_col, "domain"]), exclusions)
+
+
+# --------------------------------------------------------------------------- LA summaries (File 10)
+#: Domains of the local authority summaries, by the leading words of their published label.
+_SUMMARY_DOMAIN = (
+    ("index of multiple deprivation", "imd"),
+    ("income deprivation affecting children", "idaci"),
+    ("income deprivation affecting older people", "idaopi"),
+    ("income", "income"),
+    ("employment", "employment"),
+    ("education, skills and training", "education"),
+    ("health", "health"),
+    ("crime", "crime"),
+    ("barriers to housing and services", "barriers"),
+    ("living environment", "living_env"),
+)
+#: Output measure -> accepted published headers (File 10 spellings and the long-form reshape).
+_SUMMARY_MEASURES = {
+    "average_rank": ("average_rank", "Average rank", "IMD - Average rank"),
+    "rank_average_rank": ("rank_average_rank", "Rank of average rank", "IMD - Rank of average rank"),
+    "average_score": ("average_score", "Average score", "IMD - Average score"),
+    "rank_average_score": ("rank_average_score", "Rank of average score", "IMD - Rank of average score"),
+    "proportion_most_deprived_10": ("proportion_bottom_decile",
+                                    "Proportion of LSOAs in most deprived 10% nationally"),
+    "rank_proportion_most_deprived_10": ("rank_proportion_bottom_decile",
+                                         "Rank of proportion of LSOAs in most deprived 10% nationally"),
+}
+_SUMMARY_AREA = {
+    "lad19": {"lad19_code": ("lad19cd", "Local Authority District code (2019)", "area_code"),
+              "lad19_name": ("lad19nm", "Local Authority District name (2019)", "area_name")},
+    "lad24": {"lad24_code": ("area_code", "lad24cd", "Local Authority District code (2024)"),
+              "lad24_name": ("area_name", "lad24nm", "Local Authority District name (2024)")},
+}
+
+
+def summary_domain(label: object) -> str | None:
+    """Domain key of a published local authority summary label, or ``None``.
+
+    Examples
+    --------
+    >>> summary_domain("Education, Skills and Training Deprivation")
+    'education'
+    >>> summary_domain("Income Deprivation Affecting Children")
+    'idaci'
+    """
+    text = norm(label)
+    for prefix, key in _SUMMARY_DOMAIN:
+        if text == prefix or text.startswith(prefix + " ") or text.startswith(prefix + ","):
+            return key
+    return None
+
+
+@loader("iod_lad_summary")
+def read_lad_summary(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
+    """Read the published local authority summaries of an IoD edition (File 10, long form).
+
+    Parameters
+    ----------
+    dataset : Dataset
+        ``iod2019_lad_summary`` (LAD 2019) or ``iod2025_lad_summary`` (LAD 2024).
+    paths : list of Path
+        CSV with one row per authority and domain (``index_domain``), as reshaped
+        from File 10 by Trafford Data Lab.
+
+    Returns
+    -------
+    DataFrame
+        ``lad19_code, lad19_name`` (or ``lad24_*``), ``domain`` (``imd``, ``income``,
+        ... ``idaci``, ``idaopi``), ``domain_label`` (as published), ``average_rank``,
+        ``rank_average_rank``, ``average_score``, ``rank_average_score``,
+        ``proportion_most_deprived_10`` (a proportion 0-1, as published to 4
+        decimals) and ``rank_proportion_most_deprived_10``. National ranks of
+        authorities: 1 = most deprived.
+
+    Raises
+    ------
+    ValidationError
+        Missing columns, a domain label that is not known, malformed codes,
+        text where numbers are expected, an authority and domain given twice.
+
+    Notes
+    -----
+    Source: MHCLG, English Indices of Deprivation 2019 and 2025, File 10 (local
+    authority district summaries); long form by Trafford Data Lab (open_data).
+    """
+    if dataset.geography not in _SUMMARY_AREA:
+        raise ValueError(f"{dataset.id!r}: LA summaries are on LAD 2019 or 2024, not {dataset.geography!r}")
+    area = _SUMMARY_AREA[dataset.geography]
+    code_col, name_col = area
+    paths = check_paths(paths)
+    parts, exclusions = [], []
+    for path in paths:
+        raw, excl, display = read_csv_lines(path, required=("index_domain",))
+        wanted = {**area, "domain_label": ("index_domain", "Index/Domain"), **_SUMMARY_MEASURES}
+        frame, problems = pick_columns(raw, wanted, display)
+        raise_if(problems, display)
+        for col in (code_col, name_col, "domain_label"):
+            frame[col] = frame[col].str.strip()
+        domains = frame["domain_label"].map(summary_domain)
+        for line in frame.index[domains.isna()]:
+            problems.append(Problem(display, int(line), "index_domain", "not a domain of the Indices of "
+                                    "Deprivation", frame.at[line, "domain_label"]))
+        frame.insert(2, "domain", domains.astype("string"))
+        ranks = [c for c in _SUMMARY_MEASURES if c.startswith("rank_")]
+        values = [c for c in _SUMMARY_MEASURES if c not in ranks]
+        frame, bad_int, ex_int = parse_numbers(frame, ranks, display, integer=True)
+        frame, bad_float, ex_float = parse_numbers(frame, values, display, integer=False)
+        spec = {code_col: Col("str", pattern=LAD_CODE), name_col: Col("str"), "domain": Col("str"),
+                "domain_label": Col("str")}
+        for col in _SUMMARY_MEASURES:
+            if col.startswith("rank_"):
+                spec[col] = Col("int", ge=1)
+            elif col == "proportion_most_deprived_10":
+                spec[col] = Col("float", ge=0, le=1)
+            elif col == "average_rank":
+                spec[col] = Col("float", ge=1)
+            else:  # domain scores can be negative (health, education are z-score based)
+                spec[col] = Col("float")
+        frame = validate(frame[list(spec)], spec, display, key=[code_col, "domain"],
+                         extra_problems=problems + bad_int + bad_float)
+        parts.append((display, frame))
+        exclusions += excl + ex_int + ex_float
+    return attach_exclusions(combine(parts, [code_col, "domain"]), exclusions)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ccdata import present, sources
 from ccdata._version import __version__
-from ccdata.analysis import deprivation, indicators, profile
+from ccdata.analysis import child_poverty, deprivation, indicators, profile
 from ccdata.errors import MissingDataError
 from ccdata.geo.crosswalk import IOD2019_ON_LSOA21_METHOD
 from ccdata.io.fetch import is_available
@@ -21,10 +21,11 @@ Blocks = list  # list[present.Block]
 
 #: Datasets each section needs, to say up front which sections lack data.
 SECTION_SOURCES = {
-    "Who lives here": ["census21_ts007a", "census21_ts003", "census21_ts021", "census21_ts054",
-                       "census21_ts067", "census21_ts066", "census21_ts037", "census21_ts011"],
-    "Deprivation": ["iod2025_file1", "iod2025_file3", "iod2019_file1", "iod2019_file2", "lookup_lsoa11_lsoa21"],
-    "Children in low income families": ["dwp_cilif_ward", "dwp_cilif_la"],
+    "Who lives here": ["census21_ts007a", *[t for t in profile.TOPICS if t != "census21_ts007a"]],
+    "Deprivation": ["iod2025_file1", "iod2025_file3", "iod2019_file1", "iod2019_file2", "lookup_lsoa11_lsoa21",
+                    "iod2019_lad_summary", "iod2025_lad_summary"],
+    "Children in low income families": ["dwp_cilif_ward", "dwp_cilif_la", "lookup_lsoa21_ward24",
+                                        "census21_ts007a"],
 }
 
 
@@ -48,10 +49,6 @@ def missing_data(place) -> dict[str, str]:
         absent = [i for i in ids if not _available(place, i)]
         if absent:
             out[section] = "; ".join(_reason_missing(place, i) for i in absent)
-    vintages = set(place.wards["vintage"]) if not place.wards.empty else set()
-    if vintages != {"2024"}:
-        out.setdefault("Children in low income families (place)",
-                       "DWP publishes May 2024 wards; this place is not defined by May 2024 wards")
     return out
 
 
@@ -114,6 +111,10 @@ def who_lives_here(place) -> Blocks:
             alt=f"Horizontal bar chart of {title.lower()} shares for {place.name}, its local authority and England.",
             caption=f"{title}: share of the total in each category, Census 2021 ({dataset.split('_')[1].upper()}).",
             data=wide))
+        how = " ".join([*dict.fromkeys(n for n in comp.loc[comp["area"] != "place", "note"] if n),
+                        comp.attrs.get("total_note", "")]).strip()
+        if how:
+            blocks.append(present.notice(how))
     blocks.append(present.notice(profile.PERTURBATION_NOTE))
     return blocks
 
@@ -149,18 +150,24 @@ def deprivation_section(place, editions: str = "both", lsoa_table: bool = True) 
              f"the most deprived, for {place.name}, {place.lad_name} and England, "
              + " and ".join(deprivation.EDITIONS[e] for e in editions) + "."),
         caption=("Share of residents living in each national IMD decile (1 = most deprived 10% of "
-                 "neighbourhoods in England). " + deprivation.POPULATION_NOTE),
+                 "neighbourhoods in England). " + deprivation.population_note(editions)),
         data=table.reset_index()))
     summary = pd.concat([deprivation.summary(place, e) for e in editions], ignore_index=True)
+    blocks += _national_ranks(place, editions)
+    notes = [n for n in summary["note"].dropna().unique() if n]
     summary = summary.rename(columns={
-        "edition": "Edition", "area_name": "Area", "lsoas": "LSOAs",
+        "edition": "Edition", "area_name": "Area", "lsoas": "Neighbourhoods (LSOAs)",
+        "lsoas_most_deprived_10": "Neighbourhoods in most deprived 10%",
         "pct_lsoas_most_deprived_10": "% of LSOAs in most deprived 10%",
         "extent": "Extent (% of residents)",
         "pct_lsoas_idaci_most_deprived_10": "% of LSOAs in most deprived 10% for IDACI",
-        "median_imd_rank": "Median IMD rank"}).drop(columns=["area"])
+        "median_imd_rank": "Median IMD rank"}).drop(columns=["area", "basis", "note"])
     blocks.append(present.table(summary, caption=(
         "Headline deprivation measures. Extent: share of residents living in the most deprived 30% "
-        "of neighbourhoods, weighted from 1 at the most deprived 10% to 0 at 30% (MHCLG method).")))
+        "of neighbourhoods, weighted from 1 at the most deprived 10% to 0 at 30% (MHCLG method). "
+        + " ".join(deprivation.COMPARATOR_BASIS[e] for e in editions[:1] if e == "iod2019"))))
+    for note in notes:
+        blocks.append(present.notice(note))
     latest = editions[-1]
     if lsoa_table:
         latest_table = deprivation.lsoa_table(place, latest)
@@ -182,35 +189,114 @@ def deprivation_section(place, editions: str = "both", lsoa_table: bool = True) 
     return blocks
 
 
+def _national_ranks(place, editions) -> Blocks:
+    """The LA's national rank in each edition's published summaries, in plain words."""
+    sentences = []
+    for edition in editions:
+        dataset = f"{edition}_lad_summary"
+        if not _available(place, dataset):
+            continue
+        try:
+            ranks = place.table(dataset)
+            rows = deprivation.comparators(place, edition)
+        except MissingDataError:
+            continue
+        la = rows.get("la")
+        if la is None or la["area_type"] != "lad":
+            # an authority formed after the edition has no published rank
+            continue
+        sentence = deprivation.national_rank(ranks, edition, la["area_code"], place.lad_name)
+        if sentence:
+            sentences.append(sentence)
+    if not sentences:
+        return []
+    return [present.notice(" ".join(sentences) + " Ranks are as published by MHCLG; 1 is the most deprived.")]
+
+
+def _fye(year: str) -> str:
+    """``fye2025`` -> "the year to March 2025" (financial year ending)."""
+    return f"the year to March {year[3:]}"
+
+
 def low_income_section(place) -> Blocks:
-    """DWP children in relative low income families for the place's wards, LA and England."""
-    ind = [i for i in indicators.definitions() if i.source == "dwp_cilif_ward"]
-    if not ind:
-        return [present.missing("children in low income families", "no indicator is declared for DWP data")]
-    frame = indicators.compute(place, ind)
-    shown = frame[frame["status"] == "ok"]
+    """DWP children in relative low income families: the place, its LA and England, both years.
+
+    A place made of whole May 2024 wards shows the published ward figures; any other
+    place shows an estimate shared out from its wards (:mod:`ccdata.child_poverty`),
+    labelled as such, with the wards' own figures beside it.
+    """
+    try:
+        result = child_poverty.for_place(place)
+    except MissingDataError as exc:
+        return [present.missing("children in low income families", str(exc))]
+    figures, by_ward = result["place"], result["by_ward"]
+    years = list(figures["year"])
+    latest = figures.set_index("year").loc[years[-1]]
+    estimate = (figures["method"] == child_poverty.ESTIMATE).any()
+    ward_names = ", ".join(by_ward["ward24_name"].astype(str))
     blocks: Blocks = []
-    for rec in frame[frame["status"] != "ok"].itertuples():
-        blocks.append(present.missing(f"children in low income families ({rec.area_name})", rec.status))
-    if shown.empty:
-        return blocks
-    table = shown[["area_name", "numerator", "denominator", "value", "lower", "upper", "band"]].rename(columns={
-        "area_name": "Area", "numerator": "Children in low income families",
-        "denominator": "Children under 16 (derived)", "value": "%", "lower": "95% CI lower",
-        "upper": "95% CI upper", "band": "Compared with England"})
-    blocks.append(present.table(table, formats={"Children in low income families": ",.0f",
-                                                 "Children under 16 (derived)": ",.0f"}, caption=(
-        "Children under 16 in relative low income families after housing costs, financial year "
-        "ending 2025 (DWP/HMRC). " + ind[0].note)))
-    if not place.wards.empty and set(place.wards["vintage"]) == {"2024"}:
-        wards = place.table("dwp_cilif_ward")
-        sel = wards[wards["ward24_code"].isin(place.wards["ward_code"])]
-        cols = [c for c in ("ward24_name", "children_fye2024", "children_fye2025", "pct_fye2024", "pct_fye2025")
-                if c in sel]
-        blocks.append(present.table(sel[cols].rename(columns={
-            "ward24_name": "Ward (May 2024)", "children_fye2024": "Children FYE 2024",
-            "children_fye2025": "Children FYE 2025", "pct_fye2024": "% FYE 2024", "pct_fye2025": "% FYE 2025"}),
-            caption="By ward, as published.", sortable=True))
+    if latest["status"] == "ok":
+        kind = "an estimate" if estimate else "as published for its wards"
+        blocks.append(present.notice(
+            f"In {_fye(years[-1])}, {latest['children']:,} children under 16 in {place.name} lived in "
+            f"relative low income families, {latest['pct']:.1f}% of children under 16 ({kind})."))
+    if estimate:
+        blocks.append(present.notice(
+            "This is an estimate. DWP publishes these figures only for whole wards (May 2024), and this place "
+            f"does not follow ward boundaries, so the figures of its wards ({ward_names}) were shared out to "
+            f"their neighbourhoods in proportion to {result['weighting']}, and the place's neighbourhoods added "
+            "up. The wards' own figures are shown below."
+            + (" Shared by children alone, each neighbourhood takes its ward's rate, so differences within "
+               "a ward are not seen." if result["weighting"] == child_poverty.WEIGHTING["children"] else "")))
+    rows = []
+    names = {a.id: a.name for a in place.areas()}
+    notes = []
+    for area, frame in (("place", figures), ("la", result["la"]), ("england", result["england"])):
+        row = {"Area": names.get(area, area)}
+        for rec in frame.itertuples(index=False):
+            ok = rec.status == "ok"
+            row[f"Children, {_fye(rec.year)}"] = rec.children if ok else pd.NA
+            row[f"%, {_fye(rec.year)}"] = rec.pct if ok else float("nan")
+            if not ok:
+                notes.append(f"{names.get(area, area)}, {_fye(rec.year)}: no figure, because {rec.status}.")
+            elif getattr(rec, "note", ""):
+                notes.append(f"{names.get(area, area)}, {_fye(rec.year)}: {rec.note}.")
+        if len(years) > 1:
+            first, last = row[f"%, {_fye(years[0])}"], row[f"%, {_fye(years[-1])}"]
+            row["Change (percentage points)"] = last - first
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    for col in [c for c in table.columns if c.startswith("Children")]:
+        table[col] = table[col].astype("Int64")
+    formats = {c: ",.0f" for c in table.columns if c.startswith("Children")}
+    formats.update({c: ".1f" for c in table.columns if c.startswith("%")})
+    formats["Change (percentage points)"] = "+.1f"
+    blocks.append(present.table(table, formats=formats, caption=(
+        "Children under 16 in relative low income families after housing costs (DWP/HMRC), as a number "
+        "and as a % of children under 16"
+        + (f"; {place.name}'s figures are estimated from its wards" if estimate else "")
+        + ". The change is in percentage points between the two years.")))
+    for note in dict.fromkeys(notes):
+        blocks.append(present.notice(note))
+    wards = by_ward.copy()
+    cols = {"ward24_name": "Ward (May 2024)"}
+    if estimate:
+        wards["Neighbourhoods in the place"] = [f"{a} of {b}" for a, b in
+                                                zip(wards["lsoas_in_place"], wards["lsoas_in_ward"])]
+        cols["Neighbourhoods in the place"] = "Neighbourhoods in the place"
+    for y in years:
+        cols[f"children_{y}"] = f"Children, {_fye(y)}"
+        cols[f"pct_{y}"] = f"%, {_fye(y)}"
+        if estimate:
+            cols[f"place_children_{y}"] = f"Of which in the place (estimate), {_fye(y)}"
+    ward_table = wards[list(cols)].rename(columns=cols)
+    blocks.append(present.table(
+        ward_table, sortable=True,
+        formats={c: ",.0f" for c in ward_table.columns if "Children" in c or "Of which" in c}
+        | {c: ".1f" for c in ward_table.columns if c.startswith("%")},
+        caption=("The wards the place is drawn from, with their own published figures and the part "
+                 "estimated to lie in the place." if estimate else
+                 "The wards the place is made of, with their published figures.")))
     return blocks
 
 
