@@ -269,7 +269,7 @@ def table(name: str, collection: str = config.OFFICIAL) -> pd.DataFrame:
     data, _ = _paths(name, collection)
     if not is_current(name, collection):
         started = time.perf_counter()
-        announce = all(_available(d, collection) for d in step.inputs)
+        announce = all(is_fetched(d, collection) for d in step.inputs)
         if announce:  # first use before `ccdata build`: say why this call takes a while
             print(f"ccdata: building the {name!r} table ({collection}) on first use; "
                   "`ccdata build` does this ahead ...", file=sys.stderr, flush=True)
