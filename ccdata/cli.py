@@ -234,6 +234,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
                        skip_unavailable=args.skip_unavailable or params.skip_unavailable,
                        progress=not args.quiet)
     _print_table(result.table().to_dict("records"), list(result.table().columns))
+    for r in result.failures:
+        print(_wrap(f"{r.place} {r.view} {r.status}: {r.message}"), file=sys.stderr)
     print(_wrap(f"\nrun {result.run_id}: {'ok' if result.ok else 'FAILED'} -> {result.run_dir}"),
           file=sys.stdout if result.ok else sys.stderr)
     print(f"latest -> {result.run_id}" if result.latest_updated else

@@ -83,12 +83,21 @@ def _session_folders(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _isolated_folders(request, tmp_path_factory, monkeypatch):
+def _isolated_folders(_session_folders, tmp_path_factory, monkeypatch):
     """Every test gets its own data and reports folders, and fails if anything touched
-    the checkout's data/ or reports/ while it ran."""
+    the checkout's data/ or reports/ while it ran.
+
+    A module or class fixture that already pointed a variable at a folder of its own
+    (a prepared demo data folder, say) keeps it; only the session defaults are replaced.
+    """
     root = tmp_path_factory.mktemp("isolated")
-    monkeypatch.setenv("CCDATA_DATA_DIR", str(root / "data"))
-    monkeypatch.setenv("CCDATA_REPORTS_DIR", str(root / "reports"))
+    for var, sub in (("CCDATA_DATA_DIR", "data"), ("CCDATA_REPORTS_DIR", "reports")):
+        current = os.environ.get(var)
+        if current is None or Path(current).is_relative_to(_session_folders):
+            monkeypatch.setenv(var, str(root / sub))
+        else:
+            assert not any(Path(current).resolve().is_relative_to(f) for f in CHECKOUT_FOLDERS), \
+                f"{var} points into the checkout: {current}"
     before = _snapshot()
     yield root
     changed = checkout_changes(before, _snapshot())
