@@ -6,6 +6,12 @@ Usage::
     .venv/bin/python benchmarks/bench_batch.py                 # everything
     .venv/bin/python benchmarks/bench_batch.py --limit 10      # stress: 10 LAs only
     .venv/bin/python benchmarks/bench_batch.py --skip-stress --skip-all
+    .venv/bin/python benchmarks/bench_batch.py --skip-demo --skip-all --data data \
+        --limit 24 --jobs 1 2 --cold                            # throughput, warm and cold
+
+The stress case prints places per minute for each ``--jobs`` count and the estimate
+for every English local authority (their number divided by that rate), with the
+dashboard and asset map by default.
 
 The demo place is generated into a temporary data folder unless ``CCDATA_DATA_DIR``
 already holds it. The official cases need the official files: they are fetched
@@ -79,9 +85,9 @@ def _restore(old: dict) -> None:
 
 def demo_cases(tmp: Path, jobs: int) -> None:
     from ccdata import config, demo
-    from ccdata.run.batch import run_batch
     from ccdata.geo.build import build
     from ccdata.io.fetch import read_manifest
+    from ccdata.run.batch import run_batch
 
     if not read_manifest("iod2025_file1", config.DEMO).get("files"):
         os.environ["CCDATA_DATA_DIR"] = str(tmp / "demo-data")
@@ -126,18 +132,26 @@ def all_places_case(tmp: Path, jobs: int) -> None:
     _per_place(res)
 
 
-def stress_case(tmp: Path, jobs: int, limit: int | None) -> None:
-    import pandas as pd
+def _stress_places(tmp: Path, limit: int | None) -> Path:
+    """A places file with one place per English local authority (every LSOA 2021 of it),
+    those with LSOA boundaries first (the official files may cover only some areas)."""
     import yaml
 
     from ccdata.geo import build
-    from ccdata.run.batch import run_batch
 
     iod = build.table("iod2025_file1", "official")
     england = iod[iod["lad24_code"].astype(str).str.startswith("E")]
     groups = list(england.groupby("lad24_code", sort=True))
+    try:  # authorities whose LSOAs all have boundaries first, so their asset maps can be drawn
+        mapped = set(build.table("boundaries_lsoa21", "official")["lsoa21_code"].astype(str))
+    except Exception:  # no boundaries at all: the asset maps say so
+        mapped = set()
+    full = {lad for lad, grp in groups if set(grp["lsoa21_code"].astype(str)) <= mapped}
+    groups.sort(key=lambda g: (g[0] not in full, g[0]))
     if limit:
         groups = groups[:limit]
+    print(f"{len(full)} English local authorities have LSOA boundaries for every LSOA (listed first); "
+          f"{sum(lad in full for lad, _ in groups)} of the {len(groups)} used have them")
     places = {}
     for lad, grp in groups:
         places[f"la-{lad.lower()}"] = {
@@ -147,43 +161,85 @@ def stress_case(tmp: Path, jobs: int, limit: int | None) -> None:
             "footprint": {"lsoas": {"vintage": 2021, "codes": sorted(grp["lsoa21_code"].astype(str))}}}
     path = tmp / "stress-places.yaml"
     path.write_text(yaml.safe_dump(places), encoding="utf-8")
+    print(f"{england['lad24_code'].nunique()} English local authorities in IoD 2025 file 1; "
+          f"using {len(places)}")
+    return path
+
+
+def stress_case(tmp: Path, jobs_list: list[int], limit: int | None, views: list[str],
+                cold: bool = False) -> None:
+    """Throughput of ``run_batch`` over N local authorities, per ``--jobs``, warm (and cold)."""
+    import pandas as pd
+
+    from ccdata.geo import build
+    from ccdata.run.batch import run_batch
+
+    iod = build.table("iod2025_file1", "official")
+    n_england = iod.loc[iod["lad24_code"].astype(str).str.startswith("E"), "lad24_code"].nunique()
+    path = _stress_places(tmp, limit)
     old = _with_env(CCDATA_PLACES=path)
+    rows = []
     try:
-        print(f"\n== stress: {len(places)} local authorities, dashboard only, --jobs {jobs} ==")
-        res = run_batch(all_places=True, views=["dashboard"], out=tmp / "site-stress", jobs=jobs,
-                        progress=True, skip_unavailable=True)
+        modes = [("warm", True)] + ([("cold", False)] if cold else [])
+        for jobs in jobs_list:
+            for mode, warm in modes:
+                print(f"\n== stress: {limit or 'all'} local authorities, {' and '.join(views)}, "
+                      f"--jobs {jobs}, {mode} kernels ==")
+                res = run_batch(all_places=True, views=views, out=tmp / f"site-stress-{jobs}-{mode}",
+                                jobs=jobs, progress=False, skip_unavailable=True, warm=warm)
+                table = res.table()
+                n_places = table["place"].nunique()
+                per_min = 60 * n_places / res.seconds
+                line = {"jobs": jobs, "kernels": mode, "places": n_places, "seconds": round(res.seconds, 1),
+                        "places_per_minute": round(per_min, 1),
+                        "every_english_la_minutes": round(n_england / per_min, 1)}
+                for view in views:
+                    ok = table[(table["view"] == view) & (table["status"] == "ok")]
+                    line[f"{view}_ok"] = len(ok)
+                    line[f"{view}_median_s"] = round(ok["seconds"].median(), 1) if len(ok) else float("nan")
+                rows.append(line)
+                print(pd.Series(table["status"]).value_counts().to_string())
+                bad = table[~table["status"].isin(["ok", "skipped"])]
+                if len(bad):
+                    print(bad.head(5).to_string(index=False, max_colwidth=120))
+                own, kids = _peak_mib()
+                print(f"{per_min:.1f} places per minute; site size {_size(res.out) / 2**20:.1f} MiB; "
+                      f"peak memory so far: batch process {own:.0f} MiB, largest worker or kernel {kids:.0f} MiB")
     finally:
         _restore(old)
-    table = res.table()
-    ok = table[(table["view"] == "dashboard") & (table["status"] == "ok")]
-    print(f"{len(ok)} of {len(places)} dashboards ok in {res.seconds:.0f}s: "
-          f"{60 * len(places) / res.seconds:.1f} places per minute; "
-          f"median {ok['seconds'].median() if len(ok) else float('nan'):.1f}s per dashboard")
-    print(f"site size {_size(res.out) / 2**20:.1f} MiB")
-    print(pd.Series(table["status"]).value_counts().to_string())
+    print(f"\n== stress summary (every English local authority = {n_england}; estimate = "
+          f"{n_england} / places per minute of this run) ==")
+    print(pd.DataFrame(rows).to_string(index=False))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--jobs", type=int, nargs="+", default=[2],
+                        help="worker counts; the stress case runs once per count (e.g. --jobs 1 2)")
     parser.add_argument("--limit", type=int, help="stress case: only the first N local authorities")
+    parser.add_argument("--views", nargs="+", default=["dashboard", "assets"], help="stress case views")
+    parser.add_argument("--cold", action="store_true",
+                        help="stress case: also run with a fresh kernel per notebook, for comparison")
     parser.add_argument("--skip-demo", action="store_true")
     parser.add_argument("--skip-all", action="store_true", help="skip the all-places case")
     parser.add_argument("--skip-stress", action="store_true")
+    parser.add_argument("--data", help="use this built data folder instead of fetching into a temporary one")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ccdata-bench-batch-") as t:
         tmp = Path(t)
         print(f"papermill floor (empty notebook): {papermill_floor(tmp):.1f}s")
         if not args.skip_demo:
-            demo_cases(tmp, args.jobs)
+            demo_cases(tmp, max(args.jobs))
         if args.skip_all and args.skip_stress:
             return
-        if _official_data(tmp) is None:
+        if args.data:
+            os.environ["CCDATA_DATA_DIR"] = str(Path(args.data).resolve())
+        elif _official_data(tmp) is None:
             return
         if not args.skip_all:
-            all_places_case(tmp, args.jobs)
+            all_places_case(tmp, max(args.jobs))
         if not args.skip_stress:
-            stress_case(tmp, args.jobs, args.limit)
+            stress_case(tmp, args.jobs, args.limit, args.views, cold=args.cold)
 
 
 if __name__ == "__main__":

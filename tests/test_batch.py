@@ -17,9 +17,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from ccdata.run import batch, changes
-from ccdata import cli, config
+from ccdata import cli
 from ccdata.errors import MissingDataError, PlaceError, ValidationError
+from ccdata.run import batch, changes
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
@@ -56,8 +56,8 @@ def fake_runner(task: batch.Task) -> batch.TaskResult:
 @pytest.fixture(scope="module")
 def places_file(demo_data_dir, tmp_path_factory):
     """demo, a copy of demo that fails, and an official place with no data fetched."""
-    from ccdata.io import codes
     from ccdata.geo.places import definitions
+    from ccdata.io import codes
 
     demo = dict(definitions()["demo"])
     broken = {**demo, "name": "Broken <b>place</b>"}
@@ -502,3 +502,41 @@ def test_refresh_data_generates_demo_and_reports_missing_official(tmp_path, use_
     assert ccdata.place("demo").lsoa21  # the demo place resolves from the fresh cache
     with pytest.raises(BatchError, match="atlantis"):
         refresh_data(["atlantis"])
+
+
+_SEEN: list = []
+
+
+def recording_runner(task: batch.Task) -> batch.TaskResult:
+    """The real runner in this process (``jobs=1``), noting the worker kernel after each task."""
+    from ccdata.run import runner
+
+    result = tiny_notebook_runner(task)
+    kernel = runner._WORKER
+    _SEEN.append((task.place_id, task.view, result.status, kernel.starts if kernel else 0,
+                  kernel.km.provisioner.process.pid if kernel and kernel.alive else None))
+    return result
+
+
+@pytest.mark.slow
+def test_one_job_runs_every_notebook_on_one_warm_kernel_and_stops_it(places_file, tmp_path, monkeypatch):
+    from ccdata.run import report, runner
+
+    nb_dir = tmp_path / "nb"
+    nb_dir.mkdir()
+    (nb_dir / "tiny.ipynb").write_text(json.dumps(TINY_NOTEBOOK), encoding="utf-8")
+    monkeypatch.setenv("TINY_NOTEBOOKS", str(nb_dir))
+    monkeypatch.setattr(report, "NOTEBOOKS_DIR", nb_dir)
+    monkeypatch.setitem(report.VIEWS, "dashboard", report.View("dashboard", "Tiny", "tiny.ipynb"))
+    _SEEN.clear()
+    res = batch.run_batch(["demo", BROKEN], views=["dashboard"],
+                          out=tmp_path / "s", jobs=1, runner=recording_runner, progress=False)
+    views = [s for s in _SEEN if s[1] == "dashboard"]
+    assert [(p, st) for p, _, st, _, _ in views] == [("demo", "ok"), (BROKEN, "failed")]
+    demo_pid = views[0][4]
+    assert views[0][3] == 1 and demo_pid is not None  # the demo page came from the warm kernel
+    assert views[1][4] is None  # after a failed notebook the kernel is not reused
+    assert (res.run_dir / BROKEN / "dashboard.failed.ipynb").exists()
+    assert runner._WORKER is None  # the batch stopped its kernel
+    with pytest.raises(ProcessLookupError):  # and its process is gone
+        os.kill(demo_pid, 0)

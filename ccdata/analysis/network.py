@@ -8,20 +8,9 @@ brokers other than the core team. This module reads the two adviser-kept files,
 reports every row it cannot use (:mod:`ccdata.io.local.network` reads them), and
 computes the measures with networkx.
 
-Inputs (``places.yaml`` -> ``local: {organisations: ..., relationships: ...}``)
-
-organisations (CSV or XLSX)
-    ``id``, ``name``, ``sector`` (one of :data:`SECTORS`); optional ``postcode``,
-    ``easting``/``northing`` (British National Grid) or ``latitude``/``longitude``,
-    ``core_team`` (yes/no), ``first_wave`` (the wave the organisation joined).
-relationships (survey export, CSV or XLSX)
-    ``respondent`` (organisation id or name), ``partner`` (id or name),
-    ``relationship`` (one or more of :data:`RELATIONSHIP_TYPES`, separated by ``;``),
-    ``strength`` (1-5, or a frequency word from :data:`FREQUENCY_STRENGTH`), ``wave``.
-
-Unknown organisations, self-ties, duplicates and conflicting answers from the two
-ends of a tie are listed in :attr:`NetworkData.issues` (file, row, column, what was
-done), never dropped silently.
+The two files (``places.yaml`` -> ``local: {organisations: ..., relationships: ...}``)
+and their columns are described in :mod:`ccdata.io.local.network`; every row that
+cannot be used is listed in :attr:`NetworkData.issues`, never dropped silently.
 
 Residents are people: organisations of sector ``residents`` are shown everywhere by
 a sector label (``Residents (1)``), never by name, and never placed on a map.

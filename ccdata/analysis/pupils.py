@@ -1,15 +1,6 @@
 """Pupil extracts from partner schools: attendance, free school meals, exclusions by home area.
 
-Each school sends one CSV (the file name is the school, unless a ``school`` column
-says otherwise), one row per pupil:
-
-``pupil_id``             the school's identifier (used only to find duplicates)
-``home_postcode``        or ``lsoa21_code``: where the pupil lives
-``persistent_absence``   Y/N (or 1/0, true/false); or give ``sessions_possible`` and
-                         ``sessions_missed`` and it is derived (missing 10% or more of
-                         possible sessions, the DfE definition)
-``fsm``                  Y/N: eligible for free school meals
-``exclusions``           number of suspensions and permanent exclusions this year
+Each school sends one file, one row per pupil (columns in :mod:`ccdata.io.local.pupils`).
 
 On load, postcodes become LSOA 2021 and ward and are discarded; pupil ids are
 checked and discarded. Nothing this module returns holds either. Rates are

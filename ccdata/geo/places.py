@@ -63,6 +63,7 @@ class Place:
     fictional: bool = False
     assignment: pd.DataFrame = field(default_factory=pd.DataFrame)
     definition: dict = field(default_factory=dict)
+    _comparator_cache: tuple | None = field(default=None, repr=False, compare=False)
 
     def __repr__(self) -> str:
         return (f"Place({self.id!r}, {self.name!r}, {len(self.lsoa21)} LSOAs, "
@@ -71,6 +72,18 @@ class Place:
     # ------------------------------------------------------------------ comparators
     @property
     def comparators(self) -> list[Area]:
+        # a section asks for them many times; sorting England's 33,000 codes each time
+        # was most of a dashboard's computation. Kept per data state (the table's file time).
+        try:
+            state = ((config.processed_dir(self.collection) / "lsoa21_geography.parquet").stat().st_mtime_ns,
+                     self.collection, self.lad_code, self.lad_name, self.fictional)
+        except OSError:
+            state = None
+        if state is None or self._comparator_cache is None or self._comparator_cache[0] != state:
+            self._comparator_cache = (state, tuple(self._comparator_areas()))
+        return list(self._comparator_cache[1])
+
+    def _comparator_areas(self) -> list[Area]:
         geo = self.table("lsoa21_geography")
         la = tuple(sorted(geo.loc[geo["lad24_code"] == self.lad_code, "lsoa21_code"]))
         england = tuple(sorted(geo.loc[geo["lsoa21_code"].str.startswith("E"), "lsoa21_code"]))

@@ -48,13 +48,15 @@ from ccdata._version import __version__
 from ccdata.errors import CcdataError, MissingDataError, PlaceError
 from ccdata.files import atomic_write_text
 from ccdata.geo.build import build
+from ccdata.geo.placecache import resolve
+from ccdata.geo.placecache import resolve as get_place
 from ccdata.geo.places import definitions
-from ccdata.geo.places import place as get_place
 from ccdata.io.fetch import fetch, read_manifest
 from ccdata.present import table_html
 from ccdata.run import report as report_mod
 from ccdata.run.changes import save_summaries, write_changes
 from ccdata.run.report import LICENCE, TEMPLATE, TEMPLATES_DIR, VIEWS, report
+from ccdata.run.runner import shutdown_worker_kernel, worker_kernel
 from ccdata.sources import registry_table
 
 RUN_ID_FORMAT = "%Y-%m-%dT%H%M%S"
@@ -89,6 +91,7 @@ class Task:
     parameters: dict = field(default_factory=dict)
     nav: tuple[str, ...] = ()
     env: dict = field(default_factory=dict)
+    warm: bool = True  # run on the worker's warm kernel (ccdata.run.runner), not a fresh one
 
 
 @dataclass
@@ -121,23 +124,27 @@ def _environment(env: dict):
 def run_task(task: Task) -> TaskResult:
     """Run one task (in a worker process). Never raises for a data or notebook problem.
 
-    A view task calls :func:`ccdata.run.report.report` for that one view; the
-    :data:`SUMMARIES` task calls :func:`ccdata.run.changes.save_summaries`.
+    A view task calls :func:`ccdata.run.report.report` for that one view, on this
+    process's warm kernel (:func:`ccdata.run.runner.worker_kernel`, reset between
+    notebooks) unless ``task.warm`` is false; the :data:`SUMMARIES` task calls
+    :func:`ccdata.run.changes.save_summaries`. The place comes from the processed cache
+    (:mod:`ccdata.geo.placecache`), where :func:`run_batch` left it.
     """
     started = time.perf_counter()
     try:
         with _environment(task.env):
             if task.view == SUMMARIES:
 
-                status = save_summaries(get_place(task.place_id), Path(task.out_dir) / task.place_id)
+                status = save_summaries(resolve(task.place_id), Path(task.out_dir) / task.place_id)
                 missing = sorted(k for k, v in status.items() if v != OK)
                 size = sum((Path(task.out_dir) / task.place_id / k).stat().st_size
                            for k, v in status.items() if v == OK)
                 return TaskResult(task.place_id, task.view, OK, time.perf_counter() - started, size,
                                   f"not available: {', '.join(missing)}" if missing else "")
 
+            kernel = worker_kernel() if task.warm else None
             result = report(task.place_id, out=task.out_dir, views=[task.view],
-                            parameters=task.parameters or None, nav=list(task.nav))
+                            parameters=task.parameters or None, nav=list(task.nav), kernel=kernel)
             vr = next((v for v in result.views if v.view == task.view), None)
             if vr is None:
                 return TaskResult(task.place_id, task.view, FAILED, time.perf_counter() - started,
@@ -476,8 +483,12 @@ def _execute(tasks: list[Task], runner: Callable[[Task], TaskResult], jobs: int,
                     done(futures[fut], fut.result)
         elif tasks and jobs == 1:
             # one job: run here, one task after another (no process start-up cost)
-            for t in tasks:
-                done(t, lambda t=t: runner(t))
+            try:
+                for t in tasks:
+                    done(t, lambda t=t: runner(t))
+            finally:  # this process's warm kernel, if the tasks started one
+
+                shutdown_worker_kernel()
         elif tasks:
             # spawn: workers start clean (no inherited threads or open kernels)
             ctx = multiprocessing.get_context("spawn")
@@ -548,7 +559,7 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
               parameters: dict | None = None, place_parameters: dict | None = None,
               scheduler: str | None = None, skip_unavailable: bool = False,
               runner: Callable[[Task], TaskResult] | None = None, progress: bool = True,
-              now: dt.datetime | None = None) -> BatchResult:
+              now: dt.datetime | None = None, warm: bool = True) -> BatchResult:
     """Run every view for every place into a new dated run folder.
 
     Parameters
@@ -582,6 +593,10 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
         Show a progress bar.
     now : datetime, optional
         Run time used for the run id (default: now).
+    warm : bool
+        Each worker runs its notebooks on one warm kernel that has already imported
+        ccdata and is reset between notebooks (:mod:`ccdata.run.runner`); ``False``
+        starts a fresh kernel for every notebook.
 
     Returns
     -------
@@ -649,8 +664,8 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
                     results.append(TaskResult(pid, view.name, SKIPPED, message=why))
                 else:
                     params = {**parameters, **(place_parameters.get(pid) or {})}
-                    tasks.append(Task(pid, view.name, str(tmp), params, nav, env))
-            tasks.append(Task(pid, SUMMARIES, str(tmp), {}, nav, env))
+                    tasks.append(Task(pid, view.name, str(tmp), params, nav, env, warm=bool(warm)))
+            tasks.append(Task(pid, SUMMARIES, str(tmp), {}, nav, env, warm=bool(warm)))
         results += _execute(tasks, runner, jobs, scheduler, progress)
         results = _order(results, place_ids)
 

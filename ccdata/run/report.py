@@ -1,6 +1,7 @@
 """Run a place's notebooks with papermill and export them as code-free HTML.
 
-``report(place_id)`` executes each view's notebook in a fresh kernel, exports it
+``report(place_id)`` executes each view's notebook with papermill (several views
+run one after another on one warm kernel, see :mod:`ccdata.run.runner`), exports it
 through the project's nbconvert template (``templates/ccdata``: no code, a real
 ``<h1>``, page landmarks, a fictional-data banner for the demo place, images
 embedded) and writes ``<out>/<place>/<view>.html`` plus ``<out>/<place>/index.html``.
@@ -13,6 +14,7 @@ the cell that failed and its error.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
 import tempfile
@@ -24,8 +26,9 @@ from ccdata import config
 from ccdata._version import __version__
 from ccdata.errors import MissingDataError, PlaceError
 from ccdata.files import atomic_write_text
-from ccdata.geo.places import place as get_place
+from ccdata.geo.placecache import resolve
 from ccdata.provenance import FICTIONAL_NOTICE, git_hash
+from ccdata.run.runner import WarmKernel
 
 NOTEBOOKS_DIR = config.resource("notebooks")
 TEMPLATES_DIR = config.resource("templates")
@@ -143,8 +146,15 @@ def _failed_cell(nb_path: Path) -> str:
     return "no cell recorded an error"
 
 
-def execute(view: View, place_id: str, workdir: Path, parameters: dict | None = None) -> Path:
-    """Execute a view's notebook for a place with papermill in a fresh kernel.
+def execute(view: View, place_id: str, workdir: Path, parameters: dict | None = None,
+            kernel=None) -> Path:
+    """Execute a view's notebook for a place with papermill.
+
+    Parameters
+    ----------
+    kernel : ccdata.run.runner.WarmKernel, optional
+        Run on this warm kernel (reset before the next notebook) instead of a
+        fresh kernel started for this notebook alone.
 
     Returns the executed notebook path (inside ``workdir``). Raises
     ``papermill.PapermillExecutionError`` when a cell fails (the executed notebook,
@@ -157,6 +167,8 @@ def execute(view: View, place_id: str, workdir: Path, parameters: dict | None = 
         raise MissingDataError(f"notebook {source} does not exist")
     executed = workdir / view.notebook
     params = {"place_id": place_id, **(parameters or {})}
+    if kernel is not None:
+        return kernel.execute(source, executed, params, execution_timeout=CELL_TIMEOUT)
     # The kernel logs its local TCP transport on every start and "KeyboardInterrupt caught
     # in kernel" when it is shut down; in a run log that is noise, so kernel logging is off
     # (a failing cell is reported from the executed notebook).
@@ -170,20 +182,36 @@ def execute(view: View, place_id: str, workdir: Path, parameters: dict | None = 
     return executed
 
 
-def export_html(executed: Path, meta: dict) -> str:
-    """Code-free HTML of an executed notebook through the ccdata template."""
-    # nbconvert and papermill are heavy: loaded only when a report is run, not on `import ccdata`
-    import nbformat
+@functools.lru_cache(maxsize=1)
+def _exporter():
+    """One HTML exporter per process (building one loads the template and its Jinja environment)."""
     from nbconvert import HTMLExporter
 
-    nb = nbformat.read(str(executed), as_version=4)
-    nb.metadata["title"] = f"{meta['view_title']}: {meta['place_name']}"
     exporter = HTMLExporter(template_name=TEMPLATE, extra_template_basedirs=[str(TEMPLATES_DIR)])
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.embed_images = True
-    body, _ = exporter.from_notebook_node(nb, resources={"ccdata": meta})
+    return exporter
+
+
+def export_html(executed: Path, meta: dict) -> str:
+    """Code-free HTML of an executed notebook through the ccdata template."""
+    import nbformat
+
+    nb = nbformat.read(str(executed), as_version=4)
+    nb.metadata["title"] = f"{meta['view_title']}: {meta['place_name']}"
+    for cell in nb.cells:
+        # papermill gives its injected cell a random id: a fixed one keeps pages identical
+        # between runs of the same place
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = "injected-parameters"
+        # stderr (import-time library warnings) is never shown on a page; dropping it
+        # keeps a page the same whether the kernel imported the libraries just now or before
+        if cell.get("outputs"):
+            cell["outputs"] = [o for o in cell["outputs"]
+                               if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    body, _ = _exporter().from_notebook_node(nb, resources={"ccdata": meta})
     return body
 
 
@@ -198,7 +226,8 @@ def _page_meta(place, view: View, views: list[dict], run_date: str) -> dict:
 # --------------------------------------------------------------------------- report
 def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = False,
            views: list[str] | None = None, parameters: dict | None = None,
-           progress: bool = False, nav: list[str] | None = None) -> ReportResult:
+           progress: bool = False, nav: list[str] | None = None, warm: bool | None = None,
+           kernel=None) -> ReportResult:
     """Run the notebooks for a place and write code-free HTML.
 
     Parameters
@@ -218,6 +247,12 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
         Views each page links to in its navigation (default: the views run here and
         the views whose pages already exist in the place's folder).
         A batch that runs one view per process passes every view of the place.
+    warm : bool, optional
+        Run the views one after another on one warm kernel (:mod:`ccdata.run.runner`)
+        that is reset between them, instead of a fresh kernel per view. By default
+        a warm kernel is used when more than one view runs.
+    kernel : ccdata.run.runner.WarmKernel, optional
+        A warm kernel owned by the caller (a batch worker's); it is left running.
 
     Returns
     -------
@@ -230,7 +265,7 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
         Unknown place. Data problems inside a notebook are reported per view.
     """
 
-    place = get_place(place_id)
+    place = resolve(place_id)
     out_dir = Path(out) if out else config.reports_dir()
     place_dir = (out_dir / place.id).resolve()
     place_dir.mkdir(parents=True, exist_ok=True)
@@ -248,28 +283,37 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
     nav = [{"name": v.name, "title": v.title, "href": v.output} for v in linked]
     run_date = dt.date.today().isoformat()
     result = ReportResult(place.id, place_dir)
-    for view, reason in applicable:
-        if reason:
-            result.views.append(ViewResult(view.name, "skipped", message=reason))
-            continue
-        started = time.perf_counter()
-        if progress:
-            print(f"{place.id}: running {view.name} ...", flush=True)
-        result.views.append(_run_view(place, view, place_dir, nav, run_date, keep_notebook,
-                                      parameters, started))
+    own_kernel = None
+    if kernel is None and (warm or (warm is None and len(runnable) > 1)):
+
+        kernel = own_kernel = WarmKernel()
+    try:
+        for view, reason in applicable:
+            if reason:
+                result.views.append(ViewResult(view.name, "skipped", message=reason))
+                continue
+            started = time.perf_counter()
+            if progress:
+                print(f"{place.id}: running {view.name} ...", flush=True)
+            result.views.append(_run_view(place, view, place_dir, nav, run_date, keep_notebook,
+                                          parameters, started, kernel))
+    finally:
+        if own_kernel is not None:
+            own_kernel.shutdown()
     result.index_path = write_place_index(place, place_dir, result, run_date)
     return result
 
 
 def _run_view(place, view: View, place_dir: Path, nav: list[dict], run_date: str,
-              keep_notebook: bool, parameters: dict | None, started: float) -> ViewResult:
+              keep_notebook: bool, parameters: dict | None, started: float,
+              kernel=None) -> ViewResult:
     import papermill as pm  # heavy: loaded only when a report is run
 
     failed_nb = place_dir / f"{view.name}.failed.ipynb"
     with tempfile.TemporaryDirectory(prefix=f"ccdata-{place.id}-{view.name}-") as tmp:
         workdir = Path(tmp)
         try:
-            executed = execute(view, place.id, workdir, parameters)
+            executed = execute(view, place.id, workdir, parameters, kernel)
         except pm.PapermillExecutionError as exc:
             executed = workdir / view.notebook
             where = _failed_cell(executed) if executed.exists() else \

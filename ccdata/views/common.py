@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ccdata import present
 from ccdata.errors import DataQualityWarning
-from ccdata.geo.places import place as get_place
+from ccdata.geo.placecache import resolve
 
 
 @dataclass
@@ -34,6 +34,10 @@ class Notes:
 def open_place(place_id: str):
     """Resolve ``place_id`` and start collecting data-quality notes.
 
+    The place comes from the processed cache when it was resolved before from the
+    same definition and tables (:mod:`ccdata.geo.placecache`); warnings raised while it
+    was resolved are raised again, so they reach the notes either way.
+
     Returns
     -------
     (Place, Notes)
@@ -51,4 +55,4 @@ def open_place(place_id: str):
 
     warnings.simplefilter("always", DataQualityWarning)
     warnings.showwarning = show
-    return get_place(place_id), notes
+    return resolve(place_id), notes

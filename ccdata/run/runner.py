@@ -1,0 +1,270 @@
+"""Warm kernels: run many report notebooks on one kernel that has already imported ccdata.
+
+Starting a kernel and importing ccdata, pandas, geopandas, matplotlib and folium
+takes seconds, and a batch used to pay it for every view of every place. A
+:class:`WarmKernel` starts one kernel, imports those modules once, and runs each
+notebook through papermill (so notebooks stay papermill-parameterised and the
+executed notebook, with the failing cell's error, is written exactly as before).
+
+Between notebooks the kernel is put back to the state it had after the imports:
+the IPython namespace and its execution counter are reset, matplotlib figures
+closed and its rcParams restored, the warnings filters and ``showwarning``
+restored, the working folder restored, and ccdata's in-process caches that
+depend on a place cleared. Processed tables read from the cache stay in memory
+(they depend on the data, not the place, and are keyed by file time). After a
+notebook fails, times out or the kernel dies, the kernel is replaced by a new
+one, so a failure never leaks into the next notebook. The environment variables
+the kernel inherited (``CCDATA_*``) are checked before each notebook; if they
+changed, the kernel is replaced too.
+
+:func:`worker_kernel` gives each process one warm kernel, shut down at exit.
+"""
+from __future__ import annotations
+
+import atexit
+import functools
+import os
+import time
+from pathlib import Path
+
+from ccdata.errors import CcdataError
+from ccdata.geo import placecache
+
+#: Modules imported once when a warm kernel starts (missing optional ones are skipped).
+PRELOAD = ("pandas", "numpy", "pyarrow.parquet", "geopandas", "shapely", "pyproj", "matplotlib.pyplot",
+           "seaborn", "folium", "branca", "jinja2", "IPython.display",
+           "ccdata", "ccdata.views.common", "ccdata.geo.places", "ccdata.geo.placecache", "ccdata.geo.build",
+           "ccdata.present.blocks", "ccdata.present.charts", "ccdata.views.dashboard", "ccdata.analysis.deprivation",
+           "ccdata.analysis.indicators", "ccdata.analysis.profile", "ccdata.analysis.assets", "ccdata.present.maps", "ccdata.geo.geography",
+           "ccdata.views.listening", "ccdata.analysis.network", "ccdata.present.netviz", "ccdata.views.assets",
+           "ccdata.views.network", "ccdata.analysis.coverage", "ccdata.analysis.child_poverty")
+ENGINE = "ccdata-warm"
+#: Kernel-side code: take a snapshot of the state a notebook may change.
+_BASELINE = """
+def __ccdata_warm_setup():
+    import importlib, os, sys, warnings
+    for name in {modules!r}:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+    import matplotlib
+    state = {{"filters": list(warnings.filters), "showwarning": warnings.showwarning,
+              "formatwarning": warnings.formatwarning, "rc": matplotlib.rcParams.copy(),
+              "cwd": os.getcwd(), "path": list(sys.path)}}
+    import ccdata.run.runner
+    ccdata.run.runner._KERNEL_BASELINE = state
+__ccdata_warm_setup()
+del __ccdata_warm_setup
+"""
+_RESET = "__import__(\"ccdata.run.runner\", fromlist=[\"_kernel_reset\"])._kernel_reset()"
+
+#: Set inside a warm kernel: what ``_kernel_reset`` restores.
+_KERNEL_BASELINE: dict | None = None
+
+
+class WarmKernelError(CcdataError):
+    """A warm kernel could not be started or put back to its clean state."""
+
+
+def _kernel_reset() -> None:
+    """Put this kernel back to the state recorded after the imports (runs inside the kernel)."""
+    import sys
+    import warnings
+
+    import matplotlib
+    import matplotlib.pyplot as plt
+    from IPython import get_ipython
+
+    base = _KERNEL_BASELINE
+    if base is None:
+        raise WarmKernelError("this kernel was not started as a warm kernel")
+    plt.close("all")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        matplotlib.rcParams.update(base["rc"])
+    warnings.filters[:] = base["filters"]
+    warnings.showwarning = base["showwarning"]
+    warnings.formatwarning = base["formatwarning"]
+    warnings._filters_mutated()  # per-module "once" registries are invalidated
+    os.chdir(base["cwd"])
+    sys.path[:] = base["path"]
+    placecache.clear_memory()
+    shell = get_ipython()
+    if shell is not None:
+        shell.reset(new_session=True)  # namespace, output history, execution counter
+
+
+def _environment() -> dict:
+    return {k: v for k, v in os.environ.items() if k.startswith("CCDATA_")}
+
+
+@functools.lru_cache(maxsize=1)
+def _engine_class():
+    # papermill and nbclient are heavy: imported only when a notebook is run
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine
+    from papermill.log import logger
+
+    class WarmEngine(NBClientEngine):
+        """Papermill's nbclient engine on a kernel (and client) that is already running."""
+
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None,
+                                     warm=None, **kwargs):
+            if warm is None or warm.km is None or warm.kc is None:
+                raise WarmKernelError("the warm engine needs a started WarmKernel (warm=...)")
+            client = PapermillNotebookClient(
+                nb_man, km=warm.km, timeout=execution_timeout, startup_timeout=start_timeout,
+                kernel_name=kernel_name, log=logger, log_output=log_output,
+                stdout_file=stdout_file, stderr_file=stderr_file)
+            client.kc = warm.kc  # not owned by the client: kept open for the next notebook
+            return client.execute()
+
+    return WarmEngine
+
+
+class WarmKernel:
+    """One Python kernel reused for many notebooks, reset between them.
+
+    Parameters
+    ----------
+    cwd : path
+        Working folder of the kernel (the notebooks folder by default).
+    preload : sequence of str
+        Modules imported when the kernel starts.
+    startup_timeout : float
+        Seconds to wait for the kernel to answer after starting.
+    """
+
+    def __init__(self, cwd: Path | str | None = None, preload=PRELOAD, startup_timeout: float = 60):
+        from ccdata.run.report import (
+            NOTEBOOKS_DIR,  # report imports this module: read at call time
+        )
+
+        self.cwd = str(cwd or NOTEBOOKS_DIR)
+        self.preload = tuple(preload)
+        self.startup_timeout = startup_timeout
+        self.km = None
+        self.kc = None
+        self.env: dict = {}
+        self.notebooks_run = 0
+        self.starts = 0
+        self.start_seconds = 0.0
+
+    # ------------------------------------------------------------------ life cycle
+    @property
+    def alive(self) -> bool:
+        return self.km is not None and self.km.is_alive()
+
+    def start(self) -> None:
+        """Start the kernel and import :data:`PRELOAD` (nothing if it is already running)."""
+        if self.alive:
+            return
+        from jupyter_client.manager import (
+            KernelManager,  # heavy: only when a kernel is started
+        )
+
+        started = time.perf_counter()
+        self.shutdown()
+        km = KernelManager(kernel_name="python3")
+        # its TCP-transport warning and "KeyboardInterrupt caught in kernel" on reset are noise
+        km.start_kernel(cwd=self.cwd, extra_arguments=["--IPKernelApp.log_level=CRITICAL",
+                                                       "--HistoryManager.hist_file=:memory:"])
+        kc = km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=self.startup_timeout)
+        except RuntimeError as exc:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+            raise WarmKernelError(f"the kernel did not start: {exc}") from exc
+        self.km, self.kc, self.env = km, kc, _environment()
+        self._run_code(_BASELINE.format(modules=self.preload), "importing ccdata in the kernel")
+        self.starts += 1
+        self.start_seconds += time.perf_counter() - started
+
+    def shutdown(self) -> None:
+        """Stop the kernel (safe to call twice)."""
+        if self.kc is not None:
+            try:
+                self.kc.stop_channels()
+            except Exception:  # already gone
+                pass
+        if self.km is not None:
+            try:
+                self.km.shutdown_kernel(now=True)
+            except Exception:
+                pass
+        self.km = self.kc = None
+
+    def restart(self) -> None:
+        """Replace the kernel by a new warm one."""
+        self.shutdown()
+        self.start()
+
+    def _run_code(self, code: str, what: str, timeout: float = 120) -> None:
+        reply = self.kc.execute_interactive(code, silent=True, store_history=False, timeout=timeout,
+                                            output_hook=lambda msg: None)
+        content = reply.get("content", {})
+        if content.get("status") != "ok":
+            raise WarmKernelError(f"{what} failed: {content.get('ename')}: {content.get('evalue')}")
+
+    def reset(self) -> None:
+        """Put the kernel back to its state after the imports (see the module docstring)."""
+        self._run_code(_RESET, "resetting the kernel")
+
+    # ------------------------------------------------------------------ running
+    def execute(self, source: Path | str, output: Path | str, parameters: dict | None = None,
+                execution_timeout: float | None = None) -> Path:
+        """Execute a notebook with papermill on this kernel and write it to ``output``.
+
+        Raises
+        ------
+        papermill.PapermillExecutionError
+            A cell failed; ``output`` holds the executed notebook with the error
+            (as with a fresh kernel). The kernel is replaced before the next notebook.
+        """
+        import papermill as pm
+        from papermill.engines import papermill_engines
+
+        papermill_engines.register(ENGINE, _engine_class())
+        if self.alive and self.env != _environment():
+            self.restart()  # the data folder or places file changed: the kernel must see it
+        self.start()
+        try:
+            pm.execute_notebook(str(source), str(output), parameters=parameters or {},
+                                engine_name=ENGINE, warm=self, progress_bar=False,
+                                request_save_on_cell_execute=False, log_output=False,
+                                execution_timeout=execution_timeout)
+        except BaseException:
+            self.shutdown()  # a failed cell, a timeout or a dead kernel: start afresh next time
+            raise
+        finally:
+            self.notebooks_run += 1
+        try:
+            self.reset()
+        except Exception:  # the notebook ran; a kernel that cannot be put back is replaced
+            self.shutdown()
+        return Path(output)
+
+
+_WORKER: WarmKernel | None = None
+
+
+def worker_kernel() -> WarmKernel:
+    """This process's warm kernel (started on first use, stopped when the process exits)."""
+    global _WORKER
+    if _WORKER is None:
+        _WORKER = WarmKernel()
+        atexit.register(shutdown_worker_kernel)
+    return _WORKER
+
+
+def shutdown_worker_kernel() -> None:
+    """Stop this process's warm kernel, if one was started."""
+    global _WORKER
+    if _WORKER is not None:
+        _WORKER.shutdown()
+        _WORKER = None
