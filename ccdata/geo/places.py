@@ -19,7 +19,7 @@ from shapely.geometry import Polygon
 from shapely.validation import explain_validity
 
 from ccdata import config, sources
-from ccdata.errors import DataQualityWarning, MissingDataError, PlaceError
+from ccdata.errors import DataQualityWarning, InputError, MissingDataError, PlaceError
 from ccdata.geo import build
 from ccdata.geo.geography import best_fit_lsoas
 from ccdata.io import _yaml, read
@@ -141,13 +141,13 @@ class Place:
             wanted = {"all": ["place", "la", "england"]}.get(area, [area])
             areas = {a.id: a for a in self.areas()}
             if any(w not in areas for w in wanted):
-                raise ValueError(f"area must be lsoa, place, la, england or all, not {area!r}")
+                raise InputError(f"area must be lsoa, place, la, england or all, not {area!r}")
             rows = [self._census_area(dataset, frame, areas[key]) for key in wanted]
             out = pd.DataFrame(rows)
             value_cols = [c for c in frame.columns if c not in ("lsoa21_code", "lsoa21_name")]
             for col in value_cols + ["n_lsoas", "n_missing_cells"]:
                 out[col] = pd.array([None if pd.isna(v) else int(v) for v in out[col]], dtype="Int64")
-            out = out[CENSUS_AREA_COLUMNS + value_cols]
+            out = _derived(out[CENSUS_AREA_COLUMNS + value_cols], frame, self, f"Census areas ({area})")
         out.attrs["labels"] = dict(labels)
         if "total" not in frame.columns and population(dataset) in BASES:
             out = self._total_from(out, dataset, area, population(dataset))
@@ -244,21 +244,30 @@ class Place:
         return out
 
     def deprivation(self, edition: str = "iod2025", area: str = "place") -> pd.DataFrame:
-        """Indices of Deprivation for the LSOAs of the place (or ``la`` / ``england``).
+        """Indices of Deprivation for the LSOAs of the place (or its LA, or England).
 
         ``iod2025`` is published on LSOA 2021. ``iod2019`` (LSOA 2011) is shown on
         LSOA 2021 through the ONS exact-fit lookup; column ``method`` says how each
         LSOA's values were derived.
+
+        ``area`` takes the same values as :meth:`census`: ``place`` (or ``lsoa``: the
+        place's LSOAs), ``la``, ``england``, or ``all``: the LSOAs of each of the three
+        areas, one after the other, with a first column ``area`` saying which (an LSOA
+        of the place appears in all three). Ranks and deciles are not summed.
         """
         frame = iod_lsoa21(edition, self.collection)
         areas = {a.id: a for a in self.areas()}
-        if area not in areas:
-            raise ValueError(f"area must be one of {sorted(areas)}, not {area!r}")
-        codes = areas[area].lsoa21
-        out = frame[frame["lsoa21_code"].isin(codes)].reset_index(drop=True)
-        if area == "place":
-            _warn_missing(self.lsoa21, out["lsoa21_code"], edition, self.id)
-        return out
+        wanted = {"all": ["place", "la", "england"], "lsoa": ["place"]}.get(area, [area])
+        if any(w not in areas for w in wanted):
+            raise InputError(f"area must be lsoa, place, la, england or all, not {area!r}")
+        parts = []
+        for key in wanted:
+            part = frame[frame["lsoa21_code"].isin(areas[key].lsoa21)].reset_index(drop=True)
+            if key == "place":
+                _warn_missing(self.lsoa21, part["lsoa21_code"], edition, self.id)
+            parts.append(part.assign(area=key)[["area", *part.columns]] if area == "all" else part)
+        out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        return _derived(out, frame, self, f"{edition}, LSOAs of {area}")
 
     def lsoa_boundaries(self) -> pd.DataFrame:
         """LSOA 2021 polygons of the place (EPSG:27700)."""
@@ -273,8 +282,9 @@ class Place:
         lsoas = self.lsoa_boundaries()
         if lsoas.empty:
             raise MissingDataError(f"no LSOA boundaries for place {self.id!r}")
-        return gpd.GeoDataFrame({"place": [self.id], "name": [self.name]},
-                                geometry=[lsoas.union_all()], crs=lsoas.crs)
+        out = gpd.GeoDataFrame({"place": [self.id], "name": [self.name]},
+                               geometry=[lsoas.union_all()], crs=lsoas.crs)
+        return _derived(out, lsoas, self, "union of the place's LSOA 2021 polygons")
 
     def sources(self) -> pd.DataFrame:
         """Every registry dataset with whether it is available for this place's collection."""
@@ -323,6 +333,14 @@ class Place:
                 "wards": len(self.wards), "footprint": self.footprint_method, "fictional": self.fictional}
 
 
+def _derived(out, source, place, how: str):
+    """``out`` with the provenance ``.attrs`` of the frame it was derived from (collection,
+    table, labels ...), plus the place and how it was derived."""
+    out.attrs = {**{k: v for k, v in source.attrs.items() if k != "exclusions"},
+                 "place": place.id, "collection": place.collection, "derived": how}
+    return out
+
+
 def _warn_missing(expected, found: pd.Series, what: str, place_id: str) -> None:
     missing = sorted(set(expected) - set(found))
     if missing:
@@ -335,7 +353,7 @@ def iod_lsoa21(edition: str, collection: str) -> pd.DataFrame:
     if edition == "iod2019":
         return build.table("iod2019_lsoa21", collection)
     if edition != "iod2025":
-        raise ValueError(f"edition must be 'iod2025' or 'iod2019', not {edition!r}")
+        raise InputError(f"edition must be 'iod2025' or 'iod2019', not {edition!r}")
 
     if read_manifest("iod2025_file7", collection).get("files"):
         return build.table("iod2025_file7", collection)
@@ -343,7 +361,9 @@ def iod_lsoa21(edition: str, collection: str) -> pd.DataFrame:
     if read_manifest("iod2025_file3", collection).get("files"):
         extra = build.table("iod2025_file3", collection)
         new = [c for c in extra.columns if c not in base.columns]
+        attrs = {**base.attrs, "table": "iod2025_file1 + iod2025_file3"}
         base = base.merge(extra[["lsoa21_code"] + new], on="lsoa21_code", how="left", validate="one_to_one")
+        base.attrs = attrs
     return base
 
 

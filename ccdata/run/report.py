@@ -31,9 +31,12 @@ from ccdata.geo.places import check_place_id
 from ccdata.provenance import FICTIONAL_NOTICE, git_hash
 from ccdata.run.runner import WarmKernel
 
-NOTEBOOKS_DIR = config.PROJECT_ROOT / "notebooks"
-TEMPLATES_DIR = config.PROJECT_ROOT / "templates"
+NOTEBOOKS_DIR = config.resource("notebooks")
+TEMPLATES_DIR = config.resource("templates")
 TEMPLATE = "ccdata"
+#: The kernel papermill starts: Jupyter's name for the interpreter running ccdata
+#: (``python3`` resolves to ``sys.executable``), never the kernel a notebook names.
+KERNEL_NAME = "python3"
 #: Seconds a single notebook cell may run before the view is reported as failed.
 CELL_TIMEOUT = 900
 LICENCE = ("Contains public sector information licensed under the Open Government Licence v3.0; "
@@ -167,12 +170,16 @@ def execute(view: View, place_id: str, workdir: Path, parameters: dict | None = 
     params = {"place_id": place_id, **(parameters or {})}
     if kernel is not None:
         return kernel.execute(source, executed, params, execution_timeout=CELL_TIMEOUT)
-    # The kernel logs a warning about its local TCP transport on every start; in a batch
-    # log that is noise, so only kernel errors are kept (cell errors are reported anyway).
+    # The kernel logs its local TCP transport on every start and "KeyboardInterrupt caught
+    # in kernel" when it is shut down; in a run log that is noise, so kernel logging is off
+    # (a failing cell is reported from the executed notebook).
+    # KERNEL_NAME: whatever kernel a notebook names (a "ccdata" kernel registered for Lab,
+    # say), reports run in the interpreter running ccdata.
     pm.execute_notebook(str(source), str(executed), parameters=params, cwd=str(NOTEBOOKS_DIR),
+                        kernel_name=KERNEL_NAME,
                         progress_bar=False, request_save_on_cell_execute=False,
                         execution_timeout=CELL_TIMEOUT, log_output=False,
-                        extra_arguments=["--IPKernelApp.log_level=ERROR"])
+                        extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
     return executed
 
 
