@@ -5,13 +5,15 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test setup clean-demo
+.PHONY: demo test setup lab clean-demo
 
 $(STAMP): pyproject.toml
+	@echo "ccdata: creating $(VENV) and installing ccdata with its dependencies (a few minutes the first time)"
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --progress-bar on -e ".[test]"
 	touch $(STAMP)
+	@echo "ccdata: installed in $(VENV)"
 
 setup: $(STAMP)
 
@@ -23,6 +25,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest -n 2 --dist loadfile
+
+## Register this environment as the Jupyter kernel "ccdata" and open JupyterLab on notebooks/.
+lab: $(STAMP)
+	$(PY) -m ipykernel install --user --name ccdata --display-name "Python (ccdata)"
+	$(VENV)/bin/jupyter lab notebooks/
 
 clean-demo:
 	rm -rf data/raw/demo data/processed/demo reports/demo

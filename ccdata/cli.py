@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
 
 from ccdata import config, demo
-from ccdata.errors import CcdataError
+from ccdata._version import __version__
+from ccdata.errors import CcdataError, OutputError
 from ccdata.geo.build import build
 from ccdata.geo.places import list_places
 from ccdata.io.fetch import add_file, check, fetch
@@ -16,13 +19,108 @@ from ccdata.run.batch import BatchParameters, load_parameters, refresh_data, run
 from ccdata.run.report import report
 from ccdata.sources import registry_table
 
+DESCRIPTION = ("ccdata: a picture of a place for children's initiatives in England,\n"
+               "from the official published data, as web pages partners can open.")
+EPILOG = """\
+typical order:
+  ccdata demo                 try it on the fictional place Demoton
+  ccdata fetch --mirror DIR   get the official files (online without --mirror)
+  ccdata build                check them and build the cache
+  ccdata report PLACE         write the pages for a place
 
-def _print_table(rows: list[dict], columns: list[str]) -> None:
-    widths = {c: max([len(c)] + [len(str(r.get(c, ""))) for r in rows]) for c in columns}
-    print("  ".join(c.ljust(widths[c]) for c in columns))
-    print("  ".join("-" * widths[c] for c in columns))
+exit codes:
+  0  everything asked for was done
+  1  the run finished, but some views, datasets or tables failed
+     (each listed on stderr)
+  2  bad input or usage: an unknown place or option, an invalid places.yaml,
+     a folder that cannot be written (one line on stderr says which)
+
+environment:
+  CCDATA_DATA_DIR     data folder (raw files and cache)
+  CCDATA_REPORTS_DIR  where pages are written
+  CCDATA_PLACES       place definitions (default: ccdata's own places.yaml)
+  CCDATA_MIRROR       folder or URL laid out like the official-file mirror
+
+Results go to stdout; problems go to stderr.
+"""
+#: Output fits a terminal of this many columns.
+WIDTH = 80
+
+
+def _print_table(rows: list[dict], columns: list[str], file=None, width: int = WIDTH) -> None:
+    """A plain table that fits ``width`` columns.
+
+    The last column (details, URLs) wraps under itself; when the other columns leave it
+    too little room, it goes on the lines below each row instead.
+    """
+    file = file or sys.stdout
+
+    def full(c):
+        return max([len(c)] + [len(str(r.get(c, ""))) for r in rows])
+
+    widths = {c: min(32, full(c)) for c in columns[:-1]}
+    while sum(w + 2 for w in widths.values()) > width and max(widths.values(), default=0) > 8:
+        widest = max(widths, key=widths.get)
+        widths[widest] -= 1
+    indent = sum(w + 2 for w in widths.values())
+    last = columns[-1]
+    stacked = width - indent < 30
+    room = width - 4 if stacked else width - indent
+    widths[last] = min(room, full(last))
+
+    def cell(value, c):
+        text = str(value)
+        return text if len(text) <= widths[c] else text[:widths[c] - 1] + "…"
+
+    def lines(value):
+        return textwrap.wrap(str(value), room, break_long_words=True, break_on_hyphens=False) or [""]
+
+    shown = columns[:-1] if stacked else columns
+    print("  ".join(c.ljust(widths[c]) for c in shown).rstrip() + (f"\n    ({last})" if stacked else ""), file=file)
+    print("  ".join("-" * widths[c] for c in shown), file=file)
     for r in rows:
-        print("  ".join(str(r.get(c, "")).ljust(widths[c]) for c in columns))
+        head = "  ".join(cell(r.get(c, ""), c).ljust(widths[c]) for c in columns[:-1])
+        tail = lines(r.get(last, ""))
+        if stacked:
+            print(head.rstrip(), file=file)
+            for more in tail:
+                if more:
+                    print("    " + more, file=file)
+            continue
+        print(f"{head}  {tail[0]}".rstrip() if head else tail[0], file=file)
+        for more in tail[1:]:
+            print(" " * indent + more, file=file)
+
+
+def _wrap(text: str, indent: str = "    ") -> str:
+    return textwrap.fill(text, width=WIDTH, subsequent_indent=indent, break_long_words=True,
+                         break_on_hyphens=False)
+
+
+def _print_report(result) -> None:
+    """A report's per-view summary: results on stdout, failed views on stderr."""
+    head = f"{result.place}: {'ok' if result.ok else 'FAILED'} -> {result.index_path}"
+    print(_wrap(head), file=sys.stdout if result.ok else sys.stderr)
+    for v in result.views:
+        size = f"{v.bytes / 1024:,.0f} KiB" if v.bytes else ""
+        where = str(v.path) if v.status == "ok" else v.message
+        line = f"  {v.view:<10} {v.status:<8} {v.seconds:6.1f}s {size:>9}  {where}"
+        print(_wrap(line, " " * 6), file=sys.stderr if v.status == "failed" else sys.stdout)
+
+
+def _writable_folder(path: Path | None) -> Path | None:
+    """``--out``: create the folder and prove a file can be written there, or say which
+    folder cannot be written (before any work is done)."""
+    if path is None:
+        return None
+    path = Path(path).expanduser()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as exc:
+        raise OutputError(f"--out {path}: cannot write there ({exc.strerror or exc})") from None
+    return path
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
@@ -54,6 +152,8 @@ def cmd_fetch(args: argparse.Namespace) -> int:
                  ["dataset", "status", "detail"])
     failed = [r for r in results if r.status == "failed"]
     unavailable = [r for r in results if r.status == "unavailable"]
+    for r in failed:
+        print(_wrap(f"fetch failed: {r.dataset_id}: {r.message}"), file=sys.stderr)
     print(f"\n{len(results) - len(failed) - len(unavailable)} ready, {len(unavailable)} unavailable, "
           f"{len(failed)} failed; raw files in {config.raw_dir()}")
     return 1 if failed or (args.datasets and unavailable) else 0
@@ -64,13 +164,16 @@ def cmd_build(args: argparse.Namespace) -> int:
     results = build(collection=args.collection, force=args.force, progress=not args.quiet)
     _print_table([{"table": r.name, "status": r.status, "detail": r.message} for r in results],
                  ["table", "status", "detail"])
-    return 1 if any(r.status == "failed" for r in results) else 0
+    failed = [r for r in results if r.status == "failed"]
+    for r in failed:
+        print(_wrap(f"build failed: {r.name}: {r.message}"), file=sys.stderr)
+    return 1 if failed else 0
 
 
 def cmd_places(args: argparse.Namespace) -> int:
 
     table = list_places()
-    _print_table(table.to_dict("records"), list(table.columns))
+    _print_table(table.to_dict("records"), ["id", "name", "collection", "local_authority", "footprint"])
     return 0
 
 
@@ -83,6 +186,7 @@ def cmd_registry(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
 
+    out = _writable_folder(args.out)
     started = time.perf_counter()
     files = demo.generate()
     print(f"generated {len(files)} fictional demo files in {config.raw_dir(config.DEMO)}")
@@ -96,18 +200,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"demo data ready in {time.perf_counter() - started:.1f}s")
         return 0
 
-    result = report("demo", out=args.out)
-    print(f"demo report written in {time.perf_counter() - started:.1f}s:")
-    print(result.index_path if hasattr(result, "index_path") else result)
-    return 0 if getattr(result, "ok", True) else 1
+    result = report("demo", out=out, progress=not args.quiet)
+    _print_report(result)
+    print(f"demo report written in {time.perf_counter() - started:.1f}s; open {result.index_path}")
+    return 0 if result.ok else 1
 
 
 def cmd_report(args: argparse.Namespace) -> int:
 
     views = [v.strip() for v in args.views.split(",") if v.strip()] if args.views else None
-    result = report(args.place, out=args.out, keep_notebook=args.keep_notebook, views=views,
-                    progress=not args.quiet)
-    print(result.summary())
+    result = report(args.place, out=_writable_folder(args.out), keep_notebook=args.keep_notebook,
+                    views=views, progress=not args.quiet)
+    _print_report(result)
     return 0 if result.ok else 1
 
 
@@ -124,79 +228,120 @@ def cmd_batch(args: argparse.Namespace) -> int:
             print(line)
     result = run_batch(places, all_places=all_places,
                        views=args.views.split(",") if args.views else params.views,
-                       out=args.out or params.out, jobs=args.jobs or params.jobs,
+                       out=_writable_folder(args.out or params.out), jobs=args.jobs or params.jobs,
                        parameters=params.parameters, place_parameters=params.place_parameters,
                        scheduler=args.scheduler,
                        skip_unavailable=args.skip_unavailable or params.skip_unavailable,
                        progress=not args.quiet)
     _print_table(result.table().to_dict("records"), list(result.table().columns))
-    print(f"\nrun {result.run_id}: {'ok' if result.ok else 'FAILED'} -> {result.run_dir}")
+    for r in result.failures:
+        print(_wrap(f"{r.place} {r.view} {r.status}: {r.message}"), file=sys.stderr)
+    print(_wrap(f"\nrun {result.run_id}: {'ok' if result.ok else 'FAILED'} -> {result.run_dir}"),
+          file=sys.stdout if result.ok else sys.stderr)
     print(f"latest -> {result.run_id}" if result.latest_updated else
           "latest not updated: it still points to the last successful run")
     return 0 if result.ok else 1
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="ccdata", description=__doc__.split("\n")[0] if __doc__ else None)
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
-    sub = parser.add_subparsers(dest="command", required=True)
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    return argparse.RawDescriptionHelpFormatter(prog, width=min(WIDTH, shutil.get_terminal_size().columns))
 
-    p = sub.add_parser("fetch", help="download or mirror-copy raw files into data/raw/")
-    p.add_argument("datasets", nargs="*", help="registry ids (default: all)")
-    p.add_argument("--mirror", help="folder or URL laid out like the official mirror (default: $CCDATA_MIRROR)")
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ccdata", description=DESCRIPTION, epilog=EPILOG,
+                                     formatter_class=_formatter)
+    parser.add_argument("--version", action="version", version=f"ccdata {__version__}",
+                        help="print the version and stop")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars or progress lines")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, summary: str, description: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=summary, description=f"{summary}.\n\n{description}",
+                              epilog="exit codes: 0 ok, 1 something failed (listed on stderr), "
+                                     "2 bad input or usage",
+                              formatter_class=_formatter)
+
+    p = command("fetch", "download the official files (or copy them from a mirror)",
+                "Each dataset goes to data/raw/official/<dataset>/ with its checksum; files that\n"
+                "are already current are skipped.")
+    p.add_argument("datasets", nargs="*", metavar="DATASET",
+                   help="dataset ids from `ccdata registry` (default: all)")
+    p.add_argument("--mirror", metavar="DIR_OR_URL",
+                   help="folder or URL laid out like the official mirror (default: $CCDATA_MIRROR)")
     p.add_argument("--force", action="store_true", help="fetch again even if current")
     p.add_argument("--check", action="store_true",
                    help="download nothing: resolve and probe every route, one line each "
                         "(OK, moved, failed, manual); exit 1 if any failed")
-    p.add_argument("--file", type=Path, help="register a file saved by hand as the raw file of DATASET")
+    p.add_argument("--file", type=Path, metavar="PATH",
+                   help="register a file saved by hand as the raw file of DATASET")
     p.set_defaults(func=cmd_fetch)
 
-    p = sub.add_parser("build", help="write the processed Parquet cache")
-    p.add_argument("--collection", default=config.OFFICIAL, choices=config.COLLECTIONS)
+    p = command("build", "check the raw files and write the processed cache",
+                "Every available dataset is validated and saved as Parquet in data/processed/,\n"
+                "with where it came from.")
+    p.add_argument("--collection", default=config.OFFICIAL, choices=config.COLLECTIONS,
+                   help="official files or the fictional demo place (default: official)")
     p.add_argument("--force", action="store_true", help="rebuild even if inputs are unchanged")
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("places", help="list the places defined in places.yaml")
+    p = command("places", "list the places defined in places.yaml",
+                "CCDATA_PLACES names another place file.")
     p.set_defaults(func=cmd_places)
 
-    p = sub.add_parser("registry", help="list the datasets ccdata knows")
+    p = command("registry", "list the datasets ccdata knows",
+                "Each dataset's vintage, whether the mirror has it, and its official source.")
     p.set_defaults(func=cmd_registry)
 
-    p = sub.add_parser("demo", help="generate the fictional demo place, build it and report on it")
+    p = command("demo", "generate the fictional demo place, build it and report on it",
+                "Demoton is invented by ccdata, in the same formats as the official files.")
     p.add_argument("--no-report", action="store_true", help="stop after generating and building")
-    p.add_argument("--out", type=Path, help="report folder (default: reports/)")
+    p.add_argument("--out", type=Path, metavar="DIR", help="report folder (default: $CCDATA_REPORTS_DIR or reports/)")
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("report", help="run the notebooks for one place and export HTML")
-    p.add_argument("place")
-    p.add_argument("--out", type=Path, help="output folder (default: reports/)")
-    p.add_argument("--keep-notebook", action="store_true", help="keep the executed notebook")
-    p.add_argument("--views", help="comma-separated views (default: every view that applies), "
-                                   "e.g. dashboard,assets")
+    p = command("report", "run the notebooks for one place and write its pages",
+                "Writes <out>/<place>/index.html and one page per view.")
+    p.add_argument("place", metavar="PLACE", help="a place id from `ccdata places`, e.g. demo")
+    p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: $CCDATA_REPORTS_DIR or reports/)")
+    p.add_argument("--keep-notebook", action="store_true", help="keep the executed notebook beside each page")
+    p.add_argument("--views", metavar="VIEW,...", help="comma-separated views (default: every view that "
+                                                       "applies), e.g. dashboard,assets")
     p.set_defaults(func=cmd_report)
 
-    p = sub.add_parser("batch", help="run every view for many places into a dated run folder")
+    p = command("batch", "run every view for many places into a dated run folder",
+                "Adds a site index and 'what changed' pages; see docs/scheduling.md.")
     p.add_argument("places", nargs="*", metavar="PLACE", help="place ids (or --all, or -f)")
     p.add_argument("--all", action="store_true", help="every place in places.yaml")
-    p.add_argument("--views", help="comma-separated views (default: all)")
-    p.add_argument("--jobs", "-j", type=int, help="parallel worker processes (default: CPUs)")
-    p.add_argument("--out", type=Path, help="site folder (default: reports/)")
-    p.add_argument("-f", "--file", type=Path, help="YAML parameter file: places, views, parameters")
-    p.add_argument("--scheduler", help="Dask distributed scheduler address, e.g. tcp://host:8786")
+    p.add_argument("--views", metavar="VIEW,...", help="comma-separated views (default: all)")
+    p.add_argument("--jobs", "-j", type=int, metavar="N", help="parallel worker processes (default: CPUs)")
+    p.add_argument("--out", type=Path, metavar="DIR", help="site folder (default: $CCDATA_REPORTS_DIR or reports/)")
+    p.add_argument("-f", "--file", type=Path, metavar="PARAMS.yaml",
+                   help="YAML parameter file: places, views, parameters")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask distributed scheduler address, e.g. tcp://host:8786")
     p.add_argument("--skip-unavailable", action="store_true",
                    help="list places without data as skipped instead of failing the run")
     p.add_argument("--refresh-data", action="store_true",
                    help="first fetch new releases (or generate the demo place) and rebuild the cache")
-    p.add_argument("--mirror", help="with --refresh-data: folder or URL to fetch from (default: $CCDATA_MIRROR)")
+    p.add_argument("--mirror", metavar="DIR_OR_URL",
+                   help="with --refresh-data: folder or URL to fetch from (default: $CCDATA_MIRROR)")
     p.set_defaults(func=cmd_batch)
+    return parser
 
-    args = parser.parse_args(argv)
 
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 ok, 1 some part failed, 2 bad input)."""
+    args = _parser().parse_args(argv)
     try:
         return args.func(args)
     except CcdataError as exc:
         print(f"ccdata: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a file or folder the user named or set cannot be read or written
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"ccdata: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("ccdata: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -65,6 +65,14 @@ class ValidationError(CcdataError, ValueError):
         super().__init__(f"{file}: {len(self.problems)} problem(s) found\n{shown}{tail}")
 
 
+class InputError(CcdataError, ValueError):
+    """An argument, setting or parameter given by the user is not valid (the message names it)."""
+
+
+class OutputError(CcdataError, OSError):
+    """An output folder or file cannot be written (the message names it)."""
+
+
 class PlaceError(CcdataError, ValueError):
     """A place definition is invalid (unknown wards, LSOAs, local authority ...)."""
 

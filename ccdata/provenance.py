@@ -15,6 +15,8 @@ FICTIONAL_NOTICE = ("Fictional demo data: Demoton and Demoland are invented by c
 @functools.lru_cache(maxsize=1)
 def git_hash() -> str:
     """Short git hash of the ccdata checkout (``unknown`` outside a git checkout)."""
+    if not config.IN_CHECKOUT:  # an installed wheel: site-packages may sit inside another repository
+        return "unknown"
     try:
         out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=config.PROJECT_ROOT,
                              capture_output=True, text=True, timeout=10)

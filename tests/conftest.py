@@ -33,6 +33,78 @@ def _mirror() -> Path | None:
 
 MIRROR = _mirror()
 
+#: The checkout's own data and reports folders: ``make demo``, ``ccdata fetch`` and
+#: ``ccdata build`` fill them, and no test may read or change them.
+CHECKOUT_FOLDERS = (REPO / "data", REPO / "reports")
+
+
+def _snapshot(folders=CHECKOUT_FOLDERS) -> dict[str, tuple[int, int]]:
+    """Every entry under ``folders`` with its modification time and size (a created,
+    replaced, changed or deleted file, or a temporary file made in a folder, all show)."""
+    seen: dict[str, tuple[int, int]] = {}
+    stack = [Path(f) for f in folders]
+    while stack:
+        folder = stack.pop()
+        try:
+            st = folder.stat()
+        except FileNotFoundError:
+            continue
+        seen[str(folder)] = (st.st_mtime_ns, 0)
+        with os.scandir(folder) as it:
+            for entry in it:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(Path(entry.path))
+                else:
+                    est = entry.stat(follow_symlinks=False)
+                    seen[entry.path] = (est.st_mtime_ns, est.st_size)
+    return seen
+
+
+def checkout_changes(before: dict, after: dict) -> list[str]:
+    """What changed in the checkout's data/ and reports/ between two snapshots."""
+    return sorted(f"{'created' if p not in before else 'removed' if p not in after else 'changed'}: {p}"
+                  for p in set(before) | set(after) if before.get(p) != after.get(p))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_folders(tmp_path_factory):
+    """Session fixtures (the demo and official data folders) and anything else outside
+    a test write to a session temp folder, never to the checkout's data/ or reports/."""
+    root = tmp_path_factory.mktemp("session-folders")
+    old = {k: os.environ.get(k) for k in ("CCDATA_DATA_DIR", "CCDATA_REPORTS_DIR")}
+    os.environ["CCDATA_DATA_DIR"] = str(root / "data")
+    os.environ["CCDATA_REPORTS_DIR"] = str(root / "reports")
+    yield root
+    for k, v in old.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+@pytest.fixture(autouse=True)
+def _isolated_folders(_session_folders, tmp_path_factory, monkeypatch):
+    """Every test gets its own data and reports folders, and fails if anything touched
+    the checkout's data/ or reports/ while it ran.
+
+    A module or class fixture that already pointed a variable at a folder of its own
+    (a prepared demo data folder, say) keeps it; only the session defaults are replaced.
+    """
+    root = tmp_path_factory.mktemp("isolated")
+    for var, sub in (("CCDATA_DATA_DIR", "data"), ("CCDATA_REPORTS_DIR", "reports")):
+        current = os.environ.get(var)
+        if current is None or Path(current).is_relative_to(_session_folders):
+            monkeypatch.setenv(var, str(root / sub))
+        else:
+            assert not any(Path(current).resolve().is_relative_to(f) for f in CHECKOUT_FOLDERS), \
+                f"{var} points into the checkout: {current}"
+    before = _snapshot()
+    yield root
+    changed = checkout_changes(before, _snapshot())
+    if changed:
+        pytest.fail("the test touched the checkout's data/ or reports/ (tests must use their own "
+                    "folders):\n  " + "\n  ".join(changed[:20]), pytrace=False)
+
 
 @contextlib.contextmanager
 def data_dir_env(path):

@@ -136,7 +136,6 @@ def test_combine_assets_unplaced_list(tmp_path, world):
     assert set(gdf["lsoa21_code"]) == {"E01900001", "E01900002"}
     assert gdf["in_place"].all()
     assert sorted(zip(unplaced["name"], unplaced["reason"])) == [
-        ("Far Club", "outside the place and its 800 m buffer"),
         ("Far Club", "skipped: duplicate of row 3"),
         ("Ghost Club", "postcode DM1 4XX not found in OS Code-Point Open"),
         ("Lost GP", "postcode not found in OS Code-Point Open"),
@@ -145,6 +144,14 @@ def test_combine_assets_unplaced_list(tmp_path, world):
     ]
     # official rows far away are counted, not listed
     assert gdf.attrs["counts"]["GP list: farther than 800 m from the place"] == 1
+    # a located row of the partnership's list beyond the buffer is "outside the area", with its
+    # distance: DM1 1FF is 7,000 m east and 8,000 m north of the 2 km x 1 km place's corner
+    far = gdf.attrs["outside"]
+    assert list(far["name"]) == ["Far Club"]
+    assert int(far["distance_m"].iloc[0]) == round((7000 ** 2 + 8000 ** 2) ** 0.5)
+    assert assets.display_ref(far["source"].iloc[0], far["source_ref"].iloc[0]) == "row 3 of assets.csv"
+    assert list(gdf["placement"]) == ["inside", "inside"]
+    assert assets.placement_counts(gdf) == {"inside": 2, "buffer": 0, "outside": 1}
 
 
 def test_combine_assets_buffer_keeps_nearby(world):
@@ -158,8 +165,33 @@ def test_combine_assets_buffer_keeps_nearby(world):
     assert list(gdf["name"]) == ["Just outside"]
     assert not gdf["in_place"].iloc[0] and gdf["distance_to_place_m"].iloc[0] == 700
     assert unplaced.empty
+    # official rows beyond the buffer are not the place's: counted, never in the outside list
+    assert list(gdf["placement"]) == ["buffer"] and gdf.attrs["outside"].empty
+    assert assets.placement_counts(gdf) == {"inside": 0, "buffer": 1, "outside": 0}
     with pytest.raises(ValueError):
         assets.combine_assets([near], None, world["boundary"], buffer_m=-1)
+
+
+def test_placement_classifies_by_place_then_buffer():
+    got = assets.placement(pd.Series([True, False, False, False, True]),
+                           pd.Series([0.0, 800.0, 800.5, 5000.0, 3.0]), 800)
+    # on the buffer's edge counts as in the buffer; in_place wins over a small distance (boundary line)
+    assert list(got) == ["inside", "buffer", "outside", "outside", "inside"]
+    assert list(assets.placement(pd.Series([False]), pd.Series([10.0]), 0)) == ["outside"]
+    with pytest.raises(ValueError, match="distance"):
+        assets.placement(pd.Series([False]), pd.Series([None]), 800)
+    with pytest.raises(ValueError, match="buffer_m"):
+        assets.placement(pd.Series([False]), pd.Series([1.0]), -5)
+    with pytest.raises(ValueError, match="placement"):
+        assets.placement_counts(pd.DataFrame({"name": ["x"]}))
+
+
+def test_display_ref_names_the_row_and_file_or_the_publishers_id():
+    assert assets.display_ref("local list (assets.csv)", "row 12") == "row 12 of assets.csv"
+    assert assets.display_ref(assets.SOURCE_GIAS, "100001") == "100001"
+    assert assets.display_ref(assets.SOURCE_LIBRARIES, "row1835") == "no id in the published list"
+    assert assets.display_ref(assets.SOURCE_LIBRARIES, "10008245") == "10008245"
+    assert assets.display_ref(None, None) == ""
 
 
 # ----------------------------------------------------------------------------- coverage
@@ -258,7 +290,7 @@ def test_notebook_runs_on_demo(demo_data, tmp_path):
     # the map is embedded as an iframe srcdoc, so the name is escaped twice there; never raw
     assert "<script>alert(1)</script>" not in text
     assert "&amp;lt;script&amp;gt;alert(1)" in text
-    assert "assets not on the map, and why" in text
+    assert "assets that could not be located, and why" in text
     assert "Demoton Toy Library" in text and "% of children within 800 m (straight line)" in text
 
 
@@ -325,3 +357,23 @@ def test_load_asset_list_zero_easting_northing_is_no_location(tmp_path):
     placeholder = "easting/northing 0,0 is a 'no location' placeholder"
     assert {(2, "easting", placeholder), (3, "easting", placeholder)} <= problems
     assert (2, "postcode", "no usable location (no valid postcode or coordinates)") in problems
+
+
+def test_outside_section_and_placement_sentence():
+    import geopandas as gpd
+
+    from ccdata.views import assets as asset_view
+
+    located = gpd.GeoDataFrame({"name": ["A", "B", "C"], "category": ["school"] * 3,
+                                "placement": ["inside", "inside", "buffer"]},
+                               geometry=[Point(0, 0)] * 3, crs=27700)
+    located.attrs["buffer_m"] = 800
+    located.attrs["outside"] = pd.DataFrame({"source": ["local list (assets.csv)"], "source_ref": ["row 7"],
+                                             "name": ["Far <b>Club</b>"], "category": ["youth"],
+                                             "postcode": ["DM1 1FF"], "distance_m": [10630]})
+    text = asset_view.placement_sentence(located)
+    assert "The map shows 3 assets: 2 inside the place and 1 in the 800 m around it" in text
+    assert "1 more on the partnership's list lies farther away and is listed under" in text
+    html = "".join(b.html for b in asset_view.outside_section(located))
+    assert "10.6 km" in html and "row 7 of assets.csv" in html and "Far &lt;b&gt;Club" in html
+    assert "Youth" in html and "1 asset outside the area" in html

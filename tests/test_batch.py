@@ -210,9 +210,11 @@ def test_cli_exit_code_and_summary(places_file, tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(batch, "run_task", fake_runner)
     out = tmp_path / "site"
     code = cli.main(["-q", "batch", "demo", BROKEN, "--views", "dashboard", "--jobs", "1", "--out", str(out)])
-    printed = capsys.readouterr().out
+    captured = capsys.readouterr()
+    printed = captured.out
     assert code == 1
     assert re.search(r"broken\s+dashboard\s+failed", printed)
+    assert re.search(r"broken dashboard failed: ", captured.err)  # problems also on stderr
     assert re.search(r"demo\s+dashboard\s+ok", printed)
     assert "latest not updated" in printed
     assert not (out / batch.LATEST_TXT).exists()

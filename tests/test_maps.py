@@ -56,7 +56,7 @@ def test_map_layers_and_legend(layers):
     m = maps.map_assets(*layers, tiles=None, cluster_threshold=2)
     page = render(m)
     names = [child.layer_name for child in m._children.values() if hasattr(child, "layer_name")]
-    assert "Place boundary" in names and "Ward boundaries" in names
+    assert "Place boundary" in names and "Ward boundaries (inside the place)" in names
     assert any(n.startswith("LSOAs:") for n in names)
     assert "School (3)" in names and "Youth club or centre (1)" in names and "Community centre or group (1)" in names
     assert "L.control.layers" in page
@@ -65,7 +65,13 @@ def test_map_layers_and_legend(layers):
     # legend: ten viridis colours, decile 1 most deprived, and a no-data swatch
     assert "(most deprived)" in page and all(c in page for c in maps.DECILE_COLOURS)
     assert maps.NO_DATA_COLOUR in page
-    assert "List of assets (5)" in page
+    # the layer list starts folded; the key is a Leaflet control in its own corner
+    assert re.search(r'"collapsed":\s*true', page) and "position: 'bottomright'" in page
+    # the list of assets lives on the page, not inside the map's frame
+    assert "List of assets" not in page
+    listing = maps.asset_list_html(layers[3])
+    assert "List of assets on the map (5)" in listing and "&lt;script&gt;alert(1)" in listing
+    assert SCRIPT not in listing
 
 
 def test_map_needs_no_tiles_and_loads_only_leaflet(layers):
@@ -121,3 +127,60 @@ def test_inline_web_assets(tmp_path, layers):
     assert all("leaflet@" not in url for url in remaining)
     untouched, still = maps.inline_web_assets(page, None)
     assert untouched == page and maps.LEAFLET_JS[1] in still
+
+
+def test_frame_bounds_cover_the_place_and_every_asset():
+    from pyproj import Transformer
+
+    place = gpd.GeoDataFrame(geometry=[box(X0, Y0, X0 + 2000, Y0 + 1000)], crs=27700)
+    far = gpd.GeoDataFrame({"name": ["Far", "Nowhere"]}, geometry=[Point(X0 + 5000, Y0 + 500), None], crs=27700)
+    (s, w), (n, e) = maps.frame_bounds(place, far)
+    to_bng = Transformer.from_crs(4326, 27700, always_xy=True)
+    to_wgs = Transformer.from_crs(27700, 4326, always_xy=True)
+    # extent 5,000 m x 1,000 m; margin 8% of 5,000 m = 400 m on every side
+    for x, y in [(X0 - 400, Y0 - 400), (X0 + 5400, Y0 - 400), (X0 - 400, Y0 + 1400), (X0 + 5400, Y0 + 1400)]:
+        lon, lat = to_wgs.transform(x, y)
+        assert s <= lat + 1e-9 and lat <= n + 1e-9 and w <= lon + 1e-9 and lon <= e + 1e-9
+    (x0, y0), (x1, y1) = to_bng.transform(w, s), to_bng.transform(e, n)
+    assert 5795 <= x1 - x0 < 5800 + 100 and 1795 <= y1 - y0 < 1800 + 100  # grid convergence: a little more
+    # the boundary alone: a tiny place gets at least the 150 m minimum margin
+    (s2, w2), (n2, e2) = maps.frame_bounds(place)
+    (a0, b0), (a1, b1) = to_bng.transform(w2, s2), to_bng.transform(e2, n2)
+    assert 2315 <= a1 - a0 < 2390
+    with pytest.raises(ValueError, match="margin"):
+        maps.frame_bounds(place, margin=2)
+
+
+def test_wards_are_clipped_to_the_place_and_named_in_the_key(layers):
+    lsoas, boundary, _, assets = layers
+    big = gpd.GeoDataFrame({"ward24_name": ["Harbour"]}, geometry=[box(X0 - 5000, Y0 - 5000, X0 + 9000, Y0 + 9000)],
+                           crs=27700)
+    m = maps.map_assets(lsoas, boundary, big, assets, tiles=None)
+    ward = next(c for c in m._children.values() if getattr(c, "layer_name", "") == "Ward boundaries (inside the place)")
+    bounds = gpd.GeoDataFrame.from_features(ward.data["features"], crs=4326).to_crs(27700).total_bounds
+    assert bounds[0] >= X0 - 1 and bounds[2] <= X0 + 2001 and bounds[3] <= Y0 + 1001
+    assert "drawn inside the place only" in render(m) and "drawn inside the place only" in m.ccdata_key["wards"]
+
+
+def test_markers_have_a_shape_and_a_name_for_the_keyboard(layers):
+    from ccdata.present import mapkey
+
+    page = render(maps.map_assets(*layers, tiles=None))
+    # every marker is named by asset name and kind (a JavaScript string, escaped)
+    assert '"School 1 (School)"' in page and "aria-label" in page
+    assert "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e Youth Club (Youth club or centre)" in page
+    shapes = {mapkey.CATEGORY_SHAPES[c] for c in mapkey.CATEGORY_SHAPES}
+    assert len(shapes) == len(mapkey.CATEGORY_SHAPES)  # no two kinds share a shape
+    assert "square" in mapkey.category_key_text("school") and "blue" in mapkey.category_key_text("school")
+    with pytest.raises(ValueError):
+        mapkey.marker_svg("spaceport")
+
+
+def test_embedded_map_document_has_language_title_and_allows_zoom(layers):
+    import html as htmllib
+
+    block = maps.embed(maps.map_assets(*layers, tiles=None), title="Map of <5> assets")
+    doc = htmllib.unescape(re.search(r'srcdoc="([^"]*)"', block.html).group(1))
+    assert '<html lang="en">' in doc and "<title>Map of &lt;5&gt; assets</title>" in doc
+    assert "user-scalable=no" not in doc and "maximum-scale" not in doc
+    assert "@media print" in doc and ".leaflet-control-container{display:none" in doc

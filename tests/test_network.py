@@ -295,6 +295,11 @@ def test_network_view_is_offline_and_escapes_names(tmp_path):
     assert re.findall(r'data-wave="([^"]+)"', view.html) == ["1", "2"]
     assert '<option value="2" selected>' in view.html
     assert view.html.count("<circle") >= 10                # 5 organisations in each wave
+    # every organisation can take focus and carries, in words, what hovering shows
+    tips = re.findall(r'<circle[^>]*tabindex="0"[^>]*data-tip="([^"]+)"', view.html)
+    assert len(tips) == view.html.count('class="ccnet-node"') >= 10
+    assert any(t.startswith("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Sons (") for t in tips)
+    assert 'class="ccnet-detail" aria-live="polite"' in view.html and "focusin" in view.html
 
 
 def test_network_view_sizes_and_validates(star):
@@ -335,6 +340,9 @@ def test_map_network_draws_ties_over_deciles_and_escapes(tmp_path):
     assert "Casey" not in out and "<b>Alpha" not in out and "&lt;b&gt;Alpha" in out
     assert "<i>x" not in out
     assert netviz.DECILE_COLOURS[0] in out and netviz.DECILE_COLOURS[9] in out
+    # the same key as the asset map (deciles), a sector key, and a folded layer list
+    assert re.search(r'"collapsed":\s*true', out) and "(most deprived)" in out
+    assert "school" in out and netviz.SECTOR_COLOURS["school"] in out and "core team" in out
     with pytest.raises(ValueError, match="organisation_points"):
         netviz.map_network(data, pd.DataFrame({"x": [1]}))
 

@@ -155,7 +155,7 @@ def test_failed_notebook_is_written_and_the_kernel_replaced(tmp_path):
 def test_report_failure_on_warm_kernel_keeps_notebook_and_names_cell(demo_data, tmp_path, monkeypatch):
     folder = tmp_path / "nb"
     folder.mkdir()
-    _notebook(folder / "place_dashboard.ipynb", "from ccdata import notebook",
+    _notebook(folder / "place_dashboard.ipynb", "from ccdata.views import common",
               'raise RuntimeError("boom in the dashboard")', parameters='place_id = "demo"')
     monkeypatch.setattr(report, "NOTEBOOKS_DIR", folder)
     kernel = WarmKernel(cwd=folder)

@@ -9,6 +9,7 @@ Coverage per child is :mod:`ccdata.analysis.coverage`.
 """
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
@@ -41,25 +42,19 @@ from ccdata.io.postcodes import area_bounds, normalise_postcode, postcode_area
 BUFFER_M = 800
 #: Columns of the unplaced list.
 UNPLACED_COLUMNS = ("source", "source_ref", "name", "category", "postcode", "reason")
+#: Columns of the "outside the area" list (located, but beyond the place and its buffer).
+OUTSIDE_COLUMNS = ("source", "source_ref", "name", "category", "postcode", "distance_m")
+#: Where a located asset lies: inside the place, in the buffer around it, or beyond both.
+INSIDE, BUFFER, OUTSIDE = "inside", "buffer", "outside"
 
 SOURCE_GIAS = "DfE Get Information about Schools"
 SOURCE_EPRACCUR = "NHS ODS epraccur"
 SOURCE_LIBRARIES = "Public libraries in England (DCMS)"
 
 
-
-
-
-
-
-
 def _empty_assets() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="Float64" if c in ("easting", "northing") else "string")
                          for c in ASSET_COLUMNS})
-
-
-
-
 
 
 # --------------------------------------------------------------------------- official lists
@@ -199,8 +194,64 @@ def libraries(collection: str = config.OFFICIAL) -> pd.DataFrame:
 # --------------------------------------------------------------------------- adviser's list
 
 
+# --------------------------------------------------------------------------- inside / buffer / outside
+def placement(in_place, distance_m, buffer_m: float) -> pd.Series:
+    """Where each located asset lies: :data:`INSIDE`, :data:`BUFFER` or :data:`OUTSIDE`.
+
+    Parameters
+    ----------
+    in_place : Series of bool
+        Whether the asset is inside the place (a point on the boundary line counts
+        with the LSOA it falls in, so this is not recomputed from the distance).
+    distance_m : Series of float
+        Straight-line distance to the place boundary, metres (0 inside).
+    buffer_m : float
+        Width of the buffer around the place, metres.
+
+    Returns
+    -------
+    Series of str
+        Same index as ``in_place``.
+    """
+    if isinstance(buffer_m, bool) or not isinstance(buffer_m, (int, float)) or buffer_m < 0:
+        raise ValueError(f"buffer_m must be a distance in metres >= 0, not {buffer_m!r}")
+    inside = pd.Series(in_place).astype("boolean")
+    dist = pd.to_numeric(pd.Series(distance_m, index=inside.index), errors="coerce")
+    if inside.isna().any() or dist.isna().any() or (dist < 0).any():
+        raise ValueError("placement needs a yes/no in_place and a distance >= 0 for every asset")
+    out = np.where(inside.to_numpy(dtype=bool), INSIDE, np.where(dist.to_numpy() <= buffer_m, BUFFER, OUTSIDE))
+    return pd.Series(out, index=inside.index, dtype="string")
 
 
+def placement_counts(located) -> dict[str, int]:
+    """How many assets are inside the place, in its buffer, and located outside both.
+
+    ``located`` is the first frame :func:`place_assets` / :func:`combine_assets`
+    returns; the outside count is the length of its ``attrs["outside"]`` list.
+    """
+    if not isinstance(located, pd.DataFrame) or "placement" not in located:
+        raise ValueError("placement_counts needs the located assets from place_assets (a 'placement' column)")
+    outside = located.attrs.get("outside")
+    return {INSIDE: int((located["placement"] == INSIDE).sum()), BUFFER: int((located["placement"] == BUFFER).sum()),
+            OUTSIDE: 0 if outside is None else len(outside)}
+
+
+def display_ref(source, source_ref) -> str:
+    """A row's reference as partners read it: the publisher's id, or "row N of <file>".
+
+    The partnership's own list has no ids, so its rows are named by line
+    ("row 12 of assets.csv"); a library with no UPRN in the published list has
+    no id at all, and says so rather than showing an internal number.
+    """
+    src = "" if source is None or (not isinstance(source, str) and pd.isna(source)) else str(source)
+    ref = "" if source_ref is None or (not isinstance(source_ref, str) and pd.isna(source_ref)) else str(source_ref)
+    local = re.fullmatch(r"local list \((.+)\)", src)
+    line = re.fullmatch(r"row ?(\d+)", ref)
+    if local and line:
+        return f"row {line.group(1)} of {local.group(1)}"
+    if src == SOURCE_LIBRARIES and line:
+        return "no id in the published list"
+    return ref
 
 
 # --------------------------------------------------------------------------- combine
@@ -240,8 +291,12 @@ def combine_assets(official: list[pd.DataFrame], local: pd.DataFrame | None, bou
     -------
     (GeoDataFrame, DataFrame)
         Located assets (EPSG:27700) with ``lsoa21_code``, ``ward24_code``,
-        ``lad24_code``, ``located``, ``in_place`` and ``distance_to_place_m``; and
-        the unplaced list (:data:`UNPLACED_COLUMNS`).
+        ``lad24_code``, ``located``, ``in_place``, ``distance_to_place_m`` and
+        ``placement`` (:data:`INSIDE` or :data:`BUFFER`); and the unplaced list
+        (:data:`UNPLACED_COLUMNS`). Rows of the adviser's list that were located
+        but lie beyond the buffer are not unplaced: they are in
+        ``attrs["outside"]`` (:data:`OUTSIDE_COLUMNS`, nearest first, with their
+        straight-line distance to the place in metres).
     """
 
     if isinstance(buffer_m, bool) or not isinstance(buffer_m, (int, float)) or buffer_m < 0:
@@ -259,6 +314,7 @@ def combine_assets(official: list[pd.DataFrame], local: pd.DataFrame | None, bou
 
     counts: dict[str, int] = {}
     unplaced: list[pd.DataFrame] = []
+    outside: list[pd.DataFrame] = []
     pieces: list[pd.DataFrame] = []
     lazy_path: list[Path] = []
 
@@ -340,7 +396,10 @@ def combine_assets(official: list[pd.DataFrame], local: pd.DataFrame | None, bou
                             crs=27700)
         inside = pd.Series(pts.within(zone).to_numpy(), index=frame.index)
         if (~inside).any():
-            unplaced.append(_unplaced(frame[~inside], f"outside the place and its {buffer_m:g} m buffer"))
+            far = frame[~inside]
+            outside.append(pd.DataFrame({
+                **{c: far[c] if c in far else pd.NA for c in OUTSIDE_COLUMNS[:-1]},
+                "distance_m": pts[~inside.to_numpy()].distance(shape).round(0).astype("int64").to_numpy()}))
         pieces.append(frame[inside])
         skipped = local.attrs.get("skipped")
         if isinstance(skipped, pd.DataFrame) and not skipped.empty:
@@ -363,8 +422,13 @@ def combine_assets(official: list[pd.DataFrame], local: pd.DataFrame | None, bou
     un = (pd.concat(unplaced, ignore_index=True) if unplaced
           else pd.DataFrame({c: pd.Series(dtype="string") for c in UNPLACED_COLUMNS}))
     un = un[list(UNPLACED_COLUMNS)].astype("string").reset_index(drop=True)
+    far = (pd.concat(outside, ignore_index=True) if outside
+           else pd.DataFrame({c: pd.Series(dtype="int64" if c == "distance_m" else "string")
+                              for c in OUTSIDE_COLUMNS}))
+    gdf["placement"] = placement(gdf["in_place"], gdf["distance_to_place_m"], buffer_m)
     gdf.attrs["counts"] = counts
     gdf.attrs["buffer_m"] = buffer_m
+    gdf.attrs["outside"] = far[list(OUTSIDE_COLUMNS)].sort_values("distance_m", kind="stable").reset_index(drop=True)
     un.attrs["counts"] = counts
     return gdf, un
 
@@ -438,17 +502,6 @@ def place_assets(place, *, buffer_m: float = BUFFER_M, official: bool = True):
     return gdf, unplaced
 
 
-
-
-
-
-
-
-
-
-
-
-
 def map_layers(place, *, edition: str = "iod2025", deprivation_col: str = "imd_decile"):
     """The layers :func:`ccdata.present.maps.map_assets` needs for a place.
 
@@ -476,9 +529,3 @@ def map_layers(place, *, edition: str = "iod2025", deprivation_col: str = "imd_d
     except MissingDataError:
         wards = None
     return lsoas, place.boundary(), wards
-
-
-
-
-
-

@@ -32,6 +32,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ccdata.errors import CcdataError
+
+class DisclosureError(CcdataError):
+    """Personal data that has not passed disclosure control, or a page the audit could not make safe."""
+
+
 #: Shown in place of a hidden figure (the convention of DfE and ONS tables).
 SUPPRESSED_MARK = "c"
 PRIMARY = "fewer than {n} respondents"
@@ -120,10 +126,48 @@ def round_counts(values, base: int = 5):
     return rounded
 
 
+class _Seal:
+    """Proof that a table came out of this module (no other module can make one)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<passed disclosure control>"
+
+    def __deepcopy__(self, memo):  # pandas deep-copies attrs: the seal stays the same object
+        return self
+
+    def __copy__(self):
+        return self
+
+
+_SEAL = _Seal()
+
+
 def mark(frame: pd.DataFrame, rules: Rules | None = None) -> pd.DataFrame:
-    """Mark ``frame`` as personal data that has passed disclosure control."""
+    """Mark ``frame`` as personal data that has passed disclosure control.
+
+    Besides the note, the frame carries a seal only this module holds;
+    :func:`require` checks it, so a table built some other way (or copied without its
+    metadata) cannot pass as protected.
+    """
     frame.attrs["personal"] = True
     frame.attrs["disclosure"] = note(rules)
+    frame.attrs["disclosure_seal"] = _SEAL
+    return frame
+
+
+def is_protected(frame) -> bool:
+    """True for a DataFrame that came out of this module's :func:`apply` / :func:`protect_crosstab`."""
+    return isinstance(frame, pd.DataFrame) and frame.attrs.get("disclosure_seal") is _SEAL
+
+
+def require(frame, what: str = "table"):
+    """``frame`` itself if :func:`is_protected`, else :class:`DisclosureError` (a table from personal data
+    that has not been through disclosure control must never reach a page or a CSV)."""
+    if not is_protected(frame):
+        raise DisclosureError(f"{what}: this table is built from personal data but has not been through "
+                              "disclosure control (ccdata.analysis.disclosure); it is not published")
     return frame
 
 

@@ -23,7 +23,7 @@ from ccdata.analysis import child_poverty, stats
 from ccdata.errors import CcdataError, MissingDataError
 from ccdata.geo.places import NOT_AVAILABLE, Place
 
-DEFINITIONS_FILE = config.PACKAGE_DIR / "indicators.yaml"
+DEFINITIONS_FILE = config.resource("indicators.yaml")
 WORKSTREAMS = {
     "early_years": "Early years",
     "health_wellbeing": "Health and wellbeing",
@@ -270,6 +270,8 @@ def compute(place, indicators: list[Indicator] | None = None) -> pd.DataFrame:
         out[col] = pd.array([None if pd.isna(v) else int(round(v)) for v in out[col]], dtype="Int64")
     out = _bands(out)
     out.attrs["base_notes"] = base_notes  # indicator -> where its total came from, for wide()
+    out.attrs.update(place=place.id, collection=place.collection, derived="indicators.compute",
+                     sources=sorted({ind.source for ind in items}), definitions=DEFINITIONS_FILE.name)
     return out
 
 

@@ -14,9 +14,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ccdata.analysis import disclosure, stats
+from ccdata.analysis import disclosure, labels, stats
 from ccdata.analysis.survey import NOT_KNOWN, Geocoder, locate_respondents, warn_summary
 from ccdata.errors import MissingDataError, Problem
+from ccdata.io.local import TABLE_SUFFIXES
 from ccdata.io.local.pupils import (  # noqa: F401
     KNOWN_COLUMNS,
     PERSISTENT_ABSENCE_THRESHOLD,
@@ -65,10 +66,16 @@ def load_pupils(folder: str | Path, *, collection: str = "official", geocoder: G
     folder = Path(folder)
     if not folder.is_dir():
         raise MissingDataError(f"pupil extracts folder {folder} does not exist")
-    files = sorted(folder.glob("*.csv"))
+    entries = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+    # any supported ending in any case (.CSV, .xlsx ...) is an extract; anything else is listed
+    files = [p for p in entries if p.suffix.lower() in TABLE_SUFFIXES]
+    ignored = [p for p in entries if p not in files]
     if not files:
-        raise MissingDataError(f"no per-school CSV files in {folder}")
+        raise MissingDataError(f"no per-school extracts (CSV or XLSX files) in {folder}"
+                               + (f"; ignored: {', '.join(p.name for p in ignored)}" if ignored else ""))
     frames, exclusions = [], []
+    for path in ignored:
+        exclusions.append(Problem(path.name, None, None, "not a CSV or XLSX file; ignored"))
     for path in files:
         frame, excl = read_school(path)
         if frame.empty:
@@ -140,6 +147,8 @@ def rates(pupils: pd.DataFrame, measure: str, by: str = "ward24_code", *, depriv
         raise ValueError(f"measure must be one of {list(MEASURES)}, not {measure!r}")
     if by not in BREAKDOWNS:
         raise ValueError(f"cannot break down by {by!r}; choose from {BREAKDOWNS}")
+    if by in pupils.columns:  # a label column must not publish postcodes or identifiers
+        labels.check(pupils[by], by)
     frame = pupils if by == "school" else pupils[pupils.get("counted_in_areas", True) == True]  # noqa: E712
     frame = frame[frame[measure].notna()].copy()
     if deprivation is not None:
@@ -212,6 +221,8 @@ def exclusions(pupils: pd.DataFrame) -> pd.DataFrame:
     """Counts of rows excluded or adjusted on load, by file, column and reason (no values)."""
     table = pd.DataFrame(pupils.attrs.get("exclusions", []), columns=["file", "row", "column", "message", "value"])
     if table.empty:
-        return pd.DataFrame(columns=["file", "column", "reason", "rows"])
+        return disclosure.mark(pd.DataFrame(columns=["file", "column", "reason", "rows"]))
     table["reason"] = table["message"].str.split(";").str[0].str.replace(r"\(.*?\)", "", regex=True).str.strip()
-    return table.groupby(["file", "column", "reason"], dropna=False).size().rename("rows").reset_index()
+    counts = table.groupby(["file", "column", "reason"], dropna=False).size().rename("rows").reset_index()
+    # counts of excluded pupil records are about a few pupils: small counts hidden, others rounded
+    return disclosure.apply(counts, count="rows", denominator=None).drop(columns=["suppressed", "suppression"])

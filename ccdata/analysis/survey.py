@@ -15,7 +15,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from ccdata.analysis import disclosure, stats
+from ccdata.analysis import disclosure, labels, stats
 from ccdata.errors import MissingDataError, Problem
 from ccdata.geo import geocode as gc
 from ccdata.geo.build import table
@@ -296,6 +296,8 @@ def summarise(responses: pd.DataFrame, questions: pd.DataFrame, by=None, *, rule
     _check_responses(responses)
     questions = _check_questions(questions)
     keys = _by(by)
+    for k in keys:  # a postcode or respondent id in a label column must never become a heading
+        labels.check(responses[k], k)
     frame = responses.copy()
     for k in keys:
         frame[k] = frame[k].astype("object").where(frame[k].notna(), NOT_KNOWN)
@@ -334,7 +336,29 @@ def summarise(responses: pd.DataFrame, questions: pd.DataFrame, by=None, *, rule
     within = [["question_id", *[x for x in keys if x != k]] for k in keys] or None
     safe = disclosure.apply(table, rules, count="positive", denominator="n", within=within,
                             derived=["pct_positive", "ci_lower", "ci_upper"])
-    safe.loc[safe["suppressed"], "compared"] = stats.NOT_COMPARED
+    return _from_published(safe)
+
+
+def _from_published(safe: pd.DataFrame) -> pd.DataFrame:
+    """Percentages, intervals and comparisons recomputed from the published (rounded) counts.
+
+    A figure printed beside a rounded count must not be more exact than the count, or
+    the true count can be solved from it ("n 20, 33.3%" leaves 6/18 or 7/21 only).
+    """
+    shown = ~safe["suppressed"].to_numpy(dtype=bool)
+    num = safe["positive"].to_numpy(dtype=float, na_value=np.nan)
+    den = safe["n"].to_numpy(dtype=float, na_value=np.nan)
+    pct = np.full(len(safe), np.nan)
+    lo = np.full(len(safe), np.nan)
+    hi = np.full(len(safe), np.nan)
+    if shown.any():
+        pct[shown] = 100 * num[shown] / den[shown]
+        low, high = stats.wilson_ci(num[shown], den[shown])
+        lo[shown], hi[shown] = 100 * np.asarray(low, dtype=float), 100 * np.asarray(high, dtype=float)
+    for col, values in (("pct_positive", pct), ("ci_lower", lo), ("ci_upper", hi)):
+        safe[col] = pd.array(values, dtype="Float64")
+    safe["compared"] = [stats.compare(p, a, b, m, stats.HIGHER_IS_BETTER) if ok else stats.NOT_COMPARED
+                        for p, a, b, m, ok in zip(pct, lo, hi, safe["benchmark"], shown)]
     return safe
 
 
@@ -371,31 +395,25 @@ def wave_change(responses: pd.DataFrame, questions: pd.DataFrame, *, first: str 
     for w in (first, second):
         if w not in set(responses["wave"]):
             raise ValueError(f"wave {w!r} not in the responses (waves: {waves})")
+    # the change is worked out from the by-wave table as published (rounded, protected),
+    # so it can never show a wave that table hides, nor be more exact than it
+    by_wave = summarise(responses, questions, by="wave", rules=rules, question_ids=question_ids)
     rows = []
-    for q in _closed(questions, question_ids).itertuples(index=False):
-        if not q.positive:
-            continue
-        pos = _positive(responses[q.question_id], q.positive)
-        counts = []
-        for w in (first, second):
-            sel = pos[(responses["wave"] == w) & pos.notna()].astype(bool)
-            counts.append((int(sel.sum()), int(sel.size)))
-        (c1, n1), (c2, n2) = counts
-        hide = bool(disclosure.is_small([c1, c2], [n1, n2], rules).any())
-        row = {"question_id": q.question_id, "question_text": q.question_text, "wave_1": first, "wave_2": second,
-               "n_1": n1, "pct_1": np.nan, "n_2": n2, "pct_2": np.nan, "change_pts": np.nan,
-               "change_lower": np.nan, "change_upper": np.nan, "p_value": np.nan, "significant": pd.NA,
-               "suppressed": hide, "suppression": ""}
-        if hide:
-            row.update(n_1=pd.NA, n_2=pd.NA, suppression="fewer respondents or answers than the rules allow "
-                                                          "in one of the waves")
-        else:
+    for qid, group in by_wave.groupby("question_id", sort=False):
+        pick = {w: group[group["wave"] == w] for w in (first, second)}
+        row = {"question_id": qid, "question_text": group["question_text"].iloc[0], "wave_1": first,
+               "wave_2": second, "n_1": pd.NA, "pct_1": np.nan, "n_2": pd.NA, "pct_2": np.nan,
+               "change_pts": np.nan, "change_lower": np.nan, "change_upper": np.nan, "p_value": np.nan,
+               "significant": pd.NA, "suppressed": True,
+               "suppression": "fewer respondents or answers than the rules allow in one of the waves"}
+        if all(len(p) == 1 and not bool(p["suppressed"].iloc[0]) for p in pick.values()):
+            (c1, n1), (c2, n2) = [(int(pick[w]["positive"].iloc[0]), int(pick[w]["n"].iloc[0]))
+                                  for w in (first, second)]
             test = stats.difference_test(c1, n1, c2, n2)
             row.update(pct_1=100 * test["p1"], pct_2=100 * test["p2"], change_pts=100 * test["difference"],
                        change_lower=100 * test["lower"], change_upper=100 * test["upper"],
-                       p_value=test["p_value"], significant=test["significant"],
-                       n_1=int(disclosure.round_counts([n1], rules.round_to)[0]),
-                       n_2=int(disclosure.round_counts([n2], rules.round_to)[0]))
+                       p_value=test["p_value"], significant=test["significant"], n_1=n1, n_2=n2,
+                       suppressed=False, suppression="")
         rows.append(row)
     out = pd.DataFrame(rows)
     for col in ("n_1", "n_2"):
@@ -475,9 +493,11 @@ def exclusions(responses: pd.DataFrame) -> pd.DataFrame:
     """
     table = pd.DataFrame(responses.attrs.get("exclusions", []), columns=["file", "row", "column", "message", "value"])
     if table.empty:
-        return pd.DataFrame(columns=["column", "reason", "rows"])
+        return disclosure.mark(pd.DataFrame(columns=["column", "reason", "rows"]))
     table["reason"] = table["message"].str.replace(r"\(.*?\)", "", regex=True).str.split(";").str[0].str.strip()
-    return (table.groupby(["column", "reason"], dropna=False).size().rename("rows").reset_index())
+    counts = table.groupby(["column", "reason"], dropna=False).size().rename("rows").reset_index()
+    # a handful of excluded answers is itself about a few people: small counts hidden, others rounded
+    return disclosure.apply(counts, count="rows", denominator=None).drop(columns=["suppressed", "suppression"])
 
 
 def _check_responses(responses) -> None:

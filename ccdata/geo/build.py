@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
+import sys
 import time
 import warnings
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ from tqdm.auto import tqdm
 from ccdata import config, sources
 from ccdata._version import __version__
 from ccdata.errors import CcdataError, MissingDataError
-from ccdata.files import atomic_write_bytes
+from ccdata.files import atomic_path, atomic_write_bytes
 from ccdata.geo.crosswalk import crosswalk_counts, iod2019_on_lsoa21
 from ccdata.io import load
 from ccdata.io.fetch import read_manifest
@@ -196,20 +195,13 @@ def _step(name: str) -> Step:
 
 
 def _write_table(frame: pd.DataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    os.close(fd)
-    try:
-        frame = frame.copy()
-        frame.attrs = {}
+    frame = frame.copy()
+    frame.attrs = {}
+    with atomic_path(path) as tmp:  # whole file or the old one; mode from the umask
         if hasattr(frame, "geometry") and "geometry" in frame.columns:
             frame.to_parquet(tmp, index=False)
         else:
             frame.to_parquet(tmp, index=False, engine="pyarrow")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def build_table(name: str, collection: str = config.OFFICIAL, force: bool = False) -> BuildResult:
@@ -276,10 +268,19 @@ def table(name: str, collection: str = config.OFFICIAL) -> pd.DataFrame:
     step = _step(name)
     data, _ = _paths(name, collection)
     if not is_current(name, collection):
+        started = time.perf_counter()
+        announce = all(is_fetched(d, collection) for d in step.inputs)
+        if announce:  # first use before `ccdata build`: say why this call takes a while
+            print(f"ccdata: building the {name!r} table ({collection}) on first use; "
+                  "`ccdata build` does this ahead ...", file=sys.stderr, flush=True)
         result = build_table(name, collection)
+        if announce and result.status not in ("skipped", "failed"):
+            print(f"ccdata: {name!r} ready ({time.perf_counter() - started:.1f}s)", file=sys.stderr, flush=True)
         if result.status == "skipped":
             what = ", ".join(step.inputs)
             hint = "`ccdata demo`" if collection == config.DEMO else f"`ccdata fetch {what}` then `ccdata build`"
+            if collection != config.DEMO and is_current(name, config.DEMO):
+                hint += ", or use the fictional demo copy that is built: collection=\"demo\""
             raise MissingDataError(f"processed table {name!r} ({collection}) cannot be built: "
                                    f"{result.message}. Run {hint}.")
         if result.status == "failed":

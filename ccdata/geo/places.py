@@ -7,20 +7,22 @@ and records *how* each LSOA was chosen, so every report can say so.
 from __future__ import annotations
 
 import functools
+import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import yaml
+from pyproj.exceptions import CRSError
 from shapely.geometry import Polygon
+from shapely.validation import explain_validity
 
 from ccdata import config, sources
-from ccdata.errors import DataQualityWarning, MissingDataError, PlaceError
+from ccdata.errors import DataQualityWarning, InputError, MissingDataError, PlaceError
 from ccdata.geo import build
 from ccdata.geo.geography import best_fit_lsoas
-from ccdata.io import read
+from ccdata.io import _yaml, read
 from ccdata.io.census import BASES, population, table_code
 from ccdata.io.fetch import read_manifest
 
@@ -139,13 +141,13 @@ class Place:
             wanted = {"all": ["place", "la", "england"]}.get(area, [area])
             areas = {a.id: a for a in self.areas()}
             if any(w not in areas for w in wanted):
-                raise ValueError(f"area must be lsoa, place, la, england or all, not {area!r}")
+                raise InputError(f"area must be lsoa, place, la, england or all, not {area!r}")
             rows = [self._census_area(dataset, frame, areas[key]) for key in wanted]
             out = pd.DataFrame(rows)
             value_cols = [c for c in frame.columns if c not in ("lsoa21_code", "lsoa21_name")]
             for col in value_cols + ["n_lsoas", "n_missing_cells"]:
                 out[col] = pd.array([None if pd.isna(v) else int(v) for v in out[col]], dtype="Int64")
-            out = out[CENSUS_AREA_COLUMNS + value_cols]
+            out = _derived(out[CENSUS_AREA_COLUMNS + value_cols], frame, self, f"Census areas ({area})")
         out.attrs["labels"] = dict(labels)
         if "total" not in frame.columns and population(dataset) in BASES:
             out = self._total_from(out, dataset, area, population(dataset))
@@ -242,21 +244,30 @@ class Place:
         return out
 
     def deprivation(self, edition: str = "iod2025", area: str = "place") -> pd.DataFrame:
-        """Indices of Deprivation for the LSOAs of the place (or ``la`` / ``england``).
+        """Indices of Deprivation for the LSOAs of the place (or its LA, or England).
 
         ``iod2025`` is published on LSOA 2021. ``iod2019`` (LSOA 2011) is shown on
         LSOA 2021 through the ONS exact-fit lookup; column ``method`` says how each
         LSOA's values were derived.
+
+        ``area`` takes the same values as :meth:`census`: ``place`` (or ``lsoa``: the
+        place's LSOAs), ``la``, ``england``, or ``all``: the LSOAs of each of the three
+        areas, one after the other, with a first column ``area`` saying which (an LSOA
+        of the place appears in all three). Ranks and deciles are not summed.
         """
         frame = iod_lsoa21(edition, self.collection)
         areas = {a.id: a for a in self.areas()}
-        if area not in areas:
-            raise ValueError(f"area must be one of {sorted(areas)}, not {area!r}")
-        codes = areas[area].lsoa21
-        out = frame[frame["lsoa21_code"].isin(codes)].reset_index(drop=True)
-        if area == "place":
-            _warn_missing(self.lsoa21, out["lsoa21_code"], edition, self.id)
-        return out
+        wanted = {"all": ["place", "la", "england"], "lsoa": ["place"]}.get(area, [area])
+        if any(w not in areas for w in wanted):
+            raise InputError(f"area must be lsoa, place, la, england or all, not {area!r}")
+        parts = []
+        for key in wanted:
+            part = frame[frame["lsoa21_code"].isin(areas[key].lsoa21)].reset_index(drop=True)
+            if key == "place":
+                _warn_missing(self.lsoa21, part["lsoa21_code"], edition, self.id)
+            parts.append(part.assign(area=key)[["area", *part.columns]] if area == "all" else part)
+        out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        return _derived(out, frame, self, f"{edition}, LSOAs of {area}")
 
     def lsoa_boundaries(self) -> pd.DataFrame:
         """LSOA 2021 polygons of the place (EPSG:27700)."""
@@ -271,8 +282,9 @@ class Place:
         lsoas = self.lsoa_boundaries()
         if lsoas.empty:
             raise MissingDataError(f"no LSOA boundaries for place {self.id!r}")
-        return gpd.GeoDataFrame({"place": [self.id], "name": [self.name]},
-                                geometry=[lsoas.union_all()], crs=lsoas.crs)
+        out = gpd.GeoDataFrame({"place": [self.id], "name": [self.name]},
+                               geometry=[lsoas.union_all()], crs=lsoas.crs)
+        return _derived(out, lsoas, self, "union of the place's LSOA 2021 polygons")
 
     def sources(self) -> pd.DataFrame:
         """Every registry dataset with whether it is available for this place's collection."""
@@ -321,6 +333,14 @@ class Place:
                 "wards": len(self.wards), "footprint": self.footprint_method, "fictional": self.fictional}
 
 
+def _derived(out, source, place, how: str):
+    """``out`` with the provenance ``.attrs`` of the frame it was derived from (collection,
+    table, labels ...), plus the place and how it was derived."""
+    out.attrs = {**{k: v for k, v in source.attrs.items() if k != "exclusions"},
+                 "place": place.id, "collection": place.collection, "derived": how}
+    return out
+
+
 def _warn_missing(expected, found: pd.Series, what: str, place_id: str) -> None:
     missing = sorted(set(expected) - set(found))
     if missing:
@@ -333,7 +353,7 @@ def iod_lsoa21(edition: str, collection: str) -> pd.DataFrame:
     if edition == "iod2019":
         return build.table("iod2019_lsoa21", collection)
     if edition != "iod2025":
-        raise ValueError(f"edition must be 'iod2025' or 'iod2019', not {edition!r}")
+        raise InputError(f"edition must be 'iod2025' or 'iod2019', not {edition!r}")
 
     if read_manifest("iod2025_file7", collection).get("files"):
         return build.table("iod2025_file7", collection)
@@ -341,18 +361,35 @@ def iod_lsoa21(edition: str, collection: str) -> pd.DataFrame:
     if read_manifest("iod2025_file3", collection).get("files"):
         extra = build.table("iod2025_file3", collection)
         new = [c for c in extra.columns if c not in base.columns]
+        attrs = {**base.attrs, "table": "iod2025_file1 + iod2025_file3"}
         base = base.merge(extra[["lsoa21_code"] + new], on="lsoa21_code", how="left", validate="one_to_one")
+        base.attrs = attrs
     return base
 
 
 # --------------------------------------------------------------------------- definitions
 @functools.lru_cache(maxsize=4)
 def _definitions(path: str, mtime: float) -> dict:
-    with open(path, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
+    data = _yaml.load(path, what="place definitions") or {}
     if not isinstance(data, dict):
         raise PlaceError(f"{path}: expected a mapping of place ids to definitions")
+    bad = [str(k) for k in data if not isinstance(k, str) or not PLACE_ID.fullmatch(k)]
+    if bad:
+        raise PlaceError(f"{path}: place id(s) {', '.join(repr(b) for b in bad)} are not allowed: a place id "
+                         "is lower-case letters, digits and hyphens, starting with a letter or digit")
     return data
+
+
+#: A place id: it becomes a folder name, so nothing that could climb out of the output folder.
+PLACE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def check_place_id(place_id) -> str:
+    """``place_id`` if it is a safe place id (``^[a-z0-9][a-z0-9-]*$``), else :class:`PlaceError`."""
+    if not isinstance(place_id, str) or not PLACE_ID.fullmatch(place_id):
+        raise PlaceError(f"{place_id!r} is not a valid place id: use lower-case letters, digits and "
+                         "hyphens, starting with a letter or digit (for example 'north-demoton')")
+    return place_id
 
 
 def definitions() -> dict:
@@ -393,6 +430,7 @@ def place(place_id: str) -> Place:
     """
     if not isinstance(place_id, str):
         raise TypeError(f"place id must be a string, not {type(place_id).__name__}")
+    check_place_id(place_id)
     defs = definitions()
     if place_id not in defs:
         raise PlaceError(f"unknown place {place_id!r}; defined places: {', '.join(defs)} "
@@ -549,8 +587,16 @@ def _lsoas_for_polygon(place_id: str, spec: dict, collection: str):
     if bad:
         raise PlaceError(f"place {place_id!r}: polygon coordinates must be [x, y] pairs of numbers; "
                          f"not {bad[0]!r}")
-    poly = gpd.GeoDataFrame({"area_code": [place_id]}, geometry=[Polygon(coords)],
-                            crs=f"EPSG:{spec.get('crs', 4326)}").to_crs(27700)
+    shape = Polygon(coords)
+    if not shape.is_valid:
+        raise PlaceError(f"place {place_id!r}: the polygon in places.yaml is not a valid shape "
+                         f"({explain_validity(shape)}); check that its edges do not cross")
+    try:
+        poly = gpd.GeoDataFrame({"area_code": [place_id]}, geometry=[shape],
+                                crs=f"EPSG:{spec.get('crs', 4326)}").to_crs(27700)
+    except CRSError as exc:
+        raise PlaceError(f"place {place_id!r}: polygon crs {spec.get('crs')!r} is not a known coordinate "
+                         "reference system (use an EPSG number such as 4326 or 27700)") from exc
     lsoa_gdf = build.table("boundaries_lsoa21", collection)
 
     near = lsoa_gdf[lsoa_gdf.intersects(poly.geometry.iloc[0])]

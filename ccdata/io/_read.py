@@ -36,8 +36,10 @@ def read_bytes(path: Path, member_suffix: str | None = None) -> tuple[bytes, str
             else:
                 matches = members if len(members) == 1 else []
             if len(matches) != 1:
+                wanted = f"one file ending {member_suffix!r}" if member_suffix else "exactly one file"
                 raise ValidationError(name, [Problem(name, None, None,
-                    f"expected one member ending {member_suffix!r} in the zip, found {matches or members[:10]}")])
+                    f"this is a zip archive; expected {wanted} in it, found {matches or members[:10]}"
+                    + ("" if name.lower().endswith(".zip") else "; if it is a spreadsheet, save it as .xlsx"))])
             return zf.read(matches[0]), f"{name}:{matches[0]}"
     return path.read_bytes(), name
 
@@ -49,10 +51,17 @@ def decode(data: bytes, file: str) -> str:
     reported as a :class:`DataQualityWarning` naming the first line that is not
     UTF-8, so an adviser knows the file was re-read.
     """
+    if b"\x00" in data[:65536]:
+        kind = ("an Excel workbook or zip archive" if data[:2] == b"PK" else
+                "an old-style Excel (.xls) or Office file" if data[:4] == b"\xd0\xcf\x11\xe0" else "binary data")
+        raise ValidationError(file, [Problem(file, None, None,
+                                             f"this is {kind}, not a text CSV file; save it as CSV (or .xlsx)")])
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
+        if data.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte-order mark before Windows-1252 text
+            data = data[3:]
         warnings.warn(f"{file}: not UTF-8 (first at row {line}); read as Windows-1252 (cp1252)",
                       DataQualityWarning, stacklevel=3)
         return data.decode("cp1252", errors="strict") if _cp1252_ok(data) else data.decode("latin-1")
@@ -88,10 +97,14 @@ def read_csv_lines(path: Path, *, header: bool = True, required: tuple[str, ...]
     """
     data, display = read_bytes(path, member_suffix)
     text = decode(data, display)
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    # csv.reader joins quoted multi-line cells; track the physical line where each record starts
-    starts = _record_start_lines(text, len(rows))
     exclusions: list[Problem] = []
+    delimiter = _delimiter(text)
+    if delimiter != ",":
+        exclusions.append(Problem(display, None, None, f"columns are separated by {_DELIMITERS[delimiter]}, "
+                                  "not commas; read that way (save as CSV with commas to silence this)"))
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    # csv.reader joins quoted multi-line cells; track the physical line where each record starts
+    starts = _record_start_lines(text, len(rows), delimiter)
     if header:
         head_at = 0
         if required:
@@ -124,7 +137,26 @@ def read_csv_lines(path: Path, *, header: bool = True, required: tuple[str, ...]
         row = (row + [""] * width)[:width] if width else row
         records.append(row)
         index.append(line)
-    exclusions.extend(_blank_rows(display, blank, last_line=body_starts[-1] if body_starts else 0))
+    exclusions.extend(_blank_rows(display, list(blank), last_line=body_starts[-1] if body_starts else 0))
+    # every physical line after the header is a record, part of one, or blank: compare the counts
+    physical = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+    first_data = (starts[head_at + 1] if header and len(starts) > head_at + 1 else
+                  (starts[0] if not header and starts else physical + 1))
+    data_lines = max(physical - first_data + 1, 0)
+    ends = body_starts[1:] + [physical + 1]
+    continuation = 0
+    for line, end in zip(body_starts, ends):
+        # lines after a record's start that the record swallowed (a quoted cell over several lines)
+        blank_after = sum(1 for b in blank if line < b < end)
+        extra = end - line - 1 - blank_after
+        if extra > 0 and line not in blank:
+            continuation += extra
+            exclusions.append(Problem(display, line, None,
+                                      f"row runs over lines {line}-{line + extra}: a quoted cell holds line breaks"
+                                      + (" (if it should not, a quotation mark is unbalanced: check this row)"
+                                         if extra > 1 else "")))
+    frame_lines = {"data_lines": data_lines, "rows": len(records), "blank_lines": len(blank),
+                   "continuation_lines": continuation}
     frame = pd.DataFrame(records, columns=columns if width else None, index=pd.Index(index, name="row"),
                          dtype="string")
     # drop wholly empty trailing columns (",,,," padding in sheets saved as CSV)
@@ -133,7 +165,21 @@ def read_csv_lines(path: Path, *, header: bool = True, required: tuple[str, ...]
             if not ((c == "" or str(c).startswith("Unnamed"))
                     and frame.iloc[:, i].fillna("").str.strip().eq("").all())]
     frame = frame.iloc[:, keep]
+    frame.attrs["lines"] = frame_lines
     return frame, exclusions, display
+
+
+_DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter of the first non-blank line: commas unless another separator clearly wins."""
+    for line in text.splitlines():
+        if line.strip():
+            counts = {d: line.count(d) for d in _DELIMITERS}
+            best = max(counts, key=lambda d: counts[d])
+            return best if counts[best] > counts[","] else ","
+    return ","
 
 
 def duplicate_columns(columns, file: str, used=None) -> list[Problem]:
@@ -169,12 +215,11 @@ def _blank_rows(display: str, lines: list[int], last_line: int) -> list[Problem]
     return out
 
 
-def _record_start_lines(text: str, n_records: int) -> list[int]:
+def _record_start_lines(text: str, n_records: int, delimiter: str = ",") -> list[int]:
     """Physical (1-based) line on which each csv record starts."""
     starts = []
     reader_text = io.StringIO(text, newline="")
-    line = 1
-    reader = csv.reader(reader_text)
+    reader = csv.reader(reader_text, delimiter=delimiter)
     prev_line_num = 0
     for _ in range(n_records):
         try:

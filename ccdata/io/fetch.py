@@ -121,6 +121,9 @@ def raw_files(dataset_id: str, collection: str = config.OFFICIAL) -> list[Path]:
     if not files:
         hint = ("run `ccdata demo` to generate the fictional demo files" if collection == config.DEMO
                 else f"run `ccdata fetch {dataset_id}` (with --mirror DIR when offline)")
+        if collection != config.DEMO and read_manifest(dataset_id, config.DEMO).get("files"):
+            hint += (f", or use the fictional demo copy that is there: "
+                     f"ccdata.load({dataset_id!r}, collection=\"demo\")")
         raise MissingDataError(
             f"no raw files for dataset {dataset_id!r} ({dataset.title}) in {folder}; {hint}. "
             f"Official source: {dataset.official_source}"

@@ -143,8 +143,8 @@ def table_html(df: pd.DataFrame, *, caption: str, sortable: bool = False,
     more = ""
     if max_rows is not None and len(frame) > max_rows:
         more = (f'<p class="ccdata-more">Showing {max_rows:,} of {len(frame):,} rows.</p>')
-    # a wide table scrolls inside its own region, which keyboard users can reach and screen readers name
-    return (f'<div class="ccdata-table-wrap" role="region" tabindex="0" aria-label="{esc(caption)}">'
+    # a wide table scrolls sideways: the keyboard can reach and scroll it too
+    return (f'<div class="ccdata-table-wrap" tabindex="0" role="region" aria-label="{esc(caption)}">'
             f'<table class="{cls}"><caption>{esc(caption)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}</div>")
 

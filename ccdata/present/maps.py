@@ -37,35 +37,34 @@ import pandas as pd
 from ccdata import present
 from ccdata.errors import CcdataError
 from ccdata.io.local.assets import CATEGORIES
+from ccdata.present import escape
+from ccdata.present.mapkey import asset_list_html, legend_html, map_with_text, marker_svg  # noqa: F401
 from ccdata.present.palette import CATEGORY_COLOURS, DECILE_COLOURS, NO_DATA_COLOUR  # noqa: F401
 
 #: Simplification tolerance in metres (British National Grid) for web display.
 SIMPLIFY_M = 15
-#: Above this many assets in a category, its markers are clustered.
-CLUSTER_THRESHOLD = 25
+#: Above this many assets in a category, its markers are clustered. Set high: a place and its
+#: buffer rarely hold this many of one kind, and unclustered markers each stay visible, in print
+#: too, and reachable by keyboard (Leaflet 1.9's tooltip focus handling also fails on clusters).
+CLUSTER_THRESHOLD = 150
 LEAFLET_JS = ("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")
 LEAFLET_CSS = ("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css")
 
 
 def esc(value) -> str:
     """Escape text for HTML (and for a JavaScript template string): ``None``/NaN -> ``""``."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    return html.escape(str(value), quote=True).replace("`", "&#96;").replace("$", "&#36;")
+    return escape.html_text(value)
 
 
 def _js_string(text: str) -> str:
-    # JSON string safe inside <script>: "<" and ">" never appear literally
-    return json.dumps(text).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return escape.js_string(text)
 
 
 def _safe_url(value) -> str | None:
-    if not isinstance(value, str):
+    # the bare URL (callers escape it for their context) or None
+    if not isinstance(value, str) or escape.safe_url(value) is None:
         return None
-    url = value.strip()
-    if not re.match(r"^https?://[^\s<>\"']+$", url, flags=re.IGNORECASE):
-        return None
-    return url
+    return value.strip()
 
 
 def popup_html(row: pd.Series) -> str:
@@ -133,42 +132,137 @@ class _BoundPopup:
         return marker
 
 
-def _legend(title: str, note: str) -> str:
-    items = "".join(
-        f'<li><span style="background:{c}"></span>{i}{" (most deprived)" if i == 1 else ""}'
-        f'{" (least deprived)" if i == 10 else ""}</li>' for i, c in enumerate(DECILE_COLOURS, 1))
-    items += f'<li><span style="background:{NO_DATA_COLOUR}"></span>no data</li>'
-    return (
-        '<div class="ccdata-legend" role="region" aria-label="Map legend" style="position:absolute;'
-        'bottom:24px;left:10px;z-index:1000;background:#fff;padding:6px 8px;border:1px solid #888;'
-        'font:12px/1.3 sans-serif;max-width:220px">'
-        f"<strong>{esc(title)}</strong><ul style=\"list-style:none;margin:4px 0;padding:0\">{items}</ul>"
-        f"<small>{esc(note)}</small>"
-        "<style>.ccdata-legend li span{display:inline-block;width:14px;height:10px;margin-right:6px;"
-        "border:1px solid #555}</style></div>")
+def frame_bounds(boundary_gdf, assets_gdf=None, *, margin: float = 0.08, min_margin_m: float = 150.0):
+    """The initial view of a map: the place boundary and every located asset, with a margin.
+
+    Parameters
+    ----------
+    boundary_gdf : GeoDataFrame
+        The place outline (any CRS).
+    assets_gdf : GeoDataFrame, optional
+        Located points (rows with no or empty geometry are ignored).
+    margin : float
+        Share of the larger side added on every side (default 8%).
+    min_margin_m : float
+        Smallest margin in metres, so a single point or a tiny place still shows its surroundings.
+
+    Returns
+    -------
+    list
+        ``[[south, west], [north, east]]`` in WGS84 degrees (Leaflet's order).
+    """
+    _check_gdf(boundary_gdf, "boundary_gdf")
+    if not isinstance(margin, (int, float)) or isinstance(margin, bool) or not 0 <= margin <= 1:
+        raise ValueError(f"margin must be a share between 0 and 1, not {margin!r}")
+    shapes = [boundary_gdf.to_crs(27700).geometry]
+    if assets_gdf is not None:
+        _check_gdf(assets_gdf, "assets_gdf")
+        pts = assets_gdf[assets_gdf.geometry.notna() & ~assets_gdf.geometry.is_empty]
+        if len(pts):
+            shapes.append(pts.to_crs(27700).geometry)
+    together = gpd.GeoSeries(pd.concat(shapes, ignore_index=True), crs=27700)
+    together = together[together.notna() & ~together.is_empty]
+    if together.empty:
+        raise ValueError("nothing to frame: the boundary is empty and no asset is located")
+    x0, y0, x1, y1 = together.total_bounds
+    pad = max(margin * max(x1 - x0, y1 - y0), float(min_margin_m))
+    corners = gpd.GeoSeries(gpd.points_from_xy([x0 - pad, x1 + pad, x0 - pad, x1 + pad],
+                                               [y0 - pad, y0 - pad, y1 + pad, y1 + pad]), crs=27700).to_crs(4326)
+    return [[float(corners.y.min()), float(corners.x.min())], [float(corners.y.max()), float(corners.x.max())]]
 
 
-def _asset_list(assets: pd.DataFrame) -> str:
-    groups = []
-    for cat, sub in assets.groupby("category", sort=True):
-        label = sub["category_label"].iloc[0] if "category_label" in sub else cat
-        names = "".join(f"<li>{esc(n)}{(' (' + esc(p) + ')') if isinstance(p, str) and p else ''}</li>"
-                        for n, p in sorted(zip(sub["name"].fillna("(no name)").astype(str),
-                                               sub["postcode"] if "postcode" in sub else [None] * len(sub))))
-        groups.append(f"<details><summary>{esc(label)} ({len(sub)})</summary><ul>{names}</ul></details>")
-    body = "".join(groups) or "<p>No assets to show.</p>"
-    return (
-        '<div class="ccdata-asset-list" style="position:absolute;top:10px;left:54px;z-index:1000;'
-        'background:#fff;padding:4px 8px;border:1px solid #888;font:12px/1.3 sans-serif;'
-        'max-height:60%;overflow:auto;max-width:280px">'
-        f"<details><summary><strong>List of assets ({len(assets)})</strong></summary>{body}</details></div>")
+_MAP_SCRIPT = """
+(function(){
+  var map = %(map)s, frame = %(bounds)s;
+  var legend = L.control({position: 'bottomright'});
+  legend.onAdd = function(){
+    var box = L.DomUtil.create('div', 'ccdata-legend-box leaflet-bar');
+    box.innerHTML = %(legend)s;
+    L.DomEvent.disableClickPropagation(box); L.DomEvent.disableScrollPropagation(box);
+    if (window.innerWidth < 600) { box.querySelector('details').open = false; }
+    return box;
+  };
+  legend.addTo(map);
+  // fit once the map has a size (a frame can be laid out after its script runs), and again for paper
+  var fitted = false;
+  function fit(){
+    map.invalidateSize(false);
+    var size = map.getSize();
+    if (!size.x || !size.y) return;
+    map.fitBounds(frame, {animate: false}); fitted = true;
+  }
+  fit();
+  window.addEventListener('load', function(){ if (!fitted) fit(); });
+  map.on('resize', function(){ if (!fitted) fit(); });
+  // shapes are drawn for the eye; their names are in the list of assets on the page
+  function quiet(){
+    var shapes = document.querySelectorAll('path.leaflet-interactive');
+    for (var i = 0; i < shapes.length; i++) { shapes[i].setAttribute('tabindex', '-1'); shapes[i].setAttribute('aria-hidden', 'true'); }
+  }
+  quiet(); map.on('layeradd zoomend', quiet);
+  window.addEventListener('beforeprint', fit);
+  if (window.matchMedia) { var q = window.matchMedia('print'); if (q.addEventListener) q.addEventListener('change', fit); }
+  window.ccdataFrame = frame;
+})();
+"""
+
+#: CSS of the map's own document: controls that stay out of the way, a readable key, and paper.
+MAP_CSS = """
+.ccdata-legend-box{background:#fff;padding:4px 8px;font:12px/1.35 sans-serif;max-width:230px;
+  max-height:calc(100vh - 90px);overflow:auto}
+.ccdata-legend-box summary{cursor:pointer}
+.ccdata-legend-box svg{vertical-align:middle}
+.ccdata-marker{background:none;border:none}
+.ccdata-marker:focus{outline:3px solid #000;outline-offset:2px;border-radius:2px}
+.leaflet-control-layers-toggle{width:36px;height:36px}
+@media (max-width: 600px){ .ccdata-legend-box{max-width:60vw} }
+@media print{
+  .leaflet-control-container{display:none !important}
+  html,body{width:100%;height:100%;margin:0}
+}
+"""
+
+
+def _finish_map(m, bounds, legend: str) -> None:
+    """Add the key (a Leaflet control), the initial frame, the print refit and the map CSS."""
+    from branca.element import Element, MacroElement  # folium's toolkit: loaded only when a map is drawn
+    from jinja2 import Template
+
+    script = _MAP_SCRIPT % {"map": "{{ this._parent.get_name() }}", "bounds": json.dumps(bounds),
+                            "legend": _js_string(legend)}
+    element = MacroElement()
+    element._name = "CcdataMapKey"
+    element._template = Template("{% macro script(this, kwargs) %}" + script + "{% endmacro %}")
+    m.add_child(element)
+    m.get_root().header.add_child(Element(f"<style>{MAP_CSS}</style>"))
+
+
+def _marker(folium, row, category: str):
+    """A keyboard-reachable marker: shape and colour of its category, named by asset name and kind."""
+    from branca.element import MacroElement  # folium's toolkit: loaded only when a map is drawn
+    from jinja2 import Template
+
+    name = row["name"] if isinstance(row["name"], str) and row["name"].strip() else "(no name)"
+    label = f"{name} ({CATEGORIES[category]})"
+    marker = folium.Marker(location=[row.geometry.y, row.geometry.x], tooltip=esc(label),
+                           icon=folium.DivIcon(html=marker_svg(category), icon_size=(18, 18), icon_anchor=(9, 9),
+                                               class_name="ccdata-marker"))
+    _BoundPopup.add(marker, popup_html(row))
+    element = MacroElement()
+    element._name = "MarkerName"
+    element._template = Template(
+        "{% macro script(this, kwargs) %}(function(mk, t){mk.options.title = t; mk.options.alt = t;"
+        "function name(){ if (mk._icon) { mk._icon.title = t; mk._icon.setAttribute('aria-label', t); } }"
+        "name(); mk.on('add', name);})({{ this._parent.get_name() }}, " + _js_string(label) + ");{% endmacro %}")
+    marker.add_child(element)
+    return marker
 
 
 def map_assets(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col: str = "imd_decile", *,
                deprivation_label: str = "Index of Multiple Deprivation decile",
                ward_name_col: str | None = None, tiles: str | None = "OpenStreetMap",
                simplify_m: float = SIMPLIFY_M, cluster_threshold: int = CLUSTER_THRESHOLD,
-               height: str = "600px"):
+               height: str = "100%"):
     """Map a place: LSOA deprivation deciles, boundary, wards and assets by category.
 
     Parameters
@@ -180,7 +274,8 @@ def map_assets(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col: 
         The place outline.
     wards_gdf : GeoDataFrame or None
         Ward polygons; the name column is ``ward_name_col`` or the first column
-        ending ``_name``.
+        ending ``_name``. They are clipped to the place boundary (a ward's parts
+        outside the place are not drawn), and the key says so.
     assets_gdf : GeoDataFrame or None
         Point assets with ``name`` and ``category`` (see :mod:`ccdata.analysis.assets`),
         optional ``category_label``, ``address``, ``postcode``, ``details``,
@@ -200,9 +295,12 @@ def map_assets(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col: 
     Returns
     -------
     folium.Map
+        Framed on the boundary and every located asset (:func:`frame_bounds`).
         Layers: the deprivation choropleth, the place boundary, wards, one
-        toggleable layer per asset category, a layer control, a legend and a
-        collapsible list of assets.
+        toggleable layer per asset category (markers with the category's shape
+        and colour, reachable by keyboard and named by asset name and kind), a
+        collapsed layer control, and a key in the bottom-right corner. The list
+        of assets is not inside the map: the page shows it (:func:`asset_list_html`).
 
     Raises
     ------
@@ -211,9 +309,7 @@ def map_assets(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col: 
         deciles outside 1-10 or unknown categories.
     """
     import folium  # heavy (about 1 s): loaded only when a map is drawn
-    from branca.element import Element
     from folium.plugins import MarkerCluster
-
 
     _check_gdf(lsoas_gdf, "lsoas_gdf", ["lsoa21_code", deprivation_col])
     _check_gdf(boundary_gdf, "boundary_gdf")
@@ -234,7 +330,8 @@ def map_assets(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col: 
         raise ValueError("cluster_threshold must be a whole number >= 0")
 
     boundary = _web(boundary_gdf, simplify_m, [])
-    west, south, east, north = boundary.total_bounds
+    bounds = frame_bounds(boundary_gdf, assets_gdf)
+    (south, west), (north, east) = bounds
     m = base_map(location=[(south + north) / 2, (west + east) / 2], zoom_start=14, height=height)
     if tiles:
         folium.TileLayer(tiles, name="Street map (needs internet)", control=True, show=False).add_to(m)
@@ -255,42 +352,45 @@ def map_assets(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col: 
                                       aliases=["LSOA 2021", "Name"][:len(name_cols)] + ["Decile"]),
     ).add_to(m)
 
+    ward_key = ""
     if wards_gdf is not None and len(wards_gdf):
         ward_name_col = ward_name_col or next((c for c in wards_gdf.columns if str(c).endswith("_name")), None)
         ward_cols = [ward_name_col] if ward_name_col else []
-        wards = _web(wards_gdf, simplify_m, ward_cols)
-        folium.GeoJson(wards, name="Ward boundaries",
-                       style_function=lambda f: {"fill": False, "color": "#333333", "weight": 2,
-                                                 "dashArray": "6 4"},
-                       tooltip=folium.GeoJsonTooltip(fields=ward_cols, aliases=["Ward"]) if ward_cols else None,
-                       ).add_to(m)
+        inside = gpd.clip(wards_gdf.to_crs(27700), boundary_gdf.to_crs(27700).union_all())
+        # clipping can leave lines and points along the edge: keep the areas (Leaflet cannot name
+        # a collection's parts for the keyboard)
+        inside = inside.explode(index_parts=False)
+        inside = inside[inside.geom_type.eq("Polygon") & (inside.geometry.area > 1)]
+        if len(inside):
+            ward_key = "Ward boundaries (May 2024), drawn inside the place only"
+            wards = _web(inside, simplify_m, ward_cols)
+            folium.GeoJson(wards, name="Ward boundaries (inside the place)",
+                           style_function=lambda f: {"fill": False, "color": "#333333", "weight": 2,
+                                                     "dashArray": "6 4"},
+                           tooltip=folium.GeoJsonTooltip(fields=ward_cols, aliases=["Ward"]) if ward_cols else None,
+                           ).add_to(m)
 
     folium.GeoJson(boundary, name="Place boundary",
                    style_function=lambda f: {"fill": False, "color": "#000000", "weight": 4}).add_to(m)
 
+    shown = []
     if assets_gdf is not None and len(assets_gdf):
         points = assets_gdf[assets_gdf.geometry.notna() & ~assets_gdf.geometry.is_empty].to_crs(4326)
         if "category_label" not in points:
             points = points.assign(category_label=points["category"].map(CATEGORIES))
         for cat in [c for c in CATEGORIES if c in set(points["category"])]:
             sub = points[points["category"] == cat]
+            shown.append(cat)
             group = folium.FeatureGroup(name=f"{esc(CATEGORIES[cat])} ({len(sub)})", show=True)
             target = MarkerCluster(name=None, control=False).add_to(group) \
                 if len(sub) > cluster_threshold else group
-            colour = CATEGORY_COLOURS[cat]
             for _, row in sub.iterrows():
-                marker = folium.CircleMarker(location=[row.geometry.y, row.geometry.x], radius=7,
-                                             color="#ffffff", weight=1.5, fill=True, fill_color=colour,
-                                             fill_opacity=0.95, tooltip=esc(row["name"]))
-                _BoundPopup.add(marker, popup_html(row))
-                marker.add_to(target)
+                _marker(folium, row, cat).add_to(target)
             group.add_to(m)
-        m.get_root().html.add_child(Element(_asset_list(points)))
 
-    folium.LayerControl(collapsed=False).add_to(m)
-    m.get_root().html.add_child(Element(_legend(
-        deprivation_label, "Decile 1 = the 10% most deprived LSOAs in England.")))
-    m.fit_bounds([[south, west], [north, east]])
+    folium.LayerControl(collapsed=True).add_to(m)
+    _finish_map(m, bounds, legend_html(deprivation_label, categories=shown, wards=ward_key))
+    m.ccdata_key = {"categories": shown, "wards": ward_key, "deprivation_label": deprivation_label}
     return m
 
 
@@ -306,6 +406,7 @@ def base_map(**kwargs):
         raise ValueError("base_map draws without tiles; add an optional folium.TileLayer instead")
     kwargs["tiles"] = None
     kwargs.setdefault("control_scale", True)
+    kwargs.setdefault("zoom_snap", 0.25)  # quarter zoom steps: the first view fits its frame closely
     m = folium.Map(**kwargs)
     # only Leaflet is needed: drop jQuery, Bootstrap and the icon fonts folium adds by default
     m.default_js = [LEAFLET_JS]
@@ -356,13 +457,22 @@ def embed(m, *, title: str, height: int = 620):
         raise TypeError(f"embed expects a folium.Map, not {type(m).__name__}")
     if not title or not str(title).strip():
         raise ValueError("a map needs a title for screen readers")
-    page, remaining = inline_web_assets(m.get_root().render(), web_asset_dirs())
+    page, remaining = inline_web_assets(_page_basics(m.get_root().render(), title), web_asset_dirs())
     if remaining:
         raise CcdataError("these map scripts would load from the internet: " + ", ".join(remaining)
                           + "; install XStatic-Leaflet and XStatic-Leaflet-MarkerCluster")
     return present.Block(
         f'<iframe class="ccdata-map" title="{html.escape(title)}" srcdoc="{html.escape(page, quote=True)}" '
+        f'sandbox="allow-scripts" '
         f'style="width:100%;height:{int(height)}px;border:1px solid #d0d0d0" loading="eager"></iframe>')
+
+
+def _page_basics(page: str, title: str) -> str:
+    # the map's own document: a language, a title, and zoom allowed (folium forbids pinch zoom)
+    page = re.sub(r"<html(\s[^>]*)?>", '<html lang="en">', page, count=1)
+    page = re.sub(r'<meta name="viewport"[^>]*>', '<meta name="viewport" content="width=device-width, '
+                  'initial-scale=1.0">', page, count=1, flags=re.S)
+    return re.sub(r"<head>", f"<head><title>{escape.html_text(title)}</title>", page, count=1)
 
 
 def inline_web_assets(page: str, vendor_dir) -> tuple[str, list[str]]:
@@ -413,11 +523,3 @@ def inline_web_assets(page: str, vendor_dir) -> tuple[str, list[str]]:
     page = re.sub(r'<script\s+src="(https?://[^"]+)"\s*>\s*</script>', inline("script"), page)
     page = re.sub(r'<link\s+rel="stylesheet"\s+href="(https?://[^"]+)"\s*/?>', inline("style"), page)
     return page, remaining
-
-
-
-
-
-
-
-

@@ -13,7 +13,6 @@ sector ``residents`` are shown by their sector label only and never mapped
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import math
 
@@ -23,8 +22,10 @@ import numpy as np
 import pandas as pd
 
 from ccdata.analysis import network as net
-from ccdata.present.maps import base_map
-from ccdata.present.palette import DECILE_COLOURS, SECTOR_COLOURS  # noqa: F401
+from ccdata.present import escape
+from ccdata.present.mapkey import legend_html
+from ccdata.present.maps import _finish_map, base_map
+from ccdata.present.palette import DECILE_COLOURS, NO_DATA_COLOUR, SECTOR_COLOURS, decile_colour  # noqa: F401
 
 #: Measures a node's size may show.
 SIZE_MEASURES = ("betweenness", "degree", "weighted_degree")
@@ -41,6 +42,10 @@ _SCRIPT = """
     }
   }
   if (pick) { pick.addEventListener('change', function(){ show(pick.value); }); show(pick.value); }
+  // focus shows what hover shows: the details of a circle or line, in words
+  var out = root.querySelector('.ccnet-detail');
+  function tell(e){ var t = e.target.getAttribute && e.target.getAttribute('data-tip'); if (t && out) out.textContent = t; }
+  root.addEventListener('focusin', tell); root.addEventListener('mouseover', tell);
 })();
 """
 
@@ -59,7 +64,9 @@ class NetworkView:
 
 
 def _esc(value) -> str:
-    return html.escape(str(value), quote=True)
+    # HTML text that also stays inert inside the JavaScript template literals folium
+    # writes tooltips into (backticks and ``${`` escaped)
+    return escape.html_text(value)
 
 
 def _layout(data: net.NetworkData, seed: int) -> dict:
@@ -184,7 +191,8 @@ def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: 
             row = cent.loc[n]
             tip = (f'{node["label"]} ({node["sector"]}{", core team" if core else ""}): '
                    f'{int(row["degree"])} ties, betweenness {row["betweenness"]:.2f}')
-            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" '
+            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" tabindex="0" role="img" '
+                         f'aria-label="{_esc(tip)}" data-tip="{_esc(tip)}" class="ccnet-node" '
                          f'fill="{SECTOR_COLOURS[node["sector"]]}" stroke="{"#000" if core else "#555"}" '
                          f'stroke-width="{3 if core else 0.6}"><title>{_esc(tip)}</title></circle>')
             if n in labelled and measure.get(n, 0.0) > 0:
@@ -206,9 +214,13 @@ def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: 
     html_text = (
         f'<figure id="{uid}" class="ccdata-network">'
         f'<figcaption><strong>{_esc(title)}</strong>. Circle size shows {_esc(size_text)}; '
-        f'a black outline marks the core team. Hover over a circle or line for details.</figcaption>'
+        f'a black outline marks the core team. Hover over a circle, or move to it with the Tab key, '
+        f'for its details; the tables below name every organisation.</figcaption>'
+        f'<style>#{uid} .ccnet-node:focus{{outline:none;stroke:#000;stroke-width:4}}</style>'
         f'<label>Survey wave <select aria-controls="{uid}-svg">{options}</select></label>'
-        f'<svg id="{uid}-svg" role="img" aria-label="{_esc(alt)}" viewBox="0 0 {width} {height}" '
+        f'<p class="ccnet-detail" aria-live="polite" style="min-height:1.4em;margin:4px 0">'
+        f'Details of the organisation in focus show here.</p>'
+        f'<svg id="{uid}-svg" role="group" aria-label="{_esc(alt)}" viewBox="0 0 {width} {height}" '
         f'width="100%" style="max-width:{width}px;height:auto;background:#fff">'
         + "".join(groups) +
         f'</svg><ul style="list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:0 1em">{legend}</ul>'
@@ -217,7 +229,8 @@ def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: 
 
 
 def map_network(data: net.NetworkData, points: pd.DataFrame, lsoas=None, *, wave: str | None = None,
-                decile_column: str = "imd_decile", tiles: str | None = None):
+                decile_column: str = "imd_decile", tiles: str | None = None,
+                deprivation_label: str = "Index of Multiple Deprivation, decile"):
     """Organisations and their ties on the deprivation map.
 
     Parameters
@@ -236,10 +249,14 @@ def map_network(data: net.NetworkData, points: pd.DataFrame, lsoas=None, *, wave
     tiles : str or None
         Optional background tiles, added as a layer the reader can switch off
         (default ``None``: the map draws offline without them).
+    deprivation_label : str
+        Title of the deprivation key (the same key and colours as the asset map).
 
     Returns
     -------
     folium.Map
+        With a collapsed layer control and a key (deprivation deciles and sectors);
+        ``ccdata_key`` says what the key holds, for its text version on the page.
 
     Raises
     ------
@@ -276,7 +293,7 @@ def map_network(data: net.NetworkData, points: pd.DataFrame, lsoas=None, *, wave
 
         def style(feature):
             d = feature["properties"].get(decile_column)
-            colour = DECILE_COLOURS[int(d) - 1] if d is not None and 1 <= d <= 10 else "#ffffff"
+            colour = decile_colour(d) if d is not None else NO_DATA_COLOUR
             return {"fillColor": colour, "color": "#555", "weight": 0.6, "fillOpacity": 0.45}
 
         layer = folium.FeatureGroup(name="Deprivation decile (1 = most deprived 10%)")
@@ -302,27 +319,18 @@ def map_network(data: net.NetworkData, points: pd.DataFrame, lsoas=None, *, wave
                             tooltip=text).add_to(orgs)
         bounds.append([r.geometry.y, r.geometry.x])
     orgs.add_to(fmap)
-    folium.LayerControl(collapsed=False).add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    sectors = [s for s in net.SECTORS if s in set(geo["sector"])]
+    frame = None
     if bounds:
         arr = np.array(bounds)
-        fmap.fit_bounds([arr.min(axis=0).tolist(), arr.max(axis=0).tolist()])
+        frame = [arr.min(axis=0).tolist(), arr.max(axis=0).tolist()]
+        fmap.fit_bounds(frame)
+    _finish_map(fmap, frame or [[50.0, -5.0], [55.0, 1.0]],
+                legend_html(deprivation_label, sectors=sectors, boundary=False) if lsoas is not None
+                else legend_html("", sectors=sectors, boundary=False, deciles=False))
+    fmap.ccdata_key = {"sectors": sectors, "deprivation_label": deprivation_label if lsoas is not None else ""}
     return fmap
 
 
 # ---------------------------------------------------------------------------- report sections
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-

@@ -23,7 +23,7 @@ from ccdata import config
 from ccdata._version import __version__
 from ccdata.present import devtext
 
-TEMPLATES_DIR = config.PROJECT_ROOT / "templates"
+TEMPLATES_DIR = config.resource("templates")
 TEMPLATE = "ccdata"
 ADVISER_PAGE = "adviser-notes.html"
 LICENCE = ("Contains public sector information licensed under the Open Government Licence v3.0; "

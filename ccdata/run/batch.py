@@ -39,7 +39,6 @@ from pathlib import Path
 from typing import Callable
 
 import pandas as pd
-import yaml
 from tqdm.auto import tqdm
 
 from ccdata import config
@@ -49,7 +48,8 @@ from ccdata.files import atomic_write_text
 from ccdata.geo.build import build
 from ccdata.geo.placecache import resolve
 from ccdata.geo.placecache import resolve as get_place
-from ccdata.geo.places import definitions
+from ccdata.geo.places import check_place_id, definitions
+from ccdata.io import _yaml
 from ccdata.io.fetch import fetch
 from ccdata.present.pages import ADVISER_PAGE
 from ccdata.run import report as report_mod
@@ -144,7 +144,8 @@ def run_task(task: Task) -> TaskResult:
         with _environment(task.env):
             if task.view == SUMMARIES:
 
-                status = save_summaries(resolve(task.place_id), Path(task.out_dir) / task.place_id)
+                status = save_summaries(resolve(task.place_id),
+                                        report_mod.place_folder(task.out_dir, task.place_id))
                 missing = sorted(k for k, v in status.items() if v != OK)
                 size = sum((Path(task.out_dir) / task.place_id / k).stat().st_size
                            for k, v in status.items() if v == OK)
@@ -193,9 +194,9 @@ def load_parameters(path: Path | str) -> BatchParameters:
     if not path.exists():
         raise MissingDataError(f"batch parameter file {path} does not exist")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise BatchError(f"{path}: not valid YAML: {exc}") from exc
+        data = _yaml.load(path, what="batch parameter file") or {}
+    except _yaml.YamlError as exc:
+        raise BatchError(str(exc)) from None
     if not isinstance(data, dict):
         raise BatchError(f"{path}: expected a mapping with keys {', '.join(PARAMETER_KEYS)}")
     unknown = sorted(set(data) - set(PARAMETER_KEYS))
@@ -453,6 +454,8 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
         raise BatchError("places must be a list of place ids")
     defs = definitions()
     place_ids = list(defs) if all_places else list(dict.fromkeys(places))
+    for pid in place_ids:
+        check_place_id(pid)
     unknown = [p for p in place_ids if p not in defs]
     if unknown:
         raise PlaceError(f"unknown place(s) {unknown}; defined places: {', '.join(defs)} "
@@ -473,8 +476,7 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
 
     out = Path(out) if out else config.reports_dir()
     out = out.resolve()
-    runs_dir = out / RUNS
-    runs_dir.mkdir(parents=True, exist_ok=True)
+    runs_dir = report_mod.make_folder(out / RUNS)
     now = now or dt.datetime.now()
     run_id = _new_run_id(runs_dir, now)
     tmp = runs_dir / f".tmp-{run_id}-{os.getpid()}"

@@ -27,14 +27,13 @@ from markupsafe import Markup
 from ccdata import config
 from ccdata._version import __version__
 from ccdata.analysis import findings as key_findings
-from ccdata.errors import MissingDataError, PlaceError
+from ccdata.errors import CcdataError, MissingDataError, PlaceError
 from ccdata.files import atomic_write_text
 from ccdata.geo.placecache import resolve
+from ccdata.geo.places import check_place_id
 from ccdata.present.pages import (
     ADVISER_PAGE,
     LICENCE,
-    TEMPLATE,
-    TEMPLATES_DIR,
     page_context,
     publishable,
     render,
@@ -42,7 +41,12 @@ from ccdata.present.pages import (
 from ccdata.provenance import FICTIONAL_NOTICE, git_hash
 from ccdata.run.runner import WarmKernel
 
-NOTEBOOKS_DIR = config.PROJECT_ROOT / "notebooks"
+NOTEBOOKS_DIR = config.resource("notebooks")
+TEMPLATES_DIR = config.resource("templates")
+TEMPLATE = "ccdata"
+#: The kernel papermill starts: Jupyter's name for the interpreter running ccdata
+#: (``python3`` resolves to ``sys.executable``), never the kernel a notebook names.
+KERNEL_NAME = "python3"
 #: Seconds a single notebook cell may run before the view is reported as failed.
 CELL_TIMEOUT = 900
 #: Where each view's adviser-only sections are kept between runs (read by the adviser notes).
@@ -176,12 +180,16 @@ def execute(view: View, place_id: str, workdir: Path, parameters: dict | None = 
     params = {"place_id": place_id, **(parameters or {})}
     if kernel is not None:
         return kernel.execute(source, executed, params, execution_timeout=CELL_TIMEOUT)
-    # The kernel logs a warning about its local TCP transport on every start; in a batch
-    # log that is noise, so only kernel errors are kept (cell errors are reported anyway).
+    # The kernel logs its local TCP transport on every start and "KeyboardInterrupt caught
+    # in kernel" when it is shut down; in a run log that is noise, so kernel logging is off
+    # (a failing cell is reported from the executed notebook).
+    # KERNEL_NAME: whatever kernel a notebook names (a "ccdata" kernel registered for Lab,
+    # say), reports run in the interpreter running ccdata.
     pm.execute_notebook(str(source), str(executed), parameters=params, cwd=str(NOTEBOOKS_DIR),
+                        kernel_name=KERNEL_NAME,
                         progress_bar=False, request_save_on_cell_execute=False,
                         execution_timeout=CELL_TIMEOUT, log_output=False,
-                        extra_arguments=["--IPKernelApp.log_level=ERROR"])
+                        extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
     return executed
 
 
@@ -276,10 +284,10 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
         Unknown place. Data problems inside a notebook are reported per view.
     """
 
+    check_place_id(place_id)
     place = resolve(place_id)
     out_dir = Path(out) if out else config.reports_dir()
-    place_dir = (out_dir / place.id).resolve()
-    place_dir.mkdir(parents=True, exist_ok=True)
+    place_dir = place_folder(out_dir, place.id)
     wanted = list(views) if views else list(VIEWS)
     unknown = [v for v in wanted if v not in VIEWS]
     if unknown:
@@ -315,6 +323,42 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
     return result
 
 
+class OutputPathError(CcdataError, ValueError):
+    """An output path that would lie outside the output folder, or a folder that cannot be made."""
+
+
+def inside(out_dir, path) -> Path:
+    """``path`` resolved, if it lies inside ``out_dir`` (resolved); else :class:`OutputPathError`.
+
+    Every page is written through a path checked here, so a place id, a view name or a
+    symbolic link cannot send a page outside ``--out``.
+    """
+    root = Path(out_dir).resolve()
+    target = Path(path).resolve()
+    if target != root and root not in target.parents:
+        raise OutputPathError(f"{target} is outside the output folder {root}; nothing was written there")
+    return target
+
+
+def make_folder(path) -> Path:
+    """Create a folder (and its parents), turning an operating-system refusal into a clean error."""
+    path = Path(path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputPathError(f"cannot create the output folder {path}: {exc.strerror or exc} "
+                              "(choose another --out)") from None
+    if not path.is_dir():
+        raise OutputPathError(f"the output folder {path} is not a folder (choose another --out)")
+    return path
+
+
+def place_folder(out_dir, place_id: str) -> Path:
+    """``<out_dir>/<place_id>``, created, after checking the id and that the folder lies under ``out_dir``."""
+    check_place_id(place_id)
+    return make_folder(inside(out_dir, Path(out_dir) / place_id))
+
+
 def _run_view(place, view: View, place_dir: Path, nav: list[dict], run_date: str,
               keep_notebook: bool, parameters: dict | None, started: float,
               kernel=None) -> ViewResult:
@@ -348,7 +392,7 @@ def _run_view(place, view: View, place_dir: Path, nav: list[dict], run_date: str
             return ViewResult(view.name, "failed", seconds=time.perf_counter() - started,
                               message="the page carried text meant for the adviser, so it was not "
                                       "published: " + "; ".join(map(str, checked.problems[:10])))
-        target = place_dir / view.output
+        target = inside(place_dir.parent, place_dir / view.output)
         atomic_write_text(target, checked.partner)
         atomic_write_text(place_dir / NOTES_DIR / view.output, "\n".join(checked.notes))
         if keep_notebook:

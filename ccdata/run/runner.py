@@ -169,8 +169,8 @@ class WarmKernel:
         started = time.perf_counter()
         self.shutdown()
         km = KernelManager(kernel_name="python3")
-        # the kernel's warning about its local TCP transport is noise in a batch log
-        km.start_kernel(cwd=self.cwd, extra_arguments=["--IPKernelApp.log_level=ERROR",
+        # its TCP-transport warning and "KeyboardInterrupt caught in kernel" on reset are noise
+        km.start_kernel(cwd=self.cwd, extra_arguments=["--IPKernelApp.log_level=CRITICAL",
                                                        "--HistoryManager.hist_file=:memory:"])
         kc = km.client()
         kc.start_channels()

@@ -9,13 +9,18 @@ from __future__ import annotations
 import pandas as pd
 
 from ccdata import present
+from ccdata.analysis.assets import BUFFER, INSIDE, OUTSIDE, display_ref, placement_counts
+from ccdata.io.local.assets import CATEGORIES
+from ccdata.present.mapkey import asset_list_html, key_text, map_with_text
 from ccdata.present.maps import embed, map_assets
 
 
 def map_section(lsoas, boundary, wards, assets, *, deprivation_col: str = "imd_decile",
                 deprivation_label: str = "Index of Multiple Deprivation 2025, decile", **kwargs) -> list:
-    """The map for a report: the ``folium.Map`` and a note on what it shows.
+    """The map for a report: a "skip the map" link, the map, its key in words and the list of assets.
 
+    The list and the key are on the page itself, outside the map's frame, so they
+    print, are read by screen readers and need nothing from inside the frame.
     ``lsoas`` ``None`` (no boundaries for the place) gives a "no data" note instead.
     """
 
@@ -23,11 +28,46 @@ def map_section(lsoas, boundary, wards, assets, *, deprivation_col: str = "imd_d
         return [present.missing("the asset map", "there are no LSOA boundaries for this place's data collection")]
     m = map_assets(lsoas, boundary, wards, assets, deprivation_col, deprivation_label=deprivation_label, **kwargs)
     n = 0 if assets is None else len(assets)
-    return [embed(m, title=f"Map of {n} assets over {deprivation_label}"), present.notice(
-        f"{n} assets within the place or up to the buffer around it. Areas are coloured by "
-        f"{deprivation_label} (1 = the most deprived 10% of neighbourhoods in England). Use the layer "
-        "control to switch categories on and off; the street map needs an internet connection, the "
-        "areas and markers do not.")]
+    frame = embed(m, title=f"Map of {n} assets over {deprivation_label}")
+    listing = asset_list_html(assets) if assets is not None else ""
+    key = key_text(categories=m.ccdata_key["categories"], wards=m.ccdata_key["wards"],
+                   deprivation_label=deprivation_label)
+    return [map_with_text(frame, anchor="asset-list", key=key, listing=listing),
+            present.notice(placement_sentence(assets) + " Use the layer button (top right of the map) to switch "
+                           "categories on and off; the street map needs an internet connection, the areas and "
+                           "markers do not.")]
+
+
+def placement_sentence(assets) -> str:
+    """Where the assets are: inside the place, in the buffer around it, and outside both (listed apart)."""
+
+    if assets is None or "placement" not in getattr(assets, "columns", ()):
+        return "No assets could be placed for this place."
+    c = placement_counts(assets)
+    buffer_m = assets.attrs.get("buffer_m")
+    ring = f"the {buffer_m:,.0f} m around it" if isinstance(buffer_m, (int, float)) else "the buffer around it"
+    text = (f"The map shows {c[INSIDE] + c[BUFFER]} assets: {c[INSIDE]} inside the place and {c[BUFFER]} in "
+            f"{ring}, all within the first view.")
+    if c[OUTSIDE]:
+        text += (f" {c[OUTSIDE]} more on the partnership's list {'lies' if c[OUTSIDE] == 1 else 'lie'} farther away "
+                 f"and {'is' if c[OUTSIDE] == 1 else 'are'} listed under "
+                 "\"Outside the area\", with the distance.")
+    return text
+
+
+def outside_section(assets) -> list:
+    """Assets of the partnership's list that were located, but beyond the place and its buffer."""
+
+    far = assets.attrs.get("outside") if assets is not None else None
+    if far is None or len(far) == 0:
+        return [present.notice("Every asset on the partnership's list lies inside the place or just around it.")]
+    shown = pd.DataFrame({
+        "Name": far["name"], "Kind": far["category"].map(lambda c: CATEGORIES.get(c, c)),
+        "Postcode": far["postcode"].fillna(""),
+        "Distance from the place": [f"{d / 1000:,.1f} km" if d >= 1000 else f"{d:,.0f} m" for d in far["distance_m"]],
+        "Reference": [display_ref(s, r) for s, r in zip(far["source"], far["source_ref"])]})
+    return [present.table(shown, caption=f"{len(far)} asset{'' if len(far) == 1 else 's'} outside the area (straight-line distance from the "
+                          "place boundary); they are not on the map")]
 
 
 def sources_section(assets) -> list:
@@ -74,11 +114,13 @@ def unplaced_section(unplaced, problems=None) -> list:
 
     blocks = []
     if unplaced is None or len(unplaced) == 0:
-        blocks.append(present.notice("Every listed asset was placed on the map."))
+        blocks.append(present.notice("Every listed asset could be located."))
     else:
-        shown = unplaced.rename(columns={"source": "List", "source_ref": "Row or reference", "name": "Name",
-                                         "category": "Category", "postcode": "Postcode", "reason": "Reason"})
-        blocks.append(present.table(shown, caption=f"{len(unplaced)} assets not on the map, and why"))
+        shown = unplaced.assign(source_ref=[display_ref(s, r) for s, r in zip(unplaced["source"],
+                                                                               unplaced["source_ref"])])
+        shown = shown.rename(columns={"source": "List", "source_ref": "Reference", "name": "Name",
+                                      "category": "Category", "postcode": "Postcode", "reason": "Reason"})
+        blocks.append(present.table(shown, caption=f"{len(unplaced)} assets that could not be located, and why"))
     if problems is not None and len(problems):
         shown = problems.rename(columns={"file": "File", "row": "Row", "column": "Column", "message": "Problem",
                                          "value": "Value"})

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ccdata import present
-from ccdata.analysis import disclosure, pupils, survey
+from ccdata.analysis import disclosure, labels, linked, pupils, survey
 from ccdata.errors import CcdataError, MissingDataError, ValidationError
 from ccdata.present import charts
 
@@ -99,6 +99,36 @@ def _check(data, rules) -> disclosure.Rules:
     return disclosure._check_rules(rules)
 
 
+WITHHELD = ("the survey figures are withheld to protect privacy: a hidden figure could have been worked "
+            "out from the other tables on this page")
+
+
+def _page(data: ListeningData, rules: disclosure.Rules) -> linked.SurveyPage:
+    """Every survey table of the page, protected together and audited (worked out once per rules)."""
+    cache = data.__dict__.setdefault("_pages", {})
+    if rules not in cache:
+        try:
+            cache[rules] = linked.survey_page(data.responses, data.questions, rules)
+        except labels.LabelError as exc:  # a label column holding postcodes or ids: nothing is shown
+            cache[rules] = _Refused(str(exc))
+    return cache[rules]
+
+
+@dataclass
+class _Refused:
+    """A survey page that could not be published at all (the reason is for the adviser)."""
+
+    note: str
+    ok: bool = False
+    audit: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["figure", "lower", "upper", "width", "threshold", "protected"]))
+
+
+def _published(frame, what: str):
+    """Only tables sealed by :mod:`ccdata.analysis.disclosure` reach a block."""
+    return disclosure.require(frame, what)
+
+
 def _no_survey(data: ListeningData, section: str) -> Blocks:
     return [present.missing(section, data.missing.get(SURVEY, "no survey answers were loaded"))]
 
@@ -117,7 +147,10 @@ def headlines_section(data: ListeningData, rules: disclosure.Rules | None = None
     rules = _check(data, rules)
     if not data.has_survey:
         return _no_survey(data, "headline findings")
-    overall = survey.summarise(data.responses, data.questions, rules=rules)
+    page = _page(data, rules)
+    if not page.ok:
+        return [present.missing("headline findings", WITHHELD)]
+    overall = _published(page.overall, "headline findings")
     if overall.empty:
         return [present.missing("headline findings", "no question in the survey names positive answers")]
     return [present.bullets(survey.headlines(overall))]
@@ -128,7 +161,10 @@ def questions_section(data: ListeningData, rules: disclosure.Rules | None = None
     rules = _check(data, rules)
     if not data.has_survey:
         return _no_survey(data, "questions by wave")
-    by_wave = survey.summarise(data.responses, data.questions, by="wave", rules=rules)
+    page = _page(data, rules)
+    if not page.ok:
+        return [present.missing("questions by wave", WITHHELD)]
+    by_wave = _published(page.by_wave, "questions by wave")
     if by_wave.empty:
         return [present.missing("questions by wave", "no question in the survey names positive answers")]
     blocks: Blocks = []
@@ -149,11 +185,16 @@ def change_section(data: ListeningData, rules: disclosure.Rules | None = None) -
     waves = data.responses.attrs.get("waves") or list(dict.fromkeys(data.responses["wave"]))
     if len(waves) < 2:
         return [present.missing(CHANGE, "the survey has only one wave so far")]
-    change = survey.wave_change(data.responses, data.questions, rules=rules)
+    page = _page(data, rules)
+    if not page.ok:
+        return [present.missing(CHANGE, WITHHELD)]
+    change = _published(page.change, CHANGE)
     if change.empty:
-        return [present.missing(CHANGE, "no question in the survey names positive answers")]
-    return [present.table(change.drop(columns=["question_id", "suppression"]),
-                          caption=f"Change between waves {waves[-2]} and {waves[-1]}")]
+        return [present.missing(CHANGE, "no question has answers in two waves yet")]
+    pairs = list(dict.fromkeys(zip(change["wave_1"], change["wave_2"])))
+    caption = (f"Change between waves {pairs[0][0]} and {pairs[0][1]}" if len(pairs) == 1
+               else "Change between the last two waves with answers to each question")
+    return [present.table(change.drop(columns=["question_id", "suppression"]), caption=caption)]
 
 
 def _ward_shapes(place, codes: list[str]):
@@ -188,7 +229,10 @@ def wards_section(place, data: ListeningData, rules: disclosure.Rules | None = N
         raise TypeError(f"question_id must be a str, not {type(question_id).__name__}")
     if not data.has_survey:
         return _no_survey(data, "answers by ward")
-    by_ward = survey.summarise(data.responses, data.questions, by="ward24_code", rules=rules)
+    page = _page(data, rules)
+    if not page.ok:
+        return [present.missing("answers by ward", WITHHELD)]
+    by_ward = _published(page.by_ward, "answers by ward")
     if by_ward.empty:
         return [present.missing("answers by ward", "no question in the survey names positive answers")]
     mappable = list(dict.fromkeys(by_ward["question_id"]))
@@ -253,15 +297,17 @@ def pupils_section(place, data: ListeningData, rules: disclosure.Rules | None = 
     records = data.pupil_records
     label = pupils.MEASURES[measure]
     blocks: Blocks = [
-        present.table(pupils.summary(records, rules=rules), caption="All pupils in the extracts"),
-        present.table(pupils.concentration(records, measure, rules=rules),
+        present.table(_published(pupils.summary(records, rules=rules), "pupil summary"),
+                      caption="All pupils in the extracts"),
+        present.table(_published(pupils.concentration(records, measure, rules=rules), "pupil concentration"),
                       caption=f"Where is it concentrated: {label}")]
     try:
         deprivation = place.deprivation()
     except MissingDataError as exc:
         blocks.append(present.missing(f"{label} by deprivation decile", str(exc)))
     else:
-        decile = pupils.rates(records, measure, by="imd_decile", deprivation=deprivation, rules=rules)
+        decile = _published(pupils.rates(records, measure, by="imd_decile", deprivation=deprivation,
+                                         rules=rules), "pupil rates by deprivation decile")
         blocks.append(present.table(decile, caption=(f"{label[0].upper()}{label[1:]} by deprivation decile "
                                                      "of home (1 = most deprived 10% in England)")))
     return blocks
@@ -276,15 +322,31 @@ def privacy_section(data: ListeningData, rules: disclosure.Rules | None = None, 
     rules = _check(data, rules)
     blocks: Blocks = [present.notice(disclosure.note(rules))]
     if data.has_survey:
-        blocks.append(present.table(survey.exclusions(data.responses),
+        blocks.append(present.table(_published(survey.exclusions(data.responses), "survey exclusions"),
                                     caption="Survey answers excluded or adjusted on loading"))
         dropped = data.responses.attrs.get("free_text_dropped")
         if dropped:
             blocks.append(present.notice("Free-text answers are never shown on this page; they stay with "
                                          "the partnership."))
     if data.pupil_records is not None:
-        blocks.append(present.table(pupils.exclusions(data.pupil_records),
+        blocks.append(present.table(_published(pupils.exclusions(data.pupil_records), "pupil exclusions"),
                                     caption="Pupil records excluded or adjusted on loading"))
+    if data.has_survey:
+        blocks += audit_section(data, rules)
     if notes is not None:
         blocks.append(notes.block())
     return blocks
+
+
+def audit_section(data: ListeningData, rules: disclosure.Rules | None = None) -> Blocks:
+    """The disclosure audit of every survey table on the page, for the adviser's notes."""
+    rules = _check(data, rules)
+    if not data.has_survey:
+        return []
+    page = _page(data, rules)
+    table = page.audit.rename(columns={"figure": "hidden figure", "lower": "smallest possible",
+                                       "upper": "largest possible", "width": "range",
+                                       "threshold": "range needed", "protected": "protected"})
+    return [present.adviser_note("Disclosure audit of the survey tables",
+                                 page.note if table.empty else present.Block(
+                                     present.table(table, caption=page.note).html))]

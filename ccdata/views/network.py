@@ -11,6 +11,7 @@ import pandas as pd
 
 from ccdata import present
 from ccdata.analysis import network as net
+from ccdata.present.mapkey import key_text, map_with_text
 from ccdata.present.maps import embed
 from ccdata.present.netviz import map_network, network_view
 
@@ -136,7 +137,11 @@ def map_section(data: net.NetworkData, points: pd.DataFrame, lsoas=None) -> list
                                 "that could be placed")]
     not_placed = points[points["easting"].isna()]
 
-    blocks = [embed(map_network(data, points, lsoas), title="Map of organisations and their ties")]
+    fmap = map_network(data, points, lsoas)
+    key = key_text(sectors=fmap.ccdata_key["sectors"], deprivation_label=fmap.ccdata_key["deprivation_label"],
+                   deciles=lsoas is not None, boundary=False)
+    blocks = [map_with_text(embed(fmap, title="Map of organisations and their ties"), anchor="network-map-key",
+                            key=key, what="the key to the map (the tables on this page name every organisation)")]
     if len(not_placed):
         blocks.append(present.table(not_placed[["label", "sector", "located"]],
                                     caption="Organisations not on the map, and why"))

@@ -1,0 +1,67 @@
+"""The test suite never reads or writes the checkout's data/ and reports/ folders."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from ccdata import config
+
+HERE = Path(__file__).resolve().parent
+
+pytest_plugins = ["pytester"]
+
+
+def test_each_test_has_its_own_data_and_reports_folders(tmp_path):
+    data, reports = config.data_dir(), config.reports_dir()
+    repo = HERE.parent.resolve()
+    assert data != repo / "data" and reports != repo / "reports"
+    assert not data.is_relative_to(repo) and not reports.is_relative_to(repo)
+    assert os.environ["CCDATA_DATA_DIR"] != os.environ["CCDATA_REPORTS_DIR"]
+
+
+def _inner_suite(pytester, body: str):
+    """A copy of this suite's conftest in a throwaway checkout (its data/ is the one
+    the fixture guards), with one test module."""
+    (pytester.path / "tests").mkdir()
+    shutil.copy2(HERE / "conftest.py", pytester.path / "tests" / "conftest.py")
+    (pytester.path / "data" / "raw").mkdir(parents=True)
+    (pytester.path / "tests" / "test_inner.py").write_text(body)
+    return pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:xdist", "-q", "tests")
+
+
+def test_the_fixture_fails_a_test_that_writes_into_the_checkouts_data(pytester):
+    result = _inner_suite(pytester, '''
+from pathlib import Path
+import conftest
+
+def test_planted_write():
+    (conftest.REPO / "data" / "raw" / "planted.csv").write_text("a,b\\n1,2\\n")
+
+def test_planted_report():
+    (conftest.REPO / "reports").mkdir()
+
+def test_well_behaved(tmp_path):
+    (tmp_path / "fine.csv").write_text("a\\n")
+''')
+    # the check runs when each test ends, so pytest reports an error at its teardown
+    result.assert_outcomes(passed=3, errors=2)
+    assert result.ret != 0
+    out = result.stdout.str()
+    assert "touched the checkout's data/ or reports/" in out
+    assert "ERROR tests/test_inner.py::test_planted_write" in out
+    assert "ERROR tests/test_inner.py::test_planted_report" in out
+    assert "test_well_behaved" not in out.split("short test summary")[-1]
+    assert "created: " in out and "planted.csv" in out
+
+
+def test_the_fixture_points_the_library_away_from_the_checkout(pytester):
+    result = _inner_suite(pytester, '''
+import conftest
+from ccdata import config
+
+def test_defaults():
+    assert not config.data_dir().is_relative_to(conftest.REPO / "data")
+    assert not config.reports_dir().is_relative_to(conftest.REPO / "reports")
+''')
+    result.assert_outcomes(passed=1)
