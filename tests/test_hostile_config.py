@@ -6,7 +6,7 @@ import time
 import pytest
 
 from ccdata.errors import CcdataError, PlaceError
-from ccdata.geo import places
+from ccdata.geo import footprint, places
 from ccdata.io import _yaml
 from ccdata.run import batch, report
 
@@ -105,10 +105,10 @@ def test_out_under_dev_null_or_proc(where):
 def test_bad_polygon_and_unknown_crs_are_place_errors():
     bowtie = {"coordinates": [[0, 0], [1, 1], [1, 0], [0, 1]], "crs": 27700}
     with pytest.raises(PlaceError, match="not a valid shape"):
-        places._lsoas_for_polygon("x", bowtie, "demo")
+        footprint._lsoas_for_polygon("x", bowtie, "demo")
     square = {"coordinates": [[0, 0], [0, 1], [1, 1], [1, 0]], "crs": 999999}
     with pytest.raises(PlaceError, match="not a known coordinate reference system"):
-        places._lsoas_for_polygon("x", square, "demo")
+        footprint._lsoas_for_polygon("x", square, "demo")
 
 
 @pytest.mark.parametrize("case", ["bomb", "invalid", "deep", "traversal"])

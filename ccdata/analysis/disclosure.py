@@ -34,6 +34,7 @@ import pandas as pd
 
 from ccdata.errors import CcdataError
 
+
 class DisclosureError(CcdataError):
     """Personal data that has not passed disclosure control, or a page the audit could not make safe."""
 

@@ -14,10 +14,14 @@ import re
 import pandas as pd
 
 from ccdata import present
-
 from ccdata.io.local.assets import CATEGORIES
 from ccdata.present.escape import html_text
-from ccdata.present.palette import CATEGORY_COLOURS, DECILE_COLOURS, NO_DATA_COLOUR, SECTOR_COLOURS
+from ccdata.present.palette import (
+    CATEGORY_COLOURS,
+    DECILE_COLOURS,
+    NO_DATA_COLOUR,
+    SECTOR_COLOURS,
+)
 
 #: One marker shape per asset category (drawn in an 18 x 18 box).
 CATEGORY_SHAPES = {

@@ -38,7 +38,12 @@ from ccdata import present
 from ccdata.errors import CcdataError
 from ccdata.io.local.assets import CATEGORIES
 from ccdata.present import escape
-from ccdata.present.mapkey import asset_list_html, legend_html, map_with_text, marker_svg  # noqa: F401
+from ccdata.present.mapkey import (  # noqa: F401
+    asset_list_html,
+    legend_html,
+    map_with_text,
+    marker_svg,
+)
 from ccdata.present.palette import CATEGORY_COLOURS, DECILE_COLOURS, NO_DATA_COLOUR  # noqa: F401
 
 #: Simplification tolerance in metres (British National Grid) for web display.
@@ -225,7 +230,10 @@ MAP_CSS = """
 
 def _finish_map(m, bounds, legend: str) -> None:
     """Add the key (a Leaflet control), the initial frame, the print refit and the map CSS."""
-    from branca.element import Element, MacroElement  # folium's toolkit: loaded only when a map is drawn
+    from branca.element import (  # folium's toolkit: loaded only when a map is drawn
+        Element,
+        MacroElement,
+    )
     from jinja2 import Template
 
     script = _MAP_SCRIPT % {"map": "{{ this._parent.get_name() }}", "bounds": json.dumps(bounds),
@@ -239,7 +247,9 @@ def _finish_map(m, bounds, legend: str) -> None:
 
 def _marker(folium, row, category: str):
     """A keyboard-reachable marker: shape and colour of its category, named by asset name and kind."""
-    from branca.element import MacroElement  # folium's toolkit: loaded only when a map is drawn
+    from branca.element import (
+        MacroElement,  # folium's toolkit: loaded only when a map is drawn
+    )
     from jinja2 import Template
 
     name = row["name"] if isinstance(row["name"], str) and row["name"].strip() else "(no name)"

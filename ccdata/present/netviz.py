@@ -25,7 +25,12 @@ from ccdata.analysis import network as net
 from ccdata.present import escape
 from ccdata.present.mapkey import legend_html
 from ccdata.present.maps import _finish_map, base_map
-from ccdata.present.palette import DECILE_COLOURS, NO_DATA_COLOUR, SECTOR_COLOURS, decile_colour  # noqa: F401
+from ccdata.present.palette import (  # noqa: F401
+    DECILE_COLOURS,
+    NO_DATA_COLOUR,
+    SECTOR_COLOURS,
+    decile_colour,
+)
 
 #: Measures a node's size may show.
 SIZE_MEASURES = ("betweenness", "degree", "weighted_degree")

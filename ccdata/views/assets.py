@@ -9,7 +9,13 @@ from __future__ import annotations
 import pandas as pd
 
 from ccdata import present
-from ccdata.analysis.assets import BUFFER, INSIDE, OUTSIDE, display_ref, placement_counts
+from ccdata.analysis.assets import (
+    BUFFER,
+    INSIDE,
+    OUTSIDE,
+    display_ref,
+    placement_counts,
+)
 from ccdata.io.local.assets import CATEGORIES
 from ccdata.present.mapkey import asset_list_html, key_text, map_with_text
 from ccdata.present.maps import embed, map_assets
