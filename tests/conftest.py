@@ -192,6 +192,20 @@ def chromium() -> str:
     return path
 
 
+@pytest.fixture(scope="module")
+def browser(chromium):
+    """Headless Chromium (Debian's), one per test module, with no background networking."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
+        try:
+            yield b
+        finally:
+            b.close()
+
+
 def census_raw_rows(dataset_id: str, collection: str) -> list[dict]:
     """Rows of a raw Census LSOA file read with the standard library only (independent of
     ccdata's loaders): a Nomis zip (member ``*-lsoa.csv``), a gzipped CSV or a plain CSV."""

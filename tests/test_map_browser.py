@@ -27,17 +27,6 @@ def _artifacts() -> Path:
     return folder
 
 
-@pytest.fixture(scope="module")
-def browser(chromium):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=chromium, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def _located(place_id: str):

@@ -42,14 +42,6 @@ def pages(demo_data_dir, tmp_path_factory) -> dict[str, Path]:
     return {p.stem: p for p in sorted(result.place_dir.glob("*.html"))}
 
 
-@pytest.fixture(scope="module")
-def browser(chromium):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        yield b
-        b.close()
 
 
 @pytest.mark.slow

@@ -23,7 +23,7 @@ from ccdata.run import report
 from conftest import census_raw_rows
 
 REPO = Path(__file__).resolve().parent.parent
-SECTIONS = ["Who lives here", "Deprivation", "Children in low income families",
+SECTIONS = ["Key findings", "Who lives here", "Deprivation", "Children in low income families",
             "Indicators by workstream", "Data and methods"]
 
 
@@ -206,17 +206,6 @@ def test_unknown_view_and_place_are_errors(demo_data, tmp_path):
 
 
 # ----------------------------------------------------------------------- browser
-@pytest.fixture(scope="module")
-def browser(chromium):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=chromium, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @contextlib.contextmanager
