@@ -1,7 +1,7 @@
 """The maps in Chromium: framing, controls, a phone-width screen, keyboard, screen readers, paper.
 
-Runs the demo place's asset and network pages (and, where the official files are built
-in this checkout's data folder, Pembury's asset map) in headless Chromium. Screenshots
+Runs the demo place's asset and network pages (and, with the official-file mirror, the
+asset maps of Pembury, Smallshaw-Hurst and Wallsend) in headless Chromium. Screenshots
 and the printed PDF go to test-artifacts/.
 """
 from __future__ import annotations
@@ -53,25 +53,22 @@ def demo(demo_data_dir, tmp_path_factory):
 
 
 @pytest.fixture(scope="module", params=["pembury", "smallshaw-hurst", "wallsend"])
-def pembury(request, tmp_path_factory):
-    """A real place's asset map (Pembury and the other two) from the official files built in
-    this checkout's data folder."""
+def pembury(request, tmp_path_factory, official_data_dir):
+    """A real place's asset map (Pembury and the other two) from the official files (the mirror,
+    fetched once per session; tables built as they are first needed)."""
     from ccdata import present
     from ccdata.analysis import assets
     from ccdata.errors import MissingDataError
     from ccdata.geo.places import place
     from ccdata.views import assets as view
 
-    data = REPO / "data"
-    if not (data / "processed").is_dir():
-        pytest.skip("official files not built here (CCDATA_MIRROR=... ccdata fetch --mirror; ccdata build)")
-    with data_dir_env(data):
+    with data_dir_env(official_data_dir):
         try:
             p = place(request.param)
             layers = assets.map_layers(p)
             located, points, extent = _located(request.param)
         except MissingDataError as exc:
-            pytest.skip(f"official files for {request.param} not built here: {exc}")
+            pytest.fail(f"the mirror lacks a file the {request.param} asset map needs: {exc}")
         blocks = view.map_section(*layers, located)
     page = tmp_path_factory.mktemp(request.param) / "assets.html"
     page.write_text('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Pembury assets</title>'
