@@ -133,6 +133,17 @@ def _no_survey(data: ListeningData, section: str) -> Blocks:
     return [present.missing(section, data.missing.get(SURVEY, "no survey answers were loaded"))]
 
 
+def _protected(data: ListeningData, rules: disclosure.Rules, section: str):
+    """``(page, None)`` with the page's protected tables, or ``(None, blocks)`` to show instead
+    (no survey loaded, or every figure withheld by the audit)."""
+    if not data.has_survey:
+        return None, _no_survey(data, section)
+    page = _page(data, rules)
+    if not page.ok:
+        return None, [present.missing(section, WITHHELD)]
+    return page, None
+
+
 def overview(data: ListeningData, rules: disclosure.Rules | None = None) -> Blocks:
     """The disclosure rules in plain words, and which data this page lacks."""
     rules = _check(data, rules)
@@ -145,11 +156,9 @@ def overview(data: ListeningData, rules: disclosure.Rules | None = None) -> Bloc
 def headlines_section(data: ListeningData, rules: disclosure.Rules | None = None) -> Blocks:
     """One sentence per question: the share of positive answers across the place and all waves."""
     rules = _check(data, rules)
-    if not data.has_survey:
-        return _no_survey(data, "headline findings")
-    page = _page(data, rules)
-    if not page.ok:
-        return [present.missing("headline findings", WITHHELD)]
+    page, instead = _protected(data, rules, "headline findings")
+    if instead:
+        return instead
     overall = _published(page.overall, "headline findings")
     if overall.empty:
         return [present.missing("headline findings", "no question in the survey names positive answers")]
@@ -159,11 +168,9 @@ def headlines_section(data: ListeningData, rules: disclosure.Rules | None = None
 def questions_section(data: ListeningData, rules: disclosure.Rules | None = None) -> Blocks:
     """A chart per question of the share positive in each wave, with the data behind it."""
     rules = _check(data, rules)
-    if not data.has_survey:
-        return _no_survey(data, "questions by wave")
-    page = _page(data, rules)
-    if not page.ok:
-        return [present.missing("questions by wave", WITHHELD)]
+    page, instead = _protected(data, rules, "questions by wave")
+    if instead:
+        return instead
     by_wave = _published(page.by_wave, "questions by wave")
     if by_wave.empty:
         return [present.missing("questions by wave", "no question in the survey names positive answers")]
@@ -227,11 +234,9 @@ def wards_section(place, data: ListeningData, rules: disclosure.Rules | None = N
     rules = _check(data, rules)
     if not isinstance(question_id, str):
         raise TypeError(f"question_id must be a str, not {type(question_id).__name__}")
-    if not data.has_survey:
-        return _no_survey(data, "answers by ward")
-    page = _page(data, rules)
-    if not page.ok:
-        return [present.missing("answers by ward", WITHHELD)]
+    page, instead = _protected(data, rules, "answers by ward")
+    if instead:
+        return instead
     by_ward = _published(page.by_ward, "answers by ward")
     if by_ward.empty:
         return [present.missing("answers by ward", "no question in the survey names positive answers")]
