@@ -280,8 +280,8 @@ def tiny_notebook_runner(task: batch.Task) -> batch.TaskResult:
     return batch.run_task(task)
 
 
-@pytest.mark.slow
-def test_real_runner_with_a_tiny_notebook(places_file, tmp_path, monkeypatch):
+def _use_tiny_notebook(tmp_path, monkeypatch) -> None:
+    """The dashboard view runs TINY_NOTEBOOK (here and in the worker processes)."""
     from ccdata.run import report
 
     nb_dir = tmp_path / "nb"
@@ -290,6 +290,11 @@ def test_real_runner_with_a_tiny_notebook(places_file, tmp_path, monkeypatch):
     monkeypatch.setenv("TINY_NOTEBOOKS", str(nb_dir))
     monkeypatch.setattr(report, "NOTEBOOKS_DIR", nb_dir)
     monkeypatch.setitem(report.VIEWS, "dashboard", report.View("dashboard", "Tiny", "tiny.ipynb"))
+
+
+@pytest.mark.slow
+def test_real_runner_with_a_tiny_notebook(places_file, tmp_path, monkeypatch):
+    _use_tiny_notebook(tmp_path, monkeypatch)
     res = batch.run_batch(["demo", BROKEN], views=["dashboard"], out=tmp_path / "s", jobs=2,
                           runner=tiny_notebook_runner, progress=False)
     status = res.table().set_index(["place", "view"])
@@ -530,14 +535,9 @@ def recording_runner(task: batch.Task) -> batch.TaskResult:
 
 @pytest.mark.slow
 def test_one_job_runs_every_notebook_on_one_warm_kernel_and_stops_it(places_file, tmp_path, monkeypatch):
-    from ccdata.run import report, runner
+    from ccdata.run import runner
 
-    nb_dir = tmp_path / "nb"
-    nb_dir.mkdir()
-    (nb_dir / "tiny.ipynb").write_text(json.dumps(TINY_NOTEBOOK), encoding="utf-8")
-    monkeypatch.setenv("TINY_NOTEBOOKS", str(nb_dir))
-    monkeypatch.setattr(report, "NOTEBOOKS_DIR", nb_dir)
-    monkeypatch.setitem(report.VIEWS, "dashboard", report.View("dashboard", "Tiny", "tiny.ipynb"))
+    _use_tiny_notebook(tmp_path, monkeypatch)
     _SEEN.clear()
     res = batch.run_batch(["demo", BROKEN], views=["dashboard"],
                           out=tmp_path / "s", jobs=1, runner=recording_runner, progress=False)
