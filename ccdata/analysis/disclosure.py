@@ -15,7 +15,8 @@ this module, which
    row x column tables, until no hidden cell is determined by the published totals
    at all (checked by linear algebra, not just by counting);
 3. **rounds** the remaining counts (to the nearest 5 by default); percentages and
-   intervals are computed from unrounded counts and hidden wherever their counts are;
+   intervals are hidden wherever their counts are (the survey tables then recompute them
+   from the rounded counts, :func:`ccdata.analysis.survey.summarise`);
 4. **marks** the result: ``attrs["personal"] = True`` and ``attrs["disclosure"]`` set
    to the plain-language :func:`note`, which the presentation layer requires before it
    shows a personal table.
@@ -105,8 +106,7 @@ def note(rules: Rules | None = None) -> str:
         parts.append(" Some further figures are hidden so that a hidden figure cannot be worked "
                      "out by subtracting the others from a total.")
     if rules.round_to > 1:
-        parts.append(f" Counts are rounded to the nearest {rules.round_to}, so totals may not add up;"
-                     " percentages and confidence intervals are calculated before rounding.")
+        parts.append(f" Counts are rounded to the nearest {rules.round_to}, so totals may not add up.")
     return "".join(parts)
 
 
