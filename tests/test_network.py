@@ -355,6 +355,9 @@ def test_report_sections_render_without_reading_files(tmp_path):
     assert "Jane" not in page
     assert "Xavier" not in page           # issue values (possibly a person's name) are not shown
     assert "self-tie" in page and "<caption>" in page
+    # the row-level problems are an adviser note, never partner text
+    issues = "".join(b._repr_html_() for b in network_view.issues_section(data))
+    assert issues.startswith('<section class="ccdata-adviser" data-audience="adviser"')
 
 
 # ---------------------------------------------------------------------------- demo

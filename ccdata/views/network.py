@@ -41,9 +41,11 @@ def overview(place, data: net.NetworkData) -> list:
     }, caption=f"Survey wave {latest}. Waves: {', '.join(data.waves)}."))
     excluded = int((data.issues["action"] == net.EXCLUDED).sum())
     if len(data.issues):
+        # partners get one plain sentence; the rows and cells themselves are for the adviser
         blocks.append(present.notice(
-            f"{len(data.issues)} row(s) or cell(s) of the input files need attention, of which {excluded} "
-            "could not be used; they are listed at the end of this page.", "warning"))
+            f"Some survey answers could not be used ({excluded:,} of the rows and cells checked); "
+            "the figures leave them out." if excluded else
+            "A few survey answers need checking; they are counted as given.", "warning"))
     return blocks
 
 
@@ -153,5 +155,7 @@ def issues_section(data: net.NetworkData) -> list:
 
     if data.issues.empty:
         return [present.notice("Every row of the organisations and relationships files could be used.")]
-    return [present.table(net.issues_table(data), caption="Rows and cells that need attention in the input "
-                          "files (cell values are not shown: open the file at the row given)", sortable=True)]
+    # file, row and column are for the adviser: the report moves this note to the adviser notes
+    return [present.adviser_note("Rows and cells of the relationship files that need attention", present.Block(
+        present.table(net.issues_table(data), caption="Rows and cells that need attention in the input files "
+                      "(cell values are not shown: open the file at the row given)", sortable=True).html))]
