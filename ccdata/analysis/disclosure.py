@@ -45,6 +45,7 @@ SUPPRESSED_MARK = "c"
 PRIMARY = "fewer than {n} respondents"
 PRIMARY_CASES = "fewer than {n} people counted"
 SECONDARY = "hidden so another hidden figure cannot be worked out"
+LINKED = "hidden because another table on the page would let a hidden figure be worked out"
 
 
 @dataclass(frozen=True)
@@ -234,7 +235,8 @@ def _check_count_column(table: pd.DataFrame, col: str) -> pd.Series:
 
 
 def apply(table: pd.DataFrame, rules: Rules | None = None, *, count: str = "count",
-          denominator: str | None = "n", within=None, derived=None) -> pd.DataFrame:
+          denominator: str | None = "n", within=None, derived=None, hide=None,
+          hide_reason: str = LINKED) -> pd.DataFrame:
     """Disclosure control for a tidy table of counts (one row per cell).
 
     Parameters
@@ -257,6 +259,12 @@ def apply(table: pd.DataFrame, rules: Rules | None = None, *, count: str = "coun
         repeatedly until nothing changes. ``None``: every row is a separate total.
     derived : list of str, optional
         Columns to hide with the counts. Default: every other numeric column.
+    hide : array-like of bool, optional
+        Rows to hide whatever their size (one per row of ``table``): figures another
+        table of the same page makes recoverable (:mod:`ccdata.analysis.linked`).
+        Secondary suppression then protects them like any other hidden row.
+    hide_reason : str
+        The ``suppression`` text of those rows.
 
     Returns
     -------
@@ -300,6 +308,13 @@ def apply(table: pd.DataFrame, rules: Rules | None = None, *, count: str = "coun
             raise KeyError(f"derived columns not in table: {missing}")
 
     mask, reason = _small_mask(c, d, rules)
+    if hide is not None:
+        forced = np.asarray(hide, dtype=bool)
+        if forced.shape != (len(out),):
+            raise ValueError(f"hide must hold one True/False per row ({len(out)}), not {forced.shape}")
+        extra = forced & ~mask.to_numpy()
+        mask = mask | pd.Series(forced, index=mask.index)
+        reason[extra] = hide_reason
     if rules.secondary and groupings:
         size = d if d is not None else c
         changed = True

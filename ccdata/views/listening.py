@@ -99,6 +99,8 @@ def _check(data, rules) -> disclosure.Rules:
     return disclosure._check_rules(rules)
 
 
+PUPILS_WITHHELD = ("the pupil figures are withheld to protect privacy: a hidden figure could have been worked "
+                   "out from the other tables on this page")
 WITHHELD = ("the survey figures are withheld to protect privacy: a hidden figure could have been worked "
             "out from the other tables on this page")
 
@@ -301,21 +303,30 @@ def pupils_section(place, data: ListeningData, rules: disclosure.Rules | None = 
         return [present.missing(PUPILS, data.missing.get(PUPILS, "no pupil extracts were loaded"))]
     records = data.pupil_records
     label = pupils.MEASURES[measure]
-    blocks: Blocks = [
-        present.table(_published(pupils.summary(records, rules=rules), "pupil summary"),
-                      caption="All pupils in the extracts"),
-        present.table(_published(pupils.concentration(records, measure, rules=rules), "pupil concentration"),
-                      caption=f"Where is it concentrated: {label}")]
+    blocks: Blocks = []
     try:
         deprivation = place.deprivation()
     except MissingDataError as exc:
-        blocks.append(present.missing(f"{label} by deprivation decile", str(exc)))
+        deprivation = None
+        no_deciles = str(exc)
+    try:
+        tables = pupils.page(records, measure, deprivation=deprivation, rules=rules)
+    except labels.LabelError as exc:  # a ward column holding postcodes or ids: nothing is shown
+        return [present.missing(PUPILS, PUPILS_WITHHELD),
+                present.adviser_note("Disclosure audit of the pupil tables", str(exc))]
+    note = present.adviser_note("Disclosure audit of the pupil tables", tables.note)
+    if not tables.ok:  # a hidden figure could still be worked out: no pupil figure is published
+        return [present.missing(PUPILS, PUPILS_WITHHELD), note]
+    blocks += [present.table(_published(tables.summary, "pupil summary"), caption="All pupils in the extracts"),
+               present.table(_published(tables.by_ward, "pupil concentration"),
+                             caption=f"Where is it concentrated: {label}")]
+    if tables.by_decile is None:
+        blocks.append(present.missing(f"{label} by deprivation decile", no_deciles))
     else:
-        decile = _published(pupils.rates(records, measure, by="imd_decile", deprivation=deprivation,
-                                         rules=rules), "pupil rates by deprivation decile")
-        blocks.append(present.table(decile, caption=(f"{label[0].upper()}{label[1:]} by deprivation decile "
-                                                     "of home (1 = most deprived 10% in England)")))
-    return blocks
+        blocks.append(present.table(_published(tables.by_decile, "pupil rates by deprivation decile"),
+                                    caption=(f"{label[0].upper()}{label[1:]} by deprivation decile "
+                                             "of home (1 = most deprived 10% in England)")))
+    return blocks + [note]
 
 
 def privacy_section(data: ListeningData, rules: disclosure.Rules | None = None, notes=None) -> Blocks:
