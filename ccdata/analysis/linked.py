@@ -84,13 +84,13 @@ def survey_page(responses: pd.DataFrame, questions: pd.DataFrame, rules: disclos
         if audit.passed(result) or round_no == max_rounds:
             break
         pinned = {f.split(":", 1)[0] for f in result.loc[~result["protected"], "figure"]}
-        by_wave = _withhold(by_wave, pinned)
-        by_ward = _withhold(by_ward, pinned)
-    change = _change(by_wave, waves) if len(waves) >= 2 else None
+        by_wave = _withhold(by_wave, pinned, rules)
+        by_ward = _withhold(by_ward, pinned, rules)
+    change = _change(by_wave, waves, rules) if len(waves) >= 2 else None
     return SurveyPage(overall, by_wave, by_ward, change, result, round_no, audit.passed(result))
 
 
-def _withhold(table: pd.DataFrame, question_ids: set[str]) -> pd.DataFrame:
+def _withhold(table: pd.DataFrame, question_ids: set[str], rules: disclosure.Rules) -> pd.DataFrame:
     out = table.copy()
     sel = out["question_id"].isin(question_ids) & ~out["suppressed"]
     for col in ("n", "positive", "pct_positive", "ci_lower", "ci_upper"):
@@ -98,10 +98,10 @@ def _withhold(table: pd.DataFrame, question_ids: set[str]) -> pd.DataFrame:
     out.loc[sel, "suppression"] = WITHHELD
     out.loc[sel, "suppressed"] = True
     out.loc[sel, "compared"] = survey.stats.NOT_COMPARED
-    return disclosure.mark(out, None) if not out.attrs.get("disclosure") else out
+    return disclosure.mark(out, rules)  # sealed again with the figures now withheld
 
 
-def _change(by_wave: pd.DataFrame, waves: list) -> pd.DataFrame:
+def _change(by_wave: pd.DataFrame, waves: list, rules: disclosure.Rules) -> pd.DataFrame:
     """The change between the last two waves with answers, from the protected by-wave table.
 
     A wave in which nobody answered a question (a header-only file, blank answers) has
@@ -133,8 +133,8 @@ def _change(by_wave: pd.DataFrame, waves: list) -> pd.DataFrame:
                                       "significant", "suppressed", "suppression"])
     for col in ("n_1", "n_2"):
         out[col] = out[col].astype("Int64")
-    out.attrs.update(by_wave.attrs)
-    return out
+    # every figure comes from the protected by-wave table's published counts
+    return disclosure.mark(out, rules, sources=[by_wave])
 
 
 def audit_tables(responses: pd.DataFrame, questions: pd.DataFrame, rules: disclosure.Rules,

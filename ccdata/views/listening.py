@@ -8,6 +8,7 @@ A section whose data are missing says so and why instead of showing an empty cha
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -93,6 +94,15 @@ def load(place) -> ListeningData:
     return data
 
 
+def _personal(section):
+    """Run a section with every table treated as personal data (only sealed tables are shown)."""
+    @functools.wraps(section)
+    def run(*args, **kwargs):
+        with present.personal("the listening page"):
+            return section(*args, **kwargs)
+    return run
+
+
 def _check(data, rules) -> disclosure.Rules:
     if not isinstance(data, ListeningData):
         raise TypeError(f"data must be a ListeningData from ccdata.views.listening.load, not {type(data).__name__}")
@@ -155,6 +165,7 @@ def overview(data: ListeningData, rules: disclosure.Rules | None = None) -> Bloc
     return blocks
 
 
+@_personal
 def headlines_section(data: ListeningData, rules: disclosure.Rules | None = None) -> Blocks:
     """One sentence per question: the share of positive answers across the place and all waves."""
     rules = _check(data, rules)
@@ -167,6 +178,7 @@ def headlines_section(data: ListeningData, rules: disclosure.Rules | None = None
     return [present.bullets(survey.headlines(overall))]
 
 
+@_personal
 def questions_section(data: ListeningData, rules: disclosure.Rules | None = None) -> Blocks:
     """A chart per question of the share positive in each wave, with the data behind it."""
     rules = _check(data, rules)
@@ -186,6 +198,7 @@ def questions_section(data: ListeningData, rules: disclosure.Rules | None = None
     return blocks
 
 
+@_personal
 def change_section(data: ListeningData, rules: disclosure.Rules | None = None) -> Blocks:
     """Change between the last two waves, in percentage points, with a test."""
     rules = _check(data, rules)
@@ -218,6 +231,7 @@ def _ward_shapes(place, codes: list[str]):
     return shapes[shapes["ward24_code"].isin(keep)]
 
 
+@_personal
 def wards_section(place, data: ListeningData, rules: disclosure.Rules | None = None,
                   question_id: str = "") -> Blocks:
     """A map of one question's share positive by ward of home, and the table for every question.
@@ -278,6 +292,7 @@ def wards_section(place, data: ListeningData, rules: disclosure.Rules | None = N
     return blocks
 
 
+@_personal
 def pupils_section(place, data: ListeningData, rules: disclosure.Rules | None = None,
                    measure: str = "persistent_absence") -> Blocks:
     """Whole-place pupil rates, where one measure is concentrated, and rates by deprivation decile.
@@ -337,6 +352,18 @@ def privacy_section(data: ListeningData, rules: disclosure.Rules | None = None, 
     """
     rules = _check(data, rules)
     blocks: Blocks = [present.notice(disclosure.note(rules))]
+    with present.personal("the listening page"):
+        blocks += _exclusions(data)
+    if data.has_survey:
+        blocks += audit_section(data, rules)
+    if notes is not None:
+        blocks.append(notes.block())
+    return blocks
+
+
+def _exclusions(data: ListeningData) -> Blocks:
+    """Counts of what was excluded on loading (about people too, so protected like any figure)."""
+    blocks: Blocks = []
     if data.has_survey:
         blocks.append(present.table(_published(survey.exclusions(data.responses), "survey exclusions"),
                                     caption="Survey answers excluded or adjusted on loading"))
@@ -347,10 +374,6 @@ def privacy_section(data: ListeningData, rules: disclosure.Rules | None = None, 
     if data.pupil_records is not None:
         blocks.append(present.table(_published(pupils.exclusions(data.pupil_records), "pupil exclusions"),
                                     caption="Pupil records excluded or adjusted on loading"))
-    if data.has_survey:
-        blocks += audit_section(data, rules)
-    if notes is not None:
-        blocks.append(notes.block())
     return blocks
 
 
