@@ -145,11 +145,40 @@ def _no_survey(data: ListeningData, section: str) -> Blocks:
     return [present.missing(section, data.missing.get(SURVEY, "no survey answers were loaded"))]
 
 
+def _answered(data: ListeningData) -> pd.Series:
+    """Per response: True when it answers at least one closed question."""
+    closed = [q for q in data.questions.loc[data.questions["type"] != survey.FREE_TEXT, "question_id"]
+              if q in data.responses.columns]
+    if not closed or data.responses.empty:
+        return pd.Series(False, index=data.responses.index)
+    return data.responses[closed].notna().any(axis=1)
+
+
+def no_answers(data: ListeningData) -> str | None:
+    """Why the survey has nothing to show, in one plain sentence; None when some question was answered."""
+    if data.responses.empty:
+        return "the listening survey has no answers yet (its responses file has only the column headings)"
+    if not _answered(data).any():
+        n = len(data.responses)
+        return (f"the listening survey has no answers yet: the {n:,} response{'' if n == 1 else 's'} in its file "
+                f"{'leaves' if n == 1 else 'leave'} every question blank")
+    return None
+
+
+def _unanswered_waves(data: ListeningData) -> list[str]:
+    """Waves in which nobody answered any closed question (they are never compared)."""
+    answered = _answered(data)
+    waves = data.responses.attrs.get("waves") or list(dict.fromkeys(data.responses["wave"]))
+    return [w for w in waves if not answered[data.responses["wave"] == w].any()]
+
+
 def _protected(data: ListeningData, rules: disclosure.Rules, section: str):
     """``(page, None)`` with the page's protected tables, or ``(None, blocks)`` to show instead
-    (no survey loaded, or every figure withheld by the audit)."""
+    (no survey loaded, no answers yet, or every figure withheld by the audit)."""
     if not data.has_survey:
         return None, _no_survey(data, section)
+    if no_answers(data):
+        return None, [present.missing(section, no_answers(data))]
     page = _page(data, rules)
     if not page.ok:
         return None, [present.missing(section, WITHHELD)]
@@ -204,19 +233,25 @@ def change_section(data: ListeningData, rules: disclosure.Rules | None = None) -
     rules = _check(data, rules)
     if not data.has_survey:
         return _no_survey(data, CHANGE)
+    if no_answers(data):
+        return [present.missing(CHANGE, no_answers(data))]
     waves = data.responses.attrs.get("waves") or list(dict.fromkeys(data.responses["wave"]))
     if len(waves) < 2:
         return [present.missing(CHANGE, "the survey has only one wave so far")]
     page = _page(data, rules)
     if not page.ok:
         return [present.missing(CHANGE, WITHHELD)]
+    empty = _unanswered_waves(data)
+    # a wave nobody answered never replaces the last real one: say so in one sentence
+    note = [present.notice(f"Nobody has answered in wave{'s' if len(empty) > 1 else ''} {', '.join(map(str, empty))} "
+                           f"yet, so {'they are' if len(empty) > 1 else 'it is'} not compared.")] if empty else []
     change = _published(page.change, CHANGE)
     if change.empty:
-        return [present.missing(CHANGE, "no question has answers in two waves yet")]
+        return [present.missing(CHANGE, "no question has answers in two waves yet")] + note
     pairs = list(dict.fromkeys(zip(change["wave_1"], change["wave_2"])))
     caption = (f"Change between waves {pairs[0][0]} and {pairs[0][1]}" if len(pairs) == 1
                else "Change between the last two waves with answers to each question")
-    return [present.table(change.drop(columns=["question_id", "suppression"]), caption=caption)]
+    return [present.table(change.drop(columns=["question_id", "suppression"]), caption=caption)] + note
 
 
 def _ward_shapes(place, codes: list[str]):
