@@ -164,3 +164,49 @@ def test_the_listening_view_withholds_pupil_figures_the_audit_cannot_protect(mon
     html = "".join(b.html for b in blocks)
     assert "withheld to protect privacy" in html and "All pupils in the extracts" not in html
     assert 'data-audience="adviser"' in blocks[-1].html and "not published" in blocks[-1].html
+
+
+def _numbers(html: str) -> list[str]:
+    import re
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        parts: list = []
+
+        def handle_data(self, data):
+            self.parts.append(data)
+
+    parser = Text()
+    parser.parts = []
+    parser.feed(html)
+    return re.findall(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])", " ".join(parser.parts))
+
+
+def test_every_number_on_the_pupil_section_is_published_or_recomputable():
+    frame, dep = _pupils()
+    # a small group: 3 pupils in ward W3 (LSOA L5, decile 5), 1 absent
+    small = frame[frame["lsoa21_code"] == "L4"].head(3).assign(lsoa21_code="L5", ward24_code="W3")
+    frame = pd.concat([frame, small], ignore_index=True)
+    frame.attrs["personal"] = True
+    dep = pd.concat([dep, pd.DataFrame({"lsoa21_code": ["L5"], "imd_decile": [5]})], ignore_index=True)
+
+    class Place:
+        def deprivation(self):
+            return dep
+
+    data = listening.ListeningData(pupil_records=frame)
+    blocks = listening.pupils_section(Place(), data)
+    partner = "".join(b.html for b in blocks if 'data-audience="adviser"' not in b.html)
+    result = pupils.page(frame, "persistent_absence", deprivation=dep)
+    assert result.ok
+    ward = result.by_ward.set_index("ward24_code")
+    assert bool(ward.loc["W3", "suppressed"])            # 3 pupils: hidden
+    allowed = {str(d) for d in range(1, 11)} | {"95"}     # decile labels, "1 = most deprived 10%", 95% interval
+    for table in (result.summary, result.by_ward, result.by_decile):
+        shown = table[~table["suppressed"]]
+        for col in shown.select_dtypes("number").columns:
+            for v in shown[col].dropna():
+                v = float(v)
+                allowed |= {f"{v:,.1f}", f"{v:,.0f}"} | ({f"{int(v):,}"} if v.is_integer() else set())
+    stray = sorted({n for n in _numbers(partner) if n not in allowed})
+    assert stray == []
