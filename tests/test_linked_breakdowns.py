@@ -210,3 +210,41 @@ def test_every_number_on_the_pupil_section_is_published_or_recomputable():
                 allowed |= {f"{v:,.1f}", f"{v:,.0f}"} | ({f"{int(v):,}"} if v.is_integer() else set())
     stray = sorted({n for n in _numbers(partner) if n not in allowed})
     assert stray == []
+
+
+def test_the_listening_page_by_school_and_year_group_renders_only_protected_figures():
+    data = listening.ListeningData(questions=QUESTIONS, responses=_responses(ISSUE))
+    blocks = listening.groups_section(data, disclosure.Rules())
+    partner = "".join(b.html for b in blocks if 'data-audience="adviser"' not in b.html)
+    adviser = "".join(b.html for b in blocks if 'data-audience="adviser"' in b.html)
+    assert "share positive by school" in partner and "share positive by year group" in partner
+    assert "disclosure audit" in adviser.lower()
+    result = linked.survey_breakdowns(_responses(ISSUE), QUESTIONS, rules=disclosure.Rules())["Q1"]
+    allowed = {"7", "8", "9", "95"}                     # year labels; 95% interval
+    for table in result.tables.values():
+        shown = table[~table["suppressed"]]
+        for col in ("n", "pct_positive", "ci_lower", "ci_upper"):
+            for v in shown[col].dropna():
+                v = float(v)
+                allowed |= {f"{v:,.1f}", f"{v:,.0f}"} | ({f"{int(v):,}"} if v.is_integer() else set())
+    assert sorted({n for n in _numbers(partner) if n not in allowed}) == []
+    # the unit's row is there, with no figure: 4 respondents, 100% never appear
+    row = partner.split("Hillside PRU", 1)[1].split("</tr>", 1)[0]
+    assert not any(ch.isdigit() for ch in row.replace("yes", ""))
+    assert "100.0" not in partner
+
+
+def test_the_groups_section_withholds_a_question_the_audit_cannot_protect(monkeypatch):
+    real = linked.protect_breakdowns
+
+    def pinned(*args, **kwargs):
+        result = real(*args, **kwargs)
+        result.ok = False
+        return result
+
+    monkeypatch.setattr(linked, "protect_breakdowns", pinned)
+    data = listening.ListeningData(questions=QUESTIONS, responses=_responses(ISSUE))
+    blocks = listening.groups_section(data, disclosure.Rules())
+    html = "".join(b.html for b in blocks)
+    assert "withheld to protect privacy" in html and "share positive by school" not in html
+    assert "not published" in blocks[-1].html and 'data-audience="adviser"' in blocks[-1].html
