@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ccdata.errors import CcdataError
+from ccdata.present import labstyle
 from ccdata.present.escape import html_text
 from ccdata.present.labels import column_label, p_value
 
@@ -34,12 +35,17 @@ class DisclosureError(CcdataError):
 
 @dataclass(frozen=True)
 class Block:
-    """A piece of HTML that Jupyter displays as is."""
+    """A piece of HTML that Jupyter displays as is.
+
+    In a notebook the block brings its own styles (the page stylesheet's rules for the
+    classes it uses, see :mod:`ccdata.present.labstyle`), so it looks in JupyterLab as
+    on the exported page; ``str(block)`` and ``block.html`` are the markup alone.
+    """
 
     html: str
 
     def _repr_html_(self) -> str:
-        return self.html
+        return labstyle.style_for(self.html) + self.html
 
     def __str__(self) -> str:
         return self.html
