@@ -25,6 +25,7 @@ from ccdata.errors import CcdataError
 from ccdata.present import labstyle
 from ccdata.present.escape import html_text
 from ccdata.present.labels import column_label, p_value
+from ccdata.present.labels import glossary as glossary_lines
 
 NOTICE_KINDS = ("info", "warning", "fictional")
 
@@ -280,3 +281,24 @@ def key_findings(sentences: list[str], stands_out: pd.DataFrame | None = None, *
                  + (f'<p class="ccdata-limits">{esc(limits)}</p>' if limits else ""))
     return Block('<section class="ccdata-findings" aria-labelledby="ccdata-key-findings">'
                  f'<h2 id="ccdata-key-findings">Key findings</h2>{body}</section>')
+
+
+def glossary(terms: list[str]) -> Block:
+    """The terms a page uses, explained in plain words where they first appear.
+
+    Parameters
+    ----------
+    terms : list of str
+        Keys of :data:`ccdata.present.labels.GLOSSARY` ("LSOA", "decile", "betweenness" ...).
+
+    Raises
+    ------
+    KeyError
+        A term the glossary does not explain.
+    """
+    items = []
+    for line in glossary_lines(terms):
+        term, _, meaning = line.partition(": ")
+        items.append(f"<li><strong>{esc(term)}</strong>: {esc(meaning)}</li>")
+    return Block('<div class="ccdata-glossary" role="note"><p class="ccdata-glossary-title">Words used here</p>'
+                 f"<ul>{''.join(items)}</ul></div>")

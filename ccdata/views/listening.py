@@ -16,6 +16,8 @@ from ccdata import present
 from ccdata.analysis import disclosure, labels, linked, pupils, survey
 from ccdata.errors import CcdataError, MissingDataError, ValidationError
 from ccdata.present import charts
+from ccdata.present import labels as words
+from ccdata.views.common import ward24_names
 
 Blocks = list  # list[present.Block]
 
@@ -133,6 +135,18 @@ def _no_survey(data: ListeningData, section: str) -> Blocks:
     return [present.missing(section, data.missing.get(SURVEY, "no survey answers were loaded"))]
 
 
+def _named_waves(data: ListeningData, frame: pd.DataFrame, columns=("wave",)) -> pd.DataFrame:
+    """``frame`` with its survey waves named as partners read them ("Wave 1, spring 2024"), numbered
+    over every wave of the survey; the frame's marks (disclosure) are kept."""
+    waves = data.responses.attrs.get("waves") or list(dict.fromkeys(data.responses["wave"]))
+    names = words.wave_names(waves)
+    out = frame.copy()
+    for col in columns:
+        out[col] = out[col].map(lambda w: names.get(w, w))
+    out.attrs = dict(frame.attrs)
+    return out
+
+
 def _protected(data: ListeningData, rules: disclosure.Rules, section: str):
     """``(page, None)`` with the page's protected tables, or ``(None, blocks)`` to show instead
     (no survey loaded, or every figure withheld by the audit)."""
@@ -175,6 +189,7 @@ def questions_section(data: ListeningData, rules: disclosure.Rules | None = None
     if by_wave.empty:
         return [present.missing("questions by wave", "no question in the survey names positive answers")]
     blocks: Blocks = []
+    by_wave = _named_waves(data, by_wave)
     for qid, rows in by_wave.groupby("question_id", sort=False):
         text = rows["question_text"].iloc[0]
         blocks.append(present.figure(
@@ -198,8 +213,9 @@ def change_section(data: ListeningData, rules: disclosure.Rules | None = None) -
     change = _published(page.change, CHANGE)
     if change.empty:
         return [present.missing(CHANGE, "no question has answers in two waves yet")]
+    change = _named_waves(data, change, ("wave_1", "wave_2"))
     pairs = list(dict.fromkeys(zip(change["wave_1"], change["wave_2"])))
-    caption = (f"Change between waves {pairs[0][0]} and {pairs[0][1]}" if len(pairs) == 1
+    caption = (f"Change from {pairs[0][0]}, to {pairs[0][1]}" if len(pairs) == 1
                else "Change between the last two waves with answers to each question")
     return [present.table(change.drop(columns=["question_id", "suppression"]), caption=caption)]
 
@@ -242,7 +258,7 @@ def wards_section(place, data: ListeningData, rules: disclosure.Rules | None = N
         return [present.missing("answers by ward", "no question in the survey names positive answers")]
     mappable = list(dict.fromkeys(by_ward["question_id"]))
     qid = question_id or mappable[0]
-    names = {}
+    names = ward24_names(place)
     blocks: Blocks = []
     if qid not in mappable:
         blocks.append(present.missing(WARD_MAP, f"question {qid!r} is not a question with positive answers in "
@@ -259,19 +275,21 @@ def wards_section(place, data: ListeningData, rules: disclosure.Rules | None = N
             blocks.append(present.missing(WARD_MAP, "none of the wards has a May 2024 boundary; the table "
                                           "below has the same figures"))
         elif shapes is not None:
-            names = dict(zip(shapes["ward24_code"], shapes["ward24_name"]))
+            names = {**names, **dict(zip(shapes["ward24_code"], shapes["ward24_name"]))}
             rows = by_ward[by_ward["question_id"] == qid]
             text = rows["question_text"].iloc[0]
-            shown = rows.assign(ward_name=rows["ward24_code"].map(names))[
-                ["ward24_code", "ward_name", "n", "pct_positive", "ci_lower", "ci_upper"]]
+            shown = words.name_codes(rows, "ward24_code", names, "ward_name")[
+                ["ward_name", "ward24_code", "n", "pct_positive", "ci_lower", "ci_upper"]]
             blocks.append(present.figure(
                 charts.plot_ward_map(shapes, by_ward, qid, name_col="ward24_name"),
                 alt=(f"Map of the wards of {place.name} shaded by the share of positive answers to: {text} "
                      "Wards with too few answers are hatched grey."),
                 caption=f"By ward of home: {text}", data=shown))
-    table = by_ward.drop(columns=["question_text", "suppression"])
-    if names:
-        table.insert(table.columns.get_loc("ward24_code") + 1, "ward_name", table["ward24_code"].map(names))
+    # partners read the question and the ward's name; codes stay beside the names
+    table = words.name_codes(by_ward.drop(columns=["question_id", "suppression"]), "ward24_code", names,
+                             "ward_name")
+    table = table[["question_text", "ward_name"] + [c for c in table.columns
+                                                   if c not in ("question_text", "ward_name")]]
     blocks.append(present.table(table, caption="Share positive by ward", sortable=True))
     return blocks
 
@@ -304,8 +322,9 @@ def pupils_section(place, data: ListeningData, rules: disclosure.Rules | None = 
     blocks: Blocks = [
         present.table(_published(pupils.summary(records, rules=rules), "pupil summary"),
                       caption="All pupils in the extracts"),
-        present.table(_published(pupils.concentration(records, measure, rules=rules), "pupil concentration"),
-                      caption=f"Where is it concentrated: {label}")]
+        present.table(words.name_codes(  # the ward's name beside its code
+            _published(pupils.concentration(records, measure, rules=rules), "pupil concentration"),
+            "ward24_code", ward24_names(place), "ward_name"), caption=f"Where is it concentrated: {label}")]
     try:
         deprivation = place.deprivation()
     except MissingDataError as exc:
