@@ -215,7 +215,7 @@ def test_one_chart_per_closed_question_with_alt_text_and_data(data, raw):
 
 def test_change_needs_two_waves(data):
     two = _html(listening.change_section(data, RULES))
-    assert "<caption>Change from Wave 1, spring 2024, to Wave 2, spring 2025</caption>" in two
+    assert "<caption>Change from Wave 1, spring 2024 to Wave 2, spring 2025</caption>" in two
     assert "<td>Wave 1, spring 2024</td><td>Wave 2, spring 2025</td>" in two  # first and latest wave columns
     one = listening.ListeningData(data.questions, data.responses[data.responses["wave"] == "2024-03-04"].copy(),
                                   None, {})

@@ -33,8 +33,12 @@ COLUMN_LABELS = {
     "core_tie_share": "Share of connections involving the core team, %",
     "core_path_share": "Share of shortest routes through the core team, %",
     "weighted_degree": "Weighted connections", "betweenness": "Bridging role (betweenness)",
-    "constraint": "Tied into one group (constraint)", "density": "Density (share of possible connections)",
+    "constraint": "Tied into one group (constraint)", "density": "Density (share of possible connections), %",
     "category_label": "Kind", "name": "Name", "sector": "Sector", "located": "Placed on the map",
+    "wave": "Wave", "label": "Organisation", "how": "How", "broker": "Broker",
+    "organisations": "Organisations", "ties": "Ties", "components": "Separate groups",
+    "isolates": "Organisations with no ties", "respondents": "Organisations answering",
+    "reciprocity": "Ties confirmed by both ends, %",
 }
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
 

@@ -15,7 +15,9 @@ from ccdata.errors import MissingDataError
 from ccdata.geo.crosswalk import IOD2019_ON_LSOA21_METHOD
 from ccdata.io.fetch import is_available
 from ccdata.present import charts
+from ccdata.present import labels as words
 from ccdata.provenance import git_hash
+from ccdata.views.common import lsoa21_names
 
 Blocks = list  # list[present.Block]
 
@@ -60,11 +62,16 @@ def missing_data(place) -> dict[str, str]:
     return out
 
 
+#: Terms of the dashboard explained under its headline figures (:data:`ccdata.present.labels.GLOSSARY`).
+DASHBOARD_TERMS = ["LSOA", "ward", "IMD", "decile", "domains", "IDACI"]
+
+
 def overview(place) -> Blocks:
     """Headline figures, the footprint and the list of sections lacking data."""
     blocks: Blocks = []
     blocks.append(present.metrics(profile.headline(place),
                                   caption=f"{place.name}, in {place.lad_name} ({place.lad_code})."))
+    blocks.append(present.glossary(DASHBOARD_TERMS))  # the terms explained where they first appear
     if place.description:
         blocks.append(present.notice(place.description))
     blocks.append(present.notice(f"How the place is drawn: {place.footprint_method}"))
@@ -200,7 +207,8 @@ def deprivation_section(place, editions: str = "both", lsoa_table: bool = True) 
                 f"neighbourhoods): deciles, 1 = most deprived 10% in England. The "
                 f"{deprivation.EDITIONS[latest]} domains are published in File 7, not available here.")))
     if len(editions) == 2:
-        blocks.append(present.table(deprivation.compare_editions(place), caption=(
+        blocks.append(present.table(words.name_codes(deprivation.compare_editions(place), "LSOA 2021",
+                                                     lsoa21_names(place), "LSOA name"), caption=(
             "IMD decile of each neighbourhood in 2019 and 2025. IoD 2019 was published on 2011 "
             "neighbourhoods and is shown on 2021 ones (see Data and methods); national ranks are "
             "relative, so a change of decile means a change relative to the rest of England.")))

@@ -215,7 +215,7 @@ def change_section(data: ListeningData, rules: disclosure.Rules | None = None) -
         return [present.missing(CHANGE, "no question has answers in two waves yet")]
     change = _named_waves(data, change, ("wave_1", "wave_2"))
     pairs = list(dict.fromkeys(zip(change["wave_1"], change["wave_2"])))
-    caption = (f"Change from {pairs[0][0]}, to {pairs[0][1]}" if len(pairs) == 1
+    caption = (f"Change from {pairs[0][0]} to {pairs[0][1]}" if len(pairs) == 1
                else "Change between the last two waves with answers to each question")
     return [present.table(change.drop(columns=["question_id", "suppression"]), caption=caption)]
 
