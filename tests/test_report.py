@@ -338,3 +338,13 @@ def test_notebook_blocks_carry_their_styles_and_the_page_carries_them_once(demo_
         assert labstyle.MARKER not in page, view
         # the metrics rule of ccdata.css, as the page's head carries it, appears exactly once
         assert page.count("dl.ccdata-metrics dd {") == 1, view
+
+
+@pytest.mark.slow
+def test_demo_pages_credit_no_publisher(demo_report):
+    from ccdata.present.pages import FICTIONAL_LICENCE
+
+    for page in sorted(demo_report.place_dir.glob("*.html")):
+        text = html.unescape(page.read_text(encoding="utf-8"))
+        assert "Crown copyright" not in text and "Open Government Licence" not in text, page.name
+        assert FICTIONAL_LICENCE in text, page.name

@@ -12,6 +12,7 @@ from ccdata import present, sources
 from ccdata._version import __version__
 from ccdata.analysis import child_poverty, deprivation, findings, indicators, profile
 from ccdata.errors import MissingDataError
+from ccdata.geo import build
 from ccdata.geo.crosswalk import IOD2019_ON_LSOA21_METHOD
 from ccdata.io.fetch import is_available
 from ccdata.present import charts
@@ -351,6 +352,18 @@ def indicator_section(place) -> Blocks:
     return blocks
 
 
+def used_sources() -> set[str]:
+    """Datasets the dashboard reads: its sections' and indicators' sources, the published local
+    authority and country tables of the Census tables it shows (its comparators), single years of
+    age for the local authority, and the IoD files behind its derived deprivation tables."""
+    used = {d for ids in SECTION_SOURCES.values() for d in ids} | {i.source for i in indicators.definitions()}
+    census = {d for d in used if d.startswith("census21_")}
+    used |= {f"{d}_{level}" for d in census for level in ("ltla", "ctry")} | {"census21_ts007_ltla"}
+    for step in ("iod_comparators", "iod2019_lsoa21"):
+        used |= {d for d in build.STEPS[step].optional if d.startswith("iod")}
+    return used
+
+
 def methods_section(place, parameters: dict | None = None) -> Blocks:
     """Sources with vintage and licence (only those this page used), methods; parameters for the adviser.
 
@@ -358,7 +371,7 @@ def methods_section(place, parameters: dict | None = None) -> Blocks:
     formats they imitate, instead of crediting real publishers.
     """
 
-    used = {d for ids in SECTION_SOURCES.values() for d in ids} | {i.source for i in indicators.definitions()}
+    used = used_sources()
     table = place.sources()
     table = table[table["available"] & table["id"].isin(used)]
     if place.fictional:
