@@ -29,8 +29,8 @@ ADVISER_PAGE = "adviser-notes.html"
 LICENCE = ("Contains public sector information licensed under the Open Government Licence v3.0; "
            "boundaries contain OS data © Crown copyright and database right.")
 #: The footer of a fictional place's pages: its data are invented, so no publisher is credited.
-FICTIONAL_LICENCE = ("Every figure, boundary and name on this page is invented: the data were generated "
-                     "by ccdata in the formats of the official releases; no published data are used.")
+FICTIONAL_LICENCE = ("Every figure, boundary and name in these reports is invented: ccdata generated "
+                     "them in the formats of the official releases.")
 
 
 @functools.lru_cache(maxsize=1)
