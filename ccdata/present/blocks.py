@@ -86,7 +86,9 @@ def adviser_note(title: str, body, *, caption: str | None = None) -> Block:
         inner = "".join(f"<p>{esc(part)}</p>" for part in body.split("\n\n") if part.strip())
     else:
         raise TypeError(f"body must be text, a DataFrame or a Block, not {type(body).__name__}")
-    return Block(f'<section class="ccdata-adviser" data-audience="adviser" aria-label="{esc(title)}">'
+    # no accessible name: the adviser notes page holds several notes of one title (a named section
+    # is a landmark, and landmarks must be unique: axe "landmark-unique"); the heading names it
+    return Block(f'<section class="ccdata-adviser" data-audience="adviser">'
                  f"<h3>{esc(title)}</h3>{inner}</section>")
 
 
