@@ -17,6 +17,7 @@ from ccdata.present.blocks import (  # noqa: F401
     metrics,
     missing,
     notice,
+    personal,
     png_data_uri,
     section_missing_list,
     table,

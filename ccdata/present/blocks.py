@@ -4,13 +4,18 @@ Every function takes data and returns an object that Jupyter (and so the exporte
 HTML) displays through ``_repr_html_``; nothing here reads a file. All text is
 escaped, so a name typed into a spreadsheet as ``<script>`` shows as text.
 
-Personal data guard: a frame marked ``attrs["personal"] = True`` (survey answers,
-pupil records, relationship answers) is refused unless ``ccdata.analysis.disclosure`` has
-marked it ``attrs["disclosure"]``, so unprotected personal data cannot reach HTML.
+Personal data guard: a table of personal data (survey answers, pupil records,
+relationship answers) is shown only while it carries the seal of
+``ccdata.analysis.disclosure`` and still shows the figures it was sealed with. A frame
+marked ``attrs["personal"]``, or carrying a seal its figures no longer match, is
+refused; inside :func:`personal` (a view's sections of personal data) every table is
+refused unless sealed, so a table that lost its ``attrs`` on the way cannot slip through.
 """
 from __future__ import annotations
 
 import base64
+import contextlib
+import contextvars
 import html as html_lib
 import io
 import math
@@ -21,17 +26,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from ccdata.errors import CcdataError
+from ccdata.analysis import disclosure
+from ccdata.errors import DisclosureError
 from ccdata.present import labstyle
 from ccdata.present.escape import html_text
 from ccdata.present.labels import column_label, p_value
 from ccdata.present.labels import glossary as glossary_lines
 
 NOTICE_KINDS = ("info", "warning", "fictional")
-
-
-class DisclosureError(CcdataError):
-    """Personal data reached presentation without disclosure control."""
 
 
 @dataclass(frozen=True)
@@ -92,11 +94,31 @@ def adviser_note(title: str, body, *, caption: str | None = None) -> Block:
                  f"<h3>{esc(title)}</h3>{inner}</section>")
 
 
+#: Set inside :func:`personal`: what the personal section is (for the error message).
+_PERSONAL: contextvars.ContextVar[str | None] = contextvars.ContextVar("ccdata_personal", default=None)
+
+
+@contextlib.contextmanager
+def personal(what: str):
+    """Within this block every table is personal data: only a sealed, unchanged table is shown.
+
+    Views wrap their sections of survey, pupil and relationship data in it, so that a
+    table rebuilt from the records (which loses ``attrs`` and so any mark) is refused
+    rather than published.
+    """
+    token = _PERSONAL.set(str(what))
+    try:
+        yield
+    finally:
+        _PERSONAL.reset(token)
+
+
 def _guard(df: pd.DataFrame, what: str) -> None:
-    if df.attrs.get("personal") and not df.attrs.get("disclosure"):
+    personal_data = df.attrs.get("personal") or "disclosure_seal" in df.attrs or _PERSONAL.get() is not None
+    if personal_data and not disclosure.is_protected(df):
         raise DisclosureError(
             f"{what}: this table holds personal data and has not been through disclosure "
-            "control; pass it through ccdata.analysis.disclosure first")
+            "control (or was changed after it); pass it through ccdata.analysis.disclosure first")
 
 
 def _format(value, fmt: str | None = None) -> str:

@@ -383,7 +383,7 @@ def map_assets(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col: 
     folium.GeoJson(boundary, name="Place boundary",
                    style_function=lambda f: {"fill": False, "color": "#000000", "weight": 4}).add_to(m)
 
-    shown = []
+    shown, clustered = [], {}
     if assets_gdf is not None and len(assets_gdf):
         points = assets_gdf[assets_gdf.geometry.notna() & ~assets_gdf.geometry.is_empty].to_crs(4326)
         if "category_label" not in points:
@@ -394,13 +394,16 @@ def map_assets(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col: 
             group = folium.FeatureGroup(name=f"{esc(CATEGORIES[cat])} ({len(sub)})", show=True)
             target = MarkerCluster(name=None, control=False).add_to(group) \
                 if len(sub) > cluster_threshold else group
+            if len(sub) > cluster_threshold:
+                clustered[cat] = len(sub)
             for _, row in sub.iterrows():
                 _marker(folium, row, cat).add_to(target)
             group.add_to(m)
 
     folium.LayerControl(collapsed=True).add_to(m)
     _finish_map(m, bounds, legend_html(deprivation_label, categories=shown, wards=ward_key))
-    m.ccdata_key = {"categories": shown, "wards": ward_key, "deprivation_label": deprivation_label}
+    m.ccdata_key = {"categories": shown, "wards": ward_key, "deprivation_label": deprivation_label,
+                    "clustered": clustered}
     return m
 
 

@@ -368,6 +368,8 @@ def _run_view(place, view: View, place_dir: Path, nav: list[dict], run_date: str
     failed_nb = place_dir / f"{view.name}.failed.ipynb"
     with tempfile.TemporaryDirectory(prefix=f"ccdata-{place.id}-{view.name}-") as tmp:
         workdir = Path(tmp)
+        if view.name == "assets":  # lists too long to print are saved beside the page
+            parameters = {"files_dir": str(place_dir), **(parameters or {})}
         try:
             executed = execute(view, place.id, workdir, parameters, kernel)
         except pm.PapermillExecutionError as exc:
