@@ -60,8 +60,8 @@ def test_an_empty_wave_never_replaces_the_real_one_and_is_named():
     data = listening.ListeningData(questions=QUESTIONS, responses=_responses(rows))
     blocks = listening.change_section(data, RULES)
     html = "".join(b.html for b in blocks)
-    assert "Change between waves 2024 and 2025" in html
-    assert "Nobody has answered in wave 2026 yet, so it is not compared." in html
+    assert "Change from Wave 1, 2024 to Wave 2, 2025" in html  # waves numbered in date order
+    assert "Nobody has answered in Wave 3, 2026 yet, so it is not compared." in html
     # 2024: 30 of 50 = 60.0%; 2025: 25 of 50 = 50.0% (counts already multiples of 5)
     assert "60.0" in html and "50.0" in html
 

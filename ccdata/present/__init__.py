@@ -12,6 +12,7 @@ from ccdata.present.blocks import (  # noqa: F401
     bullets,
     esc,
     figure,
+    glossary,
     key_findings,
     metrics,
     missing,

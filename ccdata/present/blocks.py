@@ -28,20 +28,27 @@ import pandas as pd
 
 from ccdata.analysis import disclosure
 from ccdata.errors import DisclosureError
+from ccdata.present import labstyle
 from ccdata.present.escape import html_text
 from ccdata.present.labels import column_label, p_value
+from ccdata.present.labels import glossary as glossary_lines
 
 NOTICE_KINDS = ("info", "warning", "fictional")
 
 
 @dataclass(frozen=True)
 class Block:
-    """A piece of HTML that Jupyter displays as is."""
+    """A piece of HTML that Jupyter displays as is.
+
+    In a notebook the block brings its own styles (the page stylesheet's rules for the
+    classes it uses, see :mod:`ccdata.present.labstyle`), so it looks in JupyterLab as
+    on the exported page; ``str(block)`` and ``block.html`` are the markup alone.
+    """
 
     html: str
 
     def _repr_html_(self) -> str:
-        return self.html
+        return labstyle.style_for(self.html) + self.html
 
     def __str__(self) -> str:
         return self.html
@@ -81,7 +88,9 @@ def adviser_note(title: str, body, *, caption: str | None = None) -> Block:
         inner = "".join(f"<p>{esc(part)}</p>" for part in body.split("\n\n") if part.strip())
     else:
         raise TypeError(f"body must be text, a DataFrame or a Block, not {type(body).__name__}")
-    return Block(f'<section class="ccdata-adviser" data-audience="adviser" aria-label="{esc(title)}">'
+    # no accessible name: the adviser notes page holds several notes of one title (a named section
+    # is a landmark, and landmarks must be unique: axe "landmark-unique"); the heading names it
+    return Block(f'<section class="ccdata-adviser" data-audience="adviser">'
                  f"<h3>{esc(title)}</h3>{inner}</section>")
 
 
@@ -296,3 +305,24 @@ def key_findings(sentences: list[str], stands_out: pd.DataFrame | None = None, *
                  + (f'<p class="ccdata-limits">{esc(limits)}</p>' if limits else ""))
     return Block('<section class="ccdata-findings" aria-labelledby="ccdata-key-findings">'
                  f'<h2 id="ccdata-key-findings">Key findings</h2>{body}</section>')
+
+
+def glossary(terms: list[str]) -> Block:
+    """The terms a page uses, explained in plain words where they first appear.
+
+    Parameters
+    ----------
+    terms : list of str
+        Keys of :data:`ccdata.present.labels.GLOSSARY` ("LSOA", "decile", "betweenness" ...).
+
+    Raises
+    ------
+    KeyError
+        A term the glossary does not explain.
+    """
+    items = []
+    for line in glossary_lines(terms):
+        term, _, meaning = line.partition(": ")
+        items.append(f"<li><strong>{esc(term)}</strong>: {esc(meaning)}</li>")
+    return Block('<div class="ccdata-glossary" role="note"><p class="ccdata-glossary-title">Words used here</p>'
+                 f"<ul>{''.join(items)}</ul></div>")

@@ -31,6 +31,7 @@ from ccdata.errors import CcdataError, MissingDataError, PlaceError
 from ccdata.files import atomic_write_text
 from ccdata.geo.placecache import resolve
 from ccdata.geo.places import check_place_id
+from ccdata.present import labstyle
 from ccdata.present.pages import (
     ADVISER_PAGE,
     LICENCE,
@@ -223,7 +224,7 @@ def export_html(executed: Path, meta: dict) -> str:
             cell["outputs"] = [o for o in cell["outputs"]
                                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
     body, _ = _exporter().from_notebook_node(nb, resources={"ccdata": meta})
-    return body
+    return labstyle.strip(body)  # the blocks' own styles: the page's head has the stylesheet
 
 
 def _page_meta(place, view: View, views: list[dict], run_date: str) -> dict:

@@ -17,6 +17,8 @@ from ccdata import present
 from ccdata.analysis import disclosure, labels, linked, pupils, survey
 from ccdata.errors import CcdataError, MissingDataError, ValidationError
 from ccdata.present import charts
+from ccdata.present import labels as words
+from ccdata.views.common import ward24_names
 
 Blocks = list  # list[present.Block]
 
@@ -145,6 +147,20 @@ def _no_survey(data: ListeningData, section: str) -> Blocks:
     return [present.missing(section, data.missing.get(SURVEY, "no survey answers were loaded"))]
 
 
+def _named_waves(data: ListeningData, frame: pd.DataFrame, columns=("wave",)) -> pd.DataFrame:
+    """``frame`` with each wave column replaced by ``<column>_name``: the wave as partners read it
+    ("Wave 1, spring 2024"), numbered over every wave of the survey. The names are a text column
+    added to the sealed table (the disclosure seal allows that), never a changed figure."""
+    waves = data.responses.attrs.get("waves") or list(dict.fromkeys(data.responses["wave"]))
+    names = words.wave_names(waves)
+    out = frame.copy()
+    for col in columns:
+        at = out.columns.get_loc(col)
+        named = [str(names.get(w, w)) for w in out.pop(col)]
+        out.insert(at, f"{col}_name", pd.Series(named, index=out.index, dtype=object))
+    return out
+
+
 def _answered(data: ListeningData) -> pd.Series:
     """Per response: True when it answers at least one closed question."""
     closed = [q for q in data.questions.loc[data.questions["type"] != survey.FREE_TEXT, "question_id"]
@@ -218,12 +234,13 @@ def questions_section(data: ListeningData, rules: disclosure.Rules | None = None
     if by_wave.empty:
         return [present.missing("questions by wave", "no question in the survey names positive answers")]
     blocks: Blocks = []
+    by_wave = _named_waves(data, by_wave)
     for qid, rows in by_wave.groupby("question_id", sort=False):
         text = rows["question_text"].iloc[0]
         blocks.append(present.figure(
-            charts.plot_positive(by_wave, qid, group="wave"),
+            charts.plot_positive(by_wave, qid, group="wave_name"),
             alt=f"Bar chart of the share of positive answers in each survey wave, with 95% intervals: {text}",
-            caption=text, data=rows[["wave", "n", "pct_positive", "ci_lower", "ci_upper"]]))
+            caption=text, data=rows[["wave_name", "n", "pct_positive", "ci_lower", "ci_upper"]]))
     return blocks
 
 
@@ -243,13 +260,15 @@ def change_section(data: ListeningData, rules: disclosure.Rules | None = None) -
         return [present.missing(CHANGE, WITHHELD)]
     empty = _unanswered_waves(data)
     # a wave nobody answered never replaces the last real one: say so in one sentence
-    note = [present.notice(f"Nobody has answered in wave{'s' if len(empty) > 1 else ''} {', '.join(map(str, empty))} "
+    named = words.wave_names(waves)
+    note = [present.notice(f"Nobody has answered in {', '.join(str(named.get(w, w)) for w in empty)} "
                            f"yet, so {'they are' if len(empty) > 1 else 'it is'} not compared.")] if empty else []
     change = _published(page.change, CHANGE)
     if change.empty:
         return [present.missing(CHANGE, "no question has answers in two waves yet")] + note
-    pairs = list(dict.fromkeys(zip(change["wave_1"], change["wave_2"])))
-    caption = (f"Change between waves {pairs[0][0]} and {pairs[0][1]}" if len(pairs) == 1
+    change = _named_waves(data, change, ("wave_1", "wave_2"))
+    pairs = list(dict.fromkeys(zip(change["wave_1_name"], change["wave_2_name"])))
+    caption = (f"Change from {pairs[0][0]} to {pairs[0][1]}" if len(pairs) == 1
                else "Change between the last two waves with answers to each question")
     return [present.table(change.drop(columns=["question_id", "suppression"]), caption=caption)] + note
 
@@ -293,7 +312,7 @@ def wards_section(place, data: ListeningData, rules: disclosure.Rules | None = N
         return [present.missing("answers by ward", "no question in the survey names positive answers")]
     mappable = list(dict.fromkeys(by_ward["question_id"]))
     qid = question_id or mappable[0]
-    names = {}
+    names = ward24_names(place)
     blocks: Blocks = []
     if qid not in mappable:
         blocks.append(present.missing(WARD_MAP, f"question {qid!r} is not a question with positive answers in "
@@ -310,19 +329,21 @@ def wards_section(place, data: ListeningData, rules: disclosure.Rules | None = N
             blocks.append(present.missing(WARD_MAP, "none of the wards has a May 2024 boundary; the table "
                                           "below has the same figures"))
         elif shapes is not None:
-            names = dict(zip(shapes["ward24_code"], shapes["ward24_name"]))
+            names = {**names, **dict(zip(shapes["ward24_code"], shapes["ward24_name"]))}
             rows = by_ward[by_ward["question_id"] == qid]
             text = rows["question_text"].iloc[0]
-            shown = rows.assign(ward_name=rows["ward24_code"].map(names))[
-                ["ward24_code", "ward_name", "n", "pct_positive", "ci_lower", "ci_upper"]]
+            shown = words.name_codes(rows, "ward24_code", names, "ward_name")[
+                ["ward_name", "ward24_code", "n", "pct_positive", "ci_lower", "ci_upper"]]
             blocks.append(present.figure(
                 charts.plot_ward_map(shapes, by_ward, qid, name_col="ward24_name"),
                 alt=(f"Map of the wards of {place.name} shaded by the share of positive answers to: {text} "
                      "Wards with too few answers are hatched grey."),
                 caption=f"By ward of home: {text}", data=shown))
-    table = by_ward.drop(columns=["question_text", "suppression"])
-    if names:
-        table.insert(table.columns.get_loc("ward24_code") + 1, "ward_name", table["ward24_code"].map(names))
+    # partners read the question and the ward's name; codes stay beside the names
+    table = words.name_codes(by_ward.drop(columns=["question_id", "suppression"]), "ward24_code", names,
+                             "ward_name")
+    table = table[["question_text", "ward_name"] + [c for c in table.columns
+                                                   if c not in ("question_text", "ward_name")]]
     blocks.append(present.table(table, caption="Share positive by ward", sortable=True))
     return blocks
 
@@ -414,7 +435,8 @@ def pupils_section(place, data: ListeningData, rules: disclosure.Rules | None = 
     if not tables.ok:  # a hidden figure could still be worked out: no pupil figure is published
         return [present.missing(PUPILS, PUPILS_WITHHELD), note]
     blocks += [present.table(_published(tables.summary, "pupil summary"), caption="All pupils in the extracts"),
-               present.table(_published(tables.by_ward, "pupil concentration"),
+               present.table(words.name_codes(_published(tables.by_ward, "pupil concentration"), "ward24_code",
+                                              ward24_names(place), "ward_name"),  # the ward's name beside its code
                              caption=f"Where is it concentrated: {label}")]
     if tables.by_decile is None:
         blocks.append(present.missing(f"{label} by deprivation decile", no_deciles))

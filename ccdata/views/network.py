@@ -50,6 +50,7 @@ def overview(place, data: net.NetworkData) -> list:
         "Ties confirmed by both ends": _pct(s["reciprocity"]),
         "Organisations with no ties": s["isolates"],
     }, caption=f"Survey wave {latest}. Waves: {', '.join(data.waves)}."))
+    blocks.append(present.glossary(["density", "betweenness", "constraint"]))
     excluded = int((data.issues["action"] == net.EXCLUDED).sum())
     if len(data.issues):
         # partners get one plain sentence; the rows and cells themselves are for the adviser
@@ -127,9 +128,12 @@ def change_section(data: net.NetworkData, before: str = "", after: str = "") -> 
         return [present.missing("change over time", "the survey has only one wave so far")]
     before, after = before or waves[0], after or waves[-1]
     trend = net.over_time(data)
+    # shares as percentages, as their headers say
+    shares = ("density", "largest_component_share", "cross_sector_share", "reciprocity", "core_tie_share",
+              "core_path_share")
+    trend = trend.assign(**{c: 100 * trend[c] for c in shares if c in trend.columns})
     blocks = [present.table(trend, caption="The network in each wave", formats={
-        c: ".2f" for c in ("density", "largest_component_share", "cross_sector_share", "reciprocity",
-                           "core_tie_share", "core_path_share")})]
+        c: (".1f" if c == "density" else ".0f") for c in shares if c in trend.columns})]
     diff = net.compare_waves(data, before, after)
     blocks.append(present.bullets([
         f"Between waves {before} and {after}: {len(diff['gained'])} ties gained, {len(diff['lost'])} lost; "
