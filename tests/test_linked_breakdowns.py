@@ -7,6 +7,8 @@ expected figures are worked out by hand in the comments.
 """
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -254,3 +256,52 @@ def test_the_groups_section_withholds_a_question_the_audit_cannot_protect(monkey
     html = "".join(b.html for b in blocks)
     assert "withheld to protect privacy" in html and "share positive by school" not in html
     assert "not published" in blocks[-1].html and 'data-audience="adviser"' in blocks[-1].html
+
+
+# ------------------------------------------------------------------ property: random tiny populations
+from hypothesis import Phase, example, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=10, deadline=None, phases=(Phase.explicit, Phase.reuse, Phase.generate))
+@example([(5, 0), (2, 4), (4, 4), (14, 1), (6, 10), (2, 5)])
+@given(st.lists(st.tuples(st.integers(0, 14), st.integers(0, 14)), min_size=6, max_size=6))
+def test_random_school_by_year_sets_publish_true_rounded_counts_and_sound_bounds(cells):
+    schools, years = ("A", "B", "C"), ("Y7", "Y8")
+    counts = {}
+    for (school, year), (n, p) in zip([(s, y) for s in schools for y in years], cells):
+        counts[school, year] = (n, min(p, n))
+    frame = _responses(counts)
+    if frame.empty:
+        return
+    rules = disclosure.Rules()
+    result = linked.survey_breakdowns(frame, QUESTIONS, rules=rules, crosstab=True)["Q1"]
+    true = {k: v for k, v in counts.items()}
+    for keys, table in result.tables.items():
+        assert disclosure.is_protected(table)
+        for r in table.itertuples(index=False):
+            group = dict(zip(keys, r[:len(keys)]))
+            members = [v for (s, y), v in true.items()
+                       if group.get("school", s) == s and group.get("year_group", y) == y]
+            n, p = sum(m[0] for m in members), sum(m[1] for m in members)
+            if r.suppressed:
+                assert pd.isna(r.n) and pd.isna(r.positive) and pd.isna(r.pct_positive)
+            else:   # a shown figure is the true count rounded to 5 (halves up), never anything else
+                assert (r.n, r.positive) == (5 * int(n / 5 + 0.5), 5 * int(p / 5 + 0.5))
+                assert n >= rules.min_respondents and p >= rules.min_cases and n - p >= rules.min_cases
+    # the true table is one of those consistent with the page, so each bound holds the true value
+    for f in result.audit.itertuples():
+        name = f.figure.split(": ", 1)[1]
+        what = name.rsplit(", ", 1)[1]
+        label = name.rsplit(", ", 1)[0]
+        if label == "total":
+            members = list(true.values())
+        else:   # "by school x year_group B | Y8" or "by school B"
+            match = re.fullmatch(r"by (\w+(?: x \w+)*) (.*)", label)
+            group = dict(zip(match.group(1).split(" x "), match.group(2).split(" | ")))
+            members = [v for (s, y), v in true.items()
+                       if group.get("school", s) == s and group.get("year_group", y) == y]
+        n, p = sum(m[0] for m in members), sum(m[1] for m in members)
+        value = {"respondents": n, "positive answers": p, "other answers": n - p}[what]
+        assert f.lower <= value <= f.upper, f
+    assert result.ok == audit.passed(result.audit)
