@@ -93,3 +93,10 @@ def test_strip_takes_out_only_the_blocks_styles():
     assert labstyle.strip(page) == "<head><style>.page{}</style></head><body><p>x</p></body>"
     with pytest.raises(TypeError):
         labstyle.strip(b"bytes")
+
+
+def test_the_text_form_stays_one_line_without_styles():
+    block = present.table(pd.DataFrame({"n": [1, 2]}), caption="Counts")
+    assert block._repr_html_().startswith("<style")
+    text = repr(block)
+    assert "\n" not in text and "<style" not in text and "{" not in text and "Counts" in text

@@ -9,6 +9,8 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from ccdata import present
 from ccdata.errors import DataQualityWarning, MissingDataError
 from ccdata.geo.placecache import resolve
@@ -62,6 +64,10 @@ def open_place(place_id: str):
 
 
 def _geography_names(place, code_col: str, name_col: str) -> dict[str, str]:
+    if place is None:
+        raise TypeError("place must be a ccdata Place, not None")
+    if not hasattr(place, "table"):  # a place without a collection's tables: no names to add
+        return {}
     try:
         geo = place.table("lsoa21_geography")
     except MissingDataError:  # not built: tables keep their codes and say nothing more
@@ -78,17 +84,13 @@ def ward24_names(place) -> dict[str, str]:
     The place's own wards (``place.wards``) come first, so a ward keeps the name it has
     in the place's definition.
     """
-    if not hasattr(place, "table"):
-        raise TypeError(f"place must be a ccdata Place, not {type(place).__name__}")
     names = _geography_names(place, "ward24_code", "ward24_name")
     wards = getattr(place, "wards", None)
-    if wards is not None and len(wards) and set(wards["vintage"].astype(str)) == {"2024"}:
+    if isinstance(wards, pd.DataFrame) and len(wards) and set(wards["vintage"].astype(str)) == {"2024"}:
         names.update(dict(zip(wards["ward_code"].astype(str), wards["ward_name"].astype(str))))
     return names
 
 
 def lsoa21_names(place) -> dict[str, str]:
     """Neighbourhood (LSOA 2021) code -> name, from the ONS lookup (empty when not built)."""
-    if not hasattr(place, "table"):
-        raise TypeError(f"place must be a ccdata Place, not {type(place).__name__}")
     return _geography_names(place, "lsoa21_code", "lsoa21_name")
