@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from ccdata.analysis import audit, disclosure, linked, pupils, stats
+from ccdata.errors import MissingDataError
 from ccdata.views import listening
 
 QUESTIONS = pd.DataFrame({"question_id": ["Q1"], "question_text": ["Do you feel safe?"], "type": ["single"],
@@ -143,8 +144,13 @@ def test_pupil_tables_are_one_linked_set_with_rates_from_rounded_counts():
 
 
 class _Place:
+    wards = None
+
     def deprivation(self):
         return _pupils()[1]
+
+    def table(self, name):             # no lookups built: wards keep their codes
+        raise MissingDataError(f"{name} not built")
 
 
 def test_the_listening_view_withholds_pupil_figures_the_audit_cannot_protect(monkeypatch):
@@ -164,3 +170,87 @@ def test_the_listening_view_withholds_pupil_figures_the_audit_cannot_protect(mon
     html = "".join(b.html for b in blocks)
     assert "withheld to protect privacy" in html and "All pupils in the extracts" not in html
     assert 'data-audience="adviser"' in blocks[-1].html and "not published" in blocks[-1].html
+
+
+def _numbers(html: str) -> list[str]:
+    import re
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        parts: list = []
+
+        def handle_data(self, data):
+            self.parts.append(data)
+
+    parser = Text()
+    parser.parts = []
+    parser.feed(html)
+    return re.findall(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])", " ".join(parser.parts))
+
+
+def test_every_number_on_the_pupil_section_is_published_or_recomputable():
+    frame, dep = _pupils()
+    # a small group: 3 pupils in ward W3 (LSOA L5, decile 5), 1 absent
+    small = frame[frame["lsoa21_code"] == "L4"].head(3).assign(lsoa21_code="L5", ward24_code="W3")
+    frame = pd.concat([frame, small], ignore_index=True)
+    frame.attrs["personal"] = True
+    dep = pd.concat([dep, pd.DataFrame({"lsoa21_code": ["L5"], "imd_decile": [5]})], ignore_index=True)
+
+    class Place(_Place):
+        def deprivation(self):
+            return dep
+
+    data = listening.ListeningData(pupil_records=frame)
+    blocks = listening.pupils_section(Place(), data)
+    partner = "".join(b.html for b in blocks if 'data-audience="adviser"' not in b.html)
+    result = pupils.page(frame, "persistent_absence", deprivation=dep)
+    assert result.ok
+    ward = result.by_ward.set_index("ward24_code")
+    assert bool(ward.loc["W3", "suppressed"])            # 3 pupils: hidden
+    allowed = {str(d) for d in range(1, 11)} | {"95"}     # decile labels, "1 = most deprived 10%", 95% interval
+    for table in (result.summary, result.by_ward, result.by_decile):
+        shown = table[~table["suppressed"]]
+        for col in shown.select_dtypes("number").columns:
+            for v in shown[col].dropna():
+                v = float(v)
+                allowed |= {f"{v:,.1f}", f"{v:,.0f}"} | ({f"{int(v):,}"} if v.is_integer() else set())
+    stray = sorted({n for n in _numbers(partner) if n not in allowed})
+    assert stray == []
+
+
+def test_the_listening_page_by_school_and_year_group_renders_only_protected_figures():
+    data = listening.ListeningData(questions=QUESTIONS, responses=_responses(ISSUE))
+    blocks = listening.groups_section(data, disclosure.Rules())
+    partner = "".join(b.html for b in blocks if 'data-audience="adviser"' not in b.html)
+    adviser = "".join(b.html for b in blocks if 'data-audience="adviser"' in b.html)
+    assert "share positive by school" in partner and "share positive by year group" in partner
+    assert "disclosure audit" in adviser.lower()
+    result = linked.survey_breakdowns(_responses(ISSUE), QUESTIONS, rules=disclosure.Rules())["Q1"]
+    allowed = {"7", "8", "9", "95"}                     # year labels; 95% interval
+    for table in result.tables.values():
+        shown = table[~table["suppressed"]]
+        for col in ("n", "pct_positive", "ci_lower", "ci_upper"):
+            for v in shown[col].dropna():
+                v = float(v)
+                allowed |= {f"{v:,.1f}", f"{v:,.0f}"} | ({f"{int(v):,}"} if v.is_integer() else set())
+    assert sorted({n for n in _numbers(partner) if n not in allowed}) == []
+    # the unit's row is there, with no figure: 4 respondents, 100% never appear
+    row = partner.split("Hillside PRU", 1)[1].split("</tr>", 1)[0]
+    assert not any(ch.isdigit() for ch in row.replace("yes", ""))
+    assert "100.0" not in partner
+
+
+def test_the_groups_section_withholds_a_question_the_audit_cannot_protect(monkeypatch):
+    real = linked.protect_breakdowns
+
+    def pinned(*args, **kwargs):
+        result = real(*args, **kwargs)
+        result.ok = False
+        return result
+
+    monkeypatch.setattr(linked, "protect_breakdowns", pinned)
+    data = listening.ListeningData(questions=QUESTIONS, responses=_responses(ISSUE))
+    blocks = listening.groups_section(data, disclosure.Rules())
+    html = "".join(b.html for b in blocks)
+    assert "withheld to protect privacy" in html and "share positive by school" not in html
+    assert "not published" in blocks[-1].html and 'data-audience="adviser"' in blocks[-1].html

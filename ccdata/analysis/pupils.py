@@ -337,7 +337,9 @@ def page(pupils: pd.DataFrame, measure: str, *, deprivation: pd.DataFrame | None
         total = result.tables[()].iloc[0]
         rows.append({"measure": label, **{c: total[c] for c in ("pupils", "cases", "rate", "ci_lower", "ci_upper",
                                                                 "suppressed", "suppression")}})
-    summary_table = disclosure.mark(pd.DataFrame(rows), rules, sources=[r.tables[()] for r in results.values()])
+    summary_table = pd.DataFrame(rows).astype({"pupils": "Int64", "cases": "Int64", "rate": "Float64",
+                                               "ci_lower": "Float64", "ci_upper": "Float64", "suppressed": bool})
+    summary_table = disclosure.mark(summary_table, rules, sources=[r.tables[()] for r in results.values()])
     main = results[measure]
     published_total = main.tables[()]["cases"].iloc[0]
     total = None if pd.isna(published_total) else float(published_total)

@@ -388,16 +388,19 @@ def wave_change(responses: pd.DataFrame, questions: pd.DataFrame, *, first: str 
     questions = _check_questions(questions)
     rules = disclosure._check_rules(rules)
     waves = responses.attrs.get("waves") or _wave_order(responses)
-    if first is None and second is None:
-        if len(waves) < 2:
-            raise ValueError(f"need two waves to compare; the responses have {waves}")
-        first, second = waves[-2], waves[-1]
-    for w in (first, second):
-        if w not in set(responses["wave"]):
-            raise ValueError(f"wave {w!r} not in the responses (waves: {waves})")
     # the change is worked out from the by-wave table as published (rounded, protected),
     # so it can never show a wave that table hides, nor be more exact than it
     by_wave = summarise(responses, questions, by="wave", rules=rules, question_ids=question_ids)
+    if first is None and second is None:
+        # a wave nobody answered (blank answers, a header-only export) never replaces a real one
+        answered = [w for w in waves if (by_wave["wave"] == w).any()]
+        if len(answered) < 2:
+            raise ValueError(f"need two waves with answers to compare; the responses have {waves}"
+                             + (f", with answers in {answered}" if answered != list(waves) else ""))
+        first, second = answered[-2], answered[-1]
+    for w in (first, second):
+        if w not in set(responses["wave"]):
+            raise ValueError(f"wave {w!r} not in the responses (waves: {waves})")
     rows = []
     for qid, group in by_wave.groupby("question_id", sort=False):
         pick = {w: group[group["wave"] == w] for w in (first, second)}

@@ -348,6 +348,52 @@ def wards_section(place, data: ListeningData, rules: disclosure.Rules | None = N
     return blocks
 
 
+GROUPS = "answers by school and year group"
+#: Words for the respondents' own groupings, in the order they are shown.
+GROUP_WORDS = {"school": "school", "year_group": "year group"}
+
+
+@_personal
+def groups_section(data: ListeningData, rules: disclosure.Rules | None = None) -> Blocks:
+    """Each question's share positive by school and by year group, protected as one linked set.
+
+    A school too small to show could be worked out from the year-group table (its
+    year minus the other schools), so both tables and the place figure of each
+    question are protected together and audited
+    (:func:`ccdata.analysis.linked.survey_breakdowns`); a question whose figures the
+    audit cannot protect is withheld, and the audit goes to the adviser's notes.
+    """
+    rules = _check(data, rules)
+    if not data.has_survey:
+        return _no_survey(data, GROUPS)
+    if no_answers(data):
+        return [present.missing(GROUPS, no_answers(data))]
+    by = tuple(k for k in GROUP_WORDS if k in data.responses.columns and data.responses[k].notna().any())
+    if not by:
+        return [present.missing(GROUPS, "the survey responses say nobody's school or year group")]
+    try:
+        sets = linked.survey_breakdowns(data.responses, data.questions, by=by, rules=rules)
+    except labels.LabelError as exc:  # a school or year column holding postcodes or ids
+        return [present.missing(GROUPS, WITHHELD),
+                present.adviser_note("Disclosure audit of the school and year-group tables", str(exc))]
+    if not sets:
+        return [present.missing(GROUPS, "no question in the survey names positive answers")]
+    texts = dict(zip(data.questions["question_id"], data.questions["question_text"]))
+    blocks: Blocks = []
+    notes = []
+    for qid, result in sets.items():
+        notes.append(f"{texts.get(qid, qid)}: {result.note}")
+        if not result.ok:
+            blocks.append(present.missing(f"{GROUPS}: {texts.get(qid, qid)}", WITHHELD))
+            continue
+        for key in by:
+            table = _published(result.tables[(key,)], GROUPS)
+            blocks.append(present.table(table[[key, "n", "pct_positive", "ci_lower", "ci_upper", "suppressed"]],
+                                        caption=f"{texts.get(qid, qid)}: share positive by {GROUP_WORDS[key]}"))
+    blocks.append(present.adviser_note("Disclosure audit of the school and year-group tables", "\n\n".join(notes)))
+    return blocks
+
+
 @_personal
 def pupils_section(place, data: ListeningData, rules: disclosure.Rules | None = None,
                    measure: str = "persistent_absence") -> Blocks:
