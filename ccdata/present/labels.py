@@ -40,6 +40,10 @@ COLUMN_LABELS = {
     "organisations": "Organisations", "ties": "Ties", "components": "Separate groups",
     "isolates": "Organisations with no ties", "respondents": "Organisations answering",
     "reciprocity": "Ties confirmed by both ends, %",
+    "positive": "Positive answers", "benchmark": "Benchmark, %", "compared": "Compared with the benchmark",
+    "significant": "Significant change", "suppressed": "Hidden to protect privacy",
+    "suppression": "Why hidden", "measure": "Measure", "pupils": "Pupils", "cases": "Pupils it applies to",
+    "rate": "Rate, %", "rows": "Rows", "reason": "Reason", "column": "Column", "file": "File", "row": "Row",
 }
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
 
