@@ -140,8 +140,8 @@ def composition_chart(comp: pd.DataFrame, title: str) -> plt.Figure:
     """Horizontal bars: share of each category, place beside its LA and England."""
     _require(comp, ["area", "area_name", "label", "pct"], "composition_chart")
     lines = [_wrap(c).count("\n") + 1 for c in dict.fromkeys(comp["label"])]
-    rows = sum(max(0.62, 0.21 * n + 0.2) for n in lines)
-    fig, ax = plt.subplots(figsize=(WIDTH, rows + 1.7), layout="constrained")
+    rows = sum(max(0.5, 0.19 * n + 0.16) for n in lines)  # inches: three bars, or the label's lines
+    fig, ax = plt.subplots(figsize=(WIDTH, rows + 1.75), layout="constrained")
     handles = _grouped_bars(ax, comp, "label", "pct", _area_names(comp), horizontal=True)
     ax.set_xlabel("% of total")
     _legend_above(fig, handles, title=_wrap(title, 48))
@@ -180,8 +180,8 @@ def indicator_chart(frame: pd.DataFrame) -> plt.Figure:
     tops, y, centres = [], 0.08, []
     for text in labels:
         tops.append(y)
-        centres.append(y + line * (text.count("\n") + 1) + 0.13)
-        y = centres[-1] + 0.2
+        centres.append(y + line * (text.count("\n") + 1) + 0.1)
+        y = centres[-1] + 0.16
     top, bottom = 0.95, 0.62  # inches for the legend and the scale above, the scale below
     height = y + top + bottom
     fig = plt.figure(figsize=(WIDTH, height))

@@ -332,15 +332,27 @@ def indicator_section(place) -> Blocks:
     except ValueError as exc:
         blocks += _missing(place, "the indicator chart", str(exc))
     else:
-        data = frame[(frame["status"] == "ok") & (frame["area"].isin(["place", "england"]))][
-            ["title", "area_name", "value", "lower", "upper"]].rename(columns={
-            "title": "Indicator", "area_name": "Area", "value": "%", "lower": "95% interval from",
-            "upper": "95% interval to"})
+        data = _indicator_chart_data(frame)
         blocks.append(present.figure(fig, alt=(
             f"Dot chart of each indicator's value for {place.name} with its 95% interval, "
             "and England's value marked."), caption="Indicators for the place, with England for reference.",
             data=data))
     return blocks
+
+
+def _indicator_chart_data(frame: pd.DataFrame) -> pd.DataFrame:
+    """The numbers behind the indicator chart, one row per indicator: the place's value
+    and 95% interval, and England's value (blank where England has none)."""
+    ok = frame[frame["status"] == "ok"]
+    place = ok[ok["area"] == "place"].set_index("indicator")
+    england = ok[ok["area"] == "england"].set_index("indicator")["value"]
+    return pd.DataFrame({
+        "Indicator": place["title"],
+        "This place %": place["value"],
+        "95% interval from": place["lower"],
+        "95% interval to": place["upper"],
+        "England %": england.reindex(place.index),
+    }).reset_index(drop=True)
 
 
 def methods_section(place, parameters: dict | None = None) -> Blocks:
@@ -362,10 +374,16 @@ def methods_section(place, parameters: dict | None = None) -> Blocks:
         caption = ("Data used on this page. Every figure for this demo place is invented; the files "
                    "imitate the real published formats so the same steps run as for a real place.")
     else:
-        shown = table[["title", "publisher", "vintage", "licence", "official_source"]].rename(columns={
-            "title": "Data", "publisher": "Publisher", "vintage": "Release", "licence": "Licence",
-            "official_source": "Where to find it"})
-        caption = "Data used on this page, with its release and licence."
+        columns = {"title": "Data", "publisher": "Publisher", "vintage": "Release", "licence": "Licence",
+                   "official_source": "Where to find it"}
+        licences = table["licence"].dropna().unique()
+        if len(licences) == 1 and table["licence"].notna().all():
+            # one licence for every row: said once in the caption, not repeated on each
+            columns.pop("licence")
+            caption = f"Data used on this page, with its release. All of it is published under the {licences[0]}."
+        else:
+            caption = "Data used on this page, with its release and licence."
+        shown = table[list(columns)].rename(columns=columns)
     blocks: Blocks = [present.table(shown, caption=caption)]
     methods = [
         f"Footprint: {place.footprint_method}",
