@@ -109,7 +109,7 @@ def _legend_above(fig, handles, title: str | None = None) -> None:
     # chart's title heads it (a figure title would overlap a legend outside the axes)
     fig.legend(handles=handles, loc="outside upper left", frameon=False, ncols=1, title=title,
                alignment="left", title_fontproperties={"size": 13, "weight": "bold"},
-               handlelength=1.6, handleheight=1.0)
+               handlelength=1.6, handleheight=0.9, labelspacing=0.25, borderaxespad=0.2)
 
 
 @_styled
@@ -121,7 +121,7 @@ def decile_chart(dist: pd.DataFrame, value: str = "pct_residents") -> plt.Figure
     """
     _require(dist, ["edition", "area", "area_name", "decile", value], "decile_chart")
     editions = list(dict.fromkeys(dist["edition"]))
-    fig, axes = plt.subplots(len(editions), 1, figsize=(WIDTH, 2.7 * len(editions) + 1.3), sharey=True,
+    fig, axes = plt.subplots(len(editions), 1, figsize=(WIDTH, 2.3 * len(editions) + 1.2), sharey=True,
                              squeeze=False, layout="constrained")
     names = _area_names(dist)
     handles = []
@@ -140,8 +140,8 @@ def composition_chart(comp: pd.DataFrame, title: str) -> plt.Figure:
     """Horizontal bars: share of each category, place beside its LA and England."""
     _require(comp, ["area", "area_name", "label", "pct"], "composition_chart")
     lines = [_wrap(c).count("\n") + 1 for c in dict.fromkeys(comp["label"])]
-    rows = sum(max(0.5, 0.19 * n + 0.16) for n in lines)  # inches: three bars, or the label's lines
-    fig, ax = plt.subplots(figsize=(WIDTH, rows + 1.75), layout="constrained")
+    rows = sum(max(0.42, 0.18 * n + 0.1) for n in lines)  # inches: three bars, or the label's lines
+    fig, ax = plt.subplots(figsize=(WIDTH, rows + 1.65), layout="constrained")
     handles = _grouped_bars(ax, comp, "label", "pct", _area_names(comp), horizontal=True)
     ax.set_xlabel("% of total")
     _legend_above(fig, handles, title=_wrap(title, 48))
@@ -153,7 +153,7 @@ def age_chart(kids: pd.DataFrame) -> plt.Figure:
     """Children and young people by age band as a share of residents, per area."""
     _require(kids, ["area", "area_name", "age band", "pct"], "age_chart")
     data = kids[kids["age band"] != "0-19"]
-    fig, ax = plt.subplots(figsize=(WIDTH, 3.9), layout="constrained")
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.5), layout="constrained")
     handles = _grouped_bars(ax, data, "age band", "pct", _area_names(data))
     ax.set_ylabel("% of residents")
     ax.set_xlabel("Age band (years)")

@@ -159,9 +159,14 @@ def deprivation_section(place, editions: str = "both", lsoa_table: bool = True) 
     dist = pd.concat([deprivation.decile_distribution(place, e) for e in editions], ignore_index=True)
     value = "pct_residents" if dist["pct_residents"].notna().any() else "pct_lsoas"
     measures = {"pct_residents": "% residents", "pct_lsoas": "% LSOAs"}
-    table = dist.pivot_table(index="decile", columns=["edition", "area_name"],
-                             values=[m for m in measures if dist[m].notna().any()], sort=False)
-    table.columns = [f"{e}, {a}: {measures[m]}" for m, e, a in table.columns]
+    # one row per edition, area and measure, one column per decile: short numbers side by
+    # side fit a printed page and a phone better than twelve wrapped column headings
+    long = dist.melt(id_vars=["edition", "area_name", "decile"],
+                     value_vars=[m for m in measures if dist[m].notna().any()], var_name="measure")
+    long["Edition, area and measure"] = (long["edition"].astype(str) + ", " + long["area_name"].astype(str)
+                                         + ": " + long["measure"].map(measures))
+    table = long.pivot_table(index="Edition, area and measure", columns="decile", values="value", sort=False)
+    table.columns = [f"Decile {int(d)}" for d in table.columns]
     blocks.append(present.figure(
         charts.decile_chart(dist, value),
         alt=("Bar charts of the share of residents in each national deprivation decile, decile 1 being "
