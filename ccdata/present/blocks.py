@@ -47,7 +47,7 @@ class Block:
 
     def __repr__(self) -> str:
         """A one-line summary (a notebook keeps this as the text form, not the whole HTML)."""
-        text = re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script)\b.*?</\1>|src=\"data:[^\"]*\"", " ",
+        text = re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script|svg)\b.*?</\1>|src=\"data:[^\"]*\"", " ",
                                                 self.html, flags=re.S))
         words = " ".join(html_lib.unescape(text).split())
         return f"<ccdata block, {len(self.html):,} characters: {words[:60]}{'…' if len(words) > 60 else ''}>"
