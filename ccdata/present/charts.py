@@ -39,7 +39,7 @@ STYLE = {"font.size": 12, "axes.titlesize": 13, "axes.labelsize": 12, "xtick.lab
 #: Hatching of the bars of the place, its local authority and England (beside colour).
 HATCHES = ("", "///", "xx")  # dots ("...") would add 140 KB of circles to each chart
 #: Characters per line of a wrapped category label beside a bar.
-LABEL_CHARS = 24
+LABEL_CHARS = 28
 
 
 def _styled(build):
@@ -140,7 +140,7 @@ def composition_chart(comp: pd.DataFrame, title: str) -> plt.Figure:
     """Horizontal bars: share of each category, place beside its LA and England."""
     _require(comp, ["area", "area_name", "label", "pct"], "composition_chart")
     lines = [_wrap(c).count("\n") + 1 for c in dict.fromkeys(comp["label"])]
-    rows = sum(max(0.42, 0.18 * n + 0.1) for n in lines)  # inches: three bars, or the label's lines
+    rows = sum(max(0.42, 0.2 * n + 0.08) for n in lines)  # inches: three bars, or the label's lines
     fig, ax = plt.subplots(figsize=(WIDTH, rows + 1.65), layout="constrained")
     handles = _grouped_bars(ax, comp, "label", "pct", _area_names(comp), horizontal=True)
     ax.set_xlabel("% of total")
