@@ -336,7 +336,7 @@ def summarise(responses: pd.DataFrame, questions: pd.DataFrame, by=None, *, rule
     within = [["question_id", *[x for x in keys if x != k]] for k in keys] or None
     safe = disclosure.apply(table, rules, count="positive", denominator="n", within=within,
                             derived=["pct_positive", "ci_lower", "ci_upper"])
-    return _from_published(safe)
+    return disclosure.mark(_from_published(safe), rules)  # sealed with the recomputed figures
 
 
 def _from_published(safe: pd.DataFrame) -> pd.DataFrame:
@@ -388,16 +388,19 @@ def wave_change(responses: pd.DataFrame, questions: pd.DataFrame, *, first: str 
     questions = _check_questions(questions)
     rules = disclosure._check_rules(rules)
     waves = responses.attrs.get("waves") or _wave_order(responses)
-    if first is None and second is None:
-        if len(waves) < 2:
-            raise ValueError(f"need two waves to compare; the responses have {waves}")
-        first, second = waves[-2], waves[-1]
-    for w in (first, second):
-        if w not in set(responses["wave"]):
-            raise ValueError(f"wave {w!r} not in the responses (waves: {waves})")
     # the change is worked out from the by-wave table as published (rounded, protected),
     # so it can never show a wave that table hides, nor be more exact than it
     by_wave = summarise(responses, questions, by="wave", rules=rules, question_ids=question_ids)
+    if first is None and second is None:
+        # a wave nobody answered (blank answers, a header-only export) never replaces a real one
+        answered = [w for w in waves if (by_wave["wave"] == w).any()]
+        if len(answered) < 2:
+            raise ValueError(f"need two waves with answers to compare; the responses have {waves}"
+                             + (f", with answers in {answered}" if answered != list(waves) else ""))
+        first, second = answered[-2], answered[-1]
+    for w in (first, second):
+        if w not in set(responses["wave"]):
+            raise ValueError(f"wave {w!r} not in the responses (waves: {waves})")
     rows = []
     for qid, group in by_wave.groupby("question_id", sort=False):
         pick = {w: group[group["wave"] == w] for w in (first, second)}
@@ -419,7 +422,7 @@ def wave_change(responses: pd.DataFrame, questions: pd.DataFrame, *, first: str 
     for col in ("n_1", "n_2"):
         if col in out:
             out[col] = out[col].astype("Int64")
-    return disclosure.mark(out, rules)
+    return disclosure.mark(out, rules, sources=[by_wave])
 
 
 def answer_counts(responses: pd.DataFrame, questions: pd.DataFrame, question_id: str, by: str | None = None, *,
@@ -459,7 +462,7 @@ def answer_counts(responses: pd.DataFrame, questions: pd.DataFrame, question_id:
     wide["Respondents"] = safe.groupby("group")["n"].first()
     wide.index.name = key[0] if key else None
     wide.columns.name = None
-    return disclosure.mark(wide, rules)
+    return disclosure.mark(wide, rules, sources=[safe])
 
 
 def headlines(summary: pd.DataFrame, limit: int | None = None) -> list[str]:

@@ -229,7 +229,7 @@ def map_with_text(frame, *, anchor: str, key: str, listing: str = "", what: str 
         raise TypeError("frame must be the block embed() returns")
     if not re.fullmatch(r"[A-Za-z][\w-]*", anchor):
         raise ValueError(f"anchor must be letters, digits and hyphens, not {anchor!r}")
-    inner = frame._repr_html_() if hasattr(frame, "_repr_html_") else frame.html
+    inner = frame.html if hasattr(frame, "html") else frame._repr_html_()  # markup only: styles come once
     key_id = f"{anchor}-key" if listing else anchor
     return present.Block(
         f'<div class="ccdata-map-block"><style>{PAGE_MAP_CSS}</style>'
