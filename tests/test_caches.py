@@ -80,3 +80,37 @@ def test_processed_table_copy_is_the_callers_own(demo_data):
     first.attrs["table"] = "changed"
     again = build.table("lsoa21_geography", "demo")
     assert again.loc[0, "lsoa21_code"] == code and again.attrs["table"] == "lsoa21_geography"
+
+
+def test_place_remembers_per_object_and_recomputes_a_changed_place(demo_data):
+    import pickle
+
+    import ccdata
+    from ccdata.analysis import child_poverty, indicators
+
+    place = ccdata.place("demo")
+    calls = []
+
+    def make():
+        calls.append(1)
+        return pd.DataFrame({"x": [len(place.lsoa21)]})
+
+    first = place.remembered("k", make)
+    first.loc[0, "x"] = -1  # the caller's copy
+    assert place.remembered("k", make).loc[0, "x"] == len(place.lsoa21) and len(calls) == 1
+    place.lsoa21 = place.lsoa21[:-1]  # a changed footprint is computed again
+    assert place.remembered("k", make).loc[0, "x"] == len(place.lsoa21) and len(calls) == 2
+    assert "_remembered" not in pickle.loads(pickle.dumps(place)).__dict__  # never travels
+
+    # the remembered indicators equal a fresh computation, and another place gets its own
+    a, b = ccdata.place("demo"), ccdata.place("demo-estate")
+    once = indicators.compute(a)
+    pd.testing.assert_frame_equal(indicators.compute(b), indicators._compute(b, indicators.definitions()))
+    pd.testing.assert_frame_equal(indicators.compute(a), once)
+    pd.testing.assert_frame_equal(once, indicators._compute(ccdata.place("demo"), indicators.definitions()))
+    fresh = child_poverty._for_place(ccdata.place("demo-estate"))
+    for key, value in child_poverty.for_place(b).items():
+        if isinstance(value, pd.DataFrame):
+            pd.testing.assert_frame_equal(value, fresh[key])
+        else:
+            assert value == fresh[key]
