@@ -65,6 +65,11 @@ class ValidationError(CcdataError, ValueError):
         super().__init__(f"{file}: {len(self.problems)} problem(s) found\n{shown}{tail}")
 
 
+class DisclosureError(CcdataError):
+    """Personal data that has not passed disclosure control (or was changed after it), or a page the
+    disclosure audit could not make safe. Raised by the analysis and presentation layers alike."""
+
+
 class InputError(CcdataError, ValueError):
     """An argument, setting or parameter given by the user is not valid (the message names it)."""
 

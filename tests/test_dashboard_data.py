@@ -191,6 +191,20 @@ def test_compare_editions_change_is_2025_minus_2019(place):
         assert rec["Change (deciles; negative = more deprived)"] == rec["IMD decile 2025"] - rec["IMD decile 2019"]
 
 
+def test_decile_change_table_names_every_neighbourhood_and_terms_are_explained(place):
+    from ccdata import present
+
+    names = {r["LSOA21CD"]: r["LSOA21NM"] for r in _lookup()}  # the raw ONS lookup
+    blocks = dashboard.deprivation_section(place, editions="both")
+    change = next(b.html for b in blocks if "IMD decile of each neighbourhood in 2019 and 2025" in b.html)
+    for code in place.lsoa21:
+        assert f"<td>{code}</td><td>{present.esc(names[code])}</td>" in change
+    first = "".join(b.html for b in dashboard.overview(place))
+    assert first.index("ccdata-metrics") < first.index("ccdata-glossary")
+    assert "<strong>Neighbourhood (LSOA, lower layer super output area)</strong>" in first
+    assert "<strong>Decile</strong>" in first and "<strong>Domains of deprivation</strong>" in first
+
+
 def test_deprivation_rejects_unknown_edition(place):
     with pytest.raises(ValueError, match="edition"):
         deprivation.summary(place, "iod2015")

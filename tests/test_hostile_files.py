@@ -134,3 +134,15 @@ def test_fuzz_rows_read_plus_rows_listed_equal_data_lines(tmp_path_factory, dama
 def _delim(text):
     from ccdata.io._read import _delimiter
     return _delimiter(text)
+
+
+def test_a_lone_carriage_return_counts_as_a_line_break(tmp_path):
+    # found by the fuzz test: "notes\r;\n\n" is three lines to the csv reader, so the count of
+    # data lines must treat the lone \r as a line end too
+    text = "name,postcode,notes\r;\n\n" + "".join(ROWS)
+    path = tmp_path / "f.csv"
+    path.write_bytes(text.encode("utf-8"))
+    frame, problems, _ = read_csv_lines(path)
+    assert _accounted(frame)
+    assert frame.attrs["lines"] == {"data_lines": 12, "rows": 11, "blank_lines": 1, "continuation_lines": 0}
+    assert frame["name"].tolist()[1:] == [f"Club {i}" for i in range(1, 11)]

@@ -106,11 +106,12 @@ def test_every_number_on_the_rendered_page_is_published_or_recomputable():
     data = listening.ListeningData(questions=QUESTIONS, responses=_responses())
     blocks = (listening.headlines_section(data, RULES) + listening.questions_section(data, RULES)
               + listening.change_section(data, RULES) + listening.wards_section(_Place(), data, RULES))
-    html = "".join(b._repr_html_() for b in blocks)
+    html = "".join(b.html for b in blocks)
     html = re.sub(r'src="data:image/png;base64,[^"]*"', "", html)
     parser = _Text()
     parser.feed(html)
     text = " ".join(parser.parts)
+    text = re.sub(r"\bWave \d+, ", "", text)  # wave names ("Wave 1, 2024"): the number counts waves
     page = listening._page(data, RULES)
     allowed = {"2023", "2024", "2025", "95", "1"}       # wave labels; "95% interval"; "Q1"
     for table in (page.overall, page.by_wave, page.by_ward):
@@ -145,6 +146,50 @@ def test_stubbing_out_disclosure_makes_the_view_refuse(monkeypatch):
         listening.questions_section(data, RULES)
     with pytest.raises(disclosure.DisclosureError):
         listening.headlines_section(data, RULES)
+
+
+def test_a_forged_or_changed_table_is_refused_by_the_presentation_layer(monkeypatch):
+    from ccdata import present
+    assert present.DisclosureError is disclosure.DisclosureError   # one error class for both layers
+    page = linked.survey_page(_responses(), QUESTIONS, RULES)
+    real = page.by_wave
+    # the seal travels with pandas' attrs, but a recomputed figure no longer matches it
+    exact = real.assign(pct_positive=[75.0, 62.5, 57.7])
+    with pytest.raises(disclosure.DisclosureError, match="changed after it"):
+        present.table(exact, caption="by wave")
+    # a table rebuilt from the raw answers, with the seal copied onto it
+    forged = _responses().groupby("wave").size().rename("n").reset_index()
+    forged.attrs.update(real.attrs)
+    with pytest.raises(disclosure.DisclosureError):
+        present.table(forged, caption="by wave")
+    # a table that lost every mark is refused inside a personal section
+    plain = _responses().groupby("wave").size().rename("n").reset_index()
+    assert plain.attrs == {}
+    assert "2023" in present.table(plain, caption="waves").html     # outside: nothing says it is personal
+    with present.personal("the listening page"), pytest.raises(disclosure.DisclosureError):
+        present.table(plain, caption="waves")
+    # selecting rows and columns of a sealed table, or adding names, keeps it publishable
+    shown = real[real["wave"] == "2025"][["wave", "n", "pct_positive"]].assign(name="Latest")
+    with present.personal("the listening page"):
+        assert "Latest" in present.table(shown, caption="latest").html
+    # only a table worked out from protected tables can be sealed
+    with pytest.raises(disclosure.DisclosureError):
+        disclosure.mark(_responses().groupby("wave").size().reset_index())
+
+
+def test_exclusion_counts_that_lost_their_seal_are_not_published(monkeypatch):
+    from ccdata.analysis import survey
+    responses = _responses()
+    responses.attrs["exclusions"] = [{"file": "r.csv", "row": i, "column": "Q1", "message": "not an option",
+                                      "value": None} for i in range(2, 5)]
+    data = listening.ListeningData(questions=QUESTIONS, responses=responses)
+    html = "".join(b.html for b in listening.privacy_section(data, RULES))
+    assert "excluded or adjusted" in html
+    # exclusion counts built without disclosure control (3 rows: a small count, shown exactly)
+    monkeypatch.setattr(survey, "exclusions", lambda r: pd.DataFrame(r.attrs["exclusions"])
+                        .groupby("column").size().rename("rows").reset_index())
+    with pytest.raises(disclosure.DisclosureError):
+        listening.privacy_section(data, RULES)
 
 
 def test_audit_note_goes_to_the_adviser():
@@ -207,4 +252,4 @@ def test_an_empty_wave_never_replaces_the_real_change():
     assert page.change[["wave_1", "wave_2"]].iloc[0].tolist() == ["2024", "2025"]
     data = listening.ListeningData(questions=QUESTIONS, responses=responses)
     html = listening.change_section(data, RULES)[0]._repr_html_()
-    assert "Change between waves 2024 and 2025" in html
+    assert "Change from Wave 2, 2024 to Wave 3, 2025" in html  # numbered over all four waves; years kept

@@ -207,14 +207,16 @@ def test_one_chart_per_closed_question_with_alt_text_and_data(data, raw):
         assert block.html.startswith('<figure class="ccdata-figure"><img src="data:image/png;base64,')
         assert re.search(r'alt="Bar chart of the share[^"]+"', block.html)
         assert ccdata.present.esc(q["question_text"]) in block.html
-        # one data row per wave, under the normalised wave labels
+        # one data row per wave, named as partners read them (4 March 2024 and 3 March 2025: spring)
         assert block.html.count("<tr><td>") == 2
-        assert "<td>2024-03-04</td>" in block.html and "<td>2025-03-03</td>" in block.html
+        assert "<td>Wave 1, spring 2024</td>" in block.html and "<td>Wave 2, spring 2025</td>" in block.html
+        assert "2024-03-04" not in block.html and "2025-03-03" not in block.html
 
 
 def test_change_needs_two_waves(data):
     two = _html(listening.change_section(data, RULES))
-    assert "<caption>Change between waves 2024-03-04 and 2025-03-03</caption>" in two
+    assert "<caption>Change from Wave 1, spring 2024 to Wave 2, spring 2025</caption>" in two
+    assert "<td>Wave 1, spring 2024</td><td>Wave 2, spring 2025</td>" in two  # first and latest wave columns
     one = listening.ListeningData(data.questions, data.responses[data.responses["wave"] == "2024-03-04"].copy(),
                                   None, {})
     one.responses.attrs["waves"] = ["2024-03-04"]
@@ -227,7 +229,7 @@ def _columns(table) -> dict[str, int]:
     from ccdata.present.labels import column_label
 
     shown = {c: i for i, c in enumerate(table["header"])}
-    names = ("question_id", "ward24_code", "ward_name", "suppressed", "n", "positive", "pct_positive")
+    names = ("question_text", "ward24_code", "ward_name", "suppressed", "n", "positive", "pct_positive")
     return {name: shown[column_label(name)] for name in names if column_label(name) in shown}
 
 
@@ -244,13 +246,14 @@ def test_ward_table_counts_equal_hand_counts_and_small_wards_are_hidden(place, d
     assert len(blocks) == 2 and blocks[0].html.startswith('<figure class="ccdata-figure">')
     table = _table(blocks[1].html, "Share positive by ward")
     col = _columns(table)
-    rows = [r for r in table["rows"] if r[col["question_id"]] == "happy_area"]
+    assert "Question number" not in table["header"]  # the question's words, not its id
+    rows = [r for r in table["rows"] if r[col["question_text"]] == q["question_text"]]
     assert {r[col["ward24_code"]] for r in rows} == set(n_by_ward)
     names = dict(zip(place.wards["ward_code"], place.wards["ward_name"]))
     hidden = []
     for r in rows:
         code = r[col["ward24_code"]]
-        assert r[col["ward_name"]] == names.get(code, "")
+        assert r[col["ward_name"]] == names.get(code, "Not known" if code == "Not known" else "")
         if r[col["suppressed"]] == "yes":
             hidden.append(code)
             assert r[col["n"]] == r[col["positive"]] == r[col["pct_positive"]] == ""
@@ -275,7 +278,8 @@ def test_unknown_map_question_names_the_choices_and_keeps_the_table(place, data,
 
 def test_pupil_tables_equal_hand_computed_rates(place, data, raw):
     blocks = listening.pupils_section(place, data, RULES, "persistent_absence")
-    assert len(blocks) == 3
+    assert len(blocks) == 4      # summary, by ward, by decile, and the audit for the adviser
+    assert 'data-audience="adviser"' in blocks[3].html and "audit" in blocks[3].html
     summary = _table(blocks[0].html, "All pupils in the extracts")
     col = {c: i for i, c in enumerate(summary["header"])}
     absent = [int(r["sessions_missed"]) / int(r["sessions_possible"]) >= 0.10 for r in raw["pupils"]]
@@ -288,10 +292,17 @@ def test_pupil_tables_equal_hand_computed_rates(place, data, raw):
             flags = expected[row[col["measure"]]]
             assert row[col["pupils"]] == str(_round5(len(flags)))
             assert row[col["cases"]] == str(_round5(sum(flags)))
-            assert row[col["rate"]] == f"{100 * sum(flags) / len(flags):.1f}"
+            # the rate is worked out from the published (rounded) counts, never the true ones
+            assert row[col["rate"]] == f"{100 * _round5(sum(flags)) / _round5(len(flags)):.1f}"
     assert checked == 2
     assert "Where is it concentrated: pupils persistently absent" in blocks[1].html
     assert "by deprivation decile of home" in blocks[2].html
+    # every ward is named beside its code (names from the place's definition)
+    where = _table(blocks[1].html, "Where is it concentrated: pupils persistently absent (missing 10% or more "
+                   "of sessions)")
+    col = _columns(where)
+    names = dict(zip(place.wards["ward_code"], place.wards["ward_name"]))
+    assert where["rows"] and all(r[col["ward_name"]] == names[r[col["ward24_code"]]] for r in where["rows"])
 
 
 def test_privacy_section_lists_exclusions_without_values_and_the_notes(data, raw):

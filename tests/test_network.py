@@ -148,6 +148,19 @@ def test_change_between_waves(tmp_path):
     assert trend.loc["1", "cross_sector_share"] == 1.0
     with pytest.raises(ValueError, match="before"):
         net.compare_waves(data, "2", "1")
+    # on the page the shares are percentages, as their headers say: density 1/3 -> 33.3%
+    page = network_view.change_section(data)[0].html
+    assert "Density (share of possible connections), %" in page
+    assert '<td class="num" data-sort="33.33333333333333">33.3</td>' in page
+    assert '<td class="num" data-sort="100.0">100</td>' in page  # wave 1: every tie across sectors
+
+
+def test_overview_explains_density_betweenness_and_constraint(tmp_path):
+    data = network(tmp_path, "A,A org,school,,1\nB,B org,health,,1\n", "A,B,referrals,2,1\n")
+    page = "".join(b.html for b in network_view.overview(None, data))
+    assert page.index("ccdata-metrics") < page.index("ccdata-glossary")
+    for term in ("Density", "Bridging role (betweenness)", "Tied into one group (constraint)"):
+        assert f"<strong>{term}</strong>" in page
     with pytest.raises(ValueError, match="unknown wave"):
         net.graph(data, "3")
 
@@ -356,7 +369,7 @@ def test_report_sections_render_without_reading_files(tmp_path):
     assert "Xavier" not in page           # issue values (possibly a person's name) are not shown
     assert "self-tie" in page and "<caption>" in page
     # the row-level problems are an adviser note, never partner text
-    issues = "".join(b._repr_html_() for b in network_view.issues_section(data))
+    issues = "".join(b.html for b in network_view.issues_section(data))
     assert issues.startswith('<section class="ccdata-adviser" data-audience="adviser"')
 
 

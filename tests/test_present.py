@@ -9,6 +9,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from ccdata import present  # noqa: E402
+from ccdata.analysis import disclosure  # noqa: E402
 
 EVIL = '<script>alert("x")</script>'
 
@@ -38,8 +39,12 @@ def test_personal_data_is_refused_without_disclosure():
     fig = plt.figure()
     with pytest.raises(present.DisclosureError):
         present.figure(fig, alt="a", caption="c", data=df)
+    # a note written by hand is not disclosure control: only a table sealed by it passes
     df.attrs["disclosure"] = "cells under 10 suppressed"
-    assert "survey" in present.table(df, caption="survey").html
+    with pytest.raises(present.DisclosureError):
+        present.table(df, caption="survey")
+    safe = disclosure.apply(pd.DataFrame({"answer": ["yes", "no"], "count": [30, 40], "n": [70, 70]}))
+    assert "survey" in present.table(safe, caption="survey").html
 
 
 def test_figure_embeds_png_with_alt_and_data():

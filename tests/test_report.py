@@ -315,3 +315,36 @@ def test_key_findings_open_the_dashboard_and_the_index(demo_report, dashboard_ht
     for page in (dashboard_html, index):
         assert "Key findings" in page
     assert dashboard_html.index("Key findings") < dashboard_html.index("Who lives here")
+
+
+@pytest.mark.slow
+def test_notebook_blocks_carry_their_styles_and_the_page_carries_them_once(demo_report):
+    """In JupyterLab a block styles itself; on the exported page the stylesheet is in the head once."""
+    from ccdata.present import labstyle
+
+    nb = nbformat.read(str(demo_report.place_dir / "place_dashboard.ipynb"), as_version=4)
+    html_outputs = [o["data"]["text/html"] for c in nb.cells for o in c.get("outputs", [])
+                    if "text/html" in o.get("data", {})]
+    tiles = [h for h in html_outputs if 'class="ccdata-metrics"' in h]
+    tables = [h for h in html_outputs if 'class="ccdata-table' in h]
+    assert tiles and tables
+    for h in tiles + tables:
+        assert h.startswith("<style data-ccdata-style>"), h[:80]
+    assert "dl.ccdata-metrics dd{" in tiles[0] and "table.ccdata-table th{" in tables[0]
+    for path in demo_report.place_dir.glob("*.ipynb"):
+        assert "TqdmWarning" not in path.read_text(encoding="utf-8"), path.name
+    for view in ("dashboard", "assets", "listening", "network"):
+        page = (demo_report.place_dir / f"{view}.html").read_text(encoding="utf-8")
+        assert labstyle.MARKER not in page, view
+        # the metrics rule of ccdata.css, as the page's head carries it, appears exactly once
+        assert page.count("dl.ccdata-metrics dd {") == 1, view
+
+
+@pytest.mark.slow
+def test_demo_pages_credit_no_publisher(demo_report):
+    from ccdata.present.pages import FICTIONAL_LICENCE
+
+    for page in sorted(demo_report.place_dir.glob("*.html")):
+        text = html.unescape(page.read_text(encoding="utf-8"))
+        assert "Crown copyright" not in text and "Open Government Licence" not in text, page.name
+        assert FICTIONAL_LICENCE in text, page.name

@@ -17,9 +17,9 @@ this module, which
 3. **rounds** the remaining counts (to the nearest 5 by default); percentages and
    intervals are hidden wherever their counts are (the survey tables then recompute them
    from the rounded counts, :func:`ccdata.analysis.survey.summarise`);
-4. **marks** the result: ``attrs["personal"] = True`` and ``attrs["disclosure"]`` set
-   to the plain-language :func:`note`, which the presentation layer requires before it
-   shows a personal table.
+4. **seals** the result (:func:`mark`): ``attrs["disclosure"]`` holds the plain-language
+   :func:`note`, and a seal only this module makes records the figures as protected;
+   the presentation layer shows personal data only while :func:`is_protected` holds.
 
 The default rules follow common practice for school and local authority survey
 releases (DfE and ONS guidance: suppress counts under 5 and bases under 10,
@@ -27,17 +27,13 @@ round to 5). They are configurable per place.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ccdata.errors import CcdataError
-
-
-class DisclosureError(CcdataError):
-    """Personal data that has not passed disclosure control, or a page the audit could not make safe."""
+from ccdata.analysis.leaks import scan_for_leaks  # noqa: F401  (checks of exported text, kept here too)
+from ccdata.errors import DisclosureError
 
 
 #: Shown in place of a hidden figure (the convention of DfE and ONS tables).
@@ -45,6 +41,7 @@ SUPPRESSED_MARK = "c"
 PRIMARY = "fewer than {n} respondents"
 PRIMARY_CASES = "fewer than {n} people counted"
 SECONDARY = "hidden so another hidden figure cannot be worked out"
+LINKED = "hidden because another table on the page would let a hidden figure be worked out"
 
 
 @dataclass(frozen=True)
@@ -128,9 +125,16 @@ def round_counts(values, base: int = 5):
 
 
 class _Seal:
-    """Proof that a table came out of this module (no other module can make one)."""
+    """Proof that a table came out of this module, with a copy of what it held then: a table derived
+    from a sealed one (pandas copies ``attrs``) passes only while every figure it shows is the sealed
+    one at the same row (rows or columns selected, text columns added), never a recomputed number."""
 
-    __slots__ = ()
+    __slots__ = ("_table",)
+
+    def __init__(self, table: pd.DataFrame):
+        snapshot = table.copy(deep=True)
+        snapshot.attrs = {}
+        self._table = snapshot
 
     def __repr__(self) -> str:
         return "<passed disclosure control>"
@@ -141,26 +145,62 @@ class _Seal:
     def __copy__(self):
         return self
 
+    def covers(self, frame: pd.DataFrame) -> bool:
+        """True when every figure of ``frame`` is the sealed table's figure at that row."""
+        sealed = self._table
+        if not frame.index.is_unique or not frame.index.isin(sealed.index).all():
+            return False
+        if not sealed.columns.is_unique or not frame.columns.is_unique:
+            return False
+        for col in frame.columns:
+            if col not in sealed.columns:
+                if _is_figure(frame[col]):
+                    return False
+                continue
+            mine = frame[col].astype("object")
+            theirs = sealed.loc[frame.index, col].astype("object")
+            same = (mine == theirs).fillna(False).to_numpy(dtype=bool) | (mine.isna() & theirs.isna()).to_numpy()
+            if not same.all():
+                return False
+        return True
 
-_SEAL = _Seal()
+
+def _is_figure(column: pd.Series) -> bool:
+    """A column that could carry a number (anything but text with no numbers in it, or all missing)."""
+    if column.isna().all():
+        return False
+    if column.dtype != object and not pd.api.types.is_string_dtype(column.dtype):
+        return not isinstance(column.dtype, pd.CategoricalDtype)
+    return bool(column.map(lambda v: isinstance(v, (int, float, np.number)) and not pd.isna(v)).any())
 
 
-def mark(frame: pd.DataFrame, rules: Rules | None = None) -> pd.DataFrame:
-    """Mark ``frame`` as personal data that has passed disclosure control.
+def mark(frame: pd.DataFrame, rules: Rules | None = None, *, sources=()) -> pd.DataFrame:
+    """Seal ``frame`` as it is now: for a table worked out from protected tables only (e.g. a change
+    from two published waves). It must carry a seal already, or every table in ``sources`` must be
+    protected, or it must be empty; anything else raises :class:`DisclosureError`."""
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"only a DataFrame can be marked, not {type(frame).__name__}")
+    sources = list(sources)
+    derived = isinstance(frame.attrs.get("disclosure_seal"), _Seal) or frame.empty \
+        or (sources and all(is_protected(t) for t in sources))
+    if not derived:
+        raise DisclosureError("this table has not been through disclosure control: only a table worked out "
+                              "from protected tables can be sealed")
+    return _seal(frame, rules)
 
-    Besides the note, the frame carries a seal only this module holds;
-    :func:`require` checks it, so a table built some other way (or copied without its
-    metadata) cannot pass as protected.
-    """
+
+def _seal(frame: pd.DataFrame, rules: Rules | None) -> pd.DataFrame:
+    frame.attrs.pop("disclosure_seal", None)
     frame.attrs["personal"] = True
     frame.attrs["disclosure"] = note(rules)
-    frame.attrs["disclosure_seal"] = _SEAL
+    frame.attrs["disclosure_seal"] = _Seal(frame)
     return frame
 
 
 def is_protected(frame) -> bool:
-    """True for a DataFrame that came out of this module's :func:`apply` / :func:`protect_crosstab`."""
-    return isinstance(frame, pd.DataFrame) and frame.attrs.get("disclosure_seal") is _SEAL
+    """True for a DataFrame sealed by this module whose figures are still the sealed ones."""
+    seal = frame.attrs.get("disclosure_seal") if isinstance(frame, pd.DataFrame) else None
+    return isinstance(seal, _Seal) and seal.covers(frame)
 
 
 def require(frame, what: str = "table"):
@@ -168,27 +208,9 @@ def require(frame, what: str = "table"):
     that has not been through disclosure control must never reach a page or a CSV)."""
     if not is_protected(frame):
         raise DisclosureError(f"{what}: this table is built from personal data but has not been through "
-                              "disclosure control (ccdata.analysis.disclosure); it is not published")
+                              "disclosure control (ccdata.analysis.disclosure), or was changed after it; "
+                              "it is not published")
     return frame
-
-
-def is_small(count, denominator=None, rules: Rules | None = None) -> np.ndarray:
-    """Primary suppression test: True where a figure must be hidden under ``rules``.
-
-    Parameters
-    ----------
-    count : array-like
-        Numerators.
-    denominator : array-like, optional
-        Denominators (same length).
-    rules : Rules, optional
-    """
-    rules = _check_rules(rules)
-    c = pd.Series(np.atleast_1d(np.asarray(count, dtype=float))).astype("Float64")
-    d = None if denominator is None else pd.Series(np.atleast_1d(np.asarray(denominator, dtype=float))).astype("Float64")
-    if d is not None and len(d) != len(c):
-        raise ValueError(f"count and denominator differ in length ({len(c)} vs {len(d)})")
-    return _small_mask(c, d, rules)[0].to_numpy()
 
 
 def _small_mask(count: pd.Series, denom: pd.Series | None, rules: Rules) -> tuple[pd.Series, pd.Series]:
@@ -234,7 +256,8 @@ def _check_count_column(table: pd.DataFrame, col: str) -> pd.Series:
 
 
 def apply(table: pd.DataFrame, rules: Rules | None = None, *, count: str = "count",
-          denominator: str | None = "n", within=None, derived=None) -> pd.DataFrame:
+          denominator: str | None = "n", within=None, derived=None, hide=None,
+          hide_reason: str = LINKED) -> pd.DataFrame:
     """Disclosure control for a tidy table of counts (one row per cell).
 
     Parameters
@@ -257,6 +280,12 @@ def apply(table: pd.DataFrame, rules: Rules | None = None, *, count: str = "coun
         repeatedly until nothing changes. ``None``: every row is a separate total.
     derived : list of str, optional
         Columns to hide with the counts. Default: every other numeric column.
+    hide : array-like of bool, optional
+        Rows to hide whatever their size (one per row of ``table``): figures another
+        table of the same page makes recoverable (:mod:`ccdata.analysis.linked`).
+        Secondary suppression then protects them like any other hidden row.
+    hide_reason : str
+        The ``suppression`` text of those rows.
 
     Returns
     -------
@@ -300,6 +329,13 @@ def apply(table: pd.DataFrame, rules: Rules | None = None, *, count: str = "coun
             raise KeyError(f"derived columns not in table: {missing}")
 
     mask, reason = _small_mask(c, d, rules)
+    if hide is not None:
+        forced = np.asarray(hide, dtype=bool)
+        if forced.shape != (len(out),):
+            raise ValueError(f"hide must hold one True/False per row ({len(out)}), not {forced.shape}")
+        extra = forced & ~mask.to_numpy()
+        mask = mask | pd.Series(forced, index=mask.index)
+        reason[extra] = hide_reason
     if rules.secondary and groupings:
         size = d if d is not None else c
         changed = True
@@ -329,7 +365,7 @@ def apply(table: pd.DataFrame, rules: Rules | None = None, *, count: str = "coun
         out[col] = pd.Series(values.mask(pd.Series(m, index=out.index)).array, index=out.index)
     out["suppressed"] = m
     out["suppression"] = reason.to_numpy()
-    return mark(out, rules)
+    return _seal(out, rules)
 
 
 def _groupings(within, table: pd.DataFrame) -> list[list[str]]:
@@ -458,7 +494,7 @@ def protect_crosstab(table: pd.DataFrame, rules: Rules | None = None, *, percent
     out.columns.name = table.columns.name
     out.attrs["suppressed"] = pd.DataFrame(hidden, index=index, columns=columns)
     out.attrs["primary"] = pd.DataFrame(primary, index=index, columns=columns)
-    return mark(out, rules)
+    return _seal(out, rules)
 
 
 def _round_array(a: np.ndarray, base: int) -> np.ndarray:
@@ -557,44 +593,3 @@ def recoverable(hidden: np.ndarray, n_rows: int, n_cols: int) -> list[tuple[int,
         if np.linalg.matrix_rank(np.vstack([a, e])) == rank:
             exposed.append(p)
     return exposed
-
-
-# --------------------------------------------------------------------------- checks
-
-def scan_for_leaks(text: str, forbidden) -> list[str]:
-    """The forbidden strings that occur in ``text`` (for tests and export checks).
-
-    Matching ignores case and runs of white space, and a forbidden item only matches
-    as a whole token (``"P12"`` is not found in ``"P123"``). Postcode-like items are
-    also looked for without their space (``"DE1 2AB"`` and ``"DE12AB"``).
-
-    Parameters
-    ----------
-    text : str
-        HTML, CSV or any text produced for export.
-    forbidden : iterable of str
-        Postcodes, identifiers, free-text answers ...
-
-    Returns
-    -------
-    list of str
-        The forbidden items found, in the order given (empty when none leaked).
-    """
-    if not isinstance(text, str):
-        raise TypeError(f"text must be a str, not {type(text).__name__}")
-    if isinstance(forbidden, str):
-        forbidden = [forbidden]
-    haystack = " ".join(text.split()).lower()
-    found = []
-    for item in forbidden:
-        if item is None or (isinstance(item, float) and np.isnan(item)):
-            continue
-        needle = " ".join(str(item).split()).lower()
-        if not needle:
-            continue
-        variants = {needle, needle.replace(" ", "")} if re.fullmatch(r"[a-z]{1,2}\d[a-z\d]? ?\d[a-z]{2}", needle) else {needle}
-        for v in variants:
-            if re.search(rf"(?<![a-z0-9]){re.escape(v)}(?![a-z0-9])", haystack):
-                found.append(str(item))
-                break
-    return found

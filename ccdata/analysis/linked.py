@@ -10,14 +10,21 @@ with :mod:`ccdata.analysis.audit`: every count published is a constraint on the
 unpublished wave x ward cells, and every hidden figure must keep a range at least as
 wide as its suppression threshold. A question that fails has its breakdowns hidden
 and the audit repeats; if it still fails, the page must not be published.
+
+:func:`protect_breakdowns` does the same for any population broken down several
+ways (respondents by school, by year group and their cross-tab, with
+:func:`survey_breakdowns`; pupils by ward and by deprivation decile, with
+:func:`ccdata.analysis.pupils.page`): every table is a sum of the same unpublished
+cells, a figure that another table exposes is hidden too, and the audit repeats.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from ccdata.analysis import audit, disclosure, survey
+from ccdata.analysis import audit, disclosure, labels, survey
 
 WARD = "ward24_code"
 WITHHELD = "hidden because the audit found it could be worked out from other tables on this page"
@@ -77,13 +84,13 @@ def survey_page(responses: pd.DataFrame, questions: pd.DataFrame, rules: disclos
         if audit.passed(result) or round_no == max_rounds:
             break
         pinned = {f.split(":", 1)[0] for f in result.loc[~result["protected"], "figure"]}
-        by_wave = _withhold(by_wave, pinned)
-        by_ward = _withhold(by_ward, pinned)
-    change = _change(by_wave, waves) if len(waves) >= 2 else None
+        by_wave = _withhold(by_wave, pinned, rules)
+        by_ward = _withhold(by_ward, pinned, rules)
+    change = _change(by_wave, waves, rules) if len(waves) >= 2 else None
     return SurveyPage(overall, by_wave, by_ward, change, result, round_no, audit.passed(result))
 
 
-def _withhold(table: pd.DataFrame, question_ids: set[str]) -> pd.DataFrame:
+def _withhold(table: pd.DataFrame, question_ids: set[str], rules: disclosure.Rules) -> pd.DataFrame:
     out = table.copy()
     sel = out["question_id"].isin(question_ids) & ~out["suppressed"]
     for col in ("n", "positive", "pct_positive", "ci_lower", "ci_upper"):
@@ -91,10 +98,10 @@ def _withhold(table: pd.DataFrame, question_ids: set[str]) -> pd.DataFrame:
     out.loc[sel, "suppression"] = WITHHELD
     out.loc[sel, "suppressed"] = True
     out.loc[sel, "compared"] = survey.stats.NOT_COMPARED
-    return disclosure.mark(out, None) if not out.attrs.get("disclosure") else out
+    return disclosure.mark(out, rules)  # sealed again with the figures now withheld
 
 
-def _change(by_wave: pd.DataFrame, waves: list) -> pd.DataFrame:
+def _change(by_wave: pd.DataFrame, waves: list, rules: disclosure.Rules) -> pd.DataFrame:
     """The change between the last two waves with answers, from the protected by-wave table.
 
     A wave in which nobody answered a question (a header-only file, blank answers) has
@@ -126,8 +133,8 @@ def _change(by_wave: pd.DataFrame, waves: list) -> pd.DataFrame:
                                       "significant", "suppressed", "suppression"])
     for col in ("n_1", "n_2"):
         out[col] = out[col].astype("Int64")
-    out.attrs.update(by_wave.attrs)
-    return out
+    # every figure comes from the protected by-wave table's published counts
+    return disclosure.mark(out, rules, sources=[by_wave])
 
 
 def audit_tables(responses: pd.DataFrame, questions: pd.DataFrame, rules: disclosure.Rules,
@@ -184,3 +191,292 @@ def audit_tables(responses: pd.DataFrame, questions: pd.DataFrame, rules: disclo
     if not results:
         return audit.Audit().run()
     return pd.concat(results, ignore_index=True)
+
+
+# --------------------------------------------------------------------------- breakdowns of one population
+
+@dataclass
+class LinkedSet:
+    """Tables of one population broken down several ways (total, by school, by year group,
+    a cross-tab), protected together, and the audit of the set.
+
+    ``tables`` maps each breakdown (a tuple of columns; ``()`` is the total) to its
+    protected table; ``rounds`` is how many audits were run; ``ok`` is False when a
+    hidden figure could still be pinned down, and then none of the tables may be shown.
+    """
+
+    tables: dict[tuple[str, ...], pd.DataFrame]
+    audit: pd.DataFrame
+    rounds: int
+    ok: bool
+
+    @property
+    def note(self) -> str:
+        """The audit's result in plain words (for the adviser's notes)."""
+        text = audit.summary(self.audit)
+        if self.rounds > 1:
+            text += (f" The check was repeated {self.rounds - 1} time(s), hiding further figures in the "
+                     "other tables each time.")
+        if not self.ok:
+            text += " These figures were therefore not published."
+        return text
+
+
+def _levels(frame: pd.DataFrame, dims: list[str], cells: pd.DataFrame | None) -> pd.DataFrame:
+    """Every combination of the breakdowns' values an intruder must allow for.
+
+    By default every combination of the values seen (the intruder cannot tell which
+    are empty); ``cells`` narrows this to the combinations that can exist (e.g. the
+    (ward, deprivation decile) pairs of a place's LSOAs, which are public).
+    """
+    if not dims:
+        return pd.DataFrame(index=[0])
+    if cells is None:
+        index = pd.MultiIndex.from_product([sorted(frame[d].unique(), key=str) for d in dims], names=dims)
+        return index.to_frame(index=False)
+    missing = [d for d in dims if d not in cells.columns]
+    if missing:
+        raise KeyError(f"cells lacks the breakdown column(s) {missing}")
+    grid = cells[dims].astype("object").where(cells[dims].notna(), survey.NOT_KNOWN)
+    grid = pd.concat([grid, frame[dims]], ignore_index=True).drop_duplicates(ignore_index=True)
+    return grid.sort_values(dims, key=lambda s: s.astype(str), ignore_index=True)
+
+
+def _group_rows(grid: pd.DataFrame, keys: tuple[str, ...]) -> list[tuple[tuple, list[int]]]:
+    """Each group of a breakdown and the grid cells it adds up."""
+    if not keys:
+        return [((), list(range(len(grid))))]
+    groups = grid.groupby(list(keys), sort=True, dropna=False).indices
+    return [((g,) if len(keys) == 1 and not isinstance(g, tuple) else tuple(g), sorted(int(i) for i in idx))
+            for g, idx in groups.items()]
+
+
+def protect_breakdowns(records: pd.DataFrame, outcome: str, breakdowns, rules: disclosure.Rules | None = None, *,
+                       cells: pd.DataFrame | None = None, max_rounds: int = 4,
+                       names: tuple[str, str, str] = ("n", "positive", "pct_positive"),
+                       label: str = "", link: bool = True) -> LinkedSet:
+    """Tables of one population by several breakdowns, protected as one linked set and audited.
+
+    A school hidden in the by-school table can be worked out from the by-year-group table
+    ("Year 9 minus the other schools' Year 9") or from a cross-tab; suppression table by
+    table protects against subtraction within one table only. Here every table is a
+    sum of the same unpublished cells (every combination of the breakdowns' values), so
+    each published count is a constraint on them; the audit
+    (:class:`ccdata.analysis.audit.Audit`) bounds every hidden figure, and while one is
+    pinned closer than its threshold the figure overlapping it in another table is hidden
+    too (with its own complements) and the audit repeats. As a last step only the total
+    is kept; if even that fails, ``ok`` is False.
+
+    Parameters
+    ----------
+    records : DataFrame
+        One row per person, with the breakdown columns and ``outcome``.
+    outcome : str
+        True/False (or 1/0) per person; missing = not counted (not asked, not answered).
+    breakdowns : list of tuple of str
+        The tables to publish: ``()`` for the total, ``("school",)``, ``("school",
+        "year_group")`` for a cross-tab ...
+    rules : disclosure.Rules, optional
+    cells : DataFrame, optional
+        The combinations of breakdown values that can exist (default: every combination
+        of the values seen).
+    max_rounds : int
+        Audits before the last step (hiding every breakdown).
+    names : (str, str, str)
+        Column names of the base, the count and the percentage.
+    label : str
+        Prefix of the figures' names in the audit.
+    link : bool
+        False to protect each table on its own and only audit the result (what
+        suppression table by table publishes): for diagnostics and tests, never a page.
+
+    Returns
+    -------
+    LinkedSet
+        Tables with the breakdown columns, the base, the count, the percentage and its
+        Wilson 95% interval (``ci_lower``, ``ci_upper``, computed from the published,
+        rounded counts), ``suppressed`` and ``suppression``; each sealed by
+        :mod:`ccdata.analysis.disclosure`.
+
+    Raises
+    ------
+    TypeError, KeyError, ValueError
+        Not a DataFrame; a column missing; ``breakdowns`` not tuples of column names;
+        ``max_rounds`` below 1.
+    """
+    rules = disclosure._check_rules(rules)
+    if not isinstance(records, pd.DataFrame):
+        raise TypeError(f"records must be a DataFrame, not {type(records).__name__}")
+    if isinstance(max_rounds, bool) or not isinstance(max_rounds, int) or max_rounds < 1:
+        raise ValueError(f"max_rounds must be a whole number >= 1, not {max_rounds!r}")
+    breakdowns = [tuple(b) for b in breakdowns]
+    if not breakdowns or not all(all(isinstance(k, str) for k in b) for b in breakdowns):
+        raise ValueError("breakdowns must be a non-empty list of tuples of column names (() for the total)")
+    dims = list(dict.fromkeys(k for b in breakdowns for k in b))
+    missing = [c for c in [*dims, outcome] if c not in records.columns]
+    if missing:
+        raise KeyError(f"records lack the column(s) {missing}")
+    base, count, pct = names
+    frame = records.loc[records[outcome].notna(), dims].copy()
+    for d in dims:
+        frame[d] = frame[d].astype("object").where(frame[d].notna(), survey.NOT_KNOWN)
+    frame["_y"] = records.loc[records[outcome].notna(), outcome].astype(bool).astype(int)
+    grid = _levels(frame, dims, cells)
+    if dims:
+        true = frame.groupby(dims, sort=False, dropna=False)["_y"].agg(["size", "sum"])
+        true = true.reindex(pd.MultiIndex.from_frame(grid) if len(dims) > 1 else pd.Index(grid[dims[0]]),
+                            fill_value=0)
+        cell_n, cell_p = true["size"].to_numpy(dtype=int), true["sum"].to_numpy(dtype=int)
+    else:
+        cell_n, cell_p = np.array([len(frame)]), np.array([int(frame["_y"].sum())])
+    groups = {b: _group_rows(grid, b) for b in breakdowns}
+    raw = {}
+    for b in breakdowns:
+        rows = [{**dict(zip(b, g)), base: int(cell_n[idx].sum()), count: int(cell_p[idx].sum())}
+                for g, idx in groups[b]]
+        raw[b] = pd.DataFrame(rows, columns=[*b, base, count])
+    force = {b: np.zeros(len(raw[b]), dtype=bool) for b in breakdowns}
+    result, tables, rounds, last = None, {}, 0, False
+    while True:
+        rounds += 1
+        last = last or rounds > max_rounds
+        if last:  # the last step: keep the total only
+            for b in breakdowns:
+                if b:
+                    force[b][:] = True
+        tables = {b: _protect_one(raw[b], b, rules, force[b], names) for b in breakdowns}
+        result, where = _audit_set(grid, groups, tables, rules, names, label)
+        if audit.passed(result) or last or not link:
+            break
+        # nothing overlapping is left to hide: go straight to the last step
+        last = not _hide_overlaps(result, where, groups, tables, force, cell_n)
+    return LinkedSet(tables, result, rounds, audit.passed(result))
+
+
+def _protect_one(raw: pd.DataFrame, keys: tuple[str, ...], rules: disclosure.Rules, force: np.ndarray,
+                 names) -> pd.DataFrame:
+    base, count, pct = names
+    within = [[k2 for k2 in keys if k2 != k] for k in keys] or None
+    safe = disclosure.apply(raw, rules, count=count, denominator=base, within=within, derived=[], hide=force)
+    shown = ~safe["suppressed"].to_numpy(dtype=bool)
+    num = safe[count].to_numpy(dtype=float, na_value=np.nan)
+    den = safe[base].to_numpy(dtype=float, na_value=np.nan)
+    share, lo, hi = (np.full(len(safe), np.nan) for _ in range(3))
+    ok = shown & (den > 0)
+    if ok.any():  # from the published (rounded) counts, never the true ones
+        share[ok] = 100 * num[ok] / den[ok]
+        low, high = survey.stats.wilson_ci(num[ok], den[ok])
+        lo[ok], hi[ok] = 100 * np.asarray(low, dtype=float), 100 * np.asarray(high, dtype=float)
+    safe.insert(safe.columns.get_loc(count) + 1, pct, pd.array(share, dtype="Float64"))
+    safe.insert(safe.columns.get_loc(pct) + 1, "ci_lower", pd.array(lo, dtype="Float64"))
+    safe.insert(safe.columns.get_loc("ci_lower") + 1, "ci_upper", pd.array(hi, dtype="Float64"))
+    return disclosure.mark(safe, rules)
+
+
+def _name(keys: tuple[str, ...], group: tuple) -> str:
+    if not keys:
+        return "total"
+    return "by " + " x ".join(keys) + " " + " | ".join(str(g) for g in group)
+
+
+def _audit_set(grid, groups, tables, rules, names, label):
+    """Audit every table of the set together; ``where`` maps a hidden figure to its table and row."""
+    base, count, _ = names
+    a = audit.Audit()
+    n_var = [a.variable(f"n[{i}]") for i in range(len(grid))]
+    p_var = [a.variable(f"p[{i}]") for i in range(len(grid))]
+    for i in range(len(grid)):
+        a.between({n_var[i]: 1, p_var[i]: -1}, 0, float("inf"))
+    where = {}
+    for keys, table in tables.items():
+        for pos, ((group, idx), row) in enumerate(zip(groups[keys], table.itertuples(index=False))):
+            name = f"{label}{_name(keys, group)}"
+            n_idx, p_idx = [n_var[i] for i in idx], [p_var[i] for i in idx]
+            if bool(row.suppressed):
+                for what, cells, threshold in (
+                        ("respondents", n_idx, rules.min_respondents),
+                        ("positive answers", p_idx, rules.min_cases),
+                        ("other answers", {**{i: 1 for i in n_idx}, **{i: -1 for i in p_idx}}, rules.min_cases)):
+                    if what == "other answers" and not rules.check_complement:
+                        continue
+                    a.hidden(f"{name}, {what}", cells, threshold)
+                    where[f"{name}, {what}"] = (keys, pos)
+            else:
+                a.rounded(n_idx, int(getattr(row, base)), rules.round_to, f"{name}, {base}")
+                a.rounded(p_idx, int(getattr(row, count)), rules.round_to, f"{name}, {count}")
+    return a.run(), where
+
+
+def _hide_overlaps(result, where, groups, tables, force, cell_n) -> bool:
+    """For each pinned figure, hide the smallest shown figure of every other table that shares
+    people with it. Returns False when nothing more could be hidden."""
+    changed = False
+    for figure in result.loc[~result["protected"], "figure"]:
+        keys, pos = where[figure]
+        cells = set(groups[keys][pos][1])
+        for other, table in tables.items():
+            if other == keys or not other:
+                continue
+            hidden = table["suppressed"].to_numpy(dtype=bool) | force[other]
+            best = None
+            for p2, (_, idx) in enumerate(groups[other]):
+                shared = cells & set(idx)
+                if hidden[p2] or not shared or cell_n[sorted(shared)].sum() == 0:
+                    continue
+                size = cell_n[idx].sum()
+                if best is None or size < best[0]:
+                    best = (size, p2)
+            if best is not None:
+                force[other][best[1]] = True
+                changed = True
+    return changed
+
+
+def survey_breakdowns(responses: pd.DataFrame, questions: pd.DataFrame, by=("school", "year_group"), *,
+                      crosstab: bool = False, rules: disclosure.Rules | None = None,
+                      max_rounds: int = 4, protect: bool = True) -> dict[str, LinkedSet]:
+    """Each question's share positive overall and by school, year group (and their cross-tab),
+    protected as one linked set per question.
+
+    Parameters
+    ----------
+    responses, questions : DataFrame
+        From :func:`ccdata.analysis.survey.load_place_survey`.
+    by : tuple of str
+        Breakdowns among :data:`ccdata.analysis.survey.BREAKDOWNS`.
+    crosstab : bool
+        Also publish the cross-tab of the first two breakdowns.
+    rules : disclosure.Rules, optional
+    max_rounds : int
+        As in :func:`protect_breakdowns`.
+    protect : bool
+        False only to show what per-table suppression alone would publish (one audit, no
+        further hiding): for diagnostics and tests, never for a page.
+
+    Returns
+    -------
+    dict
+        Question id -> :class:`LinkedSet` (tables keyed ``()``, ``(by[0],)`` ...).
+    """
+    survey._check_responses(responses)
+    questions = survey._check_questions(questions)
+    by = tuple(survey._by(list(by)))
+    if not by:
+        raise ValueError("by must name at least one breakdown")
+    for k in by:  # a postcode or respondent id in a label column must never become a heading
+        labels.check(responses[k], k)
+    breakdowns = [(), *[(k,) for k in by]]
+    if crosstab:
+        if len(by) < 2:
+            raise ValueError("a cross-tab needs two breakdowns")
+        breakdowns.append(by[:2])
+    out = {}
+    for q in survey._closed(questions).itertuples(index=False):
+        if not q.positive:
+            continue
+        frame = responses[list(by)].copy()
+        frame["_positive"] = survey._positive(responses[q.question_id], q.positive)
+        out[q.question_id] = protect_breakdowns(frame, "_positive", breakdowns, rules, max_rounds=max_rounds,
+                                                link=protect, label=f"{q.question_id}: ")
+    return out
+

@@ -8,13 +8,13 @@ per pupil with Wilson 95% intervals, and go through :mod:`ccdata.analysis.disclo
 """
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ccdata.analysis import disclosure, labels, stats
+from ccdata.analysis import audit, disclosure, labels, linked, stats
 from ccdata.analysis.survey import NOT_KNOWN, Geocoder, locate_respondents, warn_summary
 from ccdata.errors import MissingDataError, Problem
 from ccdata.io.local import TABLE_SUFFIXES
@@ -174,7 +174,37 @@ def rates(pupils: pd.DataFrame, measure: str, by: str = "ward24_code", *, depriv
         grouped.insert(1, "imd_decile", grouped["lsoa21_code"].map(deciles).astype("Int64"))
     safe = disclosure.apply(grouped, rules, count="cases", denominator="pupils", within=[[]],
                             derived=["rate", "ci_lower", "ci_upper", "share_of_cases"])
+    # shares of the place's published (rounded) count of cases, as the summary table shows it
+    whole = disclosure.round_counts([total], disclosure._check_rules(rules).round_to).iloc[0]
+    safe = _from_published(safe, share=True, total=float(whole))
     safe.attrs["measure"] = MEASURES[measure]
+    return disclosure.mark(safe, rules)
+
+
+def _from_published(safe: pd.DataFrame, *, share: bool = False, total: float | None = None) -> pd.DataFrame:
+    """Rates, intervals and shares recomputed from the published (rounded) counts.
+
+    A rate printed beside a rounded count must not be more exact than the count, or the
+    true count can be solved from it. ``total`` is the published count of all cases
+    (default: the sum of the published counts).
+    """
+    shown = ~safe["suppressed"].to_numpy(dtype=bool)
+    num = safe["cases"].to_numpy(dtype=float, na_value=np.nan)
+    den = safe["pupils"].to_numpy(dtype=float, na_value=np.nan)
+    ok = shown & (den > 0)
+    rate, lo, hi = (np.full(len(safe), np.nan) for _ in range(3))
+    if ok.any():
+        rate[ok] = 100 * num[ok] / den[ok]
+        low, high = stats.wilson_ci(num[ok], den[ok])
+        lo[ok], hi[ok] = 100 * np.asarray(low, dtype=float), 100 * np.asarray(high, dtype=float)
+    for col, values in (("rate", rate), ("ci_lower", lo), ("ci_upper", hi)):
+        safe[col] = pd.array(values, dtype="Float64")
+    if share:
+        whole = np.nansum(num[shown]) if total is None else float(total)
+        values = np.full(len(safe), np.nan)
+        if whole > 0:
+            values[shown] = 100 * num[shown] / whole
+        safe["share_of_cases"] = pd.array(values, dtype="Float64")
     return safe
 
 
@@ -214,7 +244,8 @@ def summary(pupils: pd.DataFrame, *, rules: disclosure.Rules | None = None) -> p
     with np.errstate(invalid="ignore", divide="ignore"):
         table["rate"] = 100 * table["cases"] / table["pupils"].where(table["pupils"] > 0)
     table["ci_lower"], table["ci_upper"] = 100 * lo, 100 * hi
-    return disclosure.apply(table, rules, count="cases", denominator="pupils")
+    safe = disclosure.apply(table, rules, count="cases", denominator="pupils")
+    return disclosure.mark(_from_published(safe), rules)
 
 
 def exclusions(pupils: pd.DataFrame) -> pd.DataFrame:
@@ -226,3 +257,109 @@ def exclusions(pupils: pd.DataFrame) -> pd.DataFrame:
     counts = table.groupby(["file", "column", "reason"], dropna=False).size().rename("rows").reset_index()
     # counts of excluded pupil records are about a few pupils: small counts hidden, others rounded
     return disclosure.apply(counts, count="rows", denominator=None).drop(columns=["suppressed", "suppression"])
+
+
+@dataclass
+class PupilPage:
+    """The pupil tables of a listening page, protected as one linked set per measure, and the audit.
+
+    ``summary`` has one row per measure (the whole place); ``by_ward`` and ``by_decile``
+    break down ``measure`` (``by_decile`` is None without deprivation deciles). ``ok`` is
+    False when a hidden figure could still be worked out: then none may be shown.
+    """
+
+    measure: str
+    summary: pd.DataFrame
+    by_ward: pd.DataFrame
+    by_decile: pd.DataFrame | None
+    audit: pd.DataFrame
+    rounds: int
+    ok: bool
+
+    @property
+    def note(self) -> str:
+        """The audit's result in plain words (for the adviser's notes)."""
+        text = audit.summary(self.audit)
+        if self.rounds > 1:
+            text += " The first check failed, so further figures were hidden in the other tables."
+        if not self.ok:
+            text += " The pupil figures were therefore not published."
+        return text
+
+
+def page(pupils: pd.DataFrame, measure: str, *, deprivation: pd.DataFrame | None = None,
+         rules: disclosure.Rules | None = None) -> PupilPage:
+    """Every pupil table of the listening page, protected together and audited.
+
+    The place figure of each measure, and ``measure`` by ward of home and by deprivation
+    decile of home, count the same pupils, so a ward hidden in one table could be
+    worked out from the decile table and the total. They are protected as one linked
+    set (:func:`ccdata.analysis.linked.protect_breakdowns`; the possible (ward, decile)
+    pairs are those of the pupils' home LSOAs) and the audit bounds every hidden figure.
+    Rates, intervals and shares are computed from the published, rounded counts.
+
+    Parameters
+    ----------
+    pupils : DataFrame
+        From :func:`load_pupils`.
+    measure : str
+        One of :data:`MEASURES`: the one broken down.
+    deprivation : DataFrame, optional
+        ``lsoa21_code, imd_decile``; without it there is no decile table.
+    rules : disclosure.Rules, optional
+
+    Returns
+    -------
+    PupilPage
+    """
+    _check_pupils(pupils)
+    if measure not in MEASURES:
+        raise ValueError(f"measure must be one of {list(MEASURES)}, not {measure!r}")
+    rules = disclosure._check_rules(rules)
+    labels.check(pupils["ward24_code"], "ward24_code")
+    frame = pupils[pupils.get("counted_in_areas", True) == True].copy()  # noqa: E712
+    keys = ["ward24_code"]
+    if deprivation is not None:
+        if not {"lsoa21_code", "imd_decile"} <= set(deprivation.columns):
+            raise ValueError("deprivation must have columns lsoa21_code and imd_decile")
+        deciles = deprivation.drop_duplicates("lsoa21_code").set_index("lsoa21_code")["imd_decile"]
+        frame["imd_decile"] = frame["lsoa21_code"].map(deciles).astype("Int64").astype("object")
+        keys.append("imd_decile")
+    cells = frame[keys].astype("object").where(frame[keys].notna(), NOT_KNOWN)
+    names = ("pupils", "cases", "rate")
+    results, rows, audits = {}, [], []
+    for m, label in MEASURES.items():
+        breakdowns = [(), *[(k,) for k in keys]] if m == measure else [()]
+        result = linked.protect_breakdowns(frame, m, breakdowns, rules, cells=cells, names=names,
+                                           label=f"{label}: ")
+        results[m] = result
+        audits.append(result.audit)
+        total = result.tables[()].iloc[0]
+        rows.append({"measure": label, **{c: total[c] for c in ("pupils", "cases", "rate", "ci_lower", "ci_upper",
+                                                                "suppressed", "suppression")}})
+    summary_table = disclosure.mark(pd.DataFrame(rows), rules, sources=[r.tables[()] for r in results.values()])
+    main = results[measure]
+    published_total = main.tables[()]["cases"].iloc[0]
+    total = None if pd.isna(published_total) else float(published_total)
+    by_ward = _ranked(main.tables[("ward24_code",)], "ward24_code", total, rules)
+    by_decile = None
+    if ("imd_decile",) in main.tables:
+        by_decile = _from_published(main.tables[("imd_decile",)].copy(), share=True, total=total)
+        by_decile = disclosure.mark(by_decile, rules)
+    result = pd.concat([a for a in audits if len(a)], ignore_index=True) if any(len(a) for a in audits) \
+        else audits[0]
+    rounds = max(r.rounds for r in results.values())
+    return PupilPage(measure, summary_table, by_ward, by_decile, result, rounds,
+                     all(r.ok for r in results.values()))
+
+
+def _ranked(table: pd.DataFrame, by: str, total: float | None, rules) -> pd.DataFrame:
+    """Areas ranked by rate and by share of all cases, from the published figures."""
+    table = _from_published(table.copy(), share=True, total=total if total else np.nan)
+    rankable = ~table["suppressed"].to_numpy(dtype=bool) & (table[by] != NOT_KNOWN).to_numpy()
+    for col, source in (("rank_by_rate", "rate"), ("rank_by_share", "share_of_cases")):
+        values = table[source].astype("float").where(rankable)
+        table[col] = values.rank(ascending=False, method="min").astype("Int64")
+    table = table.sort_values(["rank_by_rate", by], na_position="last", key=lambda s: s if s.name != by
+                              else s.astype(str)).reset_index(drop=True)
+    return disclosure.mark(table, rules)

@@ -336,7 +336,7 @@ def summarise(responses: pd.DataFrame, questions: pd.DataFrame, by=None, *, rule
     within = [["question_id", *[x for x in keys if x != k]] for k in keys] or None
     safe = disclosure.apply(table, rules, count="positive", denominator="n", within=within,
                             derived=["pct_positive", "ci_lower", "ci_upper"])
-    return _from_published(safe)
+    return disclosure.mark(_from_published(safe), rules)  # sealed with the recomputed figures
 
 
 def _from_published(safe: pd.DataFrame) -> pd.DataFrame:
@@ -419,7 +419,7 @@ def wave_change(responses: pd.DataFrame, questions: pd.DataFrame, *, first: str 
     for col in ("n_1", "n_2"):
         if col in out:
             out[col] = out[col].astype("Int64")
-    return disclosure.mark(out, rules)
+    return disclosure.mark(out, rules, sources=[by_wave])
 
 
 def answer_counts(responses: pd.DataFrame, questions: pd.DataFrame, question_id: str, by: str | None = None, *,
@@ -459,7 +459,7 @@ def answer_counts(responses: pd.DataFrame, questions: pd.DataFrame, question_id:
     wide["Respondents"] = safe.groupby("group")["n"].first()
     wide.index.name = key[0] if key else None
     wide.columns.name = None
-    return disclosure.mark(wide, rules)
+    return disclosure.mark(wide, rules, sources=[safe])
 
 
 def headlines(summary: pd.DataFrame, limit: int | None = None) -> list[str]:

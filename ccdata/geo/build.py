@@ -22,7 +22,6 @@ from typing import Callable
 import geopandas as gpd
 import pandas as pd
 import pyarrow.parquet as pq
-from tqdm.auto import tqdm
 
 from ccdata import config, sources
 from ccdata._version import __version__
@@ -31,6 +30,7 @@ from ccdata.files import atomic_path, atomic_write_bytes
 from ccdata.geo.crosswalk import crosswalk_counts, iod2019_on_lsoa21
 from ccdata.io import load
 from ccdata.io.fetch import read_manifest
+from ccdata.progress import tqdm
 
 #: Bumped when what a processed table stores changes (2: Census labels in the sidecar),
 #: so caches written by an older ccdata are rebuilt rather than read wrongly.

@@ -139,7 +139,8 @@ def read_csv_lines(path: Path, *, header: bool = True, required: tuple[str, ...]
         index.append(line)
     exclusions.extend(_blank_rows(display, list(blank), last_line=body_starts[-1] if body_starts else 0))
     # every physical line after the header is a record, part of one, or blank: compare the counts
-    physical = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+    # lines as the csv reader counts them: a lone carriage return ends a line too
+    physical = len(io.StringIO(text, newline="").readlines())
     first_data = (starts[head_at + 1] if header and len(starts) > head_at + 1 else
                   (starts[0] if not header and starts else physical + 1))
     data_lines = max(physical - first_data + 1, 0)

@@ -37,7 +37,6 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 import requests
-from tqdm.auto import tqdm
 
 from ccdata import config, sources
 from ccdata.errors import FetchError, MissingDataError, OfflineError
@@ -60,6 +59,7 @@ from ccdata.io.http import (  # noqa: F401  (the HTTP names are re-exported for 
     fetch_arcgis_layer,
 )
 from ccdata.io.routes import Route, _manual_message, check, resolve  # noqa: F401
+from ccdata.progress import tqdm
 
 MANIFEST_NAME = "_source.json"
 

@@ -23,11 +23,11 @@ from typing import Iterator
 import requests
 import urllib3.exceptions
 from requests.adapters import HTTPAdapter
-from tqdm.auto import tqdm
 from urllib3.util.retry import Retry
 
 from ccdata.errors import FetchError, OfflineError
 from ccdata.files import AtomicFile, atomic_write_bytes
+from ccdata.progress import tqdm
 
 CHUNK = 1 << 20
 USER_AGENT = "ccdata (community data notebooks; +https://github.com/)"

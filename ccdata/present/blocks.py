@@ -4,13 +4,18 @@ Every function takes data and returns an object that Jupyter (and so the exporte
 HTML) displays through ``_repr_html_``; nothing here reads a file. All text is
 escaped, so a name typed into a spreadsheet as ``<script>`` shows as text.
 
-Personal data guard: a frame marked ``attrs["personal"] = True`` (survey answers,
-pupil records, relationship answers) is refused unless ``ccdata.analysis.disclosure`` has
-marked it ``attrs["disclosure"]``, so unprotected personal data cannot reach HTML.
+Personal data guard: a table of personal data (survey answers, pupil records,
+relationship answers) is shown only while it carries the seal of
+``ccdata.analysis.disclosure`` and still shows the figures it was sealed with. A frame
+marked ``attrs["personal"]``, or carrying a seal its figures no longer match, is
+refused; inside :func:`personal` (a view's sections of personal data) every table is
+refused unless sealed, so a table that lost its ``attrs`` on the way cannot slip through.
 """
 from __future__ import annotations
 
 import base64
+import contextlib
+import contextvars
 import html as html_lib
 import io
 import math
@@ -21,25 +26,29 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from ccdata.errors import CcdataError
+from ccdata.analysis import disclosure
+from ccdata.errors import DisclosureError
+from ccdata.present import labstyle
 from ccdata.present.escape import html_text
 from ccdata.present.labels import column_label, p_value
+from ccdata.present.labels import glossary as glossary_lines
 
 NOTICE_KINDS = ("info", "warning", "fictional")
 
 
-class DisclosureError(CcdataError):
-    """Personal data reached presentation without disclosure control."""
-
-
 @dataclass(frozen=True)
 class Block:
-    """A piece of HTML that Jupyter displays as is."""
+    """A piece of HTML that Jupyter displays as is.
+
+    In a notebook the block brings its own styles (the page stylesheet's rules for the
+    classes it uses, see :mod:`ccdata.present.labstyle`), so it looks in JupyterLab as
+    on the exported page; ``str(block)`` and ``block.html`` are the markup alone.
+    """
 
     html: str
 
     def _repr_html_(self) -> str:
-        return self.html
+        return labstyle.style_for(self.html) + self.html
 
     def __str__(self) -> str:
         return self.html
@@ -79,15 +88,37 @@ def adviser_note(title: str, body, *, caption: str | None = None) -> Block:
         inner = "".join(f"<p>{esc(part)}</p>" for part in body.split("\n\n") if part.strip())
     else:
         raise TypeError(f"body must be text, a DataFrame or a Block, not {type(body).__name__}")
-    return Block(f'<section class="ccdata-adviser" data-audience="adviser" aria-label="{esc(title)}">'
+    # no accessible name: the adviser notes page holds several notes of one title (a named section
+    # is a landmark, and landmarks must be unique: axe "landmark-unique"); the heading names it
+    return Block(f'<section class="ccdata-adviser" data-audience="adviser">'
                  f"<h3>{esc(title)}</h3>{inner}</section>")
 
 
+#: Set inside :func:`personal`: what the personal section is (for the error message).
+_PERSONAL: contextvars.ContextVar[str | None] = contextvars.ContextVar("ccdata_personal", default=None)
+
+
+@contextlib.contextmanager
+def personal(what: str):
+    """Within this block every table is personal data: only a sealed, unchanged table is shown.
+
+    Views wrap their sections of survey, pupil and relationship data in it, so that a
+    table rebuilt from the records (which loses ``attrs`` and so any mark) is refused
+    rather than published.
+    """
+    token = _PERSONAL.set(str(what))
+    try:
+        yield
+    finally:
+        _PERSONAL.reset(token)
+
+
 def _guard(df: pd.DataFrame, what: str) -> None:
-    if df.attrs.get("personal") and not df.attrs.get("disclosure"):
+    personal_data = df.attrs.get("personal") or "disclosure_seal" in df.attrs or _PERSONAL.get() is not None
+    if personal_data and not disclosure.is_protected(df):
         raise DisclosureError(
             f"{what}: this table holds personal data and has not been through disclosure "
-            "control; pass it through ccdata.analysis.disclosure first")
+            "control (or was changed after it); pass it through ccdata.analysis.disclosure first")
 
 
 def _format(value, fmt: str | None = None) -> str:
@@ -274,3 +305,24 @@ def key_findings(sentences: list[str], stands_out: pd.DataFrame | None = None, *
                  + (f'<p class="ccdata-limits">{esc(limits)}</p>' if limits else ""))
     return Block('<section class="ccdata-findings" aria-labelledby="ccdata-key-findings">'
                  f'<h2 id="ccdata-key-findings">Key findings</h2>{body}</section>')
+
+
+def glossary(terms: list[str]) -> Block:
+    """The terms a page uses, explained in plain words where they first appear.
+
+    Parameters
+    ----------
+    terms : list of str
+        Keys of :data:`ccdata.present.labels.GLOSSARY` ("LSOA", "decile", "betweenness" ...).
+
+    Raises
+    ------
+    KeyError
+        A term the glossary does not explain.
+    """
+    items = []
+    for line in glossary_lines(terms):
+        term, _, meaning = line.partition(": ")
+        items.append(f"<li><strong>{esc(term)}</strong>: {esc(meaning)}</li>")
+    return Block('<div class="ccdata-glossary" role="note"><p class="ccdata-glossary-title">Words used here</p>'
+                 f"<ul>{''.join(items)}</ul></div>")

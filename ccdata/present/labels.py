@@ -1,4 +1,4 @@
-"""Words for partners: column headers, p-values and counts as a partner reads them.
+"""Words for partners: column headers, p-values, survey waves, names beside codes, and jargon explained.
 
 Tables from the analysis layer keep short machine names for their columns; every
 table shown on a page passes its headers through :func:`column_label`, so a header
@@ -33,8 +33,13 @@ COLUMN_LABELS = {
     "core_tie_share": "Share of connections involving the core team, %",
     "core_path_share": "Share of shortest routes through the core team, %",
     "weighted_degree": "Weighted connections", "betweenness": "Bridging role (betweenness)",
-    "constraint": "Tied into one group (constraint)", "density": "Density (share of possible connections)",
+    "constraint": "Tied into one group (constraint)", "density": "Density (share of possible connections), %",
     "category_label": "Kind", "name": "Name", "sector": "Sector", "located": "Placed on the map",
+    "wave": "Wave", "wave_name": "Wave", "wave_1_name": "First wave", "wave_2_name": "Latest wave",
+    "label": "Organisation", "how": "How", "broker": "Broker",
+    "organisations": "Organisations", "ties": "Ties", "components": "Separate groups",
+    "isolates": "Organisations with no ties", "respondents": "Organisations answering",
+    "reciprocity": "Ties confirmed by both ends, %",
 }
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
 
@@ -61,3 +66,157 @@ def p_value(p) -> str:
     if p < 0.001:
         return "<0.001"
     return f"{p:.2g}" if p < 0.1 else f"{p:.2f}"
+
+
+# --------------------------------------------------------------------------- survey waves
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?(?:[T ].*)?$")
+_YEAR = re.compile(r"^(\d{4})$")
+_SEASONS = {12: "winter", 1: "winter", 2: "winter", 3: "spring", 4: "spring", 5: "spring",
+            6: "summer", 7: "summer", 8: "summer", 9: "autumn", 10: "autumn", 11: "autumn"}
+
+
+def season(year: int, month: int) -> str:
+    """The season of a month in words: ``spring 2024``; winter spans the turn of the year
+    (December 2024 and January 2025 are both ``winter 2024-25``).
+
+    Raises
+    ------
+    ValueError
+        A month outside 1-12.
+    """
+    if not 1 <= int(month) <= 12:
+        raise ValueError(f"a month is 1 to 12, not {month!r}")
+    name = _SEASONS[int(month)]
+    if name != "winter":
+        return f"{name} {year}"
+    first = int(year) if int(month) == 12 else int(year) - 1
+    return f"winter {first}-{str(first + 1)[-2:]}"
+
+
+def _wave_key(label) -> tuple[int, int, int] | None:
+    """``(year, month, day)`` of a wave label that is a date (or a year: month 0), else ``None``."""
+    if hasattr(label, "year") and hasattr(label, "month"):  # date, datetime, Timestamp
+        return (int(label.year), int(label.month), int(getattr(label, "day", 1)))
+    text = str(label).strip()
+    m = _ISO_DATE.match(text)
+    if m and 1 <= int(m.group(2)) <= 12:
+        return (int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
+    m = _YEAR.match(text)
+    if m:
+        return (int(m.group(1)), 0, 0)
+    return None
+
+
+def wave_names(waves) -> dict:
+    """Names a partner reads for survey waves: ``"2024-03-04"`` -> ``"Wave 1, spring 2024"``.
+
+    Waves that are dates (ISO text, ``date`` or ``Timestamp``) are numbered in date order
+    and named by season; waves given as a year (``"2025"``) are numbered and keep the
+    year (``"Wave 2, 2025"``). Any other label ("Autumn term", "baseline") is left as
+    it is. Missing values are left out of the mapping.
+
+    Parameters
+    ----------
+    waves : iterable
+        The wave labels (repeats are fine).
+
+    Returns
+    -------
+    dict
+        Each distinct label -> its name.
+    """
+    if isinstance(waves, (str, bytes)):
+        raise TypeError("wave_names expects a list of wave labels, not one string")
+    distinct = []
+    for w in waves:
+        if w is None or (isinstance(w, float) and math.isnan(w)) or w in distinct:
+            continue
+        distinct.append(w)
+    dated = sorted(((k, w) for w in distinct if (k := _wave_key(w)) is not None), key=lambda kw: kw[0])
+    names = {w: w for w in distinct}
+    for number, (key, wave) in enumerate(dated, start=1):
+        when = str(key[0]) if key[1] == 0 else season(key[0], key[1])
+        names[wave] = f"Wave {number}, {when}"
+    return names
+
+
+# --------------------------------------------------------------------------- names beside codes
+_CODE = re.compile(r"^[EWSNK]\d{8}$")
+
+
+def name_codes(frame, code_col: str, names: dict, name_col: str):
+    """A copy of ``frame`` with a name column right after its code column.
+
+    Codes without a known name get an empty name; a label that is not a code (such as
+    "Not known") is repeated as its own name.
+
+    Parameters
+    ----------
+    frame : DataFrame
+    code_col : str
+        The column of codes (``E05...``).
+    names : dict
+        Code -> name.
+    name_col : str
+        The new column's name (replaced if present).
+
+    Raises
+    ------
+    KeyError
+        ``code_col`` is not a column of ``frame``.
+    """
+    if code_col not in frame.columns:
+        raise KeyError(f"name_codes: no column {code_col!r} (columns: {', '.join(map(str, frame.columns))})")
+    if not isinstance(names, dict):
+        raise TypeError(f"names must be a dict of code -> name, not {type(names).__name__}")
+    out = frame.drop(columns=[name_col]) if name_col in frame.columns else frame.copy()
+
+    def name(code):
+        if code in names:
+            return names[code]
+        text = "" if code is None else str(code)
+        return "" if _CODE.match(text) or text in ("", "nan", "None") else text
+
+    out.insert(out.columns.get_loc(code_col) + 1, name_col, [name(c) for c in out[code_col]])
+    return out
+
+
+# --------------------------------------------------------------------------- words explained
+#: Plain-English explanations of terms, shown where they first appear on a page.
+GLOSSARY = {
+    "LSOA": "Neighbourhood (LSOA, lower layer super output area): a small area of about 1,500 "
+            "residents drawn by ONS for the Census; each place is made of whole neighbourhoods.",
+    "ward": "Ward: the area that elects local councillors; a ward holds several neighbourhoods.",
+    "decile": "Decile: all neighbourhoods in England put in order and split into ten equal groups; "
+              "decile 1 is the most deprived 10%, decile 10 the least deprived 10%.",
+    "IMD": "Index of Multiple Deprivation (IMD), from the English Indices of Deprivation (IoD): the "
+           "government's measure of how deprived each neighbourhood is compared with the rest of England.",
+    "domains": "Domains of deprivation: the seven parts the IMD is built from: income; employment; "
+               "education, skills and training; health and disability; crime; barriers to housing and "
+               "services; and living environment.",
+    "IDACI": "IDACI (income deprivation affecting children): the share of children living in "
+             "low-income families, one of two extra indices published with the IMD.",
+    "betweenness": "Bridging role (betweenness): how often an organisation lies on the shortest route "
+                   "between two others; a high value means it links people who would otherwise not be "
+                   "connected.",
+    "constraint": "Tied into one group (constraint): how far an organisation's partners all know each "
+                  "other; a low value means it reaches into several separate groups.",
+    "density": "Density: the share of all possible connections between organisations that exist; 5% "
+               "means 5 in every 100 possible pairs are connected.",
+}
+
+
+def glossary(terms) -> list[str]:
+    """The explanations of ``terms`` (keys of :data:`GLOSSARY`), in the order given.
+
+    Raises
+    ------
+    KeyError
+        A term the glossary does not explain.
+    """
+    if isinstance(terms, str):
+        terms = [terms]
+    unknown = [t for t in terms if t not in GLOSSARY]
+    if unknown:
+        raise KeyError(f"no glossary entry for {unknown}; known terms: {', '.join(GLOSSARY)}")
+    return [GLOSSARY[t] for t in terms]

@@ -52,6 +52,9 @@ SIMPLIFY_M = 15
 #: buffer rarely hold this many of one kind, and unclustered markers each stay visible, in print
 #: too, and reachable by keyboard (Leaflet 1.9's tooltip focus handling also fails on clusters).
 CLUSTER_THRESHOLD = 150
+#: Above this many assets in a category, its markers are made in the browser from a compact
+#: list (name and position only; no pop-up): a page with thousands of markers stays small.
+COMPACT_THRESHOLD = 1000
 LEAFLET_JS = ("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")
 LEAFLET_CSS = ("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css")
 
@@ -268,11 +271,33 @@ def _marker(folium, row, category: str):
     return marker
 
 
+def _compact_markers(points, category: str):
+    """One category's markers as a compact list turned into clustered markers in the browser.
+
+    Each row is ``[lat, lon, label]``; folium writes the list as JSON (``<``, ``>``, ``&``
+    and quotes escaped), and the label reaches the page only as text (``textContent``,
+    ``title``), never as HTML.
+    """
+    from folium.plugins import FastMarkerCluster  # with folium: loaded only when a map is drawn
+
+    labels = [f"{n if isinstance(n, str) and n.strip() else '(no name)'} ({CATEGORIES[category]})"
+              for n in points["name"]]
+    data = [[float(p.y), float(p.x), label] for p, label in zip(points.geometry, labels)]
+    callback = ("function (row) {"  # folium writes "var callback = " before it
+                f"var icon = L.divIcon({{html: {_js_string(marker_svg(category))}, iconSize: [18, 18], "
+                "iconAnchor: [9, 9], className: 'ccdata-marker'});"
+                "var mk = L.marker(new L.LatLng(row[0], row[1]), {icon: icon, title: row[2], alt: row[2]});"
+                "var tip = document.createElement('span'); tip.textContent = row[2]; mk.bindTooltip(tip);"
+                "mk.on('add', function(){ if (mk._icon) { mk._icon.setAttribute('aria-label', row[2]); } });"
+                "return mk;}")
+    return FastMarkerCluster(data, callback=callback, name=None, control=False)
+
+
 def map_assets(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col: str = "imd_decile", *,
                deprivation_label: str = "Index of Multiple Deprivation decile",
                ward_name_col: str | None = None, tiles: str | None = "OpenStreetMap",
                simplify_m: float = SIMPLIFY_M, cluster_threshold: int = CLUSTER_THRESHOLD,
-               height: str = "100%"):
+               compact_threshold: int = COMPACT_THRESHOLD, height: str = "100%"):
     """Map a place: LSOA deprivation deciles, boundary, wards and assets by category.
 
     Parameters
@@ -301,6 +326,10 @@ def map_assets(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col: 
         Simplification tolerance in metres.
     cluster_threshold : int
         Categories with more assets than this are clustered (Leaflet.markercluster).
+    compact_threshold : int
+        Categories with more assets than this are clustered from a compact list made
+        into markers in the browser (name as tooltip and title, no pop-up), so a very
+        long asset list does not make a page of many megabytes.
 
     Returns
     -------
@@ -336,8 +365,9 @@ def map_assets(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col: 
         unknown = sorted(set(assets_gdf["category"].dropna()) - set(CATEGORIES))
         if unknown:
             raise ValueError(f"unknown asset categories {unknown}; use ccdata.io.local.assets.CATEGORIES")
-    if isinstance(cluster_threshold, bool) or not isinstance(cluster_threshold, int) or cluster_threshold < 0:
-        raise ValueError("cluster_threshold must be a whole number >= 0")
+    for what, value in (("cluster_threshold", cluster_threshold), ("compact_threshold", compact_threshold)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"{what} must be a whole number >= 0")
 
     boundary = _web(boundary_gdf, simplify_m, [])
     bounds = frame_bounds(boundary_gdf, assets_gdf)
@@ -383,7 +413,7 @@ def map_assets(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col: 
     folium.GeoJson(boundary, name="Place boundary",
                    style_function=lambda f: {"fill": False, "color": "#000000", "weight": 4}).add_to(m)
 
-    shown = []
+    shown, clustered = [], {}
     if assets_gdf is not None and len(assets_gdf):
         points = assets_gdf[assets_gdf.geometry.notna() & ~assets_gdf.geometry.is_empty].to_crs(4326)
         if "category_label" not in points:
@@ -392,15 +422,24 @@ def map_assets(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col: 
             sub = points[points["category"] == cat]
             shown.append(cat)
             group = folium.FeatureGroup(name=f"{esc(CATEGORIES[cat])} ({len(sub)})", show=True)
+            if len(sub) > cluster_threshold:
+                clustered[cat] = len(sub)
+            if len(sub) > compact_threshold:
+                _compact_markers(sub, cat).add_to(group)
+                group.add_to(m)
+                continue
             target = MarkerCluster(name=None, control=False).add_to(group) \
                 if len(sub) > cluster_threshold else group
             for _, row in sub.iterrows():
                 _marker(folium, row, cat).add_to(target)
             group.add_to(m)
 
+    if clustered:  # Leaflet.markercluster needs the map's deepest zoom (the street map is off at first)
+        m.options["max_zoom"] = 19
     folium.LayerControl(collapsed=True).add_to(m)
     _finish_map(m, bounds, legend_html(deprivation_label, categories=shown, wards=ward_key))
-    m.ccdata_key = {"categories": shown, "wards": ward_key, "deprivation_label": deprivation_label}
+    m.ccdata_key = {"categories": shown, "wards": ward_key, "deprivation_label": deprivation_label,
+                    "clustered": clustered}
     return m
 
 

@@ -28,6 +28,9 @@ TEMPLATE = "ccdata"
 ADVISER_PAGE = "adviser-notes.html"
 LICENCE = ("Contains public sector information licensed under the Open Government Licence v3.0; "
            "boundaries contain OS data © Crown copyright and database right.")
+#: The footer of a fictional place's pages: its data are invented, so no publisher is credited.
+FICTIONAL_LICENCE = ("Every figure, boundary and name in these reports is invented: ccdata generated "
+                     "them in the formats of the official releases.")
 
 
 @functools.lru_cache(maxsize=1)
@@ -56,7 +59,8 @@ def page_context(title: str, *, kicker: str = "ccdata reports", place_name: str 
             "run_line": run_line, "run_date": run_date,
             "nav": [{"current": False, **item} for item in nav], "nav_label": nav_label,
             "fictional": bool(fictional), "fictional_notice": fictional_notice,
-            "footer": footer, "licence": LICENCE, "adviser_href": adviser_href,
+            "footer": footer, "licence": FICTIONAL_LICENCE if fictional else LICENCE,
+            "adviser_href": adviser_href,
             "version": __version__}
 
 

@@ -39,7 +39,6 @@ from pathlib import Path
 from typing import Callable
 
 import pandas as pd
-from tqdm.auto import tqdm
 
 from ccdata import config
 from ccdata._version import __version__
@@ -53,6 +52,7 @@ from ccdata.geo.places import check_place_id, definitions
 from ccdata.io import _yaml
 from ccdata.io.fetch import fetch
 from ccdata.present.pages import ADVISER_PAGE
+from ccdata.progress import tqdm
 from ccdata.run import report as report_mod
 from ccdata.run.changes import save_summaries
 from ccdata.run.changes_page import write_changes

@@ -13,7 +13,14 @@ the previous successful run:
 ``assets.csv``           the place's assets (``asset_id, name, category_label``)
 ``network_summary.csv``  headline network measures (``metric, value``) of the latest wave
 ``connections.csv``      ties between organisations in the latest wave
-                         (``organisation_a, sector_a, organisation_b, sector_b``)
+                         (``organisation_a, sector_a, organisation_b, sector_b``); never a
+                         tie of a resident (residents are people)
+``resident_connections.csv``  residents' ties counted by the partner's sector, through
+                         :mod:`ccdata.analysis.disclosure` (small counts hidden, others rounded)
+
+Personal data (survey answers, pupils, residents' ties) reaches a CSV only as a table
+sealed by :mod:`ccdata.analysis.disclosure`, as on a page: :func:`check_export` refuses
+anything else, and no file holds one row per person.
 
 This is the hook other views can use too: any of these files found in two runs'
 place folders is compared; when one is absent the page says that the data are not
@@ -30,9 +37,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ccdata.analysis import deprivation, indicators, network
+from ccdata.analysis import deprivation, disclosure, indicators, network
 from ccdata.analysis.assets import place_assets
-from ccdata.errors import CcdataError, MissingDataError, Problem, ValidationError
+from ccdata.errors import CcdataError, DisclosureError, MissingDataError, Problem, ValidationError
 from ccdata.files import atomic_write_text
 from ccdata.geo.places import Place
 from ccdata.provenance import FICTIONAL_NOTICE
@@ -43,6 +50,9 @@ IOD_EDITIONS_FILE = "iod_editions.csv"
 ASSETS_FILE = "assets.csv"
 NETWORK_FILE = "network_summary.csv"
 CONNECTIONS_FILE = "connections.csv"
+RESIDENT_TIES_FILE = "resident_connections.csv"
+#: Files that hold figures about people: written only when sealed by disclosure control.
+PERSONAL_FILES = frozenset({RESIDENT_TIES_FILE})
 REASONS_FILE = "summaries.json"
 CHANGES_PAGE = "changes.html"
 
@@ -59,6 +69,7 @@ REQUIRED = {
     ASSETS_FILE: ("asset_id", "name", "category_label"),
     NETWORK_FILE: ("metric", "value"),
     CONNECTIONS_FILE: ("organisation_a", "sector_a", "organisation_b", "sector_b"),
+    RESIDENT_TIES_FILE: ("partner_sector", "ties"),
 }
 OK = "ok"
 #: How many of the biggest movements the page lists.
@@ -98,10 +109,26 @@ def indicator_snapshot(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[list(INDICATOR_COLUMNS)].reset_index(drop=True)
 
 
+def check_export(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """``frame`` if it may be written to the CSV ``name``, else :class:`DisclosureError`.
+
+    A file of :data:`PERSONAL_FILES`, and any table marked as personal data or carrying
+    a disclosure seal, is written only while :func:`ccdata.analysis.disclosure.is_protected`
+    holds (sealed by disclosure control and unchanged since), exactly as on a page.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{name}: expected a DataFrame, not {type(frame).__name__}")
+    personal = name in PERSONAL_FILES or frame.attrs.get("personal") or "disclosure_seal" in frame.attrs
+    if personal and not disclosure.is_protected(frame):
+        raise DisclosureError(f"{name}: this table holds personal data and has not been through disclosure "
+                              "control (or was changed after it); it is not written")
+    return frame
+
+
 def _save(frame: pd.DataFrame, path: Path, note: str | None = None) -> None:
     """Write a summary CSV; ``note`` becomes a first line ``# note`` (the demo's
     fictional-data notice), which :func:`read_summary` skips."""
-
+    check_export(frame, path.name)
     head = f"# {' '.join(note.split())}\n" if note else ""
     atomic_write_text(path, head + frame.to_csv(index=False))
 
@@ -114,23 +141,52 @@ def _asset_summary(place) -> pd.DataFrame:
     return pd.DataFrame(assets[cols]).sort_values(["category_label", "name"], ignore_index=True)
 
 
-def _network_summaries(place) -> tuple[pd.DataFrame, pd.DataFrame]:
-
+def _network_summaries(place) -> dict[str, pd.DataFrame]:
     data = network.load_network(place)
-    waves = data.waves
-    if not waves:
+    if not data.waves:
         raise MissingDataError(f"place {place.id!r}: the relationship survey has no waves")
-    latest = waves[-1]
+    return network_exports(data)
+
+
+def network_exports(data, rules: disclosure.Rules | None = None) -> dict[str, pd.DataFrame]:
+    """The relationship survey's files for the latest wave: headline measures, the ties
+    between organisations, and residents' ties as protected counts by the partner's sector.
+
+    Parameters
+    ----------
+    data : ccdata.io.local.network.NetworkData
+    rules : disclosure.Rules, optional
+
+    Returns
+    -------
+    dict
+        :data:`NETWORK_FILE`, :data:`CONNECTIONS_FILE` (no tie of a resident) and
+        :data:`RESIDENT_TIES_FILE` (sealed by :func:`ccdata.analysis.disclosure.apply`).
+    """
+    if not data.waves:
+        raise MissingDataError("the relationship survey has no waves")
+    latest = data.waves[-1]
     g = network.graph(data, latest)
     summary = pd.DataFrame([{"metric": k, "value": v} for k, v in network.summarise(g).items()]
                            + [{"metric": "wave", "value": latest}])
     labels = data.labels()
     sectors = dict(zip(data.organisations["org_id"], data.organisations["sector"]))
     pairs = sorted({tuple(sorted((a, b))) for a, b in g.to_undirected().edges})
+    resident = network.RESIDENTS
     connections = pd.DataFrame([{"organisation_a": labels[a], "sector_a": sectors[a],
-                                 "organisation_b": labels[b], "sector_b": sectors[b]} for a, b in pairs],
+                                 "organisation_b": labels[b], "sector_b": sectors[b]} for a, b in pairs
+                                if resident not in (sectors[a], sectors[b])],
                                columns=list(REQUIRED[CONNECTIONS_FILE]))
-    return summary, connections
+    # a resident's ties are about a person: counted by the partner's sector, then protected
+    partner = [sectors[b if sectors[a] == resident else a] for a, b in pairs
+               if resident in (sectors[a], sectors[b])]
+    counts = pd.Series(partner, dtype="object").value_counts().reindex(
+        [s for s in network.SECTORS if s in set(sectors.values())], fill_value=0)
+    ties = pd.DataFrame({"partner_sector": counts.index, "ties": counts.to_numpy(dtype=int)})
+    # the sectors add up to all residents' ties, which the headline measures imply
+    protected = disclosure.apply(ties, rules, count="ties", denominator=None, within=[[]])
+    return {NETWORK_FILE: summary, CONNECTIONS_FILE: connections,
+            RESIDENT_TIES_FILE: protected}
 
 
 def save_summaries(place, place_dir: Path | str) -> dict[str, str]:
@@ -158,8 +214,7 @@ def save_summaries(place, place_dir: Path | str) -> dict[str, str]:
     place_dir.mkdir(parents=True, exist_ok=True)
 
     def network_files():
-        summary, connections = _network_summaries(place)
-        return {NETWORK_FILE: summary, CONNECTIONS_FILE: connections}
+        return _network_summaries(place)
 
     def deprivation_files():
         out = {}
@@ -182,7 +237,7 @@ def save_summaries(place, place_dir: Path | str) -> dict[str, str]:
         (INDICATORS_FILE,): lambda: {INDICATORS_FILE: indicator_snapshot(indicators.compute(place))},
         (DEPRIVATION_FILE, IOD_EDITIONS_FILE): deprivation_files,
         (ASSETS_FILE,): lambda: {ASSETS_FILE: _asset_summary(place)},
-        (NETWORK_FILE, CONNECTIONS_FILE): network_files,
+        (NETWORK_FILE, CONNECTIONS_FILE, RESIDENT_TIES_FILE): network_files,
     }
     status: dict[str, str] = {}
     for names, make in makers.items():
@@ -194,7 +249,11 @@ def save_summaries(place, place_dir: Path | str) -> dict[str, str]:
             continue
         for name in names:
             if name in frames:
-                _save(frames[name], place_dir / name, note=notice)
+                try:
+                    _save(frames[name], place_dir / name, note=notice)
+                except DisclosureError as exc:  # never written; the reason is kept for the adviser
+                    status[name] = f"DisclosureError: {exc}"
+                    continue
                 status[name] = OK
             else:
                 status[name] = "not produced (needs both IoD editions)"

@@ -31,6 +31,7 @@ from ccdata.errors import CcdataError, MissingDataError, PlaceError
 from ccdata.files import atomic_write_text
 from ccdata.geo.placecache import resolve
 from ccdata.geo.places import check_place_id
+from ccdata.present import labstyle
 from ccdata.present.pages import (
     ADVISER_PAGE,
     LICENCE,
@@ -223,7 +224,7 @@ def export_html(executed: Path, meta: dict) -> str:
             cell["outputs"] = [o for o in cell["outputs"]
                                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
     body, _ = _exporter().from_notebook_node(nb, resources={"ccdata": meta})
-    return body
+    return labstyle.strip(body)  # the blocks' own styles: the page's head has the stylesheet
 
 
 def _page_meta(place, view: View, views: list[dict], run_date: str) -> dict:
@@ -371,6 +372,8 @@ def _run_view(place, view: View, place_dir: Path, nav: list[dict], run_date: str
     failed_nb = place_dir / f"{view.name}.failed.ipynb"
     with tempfile.TemporaryDirectory(prefix=f"ccdata-{place.id}-{view.name}-") as tmp:
         workdir = Path(tmp)
+        if view.name == "assets":  # lists too long to print are saved beside the page
+            parameters = {"files_dir": str(place_dir), **(parameters or {})}
         try:
             executed = execute(view, place.id, workdir, parameters, kernel)
         except pm.PapermillExecutionError as exc:

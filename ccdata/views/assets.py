@@ -6,6 +6,9 @@ the assets and coverage come from :mod:`ccdata.analysis.assets`.
 """
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pandas as pd
 
 from ccdata import present
@@ -16,32 +19,106 @@ from ccdata.analysis.assets import (
     display_ref,
     placement_counts,
 )
+from ccdata.files import atomic_write_text
 from ccdata.io.local.assets import CATEGORIES
 from ccdata.present.mapkey import asset_list_html, key_text, map_with_text
 from ccdata.present.maps import embed, map_assets
 
 
+#: The longest table or list printed on the page; a longer one shows its first rows and the
+#: full list goes to a spreadsheet file beside the page.
+MAX_ROWS = 200
+
+
+def _check_cap(max_rows, files_dir):
+    if isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 1:
+        raise ValueError(f"max_rows must be a whole number >= 1, not {max_rows!r}")
+    if files_dir is not None and not isinstance(files_dir, (str, Path)):
+        raise TypeError(f"files_dir must be a folder path, not {type(files_dir).__name__}")
+    return Path(files_dir) if files_dir not in (None, "") else None
+
+
+def full_list(frame: pd.DataFrame, files_dir, name: str) -> Path:
+    """Write ``frame`` as a CSV file ``name`` in ``files_dir`` (atomically) and return its path."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*\.csv", name):
+        raise ValueError(f"file name must be lower-case letters, digits and hyphens ending .csv, not {name!r}")
+    folder = Path(files_dir)
+    if not folder.is_dir():
+        raise NotADirectoryError(f"{folder} is not a folder: the full list cannot be written there")
+    path = folder / name
+    atomic_write_text(path, frame.to_csv(index=False))
+    return path
+
+
+def _capped(shown: pd.DataFrame, caption: str, *, name: str, what: str, files_dir, max_rows: int,
+            sortable: bool = False) -> list:
+    """A table of at most ``max_rows`` rows; a longer one says how many are shown and links its full list."""
+    blocks = [present.table(shown, caption=caption, sortable=sortable, max_rows=max_rows)]
+    if len(shown) > max_rows:
+        if files_dir is None:
+            blocks.append(present.notice(f"Only the first {max_rows:,} of the {len(shown):,} {what} are listed "
+                                         "here."))
+        else:
+            path = full_list(shown, files_dir, name)
+            blocks.append(present.Block(
+                f'<p class="ccdata-more">Only the first {max_rows:,} of the {len(shown):,} {present.esc(what)} are '
+                f'listed here. <a href="{present.esc(path.name)}" download>Download the full list of '
+                f"{len(shown):,} {present.esc(what)}</a> (a spreadsheet file saved beside this page).</p>"))
+    return blocks
+
+
 def map_section(lsoas, boundary, wards, assets, *, deprivation_col: str = "imd_decile",
-                deprivation_label: str = "Index of Multiple Deprivation 2025, decile", **kwargs) -> list:
+                deprivation_label: str = "Index of Multiple Deprivation 2025, decile", files_dir=None,
+                max_rows: int = MAX_ROWS, **kwargs) -> list:
     """The map for a report: a "skip the map" link, the map, its key in words and the list of assets.
 
     The list and the key are on the page itself, outside the map's frame, so they
     print, are read by screen readers and need nothing from inside the frame.
     ``lsoas`` ``None`` (no boundaries for the place) gives a "no data" note instead.
+    Many markers of one kind are grouped (clustered) on the map, and the page says so;
+    a list longer than ``max_rows`` shows its first rows, and with ``files_dir`` (the
+    folder of the page) the full list is written there as ``assets-on-the-map.csv``
+    and linked.
     """
 
+    files_dir = _check_cap(max_rows, files_dir)
     if lsoas is None or len(lsoas) == 0:
         return [present.missing("the asset map", "there are no LSOA boundaries for this place's data collection")]
     m = map_assets(lsoas, boundary, wards, assets, deprivation_col, deprivation_label=deprivation_label, **kwargs)
     n = 0 if assets is None else len(assets)
     frame = embed(m, title=f"Map of {n} assets over {deprivation_label}")
-    listing = asset_list_html(assets) if assets is not None else ""
+    listed = assets if assets is None or len(assets) <= max_rows else _first(assets, max_rows)
+    listing = asset_list_html(listed) if assets is not None else ""
     key = key_text(categories=m.ccdata_key["categories"], wards=m.ccdata_key["wards"],
                    deprivation_label=deprivation_label)
-    return [map_with_text(frame, anchor="asset-list", key=key, listing=listing),
-            present.notice(placement_sentence(assets) + " Use the layer button (top right of the map) to switch "
-                           "categories on and off; the street map needs an internet connection, the areas and "
-                           "markers do not.")]
+    blocks = [map_with_text(frame, anchor="asset-list", key=key, listing=listing),
+              present.notice(placement_sentence(assets) + cluster_sentence(m) + " Use the layer button (top "
+                             "right of the map) to switch categories on and off; the street map needs an internet "
+                             "connection, the areas and markers do not.")]
+    if assets is not None and len(assets) > max_rows:
+        cols = [c for c in ("name", "category_label", "postcode", "placement") if c in assets.columns]
+        shown = pd.DataFrame(assets[cols]).rename(columns={"name": "Name", "category_label": "Kind",
+                                                           "postcode": "Postcode", "placement": "Where"})
+        blocks += _capped(shown, "Assets on the map", name="assets-on-the-map.csv", what="assets on the map",
+                          files_dir=files_dir, max_rows=max_rows)[1:]
+    return blocks
+
+
+def _first(assets: pd.DataFrame, max_rows: int) -> pd.DataFrame:
+    """The first ``max_rows`` assets of the list (by kind, then name), for the printed list."""
+    order = assets.assign(_k=assets["category"].map({c: i for i, c in enumerate(CATEGORIES)}),
+                          _n=assets["name"].astype(str).str.lower())
+    return assets.loc[order.sort_values(["_k", "_n"]).index[:max_rows]]
+
+
+def cluster_sentence(m) -> str:
+    """What the page says about grouped markers (empty when no kind is grouped)."""
+    grouped = (getattr(m, "ccdata_key", None) or {}).get("clustered") or {}
+    if not grouped:
+        return ""
+    kinds = ", ".join(f"{CATEGORIES.get(c, c).lower()} ({n:,})" for c, n in grouped.items())
+    return (f" So that the map stays readable, markers of kinds with many assets are grouped: {kinds}. A "
+            "group shows how many assets it holds; zoom in or select it to see them one by one.")
 
 
 def placement_sentence(assets) -> str:
@@ -61,9 +138,14 @@ def placement_sentence(assets) -> str:
     return text
 
 
-def outside_section(assets) -> list:
-    """Assets of the partnership's list that were located, but beyond the place and its buffer."""
+def outside_section(assets, *, files_dir=None, max_rows: int = MAX_ROWS) -> list:
+    """Assets of the partnership's list that were located, but beyond the place and its buffer.
 
+    A list longer than ``max_rows`` shows its first rows; with ``files_dir`` the full list is
+    written there (``assets-outside-the-area.csv``) and linked.
+    """
+
+    files_dir = _check_cap(max_rows, files_dir)
     far = assets.attrs.get("outside") if assets is not None else None
     if far is None or len(far) == 0:
         return [present.notice("Every asset on the partnership's list lies inside the place or just around it.")]
@@ -72,8 +154,9 @@ def outside_section(assets) -> list:
         "Postcode": far["postcode"].fillna(""),
         "Distance from the place": [f"{d / 1000:,.1f} km" if d >= 1000 else f"{d:,.0f} m" for d in far["distance_m"]],
         "Reference": [display_ref(s, r) for s, r in zip(far["source"], far["source_ref"])]})
-    return [present.table(shown, caption=f"{len(far)} asset{'' if len(far) == 1 else 's'} outside the area (straight-line distance from the "
-                          "place boundary); they are not on the map")]
+    return _capped(shown, f"{len(far)} asset{'' if len(far) == 1 else 's'} outside the area (straight-line distance "
+                   "from the place boundary); they are not on the map", name="assets-outside-the-area.csv",
+                   what="assets outside the area", files_dir=files_dir, max_rows=max_rows)
 
 
 def sources_section(assets) -> list:
@@ -115,9 +198,14 @@ def coverage_section(cov, reason: str = "", incomplete: dict[str, str] | None = 
     return blocks
 
 
-def unplaced_section(unplaced, problems=None) -> list:
-    """Assets that could not be put on the map, with the reason, and the asset list's problems."""
+def unplaced_section(unplaced, problems=None, *, files_dir=None, max_rows: int = MAX_ROWS) -> list:
+    """Assets that could not be put on the map, with the reason, and the asset list's problems.
 
+    Each list longer than ``max_rows`` shows its first rows; with ``files_dir`` the full
+    lists are written there (``assets-not-located.csv``, ``asset-list-problems.csv``) and linked.
+    """
+
+    files_dir = _check_cap(max_rows, files_dir)
     blocks = []
     if unplaced is None or len(unplaced) == 0:
         blocks.append(present.notice("Every listed asset could be located."))
@@ -126,12 +214,15 @@ def unplaced_section(unplaced, problems=None) -> list:
                                                                                unplaced["source_ref"])])
         shown = shown.rename(columns={"source": "List", "source_ref": "Reference", "name": "Name",
                                       "category": "Category", "postcode": "Postcode", "reason": "Reason"})
-        blocks.append(present.table(shown, caption=f"{len(unplaced)} assets that could not be located, and why"))
+        blocks += _capped(shown, f"{len(unplaced)} assets that could not be located, and why",
+                          name="assets-not-located.csv", what="assets that could not be located",
+                          files_dir=files_dir, max_rows=max_rows)
     if problems is not None and len(problems):
         shown = problems.rename(columns={"file": "File", "row": "Row", "column": "Column", "message": "Problem",
                                          "value": "Value"})
         shown["Value"] = shown["Value"].map(lambda v: "" if v is None or (not isinstance(v, (str, tuple))
                                                                           and pd.isna(v)) else str(v))
-        blocks.append(present.table(shown, caption="Problems found in the local asset list (row = line in "
-                                    "the file)"))
+        blocks += _capped(shown, "Problems found in the local asset list (row = line in the file)",
+                          name="asset-list-problems.csv", what="problems", files_dir=files_dir,
+                          max_rows=max_rows)
     return blocks

@@ -1,4 +1,4 @@
-"""What every report notebook does first: resolve the place and collect data notes.
+"""What every report notebook does first: resolve the place and collect data notes; names for codes.
 
 Data-quality warnings (excluded rows, cp1252 files, LSOAs without data) are
 collected instead of being printed as stderr noise, and shown to readers in a
@@ -10,7 +10,7 @@ import warnings
 from dataclasses import dataclass, field
 
 from ccdata import present
-from ccdata.errors import DataQualityWarning
+from ccdata.errors import DataQualityWarning, MissingDataError
 from ccdata.geo.placecache import resolve
 
 
@@ -59,3 +59,36 @@ def open_place(place_id: str):
     warnings.simplefilter("always", DataQualityWarning)
     warnings.showwarning = show
     return resolve(place_id), notes
+
+
+def _geography_names(place, code_col: str, name_col: str) -> dict[str, str]:
+    try:
+        geo = place.table("lsoa21_geography")
+    except MissingDataError:  # not built: tables keep their codes and say nothing more
+        return {}
+    if not {code_col, name_col} <= set(geo.columns):
+        return {}
+    pairs = geo[[code_col, name_col]].dropna().drop_duplicates(code_col)
+    return dict(zip(pairs[code_col].astype(str), pairs[name_col].astype(str)))
+
+
+def ward24_names(place) -> dict[str, str]:
+    """Ward (May 2024) code -> name, from the ONS lookup of the place's collection (empty when not built).
+
+    The place's own wards (``place.wards``) come first, so a ward keeps the name it has
+    in the place's definition.
+    """
+    if not hasattr(place, "table"):
+        raise TypeError(f"place must be a ccdata Place, not {type(place).__name__}")
+    names = _geography_names(place, "ward24_code", "ward24_name")
+    wards = getattr(place, "wards", None)
+    if wards is not None and len(wards) and set(wards["vintage"].astype(str)) == {"2024"}:
+        names.update(dict(zip(wards["ward_code"].astype(str), wards["ward_name"].astype(str))))
+    return names
+
+
+def lsoa21_names(place) -> dict[str, str]:
+    """Neighbourhood (LSOA 2021) code -> name, from the ONS lookup (empty when not built)."""
+    if not hasattr(place, "table"):
+        raise TypeError(f"place must be a ccdata Place, not {type(place).__name__}")
+    return _geography_names(place, "lsoa21_code", "lsoa21_name")

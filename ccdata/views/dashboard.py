@@ -12,10 +12,13 @@ from ccdata import present, sources
 from ccdata._version import __version__
 from ccdata.analysis import child_poverty, deprivation, findings, indicators, profile
 from ccdata.errors import MissingDataError
+from ccdata.geo import build
 from ccdata.geo.crosswalk import IOD2019_ON_LSOA21_METHOD
 from ccdata.io.fetch import is_available
 from ccdata.present import charts
+from ccdata.present import labels as words
 from ccdata.provenance import git_hash
+from ccdata.views.common import lsoa21_names
 
 Blocks = list  # list[present.Block]
 
@@ -60,11 +63,16 @@ def missing_data(place) -> dict[str, str]:
     return out
 
 
+#: Terms of the dashboard explained under its headline figures (:data:`ccdata.present.labels.GLOSSARY`).
+DASHBOARD_TERMS = ["LSOA", "ward", "IMD", "decile", "domains", "IDACI"]
+
+
 def overview(place) -> Blocks:
     """Headline figures, the footprint and the list of sections lacking data."""
     blocks: Blocks = []
     blocks.append(present.metrics(profile.headline(place),
                                   caption=f"{place.name}, in {place.lad_name} ({place.lad_code})."))
+    blocks.append(present.glossary(DASHBOARD_TERMS))  # the terms explained where they first appear
     if place.description:
         blocks.append(present.notice(place.description))
     blocks.append(present.notice(f"How the place is drawn: {place.footprint_method}"))
@@ -200,7 +208,8 @@ def deprivation_section(place, editions: str = "both", lsoa_table: bool = True) 
                 f"neighbourhoods): deciles, 1 = most deprived 10% in England. The "
                 f"{deprivation.EDITIONS[latest]} domains are published in File 7, not available here.")))
     if len(editions) == 2:
-        blocks.append(present.table(deprivation.compare_editions(place), caption=(
+        blocks.append(present.table(words.name_codes(deprivation.compare_editions(place), "LSOA 2021",
+                                                     lsoa21_names(place), "LSOA name"), caption=(
             "IMD decile of each neighbourhood in 2019 and 2025. IoD 2019 was published on 2011 "
             "neighbourhoods and is shown on 2021 ones (see Data and methods); national ranks are "
             "relative, so a change of decile means a change relative to the rest of England.")))
@@ -343,6 +352,18 @@ def indicator_section(place) -> Blocks:
     return blocks
 
 
+def used_sources() -> set[str]:
+    """Datasets the dashboard reads: its sections' and indicators' sources, the published local
+    authority and country tables of the Census tables it shows (its comparators), single years of
+    age for the local authority, and the IoD files behind its derived deprivation tables."""
+    used = {d for ids in SECTION_SOURCES.values() for d in ids} | {i.source for i in indicators.definitions()}
+    census = {d for d in used if d.startswith("census21_")}
+    used |= {f"{d}_{level}" for d in census for level in ("ltla", "ctry")} | {"census21_ts007_ltla"}
+    for step in ("iod_comparators", "iod2019_lsoa21"):
+        used |= {d for d in build.STEPS[step].optional if d.startswith("iod")}
+    return used
+
+
 def methods_section(place, parameters: dict | None = None) -> Blocks:
     """Sources with vintage and licence (only those this page used), methods; parameters for the adviser.
 
@@ -350,7 +371,7 @@ def methods_section(place, parameters: dict | None = None) -> Blocks:
     formats they imitate, instead of crediting real publishers.
     """
 
-    used = {d for ids in SECTION_SOURCES.values() for d in ids} | {i.source for i in indicators.definitions()}
+    used = used_sources()
     table = place.sources()
     table = table[table["available"] & table["id"].isin(used)]
     if place.fictional:

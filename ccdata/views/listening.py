@@ -8,6 +8,7 @@ A section whose data are missing says so and why instead of showing an empty cha
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -16,6 +17,8 @@ from ccdata import present
 from ccdata.analysis import disclosure, labels, linked, pupils, survey
 from ccdata.errors import CcdataError, MissingDataError, ValidationError
 from ccdata.present import charts
+from ccdata.present import labels as words
+from ccdata.views.common import ward24_names
 
 Blocks = list  # list[present.Block]
 
@@ -93,12 +96,23 @@ def load(place) -> ListeningData:
     return data
 
 
+def _personal(section):
+    """Run a section with every table treated as personal data (only sealed tables are shown)."""
+    @functools.wraps(section)
+    def run(*args, **kwargs):
+        with present.personal("the listening page"):
+            return section(*args, **kwargs)
+    return run
+
+
 def _check(data, rules) -> disclosure.Rules:
     if not isinstance(data, ListeningData):
         raise TypeError(f"data must be a ListeningData from ccdata.views.listening.load, not {type(data).__name__}")
     return disclosure._check_rules(rules)
 
 
+PUPILS_WITHHELD = ("the pupil figures are withheld to protect privacy: a hidden figure could have been worked "
+                   "out from the other tables on this page")
 WITHHELD = ("the survey figures are withheld to protect privacy: a hidden figure could have been worked "
             "out from the other tables on this page")
 
@@ -133,11 +147,54 @@ def _no_survey(data: ListeningData, section: str) -> Blocks:
     return [present.missing(section, data.missing.get(SURVEY, "no survey answers were loaded"))]
 
 
+def _named_waves(data: ListeningData, frame: pd.DataFrame, columns=("wave",)) -> pd.DataFrame:
+    """``frame`` with each wave column replaced by ``<column>_name``: the wave as partners read it
+    ("Wave 1, spring 2024"), numbered over every wave of the survey. The names are a text column
+    added to the sealed table (the disclosure seal allows that), never a changed figure."""
+    waves = data.responses.attrs.get("waves") or list(dict.fromkeys(data.responses["wave"]))
+    names = words.wave_names(waves)
+    out = frame.copy()
+    for col in columns:
+        at = out.columns.get_loc(col)
+        named = [str(names.get(w, w)) for w in out.pop(col)]
+        out.insert(at, f"{col}_name", pd.Series(named, index=out.index, dtype=object))
+    return out
+
+
+def _answered(data: ListeningData) -> pd.Series:
+    """Per response: True when it answers at least one closed question."""
+    closed = [q for q in data.questions.loc[data.questions["type"] != survey.FREE_TEXT, "question_id"]
+              if q in data.responses.columns]
+    if not closed or data.responses.empty:
+        return pd.Series(False, index=data.responses.index)
+    return data.responses[closed].notna().any(axis=1)
+
+
+def no_answers(data: ListeningData) -> str | None:
+    """Why the survey has nothing to show, in one plain sentence; None when some question was answered."""
+    if data.responses.empty:
+        return "the listening survey has no answers yet (its responses file has only the column headings)"
+    if not _answered(data).any():
+        n = len(data.responses)
+        return (f"the listening survey has no answers yet: the {n:,} response{'' if n == 1 else 's'} in its file "
+                f"{'leaves' if n == 1 else 'leave'} every question blank")
+    return None
+
+
+def _unanswered_waves(data: ListeningData) -> list[str]:
+    """Waves in which nobody answered any closed question (they are never compared)."""
+    answered = _answered(data)
+    waves = data.responses.attrs.get("waves") or list(dict.fromkeys(data.responses["wave"]))
+    return [w for w in waves if not answered[data.responses["wave"] == w].any()]
+
+
 def _protected(data: ListeningData, rules: disclosure.Rules, section: str):
     """``(page, None)`` with the page's protected tables, or ``(None, blocks)`` to show instead
-    (no survey loaded, or every figure withheld by the audit)."""
+    (no survey loaded, no answers yet, or every figure withheld by the audit)."""
     if not data.has_survey:
         return None, _no_survey(data, section)
+    if no_answers(data):
+        return None, [present.missing(section, no_answers(data))]
     page = _page(data, rules)
     if not page.ok:
         return None, [present.missing(section, WITHHELD)]
@@ -153,6 +210,7 @@ def overview(data: ListeningData, rules: disclosure.Rules | None = None) -> Bloc
     return blocks
 
 
+@_personal
 def headlines_section(data: ListeningData, rules: disclosure.Rules | None = None) -> Blocks:
     """One sentence per question: the share of positive answers across the place and all waves."""
     rules = _check(data, rules)
@@ -165,6 +223,7 @@ def headlines_section(data: ListeningData, rules: disclosure.Rules | None = None
     return [present.bullets(survey.headlines(overall))]
 
 
+@_personal
 def questions_section(data: ListeningData, rules: disclosure.Rules | None = None) -> Blocks:
     """A chart per question of the share positive in each wave, with the data behind it."""
     rules = _check(data, rules)
@@ -175,33 +234,43 @@ def questions_section(data: ListeningData, rules: disclosure.Rules | None = None
     if by_wave.empty:
         return [present.missing("questions by wave", "no question in the survey names positive answers")]
     blocks: Blocks = []
+    by_wave = _named_waves(data, by_wave)
     for qid, rows in by_wave.groupby("question_id", sort=False):
         text = rows["question_text"].iloc[0]
         blocks.append(present.figure(
-            charts.plot_positive(by_wave, qid, group="wave"),
+            charts.plot_positive(by_wave, qid, group="wave_name"),
             alt=f"Bar chart of the share of positive answers in each survey wave, with 95% intervals: {text}",
-            caption=text, data=rows[["wave", "n", "pct_positive", "ci_lower", "ci_upper"]]))
+            caption=text, data=rows[["wave_name", "n", "pct_positive", "ci_lower", "ci_upper"]]))
     return blocks
 
 
+@_personal
 def change_section(data: ListeningData, rules: disclosure.Rules | None = None) -> Blocks:
     """Change between the last two waves, in percentage points, with a test."""
     rules = _check(data, rules)
     if not data.has_survey:
         return _no_survey(data, CHANGE)
+    if no_answers(data):
+        return [present.missing(CHANGE, no_answers(data))]
     waves = data.responses.attrs.get("waves") or list(dict.fromkeys(data.responses["wave"]))
     if len(waves) < 2:
         return [present.missing(CHANGE, "the survey has only one wave so far")]
     page = _page(data, rules)
     if not page.ok:
         return [present.missing(CHANGE, WITHHELD)]
+    empty = _unanswered_waves(data)
+    # a wave nobody answered never replaces the last real one: say so in one sentence
+    named = words.wave_names(waves)
+    note = [present.notice(f"Nobody has answered in {', '.join(str(named.get(w, w)) for w in empty)} "
+                           f"yet, so {'they are' if len(empty) > 1 else 'it is'} not compared.")] if empty else []
     change = _published(page.change, CHANGE)
     if change.empty:
-        return [present.missing(CHANGE, "no question has answers in two waves yet")]
-    pairs = list(dict.fromkeys(zip(change["wave_1"], change["wave_2"])))
-    caption = (f"Change between waves {pairs[0][0]} and {pairs[0][1]}" if len(pairs) == 1
+        return [present.missing(CHANGE, "no question has answers in two waves yet")] + note
+    change = _named_waves(data, change, ("wave_1", "wave_2"))
+    pairs = list(dict.fromkeys(zip(change["wave_1_name"], change["wave_2_name"])))
+    caption = (f"Change from {pairs[0][0]} to {pairs[0][1]}" if len(pairs) == 1
                else "Change between the last two waves with answers to each question")
-    return [present.table(change.drop(columns=["question_id", "suppression"]), caption=caption)]
+    return [present.table(change.drop(columns=["question_id", "suppression"]), caption=caption)] + note
 
 
 def _ward_shapes(place, codes: list[str]):
@@ -216,6 +285,7 @@ def _ward_shapes(place, codes: list[str]):
     return shapes[shapes["ward24_code"].isin(keep)]
 
 
+@_personal
 def wards_section(place, data: ListeningData, rules: disclosure.Rules | None = None,
                   question_id: str = "") -> Blocks:
     """A map of one question's share positive by ward of home, and the table for every question.
@@ -242,7 +312,7 @@ def wards_section(place, data: ListeningData, rules: disclosure.Rules | None = N
         return [present.missing("answers by ward", "no question in the survey names positive answers")]
     mappable = list(dict.fromkeys(by_ward["question_id"]))
     qid = question_id or mappable[0]
-    names = {}
+    names = ward24_names(place)
     blocks: Blocks = []
     if qid not in mappable:
         blocks.append(present.missing(WARD_MAP, f"question {qid!r} is not a question with positive answers in "
@@ -259,23 +329,26 @@ def wards_section(place, data: ListeningData, rules: disclosure.Rules | None = N
             blocks.append(present.missing(WARD_MAP, "none of the wards has a May 2024 boundary; the table "
                                           "below has the same figures"))
         elif shapes is not None:
-            names = dict(zip(shapes["ward24_code"], shapes["ward24_name"]))
+            names = {**names, **dict(zip(shapes["ward24_code"], shapes["ward24_name"]))}
             rows = by_ward[by_ward["question_id"] == qid]
             text = rows["question_text"].iloc[0]
-            shown = rows.assign(ward_name=rows["ward24_code"].map(names))[
-                ["ward24_code", "ward_name", "n", "pct_positive", "ci_lower", "ci_upper"]]
+            shown = words.name_codes(rows, "ward24_code", names, "ward_name")[
+                ["ward_name", "ward24_code", "n", "pct_positive", "ci_lower", "ci_upper"]]
             blocks.append(present.figure(
                 charts.plot_ward_map(shapes, by_ward, qid, name_col="ward24_name"),
                 alt=(f"Map of the wards of {place.name} shaded by the share of positive answers to: {text} "
                      "Wards with too few answers are hatched grey."),
                 caption=f"By ward of home: {text}", data=shown))
-    table = by_ward.drop(columns=["question_text", "suppression"])
-    if names:
-        table.insert(table.columns.get_loc("ward24_code") + 1, "ward_name", table["ward24_code"].map(names))
+    # partners read the question and the ward's name; codes stay beside the names
+    table = words.name_codes(by_ward.drop(columns=["question_id", "suppression"]), "ward24_code", names,
+                             "ward_name")
+    table = table[["question_text", "ward_name"] + [c for c in table.columns
+                                                   if c not in ("question_text", "ward_name")]]
     blocks.append(present.table(table, caption="Share positive by ward", sortable=True))
     return blocks
 
 
+@_personal
 def pupils_section(place, data: ListeningData, rules: disclosure.Rules | None = None,
                    measure: str = "persistent_absence") -> Blocks:
     """Whole-place pupil rates, where one measure is concentrated, and rates by deprivation decile.
@@ -301,21 +374,31 @@ def pupils_section(place, data: ListeningData, rules: disclosure.Rules | None = 
         return [present.missing(PUPILS, data.missing.get(PUPILS, "no pupil extracts were loaded"))]
     records = data.pupil_records
     label = pupils.MEASURES[measure]
-    blocks: Blocks = [
-        present.table(_published(pupils.summary(records, rules=rules), "pupil summary"),
-                      caption="All pupils in the extracts"),
-        present.table(_published(pupils.concentration(records, measure, rules=rules), "pupil concentration"),
-                      caption=f"Where is it concentrated: {label}")]
+    blocks: Blocks = []
     try:
         deprivation = place.deprivation()
     except MissingDataError as exc:
-        blocks.append(present.missing(f"{label} by deprivation decile", str(exc)))
+        deprivation = None
+        no_deciles = str(exc)
+    try:
+        tables = pupils.page(records, measure, deprivation=deprivation, rules=rules)
+    except labels.LabelError as exc:  # a ward column holding postcodes or ids: nothing is shown
+        return [present.missing(PUPILS, PUPILS_WITHHELD),
+                present.adviser_note("Disclosure audit of the pupil tables", str(exc))]
+    note = present.adviser_note("Disclosure audit of the pupil tables", tables.note)
+    if not tables.ok:  # a hidden figure could still be worked out: no pupil figure is published
+        return [present.missing(PUPILS, PUPILS_WITHHELD), note]
+    blocks += [present.table(_published(tables.summary, "pupil summary"), caption="All pupils in the extracts"),
+               present.table(words.name_codes(_published(tables.by_ward, "pupil concentration"), "ward24_code",
+                                              ward24_names(place), "ward_name"),  # the ward's name beside its code
+                             caption=f"Where is it concentrated: {label}")]
+    if tables.by_decile is None:
+        blocks.append(present.missing(f"{label} by deprivation decile", no_deciles))
     else:
-        decile = _published(pupils.rates(records, measure, by="imd_decile", deprivation=deprivation,
-                                         rules=rules), "pupil rates by deprivation decile")
-        blocks.append(present.table(decile, caption=(f"{label[0].upper()}{label[1:]} by deprivation decile "
-                                                     "of home (1 = most deprived 10% in England)")))
-    return blocks
+        blocks.append(present.table(_published(tables.by_decile, "pupil rates by deprivation decile"),
+                                    caption=(f"{label[0].upper()}{label[1:]} by deprivation decile "
+                                             "of home (1 = most deprived 10% in England)")))
+    return blocks + [note]
 
 
 def privacy_section(data: ListeningData, rules: disclosure.Rules | None = None, notes=None) -> Blocks:
@@ -326,6 +409,18 @@ def privacy_section(data: ListeningData, rules: disclosure.Rules | None = None, 
     """
     rules = _check(data, rules)
     blocks: Blocks = [present.notice(disclosure.note(rules))]
+    with present.personal("the listening page"):
+        blocks += _exclusions(data)
+    if data.has_survey:
+        blocks += audit_section(data, rules)
+    if notes is not None:
+        blocks.append(notes.block())
+    return blocks
+
+
+def _exclusions(data: ListeningData) -> Blocks:
+    """Counts of what was excluded on loading (about people too, so protected like any figure)."""
+    blocks: Blocks = []
     if data.has_survey:
         blocks.append(present.table(_published(survey.exclusions(data.responses), "survey exclusions"),
                                     caption="Survey answers excluded or adjusted on loading"))
@@ -336,10 +431,6 @@ def privacy_section(data: ListeningData, rules: disclosure.Rules | None = None, 
     if data.pupil_records is not None:
         blocks.append(present.table(_published(pupils.exclusions(data.pupil_records), "pupil exclusions"),
                                     caption="Pupil records excluded or adjusted on loading"))
-    if data.has_survey:
-        blocks += audit_section(data, rules)
-    if notes is not None:
-        blocks.append(notes.block())
     return blocks
 
 

@@ -16,6 +16,17 @@ from ccdata.present.maps import embed
 from ccdata.present.netviz import map_network, network_view
 
 
+def no_answers(data: net.NetworkData) -> str:
+    """Why there is nothing to draw, in one plain sentence (the survey is empty, or none of its answers
+    could be used)."""
+    issues = data.issues
+    if len(issues) and (issues["kind"] == "empty file").any():
+        return "the relationship survey has no answers yet (its file is empty)"
+    if len(data.ties) == 0 and not (issues["action"] == net.EXCLUDED).any():
+        return "the relationship survey has no answers yet (its file has only the column headings)"
+    return "none of the relationship survey's answers could be used; the adviser notes list each one and why"
+
+
 def _pct(x) -> str:
     return "not available" if x is None or pd.isna(x) else f"{100 * x:.0f}%"
 
@@ -29,7 +40,7 @@ def overview(place, data: net.NetworkData) -> list:
 
     blocks: list = []
     if not data.waves:
-        return blocks + [present.missing("the relationship map", "the survey file has no usable answers")]
+        return blocks + [present.missing("the relationship map", no_answers(data))]
     latest = data.waves[-1]
     s = net.summarise(net.graph(data, latest, directed=True))
     blocks.append(present.metrics({
@@ -39,6 +50,7 @@ def overview(place, data: net.NetworkData) -> list:
         "Ties confirmed by both ends": _pct(s["reciprocity"]),
         "Organisations with no ties": s["isolates"],
     }, caption=f"Survey wave {latest}. Waves: {', '.join(data.waves)}."))
+    blocks.append(present.glossary(["density", "betweenness", "constraint"]))
     excluded = int((data.issues["action"] == net.EXCLUDED).sum())
     if len(data.issues):
         # partners get one plain sentence; the rows and cells themselves are for the adviser
@@ -53,7 +65,7 @@ def diagram_section(data: net.NetworkData, size_by: str = "betweenness") -> list
     """The interactive diagram, with a note on how to read it."""
 
     if not data.waves:
-        return [present.missing("the network diagram", "the survey file has no usable answers")]
+        return [present.missing("the network diagram", no_answers(data))]
     return [network_view(data, size_by=size_by)]
 
 
@@ -61,7 +73,7 @@ def brokers_section(data: net.NetworkData, top: int = 15) -> list:
     """The organisations that connect others, latest wave."""
 
     if not data.waves:
-        return []
+        return [present.missing("brokers", no_answers(data))]
     cent = net.centrality(net.graph(data))
     brokers = cent[cent["broker"]]
     text = ("No organisation stands out as a broker." if brokers.empty else
@@ -79,7 +91,7 @@ def sectors_section(data: net.NetworkData) -> list:
     """Cross-sector ties and the sector x sector table, latest wave."""
 
     if not data.waves:
-        return []
+        return [present.missing("ties between sectors", no_answers(data))]
     g = net.graph(data)
     matrix = net.sector_matrix(g)
     return [present.bullets([f"{_pct(net.cross_sector_share(g))} of ties join organisations of different sectors."]),
@@ -91,7 +103,7 @@ def core_team_section(data: net.NetworkData) -> list:
     """How much runs through the core team, and the network without it."""
 
     if not data.waves:
-        return []
+        return [present.missing("the core team", no_answers(data))]
     role = net.core_team_role(net.graph(data))
     if not role["core_team"]:
         return [present.missing("the core team's role", "no organisation is flagged core_team in the "
@@ -110,13 +122,18 @@ def change_section(data: net.NetworkData, before: str = "", after: str = "") -> 
     """Measures per wave and the ties gained and lost between two waves."""
 
     waves = data.waves
+    if not waves:
+        return [present.missing("change over time", no_answers(data))]
     if len(waves) < 2:
         return [present.missing("change over time", "the survey has only one wave so far")]
     before, after = before or waves[0], after or waves[-1]
     trend = net.over_time(data)
+    # shares as percentages, as their headers say
+    shares = ("density", "largest_component_share", "cross_sector_share", "reciprocity", "core_tie_share",
+              "core_path_share")
+    trend = trend.assign(**{c: 100 * trend[c] for c in shares if c in trend.columns})
     blocks = [present.table(trend, caption="The network in each wave", formats={
-        c: ".2f" for c in ("density", "largest_component_share", "cross_sector_share", "reciprocity",
-                           "core_tie_share", "core_path_share")})]
+        c: (".1f" if c == "density" else ".0f") for c in shares if c in trend.columns})]
     diff = net.compare_waves(data, before, after)
     blocks.append(present.bullets([
         f"Between waves {before} and {after}: {len(diff['gained'])} ties gained, {len(diff['lost'])} lost; "
@@ -134,7 +151,9 @@ def map_section(data: net.NetworkData, points: pd.DataFrame, lsoas=None) -> list
     """Organisations and ties on the deprivation map, or why there is no map."""
 
     placed = points["easting"].notna().sum() if len(points) else 0
-    if not data.waves or placed == 0:
+    if not data.waves:
+        return [present.missing("the map of relationships", no_answers(data))]
+    if placed == 0:
         return [present.missing("the map of relationships", "no organisation has a postcode or coordinates "
                                 "that could be placed")]
     not_placed = points[points["easting"].isna()]

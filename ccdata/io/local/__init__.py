@@ -74,6 +74,41 @@ def match_columns(columns, aliases: dict[str, tuple[str, ...]], *, file: str | N
     return found
 
 
+def best_sheet(path, required: tuple[str, ...], columns: dict[str, tuple[str, ...]],
+               max_title_lines: int = 30) -> tuple[str, Problem | None] | None:
+    """The sheet of a workbook whose header row matches most of ``columns``.
+
+    Only sheets with every ``required`` header in one of their first
+    ``max_title_lines`` rows count; ties go to the earlier sheet. Returns ``(sheet,
+    note)`` -- ``note`` a :class:`Problem` naming the sheet read and the others
+    considered, when there was a choice -- or ``None`` when no sheet qualifies.
+    """
+    wanted = {norm_header(r) for r in required}
+    known = {norm_header(n): field for field, names in columns.items() for n in (field, *names)}
+    scores = []
+    with pd.ExcelFile(path, engine="openpyxl") as book:
+        for name in book.sheet_names:
+            raw = pd.read_excel(book, sheet_name=name, header=None, dtype=object, nrows=max_title_lines)
+            best = None
+            for i in range(len(raw)):
+                cells = {norm_header(c) for c in raw.iloc[i].tolist() if not pd.isna(c)}
+                if wanted <= cells:
+                    best = len({known[c] for c in cells if c in known})
+                    break
+            if best is not None:
+                scores.append((name, best))
+    if not scores:
+        return None
+    name, score = max(scores, key=lambda s: s[1])  # max keeps the first of equals
+    note = None
+    if len(scores) > 1:
+        others = "; ".join(f"{n!r} matches {s}" for n, s in scores if n != name)
+        note = Problem(Path(path).name, None, None,
+                       f"several sheets have the required columns: read sheet {name!r}, whose headings match "
+                       f"{score} of the expected columns ({others})")
+    return name, note
+
+
 def yes_no(value, *, yes=(), no=()) -> bool | None:
     """``True``/``False`` for a yes/no answer (``Y``, ``yes``, ``1``, ``true`` ...), else ``None``.
 
@@ -90,7 +125,8 @@ def yes_no(value, *, yes=(), no=()) -> bool | None:
     return None
 
 
-def read_table(path, *, what: str, required: tuple[str, ...] = ()) -> tuple[pd.DataFrame, list[Problem], str]:
+def read_table(path, *, what: str, required: tuple[str, ...] = (),
+               columns: dict[str, tuple[str, ...]] | None = None) -> tuple[pd.DataFrame, list[Problem], str]:
     """Read one CSV or XLSX file as text cells indexed by file row.
 
     Parameters
@@ -100,7 +136,13 @@ def read_table(path, *, what: str, required: tuple[str, ...] = ()) -> tuple[pd.D
         What the file is, for messages ("asset list", "organisations").
     required : tuple of str
         Headers that identify the header row below any title lines (and, in a
-        workbook, the sheet to read: the first whose header has them all).
+        workbook, the sheets that may be read: those whose header has them all).
+    columns : dict, optional
+        Every column the file may have (``{field: aliases}``, as for
+        :func:`match_columns`). In a workbook where several sheets have the required
+        headers, the sheet whose header matches most of these is read, and the choice
+        is listed among the returned problems (a notes sheet with a "Name" column is
+        not taken for the list).
 
     Returns
     -------
@@ -122,6 +164,12 @@ def read_table(path, *, what: str, required: tuple[str, ...] = ()) -> tuple[pd.D
         raise MissingDataError(f"{what} file {path} does not exist")
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
+        if columns:
+            choice = best_sheet(path, required, columns)
+            if choice is not None:
+                sheet, note = choice
+                frame, problems, display = read_excel_sheet(path, sheet=sheet, required=required)
+                return frame, ([note] if note else []) + list(problems), display
         try:
             return read_excel_sheet(path, required=required)
         except ValidationError:

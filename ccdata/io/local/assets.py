@@ -185,7 +185,7 @@ def load_asset_list(path) -> pd.DataFrame:
         If required columns are missing (every missing column named).
     """
 
-    raw, exclusions, display = read_table(path, what="asset list", required=("name",))
+    raw, exclusions, display = read_table(path, what="asset list", required=("name",), columns=_LOCAL_ALIASES)
     exclusions = list(exclusions)
     cols = match_columns(list(raw.columns), _LOCAL_ALIASES)
     problems = duplicate_columns(raw.columns, display, used=set(cols.values()))

@@ -301,6 +301,13 @@ def read_relationships(path: str | Path, organisations: pd.DataFrame) -> tuple[p
         File absent, not CSV/XLSX, or a required column missing.
     """
     _check_organisations(organisations)
+    if _empty_file(path):  # a survey with no answers yet: no ties, and the issue says why
+        ties = pd.DataFrame({"respondent_id": pd.Series(dtype="object"), "partner_id": pd.Series(dtype="object"),
+                             "relationship": pd.Series(dtype="object"), "strength": pd.Series(dtype="Float64"),
+                             "wave": pd.Series(dtype="string"), "row": pd.Series(dtype="int64")})
+        name = Path(path).name
+        return ties, [_issue(Problem(name, None, None, "the file is empty: the survey has no answers yet"),
+                             "empty file", EXCLUDED)]
     frame, skipped, file = _read_table(path, _REL_COLUMNS, _REL_REQUIRED, "relationships")
     issues = [_issue(p, "unknown column", "column ignored") if p.row is None else _issue(p, "blank row", EXCLUDED)
               for p in skipped]
@@ -375,6 +382,14 @@ def read_relationships(path: str | Path, organisations: pd.DataFrame) -> tuple[p
     ties["strength"] = ties["strength"].astype("Float64")
     ties["wave"] = ties["wave"].astype("string")
     return ties.reset_index(drop=True), issues
+
+
+def _empty_file(path) -> bool:
+    """True for an existing CSV file holding nothing but white space (not even a header row)."""
+    path = Path(path) if isinstance(path, (str, Path)) else None
+    if path is None or not path.is_file() or path.suffix.lower() != ".csv" or path.stat().st_size > 4096:
+        return False
+    return not path.read_bytes().decode("utf-8", errors="replace").lstrip("\ufeff").strip()
 
 
 def _drop_duplicates(ties: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[dict]]:

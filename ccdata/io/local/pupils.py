@@ -54,7 +54,8 @@ def read_school(path: str | Path) -> tuple[pd.DataFrame, list[Problem]]:
     """
 
     path = Path(path)
-    frame, exclusions, file = read_table(path, what="pupil extract", required=("pupil_id",))
+    frame, exclusions, file = read_table(path, what="pupil extract", required=("pupil_id",),
+                                         columns={c: () for c in KNOWN_COLUMNS})
     # schools export "FSM", "Pupil ID", "home postcode": match the known columns as the
     # asset-list reader does, ignoring case, underscores and spacing
 
