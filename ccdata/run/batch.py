@@ -33,6 +33,7 @@ import multiprocessing
 import os
 import shutil
 import time
+import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -43,7 +44,7 @@ import pandas as pd
 from ccdata import config
 from ccdata._version import __version__
 from ccdata.analysis import findings as key_findings
-from ccdata.errors import CcdataError, MissingDataError, PlaceError
+from ccdata.errors import CcdataError, DataQualityWarning, MissingDataError, PlaceError
 from ccdata.files import atomic_write_text
 from ccdata.geo.build import build
 from ccdata.geo.placecache import resolve
@@ -148,12 +149,16 @@ def run_task(task: Task) -> TaskResult:
         with _environment(task.env):
             if task.view == SUMMARIES:
                 place = resolve(task.place_id)  # one place object: its indicators are computed once
-                status = save_summaries(place, report_mod.place_folder(task.out_dir, task.place_id))
+                with warnings.catch_warnings():  # the views' adviser notes carry the data notes
+                    warnings.simplefilter("ignore", DataQualityWarning)
+                    status = save_summaries(place, report_mod.place_folder(task.out_dir, task.place_id))
                 missing = sorted(k for k, v in status.items() if v != OK)
                 size = sum((Path(task.out_dir) / task.place_id / k).stat().st_size
                            for k, v in status.items() if v == OK)
                 try:
-                    sentences = key_findings.for_place(place).sentences
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore", DataQualityWarning)
+                        sentences = key_findings.for_place(place).sentences
                 except Exception:  # the run's index computes them (and reports why) instead
                     sentences = None
                 return TaskResult(task.place_id, task.view, OK, time.perf_counter() - started, size,
