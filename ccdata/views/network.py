@@ -74,7 +74,8 @@ def brokers_section(data: net.NetworkData, top: int = 15) -> list:
 
     if not data.waves:
         return [present.missing("brokers", no_answers(data))]
-    cent = net.centrality(net.graph(data))
+    # residents are one group here, never listed one by one
+    cent = net.centrality(net.group_residents(net.graph(data)))
     brokers = cent[cent["broker"]]
     text = ("No organisation stands out as a broker." if brokers.empty else
             "Brokers (many shortest paths run through them, and their partners are not tied to each other): "
@@ -93,8 +94,14 @@ def sectors_section(data: net.NetworkData) -> list:
     if not data.waves:
         return [present.missing("ties between sectors", no_answers(data))]
     g = net.graph(data)
-    matrix = net.sector_matrix(g)
-    return [present.bullets([f"{_pct(net.cross_sector_share(g))} of ties join organisations of different sectors."]),
+    # the share is over the whole network; the table counts residents as one group
+    grouped = net.group_residents(g)
+    matrix = net.sector_matrix(grouped)
+    lines = [f"{_pct(net.cross_sector_share(g))} of ties join organisations of different sectors."]
+    if grouped.graph["residents"]["people"]:
+        lines.append("In the table, residents count as one group: a tie from residents to an organisation is "
+                     "counted once, and only when enough residents named it.")
+    return [present.bullets(lines),
             present.table(matrix, caption=f"Ties between sectors (wave {data.waves[-1]}); the diagonal counts "
                           "ties within a sector", index=True)]
 
@@ -104,7 +111,7 @@ def core_team_section(data: net.NetworkData) -> list:
 
     if not data.waves:
         return [present.missing("the core team", no_answers(data))]
-    role = net.core_team_role(net.graph(data))
+    role = net.core_team_role(net.group_residents(net.graph(data)))
     if not role["core_team"]:
         return [present.missing("the core team's role", "no organisation is flagged core_team in the "
                                 "organisations list")]
@@ -156,7 +163,9 @@ def map_section(data: net.NetworkData, points: pd.DataFrame, lsoas=None) -> list
     if placed == 0:
         return [present.missing("the map of relationships", "no organisation has a postcode or coordinates "
                                 "that could be placed")]
-    not_placed = points[points["easting"].isna()]
+    # residents are never placed and never listed one by one: one sentence says so
+    residents = points["sector"] == net.RESIDENTS
+    not_placed = points[points["easting"].isna() & ~residents]
 
     fmap = map_network(data, points, lsoas)
     key = key_text(sectors=fmap.ccdata_key["sectors"], deprivation_label=fmap.ccdata_key["deprivation_label"],
@@ -166,6 +175,9 @@ def map_section(data: net.NetworkData, points: pd.DataFrame, lsoas=None) -> list
     if len(not_placed):
         blocks.append(present.table(not_placed[["label", "sector", "located"]],
                                     caption="Organisations not on the map, and why"))
+    if residents.any():
+        blocks.append(present.bullets(["Residents who took part are not on the map: where they are may be "
+                                       "their home."]))
     return blocks
 
 
