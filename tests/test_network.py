@@ -348,12 +348,28 @@ def test_residents_group_across_waves_and_between_residents(tmp_path):
     diff = net.compare_waves(data, "1", "2")
     shown = pd.concat([diff["gained"], diff["lost"]]).to_string() + diff["new_organisations"].to_string()
     assert "Residents (" not in shown
+    both = pd.concat([diff["gained"], diff["lost"]])
+    assert len(both) and not (both[["sector_a", "sector_b"]] == "residents").any().any()
     # whole-network summaries still count every resident (aggregates)
     assert diff["before"]["organisations"] == 6
     with pytest.raises(TypeError):
         net.group_residents(net.graph(data, "1"), rules=5)
     with pytest.raises(ValueError, match="group_residents"):
         net.residents_note(net.graph(data, "1"))
+
+
+def test_map_section_lists_no_resident(tmp_path):
+    orgs = write(tmp_path, "orgs.csv", "id,name,sector,easting,northing\nA,Alpha,school,430000,430000\n"
+                 "B,Beta,health,,\nR,Jane Q Resident,residents,430100,430100\n")
+    rels = write(tmp_path, "rels.csv", REL_HEADER + "A,B,referrals,2,1\nR,A,referrals,2,1\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        data = net.read_network(orgs, rels)
+    points = net.organisation_points(data)
+    page = "".join(b._repr_html_() for b in network_view.map_section(data, points))
+    assert "Beta" in page                      # an organisation not placed is listed
+    assert "Residents (" not in page and "Jane" not in page
+    assert "Residents who took part are not on the map" in page
 
 
 # ---------------------------------------------------------------------------- views
