@@ -205,8 +205,8 @@ def test_one_chart_per_closed_question_with_alt_text_and_data(data, raw):
     closed = _closed_with_positive(raw)
     assert len(blocks) == len(closed)
     for block, q in zip(blocks, closed):
-        assert block.html.startswith('<figure class="ccdata-figure"><img src="data:image/png;base64,')
-        assert re.search(r'alt="Bar chart of the share[^"]+"', block.html)
+        assert block.html.startswith('<figure class="ccdata-figure"><div class="ccdata-chart-box"><svg ')
+        assert re.search(r'role="img" aria-label="Bar chart of the share[^"]+"', block.html)
         assert ccdata.present.esc(q["question_text"]) in block.html
         # one data row per wave, named as partners read them (4 March 2024 and 3 March 2025: spring)
         assert block.html.count("<tr><td>") == 2
@@ -244,7 +244,7 @@ def test_ward_table_counts_equal_hand_counts_and_small_wards_are_hidden(place, d
             n_by_ward[ward] = n_by_ward.get(ward, 0) + 1
     strict = disclosure.Rules(min_respondents=min(n_by_ward.values()) + 1)
     blocks = listening.wards_section(place, data, strict, "happy_area")
-    assert len(blocks) == 2 and blocks[0].html.startswith('<figure class="ccdata-figure">')
+    assert len(blocks) == 2 and blocks[0].html.startswith('<figure class="ccdata-figure')
     table = _table(blocks[1].html, "Share positive by ward")
     col = _columns(table)
     assert "Question number" not in table["header"]  # the question's words, not its id

@@ -47,12 +47,12 @@ def test_personal_data_is_refused_without_disclosure():
     assert "survey" in present.table(safe, caption="survey").html
 
 
-def test_figure_embeds_png_with_alt_and_data():
+def test_figure_embeds_svg_with_alt_and_data():
     fig, ax = plt.subplots()
     ax.plot([1, 2], [3, 4])
     html = present.figure(fig, alt='Line "up"', caption="cap", data=pd.DataFrame({"x": [1]})).html
-    assert 'src="data:image/png;base64,' in html
-    assert 'alt="Line &quot;up&quot;"' in html
+    assert "<svg " in html and "data:image/png" not in html
+    assert 'role="img" aria-label="Line &quot;up&quot;"' in html
     assert "<figcaption>cap</figcaption>" in html and "<details>" in html
 
 

@@ -281,7 +281,7 @@ def test_dashboard_in_headless_chromium(demo_report, browser):
         h2 = [t.strip().rstrip("¶").strip() for t in page.locator("h2").all_inner_texts()]
         assert h2 == SECTIONS
         assert page.locator(".jp-CodeCell .jp-InputArea, .jp-CodeMirrorEditor").count() == 0
-        assert page.locator("img[alt]").count() >= 3
+        assert page.locator("svg.ccdata-chart[role=img][aria-label]").count() >= 3  # charts are inline SVG
         # the LSOA table sorts by rank when its heading is clicked (twice: descending)
         table = page.locator("table.sortable", has=page.locator("th", has_text="IMD rank")).first
         script = ("cells => cells.filter(c => c.cellIndex === [...c.closest('table').tHead.rows[0].cells]"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import contextvars
+import hashlib
 import html as html_lib
 import io
 import math
@@ -55,7 +56,7 @@ class Block:
 
     def __repr__(self) -> str:
         """A one-line summary (a notebook keeps this as the text form, not the whole HTML)."""
-        text = re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script)\b.*?</\1>|src=\"data:[^\"]*\"", " ",
+        text = re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script|svg)\b.*?</\1>|src=\"data:[^\"]*\"", " ",
                                                 self.html, flags=re.S))
         words = " ".join(html_lib.unescape(text).split())
         return f"<ccdata block, {len(self.html):,} characters: {words[:60]}{'…' if len(words) > 60 else ''}>"
@@ -215,30 +216,141 @@ def png_data_uri(fig) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+#: How figures are written as SVG: text stays text (``<text>`` elements a browser lays
+#: out, a reader can select and search), and the ids matplotlib derives from a hash of
+#: each clip path do not change between runs.
+SVG_RC = {"svg.fonttype": "none", "svg.hashsalt": "ccdata",
+          "font.sans-serif": ["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica"]}
+#: What a chart's SVG may never contain (matplotlib writes none of these; a label is
+#: escaped text): scripts, foreign HTML, event-handler attributes, outside links.
+_SVG_FORBIDDEN = re.compile(r"<\s*(script|foreignObject|iframe|a)\b|<[^>]*\son[a-z]+\s*=|"
+                            r"href\s*=\s*\"(?!#|data:image/png;base64,)", re.I)
+_PT_TO_PX = 96 / 72
+
+
+def svg_markup(fig, *, label: str) -> str:
+    """A matplotlib figure as inline SVG markup for an HTML page.
+
+    The SVG has no XML declaration or DOCTYPE, carries ``role="img"`` with ``label``
+    as its accessible name (``aria-label`` and ``<title>``), scales through its
+    ``viewBox`` (its ``width`` and ``height`` are its natural size in CSS pixels, so a
+    style sheet can cap it there and let it shrink), and its ids start with a prefix
+    derived from its content, so several charts on one page never share an id and the
+    same chart gives the same markup on every run. The figure is closed.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    label : str
+        What the chart shows, for readers who cannot see it.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    TypeError
+        When ``fig`` is not a matplotlib figure.
+    ValueError
+        When ``label`` is empty, or the SVG would carry a script, an event handler or
+        a link out of the page.
+    """
+    if not hasattr(fig, "savefig"):
+        raise TypeError(f"svg_markup expects a matplotlib figure, not {type(fig).__name__}")
+    if not label or not str(label).strip():
+        raise ValueError("a chart needs a label describing what it shows")
+    buffer = io.StringIO()
+    try:
+        with plt.rc_context(SVG_RC):
+            fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    finally:
+        plt.close(fig)
+    text = buffer.getvalue()
+    text = text[text.index("<svg"):]  # no XML declaration or DOCTYPE inside HTML
+    text = re.sub(r"<metadata>.*?</metadata>|<!--.*?-->", "", text, flags=re.S)
+    # matplotlib's "*{...}" rule would apply to the whole page from an inline SVG: the
+    # same declarations go on the chart's root element, where they are inherited
+    rule = re.search(r"<style[^>]*>\*\{([^}]*)\}</style>", text)
+    root_style = " ".join(rule.group(1).split()) if rule else ""
+    text = re.sub(r"<style[^>]*>.*?</style>", "", text, flags=re.S)
+    text = re.sub(r">\s+<", "><", text)
+    text = re.sub(r"\s*\n\s*", " ", text).replace("<defs></defs>", "")
+    text = re.sub(r' transform="rotate\(-0 [^"]*"', "", text)
+    # every text names the same fonts: say it once, on the root, where it is inherited
+    families = set(re.findall(r"font-family: ([^;\"]+)", text))
+    if len(families) == 1:
+        family = families.pop()
+        text = text.replace(f"; font-family: {family}", "").replace(f"font-family: {family}; ", "")
+        root_style = f"{root_style}; font-family: {family}".strip("; ")
+    if _SVG_FORBIDDEN.search(text):
+        raise ValueError("the chart's SVG carries a script, an event handler or a link; not embedded")
+    prefix = "c" + hashlib.sha1((str(label) + text).encode("utf-8")).hexdigest()[:10]
+    used = set(re.findall(r"url\(#([^)]+)\)|href=\"#([^\"]+)\"", text))
+    used = {a or b for a, b in used}
+    # keep (prefixed) only the ids something points at: "figure_1", "axes_1" ... repeat in every chart
+    text = re.sub(r' id="([^"]+)"', lambda m: f' id="{prefix}-{m.group(1)}"' if m.group(1) in used else "", text)
+    text = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}-{m.group(1)})", text)
+    text = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}-{m.group(1)}"', text)
+    text = _unwrap_plain_groups(text)
+    root = re.match(r"<svg\b[^>]*>", text)
+    size = {k: float(v) for k, v in re.findall(r'\b(width|height)="([\d.]+)pt"', root.group(0))}
+    view_box = re.search(r'viewBox="([^"]+)"', root.group(0)).group(1)
+    name = esc(" ".join(str(label).split()))
+    head = (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+            f'class="ccdata-chart" viewBox="{view_box}" width="{round(size["width"] * _PT_TO_PX)}" '
+            f'height="{round(size["height"] * _PT_TO_PX)}" role="img" aria-label="{name}"'
+            + (f' style="{esc(root_style)}"' if root_style else "") + f"><title>{name}</title>")
+    return head + text[root.end():]
+
+
+def _unwrap_plain_groups(text: str) -> str:
+    """Drop the ``<g>`` elements without attributes (matplotlib's, once their ids are
+    gone) and keep their content: they group nothing a browser needs."""
+    out, stack, pos = [], [], 0
+    for m in re.finditer(r"<g>|<g\s[^>]*>|</g>", text):
+        out.append(text[pos:m.start()])
+        pos = m.end()
+        tag = m.group(0)
+        if tag == "</g>":
+            if stack.pop():
+                out.append(tag)
+        else:
+            stack.append(tag != "<g>")
+            if tag != "<g>":
+                out.append(tag)
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def figure(fig, *, alt: str, caption: str, data: pd.DataFrame | None = None) -> Block:
-    """A chart with alt text, a caption and the data behind it.
+    """A chart (inline SVG) with alt text, a caption and the data behind it.
 
     Parameters
     ----------
     fig : matplotlib.figure.Figure
         Closed after rendering.
     alt : str
-        What the chart shows, for readers who cannot see it (required).
+        What the chart shows, for readers who cannot see it (required): the SVG's
+        accessible name.
     caption : str
         Printed under the chart.
     data : DataFrame, optional
-        The numbers behind the chart, in a collapsible table.
+        The numbers behind the chart, in a collapsible table (open when printed).
     """
     if not alt or not str(alt).strip():
         raise ValueError("a figure needs alt text describing what it shows")
     if data is not None:
         _guard(data, caption)
-    uri = png_data_uri(fig)
+    svg = svg_markup(fig, label=alt)
     details = ""
+    wide = ""
     if data is not None:
         details = ("<details><summary>Data behind this chart</summary>"
                    + table_html(data, caption=caption) + "</details>")
-    return Block(f'<figure class="ccdata-figure"><img src="{uri}" alt="{esc(alt)}">'
+        # a table of more than five columns takes the page's width in print, not half of it
+        wide = " ccdata-figure-wide" if data.shape[1] > 5 else ""
+    return Block(f'<figure class="ccdata-figure{wide}"><div class="ccdata-chart-box">{svg}</div>'
                  f"<figcaption>{esc(caption)}</figcaption>{details}</figure>")
 
 

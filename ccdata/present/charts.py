@@ -1,9 +1,18 @@
-"""Seaborn charts. Each takes a tidy frame and returns a matplotlib Figure.
+"""Charts for the pages. Each takes a tidy frame and returns a matplotlib Figure.
 
-Colours come from seaborn's colour-blind-safe palette; every chart also labels its
-bars or points so nothing depends on colour alone. Charts never read files.
+The pages embed them as SVG (:func:`ccdata.present.blocks.svg_markup`), so they are
+drawn for a narrow column: about 540 CSS pixels wide at their natural size, with text
+of 11 points or more, legends above the plot and several panels stacked, so that on a
+390-pixel phone screen, where a chart shrinks to fit, its text is still legible.
+Colours come from seaborn's colour-blind-safe palette, and each area also has its
+own bar hatching, so nothing depends on colour alone (and a black-and-white print
+still tells the bars apart); the numbers behind each chart are shown in a table beside
+it. Charts never read files.
 """
 from __future__ import annotations
+
+import functools
+import textwrap
 
 import matplotlib
 
@@ -13,11 +22,33 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
 
 from ccdata.analysis import disclosure  # noqa: E402
 
 PALETTE = "colorblind"
 AREA_ORDER = ("place", "la", "england")
+#: Natural width of every chart, in inches (72 points, 96 CSS pixels each).
+WIDTH = 5.6
+#: Text sizes in points at that width: at a 390-pixel phone width the chart is drawn at
+#: about two thirds of its size, and 11-point text is then still above 10 CSS pixels high.
+STYLE = {"font.size": 12, "axes.titlesize": 13, "axes.labelsize": 12, "xtick.labelsize": 11,
+         "ytick.labelsize": 11, "legend.fontsize": 11, "figure.titlesize": 13,
+         "axes.spines.top": False, "axes.spines.right": False, "hatch.linewidth": 0.6,
+         "svg.fonttype": "none"}
+#: Hatching of the bars of the place, its local authority and England (beside colour).
+HATCHES = ("", "///", "xx")  # dots ("...") would add 140 KB of circles to each chart
+#: Characters per line of a wrapped category label beside a bar.
+LABEL_CHARS = 28
+
+
+def _styled(build):
+    """Draw a chart with :data:`STYLE` (and leave the caller's settings as they were)."""
+    @functools.wraps(build)
+    def wrapper(*args, **kwargs):
+        with plt.rc_context(STYLE):
+            return build(*args, **kwargs)
+    return wrapper
 
 
 def _require(df: pd.DataFrame, columns: list[str], what: str) -> None:
@@ -36,68 +67,107 @@ def _area_names(df: pd.DataFrame) -> list[str]:
     return [names[a] for a in order]
 
 
+def _wrap(text, width: int = LABEL_CHARS) -> str:
+    return textwrap.fill(str(text), width, break_long_words=False, break_on_hyphens=False)
+
+
+def _grouped_bars(ax, data: pd.DataFrame, category: str, value: str, names: list[str],
+                  horizontal: bool = False) -> list[Patch]:
+    """One bar per area in each category (categories in their order in ``data``);
+    returns the legend handles (colour and hatching of each area)."""
+    categories = list(dict.fromkeys(data[category]))
+    table = data.pivot_table(index=category, columns="area_name", values=value, sort=False)
+    colours = sns.color_palette(PALETTE, len(names))
+    step = 0.8 / len(names)
+    handles = []
+    for i, name in enumerate(names):
+        heights = table[name].reindex(categories).to_numpy(dtype=float) if name in table else \
+            np.full(len(categories), np.nan)
+        where = np.arange(len(categories)) - 0.4 + step * (i + 0.5)
+        style = {"color": colours[i], "hatch": HATCHES[i % len(HATCHES)], "edgecolor": "white",
+                 "linewidth": 0}
+        if horizontal:
+            ax.barh(where, np.nan_to_num(heights), height=step, **style)
+        else:
+            ax.bar(where, np.nan_to_num(heights), width=step, **style)
+        handles.append(Patch(facecolor=colours[i], hatch=HATCHES[i % len(HATCHES)], edgecolor="white",
+                             linewidth=0, label=name))
+    ticks = np.arange(len(categories))
+    if horizontal:
+        ax.set_yticks(ticks, [_wrap(c) for c in categories])
+        ax.invert_yaxis()
+        ax.grid(axis="x", color="#e0e0e0", linewidth=0.6)
+    else:
+        ax.set_xticks(ticks, [str(c) for c in categories])
+        ax.grid(axis="y", color="#e0e0e0", linewidth=0.6)
+    ax.set_axisbelow(True)
+    return handles
+
+
+def _legend_above(fig, handles, title: str | None = None) -> None:
+    # above the plot, one area a line, so it never hides a bar or widens the chart; the
+    # chart's title heads it (a figure title would overlap a legend outside the axes)
+    fig.legend(handles=handles, loc="outside upper left", frameon=False, ncols=1, title=title,
+               alignment="left", title_fontproperties={"size": 13, "weight": "bold"},
+               handlelength=1.6, handleheight=0.9, labelspacing=0.25, borderaxespad=0.2)
+
+
+@_styled
 def decile_chart(dist: pd.DataFrame, value: str = "pct_residents") -> plt.Figure:
     """Share of residents (or LSOAs) in each national IMD decile, per area and edition.
 
     ``dist`` is :func:`ccdata.analysis.deprivation.decile_distribution` output (one or two
-    editions stacked); editions are drawn side by side.
+    editions stacked); editions are drawn one above the other, on the same scale.
     """
     _require(dist, ["edition", "area", "area_name", "decile", value], "decile_chart")
     editions = list(dict.fromkeys(dist["edition"]))
-    fig, axes = plt.subplots(1, len(editions), figsize=(5.5 * len(editions), 3.8), sharey=True,
-                             squeeze=False)
-    hue_order = _area_names(dist)
-    for ax, edition in zip(axes[0], editions):
-        sub = dist[dist["edition"] == edition]
-        sns.barplot(data=sub, x="decile", y=value, hue="area_name", hue_order=hue_order,
-                    palette=PALETTE, ax=ax)
-        ax.set_title(edition)
-        ax.set_xlabel("National decile (1 = most deprived 10%)")
+    fig, axes = plt.subplots(len(editions), 1, figsize=(WIDTH, 2.3 * len(editions) + 1.2), sharey=True,
+                             squeeze=False, layout="constrained")
+    names = _area_names(dist)
+    handles = []
+    for ax, edition in zip(axes[:, 0], editions):
+        sub = dist[dist["edition"] == edition].sort_values("decile", kind="stable")
+        handles = _grouped_bars(ax, sub, "decile", value, names)
+        ax.set_title(str(edition), loc="left")
         ax.set_ylabel("% of residents" if value == "pct_residents" else "% of LSOAs")
-    _legend_outside(axes[0][-1])
-    for ax in axes[0][:-1]:
-        if ax.get_legend():
-            ax.get_legend().remove()
-    fig.tight_layout()
+    axes[-1, 0].set_xlabel("National decile (1 = most deprived 10%)")
+    _legend_above(fig, handles)
     return fig
 
 
-def _legend_outside(ax) -> None:
-    # beside the plot, so it never hides a bar
-    sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), title=None, fontsize=8, frameon=False)
-
-
+@_styled
 def composition_chart(comp: pd.DataFrame, title: str) -> plt.Figure:
     """Horizontal bars: share of each category, place beside its LA and England."""
     _require(comp, ["area", "area_name", "label", "pct"], "composition_chart")
-    n = comp["label"].nunique()
-    fig, ax = plt.subplots(figsize=(7.5, 0.55 * n + 1.5))
-    sns.barplot(data=comp, y="label", x="pct", hue="area_name", hue_order=_area_names(comp),
-                palette=PALETTE, ax=ax, orient="h")
+    lines = [_wrap(c).count("\n") + 1 for c in dict.fromkeys(comp["label"])]
+    rows = sum(max(0.42, 0.2 * n + 0.08) for n in lines)  # inches: three bars, or the label's lines
+    fig, ax = plt.subplots(figsize=(WIDTH, rows + 1.65), layout="constrained")
+    handles = _grouped_bars(ax, comp, "label", "pct", _area_names(comp), horizontal=True)
     ax.set_xlabel("% of total")
-    ax.set_ylabel("")
-    ax.set_title(title)
-    _legend_outside(ax)
-    fig.tight_layout()
+    _legend_above(fig, handles, title=_wrap(title, 48))
     return fig
 
 
+@_styled
 def age_chart(kids: pd.DataFrame) -> plt.Figure:
     """Children and young people by age band as a share of residents, per area."""
     _require(kids, ["area", "area_name", "age band", "pct"], "age_chart")
     data = kids[kids["age band"] != "0-19"]
-    fig, ax = plt.subplots(figsize=(7, 3.5))
-    sns.barplot(data=data, x="age band", y="pct", hue="area_name", hue_order=_area_names(data),
-                palette=PALETTE, ax=ax)
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.5), layout="constrained")
+    handles = _grouped_bars(ax, data, "age band", "pct", _area_names(data))
     ax.set_ylabel("% of residents")
     ax.set_xlabel("Age band (years)")
-    _legend_outside(ax)
-    fig.tight_layout()
+    _legend_above(fig, handles)
     return fig
 
 
+@_styled
 def indicator_chart(frame: pd.DataFrame) -> plt.Figure:
-    """Place value with its 95% interval for each indicator, with England marked."""
+    """Place value with its 95% interval for each indicator, with England marked.
+
+    Each indicator's name is written in full above its own line of the chart, so the
+    chart stays narrow however long the names are.
+    """
     _require(frame, ["indicator", "title", "area", "value", "lower", "upper", "status"], "indicator_chart")
     ok = frame[frame["status"] == "ok"]
     place = ok[ok["area"] == "place"].set_index("indicator")
@@ -105,21 +175,39 @@ def indicator_chart(frame: pd.DataFrame) -> plt.Figure:
     if place.empty:
         raise ValueError("indicator_chart: no indicator has a place value")
     colours = sns.color_palette(PALETTE)
-    fig, ax = plt.subplots(figsize=(8, 0.5 * len(place) + 1.5))
-    y = range(len(place))
-    ax.errorbar(place["value"], list(y), xerr=[place["value"] - place["lower"], place["upper"] - place["value"]],
-                fmt="o", color=colours[0], capsize=3, label="Place (95% interval)")
-    eng = [england.get(i) for i in place.index]
-    ax.scatter(eng, list(y), marker="|", s=250, color=colours[2], label="England", zorder=3)
-    ax.set_yticks(list(y))
-    ax.set_yticklabels([t if len(t) < 55 else t[:52] + "..." for t in place["title"]], fontsize=8)
-    ax.invert_yaxis()
-    ax.set_xlabel("%")
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
-    fig.tight_layout()
+    labels = [_wrap(t, 56) for t in place["title"]]
+    line = 0.19  # inches a line of 11-point text takes
+    tops, y, centres = [], 0.08, []
+    for text in labels:
+        tops.append(y)
+        centres.append(y + line * (text.count("\n") + 1) + 0.1)
+        y = centres[-1] + 0.16
+    top, bottom = 0.95, 0.62  # inches for the legend and the scale above, the scale below
+    height = y + top + bottom
+    fig = plt.figure(figsize=(WIDTH, height))
+    ax = fig.add_axes((0.03, bottom / height, 0.94, y / height))
+    ax.set_ylim(y, 0)
+    ax.set_xlim(0, max(100.0, float(place["upper"].max())))
+    values = place["value"].to_numpy(dtype=float)
+    ax.errorbar(values, centres, xerr=[values - place["lower"].to_numpy(dtype=float),
+                                       place["upper"].to_numpy(dtype=float) - values],
+                fmt="o", color=colours[0], capsize=3, markersize=6, label="This place (95% interval)")
+    eng = np.array([england.get(i, np.nan) for i in place.index], dtype=float)
+    ax.scatter(eng, centres, marker="|", s=260, linewidths=2.2, color=colours[3], label="England", zorder=3)
+    transform = matplotlib.transforms.blended_transform_factory(ax.transAxes, ax.transData)
+    for text, y_top in zip(labels, tops):
+        ax.text(0, y_top, text, transform=transform, va="top", ha="left", fontsize=11)
+    for c in centres:
+        ax.axhline(c, color="#ececec", linewidth=0.6, zorder=0)
+    ax.set_yticks([])
+    ax.spines["left"].set_visible(False)
+    ax.tick_params(top=True, labeltop=True)
+    ax.set_xlabel("% (the same scale above and below)")
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0 + 0.5 / y), ncols=2, frameon=False, borderaxespad=0)
     return fig
 
 
+@_styled
 def plot_positive(summary: pd.DataFrame, question_id: str, group: str | None = None):
     """Bar chart of % positive with 95% intervals (and the benchmark) for one question.
 
@@ -135,7 +223,9 @@ def plot_positive(summary: pd.DataFrame, question_id: str, group: str | None = N
     pct = rows["pct_positive"].astype(float).to_numpy()
     lo = rows["ci_lower"].astype(float).to_numpy()
     hi = rows["ci_upper"].astype(float).to_numpy()
-    fig, ax = plt.subplots(figsize=(7, 0.5 + 0.45 * len(rows)))
+    labels = [_wrap(v) for v in labels]
+    lines = sum(v.count("\n") + 1 for v in labels)
+    fig, ax = plt.subplots(figsize=(WIDTH, 1.5 + 0.3 * len(rows) + 0.2 * lines), layout="constrained")
     y = np.arange(len(rows))
     ax.barh(y, np.nan_to_num(pct), color="#4472a8")
     err = np.vstack([pct - lo, hi - pct])
@@ -146,16 +236,16 @@ def plot_positive(summary: pd.DataFrame, question_id: str, group: str | None = N
     bench = rows["benchmark"].astype(float).dropna()
     if len(bench):
         ax.axvline(bench.iloc[0], color="#c0504d", linestyle="--", label=f"Benchmark {bench.iloc[0]:.0f}%")
-        ax.legend(loc="lower right", fontsize=8)
+        fig.legend(loc="outside upper left", frameon=False)
     ax.set_yticks(y, labels)
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
-    ax.set_xlabel("% positive (bars: 95% confidence interval)")
-    fig.tight_layout()
+    ax.set_xlabel("% positive (lines: 95% confidence interval)")
     plt.close(fig)
     return fig
 
 
+@_styled
 def plot_ward_map(wards, summary: pd.DataFrame, question_id: str, *, code_col: str = "ward24_code",
                   name_col: str | None = None):
     """Choropleth of % positive by ward (wards with hidden figures hatched grey).
@@ -173,15 +263,14 @@ def plot_ward_map(wards, summary: pd.DataFrame, question_id: str, *, code_col: s
     values = rows.set_index("ward24_code")["pct_positive"].astype(float)
     gdf = wards.copy()
     gdf["pct_positive"] = gdf[code_col].map(values)
-    fig, ax = plt.subplots(figsize=(6, 6))
+    fig, ax = plt.subplots(figsize=(WIDTH, WIDTH), layout="constrained")
     gdf.plot(ax=ax, column="pct_positive", cmap="Blues", legend=True, vmin=0, vmax=100, edgecolor="black",
              missing_kwds={"color": "lightgrey", "hatch": "///", "label": "too few answers"},
-             legend_kwds={"label": "% positive"})
+             legend_kwds={"label": "% positive", "shrink": 0.7})
     if name_col and name_col in gdf:
         for _, r in gdf.iterrows():
             p = r.geometry.representative_point()
-            ax.annotate(str(r[name_col]), (p.x, p.y), ha="center", fontsize=8)
+            ax.annotate(str(r[name_col]), (p.x, p.y), ha="center", fontsize=11)
     ax.set_axis_off()
-    fig.tight_layout()
     plt.close(fig)
     return fig

@@ -167,9 +167,14 @@ def deprivation_section(place, editions: str = "both", lsoa_table: bool = True) 
     dist = pd.concat([deprivation.decile_distribution(place, e) for e in editions], ignore_index=True)
     value = "pct_residents" if dist["pct_residents"].notna().any() else "pct_lsoas"
     measures = {"pct_residents": "% residents", "pct_lsoas": "% LSOAs"}
-    table = dist.pivot_table(index="decile", columns=["edition", "area_name"],
-                             values=[m for m in measures if dist[m].notna().any()], sort=False)
-    table.columns = [f"{e}, {a}: {measures[m]}" for m, e, a in table.columns]
+    # one row per edition, area and measure, one column per decile: short numbers side by
+    # side fit a printed page and a phone better than twelve wrapped column headings
+    long = dist.melt(id_vars=["edition", "area_name", "decile"],
+                     value_vars=[m for m in measures if dist[m].notna().any()], var_name="measure")
+    long["Edition, area and measure"] = (long["edition"].astype(str) + ", " + long["area_name"].astype(str)
+                                         + ": " + long["measure"].map(measures))
+    table = long.pivot_table(index="Edition, area and measure", columns="decile", values="value", sort=False)
+    table.columns = [f"Decile {int(d)}" for d in table.columns]
     blocks.append(present.figure(
         charts.decile_chart(dist, value),
         alt=("Bar charts of the share of residents in each national deprivation decile, decile 1 being "
@@ -341,15 +346,27 @@ def indicator_section(place) -> Blocks:
     except ValueError as exc:
         blocks += _missing(place, "the indicator chart", str(exc))
     else:
-        data = frame[(frame["status"] == "ok") & (frame["area"].isin(["place", "england"]))][
-            ["title", "area_name", "value", "lower", "upper"]].rename(columns={
-            "title": "Indicator", "area_name": "Area", "value": "%", "lower": "95% interval from",
-            "upper": "95% interval to"})
+        data = _indicator_chart_data(frame)
         blocks.append(present.figure(fig, alt=(
             f"Dot chart of each indicator's value for {place.name} with its 95% interval, "
             "and England's value marked."), caption="Indicators for the place, with England for reference.",
             data=data))
     return blocks
+
+
+def _indicator_chart_data(frame: pd.DataFrame) -> pd.DataFrame:
+    """The numbers behind the indicator chart, one row per indicator: the place's value
+    and 95% interval, and England's value (blank where England has none)."""
+    ok = frame[frame["status"] == "ok"]
+    place = ok[ok["area"] == "place"].set_index("indicator")
+    england = ok[ok["area"] == "england"].set_index("indicator")["value"]
+    return pd.DataFrame({
+        "Indicator": place["title"],
+        "This place %": place["value"],
+        "95% interval from": place["lower"],
+        "95% interval to": place["upper"],
+        "England %": england.reindex(place.index),
+    }).reset_index(drop=True)
 
 
 def used_sources() -> set[str]:
@@ -383,10 +400,16 @@ def methods_section(place, parameters: dict | None = None) -> Blocks:
         caption = ("Data used on this page. Every figure for this demo place is invented; the files "
                    "imitate the real published formats so the same steps run as for a real place.")
     else:
-        shown = table[["title", "publisher", "vintage", "licence", "official_source"]].rename(columns={
-            "title": "Data", "publisher": "Publisher", "vintage": "Release", "licence": "Licence",
-            "official_source": "Where to find it"})
-        caption = "Data used on this page, with its release and licence."
+        columns = {"title": "Data", "publisher": "Publisher", "vintage": "Release", "licence": "Licence",
+                   "official_source": "Where to find it"}
+        licences = table["licence"].dropna().unique()
+        if len(licences) == 1 and table["licence"].notna().all():
+            # one licence for every row: said once in the caption, not repeated on each
+            columns.pop("licence")
+            caption = f"Data used on this page, with its release. All of it is published under the {licences[0]}."
+        else:
+            caption = "Data used on this page, with its release and licence."
+        shown = table[list(columns)].rename(columns=columns)
     blocks: Blocks = [present.table(shown, caption=caption)]
     methods = [
         f"Footprint: {place.footprint_method}",
