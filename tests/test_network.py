@@ -354,7 +354,7 @@ def test_residents_group_across_waves_and_between_residents(tmp_path):
     assert diff["before"]["organisations"] == 6
     with pytest.raises(TypeError):
         net.group_residents(net.graph(data, "1"), rules=5)
-    with pytest.raises(ValueError, match="group_residents"):
+    with pytest.raises(TypeError, match="group_residents"):
         net.residents_note(net.graph(data, "1"))
 
 

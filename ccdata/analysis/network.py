@@ -303,7 +303,7 @@ def residents_note(g: nx.Graph) -> str:
     _check_graph(g)
     info = g.graph.get("residents")
     if not isinstance(info, dict):
-        raise ValueError("expected a graph from group_residents")
+        raise TypeError("expected a graph from group_residents")
     parts = []
     if info["people"]:
         parts.append("Residents who took part are shown together as one group, never one by one.")

@@ -118,7 +118,9 @@ def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: 
 
     Residents are one node, "Residents", whose ties to an organisation are drawn only
     when enough residents named it (:func:`ccdata.analysis.network.group_residents`);
-    a sentence per wave says how many ties that leaves out. Nodes are coloured by sector (Okabe-Ito palette, with a legend, so colour is
+    a sentence per wave says how many ties that leaves out.
+
+    Nodes are coloured by sector (Okabe-Ito palette, with a legend, so colour is
     never the only cue: hovering a node names it and its sector), sized by
     ``size_by``, and outlined when they belong to the core team. A menu switches
     between survey waves; without script the latest wave is shown.

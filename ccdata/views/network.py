@@ -176,8 +176,8 @@ def map_section(data: net.NetworkData, points: pd.DataFrame, lsoas=None) -> list
         blocks.append(present.table(not_placed[["label", "sector", "located"]],
                                     caption="Organisations not on the map, and why"))
     if residents.any():
-        blocks.append(present.bullets(["Residents who took part are not on the map: where they are may be "
-                                       "their home."]))
+        away = "Residents who took part are not on the map: where they are may be their home."
+        blocks.append(present.bullets([away]))
     return blocks
 
 
