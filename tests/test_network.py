@@ -16,6 +16,7 @@ import pytest
 
 from conftest import data_dir_env
 
+from ccdata.analysis import disclosure
 from ccdata.analysis import network as net
 from ccdata.present import netviz
 from ccdata.views import network as network_view
@@ -302,6 +303,13 @@ def test_residents_group_hides_a_tie_named_by_one_of_three(tmp_path):
                                           "residents named that organisation.")
     cent = net.centrality(g)
     assert not cent["label"].str.contains(r"Residents \(").any()
+    # rules given to the page reach the group: with no threshold and no rounding the tie shows, counted 1
+    loose = disclosure.Rules(min_respondents=0, min_cases=0, suppress_zeros=False, round_to=1)
+    assert "Residents and Alpha: about 1 resident named it" in netviz.network_view(data, rules=loose).html
+    shown = net.group_residents(net.graph(data, "1"), loose)
+    assert sorted(shown[net.RESIDENTS_GROUP]) == ["A"]          # Beta, Gamma, Delta: named by none, no line
+    blocks = network_view.brokers_section(data, rules=loose)
+    assert ">Residents<" in "".join(b._repr_html_() for b in blocks)
 
 
 def test_residents_group_shows_rounded_counts_of_big_enough_ties(tmp_path):

@@ -288,7 +288,7 @@ def group_residents(g: nx.Graph, rules: disclosure.Rules | None = None) -> nx.Gr
     table = table.sort_values(["residents", "org_id"], kind="stable", ignore_index=True)
     shown = disclosure.apply(table, rules, count="residents", denominator="n", within=[[]], derived=[])
     for row, raw in zip(shown.itertuples(index=False), table["residents"]):
-        if row.suppressed:
+        if row.suppressed or raw == 0:  # a shown zero is no tie to draw
             info["hidden_ties"] += int(raw)
             continue
         ties = [g.edges[r, row.org_id] for r in tied[row.org_id]]

@@ -193,8 +193,9 @@ def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: 
             types = ", ".join(attrs.get("types", ()))
             if "residents" in attrs:  # the residents' group: a rounded count of people, no one by name
                 other = v if u == net.RESIDENTS_GROUP else u
-                said = (f'Residents and {g.nodes[other]["label"]}: about {attrs["residents"]} residents '
-                        f'named it ({types})')
+                k = attrs["residents"]
+                said = (f'Residents and {g.nodes[other]["label"]}: about {k} '
+                        f'{"resident" if k == 1 else "residents"} named it ({types})')
             else:
                 said = f'{g.nodes[u]["label"]} and {g.nodes[v]["label"]}: {types}'
             parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
