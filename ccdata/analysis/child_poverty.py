@@ -388,6 +388,11 @@ def for_place(place) -> dict[str, pd.DataFrame | str]:
     MissingDataError
         When the DWP tables, the ward lookup or Census TS007A are not available.
     """
+    # the dashboard's indicators, key findings and low-income section each ask: computed once
+    return place.remembered("child_poverty.for_place", lambda: _for_place(place))
+
+
+def _for_place(place) -> dict[str, pd.DataFrame | str]:
     wards = place.table("dwp_cilif_ward")
     geo = place.table("lsoa21_geography")[["lsoa21_code", "ward24_code"]]
     children = children_under16(place.table("census21_ts007a"))
