@@ -132,7 +132,12 @@ def _format(value, fmt: str | None = None) -> str:
     except (TypeError, ValueError):
         pass
     if fmt:
-        return format(value, fmt)
+        text = format(value, fmt)
+        # a figure of 100 or more that is whole at the shown precision reads as a count with a
+        # spurious ".0" ("101.0 standard errors"): print it whole, as unformatted figures are
+        if re.fullmatch(r"-?[\d,]{3,}\.0+", text) and abs(float(value)) >= 100:
+            return format(value, fmt.replace(fmt.rsplit(".", 1)[-1], "0f") if "." in fmt else fmt)
+        return text
     if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"
     if isinstance(value, (int, np.integer)):
