@@ -210,6 +210,17 @@ def stress_case(tmp: Path, jobs_list: list[int], limit: int | None, views: list[
     print(f"\n== stress summary (every English local authority = {n_england}; estimate = "
           f"{n_england} / places per minute of this run) ==")
     print(pd.DataFrame(rows).to_string(index=False))
+    warm = {r["jobs"]: r for r in rows if r["kernels"] == "warm"}
+    if 1 in warm and len(warm) > 1:
+        for jobs, r in sorted(warm.items()):
+            if jobs != 1:
+                print(f"--jobs {jobs} / --jobs 1 throughput in this run: x{r['places_per_minute'] / warm[1]['places_per_minute']:.2f}")
+    print("method: places per minute = places run / run_batch wall time (every view of every place, "
+          "the summaries, the run pages); estimate = English authorities / that rate. The machine's cores "
+          "are shared, so compare figures within one run.")
+    own, kids = _peak_mib()
+    print(f"peak resident memory: batch process {own:.0f} MiB, largest worker or kernel {kids:.0f} MiB "
+          "(target under 1024 MiB)")
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ Usage::
     .venv/bin/python benchmarks/bench_report.py                      # demo: every view
     .venv/bin/python benchmarks/bench_report.py --profile wallsend   # profile one place
     .venv/bin/python benchmarks/bench_report.py --profile demo --views dashboard
+    .venv/bin/python benchmarks/bench_report.py --la E08000022      # every LSOA of an authority
 
 ``--profile PLACE`` reads the data folder ccdata is configured with (``CCDATA_DATA_DIR``
 or ``data/``; fetch and build it first, e.g. ``ccdata fetch --mirror ...`` and
@@ -47,13 +48,14 @@ from bench_batch import papermill_floor  # noqa: E402  (one definition of the fl
 
 #: (label, file ending, function) whose cumulative time is one profile category
 CATEGORIES = {
-    "data loading": [("ccdata/build.py", "table")],
-    "charts and maps": [("ccdata/charts.py", f) for f in ("decile_chart", "composition_chart",
-                                                        "age_chart", "indicator_chart")]
-    + [("ccdata/present.py", "png_data_uri"), ("ccdata/maps.py", "map_assets"),
-       ("ccdata/maps.py", "embed")],
-    "place resolution": [("ccdata/placecache.py", "resolve")],
-    "comparator areas": [("ccdata/places.py", "_comparator_areas")],
+    "data loading": [("geo/build.py", "table"), ("io/postcodes.py", "_read_member"),
+                     ("io/postcodes.py", "_area_bounds_cached")],
+    "charts and maps": [("present/charts.py", f) for f in ("decile_chart", "composition_chart",
+                                                         "age_chart", "indicator_chart")]
+    + [("present/blocks.py", "png_data_uri"), ("present/blocks.py", "figure"),
+       ("present/maps.py", "map_assets"), ("present/maps.py", "embed")],
+    "place resolution": [("geo/placecache.py", "resolve")],
+    "comparator areas": [("geo/places.py", "_comparator_areas")],
     "imports": [("<frozen importlib._bootstrap>", "_find_and_load")],
 }
 
@@ -72,13 +74,30 @@ def _ensure_demo() -> None:
 
 # --------------------------------------------------------------------------- in-process profile
 def _category_times(stats: pstats.Stats) -> dict[str, float]:
+    """Cumulative seconds per category; a function inside another of the same category
+    (``figure`` calls ``png_data_uri``) is counted once, through the outer one."""
     out = {}
     for label, wanted in CATEGORIES.items():
         total = 0.0
-        for (filename, _line, func), (_cc, _nc, _tt, ct, _callers) in stats.stats.items():
-            if any(filename.endswith(end) and func == name for end, name in wanted):
-                total += ct
+        for (filename, _line, func), (_cc, _nc, _tt, ct, callers) in stats.stats.items():
+            if not any(filename.replace(os.sep, "/").endswith(end) and func == name for end, name in wanted):
+                continue
+            inner = sum(c[3] for (f, _l, fn), c in callers.items()
+                        if any(f.replace(os.sep, "/").endswith(end) and fn == name for end, name in wanted))
+            total += ct - min(inner, ct)
         out[label] = total
+    return out
+
+
+def _draws(stats: pstats.Stats) -> dict[str, int]:
+    """How many figures were saved and how many times matplotlib drew a whole figure."""
+    out = {"saves": 0, "draws": 0}
+    for (filename, _line, func), (_cc, nc, _tt, _ct, _callers) in stats.stats.items():
+        if filename.replace(os.sep, "/").endswith("matplotlib/figure.py"):
+            if func == "savefig":
+                out["saves"] += nc
+            elif func == "draw":
+                out["draws"] += nc
     return out
 
 
@@ -161,7 +180,7 @@ def inprocess_profile(place_id: str, view_name: str) -> dict:
             stats = pstats.Stats(profiler)
             first = source.strip().splitlines()[-1][:60]
             out[run].append({"cell": index, "source": first, "wall": wall, **_category_times(stats),
-                             "top": _top(stats)})
+                             "top": _top(stats), **_draws(stats)})
         warnings.showwarning = old_showwarning
     return out
 
@@ -311,6 +330,10 @@ def profile(place_id: str, views: list[str]) -> None:
                       f"{totals['charts and maps']:.2f}, place {totals['place resolution']:.2f}, "
                       f"comparator areas {totals['comparator areas']:.2f}, imports {totals['imports']:.2f}, "
                       f"rest {wall - sum(totals.values()):.2f}")
+                saves, draws = sum(c.get("saves", 0) for c in prof[run]), sum(c.get("draws", 0) for c in prof[run])
+                if saves:
+                    print(f"  figures saved {saves}, whole-figure draws {draws} ({draws / saves:.1f} per figure: "
+                          "savefig(bbox_inches='tight') draws once to measure and once to print)")
             if "export first" in runs:
                 print(f"HTML export: {runs['export first']:.2f} s with a new exporter, "
                       f"{runs['export reused']:.2f} s with the reused one")
@@ -346,15 +369,42 @@ def demo_all_views() -> None:
         print(f"warm / cold (all views of one report):  {totals['warm'] / totals['cold']:6.0%}")
 
 
+def la_place(code: str, folder: Path) -> str:
+    """A places file with one place made of every LSOA 2021 of local authority ``code``
+    (IoD 2025 file 1), set as ``CCDATA_PLACES``; returns the place id (``la-<code>``)."""
+    import yaml
+
+    from ccdata.geo import build
+
+    iod = build.table("iod2025_file1", "official")
+    grp = iod[iod["lad24_code"].astype(str) == code]
+    if grp.empty:
+        raise SystemExit(f"no local authority {code!r} in IoD 2025 file 1")
+    pid = f"la-{code.lower()}"
+    name = str(grp["lad24_name"].iloc[0])
+    places = {pid: {"name": f"{name} (all LSOAs)", "collection": "official",
+                    "local_authority": {"code": code, "name": name, "vintage": 2024},
+                    "footprint": {"lsoas": {"vintage": 2021, "codes": sorted(grp["lsoa21_code"].astype(str))}}}}
+    path = folder / "la-place.yaml"
+    path.write_text(yaml.safe_dump(places), encoding="utf-8")
+    os.environ["CCDATA_PLACES"] = str(path)
+    return pid
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--profile", metavar="PLACE", help="profile the views of this place")
+    parser.add_argument("--la", metavar="CODE",
+                        help="profile a place made of every LSOA of this local authority (e.g. E08000022)")
     parser.add_argument("--views", nargs="+", default=["dashboard", "assets"])
     parser.add_argument("--_inprocess", nargs=2, metavar=("PLACE", "VIEW"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args._inprocess:
         result = inprocess_profile(*args._inprocess)
         print(json.dumps(result))
+    elif args.la:
+        with tempfile.TemporaryDirectory(prefix="ccdata-bench-la-") as folder:
+            profile(la_place(args.la, Path(folder)), args.views)
     elif args.profile:
         profile(args.profile, args.views)
     else:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import itertools
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -109,3 +110,14 @@ def test_audit_bounds_equal_brute_force_enumeration(case, threshold):
         members = lines[k][1]
         values = [sum(t[i] for i in members) for t in consistent]
         assert a.bounds([f"x{i}" for i in members]) == (min(values), max(values)), k
+
+
+def test_note_says_when_the_check_was_repeated_and_what_was_withheld():
+    result = pd.DataFrame({"figure": ["a"], "lower": [0.0], "upper": [3.0], "width": [3.0],
+                           "threshold": [10.0], "protected": [False]})
+    text = audit.note(result, rounds=3, ok=False, withheld="The pupil figures")
+    assert "repeated (2 more times)" in text and text.endswith("The pupil figures were therefore not published.")
+    passed = audit.note(result.assign(protected=True), rounds=1, ok=True, withheld="x")
+    assert "repeated" not in passed and "not published" not in passed
+    with pytest.raises(ValueError):
+        audit.note(result, rounds=0, ok=True, withheld="x")

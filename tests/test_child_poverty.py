@@ -251,3 +251,15 @@ def test_the_indicator_table_carries_the_estimate_for_a_part_ward_place(demo_dat
     assert row["numerator"] == figures.loc["fye2025", "children"]
     assert row["denominator"] == figures.loc["fye2025", "population_under16"]
     assert "estimate" in row["note"]
+
+
+def test_a_ward_dwp_does_not_publish_keeps_its_ons_name():
+    # City of London: a ward of the ONS lookup with no row in the DWP table
+    lookup = LOOKUP.assign(ward24_name=["Northside", "Northside", "Southside", "Southside"])
+    place, by_ward = cp.place_figures(WARDS.iloc[:1], lookup, ["E01000002", "E01000003"],
+                                      cp.children_under16(CENSUS))
+    assert by_ward.set_index("ward24_code")["ward24_name"].to_dict() == {"E05000001": "Northside",
+                                                                        "E05000002": "Southside"}
+    # without names in the lookup the ward's name is missing (the page then shows its code)
+    _, bare = cp.place_figures(WARDS.iloc[:1], LOOKUP, ["E01000002", "E01000003"], cp.children_under16(CENSUS))
+    assert pd.isna(bare.set_index("ward24_code").loc["E05000002", "ward24_name"])

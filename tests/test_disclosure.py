@@ -97,12 +97,17 @@ def test_crosstab_secondary_suppression_hand_built():
 
 def test_crosstab_hidden_cells_cannot_be_recovered_by_subtraction():
     out = disclosure.protect_crosstab(HAND, NO_ROUNDING)
-    # An intruder knows every shown figure. Enumerate every non-negative integer filling
-    # of the four hidden cells that agrees with the published row and column totals.
+    # An intruder knows every figure the table shows. Enumerate every non-negative integer
+    # filling of the four hidden cells that agrees with the published row and column totals.
+    shown = {(r, c): out.loc[r, c] for r in out.index for c in out.columns if not pd.isna(out.loc[r, c])}
+    assert set(HAND_HIDDEN).isdisjoint(shown)
+    row_left = {r: shown[(r, "Total")] - shown[(r, "C")] for r in ("r1", "r2")}   # what r1/r2 hide in A+B
+    col_left = {c: shown[("Total", c)] - shown[("r3", c)] for c in ("A", "B")}   # what A/B hide in r1+r2
     solutions = []
-    # row r1's hidden cells add to 53 - 30 = 23 and row r2's to 52 - 25 = 27, which bounds the search
-    for a1, b1, a2, b2 in itertools.product(range(24), range(24), range(28), range(28)):
-        if (a1 + b1 + 30 == 53 and a2 + b2 + 25 == 52 and a1 + a2 + 14 == 29 and b1 + b2 + 16 == 51):
+    for a1, b1, a2, b2 in itertools.product(range(row_left["r1"] + 1), range(row_left["r1"] + 1),
+                                            range(row_left["r2"] + 1), range(row_left["r2"] + 1)):
+        if (a1 + b1 == row_left["r1"] and a2 + b2 == row_left["r2"] and a1 + a2 == col_left["A"]
+                and b1 + b2 == col_left["B"]):
             solutions.append((a1, b1, a2, b2))
     assert (3, 20, 12, 15) in solutions  # the truth is consistent ...
     for k in range(4):  # ... but no hidden cell has a single possible value

@@ -16,6 +16,7 @@ import pytest
 
 from conftest import data_dir_env
 
+from ccdata.analysis import disclosure
 from ccdata.analysis import network as net
 from ccdata.present import netviz
 from ccdata.views import network as network_view
@@ -270,9 +271,113 @@ def test_residents_are_labelled_by_sector_never_named(tmp_path):
     assert data.labels()["R"] == "Residents (1)"
     assert "Jane" not in net.centrality(net.graph(data)).to_string()
     view = netviz.network_view(data).html
-    assert "Jane" not in view and "Residents (1)" in view
+    # one resident is far below the rules: a single group node, no numbered resident, tie not drawn
+    assert "Jane" not in view and "Residents (" not in view and ">Residents who took part, as one group: 0 ties" in view
+    assert "1 tie from residents to organisations is not shown because too few residents named" in view
     pts = net.organisation_points(data)
     assert pts.set_index("org_id").loc["R", "located"] == "not shown (residents)"
+
+
+def _crowd(tmp_path, n_residents: int, named: dict[str, int], extra_orgs: str = "", extra_rels: str = ""):
+    """Organisations A-D plus ``n_residents`` residents; ``named[org]`` residents (in turn) name each org."""
+    orgs = ("A,Alpha,school,yes,\nB,Beta,health,,\nC,Gamma,faith,,\nD,Delta,business,,\n"
+            + "".join(f"R{i},Person {i},residents,,\n" for i in range(n_residents)) + extra_orgs)
+    rels, i = "A,D,referrals,3,1\n", 0
+    for org, k in named.items():
+        for _ in range(k):
+            rels += f"R{i % n_residents},{org},joint delivery,2,1\n"
+            i += 1
+    return network(tmp_path, orgs, rels + extra_rels)
+
+
+def test_residents_group_hides_a_tie_named_by_one_of_three(tmp_path):
+    # 3 residents, R0 the only one tied to Alpha: fewer than 5 people and fewer than 10 residents
+    data = _crowd(tmp_path, 3, {"A": 1})
+    g = net.group_residents(net.graph(data, "1"))
+    assert set(g.nodes) == {"A", "B", "C", "D", net.RESIDENTS_GROUP}
+    assert g.nodes[net.RESIDENTS_GROUP]["label"] == "Residents"
+    assert not g.has_edge(net.RESIDENTS_GROUP, "A")
+    assert sorted(map(sorted, g.edges)) == [["A", "D"]]
+    assert g.graph["residents"] == {"people": 3, "hidden_ties": 1, "ties_between_residents": 0}
+    assert net.residents_note(g).endswith("1 tie from residents to organisations is not shown because too few "
+                                          "residents named that organisation.")
+    cent = net.centrality(g)
+    assert not cent["label"].str.contains(r"Residents \(").any()
+    # rules given to the page reach the group: with no threshold and no rounding the tie shows, counted 1
+    loose = disclosure.Rules(min_respondents=0, min_cases=0, suppress_zeros=False, round_to=1)
+    assert "Residents and Alpha: about 1 resident named it" in netviz.network_view(data, rules=loose).html
+    shown = net.group_residents(net.graph(data, "1"), loose)
+    assert sorted(shown[net.RESIDENTS_GROUP]) == ["A"]          # Beta, Gamma, Delta: named by none, no line
+    blocks = network_view.brokers_section(data, rules=loose)
+    assert ">Residents<" in "".join(b._repr_html_() for b in blocks)
+
+
+def test_residents_group_shows_rounded_counts_of_big_enough_ties(tmp_path):
+    # 20 residents: 8 name Alpha (>= 5, and 12 did not) -> drawn, 8 rounds to 10;
+    # 6 name Gamma -> drawn, 6 rounds to 5; 1 names Beta -> hidden (fewer than 5);
+    # Delta named by none -> a hidden zero, so two figures are hidden and none is recoverable
+    data = _crowd(tmp_path, 20, {"A": 8, "C": 6, "B": 1})
+    g = net.group_residents(net.graph(data, "1"))
+    grp = net.RESIDENTS_GROUP
+    assert g.edges[grp, "A"]["residents"] == 10 and g.edges[grp, "C"]["residents"] == 5
+    assert not g.has_edge(grp, "B") and not g.has_edge(grp, "D")
+    assert g.edges[grp, "A"]["types"] == ("joint delivery",) and g.edges[grp, "A"]["weight"] == pytest.approx(2.0)
+    assert g.graph["residents"]["hidden_ties"] == 1
+    # the diagram names the group, counts rounded, and numbers no one
+    view = netviz.network_view(data).html
+    assert "Residents (" not in view and "Person" not in view
+    assert "Residents and Alpha: about 10 residents named it (joint delivery)" in view
+    assert "Residents and Gamma: about 5 residents named it" in view
+    assert "about 8 " not in view and "about 6 " not in view and "Residents and Beta" not in view
+    # tables: one Residents row at most, never a numbered resident
+    page = "".join(b._repr_html_() for b in network_view.brokers_section(data) + network_view.sectors_section(data)
+                   + network_view.core_team_section(data))
+    assert "Residents (" not in page and "Person" not in page
+
+
+def test_residents_group_complement_and_lone_hidden_tie(tmp_path):
+    # 12 residents: 10 name Alpha (all but 2: the complement is small, hidden), 6 name Gamma,
+    # 5 name Beta, 5 name Delta. Alpha is the only small figure, so the smallest shown one
+    # (Beta or Delta, 5 each; Beta first by id) is hidden too, else Alpha = total - the others.
+    data = _crowd(tmp_path, 12, {"A": 10, "C": 6, "B": 5, "D": 5})
+    g = net.group_residents(net.graph(data, "1"))
+    grp = net.RESIDENTS_GROUP
+    assert not g.has_edge(grp, "A") and not g.has_edge(grp, "B")
+    assert g.edges[grp, "C"]["residents"] == 5 and g.edges[grp, "D"]["residents"] == 5
+    assert g.graph["residents"]["hidden_ties"] == 15
+
+
+def test_residents_group_across_waves_and_between_residents(tmp_path):
+    # wave 1: 2 residents tied to each other and one to Alpha; wave 2: also a tie to Beta
+    data = _crowd(tmp_path, 2, {"A": 1}, extra_rels="R0,R1,referrals,1,1\nR0,A,referrals,1,2\nR1,B,referrals,1,2\n")
+    g = net.group_residents(net.graph(data, "1"))
+    assert g.graph["residents"]["ties_between_residents"] == 1
+    assert "1 tie between residents is not shown." in net.residents_note(g)
+    diff = net.compare_waves(data, "1", "2")
+    shown = pd.concat([diff["gained"], diff["lost"]]).to_string() + diff["new_organisations"].to_string()
+    assert "Residents (" not in shown
+    both = pd.concat([diff["gained"], diff["lost"]])
+    assert len(both) and not (both[["sector_a", "sector_b"]] == "residents").any().any()
+    # whole-network summaries still count every resident (aggregates)
+    assert diff["before"]["organisations"] == 6
+    with pytest.raises(TypeError):
+        net.group_residents(net.graph(data, "1"), rules=5)
+    with pytest.raises(TypeError, match="group_residents"):
+        net.residents_note(net.graph(data, "1"))
+
+
+def test_map_section_lists_no_resident(tmp_path):
+    orgs = write(tmp_path, "orgs.csv", "id,name,sector,easting,northing\nA,Alpha,school,430000,430000\n"
+                 "B,Beta,health,,\nR,Jane Q Resident,residents,430100,430100\n")
+    rels = write(tmp_path, "rels.csv", REL_HEADER + "A,B,referrals,2,1\nR,A,referrals,2,1\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        data = net.read_network(orgs, rels)
+    points = net.organisation_points(data)
+    page = "".join(b._repr_html_() for b in network_view.map_section(data, points))
+    assert "Beta" in page                      # an organisation not placed is listed
+    assert "Residents (" not in page and "Jane" not in page
+    assert "Residents who took part are not on the map" in page
 
 
 # ---------------------------------------------------------------------------- views
@@ -431,7 +536,7 @@ def test_notebook_runs_on_the_demo_place(demo_data, tmp_path):
     pm.execute_notebook(str(REPO / "notebooks" / "network.ipynb"), str(out), parameters={"place_id": "demo"},
                         cwd=str(tmp_path), progress_bar=False)
     text = out.read_text(encoding="utf-8")
-    assert "ccnet-" in text and "Residents (" in text
+    assert "ccnet-" in text and "Residents (" not in text
     for name in ("Jo Example", "Sam Placeholder", "Alex Fictitious", "Priya Madeup"):
         assert name not in text
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from ccdata.analysis import stats
@@ -66,3 +67,19 @@ def test_difference_between_waves():
     assert res["significant"] and res["lower"] < 0.2 < res["upper"]
     with pytest.raises(ValueError):
         stats.difference_test(5, 0, 1, 10)
+
+
+def test_published_rates_use_the_published_counts_and_skip_hidden_rows():
+    safe = pd.DataFrame({"positive": [5, 10, 0, 3], "n": [20, 40, 0, 10],
+                         "suppressed": [False, False, False, True]})
+    pct, lo, hi = stats.published_rates(safe, "positive", "n")
+    assert pct[0] == 25.0 and pct[1] == 25.0          # 5/20 and 10/40, as printed
+    assert hi[1] - lo[1] < hi[0] - lo[0]              # the larger base gives the narrower interval
+    assert round(lo[0], 2) == 11.19 and round(hi[0], 2) == 46.87   # Wilson 5/20 (see the doctest)
+    assert np.isnan(pct[2]) and np.isnan(lo[2])       # a zero base: no rate
+    assert np.isnan(pct[3]) and np.isnan(hi[3])       # a hidden row: nothing shown
+
+
+def test_published_rates_need_a_protected_table():
+    with pytest.raises(ValueError, match="suppressed"):
+        stats.published_rates(pd.DataFrame({"positive": [1], "n": [2]}), "positive", "n")

@@ -479,8 +479,10 @@ def place_assets(place, *, buffer_m: float = BUFFER_M, official: bool = True):
             try:
                 frames.append(func(place.collection))
                 sources_used.append({"list": label, "used": True, "note": ""})
-            except MissingDataError as exc:
-                sources_used.append({"list": label, "used": False, "note": str(exc).split(";")[0]})
+            except MissingDataError as exc:  # partners read a plain sentence; the adviser the detail
+                sources_used.append({"list": label, "used": False,
+                                     "note": "the official list was not available for this run"})
+                warnings.warn(f"{label}: {exc}", DataQualityWarning, stacklevel=2)
     local = None
     path = place.local_path("assets")
     problems = pd.DataFrame(columns=["file", "row", "column", "message", "value"])

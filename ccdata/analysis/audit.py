@@ -175,5 +175,31 @@ def summary(result: pd.DataFrame) -> str:
     return head + f" {len(pinned)} could be narrowed too far: {names}."
 
 
+def note(result: pd.DataFrame, *, rounds: int, ok: bool, withheld: str) -> str:
+    """The audit result of a protected set of tables, for the adviser's notes.
+
+    Parameters
+    ----------
+    result : DataFrame
+        From :func:`bounds`.
+    rounds : int
+        How many times the set was protected and audited (more than one: figures were
+        hidden in further tables after a failed check).
+    ok : bool
+        Whether the last audit passed.
+    withheld : str
+        What was not published when it failed ("The pupil figures").
+    """
+    if not isinstance(rounds, int) or rounds < 1:
+        raise ValueError(f"rounds must be a whole number of at least 1, not {rounds!r}")
+    text = summary(result)
+    if rounds > 1:
+        text += (f" The check failed at first, so further figures were hidden in the other tables and the "
+                 f"check was repeated ({rounds - 1} more time{'s' if rounds > 2 else ''}).")
+    if not ok:
+        text += f" {withheld} were therefore not published."
+    return text
+
+
 def _fmt(value: float) -> str:
     return "no limit" if math.isinf(value) else f"{value:,.0f}"

@@ -277,6 +277,8 @@ def place_figures(wards: pd.DataFrame, lsoa_ward: pd.DataFrame, place_lsoas, chi
     in_place = shares[shares["lsoa21_code"].isin(place)]
     published = implied_population(wards).set_index("ward24_code")
     names = wards.set_index("ward24_code")["ward24_name"]
+    if "ward24_name" in lsoa_ward.columns:  # a ward DWP does not publish (City of London) keeps its ONS name
+        names = names.combine_first(lsoa_ward.drop_duplicates("ward24_code").set_index("ward24_code")["ward24_name"])
     sizes = members.groupby("ward24_code")["lsoa21_code"].nunique()
     counts = in_place.groupby("ward24_code")["lsoa21_code"].nunique()
     by_ward = pd.DataFrame({"ward24_code": touched})
@@ -388,8 +390,13 @@ def for_place(place) -> dict[str, pd.DataFrame | str]:
     MissingDataError
         When the DWP tables, the ward lookup or Census TS007A are not available.
     """
+    # the dashboard's indicators, key findings and low-income section each ask: computed once
+    return place.remembered("child_poverty.for_place", lambda: _for_place(place))
+
+
+def _for_place(place) -> dict[str, pd.DataFrame | str]:
     wards = place.table("dwp_cilif_ward")
-    geo = place.table("lsoa21_geography")[["lsoa21_code", "ward24_code"]]
+    geo = place.table("lsoa21_geography")[["lsoa21_code", "ward24_code", "ward24_name"]]
     children = children_under16(place.table("census21_ts007a"))
     idaci = None
     try:

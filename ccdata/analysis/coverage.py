@@ -181,7 +181,7 @@ def calculate_coverage(lsoas, children, assets, geography: pd.DataFrame | None =
         pts = assets if cat == "all" else assets[assets["category"] == cat]
         pts = pts[pts.geometry.notna() & ~pts.geometry.is_empty]
         if len(pts):
-            nearest = pd.Series([pts.distance(c).min() for c in centroids], index=centroids.index)
+            nearest = pd.Series(_nearest_distance(centroids, pts.geometry), index=centroids.index)
         else:
             nearest = pd.Series(np.inf, index=centroids.index)
         for d in dist:
@@ -251,6 +251,19 @@ def coverage(place, assets, *, distances=REACH_DISTANCES_M) -> Coverage:
 #: Which category each official list supplies (for saying when one is missing).
 OFFICIAL_LIST_CATEGORY = {"schools (GIAS)": "school", "GP practices (epraccur)": "gp_practice",
                           "libraries": "library"}
+
+
+def _nearest_distance(origins: gpd.GeoSeries, targets: gpd.GeoSeries) -> np.ndarray:
+    """Straight-line distance from each origin to its nearest target.
+
+    Points to points (the usual case) as one array operation, ``sqrt(dx*dx + dy*dy)`` as
+    GEOS computes it; any other geometry through shapely, one origin at a time.
+    """
+    if len(origins) and (origins.geom_type == "Point").all() and (targets.geom_type == "Point").all():
+        ox, oy = origins.x.to_numpy()[:, None], origins.y.to_numpy()[:, None]
+        dx, dy = ox - targets.x.to_numpy()[None, :], oy - targets.y.to_numpy()[None, :]
+        return np.sqrt(dx * dx + dy * dy).min(axis=1)
+    return np.array([targets.distance(c).min() for c in origins], dtype=float)
 
 
 def incomplete_categories(assets) -> dict[str, str]:

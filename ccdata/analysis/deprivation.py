@@ -169,8 +169,11 @@ def summary(place, edition: str) -> pd.DataFrame:
     edition's own LSOAs and population, so they equal the published summaries.
     ``basis`` says which; ``note`` says where an authority changed since the edition.
     """
+    _check_edition(edition)  # the key findings, the deprivation section and the summaries each ask:
+    return place.remembered(f"deprivation.summary:{edition}", lambda: _summary(place, edition))
 
-    _check_edition(edition)
+
+def _summary(place, edition: str) -> pd.DataFrame:
     pop = lsoa_population(place)
     names = {a.id: a.name for a in place.areas()}
     published = comparators(place, edition)

@@ -204,7 +204,12 @@ def compute(place, indicators: list[Indicator] | None = None) -> pd.DataFrame:
 
     if not isinstance(place, Place):
         raise TypeError(f"compute expects a ccdata Place, not {type(place).__name__}")
-    items = indicators if indicators is not None else definitions()
+    if indicators is None:  # the key findings and the indicator section both ask: computed once
+        return place.remembered("indicators.compute", lambda: _compute(place, definitions()))
+    return _compute(place, indicators)
+
+
+def _compute(place, items: list[Indicator]) -> pd.DataFrame:
     names = _area_names(place)
     cache: dict[str, tuple[pd.DataFrame | None, dict[str, str], dict[str, str]]] = {}
     base_notes: dict[str, str] = {}

@@ -45,13 +45,7 @@ class SurveyPage:
     @property
     def note(self) -> str:
         """The audit's result in plain words (for the adviser's notes)."""
-        text = audit.summary(self.audit)
-        if self.rounds > 1:
-            text += (" The first check failed, so the breakdowns of the questions concerned were hidden "
-                     "and the check repeated.")
-        if not self.ok:
-            text += " The survey figures were therefore not published."
-        return text
+        return audit.note(self.audit, rounds=self.rounds, ok=self.ok, withheld="The survey figures")
 
 
 def survey_page(responses: pd.DataFrame, questions: pd.DataFrame, rules: disclosure.Rules | None = None,
@@ -213,13 +207,7 @@ class LinkedSet:
     @property
     def note(self) -> str:
         """The audit's result in plain words (for the adviser's notes)."""
-        text = audit.summary(self.audit)
-        if self.rounds > 1:
-            text += (f" The check was repeated {self.rounds - 1} time(s), hiding further figures in the "
-                     "other tables each time.")
-        if not self.ok:
-            text += " These figures were therefore not published."
-        return text
+        return audit.note(self.audit, rounds=self.rounds, ok=self.ok, withheld="These figures")
 
 
 def _levels(frame: pd.DataFrame, dims: list[str], cells: pd.DataFrame | None) -> pd.DataFrame:
@@ -358,15 +346,8 @@ def _protect_one(raw: pd.DataFrame, keys: tuple[str, ...], rules: disclosure.Rul
     base, count, pct = names
     within = [[k2 for k2 in keys if k2 != k] for k in keys] or None
     safe = disclosure.apply(raw, rules, count=count, denominator=base, within=within, derived=[], hide=force)
-    shown = ~safe["suppressed"].to_numpy(dtype=bool)
-    num = safe[count].to_numpy(dtype=float, na_value=np.nan)
-    den = safe[base].to_numpy(dtype=float, na_value=np.nan)
-    share, lo, hi = (np.full(len(safe), np.nan) for _ in range(3))
-    ok = shown & (den > 0)
-    if ok.any():  # from the published (rounded) counts, never the true ones
-        share[ok] = 100 * num[ok] / den[ok]
-        low, high = survey.stats.wilson_ci(num[ok], den[ok])
-        lo[ok], hi[ok] = 100 * np.asarray(low, dtype=float), 100 * np.asarray(high, dtype=float)
+    # from the published (rounded) counts, never the true ones
+    share, lo, hi = survey.stats.published_rates(safe, count, base)
     safe.insert(safe.columns.get_loc(count) + 1, pct, pd.array(share, dtype="Float64"))
     safe.insert(safe.columns.get_loc(pct) + 1, "ci_lower", pd.array(lo, dtype="Float64"))
     safe.insert(safe.columns.get_loc("ci_lower") + 1, "ci_upper", pd.array(hi, dtype="Float64"))

@@ -190,13 +190,7 @@ def _from_published(safe: pd.DataFrame, *, share: bool = False, total: float | N
     """
     shown = ~safe["suppressed"].to_numpy(dtype=bool)
     num = safe["cases"].to_numpy(dtype=float, na_value=np.nan)
-    den = safe["pupils"].to_numpy(dtype=float, na_value=np.nan)
-    ok = shown & (den > 0)
-    rate, lo, hi = (np.full(len(safe), np.nan) for _ in range(3))
-    if ok.any():
-        rate[ok] = 100 * num[ok] / den[ok]
-        low, high = stats.wilson_ci(num[ok], den[ok])
-        lo[ok], hi[ok] = 100 * np.asarray(low, dtype=float), 100 * np.asarray(high, dtype=float)
+    rate, lo, hi = stats.published_rates(safe, "cases", "pupils")
     for col, values in (("rate", rate), ("ci_lower", lo), ("ci_upper", hi)):
         safe[col] = pd.array(values, dtype="Float64")
     if share:
@@ -279,12 +273,7 @@ class PupilPage:
     @property
     def note(self) -> str:
         """The audit's result in plain words (for the adviser's notes)."""
-        text = audit.summary(self.audit)
-        if self.rounds > 1:
-            text += " The first check failed, so further figures were hidden in the other tables."
-        if not self.ok:
-            text += " The pupil figures were therefore not published."
-        return text
+        return audit.note(self.audit, rounds=self.rounds, ok=self.ok, withheld="The pupil figures")
 
 
 def page(pupils: pd.DataFrame, measure: str, *, deprivation: pd.DataFrame | None = None,

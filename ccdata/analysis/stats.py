@@ -77,6 +77,39 @@ def wilson_ci(numerator, denominator, alpha: float = 0.05) -> tuple[np.ndarray, 
     return lower, upper
 
 
+def published_rates(safe: pd.DataFrame, count: str, base: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Percentages and 95% Wilson limits worked out from a protected table's published counts.
+
+    A figure printed beside a rounded count must not be more exact than the count, or the
+    true count can be solved from it ("n 20, 33.3%" leaves 6/18 or 7/21 only). Rows whose
+    count is hidden (``suppressed``) or whose base is zero get missing values.
+
+    Parameters
+    ----------
+    safe : DataFrame
+        Output of :func:`ccdata.analysis.disclosure.apply` (has ``suppressed``).
+    count, base : str
+        The columns of the (rounded) numerator and denominator.
+
+    Returns
+    -------
+    pct, lower, upper : ndarray
+        Percentages (0-100), one per row.
+    """
+    missing = [c for c in (count, base, "suppressed") if c not in safe.columns]
+    if missing:
+        raise ValueError(f"published_rates needs the column(s) {missing}; pass a protected table")
+    num = safe[count].to_numpy(dtype=float, na_value=np.nan)
+    den = safe[base].to_numpy(dtype=float, na_value=np.nan)
+    ok = ~safe["suppressed"].to_numpy(dtype=bool) & (den > 0)
+    pct, lo, hi = (np.full(len(safe), np.nan) for _ in range(3))
+    if ok.any():
+        pct[ok] = 100 * num[ok] / den[ok]
+        low, high = wilson_ci(num[ok], den[ok])
+        lo[ok], hi[ok] = 100 * np.asarray(low, dtype=float), 100 * np.asarray(high, dtype=float)
+    return pct, lo, hi
+
+
 def compare(value: float, lower: float, upper: float, benchmark: float,
             polarity: str = NO_JUDGEMENT) -> str:
     """Significance band of an area against a benchmark value.

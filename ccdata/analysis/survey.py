@@ -346,15 +346,7 @@ def _from_published(safe: pd.DataFrame) -> pd.DataFrame:
     the true count can be solved from it ("n 20, 33.3%" leaves 6/18 or 7/21 only).
     """
     shown = ~safe["suppressed"].to_numpy(dtype=bool)
-    num = safe["positive"].to_numpy(dtype=float, na_value=np.nan)
-    den = safe["n"].to_numpy(dtype=float, na_value=np.nan)
-    pct = np.full(len(safe), np.nan)
-    lo = np.full(len(safe), np.nan)
-    hi = np.full(len(safe), np.nan)
-    if shown.any():
-        pct[shown] = 100 * num[shown] / den[shown]
-        low, high = stats.wilson_ci(num[shown], den[shown])
-        lo[shown], hi[shown] = 100 * np.asarray(low, dtype=float), 100 * np.asarray(high, dtype=float)
+    pct, lo, hi = stats.published_rates(safe, "positive", "n")
     for col, values in (("pct_positive", pct), ("ci_lower", lo), ("ci_upper", hi)):
         safe[col] = pd.array(values, dtype="Float64")
     safe["compared"] = [stats.compare(p, a, b, m, stats.HIGHER_IS_BETTER) if ok else stats.NOT_COMPARED

@@ -293,8 +293,13 @@ def table(name: str, collection: str = config.OFFICIAL) -> pd.DataFrame:
         labels = provenance(name, collection).get("labels")
         if labels:
             frame.attrs["labels"] = labels
+        for stale in [k for k in _MEMO if k[:2] == key[:2] and k != key]:
+            del _MEMO[stale]  # a rebuilt table replaces its older copy (memory stays bounded)
         _MEMO[key] = frame
-    return _MEMO[key].copy()
+    # copy-on-write (pandas 3): a shallow copy is cheap and a caller's change never reaches
+    # the kept frame; the polygons' spatial index is shared, so it is built once per process
+    out = _MEMO[key].copy(deep=False)
+    return out
 
 
 def _read(path: Path) -> pd.DataFrame:

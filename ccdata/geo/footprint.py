@@ -65,7 +65,7 @@ def resolve(place_id: str, fp: dict, collection: str, geo: pd.DataFrame):
         if unknown:
             raise PlaceError(f"place {place_id!r}: LSOA code(s) not in LSOA 2021: {', '.join(unknown)}")
         parts.append(pd.DataFrame({"lsoa21_code": codes, "via": "listed LSOA 2021"}))
-        methods.append(f"{len(codes)} neighbourhoods (LSOA 2021) named one by one in the place's settings.")
+        methods.append(f"{len(codes)} neighbourhoods (LSOA 2021) named one by one in the place's definition.")
     if "wards" in fp:
         frame, wards, method = _lsoas_for_wards(place_id, fp["wards"], collection)
         parts.append(frame)
@@ -161,5 +161,5 @@ def _lsoas_for_polygon(place_id: str, spec: dict, collection: str):
     fit = best_fit_lsoas(near, poly, "area_code")
     inside = fit[(fit["area_code"] == place_id) & (fit["overlap_share"] > 0.5)]
     frame = pd.DataFrame({"lsoa21_code": inside["lsoa21_code"].values, "via": "polygon (best fit)"})
-    return frame, (f"Polygon in places.yaml; LSOAs with more than half their area inside "
+    return frame, (f"Polygon in the place's definition; LSOAs with more than half their area inside "
                    f"({len(inside)} LSOAs).")

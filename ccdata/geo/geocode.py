@@ -115,9 +115,13 @@ def postcode_points(postcodes, collection: str = config.OFFICIAL, *, source: Pat
             directory = codepoint.read_areas(path, areas)
         directory = directory.dropna(subset=["easting", "northing"]).drop_duplicates("postcode")
         xy = directory.set_index("postcode")[["easting", "northing"]]
-        hit = valid & normal.isin(xy.index)
-        out.loc[hit, "easting"] = xy["easting"].reindex(normal[hit]).to_numpy()
-        out.loc[hit, "northing"] = xy["northing"].reindex(normal[hit]).to_numpy()
+        # a hash look-up of the few postcodes asked; ``isin`` against the 100,000s of postcodes
+        # of the areas read turned each of them into a Python string first (seconds per call)
+        at = pd.Series(xy.index.get_indexer(normal.where(valid).astype(object)), index=normal.index)
+        hit = valid & at.ge(0)
+        rows = at[hit].to_numpy()
+        out.loc[hit, "easting"] = xy["easting"].to_numpy()[rows]
+        out.loc[hit, "northing"] = xy["northing"].to_numpy()[rows]
         out.loc[hit, "status"] = OK
         out.attrs["source"] = path.name
     out["status"] = out["status"].astype("string")
@@ -216,7 +220,7 @@ def locate(frame: pd.DataFrame, collection: str = config.OFFICIAL, x: str = "eas
     out.loc[idx, "lsoa21_code"] = lsoa
     geo = geography.drop_duplicates("lsoa21_code").set_index("lsoa21_code")
     found = pd.Series(lsoa, index=idx, dtype="string")
-    in_lookup = found.isin(geo.index)
+    in_lookup = pd.Series(geo.index.get_indexer(found.astype(object)) >= 0, index=idx) & found.notna()
     out.loc[idx, "ward24_code"] = geo["ward24_code"].reindex(found).astype("string").to_numpy()
     out.loc[idx, "lad24_code"] = geo["lad24_code"].reindex(found).astype("string").to_numpy()
     reasons = np.where(found.isna(), "outside the LSOA 2021 boundaries held",

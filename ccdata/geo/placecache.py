@@ -32,7 +32,7 @@ from pathlib import Path
 from ccdata import config
 from ccdata._version import __version__
 from ccdata.errors import PlaceError
-from ccdata.geo import build, geography, places
+from ccdata.geo import build, footprint, geography, places
 from ccdata.geo.places import definitions
 from ccdata.geo.places import place as resolve_now
 
@@ -47,7 +47,7 @@ _MEMORY: dict[str, tuple] = {}
 
 def _code_hash() -> str:
     digest = hashlib.sha256()
-    for module in (places, geography):
+    for module in (places, geography, footprint):  # the modules whose code makes a resolved place
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()[:16]
 

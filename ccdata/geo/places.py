@@ -6,6 +6,7 @@ and records *how* each LSOA was chosen, so every report can say so.
 """
 from __future__ import annotations
 
+import copy
 import functools
 import re
 import warnings
@@ -86,6 +87,41 @@ class Place:
         england = tuple(sorted(geo.loc[geo["lsoa21_code"].str.startswith("E"), "lsoa21_code"]))
         return [Area("la", self.lad_name, la, "local authority"),
                 Area("england", ENGLAND if not self.fictional else "Demoland (fictional)", england, "country")]
+
+    def remembered(self, key: str, make):
+        """``make()``, computed once for this place object and copied out on each call.
+
+        A dashboard asks for the same figures from several sections (the indicators for
+        the key findings and for their own section, the low-income estimate three
+        times). Kept on this object only (never pickled, never shared between places),
+        for the state of the processed folder it was computed from.
+
+        Parameters
+        ----------
+        key : str
+            What is computed (one key per function and arguments).
+        make : callable
+            Computes it (no arguments).
+        """
+        if not isinstance(key, str) or not key:
+            raise ValueError("remembered needs a non-empty string key")
+        try:
+            folder = config.processed_dir(self.collection).stat().st_mtime_ns
+        except OSError:
+            return make()
+        # a place changed after it was made (its LSOAs, wards or authority) is computed again
+        wards = (tuple(map(tuple, self.wards.astype(str).itertuples(index=False)))
+                 if isinstance(self.wards, pd.DataFrame) else repr(self.wards))
+        state = (folder, self.collection, self.lad_code, tuple(self.lsoa21), wards)
+        memo = self.__dict__.setdefault("_remembered", {})
+        if key not in memo or memo[key][0] != state:
+            memo[key] = (state, make())
+        return copy.deepcopy(memo[key][1])
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_remembered", None)  # per object; a copy or the place cache starts afresh
+        return state
 
     def areas(self) -> list[Area]:
         """The place itself followed by its comparators."""
@@ -199,10 +235,9 @@ class Place:
         if not build.available("census_comparators", self.collection):
             return None
         try:
-            comp = self.table("census_comparators")
+            sel = _comparator_rows(dataset, a.id, self.collection)
         except MissingDataError:
             return None
-        sel = comp[(comp["dataset"] == dataset) & (comp["area"] == a.id)]
         if a.id == "la":
             sel = sel[sel["area_code"] == self.lad_code]
         if sel.empty or set(sel["category"]) != set(value_cols):
@@ -342,6 +377,32 @@ def _warn_missing(expected, found: pd.Series, what: str, place_id: str) -> None:
     if missing:
         warnings.warn(f"place {place_id!r}: {len(missing)} of {len(set(expected))} LSOAs have no row in "
                       f"{what}: {', '.join(missing[:10])}", DataQualityWarning, stacklevel=3)
+
+
+_COMPARATOR_ROWS: dict = {}
+
+
+def _comparator_rows(dataset: str, area: str, collection: str) -> pd.DataFrame:
+    """The ``census_comparators`` rows of one dataset and area kind (``la`` or ``england``).
+
+    The table (every authority's and England's row of each Census table) is split by
+    dataset and area once per process and data state, instead of being filtered on
+    every look-up (a dashboard makes about sixty).
+    """
+    path = config.processed_dir(collection) / "census_comparators.parquet"
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        mtime = None
+    key = (collection, str(path))
+    held = _COMPARATOR_ROWS.get(key)
+    if held is None or held[0] != mtime or mtime is None:
+        comp = build.table("census_comparators", collection)
+        mtime = path.stat().st_mtime_ns  # the table may have been built just now
+        groups = {k: g.reset_index(drop=True) for k, g in comp.groupby(["dataset", "area"], sort=False)}
+        held = _COMPARATOR_ROWS[key] = (mtime, groups, comp.iloc[0:0])
+    found = held[1].get((dataset, area))
+    return (found if found is not None else held[2]).copy(deep=False)
 
 
 def iod_lsoa21(edition: str, collection: str) -> pd.DataFrame:

@@ -156,6 +156,9 @@ def read_csv_lines(path: Path, *, header: bool = True, required: tuple[str, ...]
                                       f"row runs over lines {line}-{line + extra}: a quoted cell holds line breaks"
                                       + (" (if it should not, a quotation mark is unbalanced: check this row)"
                                          if extra > 1 else "")))
+    if not width and records:  # no header cells: pad short rows so every record has the same cells
+        longest = max(len(r) for r in records)
+        records = [r + [""] * (longest - len(r)) for r in records]
     frame_lines = {"data_lines": data_lines, "rows": len(records), "blank_lines": len(blank),
                    "continuation_lines": continuation}
     frame = pd.DataFrame(records, columns=columns if width else None, index=pd.Index(index, name="row"),

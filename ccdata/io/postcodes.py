@@ -16,6 +16,7 @@ import functools
 import io
 import re
 import zipfile
+from collections import OrderedDict
 from pathlib import Path
 
 import pandas as pd
@@ -93,38 +94,19 @@ def read_areas(path: Path, areas=None) -> pd.DataFrame:
         if isinstance(areas, str):
             raise TypeError("areas must be a collection of postcode areas, not one string")
         areas = {str(a).strip().upper() for a in areas}
-    return _read_areas_cached(str(path.resolve()), path.stat().st_mtime_ns,
-                              None if areas is None else frozenset(areas)).copy()
-
-
-@functools.lru_cache(maxsize=16)
-def _read_areas_cached(path: str, mtime: int, areas: frozenset | None) -> pd.DataFrame:
-    members = area_members(Path(path))
+    resolved, mtime = str(path.resolve()), path.stat().st_mtime_ns
+    members = _members_cached(resolved, mtime)
     wanted = sorted(members) if areas is None else sorted(a for a in areas if a in members)
-    name = Path(path).name
+    name = path.name
     frames, problems, exclusions = [], [], []
-    with zipfile.ZipFile(path) as zf:
-        for area in wanted:
-            member = members[area]
-            display = f"{name}:{member}"
-            raw = pd.read_csv(io.BytesIO(zf.read(member)), header=None, dtype=str,
-                              keep_default_na=False, names=list(CODEPOINT_COLUMNS))
-            # headerless: file line n is row n-1
-            raw.index = pd.RangeIndex(1, len(raw) + 1, name="row")
-            no_xy = raw["Positional_quality_indicator"].eq(NO_COORDINATES_QUALITY) | (
-                raw["Eastings"].eq("0") & raw["Northings"].eq("0"))
-            for line in raw.index[no_xy]:
-                exclusions.append(Problem(display, int(line), "Eastings", "postcode has no coordinates "
-                                          "(positional quality 90); easting/northing set to missing",
-                                          raw.at[line, "Postcode"]))
-            raw.loc[no_xy, ["Eastings", "Northings"]] = None
-            tidy = raw[list(_TIDY)].rename(columns=_TIDY).replace({"": None})
-            try:
-                tidy = validate(tidy, SCHEMA, display)
-            except ValidationError as exc:
-                problems.extend(exc.problems)
-                continue
-            frames.append(tidy)
+    for area in wanted:
+        # every area of the whole file would not fit the per-process cache: read, not kept
+        frame, excluded, broken = (_read_member(resolved, members[area]) if areas is None
+                                   else _cached_member(resolved, mtime, members[area]))
+        problems.extend(broken)
+        exclusions.extend(excluded)
+        if not broken:
+            frames.append(frame)
     if problems:
         raise ValidationError(name, problems)
     columns = list(SCHEMA)
@@ -134,6 +116,64 @@ def _read_areas_cached(path: str, mtime: int, areas: frozenset | None) -> pd.Dat
     out = out[columns].reset_index(drop=True)
     out.attrs["areas_read"] = wanted
     return attach_exclusions(out, exclusions) if exclusions else _no_exclusions(out)
+
+
+#: Postcode-area members kept per process (a batch worker geocodes place after place, and
+#: neighbouring places share areas). Keyed by the zip's path, its modification time and the
+#: member, so a replaced file is read again. Bounded by rows (about 30 average areas).
+CACHE_ROWS = 400_000
+_MEMBERS: OrderedDict = OrderedDict()
+
+
+def clear_cache() -> None:
+    """Forget the postcode areas kept in this process."""
+    _MEMBERS.clear()
+    _members_cached.cache_clear()
+    _area_bounds_cached.cache_clear()
+
+
+@functools.lru_cache(maxsize=4)
+def _members_cached(path: str, mtime: int) -> dict[str, str]:
+    return area_members(Path(path))
+
+
+def _cached_member(path: str, mtime: int, member: str) -> tuple[pd.DataFrame, list, list]:
+    key = (path, mtime, member)
+    if key in _MEMBERS:
+        _MEMBERS.move_to_end(key)
+        return _MEMBERS[key]
+    found = _read_member(path, member)
+    _MEMBERS[key] = found
+    for other in [k for k in _MEMBERS if k[0] == path and k[1] != mtime]:
+        del _MEMBERS[other]  # the file was replaced: its older areas are never asked again
+    while len(_MEMBERS) > 1 and sum(len(f[0]) for f in _MEMBERS.values()) > CACHE_ROWS:
+        _MEMBERS.popitem(last=False)
+    return found
+
+
+def _read_member(path: str, member: str) -> tuple[pd.DataFrame, list, list]:
+    """One area member, validated: ``(tidy frame, exclusions, problems)``."""
+    display = f"{Path(path).name}:{member}"
+    with zipfile.ZipFile(path) as zf:
+        data = zf.read(member)
+    raw = pd.read_csv(io.BytesIO(data), header=None, dtype=str, keep_default_na=False,
+                      names=list(CODEPOINT_COLUMNS))
+    # headerless: file line n is row n-1
+    raw.index = pd.RangeIndex(1, len(raw) + 1, name="row")
+    no_xy = raw["Positional_quality_indicator"].eq(NO_COORDINATES_QUALITY) | (
+        raw["Eastings"].eq("0") & raw["Northings"].eq("0"))
+    exclusions = [Problem(display, int(line), "Eastings", "postcode has no coordinates "
+                          "(positional quality 90); easting/northing set to missing",
+                          raw.at[line, "Postcode"]) for line in raw.index[no_xy]]
+    raw.loc[no_xy, ["Eastings", "Northings"]] = None
+    tidy = raw[list(_TIDY)].rename(columns=_TIDY).replace({"": None})
+    try:
+        tidy = validate(tidy, SCHEMA, display)
+    except ValidationError as exc:
+        return tidy.iloc[0:0], exclusions, list(exc.problems)
+    tidy = tidy.reset_index(drop=True)
+    tidy.attrs = {}
+    return tidy, exclusions, []
 
 
 def _no_exclusions(frame: pd.DataFrame) -> pd.DataFrame:

@@ -6,9 +6,10 @@ the exported report works offline and from a USB stick, and every name is
 escaped. :func:`map_network` places organisations and their ties on the place's
 deprivation map (folium).
 
-Both take data and return objects; neither reads files. Organisations of
-sector ``residents`` are shown by their sector label only and never mapped
-(see :mod:`ccdata.analysis.network`).
+Both take data and return objects; neither reads files. Residents are never shown
+one by one: the diagram draws them as one "Residents" group whose ties pass
+disclosure control (:func:`ccdata.analysis.network.group_residents`), and the map
+never places them.
 """
 from __future__ import annotations
 
@@ -74,7 +75,7 @@ def _esc(value) -> str:
     return escape.html_text(value)
 
 
-def _layout(data: net.NetworkData, seed: int) -> dict:
+def _layout(data: net.NetworkData, seed: int, rules=None) -> dict:
     """One layout for every wave, so an organisation stays put when the wave changes.
 
     The largest connected group fills the drawing; smaller groups and organisations
@@ -84,7 +85,7 @@ def _layout(data: net.NetworkData, seed: int) -> dict:
     """
     union = nx.Graph()
     for w in data.waves:
-        g = net.graph(data, w)
+        g = net.group_residents(net.graph(data, w), rules)
         union.add_nodes_from(g.nodes)
         union.add_edges_from(g.edges)
     if union.number_of_nodes() == 0:
@@ -112,8 +113,12 @@ def _layout(data: net.NetworkData, seed: int) -> dict:
 
 def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: list[str] | None = None,
                  seed: int = 7, width: int = 760, height: int = 560, labels: int = 8,
-                 title: str = "Relationships between organisations") -> NetworkView:
+                 title: str = "Relationships between organisations", rules=None) -> NetworkView:
     """An interactive network diagram that works offline.
+
+    Residents are one node, "Residents", whose ties to an organisation are drawn only
+    when enough residents named it (:func:`ccdata.analysis.network.group_residents`);
+    a sentence per wave says how many ties that leaves out.
 
     Nodes are coloured by sector (Okabe-Ito palette, with a legend, so colour is
     never the only cue: hovering a node names it and its sector), sized by
@@ -136,6 +141,8 @@ def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: 
         Number of the largest nodes labelled on the drawing (all are named on hover).
     title : str
         Heading of the figure (escaped).
+    rules : ccdata.analysis.disclosure.Rules, optional
+        Disclosure rules for the residents' group (default: the standard rules).
 
     Returns
     -------
@@ -162,16 +169,16 @@ def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: 
         raise ValueError(f"unknown wave(s) {unknown}; the survey has waves {all_waves}")
     digest = hashlib.sha1(json.dumps([list(data.organisations["org_id"]), waves, size_by, seed]).encode())
     uid = f"ccnet-{digest.hexdigest()[:10]}"
-    pos = _layout(data, seed)
+    pos = _layout(data, seed, rules)
     margin = 30
 
     def xy(n):
         x, y = pos[n]
         return margin + x * (width - 2 * margin), margin + y * (height - 2 * margin)
 
-    groups = []
+    groups, notes = [], []
     for w in waves:
-        g = net.graph(data, w)
+        g = net.group_residents(net.graph(data, w), rules)
         cent = net.centrality(g).set_index("org_id")
         measure = cent[size_by].astype(float).fillna(0.0) if len(cent) else pd.Series(dtype=float)
         top_value = float(measure.max()) if len(measure) and measure.max() > 0 else 1.0
@@ -183,10 +190,17 @@ def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: 
         for u, v, attrs in g.edges(data=True):
             (x1, y1), (x2, y2) = xy(u), xy(v)
             stroke = 0.6 + 0.5 * float(attrs.get("weight", 1.0))
+            types = ", ".join(attrs.get("types", ()))
+            if "residents" in attrs:  # the residents' group: a rounded count of people, no one by name
+                other = v if u == net.RESIDENTS_GROUP else u
+                k = attrs["residents"]
+                said = (f'Residents and {g.nodes[other]["label"]}: about {k} '
+                        f'{"resident" if k == 1 else "residents"} named it ({types})')
+            else:
+                said = f'{g.nodes[u]["label"]} and {g.nodes[v]["label"]}: {types}'
             parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
                          f'stroke="#7a7a7a" stroke-opacity="0.55" stroke-width="{stroke:.1f}">'
-                         f'<title>{_esc(g.nodes[u]["label"])} and {_esc(g.nodes[v]["label"])}: '
-                         f'{_esc(", ".join(attrs.get("types", ())))}</title></line>')
+                         f'<title>{_esc(said)}</title></line>')
         labelled = set(measure.sort_values(ascending=False).index[:labels]) if labels else set()
         for n in sorted(g.nodes, key=lambda n: measure.get(n, 0.0)):
             x, y = xy(n)
@@ -194,8 +208,9 @@ def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: 
             r = 4 + 14 * math.sqrt(measure.get(n, 0.0) / top_value)
             core = node["core_team"]
             row = cent.loc[n]
-            tip = (f'{node["label"]} ({node["sector"]}{", core team" if core else ""}): '
-                   f'{int(row["degree"])} ties, betweenness {row["betweenness"]:.2f}')
+            who = ("Residents who took part, as one group" if n == net.RESIDENTS_GROUP else
+                   f'{node["label"]} ({node["sector"]}{", core team" if core else ""})')
+            tip = f'{who}: {int(row["degree"])} ties, betweenness {row["betweenness"]:.2f}'
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" tabindex="0" role="img" '
                          f'aria-label="{_esc(tip)}" data-tip="{_esc(tip)}" class="ccnet-node" '
                          f'fill="{SECTOR_COLOURS[node["sector"]]}" stroke="{"#000" if core else "#555"}" '
@@ -205,6 +220,10 @@ def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: 
                              f'paint-order="stroke" stroke="#fff" stroke-width="3">{_esc(node["label"])}</text>')
         parts.append("</g>")
         groups.append("".join(parts))
+        said = net.residents_note(g)
+        if said:
+            notes.append(f'<p data-wave="{_esc(w)}" class="ccnet-residents"'
+                         + ('' if w == waves[-1] else ' style="display:none"') + f'>{_esc(said)}</p>')
     options = "".join(f'<option value="{_esc(w)}"{" selected" if w == waves[-1] else ""}>'
                       f'Wave {_esc(w)}</option>' for w in waves)
     present = [s for s in net.SECTORS if s in set(data.organisations["sector"])]
@@ -214,8 +233,11 @@ def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: 
                'stroke="#000" stroke-width="3"/></svg> core team</li>')
     size_text = {"betweenness": "betweenness (how often an organisation lies on the shortest path between two others)",
                  "degree": "number of ties", "weighted_degree": "number and strength of ties"}[size_by]
-    alt = (f"Network diagram of {len(data.organisations)} organisations; circles are organisations "
-           f"coloured by sector and sized by {size_by.replace('_', ' ')}, lines are relationships.")
+    n_orgs = int((data.organisations["sector"] != net.RESIDENTS).sum())
+    alt = (f"Network diagram of {n_orgs} organisations"
+           + (" and residents as one group" if n_orgs < len(data.organisations) else "")
+           + f"; circles are coloured by sector and sized by {size_by.replace('_', ' ')}, "
+           "lines are relationships.")
     html_text = (
         f'<figure id="{uid}" class="ccdata-network">'
         f'<figcaption><strong>{_esc(title)}</strong>. Circle size shows {_esc(size_text)}; '
@@ -228,7 +250,8 @@ def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: 
         f'<svg id="{uid}-svg" role="group" aria-label="{_esc(alt)}" viewBox="0 0 {width} {height}" '
         f'width="100%" style="max-width:{width}px;height:auto;background:#fff">'
         + "".join(groups) +
-        f'</svg><ul style="list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:0 1em">{legend}</ul>'
+        f'</svg>{"".join(notes)}<ul style="list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:0 1em">'
+        f'{legend}</ul>'
         f'<script>{_SCRIPT % {"id": json.dumps(uid)}}</script></figure>')
     return NetworkView(html_text)
 

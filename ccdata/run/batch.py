@@ -33,6 +33,7 @@ import multiprocessing
 import os
 import shutil
 import time
+import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -42,7 +43,8 @@ import pandas as pd
 
 from ccdata import config
 from ccdata._version import __version__
-from ccdata.errors import CcdataError, MissingDataError, PlaceError
+from ccdata.analysis import findings as key_findings
+from ccdata.errors import CcdataError, DataQualityWarning, MissingDataError, PlaceError
 from ccdata.files import atomic_write_text
 from ccdata.geo.build import build
 from ccdata.geo.placecache import resolve
@@ -113,6 +115,9 @@ class TaskResult:
     seconds: float = 0.0
     bytes: int = 0
     message: str = ""
+    #: The place's key findings (the summaries task computes them beside the indicators it
+    #: saves, so the run's place index need not compute them again); not saved in run.json.
+    findings: list[str] | None = None
 
 
 @contextlib.contextmanager
@@ -143,18 +148,28 @@ def run_task(task: Task) -> TaskResult:
     try:
         with _environment(task.env):
             if task.view == SUMMARIES:
-
-                status = save_summaries(resolve(task.place_id),
-                                        report_mod.place_folder(task.out_dir, task.place_id))
+                place = resolve(task.place_id)  # one place object: its indicators are computed once
+                with warnings.catch_warnings():  # the views' adviser notes carry the data notes
+                    warnings.simplefilter("ignore", DataQualityWarning)
+                    status = save_summaries(place, report_mod.place_folder(task.out_dir, task.place_id))
                 missing = sorted(k for k, v in status.items() if v != OK)
                 size = sum((Path(task.out_dir) / task.place_id / k).stat().st_size
                            for k, v in status.items() if v == OK)
+                try:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore", DataQualityWarning)
+                        sentences = key_findings.for_place(place).sentences
+                except Exception:  # the run's index computes them (and reports why) instead
+                    sentences = None
                 return TaskResult(task.place_id, task.view, OK, time.perf_counter() - started, size,
-                                  f"not available: {', '.join(missing)}" if missing else "")
+                                  f"not available: {', '.join(missing)}" if missing else "",
+                                  findings=sentences)
 
             kernel = worker_kernel() if task.warm else None
+            # the place's index is written once by run_batch, not after each view
             result = report(task.place_id, out=task.out_dir, views=[task.view],
-                            parameters=task.parameters or None, nav=list(task.nav), kernel=kernel)
+                            parameters=task.parameters or None, nav=list(task.nav), kernel=kernel,
+                            index=False)
             vr = next((v for v in result.views if v.view == task.view), None)
             if vr is None:
                 return TaskResult(task.place_id, task.view, FAILED, time.perf_counter() - started,
@@ -279,6 +294,13 @@ class BatchResult:
         lines.append(f"latest -> {self.run_id}" if self.latest_updated else
                      "latest NOT updated (this run did not succeed); it still points to the last good run")
         return "\n".join(lines)
+
+
+def _task_record(result: TaskResult) -> dict:
+    """A task's row of ``run.json`` (its key findings are in the place's index instead)."""
+    record = asdict(result)
+    record.pop("findings", None)
+    return record
 
 
 def _summary_frame(results: list[TaskResult]) -> pd.DataFrame:
@@ -523,7 +545,9 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
                 report_mod.ViewResult(r.view, r.status, message=r.message, seconds=r.seconds, bytes=r.bytes)
                 for r in results if r.place == pid and r.view in report_mod.VIEWS])
             links = [CHANGES_LINK] if (place_dir / CHANGES_LINK[0]).exists() else []
-            report_mod.write_place_index(place, place_dir, rr, run_date, extra_links=links)
+            found = next((r.findings for r in results if r.place == pid and r.view == SUMMARIES
+                          and r.findings is not None), None)
+            report_mod.write_place_index(place, place_dir, rr, run_date, extra_links=links, findings=found)
 
         ok = all(r.status in (OK, SKIPPED) for r in results)
         git = report_mod.git_hash()
@@ -534,7 +558,7 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
                 "seconds": round(time.perf_counter() - started, 1), "ccdata_version": __version__, "git": git,
                 "places": place_ids, "views": wanted, "parameters": parameters,
                 "place_parameters": place_parameters, "previous_run": previous.name if previous else None,
-                "tasks": [asdict(r) for r in results], "vintages": vintages.to_dict("records")}
+                "tasks": [_task_record(r) for r in results], "vintages": vintages.to_dict("records")}
 
         atomic_write_text(tmp / RUN_JSON, json.dumps(meta, indent=2, default=str))
         atomic_write_text(tmp / SUMMARY_CSV, _summary_frame(results).to_csv(index=False))

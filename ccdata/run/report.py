@@ -247,7 +247,7 @@ def _page_meta(place, view: View, views: list[dict], run_date: str) -> dict:
 def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = False,
            views: list[str] | None = None, parameters: dict | None = None,
            progress: bool = False, nav: list[str] | None = None, warm: bool | None = None,
-           kernel=None) -> ReportResult:
+           kernel=None, index: bool = True) -> ReportResult:
     """Run the notebooks for a place and write code-free HTML.
 
     Parameters
@@ -273,6 +273,9 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
         a warm kernel is used when more than one view runs.
     kernel : ccdata.run.runner.WarmKernel, optional
         A warm kernel owned by the caller (a batch worker's); it is left running.
+    index : bool
+        Write the place's ``index.html`` and adviser notes (with its key findings).
+        A batch task passes ``False``: the batch writes each place's index once, at the end.
 
     Returns
     -------
@@ -320,7 +323,8 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
     finally:
         if own_kernel is not None:
             own_kernel.shutdown()
-    result.index_path = write_place_index(place, place_dir, result, run_date)
+    if index:
+        result.index_path = write_place_index(place, place_dir, result, run_date)
     return result
 
 

@@ -265,7 +265,8 @@ def low_income_section(place) -> Blocks:
     years = list(figures["year"])
     latest = figures.set_index("year").loc[years[-1]]
     estimate = (figures["method"] == child_poverty.ESTIMATE).any()
-    ward_names = ", ".join(by_ward["ward24_name"].astype(str))
+    # a ward without a name in either table is shown by its code rather than failing the page
+    ward_names = ", ".join(by_ward["ward24_name"].fillna(by_ward["ward24_code"]).astype(str))
     blocks: Blocks = []
     if latest["status"] == "ok":
         kind = "an estimate" if estimate else "as published for its wards"

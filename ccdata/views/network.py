@@ -3,7 +3,9 @@ the core team's role, change between waves, the map and the survey's data proble
 
 Each section returns a list of display blocks; the notebook ``network.ipynb`` displays
 them in order. Drawing is in :mod:`ccdata.present.netviz`; measures in
-:mod:`ccdata.analysis.network`.
+:mod:`ccdata.analysis.network`. Residents appear only as one group, whose ties pass the
+disclosure ``rules`` a section takes (default: the standard rules); whole-network measures
+(headline figures, the measures per wave, the cross-sector share) count every tie.
 """
 from __future__ import annotations
 
@@ -61,20 +63,21 @@ def overview(place, data: net.NetworkData) -> list:
     return blocks
 
 
-def diagram_section(data: net.NetworkData, size_by: str = "betweenness") -> list:
+def diagram_section(data: net.NetworkData, size_by: str = "betweenness", rules=None) -> list:
     """The interactive diagram, with a note on how to read it."""
 
     if not data.waves:
         return [present.missing("the network diagram", no_answers(data))]
-    return [network_view(data, size_by=size_by)]
+    return [network_view(data, size_by=size_by, rules=rules)]
 
 
-def brokers_section(data: net.NetworkData, top: int = 15) -> list:
+def brokers_section(data: net.NetworkData, top: int = 15, rules=None) -> list:
     """The organisations that connect others, latest wave."""
 
     if not data.waves:
         return [present.missing("brokers", no_answers(data))]
-    cent = net.centrality(net.graph(data))
+    # residents are one group here, never listed one by one
+    cent = net.centrality(net.group_residents(net.graph(data), rules))
     brokers = cent[cent["broker"]]
     text = ("No organisation stands out as a broker." if brokers.empty else
             "Brokers (many shortest paths run through them, and their partners are not tied to each other): "
@@ -87,24 +90,30 @@ def brokers_section(data: net.NetworkData, top: int = 15) -> list:
                           formats={"betweenness": ".2f", "constraint": ".2f"})]
 
 
-def sectors_section(data: net.NetworkData) -> list:
+def sectors_section(data: net.NetworkData, rules=None) -> list:
     """Cross-sector ties and the sector x sector table, latest wave."""
 
     if not data.waves:
         return [present.missing("ties between sectors", no_answers(data))]
     g = net.graph(data)
-    matrix = net.sector_matrix(g)
-    return [present.bullets([f"{_pct(net.cross_sector_share(g))} of ties join organisations of different sectors."]),
+    # the share is over the whole network; the table counts residents as one group
+    grouped = net.group_residents(g, rules)
+    matrix = net.sector_matrix(grouped)
+    lines = [f"{_pct(net.cross_sector_share(g))} of ties join organisations of different sectors."]
+    if grouped.graph["residents"]["people"]:
+        lines.append("In the table, residents count as one group: a tie from residents to an organisation is "
+                     "counted once, and only when enough residents named it.")
+    return [present.bullets(lines),
             present.table(matrix, caption=f"Ties between sectors (wave {data.waves[-1]}); the diagonal counts "
                           "ties within a sector", index=True)]
 
 
-def core_team_section(data: net.NetworkData) -> list:
+def core_team_section(data: net.NetworkData, rules=None) -> list:
     """How much runs through the core team, and the network without it."""
 
     if not data.waves:
         return [present.missing("the core team", no_answers(data))]
-    role = net.core_team_role(net.graph(data))
+    role = net.core_team_role(net.group_residents(net.graph(data), rules))
     if not role["core_team"]:
         return [present.missing("the core team's role", "no organisation is flagged core_team in the "
                                 "organisations list")]
@@ -118,7 +127,7 @@ def core_team_section(data: net.NetworkData) -> list:
                           formats={"with core team": ".3g", "without core team": ".3g"})]
 
 
-def change_section(data: net.NetworkData, before: str = "", after: str = "") -> list:
+def change_section(data: net.NetworkData, before: str = "", after: str = "", rules=None) -> list:
     """Measures per wave and the ties gained and lost between two waves."""
 
     waves = data.waves
@@ -134,7 +143,7 @@ def change_section(data: net.NetworkData, before: str = "", after: str = "") -> 
     trend = trend.assign(**{c: 100 * trend[c] for c in shares if c in trend.columns})
     blocks = [present.table(trend, caption="The network in each wave", formats={
         c: (".1f" if c == "density" else ".0f") for c in shares if c in trend.columns})]
-    diff = net.compare_waves(data, before, after)
+    diff = net.compare_waves(data, before, after, rules)
     blocks.append(present.bullets([
         f"Between waves {before} and {after}: {len(diff['gained'])} ties gained, {len(diff['lost'])} lost; "
         f"{(diff['new_organisations']['how'] == 'joined').sum()} organisations joined and "
@@ -156,7 +165,9 @@ def map_section(data: net.NetworkData, points: pd.DataFrame, lsoas=None) -> list
     if placed == 0:
         return [present.missing("the map of relationships", "no organisation has a postcode or coordinates "
                                 "that could be placed")]
-    not_placed = points[points["easting"].isna()]
+    # residents are never placed and never listed one by one: one sentence says so
+    residents = points["sector"] == net.RESIDENTS
+    not_placed = points[points["easting"].isna() & ~residents]
 
     fmap = map_network(data, points, lsoas)
     key = key_text(sectors=fmap.ccdata_key["sectors"], deprivation_label=fmap.ccdata_key["deprivation_label"],
@@ -166,6 +177,9 @@ def map_section(data: net.NetworkData, points: pd.DataFrame, lsoas=None) -> list
     if len(not_placed):
         blocks.append(present.table(not_placed[["label", "sector", "located"]],
                                     caption="Organisations not on the map, and why"))
+    if residents.any():
+        away = "Residents who took part are not on the map: where they are may be their home."
+        blocks.append(present.bullets([away]))
     return blocks
 
 
