@@ -29,6 +29,14 @@ import pandas as pd
 from pyproj import Transformer
 
 from ccdata.analysis import disclosure
+from ccdata.analysis.residents import (  # noqa: F401  (re-exported for callers)
+    RESIDENTS_GROUP,
+    RESIDENTS_LABEL,
+    as_undirected,
+    check_graph,
+    group_residents,
+    residents_note,
+)
 from ccdata.errors import CcdataError, DataQualityWarning, MissingDataError
 from ccdata.geo.geocode import postcode_points
 from ccdata.geo.places import Place
@@ -201,127 +209,9 @@ def graph(data: NetworkData, wave: str | None = None, *, directed: bool = False,
     return g
 
 
-def _check_graph(g) -> nx.Graph:
-    if not isinstance(g, nx.Graph):
-        raise TypeError(f"expected a networkx graph from ccdata.analysis.network.graph, not {type(g).__name__}")
-    return g
-
-
-def _undirected(g: nx.Graph) -> nx.Graph:
-    return g.to_undirected(as_view=False) if g.is_directed() else g
-
-
-#: Node id of the one node that stands for every resident on partner pages.
-RESIDENTS_GROUP = "ccdata:residents"
-#: Its label.
-RESIDENTS_LABEL = "Residents"
-
-
-def group_residents(g: nx.Graph, rules: disclosure.Rules | None = None) -> nx.Graph:
-    """The network with all residents merged into one "Residents" node, for partner pages.
-
-    A resident numbered on a page with their ties to named organisations is a record
-    about a person. Here every node of sector ``residents`` becomes part of one node,
-    :data:`RESIDENTS_GROUP`; its tie to an organisation counts the residents who named
-    that organisation, and passes :func:`ccdata.analysis.disclosure.apply` (the count of
-    residents is the numerator, all residents in the network the denominator, and the
-    ties to all organisations add up to one total): a tie named by fewer than
-    ``rules.min_cases`` residents (or by all but fewer than that), or any tie when there
-    are fewer than ``rules.min_respondents`` residents, is not drawn; further ties are
-    hidden where a lone hidden one could be worked out; shown counts are rounded to
-    ``rules.round_to``. Ties between two residents are never drawn.
-
-    Parameters
-    ----------
-    g : networkx.Graph or DiGraph
-        From :func:`graph` (a directed graph is made undirected first).
-    rules : disclosure.Rules, optional
-        Defaults to :data:`ccdata.analysis.disclosure.DEFAULT`.
-
-    Returns
-    -------
-    networkx.Graph
-        Organisations and their ties as in ``g``; the group node (label
-        :data:`RESIDENTS_LABEL`, sector ``residents``) when ``g`` has residents, with
-        edges carrying ``residents`` (the rounded count), ``weight`` (mean strength of the
-        residents' ties) and ``types``. ``graph["residents"]`` is a dict: ``people``
-        (residents in the network), ``hidden_ties`` (ties from residents to
-        organisations not drawn), ``ties_between_residents`` (not drawn).
-
-    Raises
-    ------
-    TypeError
-        For a graph not from :func:`graph` or rules that are not ``Rules``.
-    ValueError
-        When an organisation already uses the group's id.
-    """
-    g = _undirected(_check_graph(g))
-    if rules is not None and not isinstance(rules, disclosure.Rules):
-        raise TypeError(f"rules must be a ccdata.analysis.disclosure.Rules, not {type(rules).__name__}")
-    if RESIDENTS_GROUP in g:
-        raise ValueError(f"an organisation has the id {RESIDENTS_GROUP!r}, which is kept for the residents' group")
-    residents = [n for n in g.nodes if g.nodes[n].get("sector") == RESIDENTS]
-    is_resident = set(residents)
-    others = [n for n in g.nodes if n not in is_resident]
-    out = nx.Graph()
-    out.graph.update(g.graph)
-    out.add_nodes_from((n, dict(g.nodes[n])) for n in others)
-    out.add_edges_from((u, v, dict(a)) for u, v, a in g.edges(data=True)
-                       if u not in is_resident and v not in is_resident)
-    info = {"people": len(residents), "hidden_ties": 0, "ties_between_residents": 0}
-    out.graph["residents"] = info
-    if "respondents" in g.graph:
-        answered = set(g.graph["respondents"])
-        out.graph["respondents"] = (answered - is_resident) | ({RESIDENTS_GROUP} if answered & is_resident else set())
-    if not residents:
-        return out
-    out.add_node(RESIDENTS_GROUP, label=RESIDENTS_LABEL, sector=RESIDENTS,
-                 core_team=any(bool(g.nodes[r].get("core_team")) for r in residents),
-                 responded=any(bool(g.nodes[r].get("responded")) for r in residents))
-    info["ties_between_residents"] = sum(1 for u, v in g.edges if u in is_resident and v in is_resident)
-    tied = {o: [r for r in g[o] if r in is_resident] for o in others}
-    table = pd.DataFrame({"org_id": others, "residents": [len(tied[o]) for o in others],
-                          "n": len(residents)}, columns=["org_id", "residents", "n"])
-    if table.empty:
-        return out
-    # secondary suppression hides the first shown row of a group: order so that it is the smallest
-    table = table.sort_values(["residents", "org_id"], kind="stable", ignore_index=True)
-    shown = disclosure.apply(table, rules, count="residents", denominator="n", within=[[]], derived=[])
-    for row, raw in zip(shown.itertuples(index=False), table["residents"]):
-        if row.suppressed or raw == 0:  # a shown zero is no tie to draw
-            info["hidden_ties"] += int(raw)
-            continue
-        ties = [g.edges[r, row.org_id] for r in tied[row.org_id]]
-        out.add_edge(RESIDENTS_GROUP, row.org_id, residents=int(row.residents),
-                     weight=float(np.mean([float(t.get("weight", 1.0)) for t in ties])),
-                     types=tuple(sorted({x for t in ties for x in t.get("types", ())})))
-    return out
-
-
-def residents_note(g: nx.Graph) -> str:
-    """What :func:`group_residents` left out, in plain sentences ("" when nothing)."""
-    _check_graph(g)
-    info = g.graph.get("residents")
-    if not isinstance(info, dict):
-        raise TypeError("expected a graph from group_residents")
-    parts = []
-    if info["people"]:
-        parts.append("Residents who took part are shown together as one group, never one by one.")
-    hidden = info["hidden_ties"]
-    if hidden:
-        parts.append(f"{hidden:,} {'tie' if hidden == 1 else 'ties'} from residents to organisations "
-                     f"{'is' if hidden == 1 else 'are'} not shown because too few residents named "
-                     f"{'that organisation' if hidden == 1 else 'those organisations'}.")
-    within = info["ties_between_residents"]
-    if within:
-        parts.append(f"{within:,} {'tie' if within == 1 else 'ties'} between residents "
-                     f"{'is' if within == 1 else 'are'} not shown.")
-    return " ".join(parts)
-
-
 def cross_sector_share(g: nx.Graph) -> float:
     """Share of ties that join organisations of different sectors (NaN without ties)."""
-    g = _undirected(_check_graph(g))
+    g = as_undirected(check_graph(g))
     if g.number_of_edges() == 0:
         return float("nan")
     cross = sum(g.nodes[u]["sector"] != g.nodes[v]["sector"] for u, v in g.edges)
@@ -335,7 +225,7 @@ def reciprocity(g: nx.DiGraph) -> float:
     count: a partner who did not answer could not have reciprocated. NaN when
     there are no such ties.
     """
-    _check_graph(g)
+    check_graph(g)
     if not g.is_directed():
         raise ValueError("reciprocity needs the directed graph: graph(data, wave, directed=True)")
     respondents = g.graph.get("respondents", set(g.nodes))
@@ -355,8 +245,8 @@ def summarise(g: nx.Graph) -> dict:
         largest_component_share, cross_sector_share, reciprocity`` (reciprocity only
         for a directed graph; NaN otherwise).
     """
-    _check_graph(g)
-    u = _undirected(g)
+    check_graph(g)
+    u = as_undirected(g)
     n = u.number_of_nodes()
     comps = list(nx.connected_components(u)) if n else []
     return {"organisations": n, "ties": u.number_of_edges(),
@@ -382,7 +272,7 @@ def centrality(g: nx.Graph) -> pd.DataFrame:
         ``org_id, label, sector, core_team, degree, weighted_degree, betweenness,
         constraint, broker`` sorted by betweenness (highest first).
     """
-    g = _undirected(_check_graph(g))
+    g = as_undirected(check_graph(g))
     cols = ["org_id", "label", "sector", "core_team", "degree", "weighted_degree", "betweenness",
             "constraint", "broker"]
     if g.number_of_nodes() == 0:
@@ -413,7 +303,7 @@ def sector_matrix(g: nx.Graph) -> pd.DataFrame:
     The diagonal counts ties within a sector; off-diagonal cells count each
     cross-sector tie once in each of its two cells. Only sectors present appear.
     """
-    g = _undirected(_check_graph(g))
+    g = as_undirected(check_graph(g))
     present = [s for s in SECTORS if any(g.nodes[n]["sector"] == s for n in g.nodes)]
     matrix = pd.DataFrame(0, index=pd.Index(present, name="sector"), columns=present, dtype=int)
     for u, v in g.edges:
@@ -456,7 +346,7 @@ def core_team_role(g: nx.Graph) -> dict:
         (:func:`summarise` of the network with and without the core team).
         Shares are NaN when undefined (no ties, no pairs, no core team).
     """
-    g = _undirected(_check_graph(g))
+    g = as_undirected(check_graph(g))
     core = [n for n in g.nodes if g.nodes[n].get("core_team")]
     rest = [n for n in g.nodes if n not in set(core)]
     without = g.subgraph(rest).copy()
@@ -493,7 +383,7 @@ def core_team_table(role: dict) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------------- change
 def _pairs(g: nx.Graph) -> set[tuple[str, str]]:
-    return {tuple(sorted(e)) for e in _undirected(g).edges}
+    return {tuple(sorted(e)) for e in as_undirected(g).edges}
 
 
 def compare_waves(data: NetworkData, before: str, after: str, rules: disclosure.Rules | None = None) -> dict:
