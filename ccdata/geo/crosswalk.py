@@ -36,7 +36,7 @@ IOD2019_ON_LSOA21_METHOD = (
     "its scores are the average of theirs weighted by population (mid-2015 population of each "
     "2011 LSOA, shared between its 2021 parts in proportion to Census 2021 population when it "
     "was split). Ranks and deciles cannot be averaged, so such a 2021 LSOA takes the rank and "
-    "decile of the 2011 LSOA that contributed most of its population; the `method` column names "
+    "decile of the 2011 LSOA that contributed most of its population; the \"How derived\" column names "
     "that LSOA. Population counts are moved with the same lookup, sharing a split LSOA's count "
     "in proportion to Census 2021 population (or equally when that is not available), so that "
     "totals are kept to the person."
