@@ -80,6 +80,13 @@ def resolve(place_id: str, fp: dict, collection: str, geo: pd.DataFrame):
     return assignment.reset_index(drop=True), wards, methods
 
 
+def _check_wards(place_id: str, codes, known: pd.Series, where: str) -> None:
+    """Refuse ward codes that ``known`` (the codes of a lookup or boundary file) does not hold."""
+    unknown = sorted(set(codes) - set(known))
+    if unknown:
+        raise PlaceError(f"place {place_id!r}: ward code(s) {', '.join(unknown)} do not exist in {where}")
+
+
 def _lsoas_for_wards(place_id: str, spec: dict, collection: str):
     vintage = str(spec.get("vintage", ""))
     codes = _codes(place_id, spec, "wards")
@@ -89,10 +96,7 @@ def _lsoas_for_wards(place_id: str, spec: dict, collection: str):
         lookup_id, prefix = _WARD_LOOKUPS[vintage]
         lookup = build.table(lookup_id, collection)
         code_col, name_col = f"{prefix}_code", f"{prefix}_name"
-        unknown = sorted(set(codes) - set(lookup[code_col]))
-        if unknown:
-            raise PlaceError(f"place {place_id!r}: ward code(s) {', '.join(unknown)} do not exist in "
-                             f"the May {vintage} ward lookup ({lookup_id})")
+        _check_wards(place_id, codes, lookup[code_col], f"the May {vintage} ward lookup ({lookup_id})")
         sel = lookup[lookup[code_col].isin(codes)]
         wards = (sel[[code_col, name_col]].drop_duplicates().rename(columns={code_col: "ward_code",
                                                                               name_col: "ward_name"}))
@@ -113,10 +117,7 @@ def _lsoas_for_wards(place_id: str, spec: dict, collection: str):
         raise MissingDataError(f"place {place_id!r}: wards of May {vintage} have no LSOA lookup, so LSOAs "
                                f"are assigned from boundaries, which are missing: {exc}") from exc
     code_col, name_col = f"{prefix}_code", f"{prefix}_name"
-    unknown = sorted(set(codes) - set(ward_gdf[code_col]))
-    if unknown:
-        raise PlaceError(f"place {place_id!r}: ward code(s) {', '.join(unknown)} do not exist in the "
-                         f"May {vintage} ward boundaries ({bounds_id})")
+    _check_wards(place_id, codes, ward_gdf[code_col], f"the May {vintage} ward boundaries ({bounds_id})")
     chosen = ward_gdf[ward_gdf[code_col].isin(codes)]
     near = lsoa_gdf[lsoa_gdf.intersects(chosen.union_all())]
     # compete against every ward of the vintage, so an edge LSOA goes where most of it lies
