@@ -206,6 +206,30 @@ def browser(chromium):
             b.close()
 
 
+@pytest.fixture
+def axe_scan(browser):
+    """A function running axe-core on pages (name -> file path) at desk width: a list of
+    ``(name, violation)``, with violation as axe reports it (``id``, ``impact``, ``nodes``)."""
+    axe_mod = pytest.importorskip("axe_playwright_python.sync_playwright")
+    axe = axe_mod.Axe()
+
+    def scan(pages: dict) -> list[tuple[str, dict]]:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        found = []
+        for name, path in pages.items():
+            page.goto(Path(path).as_uri())
+            found += [(name, v) for v in axe.run(page).response["violations"]]
+        page.close()
+        return found
+
+    return scan
+
+
+def axe_entry(name: str, violation: dict) -> str:
+    """One line for a test's output: page, rule, impact and how many elements."""
+    return f"{name}: {violation['id']} ({violation['impact']}, {len(violation['nodes'])} element(s))"
+
+
 def census_raw_rows(dataset_id: str, collection: str) -> list[dict]:
     """Rows of a raw Census LSOA file read with the standard library only (independent of
     ccdata's loaders): a Nomis zip (member ``*-lsoa.csv``), a gzipped CSV or a plain CSV."""

@@ -9,6 +9,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+from conftest import axe_entry
 
 from ccdata import present
 from ccdata.present.pages import page_context, render, shell
@@ -56,18 +57,14 @@ def _pages(tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.mark.slow
-def test_no_content_outside_landmarks_and_landmarks_unique(tmp_path, browser):
-    axe_mod = pytest.importorskip("axe_playwright_python.sync_playwright")
-    axe = axe_mod.Axe()
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    found, others = [], []
+def test_no_content_outside_landmarks_and_landmarks_unique(tmp_path, axe_scan):
+    paths = {}
     for name, text in _pages(tmp_path).items():
-        path = tmp_path / f"{name.replace(' ', '-')}.html"
-        path.write_text(text, encoding="utf-8")
-        page.goto(path.as_uri())
-        for v in axe.run(page).response["violations"]:
-            entry = f"{name}: {v['id']} ({v['impact']}, {len(v['nodes'])} element(s))"
-            (found if v["id"] in RULES else others).append(entry)
+        paths[name] = tmp_path / f"{name.replace(' ', '-')}.html"
+        paths[name].write_text(text, encoding="utf-8")
+    found, others = [], []
+    for name, v in axe_scan(paths):
+        (found if v["id"] in RULES else others).append(axe_entry(name, v))
     print("\n".join(["other axe findings:"] + others))
     assert not found, found
 

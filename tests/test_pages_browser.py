@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import data_dir_env
+from conftest import axe_entry, data_dir_env
 
 from ccdata.run import report
 
@@ -45,16 +45,10 @@ def pages(demo_data_dir, tmp_path_factory) -> dict[str, Path]:
 
 
 @pytest.mark.slow
-def test_no_serious_accessibility_violations(pages, browser):
-    axe_mod = pytest.importorskip("axe_playwright_python.sync_playwright")
-    axe = axe_mod.Axe()
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+def test_no_serious_accessibility_violations(pages, axe_scan):
     serious, others = [], []
-    for name, path in pages.items():
-        page.goto(path.as_uri())
-        for v in axe.run(page).response["violations"]:
-            entry = f"{name}: {v['id']} ({v['impact']}, {len(v['nodes'])} element(s))"
-            (serious if v["impact"] in ("serious", "critical") else others).append(entry)
+    for name, v in axe_scan(pages):
+        (serious if v["impact"] in ("serious", "critical") else others).append(axe_entry(name, v))
     print("\n".join(["other axe findings:"] + others))
     assert not serious, serious
 
