@@ -114,3 +114,73 @@ def test_place_remembers_per_object_and_recomputes_a_changed_place(demo_data):
             pd.testing.assert_frame_equal(value, fresh[key])
         else:
             assert value == fresh[key]
+
+
+def test_derived_is_made_once_per_table_state_and_again_for_a_rewritten_table(demo_data_dir, tmp_path,
+                                                                             use_data_dir):
+    import shutil
+
+    use_data_dir(shutil.copytree(demo_data_dir, tmp_path / "data"))
+    calls = []
+
+    def first_code(geo):
+        calls.append(1)
+        return geo["lsoa21_code"].iloc[0]
+
+    code = build.table("lsoa21_geography", "demo")["lsoa21_code"].iloc[0]
+    assert build.derived("first code", ["lsoa21_geography"], "demo", first_code) == code
+    assert build.derived("first code", ("lsoa21_geography",), "demo", first_code) == code
+    assert len(calls) == 1
+    path = build._paths("lsoa21_geography", "demo")[0]
+    frame = pd.read_parquet(path)
+    frame.loc[0, "lsoa21_code"] = "E01999999"
+    stat = os.stat(path)
+    frame.to_parquet(path, index=False)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))  # a later file time
+    assert build.derived("first code", "lsoa21_geography", "demo", first_code) == "E01999999"
+    assert len(calls) == 2
+    with pytest.raises(ValueError, match="non-empty"):
+        build.derived("", ["lsoa21_geography"], "demo", first_code)
+    with pytest.raises(ValueError, match="names of the processed tables"):
+        build.derived("x", [], "demo", first_code)
+    with pytest.raises(TypeError, match="callable"):
+        build.derived("x", ["lsoa21_geography"], "demo", "not a function")
+
+
+def test_names_for_codes_are_the_callers_own(demo_data):
+    import ccdata
+    from ccdata.views import common
+
+    place = ccdata.place("demo")
+    geo = build.table("lsoa21_geography", "demo")
+    names = common.lsoa21_names(place)
+    assert names == dict(zip(geo["lsoa21_code"], geo["lsoa21_name"]))
+    names.clear()
+    assert len(common.lsoa21_names(place)) == geo["lsoa21_code"].nunique()
+
+
+def test_remembered_values_are_copies_that_callers_may_change():
+    from ccdata.geo.places import _copied
+
+    frame = pd.DataFrame({"x": [1, 2]})
+    frame.attrs["notes"] = {"a": [1]}
+    value = {"frame": frame, "rows": [frame["x"], "text"], "pair": (1, {"k": [2]})}
+    out = _copied(value)
+    out["frame"].loc[0, "x"] = 9
+    out["frame"].attrs["notes"]["a"].append(2)
+    out["rows"][0].iloc[1] = 7
+    out["pair"][1]["k"].append(3)
+    assert frame["x"].tolist() == [1, 2] and frame.attrs["notes"] == {"a": [1]}
+    assert value["pair"] == (1, {"k": [2]}) and value["rows"][1] == "text"
+
+
+def test_comparator_codes_sorted_per_authority_and_england_only():
+    from ccdata.geo.places import _comparator_codes
+
+    geo = pd.DataFrame({"lsoa21_code": ["E01000003", "W01000001", "E01000001", "E01000002", "E01000009"],
+                        "lad24_code": ["E08000001", "W06000001", "E08000001", "E08000002", None]})
+    by_lad, england = _comparator_codes(geo)
+    assert by_lad == {"E08000001": ("E01000001", "E01000003"), "W06000001": ("W01000001",),
+                      "E08000002": ("E01000002",)}
+    assert england == ("E01000001", "E01000002", "E01000003", "E01000009")
+

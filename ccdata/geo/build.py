@@ -265,6 +265,13 @@ def table(name: str, collection: str = config.OFFICIAL) -> pd.DataFrame:
     MissingDataError
         When the inputs are not fetched (the message says which and how).
     """
+    # copy-on-write (pandas 3): a shallow copy is cheap and a caller's change never reaches
+    # the kept frame; the polygons' spatial index is shared, so it is built once per process
+    return _held(name, collection).copy(deep=False)
+
+
+def _held(name: str, collection: str) -> pd.DataFrame:
+    """The kept frame of a processed table (built first when missing or stale); never for callers to change."""
     step = _step(name)
     data, _ = _paths(name, collection)
     if not is_current(name, collection):
@@ -296,10 +303,50 @@ def table(name: str, collection: str = config.OFFICIAL) -> pd.DataFrame:
         for stale in [k for k in _MEMO if k[:2] == key[:2] and k != key]:
             del _MEMO[stale]  # a rebuilt table replaces its older copy (memory stays bounded)
         _MEMO[key] = frame
-    # copy-on-write (pandas 3): a shallow copy is cheap and a caller's change never reaches
-    # the kept frame; the polygons' spatial index is shared, so it is built once per process
-    out = _MEMO[key].copy(deep=False)
-    return out
+    return _MEMO[key]
+
+
+_DERIVED: dict[tuple, tuple] = {}
+
+
+def derived(what: str, names, collection: str, make: Callable):
+    """``make(*tables)`` on the processed tables ``names``, computed once per process and data state.
+
+    For what depends only on whole-country tables (the name of every neighbourhood, the
+    IoD 2025 files joined): every place of a batch, and every section of a page, would
+    otherwise make the same thing again. Kept while the tables read are the same ones
+    (:func:`table` reads a changed or rebuilt file again, and then this is made again).
+
+    Parameters
+    ----------
+    what : str
+        What is made (one name per function and arguments).
+    names : sequence of str
+        The processed tables ``make`` reads, passed to it in this order (each the
+        caller's own shallow copy).
+    collection : str
+        The data collection of the tables.
+    make : callable
+        Makes the value from the tables.
+
+    Returns
+    -------
+    The value, shared by every caller: never change it (copy it where a caller could).
+    """
+    if not isinstance(what, str) or not what:
+        raise ValueError("derived needs a non-empty string naming what is made")
+    names = (names,) if isinstance(names, str) else tuple(names)
+    if not names or not all(isinstance(n, str) for n in names):
+        raise ValueError(f"derived needs the names of the processed tables it reads, not {names!r}")
+    if not callable(make):
+        raise TypeError(f"make must be callable, not {type(make).__name__}")
+    frames = tuple(_held(n, collection) for n in names)
+    key = (what, collection, names)
+    held = _DERIVED.get(key)
+    if held is None or len(held[0]) != len(frames) or any(a is not b for a, b in zip(held[0], frames)):
+        # the kept frames themselves are the state: a re-read table is another object
+        held = _DERIVED[key] = (frames, make(*(f.copy(deep=False) for f in frames)))
+    return held[1]
 
 
 def _read(path: Path) -> pd.DataFrame:

@@ -82,9 +82,10 @@ class Place:
         return list(self._comparator_cache[1])
 
     def _comparator_areas(self) -> list[Area]:
-        geo = self.table("lsoa21_geography")
-        la = tuple(sorted(geo.loc[geo["lad24_code"] == self.lad_code, "lsoa21_code"]))
-        england = tuple(sorted(geo.loc[geo["lsoa21_code"].str.startswith("E"), "lsoa21_code"]))
+        # every place of a batch shares the sorted codes (made once per process and data state)
+        by_lad, england = build.derived("comparator codes", ("lsoa21_geography",), self.collection,
+                                        _comparator_codes)
+        la = by_lad.get(self.lad_code, ())
         return [Area("la", self.lad_name, la, "local authority"),
                 Area("england", ENGLAND if not self.fictional else "Demoland (fictional)", england, "country")]
 
@@ -116,7 +117,7 @@ class Place:
         memo = self.__dict__.setdefault("_remembered", {})
         if key not in memo or memo[key][0] != state:
             memo[key] = (state, make())
-        return copy.deepcopy(memo[key][1])
+        return _copied(memo[key][1])
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
@@ -164,6 +165,12 @@ class Place:
         dataset = table_id if table_id.startswith("census21_") else f"census21_{table_id.lower()}"
         if sources.get(dataset).geography != "lsoa21":
             raise ValueError(f"{dataset} is not an LSOA table; Place.census reads LSOA tables")
+        if area != "lsoa":
+            # the indicators and the "who lives here" section ask for the same areas: made once per place
+            return self.remembered(f"Place.census:{dataset}:{area}", lambda: self._census(dataset, area))
+        return self._census(dataset, area)
+
+    def _census(self, dataset: str, area: str) -> pd.DataFrame:
         frame, _ = self._census_lsoas(dataset)
         labels = frame.attrs.get("labels", {})
         if area == "lsoa":
@@ -364,6 +371,24 @@ class Place:
                 "wards": len(self.wards), "footprint": self.footprint_method, "fictional": self.fictional}
 
 
+def _copied(value):
+    """A copy of ``value`` that the caller may change without changing the original.
+
+    Frames and series are copied shallowly: copy-on-write keeps a caller's change in
+    its own copy and their ``attrs`` are copied with them, so their values need not
+    be copied on every call (a deep copy of every remembered frame was a good part of
+    a dashboard's time). Dicts, lists and tuples are copied around them; anything
+    else deeply.
+    """
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        return value.copy(deep=False)
+    if isinstance(value, dict) and type(value) is dict:
+        return {k: _copied(v) for k, v in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(_copied(v) for v in value)
+    return copy.deepcopy(value)
+
+
 def _derived(out, source, place, how: str):
     """``out`` with the provenance ``.attrs`` of the frame it was derived from (collection,
     table, labels ...), plus the place and how it was derived."""
@@ -405,6 +430,16 @@ def _comparator_rows(dataset: str, area: str, collection: str) -> pd.DataFrame:
     return (found if found is not None else held[2]).copy(deep=False)
 
 
+def _comparator_codes(geo: pd.DataFrame) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """The sorted LSOA 2021 codes of each local authority (2024), and of England."""
+    by_lad: dict[str, list[str]] = {}
+    for lad, code in zip(geo["lad24_code"].tolist(), geo["lsoa21_code"].tolist()):
+        if isinstance(lad, str):
+            by_lad.setdefault(lad, []).append(code)
+    england = tuple(sorted(geo.loc[geo["lsoa21_code"].str.startswith("E"), "lsoa21_code"]))
+    return {lad: tuple(sorted(codes)) for lad, codes in by_lad.items()}, england
+
+
 def iod_lsoa21(edition: str, collection: str) -> pd.DataFrame:
     """One table of an IoD edition on LSOA 2021 for the whole country."""
     if edition == "iod2019":
@@ -414,13 +449,19 @@ def iod_lsoa21(edition: str, collection: str) -> pd.DataFrame:
 
     if read_manifest("iod2025_file7", collection).get("files"):
         return build.table("iod2025_file7", collection)
-    base = build.table("iod2025_file1", collection)
-    if read_manifest("iod2025_file3", collection).get("files"):
-        extra = build.table("iod2025_file3", collection)
-        new = [c for c in extra.columns if c not in base.columns]
-        attrs = {**base.attrs, "table": "iod2025_file1 + iod2025_file3"}
-        base = base.merge(extra[["lsoa21_code"] + new], on="lsoa21_code", how="left", validate="one_to_one")
-        base.attrs = attrs
+    if not read_manifest("iod2025_file3", collection).get("files"):
+        return build.table("iod2025_file1", collection)
+    # joined once per process and data state: a dashboard asks about eight times, a batch per place
+    return build.derived("iod2025_file1 + iod2025_file3", ("iod2025_file1", "iod2025_file3"), collection,
+                         _join_iod2025_file3).copy(deep=False)
+
+
+def _join_iod2025_file3(base: pd.DataFrame, extra: pd.DataFrame) -> pd.DataFrame:
+    """IoD 2025 File 1 with the columns of File 3 (IDACI, IDAOPI) that File 1 lacks."""
+    new = [c for c in extra.columns if c not in base.columns]
+    attrs = {**base.attrs, "table": "iod2025_file1 + iod2025_file3"}
+    base = base.merge(extra[["lsoa21_code"] + new], on="lsoa21_code", how="left", validate="one_to_one")
+    base.attrs = attrs
     return base
 
 

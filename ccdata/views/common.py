@@ -13,7 +13,9 @@ import pandas as pd
 
 from ccdata import present
 from ccdata.errors import DataQualityWarning, MissingDataError
+from ccdata.geo import build
 from ccdata.geo.placecache import resolve
+from ccdata.geo.places import Place
 
 
 @dataclass
@@ -69,9 +71,16 @@ def _geography_names(place, code_col: str, name_col: str) -> dict[str, str]:
     if not hasattr(place, "table"):  # a place without a collection's tables: no names to add
         return {}
     try:
-        geo = place.table("lsoa21_geography")
+        if isinstance(place, Place):  # every name in England: made once per process and data state
+            return dict(build.derived(f"names {code_col} {name_col}", ("lsoa21_geography",), place.collection,
+                                      lambda geo: _names(geo, code_col, name_col)))
+        return _names(place.table("lsoa21_geography"), code_col, name_col)
     except MissingDataError:  # not built: tables keep their codes and say nothing more
         return {}
+
+
+def _names(geo: pd.DataFrame, code_col: str, name_col: str) -> dict[str, str]:
+    """Code -> name from a lookup table (empty when it lacks either column); the first name of a code wins."""
     if not {code_col, name_col} <= set(geo.columns):
         return {}
     pairs = geo[[code_col, name_col]].dropna().drop_duplicates(code_col)
