@@ -184,3 +184,16 @@ def test_comparator_codes_sorted_per_authority_and_england_only():
                       "E08000002": ("E01000002",)}
     assert england == ("E01000001", "E01000002", "E01000003", "E01000009")
 
+
+def test_indicator_totals_of_plain_values_match_column_sums():
+    import numpy as np
+
+    from ccdata.analysis.indicators import _plain_total
+
+    assert _plain_total([1, 2, 3]) == 6.0
+    assert _plain_total([2**53, 1]) == float(2**53 + 1)  # whole numbers are added exactly first
+    assert np.isnan(_plain_total([1, pd.NA])) and np.isnan(_plain_total([1.5, float("nan")]))
+    floats = [0.1, 0.2, 0.3, 1e16, -1e16, 0.7, 1 / 3, 2 / 3, 5.5]
+    assert _plain_total(floats) == float(pd.Series(floats, dtype="float64").sum())
+    assert _plain_total([1, 0.5]) == 1.5
+

@@ -263,3 +263,16 @@ def test_a_ward_dwp_does_not_publish_keeps_its_ons_name():
     # without names in the lookup the ward's name is missing (the page then shows its code)
     _, bare = cp.place_figures(WARDS.iloc[:1], LOOKUP, ["E01000002", "E01000003"], cp.children_under16(CENSUS))
     assert pd.isna(bare.set_index("ward24_code").loc["E05000002", "ward24_name"])
+
+
+def test_a_ward_without_children_is_shared_equally_and_a_ward_without_figures_stays_missing():
+    children = pd.Series({"E01000001": 0.0, "E01000002": 0.0, "E01000003": 20.0, "E01000004": 40.0})
+    wards = WARDS[WARDS["ward24_code"] == "E05000001"]  # W2 has no published row
+    shares = cp.share_to_lsoas(wards, LOOKUP, children)
+    # W1: no children in either LSOA -> 31 shared 1:1 -> 15.5 each; the tie goes to the first code
+    assert shares["lsoa21_code"].tolist() == ["E01000001", "E01000002", "E01000003", "E01000004"]
+    assert shares["children_fye2024"].tolist()[:2] == [16, 15]
+    assert shares["weighting"].tolist() == ["equal", "equal", "children", "children"]
+    assert shares.loc[2:, ["children_fye2024", "population_under16_fye2025"]].isna().all().all()
+    assert shares.attrs["unshared"] == ["E05000002"]
+    assert [str(shares[c].dtype) for c in shares.columns[2:-1]] == ["Int64"] * 4

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ccdata.errors import MissingDataError
+from ccdata.geo import build
 from ccdata.geo.geography import largest_remainder
 from ccdata.geo.places import iod_lsoa21
 
@@ -195,35 +196,43 @@ def share_to_lsoas(wards: pd.DataFrame, lsoa_ward: pd.DataFrame, children: pd.Se
     base = lsoa_ward[["lsoa21_code", "ward24_code"]].reset_index(drop=True).assign(
         _kids=kids.to_numpy(), _w=weights.to_numpy())
     published = implied_population(wards).set_index("ward24_code")
-    out_cols = {f"{k}_{y}": [] for y in yrs for k in ("children", "population_under16")}
-    parts = []
+    out_cols: dict[str, list] = {f"{k}_{y}": [] for y in yrs for k in ("children", "population_under16")}
+    # plain look-ups and lists, one frame at the end: a column set on a small frame per
+    # ward costs more than the sharing itself
+    figures = {col: published[col].to_dict() for col in out_cols}
+    parts, weighting = [], []
     for ward, group in base.groupby("ward24_code", sort=True):
         group = group.sort_values("lsoa21_code")
-        frame = group[["lsoa21_code", "ward24_code"]].copy()
-        frame["weighting"] = method
+        parts.append(group[["lsoa21_code", "ward24_code"]])
+        ward_method = method
         codes = group["lsoa21_code"].tolist()
         for y in yrs:
-            count = published[f"children_{y}"].get(ward, pd.NA) if ward in published.index else pd.NA
-            pop = published[f"population_under16_{y}"].get(ward, pd.NA) if ward in published.index else pd.NA
+            count = figures[f"children_{y}"].get(ward, pd.NA)
+            pop = figures[f"population_under16_{y}"].get(ward, pd.NA)
             if pd.isna(count) or pd.isna(pop):
-                frame[f"children_{y}"] = pd.NA
-                frame[f"population_under16_{y}"] = pd.NA
+                out_cols[f"children_{y}"].extend([pd.NA] * len(group))
+                out_cols[f"population_under16_{y}"].extend([pd.NA] * len(group))
                 continue
             kid_w = group["_kids"].to_numpy()
             w = group["_w"].to_numpy()
             if w.sum() <= 0:
                 w = np.ones(len(group))
-                frame["weighting"] = "equal"
+                ward_method = "equal"
             if kid_w.sum() <= 0:
                 kid_w = np.ones(len(group))
-                frame["weighting"] = "equal"
-            frame[f"population_under16_{y}"] = largest_remainder(int(pop), kid_w, tiebreak=codes)
-            frame[f"children_{y}"] = largest_remainder(int(count), w, tiebreak=codes)
-        parts.append(frame)
-    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["lsoa21_code", "ward24_code", "weighting"] + list(out_cols))
-    for col in out_cols:
-        out[col] = pd.array(out[col], dtype="Int64") if len(out) else pd.array([], dtype="Int64")
+                ward_method = "equal"
+            out_cols[f"population_under16_{y}"].extend(largest_remainder(int(pop), kid_w, tiebreak=codes))
+            out_cols[f"children_{y}"].extend(largest_remainder(int(count), w, tiebreak=codes))
+        weighting.extend([ward_method] * len(group))
+    if parts:
+        out = pd.concat(parts, ignore_index=True)
+        for col, values in out_cols.items():
+            out[col] = pd.array(values, dtype="Int64")
+        out["weighting"] = weighting
+    else:
+        out = pd.DataFrame(columns=["lsoa21_code", "ward24_code", "weighting"] + list(out_cols))
+        for col in out_cols:
+            out[col] = pd.array([], dtype="Int64")
     out = out[["lsoa21_code", "ward24_code"] + list(out_cols) + ["weighting"]]
     out.attrs["unshared"] = sorted(set(base["ward24_code"]) - set(published.index))
     out.attrs["years"] = yrs
@@ -397,7 +406,9 @@ def for_place(place) -> dict[str, pd.DataFrame | str]:
 def _for_place(place) -> dict[str, pd.DataFrame | str]:
     wards = place.table("dwp_cilif_ward")
     geo = place.table("lsoa21_geography")[["lsoa21_code", "ward24_code", "ward24_name"]]
-    children = children_under16(place.table("census21_ts007a"))
+    # England's LSOAs: the same for every place (made once per process and data state)
+    children = build.derived("children under 16", ("census21_ts007a",), place.collection,
+                             children_under16).copy(deep=False)
     idaci = None
     try:
         iod = iod_lsoa21("iod2025", place.collection)

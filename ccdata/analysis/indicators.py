@@ -15,6 +15,7 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -174,10 +175,27 @@ def _dwp_sums(place) -> tuple[pd.DataFrame, dict[str, str], dict[str, str]]:
     return out.T, reasons, notes
 
 
-def _total(values: pd.Series) -> float:
-    """Sum of an area's columns; missing (NaN or pd.NA) if any of them is missing."""
-    total = values.sum(skipna=False)
-    return float("nan") if pd.isna(total) else float(total)
+def _area_values(sums: pd.DataFrame) -> dict[str, dict]:
+    """Each area's row of ``sums`` as plain values (whole numbers, floats, ``pd.NA``).
+
+    Read once per source: picking two or three cells out of the frame for each
+    indicator and area cost more than the indicators themselves.
+    """
+    return {area: dict(zip(sums.columns, row)) for area, row in zip(sums.index, sums.astype(object).itertuples(
+        index=False, name=None))}
+
+
+def _plain_total(values: list) -> float:
+    """Sum of an area's values; missing (NaN) if any of them is missing (NaN or ``pd.NA``).
+
+    Whole numbers are added exactly (as a nullable integer column is summed), others
+    as float64 by numpy (as a float column is summed).
+    """
+    if any(pd.isna(v) for v in values):
+        return float("nan")
+    if all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values):
+        return float(sum(int(v) for v in values))
+    return float(np.asarray(values, dtype="float64").sum())
 
 
 def _area_names(place) -> dict[str, str]:
@@ -213,6 +231,7 @@ def _compute(place, items: list[Indicator]) -> pd.DataFrame:
     names = _area_names(place)
     cache: dict[str, tuple[pd.DataFrame | None, dict[str, str], dict[str, str]]] = {}
     base_notes: dict[str, str] = {}
+    plain: dict[str, dict[str, dict]] = {}
     rows = []
     for ind in items:
         if ind.source not in cache:
@@ -231,6 +250,8 @@ def _compute(place, items: list[Indicator]) -> pd.DataFrame:
                     reason = f"{ind.source} is not available: {str(exc).split(';')[0]}"
                 cache[ind.source] = (None, {a: reason for a in AREAS}, {})
         sums, reasons, notes = cache[ind.source]
+        if sums is not None and ind.source not in plain:
+            plain[ind.source] = _area_values(sums)
         if sums is not None and sums.attrs.get("total_note"):
             base_notes[ind.id] = sums.attrs["total_note"]
         for area in AREAS:
@@ -242,7 +263,7 @@ def _compute(place, items: list[Indicator]) -> pd.DataFrame:
                    "upper": float("nan"), "band": stats.NOT_COMPARED, "status": OK,
                    "method": ""}
             if sums is not None and area in sums.index and "method" in sums.columns:
-                row["method"] = str(sums.loc[area, "method"])
+                row["method"] = str(plain[ind.source][area]["method"])
             if area in reasons or sums is None or area not in sums.index:
                 row["status"] = reasons.get(area, f"no {area} figures in {ind.source}")
                 rows.append(row)
@@ -254,8 +275,9 @@ def _compute(place, items: list[Indicator]) -> pd.DataFrame:
                                  f"include '{_and([c.replace('_', ' ') for c in absent])}'")
                 rows.append(row)
                 continue
-            num = _total(sums.loc[area, list(ind.numerator)])
-            den = _total(sums.loc[area, list(ind.denominator)])
+            values = plain[ind.source][area]
+            num = _plain_total([values[c] for c in ind.numerator])
+            den = _plain_total([values[c] for c in ind.denominator])
             if pd.isna(num) or pd.isna(den):
                 row["status"] = (f"figures for this area are suppressed or missing in {ind.source} "
                                  f"({', '.join(ind.numerator + ind.denominator)})")
