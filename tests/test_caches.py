@@ -174,17 +174,6 @@ def test_remembered_values_are_copies_that_callers_may_change():
     assert value["pair"] == (1, {"k": [2]}) and value["rows"][1] == "text"
 
 
-def test_comparator_codes_sorted_per_authority_and_england_only():
-    from ccdata.geo.places import _comparator_codes
-
-    geo = pd.DataFrame({"lsoa21_code": ["E01000003", "W01000001", "E01000001", "E01000002", "E01000009"],
-                        "lad24_code": ["E08000001", "W06000001", "E08000001", "E08000002", None]})
-    by_lad, england = _comparator_codes(geo)
-    assert by_lad == {"E08000001": ("E01000001", "E01000003"), "W06000001": ("W01000001",),
-                      "E08000002": ("E01000002",)}
-    assert england == ("E01000001", "E01000002", "E01000003", "E01000009")
-
-
 def test_indicator_totals_of_plain_values_match_column_sums():
     import numpy as np
 
@@ -197,3 +186,20 @@ def test_indicator_totals_of_plain_values_match_column_sums():
     assert _plain_total(floats) == float(pd.Series(floats, dtype="float64").sum())
     assert _plain_total([1, 0.5]) == 1.5
 
+
+def test_comparator_codes_sorted_per_authority_and_england_only():
+    from ccdata.geo.places import _comparator_codes
+
+    geo = pd.DataFrame({"lsoa21_code": ["E01000003", "W01000001", "E01000001", "E01000002", "E01000009"],
+                        "lad24_code": ["E08000001", "W06000001", "E08000001", "E08000002", None]})
+    by_lad, england = _comparator_codes(geo)
+    assert by_lad == {"E08000001": ("E01000001", "E01000003"), "W06000001": ("W01000001",),
+                      "E08000002": ("E01000002",)}
+    assert england == ("E01000001", "E01000002", "E01000003", "E01000009")
+
+
+def test_postcode_area_of_a_typed_postcode():
+    from ccdata.analysis.assets import _postcode_area_of
+
+    assert _postcode_area_of(" ne286ab ") == "NE" and _postcode_area_of("b1 1aa") == "B"
+    assert _postcode_area_of("nonsense") is None and _postcode_area_of("") is None

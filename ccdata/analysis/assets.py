@@ -9,6 +9,7 @@ Coverage per child is :mod:`ccdata.analysis.coverage`.
 """
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 from pathlib import Path
@@ -20,7 +21,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ccdata import config
 from ccdata.errors import DataQualityWarning, MissingDataError
-from ccdata.geo.build import table
+from ccdata.geo.build import derived
 from ccdata.geo.geocode import NOT_FOUND, OK, codepoint_path, locate, postcode_points
 from ccdata.geo.places import Place
 from ccdata.geo.places import place as get_place
@@ -52,6 +53,18 @@ SOURCE_EPRACCUR = "NHS ODS epraccur"
 SOURCE_LIBRARIES = "Public libraries in England (DCMS)"
 
 
+def _national(name: str, collection: str, make) -> pd.DataFrame:
+    """A national asset list made by ``make`` from processed table ``name``: once per process
+    and data state (every place of a batch filters the same list), a copy for each caller."""
+    return derived(f"assets from {name}", (name,), collection, make).copy(deep=False)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _postcode_area_of(text: str) -> str | None:
+    """The postcode area of a typed postcode (kept: the national lists are read for every place)."""
+    return postcode_area(normalise_postcode(text))
+
+
 def _empty_assets() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="Float64" if c in ("easting", "northing") else "string")
                          for c in ASSET_COLUMNS})
@@ -79,7 +92,10 @@ def schools(collection: str = config.OFFICIAL) -> pd.DataFrame:
     """
 
     config._check_collection(collection)
-    gias = table("dfe_gias", collection)
+    return _national("dfe_gias", collection, _schools)
+
+
+def _schools(gias: pd.DataFrame) -> pd.DataFrame:
     status = gias["status"].astype("string").str.strip().str.lower()
     open_ = status.str.startswith("open").fillna(False).astype(bool)
     df = gias[open_].copy()
@@ -124,7 +140,10 @@ def gp_practices(collection: str = config.OFFICIAL) -> pd.DataFrame:
     """
 
     config._check_collection(collection)
-    ods = table("nhs_epraccur", collection)
+    return _national("nhs_epraccur", collection, _gp_practices)
+
+
+def _gp_practices(ods: pd.DataFrame) -> pd.DataFrame:
     role = ods["role_code"].astype("string").str.strip().str.upper() if "role_code" in ods else None
     setting = ods["prescribing_setting"].astype("string").str.strip()
     is_gp = setting.eq("4") if role is None else role.eq("RO76").where(role.notna() & role.ne(""), setting.eq("4"))
@@ -172,7 +191,10 @@ def libraries(collection: str = config.OFFICIAL) -> pd.DataFrame:
     """
 
     config._check_collection(collection)
-    libs = table("libraries_england", collection)
+    return _national("libraries_england", collection, _libraries)
+
+
+def _libraries(libs: pd.DataFrame) -> pd.DataFrame:
     closed = libs["closed"].map(_is_closed).astype(bool) if "closed" in libs else pd.Series(False, index=libs.index)
     df = libs[~closed]
     ref = df["uprn"].astype("string").fillna("") if "uprn" in df else pd.Series("", index=df.index)
@@ -350,7 +372,8 @@ def combine_assets(official: list[pd.DataFrame], local: pd.DataFrame | None, bou
         source = str(frame["source"].iloc[0])
         frame = frame.reset_index(drop=True)
         no_xy = frame["easting"].isna() | frame["northing"].isna()
-        area = frame["postcode"].map(lambda p: postcode_area(normalise_postcode(p)) if isinstance(p, str) else None)
+        area = pd.Series([_postcode_area_of(p) if isinstance(p, str) else None for p in frame["postcode"].tolist()],
+                         index=frame.index, dtype=object)
         near_pc = area.isin(areas_near()) if no_xy.any() else pd.Series(False, index=frame.index)
         far = no_xy & ~near_pc
         counts[f"{source}: not near the place (postcode area)"] = int(far.sum())

@@ -162,10 +162,16 @@ def calculate_coverage(lsoas, children, assets, geography: pd.DataFrame | None =
         groups.append(("ward", wards, dict(zip(geo["ward24_code"], geo["ward24_name"]))))
     groups.append(("place", {"place": codes}, {"place": place_name}))
     rows = []
+    # one array look-up per area instead of a frame selection (a place has a hundred or more areas)
+    kid_at = {code: i for i, code in enumerate(kids.index)}
+    kid_values = np.append(kids.to_numpy(dtype="float64"), np.nan)  # the last: an LSOA without a count
+    row_at = {code: i for i, code in enumerate(counts.index)}
+    count_values = counts[cats].to_numpy()
     for level, members, area_names in groups:
         for area, lsoa_list in members.items():
-            n_children = float(kids.reindex(lsoa_list).sum())
-            sums = counts.loc[lsoa_list].sum()
+            picked = kid_values[[kid_at.get(c, len(kid_values) - 1) for c in lsoa_list]]
+            n_children = float(np.where(np.isnan(picked), 0.0, picked).sum())  # as Series.sum skips NaN
+            sums = dict(zip(cats, count_values[[row_at[c] for c in lsoa_list]].sum(axis=0)))
             for cat in cats:
                 n = int(sums[cat])
                 rows.append({"level": level, "area_code": area, "area_name": area_names.get(area, area),
