@@ -165,14 +165,17 @@ def table_html(df: pd.DataFrame, *, caption: str, sortable: bool = False,
     head = "".join(
         f'<th scope="col"{" class=num" if c in numeric else ""}'
         f'{" aria-sort=none" if sortable else ""}>{esc(column_label(c))}</th>' for c in frame.columns)
+    # how each column is shown, decided once per column rather than once per cell
+    columns = [(c in numeric, str(c) in ("p_value", "p-value") and c not in formats, formats.get(c))
+               for c in frame.columns]
     rows = []
     for rec in shown.itertuples(index=False, name=None):
         cells = []
-        for c, v in zip(frame.columns, rec):
-            text = esc(p_value(v) if str(c) in ("p_value", "p-value") and c not in formats
-                       else _format(v, formats.get(c)))
-            if c in numeric:
-                sort = "" if _format(v) == "" else f' data-sort="{esc(v)}"'
+        for (is_num, is_p, fmt), v in zip(columns, rec):
+            plain = None if is_p or fmt else _format(v)
+            text = esc(p_value(v) if is_p else plain if plain is not None else _format(v, fmt))
+            if is_num:
+                sort = "" if (plain if plain is not None else _format(v)) == "" else f' data-sort="{esc(v)}"'
                 cells.append(f'<td class="num"{sort}>{text}</td>')
             else:
                 cells.append(f"<td>{text}</td>")
