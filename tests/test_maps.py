@@ -172,7 +172,7 @@ def test_frame_bounds_cover_the_place_and_every_asset():
     assert 5795 <= x1 - x0 < 5800 + 100 and 1795 <= y1 - y0 < 1800 + 100  # grid convergence: a little more
     # the boundary alone: a tiny place gets at least the 150 m minimum margin
     (s2, w2), (n2, e2) = maps.frame_bounds(place)
-    (a0, b0), (a1, b1) = to_bng.transform(w2, s2), to_bng.transform(e2, n2)
+    (a0, _), (a1, _) = to_bng.transform(w2, s2), to_bng.transform(e2, n2)
     assert 2315 <= a1 - a0 < 2390
     with pytest.raises(ValueError, match="margin"):
         maps.frame_bounds(place, margin=2)
