@@ -1,7 +1,9 @@
 """Batch runs: every view of every place, in parallel, into a dated run folder.
 
-``run_batch`` is what ``ccdata batch`` and a yearly timer call. One task per place
-and view runs in its own process (or on a Dask cluster), so one failing notebook
+``run_batch`` is what ``ccdata batch`` and a yearly timer call. Each place goes
+whole to one worker process (or Dask worker): its views one after another on the
+worker's warm kernel, then its summaries on the same kernel, so the figures
+computed for the place are computed once (:func:`run_group`). One failing notebook
 never stops the others. A run is built in a hidden temporary folder and renamed to
 ``<out>/runs/<YYYY-MM-DD>T<HHMMSS>/`` when every task has finished, so a reader
 never sees half a run. Layout::
@@ -135,6 +137,50 @@ def _environment(env: dict):
                 os.environ[k] = old[k]
 
 
+def place_summaries(place_id: str, out_dir: str) -> dict:
+    """Save a place's summaries into ``<out_dir>/<place_id>/`` and compute its key findings.
+
+    What the :data:`SUMMARIES` task does, in whichever process holds the place's figures
+    (the warm kernel that ran its views, see :meth:`ccdata.run.runner.WarmKernel.call`).
+
+    Returns
+    -------
+    dict
+        ``status`` (file name -> ``"ok"`` or why it was not written), ``bytes`` written,
+        and ``findings`` (the key-finding sentences, or ``None`` when they could not be
+        computed: the run's place index then computes them and reports why).
+    """
+    check_place_id(place_id)
+    place = resolve(place_id)
+    folder = report_mod.place_folder(out_dir, place_id)
+    with warnings.catch_warnings():  # the views' adviser notes carry the data notes
+        warnings.simplefilter("ignore", DataQualityWarning)
+        status = save_summaries(place, folder)
+    size = sum((folder / k).stat().st_size for k, v in status.items() if v == OK)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DataQualityWarning)
+            sentences = list(key_findings.for_place(place).sentences)
+    except Exception:
+        sentences = None
+    return {"status": status, "bytes": size, "findings": sentences}
+
+
+def run_group(runner: Callable[[Task], TaskResult], tasks: list[Task]) -> list[TaskResult]:
+    """Run one place's tasks one after another in this process (its views, then its summaries).
+
+    A batch hands each worker whole places, so the views and the summaries of a place
+    run on one warm kernel and share the figures computed for it.
+    """
+    out = []
+    for task in tasks:
+        try:
+            out.append(runner(task))
+        except Exception as exc:  # reported for this task; the place's other tasks still run
+            out.append(TaskResult(task.place_id, task.view, FAILED, message=f"{type(exc).__name__}: {exc}"))
+    return out
+
+
 def run_task(task: Task) -> TaskResult:
     """Run one task (in a worker process). Never raises for a data or notebook problem.
 
@@ -148,22 +194,14 @@ def run_task(task: Task) -> TaskResult:
     try:
         with _environment(task.env):
             if task.view == SUMMARIES:
-                place = resolve(task.place_id)  # one place object: its indicators are computed once
-                with warnings.catch_warnings():  # the views' adviser notes carry the data notes
-                    warnings.simplefilter("ignore", DataQualityWarning)
-                    status = save_summaries(place, report_mod.place_folder(task.out_dir, task.place_id))
-                missing = sorted(k for k, v in status.items() if v != OK)
-                size = sum((Path(task.out_dir) / task.place_id / k).stat().st_size
-                           for k, v in status.items() if v == OK)
-                try:
-                    with warnings.catch_warnings():
-                        warnings.simplefilter("ignore", DataQualityWarning)
-                        sentences = key_findings.for_place(place).sentences
-                except Exception:  # the run's index computes them (and reports why) instead
-                    sentences = None
-                return TaskResult(task.place_id, task.view, OK, time.perf_counter() - started, size,
+                # on the warm kernel, after the place's views: their figures are not computed again
+                done = (worker_kernel().call(f"{__name__}:place_summaries", place_id=task.place_id,
+                                             out_dir=task.out_dir)
+                        if task.warm else place_summaries(task.place_id, task.out_dir))
+                missing = sorted(k for k, v in done["status"].items() if v != OK)
+                return TaskResult(task.place_id, task.view, OK, time.perf_counter() - started, done["bytes"],
                                   f"not available: {', '.join(missing)}" if missing else "",
-                                  findings=sentences)
+                                  findings=done["findings"])
 
             kernel = worker_kernel() if task.warm else None
             # the place's index is written once by run_batch, not after each view
@@ -316,17 +354,26 @@ def _execute(tasks: list[Task], runner: Callable[[Task], TaskResult], jobs: int,
 
     results: list[TaskResult] = []
     bar = tqdm(total=len(tasks), desc="ccdata batch", unit="task", disable=not progress)
+    groups: dict[str, list[Task]] = {}
+    for t in tasks:  # a place's tasks stay together, in order, on one worker (see run_group)
+        groups.setdefault(t.place_id, []).append(t)
 
-    def done(task: Task, get) -> None:
+    def done(group: list[Task], get) -> None:
         try:
-            res = get()
-            if not isinstance(res, TaskResult):
-                raise TypeError(f"runner returned {type(res).__name__}, not TaskResult")
-        except Exception as exc:  # a worker that died is a failed task, not a failed batch
-            res = TaskResult(task.place_id, task.view, FAILED, message=f"{type(exc).__name__}: {exc}")
-        results.append(res)
-        bar.set_postfix_str(f"{task.place_id}/{task.view} {res.status}")
-        bar.update()
+            got = get()
+            if not isinstance(got, list) or len(got) != len(group):
+                raise TypeError("the worker did not return one result per task")
+        except Exception as exc:  # a worker that died: the place's tasks failed, not the batch
+            got = [exc] * len(group)
+        for task, res in zip(group, got):
+            if isinstance(res, Exception):
+                res = TaskResult(task.place_id, task.view, FAILED, message=f"{type(res).__name__}: {res}")
+            elif not isinstance(res, TaskResult):
+                res = TaskResult(task.place_id, task.view, FAILED,
+                                 message=f"TypeError: runner returned {type(res).__name__}, not TaskResult")
+            results.append(res)
+            bar.set_postfix_str(f"{task.place_id}/{task.view} {res.status}")
+            bar.update()
 
     try:
         if scheduler:
@@ -336,23 +383,22 @@ def _execute(tasks: list[Task], runner: Callable[[Task], TaskResult], jobs: int,
             except ImportError as exc:
                 raise BatchError("--scheduler needs Dask distributed: pip install 'ccdata[dask]'") from exc
             with Client(scheduler) as client:
-                futures = {client.submit(runner, t, pure=False, key=f"ccdata-{t.place_id}-{t.view}-{id(t)}"): t
-                           for t in tasks}
+                futures = {client.submit(run_group, runner, g, pure=False, key=f"ccdata-{pid}-{id(g)}"): g
+                           for pid, g in groups.items()}
                 for fut in dask_completed(futures):
                     done(futures[fut], fut.result)
         elif tasks and jobs == 1:
             # one job: run here, one task after another (no process start-up cost)
             try:
-                for t in tasks:
-                    done(t, lambda t=t: runner(t))
+                for g in groups.values():
+                    done(g, lambda g=g: run_group(runner, g))
             finally:  # this process's warm kernel, if the tasks started one
-
                 shutdown_worker_kernel()
         elif tasks:
             # spawn: workers start clean (no inherited threads or open kernels)
             ctx = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-                futures = {pool.submit(runner, t): t for t in tasks}
+                futures = {pool.submit(run_group, runner, g): g for g in groups.values()}
                 for fut in as_completed(futures):
                     done(futures[fut], fut.result)
     finally:
