@@ -16,7 +16,6 @@ import pandas as pd
 from ccdata.errors import MissingDataError
 from ccdata.geo import build
 from ccdata.geo.geography import imd_extent, share_most_deprived
-from ccdata.geo.places import Place
 
 EDITIONS = {"iod2019": "IoD 2019", "iod2025": "IoD 2025"}
 #: LSOAs ranked nationally in each edition (England).
@@ -94,22 +93,7 @@ def comparators(place, edition: str) -> dict[str, pd.Series]:
     Read from the processed table ``iod_comparators`` (built once by ``ccdata build``).
     """
     _check_edition(edition)
-    if not isinstance(place, Place):
-        return comparator(place.table("iod_comparators"), edition, place.lad_code)
-    # a page asks about six times, a batch for every place: the table is split by edition
-    # once per process and data state, and each authority's rows are picked out once
-    by_edition, found = build.derived("iod_comparators by edition", ("iod_comparators",), place.collection,
-                                      _comparators_by_edition)
-    key = (edition, place.lad_code)
-    if key not in found:
-        found[key] = comparator(by_edition[edition], edition, place.lad_code)
-    return {area: row.copy(deep=False) for area, row in found[key].items()}
-
-
-def _comparators_by_edition(table: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], dict]:
-    """The rows of ``iod_comparators`` for 2024 authorities, per edition, and an empty memo of picked rows."""
-    sel = table[table["for_lad24"].fillna(False).astype(bool)]
-    return {e: sel[sel["edition"] == e] for e in EDITIONS}, {}
+    return comparator(place.table("iod_comparators"), edition, place.lad_code)
 
 
 def _place_frame(place, edition: str) -> pd.DataFrame:
@@ -547,16 +531,17 @@ def comparator(table: pd.DataFrame, edition: str, lad24_code: str) -> dict[str, 
         row for the authority.
     """
     _check_edition(edition)
-    sel = table[(table["edition"] == edition) & table["for_lad24"].fillna(False).astype(bool)]
-    out = {}
-    la = sel[(sel["lad24_code"] == lad24_code) & (sel["area_type"] != "country")]
+    out, sel = {}, (table["edition"] == edition) & table["for_lad24"].fillna(False).astype(bool)
+    # rows picked by position: filtering the frame of some forty columns three times cost more
+    la = np.flatnonzero(((table["lad24_code"] == lad24_code) & (table["area_type"] != "country") & sel)
+                        .to_numpy(dtype=bool, na_value=False))
     if len(la) > 1:
         raise ValueError(f"{EDITIONS[edition]}: {len(la)} comparator rows for {lad24_code}")
     if len(la):
-        out["la"] = la.iloc[0]
-    england = sel[sel["area_type"] == "country"]
+        out["la"] = table.iloc[la[0]]
+    england = np.flatnonzero(((table["area_type"] == "country") & sel).to_numpy(dtype=bool, na_value=False))
     if len(england):
-        out["england"] = england.iloc[0]
+        out["england"] = table.iloc[england[0]]
     return out
 
 
