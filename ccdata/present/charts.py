@@ -12,6 +12,7 @@ it. Charts never read files.
 from __future__ import annotations
 
 import functools
+import io
 import textwrap
 
 import matplotlib
@@ -22,6 +23,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
+from matplotlib.backends.backend_svg import RendererSVG  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from ccdata.analysis import disclosure  # noqa: E402
@@ -40,6 +42,8 @@ STYLE = {"font.size": 12, "axes.titlesize": 13, "axes.labelsize": 12, "xtick.lab
 HATCHES = ("", "///", "xx")  # dots ("...") would add 140 KB of circles to each chart
 #: Characters per line of a wrapped category label beside a bar.
 LABEL_CHARS = 28
+#: Space around a chart and between its parts, in inches (as constrained layout leaves).
+PAD = 3 / 72
 
 
 def _styled(build):
@@ -49,6 +53,62 @@ def _styled(build):
         with plt.rc_context(STYLE):
             return build(*args, **kwargs)
     return wrapper
+
+
+@functools.cache
+def _measurer() -> RendererSVG:
+    """The renderer text is measured with to lay charts out: the SVG backend's, which
+    writes the pages' charts (one, kept, so that the sizes of texts every chart repeats,
+    such as tick labels and area names, are measured once)."""
+    return RendererSVG(1, 1, io.StringIO())
+
+
+def _fit(fig: plt.Figure) -> plt.Figure:
+    """Place the axes of a one-column chart around their text, once, before it is saved.
+
+    The axes (stacked one above the other) get the width their tick labels and axis
+    labels leave, the figure's legend keeps the top, and the rest is shared out
+    equally, with :data:`PAD` around each part: the layout constrained layout makes,
+    but constrained layout makes it at every save by drawing the whole figure an extra
+    time. Here the text is measured once (again only if the new size changes the ticks).
+    """
+    renderer, axes = _measurer(), fig.axes
+    width, height = fig.get_size_inches()
+    dpi = fig.dpi
+    fig.set_dpi(72)  # the SVG renderer measures in points
+    try:
+        for _ in range(3):
+            ticks = [(list(ax.get_xticks()), list(ax.get_yticks())) for ax in axes]
+            legend = max((leg.get_window_extent(renderer).height for leg in fig.legends), default=0.0) / 72
+            sides = []  # inches the text of each axes takes to its left, right, top and bottom
+            for ax in axes:
+                # as constrained layout measures: without the width of the title and the x label
+                box, tight = ax.bbox, ax.get_tightbbox(renderer, for_layout_only=True)
+                sides.append([max(0.0, v) / 72 for v in (box.x0 - tight.x0, tight.x1 - box.x1,
+                                                         tight.y1 - box.y1, box.y0 - tight.y0)])
+            left = PAD + max(s[0] for s in sides)
+            right = PAD + max(s[1] for s in sides)
+            top = (legend + 2 * PAD if legend else 0.0) + PAD + sides[0][2]
+            gaps = [below[3] + above[2] + 2 * PAD for below, above in zip(sides, sides[1:])]
+            each = (height - top - PAD - sides[-1][3] - sum(gaps)) / len(axes)
+            if each <= 0 or width - left - right <= 0:
+                raise ValueError("the chart's text leaves no room for its plot: make the figure larger")
+            y = height - top
+            for ax, gap in zip(axes, [*gaps, 0.0]):
+                ax.set_position((left / width, (y - each) / height, (width - left - right) / width, each / height))
+                y -= each + gap
+            if ticks == [(list(ax.get_xticks()), list(ax.get_yticks())) for ax in axes]:
+                break
+        for ax in axes:  # an x label wider than its plot moves as far as it must to stay on the figure
+            label = ax.xaxis.label
+            if label.get_text():
+                half = label.get_window_extent(renderer).width / 72 / 2
+                plot = width - left - right
+                centre = min(max(left + plot / 2, PAD + half), width - PAD - half)
+                label.set_x((centre - left) / plot if 2 * half < width - 2 * PAD else (width / 2 - left) / plot)
+    finally:
+        fig.set_dpi(dpi)
+    return fig
 
 
 def _require(df: pd.DataFrame, columns: list[str], what: str) -> None:
@@ -122,7 +182,7 @@ def decile_chart(dist: pd.DataFrame, value: str = "pct_residents") -> plt.Figure
     _require(dist, ["edition", "area", "area_name", "decile", value], "decile_chart")
     editions = list(dict.fromkeys(dist["edition"]))
     fig, axes = plt.subplots(len(editions), 1, figsize=(WIDTH, 2.3 * len(editions) + 1.2), sharey=True,
-                             squeeze=False, layout="constrained")
+                             squeeze=False)
     names = _area_names(dist)
     handles = []
     for ax, edition in zip(axes[:, 0], editions):
@@ -132,7 +192,7 @@ def decile_chart(dist: pd.DataFrame, value: str = "pct_residents") -> plt.Figure
         ax.set_ylabel("% of residents" if value == "pct_residents" else "% of LSOAs")
     axes[-1, 0].set_xlabel("National decile (1 = most deprived 10%)")
     _legend_above(fig, handles)
-    return fig
+    return _fit(fig)
 
 
 @_styled
@@ -141,11 +201,11 @@ def composition_chart(comp: pd.DataFrame, title: str) -> plt.Figure:
     _require(comp, ["area", "area_name", "label", "pct"], "composition_chart")
     lines = [_wrap(c).count("\n") + 1 for c in dict.fromkeys(comp["label"])]
     rows = sum(max(0.42, 0.2 * n + 0.08) for n in lines)  # inches: three bars, or the label's lines
-    fig, ax = plt.subplots(figsize=(WIDTH, rows + 1.65), layout="constrained")
+    fig, ax = plt.subplots(figsize=(WIDTH, rows + 1.65))
     handles = _grouped_bars(ax, comp, "label", "pct", _area_names(comp), horizontal=True)
     ax.set_xlabel("% of total")
     _legend_above(fig, handles, title=_wrap(title, 48))
-    return fig
+    return _fit(fig)
 
 
 @_styled
@@ -153,12 +213,12 @@ def age_chart(kids: pd.DataFrame) -> plt.Figure:
     """Children and young people by age band as a share of residents, per area."""
     _require(kids, ["area", "area_name", "age band", "pct"], "age_chart")
     data = kids[kids["age band"] != "0-19"]
-    fig, ax = plt.subplots(figsize=(WIDTH, 3.5), layout="constrained")
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.5))
     handles = _grouped_bars(ax, data, "age band", "pct", _area_names(data))
     ax.set_ylabel("% of residents")
     ax.set_xlabel("Age band (years)")
     _legend_above(fig, handles)
-    return fig
+    return _fit(fig)
 
 
 @_styled
@@ -225,7 +285,7 @@ def plot_positive(summary: pd.DataFrame, question_id: str, group: str | None = N
     hi = rows["ci_upper"].astype(float).to_numpy()
     labels = [_wrap(v) for v in labels]
     lines = sum(v.count("\n") + 1 for v in labels)
-    fig, ax = plt.subplots(figsize=(WIDTH, 1.5 + 0.3 * len(rows) + 0.2 * lines), layout="constrained")
+    fig, ax = plt.subplots(figsize=(WIDTH, 1.5 + 0.3 * len(rows) + 0.2 * lines))
     y = np.arange(len(rows))
     ax.barh(y, np.nan_to_num(pct), color="#4472a8")
     err = np.vstack([pct - lo, hi - pct])
@@ -242,7 +302,7 @@ def plot_positive(summary: pd.DataFrame, question_id: str, group: str | None = N
     ax.set_xlim(0, 100)
     ax.set_xlabel("% positive (lines: 95% confidence interval)")
     plt.close(fig)
-    return fig
+    return _fit(fig)
 
 
 @_styled
