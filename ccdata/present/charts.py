@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import io
 import textwrap
+from dataclasses import dataclass
 
 import matplotlib
 
@@ -24,7 +25,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib.backends.backend_svg import RendererSVG  # noqa: E402
-from matplotlib.patches import Patch, Rectangle  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 
 from ccdata.analysis import disclosure  # noqa: E402
 
@@ -42,6 +44,8 @@ STYLE = {"font.size": 12, "axes.titlesize": 13, "axes.labelsize": 12, "xtick.lab
 HATCHES = ("", "///", "xx")  # dots ("...") would add 140 KB of circles to each chart
 #: Characters per line of a wrapped category label beside a bar.
 LABEL_CHARS = 28
+#: Size of the text of a chart's key (the legend's), in points.
+KEY_FONT = STYLE["legend.fontsize"]
 #: Space around a chart and between its parts, in inches (as constrained layout leaves).
 PAD = 3 / 72
 
@@ -63,11 +67,11 @@ def _measurer() -> RendererSVG:
     return RendererSVG(1, 1, io.StringIO())
 
 
-def _fit(fig: plt.Figure) -> plt.Figure:
+def _fit(fig: plt.Figure, key: _Key | None = None) -> plt.Figure:
     """Place the axes of a one-column chart around their text, once, before it is saved.
 
     The axes (stacked one above the other) get the width their tick labels and axis
-    labels leave, the figure's legend keeps the top, and the rest is shared out
+    labels leave, the key (or the figure's legend) keeps the top, and the rest is shared out
     equally, with :data:`PAD` around each part: the layout constrained layout makes,
     but constrained layout makes it at every save by drawing the whole figure an extra
     time. Here the text is measured once (again only if the new size changes the ticks).
@@ -80,6 +84,8 @@ def _fit(fig: plt.Figure) -> plt.Figure:
         for _ in range(3):
             ticks = [(list(ax.get_xticks()), list(ax.get_yticks())) for ax in axes]
             legend = max((leg.get_window_extent(renderer).height for leg in fig.legends), default=0.0) / 72
+            if key is not None:
+                legend = max(legend, key.place(renderer) / 72)
             sides = []  # inches the text of each axes takes to its left, right, top and bottom
             for ax in axes:
                 # as constrained layout measures: without the width of the title and the x label
@@ -166,9 +172,9 @@ def _bars(ax, where: np.ndarray, lengths: np.ndarray, thickness: float, horizont
 
 
 def _grouped_bars(ax, data: pd.DataFrame, category: str, value: str, names: list[str],
-                  horizontal: bool = False) -> list[Patch]:
+                  horizontal: bool = False) -> list[dict]:
     """One bar per area in each category (categories in their order in ``data``);
-    returns the legend handles (colour and hatching of each area)."""
+    returns each area's bar style (colour and hatching) with its name as ``label``."""
     categories = list(dict.fromkeys(data[category]))
     means = _means(data, category, value)
     colours = sns.color_palette(PALETTE, len(names))
@@ -180,7 +186,7 @@ def _grouped_bars(ax, data: pd.DataFrame, category: str, value: str, names: list
         style = {"facecolor": colours[i], "hatch": HATCHES[i % len(HATCHES)], "edgecolor": "white",
                  "linewidth": 0}
         _bars(ax, where, heights, step, horizontal, **style)
-        handles.append(Patch(**style, label=name))
+        handles.append({**style, "label": name})
     ticks = np.arange(len(categories))
     if horizontal:
         ax.set_yticks(ticks, [_wrap(c) for c in categories])
@@ -193,12 +199,47 @@ def _grouped_bars(ax, data: pd.DataFrame, category: str, value: str, names: list
     return handles
 
 
-def _legend_above(fig, handles, title: str | None = None) -> None:
-    # above the plot, one area a line, so it never hides a bar or widens the chart; the
-    # chart's title heads it (a figure title would overlap a legend outside the axes)
-    fig.legend(handles=handles, loc="outside upper left", frameon=False, ncols=1, title=title,
-               alignment="left", title_fontproperties={"size": 13, "weight": "bold"},
-               handlelength=1.6, handleheight=0.9, labelspacing=0.25, borderaxespad=0.2)
+@dataclass
+class _Key:
+    """The key above a chart: a title, and a swatch and a label for each area.
+
+    It shows what a figure legend (``loc="outside upper left"``, ``ncols=1``) showed,
+    drawn as plain patches and text: a legend works out the sizes of its parts several
+    times at every draw, which took a sixth of a dashboard chart's time. Its text sizes
+    are in points (:data:`KEY_FONT`, the title 13), the rest in units of the font size.
+    """
+
+    fig: plt.Figure
+    title: Text | None
+    rows: list[tuple[Rectangle, Text]]
+
+    def place(self, renderer) -> float:
+        """Put the key at the figure's top left; returns the points it takes from the top."""
+        width, height = self.fig.get_size_inches() * 72
+        edge = 0.6 * KEY_FONT  # from the figure's top and left edges
+        y, gap = edge, 0.25 * KEY_FONT  # between the title and each line
+        if self.title is not None:
+            self.title.set_position((edge / width, 1 - y / height))
+            y += self.title.get_window_extent(renderer).height + gap
+        for swatch, label in self.rows:
+            swatch.set_bounds(edge / width, 1 - (y + 0.83 * KEY_FONT) / height, 1.6 * KEY_FONT / width,
+                              0.83 * KEY_FONT / height)
+            label.set_position(((edge + 2.4 * KEY_FONT) / width, 1 - y / height))
+            y += label.get_window_extent(renderer).height + gap
+        return y - gap + 0.4 * KEY_FONT
+
+
+def _key_above(fig, handles: list[dict], title: str | None = None) -> _Key:
+    """The key above the plot, one area a line, so it never hides a bar or widens the
+    chart; the chart's title heads it. ``handles`` are the bars' styles, each with its
+    area's ``label``; :func:`_fit` places it."""
+    head = None if title is None else fig.text(0, 1, title, fontsize=13, fontweight="bold", va="top", ha="left")
+    rows = []
+    for handle in handles:
+        style = {k: v for k, v in handle.items() if k != "label"}
+        swatch = fig.add_artist(Rectangle((0, 0), 0, 0, transform=fig.transFigure, **style))
+        rows.append((swatch, fig.text(0, 1, handle["label"], fontsize=KEY_FONT, va="top", ha="left")))
+    return _Key(fig, head, rows)
 
 
 @_styled
@@ -220,8 +261,7 @@ def decile_chart(dist: pd.DataFrame, value: str = "pct_residents") -> plt.Figure
         ax.set_title(str(edition), loc="left")
         ax.set_ylabel("% of residents" if value == "pct_residents" else "% of LSOAs")
     axes[-1, 0].set_xlabel("National decile (1 = most deprived 10%)")
-    _legend_above(fig, handles)
-    return _fit(fig)
+    return _fit(fig, _key_above(fig, handles))
 
 
 @_styled
@@ -233,8 +273,7 @@ def composition_chart(comp: pd.DataFrame, title: str) -> plt.Figure:
     fig, ax = plt.subplots(figsize=(WIDTH, rows + 1.65))
     handles = _grouped_bars(ax, comp, "label", "pct", _area_names(comp), horizontal=True)
     ax.set_xlabel("% of total")
-    _legend_above(fig, handles, title=_wrap(title, 48))
-    return _fit(fig)
+    return _fit(fig, _key_above(fig, handles, title=_wrap(title, 48)))
 
 
 @_styled
@@ -246,8 +285,7 @@ def age_chart(kids: pd.DataFrame) -> plt.Figure:
     handles = _grouped_bars(ax, data, "age band", "pct", _area_names(data))
     ax.set_ylabel("% of residents")
     ax.set_xlabel("Age band (years)")
-    _legend_above(fig, handles)
-    return _fit(fig)
+    return _fit(fig, _key_above(fig, handles))
 
 
 @_styled
