@@ -193,10 +193,16 @@ def stress_case(tmp: Path, jobs_list: list[int], limit: int | None, views: list[
                 line = {"jobs": jobs, "kernels": mode, "places": n_places, "seconds": round(res.seconds, 1),
                         "places_per_minute": round(per_min, 1),
                         "every_english_la_minutes": round(n_england / per_min, 1)}
-                for view in views:
+                for view in [*views, "summaries"]:
                     ok = table[(table["view"] == view) & (table["status"] == "ok")]
                     line[f"{view}_ok"] = len(ok)
                     line[f"{view}_median_s"] = round(ok["seconds"].median(), 1) if len(ok) else float("nan")
+                # steady state: a worker's first place also starts its kernel and reads the
+                # whole-country tables; the median place (all its tasks) on each of `jobs` workers
+                per_place = table.groupby("place", sort=False)["seconds"].sum()
+                steady = 60 * jobs / per_place.median() if len(per_place) else float("nan")
+                line["steady_places_per_minute"] = round(steady, 1)
+                line["steady_every_english_la_minutes"] = round(n_england / steady, 1)
                 rows.append(line)
                 print(pd.Series(table["status"]).value_counts().to_string())
                 bad = table[~table["status"].isin(["ok", "skipped"])]
@@ -216,8 +222,11 @@ def stress_case(tmp: Path, jobs_list: list[int], limit: int | None, views: list[
             if jobs != 1:
                 print(f"--jobs {jobs} / --jobs 1 throughput in this run: x{r['places_per_minute'] / warm[1]['places_per_minute']:.2f}")
     print("method: places per minute = places run / run_batch wall time (every view of every place, "
-          "the summaries, the run pages); estimate = English authorities / that rate. The machine's cores "
-          "are shared, so compare figures within one run.")
+          "the summaries, the run pages, and each worker's start: its kernel and the first read of the "
+          "whole-country tables); estimate = English authorities / that rate. Steady = jobs x 60 / the "
+          "median place's task seconds (all its views and summaries), leaving out the start, which "
+          "a run of every authority pays once per worker. The machine's cores are shared, so compare "
+          "figures within one run.")
     own, kids = _peak_mib()
     print(f"peak resident memory: batch process {own:.0f} MiB, largest worker or kernel {kids:.0f} MiB "
           "(target under 1024 MiB)")

@@ -223,6 +223,31 @@ def test_cli_exit_code_and_summary(places_file, tmp_path, monkeypatch, capsys):
     assert cli.main(["-q", "batch", "--out", str(out)]) == 2  # no places named
 
 
+def pid_runner(task: batch.Task) -> batch.TaskResult:
+    """The stand-in runner, noting the process and the moment each task ran."""
+    import time
+
+    result = fake_runner(task)
+    result.message = f"{os.getpid()} {time.perf_counter_ns()}"
+    return result
+
+
+def test_a_place_runs_whole_on_one_worker_views_before_summaries(places_file, tmp_path):
+    res = batch.run_batch(["demo", BROKEN], views=["dashboard", "assets"], out=tmp_path / "s", jobs=2,
+                          runner=pid_runner, progress=False)
+    table = res.table()
+    for place in ("demo", BROKEN):
+        rows = table[table["place"] == place].set_index("view")
+        ran = rows[rows["message"].str.match(r"^\d+ \d+$")]["message"].str.split()
+        assert set(ran.index) == ({"dashboard", "assets", batch.SUMMARIES} if place == "demo"
+                                  else {"assets", batch.SUMMARIES})  # broken's dashboard raised
+        assert len({pid for pid, _ in ran}) == 1  # one worker ran the whole place
+        order = sorted(ran.index, key=lambda v: int(ran[v][1]))
+        assert order[-1] == batch.SUMMARIES  # after the views whose figures it reuses
+    broken = table[(table["place"] == BROKEN) & (table["view"] == "dashboard")]
+    assert broken["status"].tolist() == ["failed"] and "on purpose" in broken["message"].iloc[0]
+
+
 def test_bad_requests_are_refused(places_file, tmp_path):
     out = tmp_path / "site"
     with pytest.raises(PlaceError, match="nowhere"):

@@ -1,7 +1,6 @@
 """The processed cache: provenance, rebuild-on-change, and failure safety."""
 from __future__ import annotations
 
-import json
 import warnings
 
 import pandas as pd

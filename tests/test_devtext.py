@@ -1,4 +1,6 @@
 """The developer-text check: exact patterns, planted examples and clean English."""
+import re
+
 import pytest
 
 from ccdata.present import devtext
@@ -72,3 +74,98 @@ def test_tables_show_headers_as_phrases_and_p_values_plainly():
     assert labels.p_value(0.0234) == "0.023" and labels.p_value(0.5) == "0.50"
     with pytest.raises(ValueError):
         labels.p_value(1.5)
+
+
+# --------------------------------------------------------------------------- the fast reading
+def _slow(html: str):
+    """The page as HTMLParser reads it (what the check read before it had a fast reading)."""
+    parser = devtext._Text()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def _read(parser) -> tuple:
+    return parser.text, parser.headers, parser.cells
+
+
+_CMD, _FILE, _PATH, _EMPTY, _COUNT = ("a ccdata command", "a configuration or notebook file name",
+                                      "an absolute file path",
+                                      "an empty value printed as a word in a table cell",
+                                      "a count printed with a spurious .0")
+#: (markup, what the check finds in it, sorted)
+TRICKY = [
+    # chart text inside inline SVG is partner text; shapes are not
+    ('<svg viewBox="0 0 10 10"><path d="M0 0L1 1"/><text x="1">ccdata build</text><title>623.0</title></svg>',
+     [_CMD, _COUNT]),
+    # adviser sections, in any spelling, and what follows them
+    ('<section data-audience="adviser"><p>Run ccdata fetch x</p></section><p>places.yaml</p>', [_FILE]),
+    ("<DIV DATA-AUDIENCE='adviser'><p>/tmp/x/y</p></DIV><td>nan</td>", [_EMPTY]),
+    ("<div data-audience=adviser><div>inner</div> still /tmp/hidden/x</div>ccdata report", [_CMD]),
+    ('<div data-audience="&#97;dviser">/tmp/a/b</div>', []),
+    ('<div data-audience="reader" title="data-audience">/tmp/a/b</div>', [_PATH]),
+    # script and style text is not read, whatever it holds
+    ("<script>if (a < b) { x = '/tmp/x'; }</script><p>then Traceback</p>", ["Python exception text (Traceback)"]),
+    ("<style>td::after{content:'None'}</style><script src=x.js></script><table><tr><td>None</td></tr></table>",
+     [_EMPTY]),
+    ("<script>var unclosed = '/tmp/x/y';", []),
+    ("<script>a &amp;&amp; b('/tmp/x/y')</script><TD>None</td><td>NaN</TD>", [_EMPTY] * 2),
+    # unclosed and misnested tags
+    ("<table><tr><th>ward24_code</th><th>Ward<tr><td>None</td><td>1</table>",
+     ["a snake_case column header", _EMPTY]),
+    ("<table><tr><th>ward24_code<th>Ward<tr><td>None<td>1</table>", []),  # a cell counts once closed
+    ("<div><section data-audience=adviser><p>hidden /tmp/a/b</div><p>shown /tmp/c/d</p>", [_PATH]),
+    ("<p>a<b>ccdata</b> fetch<i>x</i>y</p><li>one<li>two", [_CMD]),
+    ("<td>No<b></b> ne</td><td>N<!-- -->one</td><td>&lt;NA&gt;</td><td>n&#97;n</td>", [_EMPTY] * 3),
+    # entities, comments, a doctype, self-closing tags, attributes holding > or quotes
+    ("<!DOCTYPE html><!-- ccdata fetch --><p>13,574&#46;0 &amp; attrs&#91;</p><td/><br/><img src=x>",
+     [_COUNT, "a table's attributes (attrs[)"]),
+    ('<a href="x>y" title=\'a"b\'>C:\\Users\\me\\x.ipynb</a><iframe srcdoc="&lt;p&gt;ccdata fetch"></iframe>',
+     [_FILE, _PATH]),
+    ("<title>A &amp; B: places.yml</title><textarea>623.0</textarea>", [_FILE, _COUNT]),
+    ("text only, with ccdata demo and /home/me/data", [_CMD, _PATH]),
+]
+#: Markup the fast reading leaves to HTMLParser (Python versions, or the two readers, differ on it).
+FALLBACK = [
+    "<p>a < b and ccdata fetch</p>",
+    "<p>x</p><?xml version='1.0'?>",
+    "<script>a</ script>b</script>",
+    "<script><!-- x --></script>",
+    "<!-- a -- b --><p>x</p>",
+    "<noscript><p>x</p></noscript>",
+    "<iframe>a &amp; b</iframe>",
+    "</td class=x>",
+    "<td\xa0class=x>nan</td>",
+    "<svg:rect/>",
+]
+
+
+@pytest.mark.parametrize("html", [h for h, _ in TRICKY] + FALLBACK)
+def test_fast_reading_reads_what_htmlparser_reads(html):
+    fast = devtext._fast_read(html)
+    assert (fast is None) == (html in FALLBACK), html
+    assert _read(devtext._read(html)) == _read(_slow(html))
+
+
+@pytest.mark.parametrize("html,kinds", TRICKY)
+def test_tricky_markup_is_still_checked(html, kinds):
+    """Hidden text passes, visible text does not, read the fast way."""
+    assert devtext._fast_read(html) is not None
+    assert sorted(p.kind for p in devtext.check(html)) == kinds
+
+
+def test_fast_reading_matches_htmlparser_on_random_markup():
+    """Pieces of markup, good and bad, strung together at random: both readings agree."""
+    import random
+
+    pieces = [p for html in [h for h, _ in TRICKY] + FALLBACK for p in re.split(r"(<[^<>]*>)", html) if p] + [
+        "<", ">", "&", "&amp", " ", "\n", "</section>", "</div>", "</td>", "</th>", "</tr>", "<tr>",
+        "<th>", "<td>", "<template>", "</template>", "<style>", "</style>", "<script>", "</script>"]
+    rng = random.Random(16)
+    fast = 0
+    for _ in range(3000):
+        html = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        fast += devtext._fast_read(html) is not None
+        assert _read(devtext._read(html)) == _read(_slow(html)), html
+        assert devtext.check(html) == devtext.check(html)
+    assert fast > 300  # the fast reading was used on many of them

@@ -1,7 +1,6 @@
 """Postcode normalisation, Code-Point Open reading and point-in-LSOA location."""
 from __future__ import annotations
 
-import io
 import zipfile
 from pathlib import Path
 

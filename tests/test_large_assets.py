@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
+from ccdata.io.local.assets import CATEGORIES
 from ccdata.views import assets as view
 
 X0, Y0 = 430000, 566000
@@ -86,6 +87,7 @@ def test_thousands_of_markers_stay_small_and_draw_in_the_browser(big, browser, t
     lsoas, boundary, assets, _ = big
     many = assets.head(3000).copy()      # 2,700 schools (compact above 1,000), 300 youth clubs
     many.loc[1, "name"] = "<img src=x onerror=\"window.parent.pwned=1\"> `${window.pwned=1}` </script>"
+    many.loc[2, "name"] = "Club {{ 7*7 }} 100% {% raw %}"  # a school: in the compact list
     blocks = view.map_section(lsoas, boundary, None, many, files_dir=tmp_path)
     html = "".join(b.html for b in blocks)
     # about 2 KB a marker when each is written out; the compact list keeps 3,000 under 1.5 MB
@@ -101,5 +103,10 @@ def test_thousands_of_markers_stay_small_and_draw_in_the_browser(big, browser, t
         drawn = frame.locator(".marker-cluster, .ccdata-marker").count()
         assert drawn > 0
         assert page.evaluate("window.pwned") is None and frame.evaluate("window.pwned") is None
+        # the compact list's names reach the markers as typed (never read as a template)
+        titles = frame.evaluate("() => Object.keys(window).filter(k => k.startsWith('fast_marker_cluster_'))"
+                                ".flatMap(k => window[k].getLayers().map(m => m.options.title))")
+        assert len(titles) == (many["category"] == "school").sum()
+        assert "Club {{ 7*7 }} 100% {% raw %} (" + CATEGORIES["school"] + ")" in titles
     finally:
         page.close()

@@ -52,6 +52,33 @@ def test_map_escapes_asset_text(layers):
     assert "`${x}`" not in page
 
 
+def test_text_from_input_files_is_never_read_as_a_template(layers):
+    # branca renders each script it writes a second time, as a Jinja template
+    lsoas, boundary, wards, assets = layers
+    assets = assets.copy()
+    assets.loc[0, "name"] = "Club {{ 7*7 }}"
+    assets.loc[1, "name"] = "{% if true %}Hall{% endif %} {{ lipsum.__globals__ }}"
+    assets.loc[2, "address"] = "{# gone #}{{ self }}"
+    assets.loc[3, "name"] = "School {{ 8*8 }} 100%"  # three schools: drawn from the compact list below
+    wards = wards.assign(ward24_name="Ward {{ 6*7 }}")
+    lsoas = lsoas.assign(lsoa21_name=["Close {{ 5*5 }}", "B"])
+    for threshold in (150, 2):  # single markers, and the compact list drawn in the browser
+        page = render(maps.map_assets(lsoas, boundary, wards, assets, tiles=None,
+                                      compact_threshold=threshold))
+        evaluated = ("Club 49", "Ward 42", "Close 25", "School 64", "jinja2", "TemplateReference")
+        assert not [e for e in evaluated if e in page]
+        assert "{{" not in page.split("<script", 1)[0]  # and none reached the head as a template
+        assert "Hall{% endif %}" not in page  # braces travel escaped, so no template can form
+    # what a reader sees is the name as typed: HTML entities, JavaScript escapes or percent-encoding
+    single = render(maps.map_assets(lsoas, boundary, wards, assets, tiles=None))
+    assert "Club &#123;&#123; 7*7 &#125;&#125;" in single  # marker tooltip and popup (HTML)
+    assert "Club \\u007b\\u007b 7*7 \\u007d\\u007d" in single  # marker name (JavaScript string)
+    for name in ("Ward", "Close"):  # area names in the shapes' data, whose "&" JSON writes \u0026
+        assert re.search(name + r" (\\u0026|&)#123;(\\u0026|&)#123; \d\*\d (\\u0026|&)#125;", single), name
+    compact = render(maps.map_assets(lsoas, boundary, wards, assets, tiles=None, compact_threshold=2))
+    assert "School %7B%7B 8*8 %7D%7D 100%25" in compact and "decodeURIComponent(row[2])" in compact
+
+
 def test_map_layers_and_legend(layers):
     m = maps.map_assets(*layers, tiles=None, cluster_threshold=2)
     page = render(m)
@@ -145,7 +172,7 @@ def test_frame_bounds_cover_the_place_and_every_asset():
     assert 5795 <= x1 - x0 < 5800 + 100 and 1795 <= y1 - y0 < 1800 + 100  # grid convergence: a little more
     # the boundary alone: a tiny place gets at least the 150 m minimum margin
     (s2, w2), (n2, e2) = maps.frame_bounds(place)
-    (a0, b0), (a1, b1) = to_bng.transform(w2, s2), to_bng.transform(e2, n2)
+    (a0, _), (a1, _) = to_bng.transform(w2, s2), to_bng.transform(e2, n2)
     assert 2315 <= a1 - a0 < 2390
     with pytest.raises(ValueError, match="margin"):
         maps.frame_bounds(place, margin=2)

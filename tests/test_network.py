@@ -4,7 +4,6 @@ Expected values are worked out by hand in the comments beside each assertion.
 """
 from __future__ import annotations
 
-import html
 import json
 import re
 import warnings

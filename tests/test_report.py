@@ -348,3 +348,99 @@ def test_demo_pages_credit_no_publisher(demo_report):
         text = html.unescape(page.read_text(encoding="utf-8"))
         assert "Crown copyright" not in text and "Open Government Licence" not in text, page.name
         assert FICTIONAL_LICENCE in text, page.name
+
+
+# --------------------------------------------------------------------------- export
+def _stock_exporter():
+    """nbconvert's own HTML exporter, configured as ccdata's (its BeautifulSoup pass included)."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name=report.TEMPLATE, extra_template_basedirs=[str(report.TEMPLATES_DIR)])
+    exporter.exclude_input = exporter.exclude_input_prompt = exporter.exclude_output_prompt = True
+    exporter.embed_images = True
+    return exporter
+
+
+_WRAPPERS = (".jp-Notebook div.jp-Cell-inputWrapper", ".jp-Notebook div.jp-OutputArea-output")
+
+
+@pytest.mark.slow
+def test_export_is_nbconverts_page_without_its_empty_tab_stops(demo_data_dir, demo_report):
+    """ccdata's exporter skips nbconvert's reparse of the page: the same page, element for
+    element and word for word, less the ``tabindex="0"`` the reparse put on every output."""
+    from bs4 import BeautifulSoup
+
+    from ccdata.geo.placecache import resolve
+
+    with data_dir_env(demo_data_dir):
+        meta = report._page_meta(resolve("demo"), report.VIEWS["dashboard"], [], "2001-02-03")
+    nb = nbformat.read(str(demo_report.place_dir / "place_dashboard.ipynb"), as_version=4)
+    old, _ = _stock_exporter().from_notebook_node(nb, resources={"ccdata": meta})
+    new, _ = report._exporter().from_notebook_node(nb, resources={"ccdata": meta})
+    assert report._exporter() is report._exporter()  # one exporter per process
+    # both through the same parser and writer, so quoting and whitespace are written alike
+    old_soup, new_soup = BeautifulSoup(old, "html.parser"), BeautifulSoup(new, "html.parser")
+    stops = [e for sel in _WRAPPERS for e in old_soup.select(sel) if e.attrs.pop("tabindex", None) == "0"]
+    assert len(stops) > 10  # the dashboard shows many outputs: each one was a tab stop
+    assert not [e for sel in _WRAPPERS for e in new_soup.select(sel) if "tabindex" in e.attrs]
+    assert str(new_soup) == str(old_soup)
+    assert new_soup.get_text() and "Key findings" in new_soup.get_text()
+
+
+class _Images(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.images = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.images.append(dict(attrs))
+
+
+def _images(page: str) -> list[dict]:
+    parser = _Images()
+    parser.feed(page)
+    return parser.images
+
+
+@pytest.mark.slow
+def test_no_image_on_the_demo_pages_lacks_alt_text(demo_report):
+    for page in sorted(demo_report.place_dir.glob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        assert [i for i in _images(text) if not i.get("alt")] == [], page.name
+        assert [i for i in _images(text) if "tabindex" in i] == [], page.name
+
+
+def test_an_image_output_without_a_description_gets_the_stock_alt_text():
+    """A PNG, JPEG or SVG output (none of the views shows one) is still described, by the template."""
+    import base64
+
+    png = base64.b64encode(b"\x89PNG\r\n\x1a\n").decode()
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"></svg>'
+    outputs = [nbformat.v4.new_output("display_data", data={"image/png": png}, metadata={"image/png": {"width": 4}}),
+               nbformat.v4.new_output("display_data", data={"image/jpeg": png}),
+               nbformat.v4.new_output("display_data", data={"image/svg+xml": svg})]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x", outputs=outputs)])
+    meta = {"version": "0", "place_id": "p", "view": "v", "run_date": "2001-02-03",
+            "page": report.page_context("A page", footer="f")}
+    page, _ = report._exporter().from_notebook_node(nb, resources={"ccdata": meta})
+    images = _images(page)
+    assert [i["src"].split(";")[0] for i in images] == ["data:image/png", "data:image/jpeg", "data:image/svg+xml"]
+    assert {i.get("alt") for i in images} == {"No description has been provided for this image"}
+    assert images[0].get("width") == "4"
+
+
+@pytest.mark.slow
+def test_demo_pages_are_read_the_fast_way_and_alike(demo_report):
+    """The developer-text check reads ccdata's own pages with its fast tokenizer, and reads
+    them as HTMLParser does (same text, headers and cells)."""
+    from ccdata.present import devtext
+
+    for page in sorted(demo_report.place_dir.glob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        fast = devtext._fast_read(text)
+        assert fast is not None, page.name
+        slow = devtext._Text()
+        slow.feed(text)
+        slow.close()
+        assert (fast.text, fast.headers, fast.cells) == (slow.text, slow.headers, slow.cells), page.name

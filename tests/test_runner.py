@@ -16,8 +16,8 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from ccdata import DataQualityWarning, PlaceError, config
 from ccdata.geo import placecache, places
-from ccdata.run import report
-from ccdata.run.runner import WarmKernel
+from ccdata.run import batch, report
+from ccdata.run.runner import WarmKernel, WarmKernelError
 
 REPO = Path(__file__).resolve().parent.parent
 VIEWS = ["dashboard", "assets"]
@@ -53,8 +53,20 @@ def test_warm_pages_of_a_b_a_equal_a_cold_page(demo_data, tmp_path, monkeypatch)
             assert res.ok, res.summary()
             runs.append(res)
         assert kernel.starts == 1 and kernel.notebooks_run == 6  # one kernel ran all six
+        # the summaries made on the kernel, from the figures its views computed, equal cold ones
+        warm_sums = kernel.call("ccdata.run.batch:place_summaries", place_id="demo",
+                                out_dir=str(tmp_path / "warm-sums"))
+        assert kernel.starts == 1
     finally:
         kernel.shutdown()
+    placecache.clear_memory()
+    cold_sums = batch.place_summaries("demo", str(tmp_path / "cold-sums"))
+    assert warm_sums == cold_sums and warm_sums["findings"]
+    written = sorted(k for k, v in cold_sums["status"].items() if v == "ok")
+    assert written, cold_sums
+    for name in written:
+        assert ((tmp_path / "warm-sums" / "demo" / name).read_bytes()
+                == (tmp_path / "cold-sums" / "demo" / name).read_bytes()), name
     for view in VIEWS:
         expected = _normalise((cold.place_dir / f"{view}.html").read_text(encoding="utf-8"))
         for res in (runs[0], runs[2]):
@@ -76,26 +88,23 @@ def _notebook(path: Path, *cells: str, parameters: str = 'label = "x"') -> Path:
 _STATE = """
 import json, os, sys, warnings
 import matplotlib, matplotlib.pyplot as plt
-from ccdata.geo import placecache
 print(json.dumps({"names": sorted(k for k in globals() if not k.startswith("_")
                                   and k not in ("json", "os", "sys", "warnings", "matplotlib", "plt",
-                                                "placecache", "label", "In", "Out", "exit", "quit",
+                                                "label", "In", "Out", "exit", "quit",
                                                 "get_ipython", "open")),
                   "figures": len(plt.get_fignums()), "linewidth": matplotlib.rcParams["lines.linewidth"],
                   "filters": len(warnings.filters), "showwarning": warnings.showwarning.__module__,
-                  "cwd": os.getcwd(), "places": len(placecache._MEMORY)}))
+                  "cwd": os.getcwd()}))
 """
 _POLLUTE = """
 import os, warnings
 import matplotlib, matplotlib.pyplot as plt
-from ccdata.geo import placecache
 leaked = 1
 matplotlib.rcParams["lines.linewidth"] = 9.0
 plt.figure()
 warnings.simplefilter("error")
 warnings.showwarning = lambda *a, **k: None
 os.chdir("/")
-placecache._MEMORY["x"] = ("a place", [])
 """
 
 
@@ -121,7 +130,7 @@ def test_kernel_state_is_put_back_between_notebooks(tmp_path):
         kernel.shutdown()
     # the polluting notebook really changed every one of these
     assert dirty["names"] == ["leaked"] and dirty["figures"] == 1 and dirty["linewidth"] == 9.0
-    assert dirty["cwd"] == "/" and dirty["places"] == 1 and dirty["showwarning"] != before["showwarning"]
+    assert dirty["cwd"] == "/" and dirty["showwarning"] != before["showwarning"]
     assert dirty["filters"] == before["filters"] + 1
     assert after == before and before["names"] == [] and before["figures"] == 0
     assert Path(before["cwd"]).resolve() == tmp_path.resolve()
@@ -240,3 +249,59 @@ def test_unknown_place_is_an_error(demo_data):
         placecache.resolve("atlantis")
     with pytest.raises(PlaceError):
         placecache.resolve("")
+
+
+# --------------------------------------------------------------------------- calls into the kernel
+@pytest.mark.slow
+def test_a_call_runs_in_the_kernel_and_a_failing_call_replaces_it(demo_data, tmp_path):
+    kernel = WarmKernel()
+    try:
+        with pytest.raises(ValueError, match="module:function"):
+            kernel.call("os:system", command="true")  # only ccdata's batch functions
+        got = kernel.call("ccdata.run.batch:place_summaries", place_id="demo", out_dir=str(tmp_path))
+        assert got["status"] and got["bytes"] == sum(
+            (tmp_path / "demo" / k).stat().st_size for k, v in got["status"].items() if v == "ok")
+        assert kernel.alive and kernel.starts == 1
+        with pytest.raises(WarmKernelError, match="PlaceError"):
+            kernel.call("ccdata.run.batch:place_summaries", place_id="atlantis", out_dir=str(tmp_path))
+        assert not kernel.alive  # replaced before the next use
+        kernel.call("ccdata.run.batch:place_summaries", place_id="demo", out_dir=str(tmp_path / "again"))
+        assert kernel.starts == 2
+    finally:
+        kernel.shutdown()
+
+
+# --------------------------------------------------------------------------- figures shared by copies
+def test_copies_of_a_place_share_its_figures_and_raise_their_warnings_again(demo_data, tmp_path,
+                                                                             monkeypatch):
+    import pandas as pd
+
+    monkeypatch.setenv("CCDATA_PLACES", str(_two_demo_places(tmp_path)))
+    placecache.clear_memory()
+    calls = []
+
+    def make():
+        calls.append(1)
+        warnings.warn("a note made while computing", DataQualityWarning, stacklevel=2)
+        return pd.DataFrame({"x": [len(calls)]})
+
+    def figures(place):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            frame = place.remembered("k", make)
+        return frame.loc[0, "x"], [str(w.message) for w in caught]
+
+    note = ["a note made while computing"]
+    assert figures(placecache.resolve("demo")) == (1, note)
+    assert figures(placecache.resolve("demo")) == (1, note)  # a later copy: computed once, note again
+    assert len(calls) == 1
+    other = placecache.resolve("demo-b")
+    assert figures(other) == (2, note)  # another place never gets these figures
+    changed = placecache.resolve("demo")
+    changed.lsoa21 = changed.lsoa21[:-1]
+    assert figures(changed) == (3, note)  # a caller's changed place is computed again
+    monkeypatch.setattr(placecache, "KEEP", 1)
+    placecache.resolve("demo-b")  # holds one place now: demo's figures are forgotten
+    assert list(placecache._MEMORY) == [placecache.cache_key("demo-b")[1]]
+    assert figures(placecache.resolve("demo"))[0] == 4
+    placecache.clear_memory()

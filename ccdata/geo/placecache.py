@@ -18,6 +18,13 @@ Warnings raised while the place was resolved (an LSOA outside the local
 authority, for instance) are stored with it and raised again each time the
 cached place is handed out, so a report's data-quality notes are the same
 whether the place came from the cache or not.
+
+In a process, the last few places are also kept in memory (:data:`KEEP`), with
+the figures computed for them (:meth:`ccdata.geo.places.Place.remembered`): every
+copy handed out for the same key shares them, so the views of one place in a
+batch job (dashboard, asset map, the summaries) compute the indicators, the
+deprivation summaries and the asset placement once. A figure is recomputed when
+the place a caller holds was changed or the processed folder changed.
 """
 from __future__ import annotations
 
@@ -41,8 +48,10 @@ TABLES = ("lsoa21_geography", "lookup_lsoa21_ward24", "lookup_lsoa21_ward22",
           "boundaries_ward23", "boundaries_ward24", "boundaries_lsoa21")
 FOLDER = "places"
 _FORMAT = 1
-#: In-process copies ``{key: (Place, warnings)}``; cleared between notebooks on a warm kernel.
+#: In-process copies ``{key: (Place, warnings, figures)}``, most recently used last.
 _MEMORY: dict[str, tuple] = {}
+#: How many places :data:`_MEMORY` holds (a batch job works on one place at a time).
+KEEP = 2
 
 
 def _code_hash() -> str:
@@ -142,7 +151,8 @@ def resolve(place_id: str):
     collection, key = cache_key(place_id)
     found = _MEMORY.get(key)
     if found is None:
-        found = _read(_path(place_id, collection, key), place_id)
+        read = _read(_path(place_id, collection, key), place_id)
+        found = (*read, {}) if read is not None else None
     if found is None:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -150,15 +160,21 @@ def resolve(place_id: str):
         recorded = [(w.category, str(w.message)) for w in caught]
         # the tables read may have been built just now: store under the key of what was read
         collection, key = cache_key(place_id)
-        found = (place, recorded)
+        found = (place, recorded, {})
         try:
             _write(_path(place_id, collection, key), (place_id, place, recorded))
         except OSError as exc:  # a read-only data folder: the place is still returned
             warnings.warn(f"the resolved place {place_id!r} could not be cached: {exc}", RuntimeWarning,
                           stacklevel=2)
+    _MEMORY.pop(key, None)
     _MEMORY[key] = found
+    while len(_MEMORY) > KEEP:
+        del _MEMORY[next(iter(_MEMORY))]
     _replay(found[1])
-    return pickle.loads(pickle.dumps(found[0], protocol=pickle.HIGHEST_PROTOCOL))
+    place = pickle.loads(pickle.dumps(found[0], protocol=pickle.HIGHEST_PROTOCOL))
+    # figures computed for an earlier copy of this place are shared (see the module docstring)
+    place.__dict__["_remembered"] = found[2]
+    return place
 
 
 def clear_memory() -> None:

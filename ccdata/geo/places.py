@@ -93,8 +93,12 @@ class Place:
 
         A dashboard asks for the same figures from several sections (the indicators for
         the key findings and for their own section, the low-income estimate three
-        times). Kept on this object only (never pickled, never shared between places),
-        for the state of the processed folder it was computed from.
+        times), and a batch asks again for the next view of the same place. Kept on this
+        object (never pickled; :mod:`ccdata.geo.placecache` lends it to later copies of
+        the same resolved place in this process, never to another place), for the state
+        of the processed folder it was computed from. Warnings raised while it was
+        computed are raised again on every call, so each page's data-quality notes are
+        the same whether the figures were computed for it or before it.
 
         Parameters
         ----------
@@ -115,7 +119,12 @@ class Place:
         state = (folder, self.collection, self.lad_code, tuple(self.lsoa21), wards)
         memo = self.__dict__.setdefault("_remembered", {})
         if key not in memo or memo[key][0] != state:
-            memo[key] = (state, make())
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                value = make()
+            memo[key] = (state, value, [(w.category, w.message) for w in caught])
+        for category, message in memo[key][2]:
+            warnings.warn(message, category, stacklevel=2)
         return copy.deepcopy(memo[key][1])
 
     def __getstate__(self) -> dict:

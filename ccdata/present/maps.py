@@ -26,6 +26,7 @@ Design choices, and why:
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import json
 import re
@@ -119,24 +120,50 @@ def _web(gdf, simplify_m: float, keep: list[str]):
     return out
 
 
+#: Where a script line names the map or marker it is added to. ``escape.js_string`` writes
+#: ``<`` and ``>`` as ``\\u`` escapes, so text from an input file can never contain it.
+PARENT = "<parent>"
+
+
+@functools.lru_cache(maxsize=1)
+def _script_class():
+    """A folium element that writes one line of script, with :data:`PARENT` replaced by the
+    name of the element it is added to.
+
+    Its template is compiled once, and text from input files (names, popups, the key)
+    only ever reaches the page as a value: a name such as ``{{ 7*7 }}`` is written as it
+    is, never read as a template. Compiling a template per marker cost about 1.5 ms each.
+    """
+    from branca.element import (
+        MacroElement,  # folium's toolkit: loaded only when a map is drawn
+    )
+    from jinja2 import Template
+
+    class Script(MacroElement):
+        _template = Template("{% macro script(this, kwargs) %}{{ this.code() }}{% endmacro %}")
+
+        def __init__(self, name: str, source: str):
+            super().__init__()
+            self._name = name
+            self.source = source
+
+        def code(self) -> str:
+            return self.source.replace(PARENT, self._parent.get_name())
+
+    return Script
+
+
+def _script(name: str, source: str):
+    return _script_class()(name, source)
+
+
 class _BoundPopup:
     """Marker popup bound with plain Leaflet (folium's Popup needs jQuery)."""
 
     @staticmethod
     def add(marker, html_text: str, max_width: int = 320):
-        from branca.element import (
-            MacroElement,  # folium's toolkit: loaded only when a map is drawn
-        )
-        from jinja2 import Template
-
-        element = MacroElement()
-        element._name = "BoundPopup"
-        element._template = Template(
-            "{% macro script(this, kwargs) %}"
-            "{{ this._parent.get_name() }}.bindPopup(" + _js_string(html_text)
-            + ", {maxWidth: " + str(int(max_width)) + "});"
-            "{% endmacro %}")
-        marker.add_child(element)
+        marker.add_child(_script("BoundPopup", f"{PARENT}.bindPopup({_js_string(html_text)}, "
+                                               f"{{maxWidth: {int(max_width)}}});"))
         return marker
 
 
@@ -233,41 +260,27 @@ MAP_CSS = """
 
 def _finish_map(m, bounds, legend: str) -> None:
     """Add the key (a Leaflet control), the initial frame, the print refit and the map CSS."""
-    from branca.element import (  # folium's toolkit: loaded only when a map is drawn
-        Element,
-        MacroElement,
+    from branca.element import (
+        Element,  # folium's toolkit: loaded only when a map is drawn
     )
-    from jinja2 import Template
 
-    script = _MAP_SCRIPT % {"map": "{{ this._parent.get_name() }}", "bounds": json.dumps(bounds),
-                            "legend": _js_string(legend)}
-    element = MacroElement()
-    element._name = "CcdataMapKey"
-    element._template = Template("{% macro script(this, kwargs) %}" + script + "{% endmacro %}")
-    m.add_child(element)
+    script = _MAP_SCRIPT % {"map": PARENT, "bounds": json.dumps(bounds), "legend": _js_string(legend)}
+    m.add_child(_script("CcdataMapKey", script))
     m.get_root().header.add_child(Element(f"<style>{MAP_CSS}</style>"))
 
 
 def _marker(folium, row, category: str):
     """A keyboard-reachable marker: shape and colour of its category, named by asset name and kind."""
-    from branca.element import (
-        MacroElement,  # folium's toolkit: loaded only when a map is drawn
-    )
-    from jinja2 import Template
-
     name = row["name"] if isinstance(row["name"], str) and row["name"].strip() else "(no name)"
     label = f"{name} ({CATEGORIES[category]})"
     marker = folium.Marker(location=[row.geometry.y, row.geometry.x], tooltip=esc(label),
                            icon=folium.DivIcon(html=marker_svg(category), icon_size=(18, 18), icon_anchor=(9, 9),
                                                class_name="ccdata-marker"))
     _BoundPopup.add(marker, popup_html(row))
-    element = MacroElement()
-    element._name = "MarkerName"
-    element._template = Template(
-        "{% macro script(this, kwargs) %}(function(mk, t){mk.options.title = t; mk.options.alt = t;"
+    marker.add_child(_script(
+        "MarkerName", "(function(mk, t){mk.options.title = t; mk.options.alt = t;"
         "function name(){ if (mk._icon) { mk._icon.title = t; mk._icon.setAttribute('aria-label', t); } }"
-        "name(); mk.on('add', name);})({{ this._parent.get_name() }}, " + _js_string(label) + ");{% endmacro %}")
-    marker.add_child(element)
+        f"name(); mk.on('add', name);}})({PARENT}, {_js_string(label)});"))
     return marker
 
 
@@ -282,13 +295,18 @@ def _compact_markers(points, category: str):
 
     labels = [f"{n if isinstance(n, str) and n.strip() else '(no name)'} ({CATEGORIES[category]})"
               for n in points["name"]]
-    data = [[float(p.y), float(p.x), label] for p, label in zip(points.geometry, labels)]
+    # "%", "{" and "}" travel percent-encoded: folium writes the list as JSON into a script
+    # that branca renders again as a template (see ccdata.present.escape), where "{{"
+    # would be evaluated; the browser decodes them before the label is used
+    data = [[float(p.y), float(p.x), label.replace("%", "%25").replace("{", "%7B").replace("}", "%7D")]
+            for p, label in zip(points.geometry, labels)]
     callback = ("function (row) {"  # folium writes "var callback = " before it
                 f"var icon = L.divIcon({{html: {_js_string(marker_svg(category))}, iconSize: [18, 18], "
                 "iconAnchor: [9, 9], className: 'ccdata-marker'});"
-                "var mk = L.marker(new L.LatLng(row[0], row[1]), {icon: icon, title: row[2], alt: row[2]});"
-                "var tip = document.createElement('span'); tip.textContent = row[2]; mk.bindTooltip(tip);"
-                "mk.on('add', function(){ if (mk._icon) { mk._icon.setAttribute('aria-label', row[2]); } });"
+                "var t = decodeURIComponent(row[2]);"
+                "var mk = L.marker(new L.LatLng(row[0], row[1]), {icon: icon, title: t, alt: t});"
+                "var tip = document.createElement('span'); tip.textContent = t; mk.bindTooltip(tip);"
+                "mk.on('add', function(){ if (mk._icon) { mk._icon.setAttribute('aria-label', t); } });"
                 "return mk;}")
     return FastMarkerCluster(data, callback=callback, name=None, control=False)
 

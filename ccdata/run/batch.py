@@ -1,7 +1,9 @@
 """Batch runs: every view of every place, in parallel, into a dated run folder.
 
-``run_batch`` is what ``ccdata batch`` and a yearly timer call. One task per place
-and view runs in its own process (or on a Dask cluster), so one failing notebook
+``run_batch`` is what ``ccdata batch`` and a yearly timer call. Each place goes
+whole to one worker process (or Dask worker): its views one after another on the
+worker's warm kernel, then its summaries on the same kernel, so the figures
+computed for the place are computed once (:func:`run_group`). One failing notebook
 never stops the others. A run is built in a hidden temporary folder and renamed to
 ``<out>/runs/<YYYY-MM-DD>T<HHMMSS>/`` when every task has finished, so a reader
 never sees half a run. Layout::
@@ -44,19 +46,24 @@ import pandas as pd
 from ccdata import config
 from ccdata._version import __version__
 from ccdata.analysis import findings as key_findings
-from ccdata.errors import CcdataError, DataQualityWarning, MissingDataError, PlaceError
+from ccdata.errors import DataQualityWarning, MissingDataError, PlaceError
 from ccdata.files import atomic_write_text
 from ccdata.geo.build import build
 from ccdata.geo.placecache import resolve
 from ccdata.geo.placecache import resolve as get_place
 from ccdata.geo.places import check_place_id, definitions
-from ccdata.io import _yaml
 from ccdata.io.fetch import fetch
 from ccdata.present.pages import ADVISER_PAGE
 from ccdata.progress import tqdm
 from ccdata.run import report as report_mod
 from ccdata.run.changes import save_summaries
 from ccdata.run.changes_page import write_changes
+from ccdata.run.batchparams import (  # noqa: F401  (the parameter file, named here too)
+    PARAMETER_KEYS,
+    BatchError,
+    BatchParameters,
+    load_parameters,
+)
 from ccdata.run.report import VIEWS, report
 from ccdata.run.runner import shutdown_worker_kernel, worker_kernel
 from ccdata.run.site import (  # noqa: F401  (LATEST, LATEST_TXT, RUN_ID_FORMAT: the run layout, named here too)
@@ -82,13 +89,7 @@ SUMMARIES = "summaries"
 OK, FAILED, SKIPPED, UNAVAILABLE = "ok", "failed", "skipped", "unavailable"
 #: Environment variables a task carries to its worker (a Dask worker may not share ours).
 TASK_ENV = ("CCDATA_DATA_DIR", "CCDATA_PLACES", "CCDATA_MIRROR")
-#: Keys allowed in a ``-f`` parameter file.
-PARAMETER_KEYS = ("places", "views", "parameters", "place_parameters", "jobs", "out", "skip_unavailable")
 SUMMARY_COLUMNS = ["place", "view", "status", "seconds", "size_kib", "message"]
-
-
-class BatchError(CcdataError, ValueError):
-    """A batch request or parameter file is invalid (the message names the key)."""
 
 
 # --------------------------------------------------------------------------- tasks
@@ -135,6 +136,50 @@ def _environment(env: dict):
                 os.environ[k] = old[k]
 
 
+def place_summaries(place_id: str, out_dir: str) -> dict:
+    """Save a place's summaries into ``<out_dir>/<place_id>/`` and compute its key findings.
+
+    What the :data:`SUMMARIES` task does, in whichever process holds the place's figures
+    (the warm kernel that ran its views, see :meth:`ccdata.run.runner.WarmKernel.call`).
+
+    Returns
+    -------
+    dict
+        ``status`` (file name -> ``"ok"`` or why it was not written), ``bytes`` written,
+        and ``findings`` (the key-finding sentences, or ``None`` when they could not be
+        computed: the run's place index then computes them and reports why).
+    """
+    check_place_id(place_id)
+    place = resolve(place_id)
+    folder = report_mod.place_folder(out_dir, place_id)
+    with warnings.catch_warnings():  # the views' adviser notes carry the data notes
+        warnings.simplefilter("ignore", DataQualityWarning)
+        status = save_summaries(place, folder)
+    size = sum((folder / k).stat().st_size for k, v in status.items() if v == OK)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DataQualityWarning)
+            sentences = list(key_findings.for_place(place).sentences)
+    except Exception:
+        sentences = None
+    return {"status": status, "bytes": size, "findings": sentences}
+
+
+def run_group(runner: Callable[[Task], TaskResult], tasks: list[Task]) -> list[TaskResult]:
+    """Run one place's tasks one after another in this process (its views, then its summaries).
+
+    A batch hands each worker whole places, so the views and the summaries of a place
+    run on one warm kernel and share the figures computed for it.
+    """
+    out = []
+    for task in tasks:
+        try:
+            out.append(runner(task))
+        except Exception as exc:  # reported for this task; the place's other tasks still run
+            out.append(TaskResult(task.place_id, task.view, FAILED, message=f"{type(exc).__name__}: {exc}"))
+    return out
+
+
 def run_task(task: Task) -> TaskResult:
     """Run one task (in a worker process). Never raises for a data or notebook problem.
 
@@ -148,22 +193,14 @@ def run_task(task: Task) -> TaskResult:
     try:
         with _environment(task.env):
             if task.view == SUMMARIES:
-                place = resolve(task.place_id)  # one place object: its indicators are computed once
-                with warnings.catch_warnings():  # the views' adviser notes carry the data notes
-                    warnings.simplefilter("ignore", DataQualityWarning)
-                    status = save_summaries(place, report_mod.place_folder(task.out_dir, task.place_id))
-                missing = sorted(k for k, v in status.items() if v != OK)
-                size = sum((Path(task.out_dir) / task.place_id / k).stat().st_size
-                           for k, v in status.items() if v == OK)
-                try:
-                    with warnings.catch_warnings():
-                        warnings.simplefilter("ignore", DataQualityWarning)
-                        sentences = key_findings.for_place(place).sentences
-                except Exception:  # the run's index computes them (and reports why) instead
-                    sentences = None
-                return TaskResult(task.place_id, task.view, OK, time.perf_counter() - started, size,
+                # on the warm kernel, after the place's views: their figures are not computed again
+                done = (worker_kernel().call(f"{__name__}:place_summaries", place_id=task.place_id,
+                                             out_dir=task.out_dir)
+                        if task.warm else place_summaries(task.place_id, task.out_dir))
+                missing = sorted(k for k, v in done["status"].items() if v != OK)
+                return TaskResult(task.place_id, task.view, OK, time.perf_counter() - started, done["bytes"],
                                   f"not available: {', '.join(missing)}" if missing else "",
-                                  findings=sentences)
+                                  findings=done["findings"])
 
             kernel = worker_kernel() if task.warm else None
             # the place's index is written once by run_batch, not after each view
@@ -179,76 +216,6 @@ def run_task(task: Task) -> TaskResult:
     except Exception as exc:  # reported in the summary; the other tasks go on
         return TaskResult(task.place_id, task.view, FAILED, time.perf_counter() - started,
                           message=f"{type(exc).__name__}: {exc}".split("\n")[0])
-
-
-# --------------------------------------------------------------------------- parameters
-@dataclass
-class BatchParameters:
-    """A parameter file's content (see ``examples/batch-params.yaml``)."""
-
-    places: list[str] | None = None  # None: not given; ["all"] is expanded by run_batch
-    views: list[str] | None = None
-    parameters: dict = field(default_factory=dict)
-    place_parameters: dict = field(default_factory=dict)
-    jobs: int | None = None
-    out: str | None = None
-    skip_unavailable: bool = False
-
-
-def load_parameters(path: Path | str) -> BatchParameters:
-    """Read and check a batch parameter file (YAML).
-
-    Raises
-    ------
-    MissingDataError
-        The file does not exist.
-    BatchError
-        Not a mapping, an unknown key, or a value of the wrong type (the key is named).
-    """
-    path = Path(path)
-    if not path.exists():
-        raise MissingDataError(f"batch parameter file {path} does not exist")
-    try:
-        data = _yaml.load(path, what="batch parameter file") or {}
-    except _yaml.YamlError as exc:
-        raise BatchError(str(exc)) from None
-    if not isinstance(data, dict):
-        raise BatchError(f"{path}: expected a mapping with keys {', '.join(PARAMETER_KEYS)}")
-    unknown = sorted(set(data) - set(PARAMETER_KEYS))
-    if unknown:
-        raise BatchError(f"{path}: unknown key(s) {unknown}; allowed: {', '.join(PARAMETER_KEYS)}")
-    out = BatchParameters()
-    places = data.get("places")
-    if places is not None:
-        if places == "all":
-            places = ["all"]
-        if not isinstance(places, list) or not all(isinstance(p, str) for p in places):
-            raise BatchError(f"{path}: 'places' must be 'all' or a list of place ids")
-        out.places = places
-    views = data.get("views")
-    if views is not None:
-        if not isinstance(views, list) or not all(isinstance(v, str) for v in views):
-            raise BatchError(f"{path}: 'views' must be a list of view names")
-        out.views = views
-    for key in ("parameters", "place_parameters"):
-        value = data.get(key) or {}
-        if not isinstance(value, dict):
-            raise BatchError(f"{path}: {key!r} must be a mapping")
-        setattr(out, key, value)
-    for pid, value in out.place_parameters.items():
-        if not isinstance(value, dict):
-            raise BatchError(f"{path}: place_parameters[{pid!r}] must be a mapping of parameters")
-    if data.get("jobs") is not None:
-        if not isinstance(data["jobs"], int) or isinstance(data["jobs"], bool) or data["jobs"] < 1:
-            raise BatchError(f"{path}: 'jobs' must be a whole number of at least 1")
-        out.jobs = data["jobs"]
-    if data.get("out") is not None:
-        out.out = str(data["out"])
-    if "skip_unavailable" in data:
-        if not isinstance(data["skip_unavailable"], bool):
-            raise BatchError(f"{path}: 'skip_unavailable' must be true or false")
-        out.skip_unavailable = data["skip_unavailable"]
-    return out
 
 
 # --------------------------------------------------------------------------- results
@@ -309,24 +276,32 @@ def _summary_frame(results: list[TaskResult]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 
-# --------------------------------------------------------------------------- vintages
 # --------------------------------------------------------------------------- running
 def _execute(tasks: list[Task], runner: Callable[[Task], TaskResult], jobs: int,
              scheduler: str | None, progress: bool) -> list[TaskResult]:
 
     results: list[TaskResult] = []
     bar = tqdm(total=len(tasks), desc="ccdata batch", unit="task", disable=not progress)
+    groups: dict[str, list[Task]] = {}
+    for t in tasks:  # a place's tasks stay together, in order, on one worker (see run_group)
+        groups.setdefault(t.place_id, []).append(t)
 
-    def done(task: Task, get) -> None:
+    def done(group: list[Task], get) -> None:
         try:
-            res = get()
-            if not isinstance(res, TaskResult):
-                raise TypeError(f"runner returned {type(res).__name__}, not TaskResult")
-        except Exception as exc:  # a worker that died is a failed task, not a failed batch
-            res = TaskResult(task.place_id, task.view, FAILED, message=f"{type(exc).__name__}: {exc}")
-        results.append(res)
-        bar.set_postfix_str(f"{task.place_id}/{task.view} {res.status}")
-        bar.update()
+            got = get()
+            if not isinstance(got, list) or len(got) != len(group):
+                raise TypeError("the worker did not return one result per task")
+        except Exception as exc:  # a worker that died: the place's tasks failed, not the batch
+            got = [exc] * len(group)
+        for task, res in zip(group, got):
+            if isinstance(res, Exception):
+                res = TaskResult(task.place_id, task.view, FAILED, message=f"{type(res).__name__}: {res}")
+            elif not isinstance(res, TaskResult):
+                res = TaskResult(task.place_id, task.view, FAILED,
+                                 message=f"TypeError: runner returned {type(res).__name__}, not TaskResult")
+            results.append(res)
+            bar.set_postfix_str(f"{task.place_id}/{task.view} {res.status}")
+            bar.update()
 
     try:
         if scheduler:
@@ -336,23 +311,22 @@ def _execute(tasks: list[Task], runner: Callable[[Task], TaskResult], jobs: int,
             except ImportError as exc:
                 raise BatchError("--scheduler needs Dask distributed: pip install 'ccdata[dask]'") from exc
             with Client(scheduler) as client:
-                futures = {client.submit(runner, t, pure=False, key=f"ccdata-{t.place_id}-{t.view}-{id(t)}"): t
-                           for t in tasks}
+                futures = {client.submit(run_group, runner, g, pure=False, key=f"ccdata-{pid}-{id(g)}"): g
+                           for pid, g in groups.items()}
                 for fut in dask_completed(futures):
                     done(futures[fut], fut.result)
         elif tasks and jobs == 1:
             # one job: run here, one task after another (no process start-up cost)
             try:
-                for t in tasks:
-                    done(t, lambda t=t: runner(t))
+                for g in groups.values():
+                    done(g, lambda g=g: run_group(runner, g))
             finally:  # this process's warm kernel, if the tasks started one
-
                 shutdown_worker_kernel()
         elif tasks:
             # spawn: workers start clean (no inherited threads or open kernels)
             ctx = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-                futures = {pool.submit(runner, t): t for t in tasks}
+                futures = {pool.submit(run_group, runner, g): g for g in groups.values()}
                 for fut in as_completed(futures):
                     done(futures[fut], fut.result)
     finally:

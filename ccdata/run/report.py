@@ -197,14 +197,50 @@ def execute(view: View, place_id: str, workdir: Path, parameters: dict | None = 
 @functools.lru_cache(maxsize=1)
 def _exporter():
     """One HTML exporter per process (building one loads the template and its Jinja environment)."""
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name=TEMPLATE, extra_template_basedirs=[str(TEMPLATES_DIR)])
+    exporter = _exporter_class()(template_name=TEMPLATE, extra_template_basedirs=[str(TEMPLATES_DIR)])
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.embed_images = True
+    # the notebook is checked against the schema once, after nbconvert's preprocessors, not
+    # after each of them (twelve checks of every output took half of the export)
+    exporter.optimistic_validation = True
     return exporter
+
+
+def _exporter_class():
+    """nbconvert's HTML exporter without its last step, a BeautifulSoup pass over the whole page.
+
+    ``HTMLExporter.from_notebook_node`` renders the template, then parses the page with
+    BeautifulSoup and writes it out again, only to give each ``<img>`` without ``alt`` a
+    stock description and ``tabindex="0"`` to every input and output wrapper. On pages of
+    0.5-1 MB (inline SVG charts, maps, long tables) that pass was most of the export's time.
+    The one part a page needs is done by the template: its image blocks
+    (``templates/ccdata/index.html.j2``) carry the same stock ``alt`` (the views draw their
+    charts as inline SVG named by their own alt text, so none is expected). The tab stops
+    are left out on purpose: an output wrapper never scrolls on these pages (what is too
+    wide is a table, and a table's wrapper is its own focusable region, ``tabindex="0"``),
+    so they were empty stops, one per output, on the way through a page by keyboard.
+    """
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class Exporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            # HTMLExporter.from_notebook_node up to the rendered template: the same filters
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            highlight_code = self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            resources = self._init_resources(resources)
+            filter_data_type = WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self,
+                                                     resources=resources)
+            self.register_filter("highlight_code", highlight_code)
+            self.register_filter("filter_data_type", filter_data_type)
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return Exporter
 
 
 def export_html(executed: Path, meta: dict) -> str:

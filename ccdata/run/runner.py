@@ -9,9 +9,12 @@ executed notebook, with the failing cell's error, is written exactly as before).
 Between notebooks the kernel is put back to the state it had after the imports:
 the IPython namespace and its execution counter are reset, matplotlib figures
 closed and its rcParams restored, the warnings filters and ``showwarning``
-restored, the working folder restored, and ccdata's in-process caches that
-depend on a place cleared. Processed tables read from the cache stay in memory
-(they depend on the data, not the place, and are keyed by file time). After a
+restored and the working folder restored. Processed tables read from the cache
+stay in memory (they depend on the data, not the place, and are keyed by file
+time), and so do the last places resolved with the figures computed for them
+(:mod:`ccdata.geo.placecache`: keyed by the place's definition and the tables it
+was resolved from, recomputed when either changes), so the next view of the same
+place does not compute them again. After a
 notebook fails, times out or the kernel dies, the kernel is replaced by a new
 one, so a failure never leaks into the next notebook. The environment variables
 the kernel inherited (``CCDATA_*``) are checked before each notebook; if they
@@ -28,7 +31,6 @@ import time
 from pathlib import Path
 
 from ccdata.errors import CcdataError
-from ccdata.geo import placecache
 
 #: Modules imported once when a warm kernel starts (missing optional ones are skipped).
 PRELOAD = ("pandas", "numpy", "pyarrow.parquet", "geopandas", "shapely", "pyproj", "matplotlib.pyplot",
@@ -37,7 +39,7 @@ PRELOAD = ("pandas", "numpy", "pyarrow.parquet", "geopandas", "shapely", "pyproj
            "ccdata.present.blocks", "ccdata.present.charts", "ccdata.views.dashboard", "ccdata.analysis.deprivation",
            "ccdata.analysis.indicators", "ccdata.analysis.profile", "ccdata.analysis.assets", "ccdata.present.maps", "ccdata.geo.geography",
            "ccdata.views.listening", "ccdata.analysis.network", "ccdata.present.netviz", "ccdata.views.assets",
-           "ccdata.views.network", "ccdata.analysis.coverage", "ccdata.analysis.child_poverty")
+           "ccdata.views.network", "ccdata.analysis.coverage", "ccdata.analysis.child_poverty", "ccdata.run.batch")
 ENGINE = "ccdata-warm"
 #: Kernel-side code: take a snapshot of the state a notebook may change.
 _BASELINE = """
@@ -58,6 +60,19 @@ __ccdata_warm_setup()
 del __ccdata_warm_setup
 """
 _RESET = "__import__(\"ccdata.run.runner\", fromlist=[\"_kernel_reset\"])._kernel_reset()"
+#: Kernel-side code: call a library function and write its (JSON) result to a file.
+_CALL = """
+def __ccdata_call():
+    import importlib, json
+    module = importlib.import_module({module!r})
+    result = getattr(module, {function!r})(**json.loads({kwargs!r}))
+    with open({path!r}, "w", encoding="utf-8") as fh:
+        json.dump(result, fh)
+__ccdata_call()
+del __ccdata_call
+"""
+#: Modules whose functions :meth:`WarmKernel.call` may run in the kernel.
+CALLABLE = ("ccdata.run.batch",)
 
 #: Set inside a warm kernel: what ``_kernel_reset`` restores.
 _KERNEL_BASELINE: dict | None = None
@@ -89,7 +104,6 @@ def _kernel_reset() -> None:
     warnings._filters_mutated()  # per-module "once" registries are invalidated
     os.chdir(base["cwd"])
     sys.path[:] = base["path"]
-    placecache.clear_memory()
     shell = get_ipython()
     if shell is not None:
         shell.reset(new_session=True)  # namespace, output history, execution counter
@@ -216,6 +230,49 @@ class WarmKernel:
         self._run_code(_RESET, "resetting the kernel")
 
     # ------------------------------------------------------------------ running
+    def call(self, target: str, timeout: float = 600, **kwargs):
+        """Run ``module:function(**kwargs)`` in the kernel and return its result.
+
+        Used for library work that should share the kernel's in-memory figures with the
+        notebooks run before it (a place's summaries after its views). The arguments and
+        the result travel as JSON; nothing is added to the kernel's namespace.
+
+        Parameters
+        ----------
+        target : str
+            ``"module:function"``, the module one of :data:`CALLABLE`.
+
+        Raises
+        ------
+        ValueError
+            ``target`` is not ``module:function`` of an allowed module.
+        WarmKernelError
+            The function raised (its exception type and message are given) or the
+            kernel did not answer; the kernel is replaced before the next use.
+        """
+        import json
+        import tempfile
+
+        module, _, function = str(target).partition(":")
+        if module not in CALLABLE or not function.isidentifier():
+            raise ValueError(f"call expects 'module:function' with the module one of {CALLABLE}, not {target!r}")
+        text = json.dumps(kwargs)  # a TypeError here names an argument that is not JSON
+        if self.alive and self.env != _environment():
+            self.restart()
+        self.start()
+        fd, path = tempfile.mkstemp(prefix="ccdata-call-", suffix=".json")
+        os.close(fd)
+        try:
+            try:
+                self._run_code(_CALL.format(module=module, function=function, kwargs=text, path=path),
+                               f"{target}", timeout=timeout)
+            except BaseException:
+                self.shutdown()  # a failed or unanswered call: start afresh next time
+                raise
+            return json.loads(Path(path).read_text(encoding="utf-8"))
+        finally:
+            Path(path).unlink(missing_ok=True)
+
     def execute(self, source: Path | str, output: Path | str, parameters: dict | None = None,
                 execution_timeout: float | None = None) -> Path:
         """Execute a notebook with papermill on this kernel and write it to ``output``.
