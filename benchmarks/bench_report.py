@@ -333,7 +333,8 @@ def profile(place_id: str, views: list[str]) -> None:
                 saves, draws = sum(c.get("saves", 0) for c in prof[run]), sum(c.get("draws", 0) for c in prof[run])
                 if saves:
                     print(f"  figures saved {saves}, whole-figure draws {draws} ({draws / saves:.1f} per figure: "
-                          "a constrained layout draws once to place its parts and once more to save)")
+                          "one to save; a chart with a constrained layout, such as the ward map, draws once "
+                          "more to place its parts)")
             if "export first" in runs:
                 print(f"HTML export: {runs['export first']:.2f} s with a new exporter, "
                       f"{runs['export reused']:.2f} s with the reused one")

@@ -117,3 +117,58 @@ def test_dashboard_charts_draw_without_layout_warnings_at_their_narrow_width():
     assert "Residents with a rather long indicator name 3" in markup["indicator"]
     # the place, its authority and England are told apart by hatching as well as colour
     assert markup["age"].count("<pattern") >= 2
+
+
+def _positive_figure():
+    rows = pd.DataFrame({"question_id": "q1", "wave_name": ["Autumn 2024 wave with a long descriptive name",
+                                                            "Spring 2025", "Summer 2025"],
+                         "pct_positive": [62.0, float("nan"), 48.5], "ci_lower": [55.0, float("nan"), 40.0],
+                         "ci_upper": [69.0, float("nan"), 57.0], "benchmark": 58.0})
+    rows.attrs["disclosure"] = {"rules": "test"}
+    return charts.plot_positive(rows, "q1", group="wave_name")
+
+
+def test_charts_are_laid_out_once_and_drawn_once_when_saved(monkeypatch):
+    import matplotlib.figure
+
+    figures = {**_dashboard_figures(), "positive": _positive_figure()}
+    draws = []
+    original = matplotlib.figure.Figure.draw
+    monkeypatch.setattr(matplotlib.figure.Figure, "draw", lambda fig, renderer: draws.append(fig) or
+                        original(fig, renderer))
+    for name, fig in figures.items():
+        assert fig.get_layout_engine() is None, name  # a layout engine draws the figure once more to save it
+        before = len(draws)
+        svg_markup(fig, label=name)
+        assert len(draws) - before == 1, name
+
+
+def test_chart_text_stays_on_the_figure_and_the_key_clear_of_the_plot():
+    import io
+
+    from matplotlib.backends.backend_svg import RendererSVG
+
+    class Recorder(RendererSVG):
+        """Keeps every text it draws."""
+        drawn: list = []
+
+        def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+            self.drawn.append(mtext)
+            super().draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+
+    for name, fig in {**_dashboard_figures(), "positive": _positive_figure()}.items():
+        fig.set_dpi(72)  # as the SVG is drawn: sizes in points
+        renderer = Recorder(1, 1, io.StringIO())
+        renderer.drawn = []
+        fig.draw(renderer)
+        page = fig.bbox
+        texts = [t for t in renderer.drawn if t is not None and t.get_text().strip()]
+        assert len(texts) > 10, name
+        for text in texts:
+            box = text.get_window_extent(renderer)
+            assert box.x0 >= page.x0 - 0.5 and box.x1 <= page.x1 + 0.5, (name, text.get_text())
+            assert box.y0 >= page.y0 - 0.5 and box.y1 <= page.y1 + 0.5, (name, text.get_text())
+        key_bottom = min((t.get_window_extent(renderer).y0 for t in fig.texts), default=page.y1)
+        for ax in fig.axes:
+            assert ax.get_tightbbox(renderer).y1 < key_bottom, name  # the plot and its title sit below the key
+        plt.close(fig)

@@ -12,7 +12,9 @@ it. Charts never read files.
 from __future__ import annotations
 
 import functools
+import io
 import textwrap
+from dataclasses import dataclass
 
 import matplotlib
 
@@ -22,7 +24,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.backends.backend_svg import RendererSVG  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 
 from ccdata.analysis import disclosure  # noqa: E402
 
@@ -40,6 +44,10 @@ STYLE = {"font.size": 12, "axes.titlesize": 13, "axes.labelsize": 12, "xtick.lab
 HATCHES = ("", "///", "xx")  # dots ("...") would add 140 KB of circles to each chart
 #: Characters per line of a wrapped category label beside a bar.
 LABEL_CHARS = 28
+#: Size of the text of a chart's key (the legend's), in points.
+KEY_FONT = STYLE["legend.fontsize"]
+#: Space around a chart and between its parts, in inches (as constrained layout leaves).
+PAD = 3 / 72
 
 
 def _styled(build):
@@ -49,6 +57,64 @@ def _styled(build):
         with plt.rc_context(STYLE):
             return build(*args, **kwargs)
     return wrapper
+
+
+@functools.cache
+def _measurer() -> RendererSVG:
+    """The renderer text is measured with to lay charts out: the SVG backend's, which
+    writes the pages' charts (one, kept, so that the sizes of texts every chart repeats,
+    such as tick labels and area names, are measured once)."""
+    return RendererSVG(1, 1, io.StringIO())
+
+
+def _fit(fig: plt.Figure, key: _Key | None = None) -> plt.Figure:
+    """Place the axes of a one-column chart around their text, once, before it is saved.
+
+    The axes (stacked one above the other) get the width their tick labels and axis
+    labels leave, the key (or the figure's legend) keeps the top, and the rest is shared out
+    equally, with :data:`PAD` around each part: the layout constrained layout makes,
+    but constrained layout makes it at every save by drawing the whole figure an extra
+    time. Here the text is measured once (again only if the new size changes the ticks).
+    """
+    renderer, axes = _measurer(), fig.axes
+    width, height = fig.get_size_inches()
+    dpi = fig.dpi
+    fig.set_dpi(72)  # the SVG renderer measures in points
+    try:
+        for _ in range(3):
+            ticks = [(list(ax.get_xticks()), list(ax.get_yticks())) for ax in axes]
+            legend = max((leg.get_window_extent(renderer).height for leg in fig.legends), default=0.0) / 72
+            if key is not None:
+                legend = max(legend, key.place(renderer) / 72)
+            sides = []  # inches the text of each axes takes to its left, right, top and bottom
+            for ax in axes:
+                # as constrained layout measures: without the width of the title and the x label
+                box, tight = ax.bbox, ax.get_tightbbox(renderer, for_layout_only=True)
+                sides.append([max(0.0, v) / 72 for v in (box.x0 - tight.x0, tight.x1 - box.x1,
+                                                         tight.y1 - box.y1, box.y0 - tight.y0)])
+            left = PAD + max(s[0] for s in sides)
+            right = PAD + max(s[1] for s in sides)
+            top = (legend + 2 * PAD if legend else 0.0) + PAD + sides[0][2]
+            gaps = [below[3] + above[2] + 2 * PAD for below, above in zip(sides, sides[1:])]
+            each = (height - top - PAD - sides[-1][3] - sum(gaps)) / len(axes)
+            if each <= 0 or width - left - right <= 0:
+                raise ValueError("the chart's text leaves no room for its plot: make the figure larger")
+            y = height - top
+            for ax, gap in zip(axes, [*gaps, 0.0]):
+                ax.set_position((left / width, (y - each) / height, (width - left - right) / width, each / height))
+                y -= each + gap
+            if ticks == [(list(ax.get_xticks()), list(ax.get_yticks())) for ax in axes]:
+                break
+        for ax in axes:  # an x label wider than its plot moves as far as it must to stay on the figure
+            label = ax.xaxis.label
+            if label.get_text():
+                half = label.get_window_extent(renderer).width / 72 / 2
+                plot = width - left - right
+                centre = min(max(left + plot / 2, PAD + half), width - PAD - half)
+                label.set_x((centre - left) / plot if 2 * half < width - 2 * PAD else (width / 2 - left) / plot)
+    finally:
+        fig.set_dpi(dpi)
+    return fig
 
 
 def _require(df: pd.DataFrame, columns: list[str], what: str) -> None:
@@ -71,27 +137,56 @@ def _wrap(text, width: int = LABEL_CHARS) -> str:
     return textwrap.fill(str(text), width, break_long_words=False, break_on_hyphens=False)
 
 
+def _means(data: pd.DataFrame, category: str, value: str) -> dict:
+    """Mean ``value`` of each (category, area name) pair, missing values left out (what
+    ``pivot_table`` gives, at a fraction of its cost on a frame of a few dozen rows)."""
+    sums: dict = {}
+    for key, name, v in zip(data[category], data["area_name"], data[value]):
+        if not (pd.isna(key) or pd.isna(v)):
+            total = sums.setdefault((key, name), [0.0, 0])
+            total[0] += float(v)
+            total[1] += 1
+    return {k: total / n for k, (total, n) in sums.items()}
+
+
+def _bars(ax, where: np.ndarray, lengths: np.ndarray, thickness: float, horizontal: bool, **style) -> None:
+    """Bars from zero, centred on ``where``, as ``ax.bar`` (``ax.barh``) draws them.
+
+    ``bar`` works out the data limits from each bar's outline, one bar at a time (most
+    of its time); the limits of a row of rectangles are known: they are set once here.
+    """
+    for at, length in zip(where, lengths):
+        if horizontal:
+            bar = Rectangle((0.0, at - thickness / 2), length, thickness, label="_nolegend_", **style)
+            bar.sticky_edges.x.append(0.0)
+        else:
+            bar = Rectangle((at - thickness / 2, 0.0), thickness, length, label="_nolegend_", **style)
+            bar.sticky_edges.y.append(0.0)
+        ax.add_artist(bar)  # add_patch would work out the limits again
+    across = (float(np.min(where)) - thickness / 2, float(np.max(where)) + thickness / 2)
+    along = (min(0.0, float(np.min(lengths))), max(0.0, float(np.max(lengths))))
+    corners = [(along[0], across[0]), (along[1], across[1])] if horizontal else \
+        [(across[0], along[0]), (across[1], along[1])]
+    ax.update_datalim(corners)
+    ax.autoscale()  # limits from the data, when they are next needed
+
+
 def _grouped_bars(ax, data: pd.DataFrame, category: str, value: str, names: list[str],
-                  horizontal: bool = False) -> list[Patch]:
+                  horizontal: bool = False) -> list[dict]:
     """One bar per area in each category (categories in their order in ``data``);
-    returns the legend handles (colour and hatching of each area)."""
+    returns each area's bar style (colour and hatching) with its name as ``label``."""
     categories = list(dict.fromkeys(data[category]))
-    table = data.pivot_table(index=category, columns="area_name", values=value, sort=False)
+    means = _means(data, category, value)
     colours = sns.color_palette(PALETTE, len(names))
     step = 0.8 / len(names)
     handles = []
     for i, name in enumerate(names):
-        heights = table[name].reindex(categories).to_numpy(dtype=float) if name in table else \
-            np.full(len(categories), np.nan)
+        heights = np.array([means.get((c, name), 0.0) for c in categories])
         where = np.arange(len(categories)) - 0.4 + step * (i + 0.5)
-        style = {"color": colours[i], "hatch": HATCHES[i % len(HATCHES)], "edgecolor": "white",
+        style = {"facecolor": colours[i], "hatch": HATCHES[i % len(HATCHES)], "edgecolor": "white",
                  "linewidth": 0}
-        if horizontal:
-            ax.barh(where, np.nan_to_num(heights), height=step, **style)
-        else:
-            ax.bar(where, np.nan_to_num(heights), width=step, **style)
-        handles.append(Patch(facecolor=colours[i], hatch=HATCHES[i % len(HATCHES)], edgecolor="white",
-                             linewidth=0, label=name))
+        _bars(ax, where, heights, step, horizontal, **style)
+        handles.append({**style, "label": name})
     ticks = np.arange(len(categories))
     if horizontal:
         ax.set_yticks(ticks, [_wrap(c) for c in categories])
@@ -104,12 +199,47 @@ def _grouped_bars(ax, data: pd.DataFrame, category: str, value: str, names: list
     return handles
 
 
-def _legend_above(fig, handles, title: str | None = None) -> None:
-    # above the plot, one area a line, so it never hides a bar or widens the chart; the
-    # chart's title heads it (a figure title would overlap a legend outside the axes)
-    fig.legend(handles=handles, loc="outside upper left", frameon=False, ncols=1, title=title,
-               alignment="left", title_fontproperties={"size": 13, "weight": "bold"},
-               handlelength=1.6, handleheight=0.9, labelspacing=0.25, borderaxespad=0.2)
+@dataclass
+class _Key:
+    """The key above a chart: a title, and a swatch and a label for each area.
+
+    It shows what a figure legend (``loc="outside upper left"``, ``ncols=1``) showed,
+    drawn as plain patches and text: a legend works out the sizes of its parts several
+    times at every draw, which took a sixth of a dashboard chart's time. Its text sizes
+    are in points (:data:`KEY_FONT`, the title 13), the rest in units of the font size.
+    """
+
+    fig: plt.Figure
+    title: Text | None
+    rows: list[tuple[Rectangle, Text]]
+
+    def place(self, renderer) -> float:
+        """Put the key at the figure's top left; returns the points it takes from the top."""
+        width, height = self.fig.get_size_inches() * 72
+        edge = 0.6 * KEY_FONT  # from the figure's top and left edges
+        y, gap = edge, 0.25 * KEY_FONT  # between the title and each line
+        if self.title is not None:
+            self.title.set_position((edge / width, 1 - y / height))
+            y += self.title.get_window_extent(renderer).height + gap
+        for swatch, label in self.rows:
+            swatch.set_bounds(edge / width, 1 - (y + 0.83 * KEY_FONT) / height, 1.6 * KEY_FONT / width,
+                              0.83 * KEY_FONT / height)
+            label.set_position(((edge + 2.4 * KEY_FONT) / width, 1 - y / height))
+            y += label.get_window_extent(renderer).height + gap
+        return y - gap + 0.4 * KEY_FONT
+
+
+def _key_above(fig, handles: list[dict], title: str | None = None) -> _Key:
+    """The key above the plot, one area a line, so it never hides a bar or widens the
+    chart; the chart's title heads it. ``handles`` are the bars' styles, each with its
+    area's ``label``; :func:`_fit` places it."""
+    head = None if title is None else fig.text(0, 1, title, fontsize=13, fontweight="bold", va="top", ha="left")
+    rows = []
+    for handle in handles:
+        style = {k: v for k, v in handle.items() if k != "label"}
+        swatch = fig.add_artist(Rectangle((0, 0), 0, 0, transform=fig.transFigure, **style))
+        rows.append((swatch, fig.text(0, 1, handle["label"], fontsize=KEY_FONT, va="top", ha="left")))
+    return _Key(fig, head, rows)
 
 
 @_styled
@@ -122,7 +252,7 @@ def decile_chart(dist: pd.DataFrame, value: str = "pct_residents") -> plt.Figure
     _require(dist, ["edition", "area", "area_name", "decile", value], "decile_chart")
     editions = list(dict.fromkeys(dist["edition"]))
     fig, axes = plt.subplots(len(editions), 1, figsize=(WIDTH, 2.3 * len(editions) + 1.2), sharey=True,
-                             squeeze=False, layout="constrained")
+                             squeeze=False)
     names = _area_names(dist)
     handles = []
     for ax, edition in zip(axes[:, 0], editions):
@@ -131,8 +261,7 @@ def decile_chart(dist: pd.DataFrame, value: str = "pct_residents") -> plt.Figure
         ax.set_title(str(edition), loc="left")
         ax.set_ylabel("% of residents" if value == "pct_residents" else "% of LSOAs")
     axes[-1, 0].set_xlabel("National decile (1 = most deprived 10%)")
-    _legend_above(fig, handles)
-    return fig
+    return _fit(fig, _key_above(fig, handles))
 
 
 @_styled
@@ -141,11 +270,10 @@ def composition_chart(comp: pd.DataFrame, title: str) -> plt.Figure:
     _require(comp, ["area", "area_name", "label", "pct"], "composition_chart")
     lines = [_wrap(c).count("\n") + 1 for c in dict.fromkeys(comp["label"])]
     rows = sum(max(0.42, 0.2 * n + 0.08) for n in lines)  # inches: three bars, or the label's lines
-    fig, ax = plt.subplots(figsize=(WIDTH, rows + 1.65), layout="constrained")
+    fig, ax = plt.subplots(figsize=(WIDTH, rows + 1.65))
     handles = _grouped_bars(ax, comp, "label", "pct", _area_names(comp), horizontal=True)
     ax.set_xlabel("% of total")
-    _legend_above(fig, handles, title=_wrap(title, 48))
-    return fig
+    return _fit(fig, _key_above(fig, handles, title=_wrap(title, 48)))
 
 
 @_styled
@@ -153,12 +281,11 @@ def age_chart(kids: pd.DataFrame) -> plt.Figure:
     """Children and young people by age band as a share of residents, per area."""
     _require(kids, ["area", "area_name", "age band", "pct"], "age_chart")
     data = kids[kids["age band"] != "0-19"]
-    fig, ax = plt.subplots(figsize=(WIDTH, 3.5), layout="constrained")
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.5))
     handles = _grouped_bars(ax, data, "age band", "pct", _area_names(data))
     ax.set_ylabel("% of residents")
     ax.set_xlabel("Age band (years)")
-    _legend_above(fig, handles)
-    return fig
+    return _fit(fig, _key_above(fig, handles))
 
 
 @_styled
@@ -225,7 +352,7 @@ def plot_positive(summary: pd.DataFrame, question_id: str, group: str | None = N
     hi = rows["ci_upper"].astype(float).to_numpy()
     labels = [_wrap(v) for v in labels]
     lines = sum(v.count("\n") + 1 for v in labels)
-    fig, ax = plt.subplots(figsize=(WIDTH, 1.5 + 0.3 * len(rows) + 0.2 * lines), layout="constrained")
+    fig, ax = plt.subplots(figsize=(WIDTH, 1.5 + 0.3 * len(rows) + 0.2 * lines))
     y = np.arange(len(rows))
     ax.barh(y, np.nan_to_num(pct), color="#4472a8")
     err = np.vstack([pct - lo, hi - pct])
@@ -242,7 +369,7 @@ def plot_positive(summary: pd.DataFrame, question_id: str, group: str | None = N
     ax.set_xlim(0, 100)
     ax.set_xlabel("% positive (lines: 95% confidence interval)")
     plt.close(fig)
-    return fig
+    return _fit(fig)
 
 
 @_styled
