@@ -377,3 +377,49 @@ def test_outside_section_and_placement_sentence():
     html = "".join(b.html for b in asset_view.outside_section(located))
     assert "10.6 km" in html and "row 7 of assets.csv" in html and "Far &lt;b&gt;Club" in html
     assert "Youth" in html and "1 asset outside the area" in html
+
+
+def test_a_place_without_boundaries_gets_an_asset_page_that_says_so(official, tmp_path, monkeypatch):
+    """The mirror's LSOA boundaries cover some authorities only: an authority without any
+    gets a page whose every section says what is missing, not a failed view."""
+    import yaml
+
+    from ccdata.geo import build
+    from ccdata.run import report
+    from ccdata.views import assets as view
+
+    iod = build.table("iod2025_file1", "official")
+    drawn = set(build.table("boundaries_lsoa21", "official")["lsoa21_code"].astype(str))
+    by_lad = iod.groupby("lad24_code")["lsoa21_code"].apply(lambda s: set(s.astype(str)))
+    bare = sorted(lad for lad, codes in by_lad.items() if str(lad).startswith("E") and not codes & drawn)
+    if not bare:
+        pytest.skip("every authority has LSOA boundaries in this data folder")
+    lad = bare[0]
+    name = str(iod.loc[iod["lad24_code"] == lad, "lad24_name"].iloc[0])
+    places = tmp_path / "places.yaml"
+    places.write_text(yaml.safe_dump({"bare": {
+        "name": f"{name} (all LSOAs)", "collection": "official",
+        "local_authority": {"code": lad, "name": name, "vintage": 2024},
+        "footprint": {"lsoas": {"vintage": 2021, "codes": sorted(by_lad[lad])}}}}), encoding="utf-8")
+    monkeypatch.setenv("CCDATA_PLACES", str(places))
+
+    from ccdata.geo.placecache import resolve
+
+    place = resolve("bare")
+    with pytest.raises(MissingDataError):  # what the page used to fail on
+        assets.place_assets(place)
+    with pytest.warns(DataQualityWarning, match="could not place any asset"):
+        located, unplaced = view.locate(place)
+    assert located.empty and unplaced.empty
+    assert coverage.try_coverage(place, located) == (None, located.attrs[assets.UNPLACEABLE])
+
+    res = report.report("bare", out=tmp_path / "site", views=["assets"], warm=False)
+    assert res.ok, res.summary()
+    page = (res.place_dir / "assets.html").read_text(encoding="utf-8")
+    for section in ("the asset map", "the asset lists", "coverage", "assets outside the area",
+                    "assets that could not be located"):
+        assert f"No data for {section}." in page, section
+    assert page.count("boundaries for this place are not available") >= 5
+    assert "Every listed asset could be located" not in page  # never a reassurance made of nothing
+    notes = (res.place_dir / report.NOTES_DIR / "assets.html").read_text(encoding="utf-8")
+    assert "could not place any asset" in notes

@@ -65,6 +65,11 @@ def _postcode_area_of(text: str) -> str | None:
     return postcode_area(normalise_postcode(text))
 
 
+#: ``attrs`` key of an (empty) asset list that could not be made at all, with the plain reason
+#: (see :func:`ccdata.views.assets.locate`): coverage and every section say it instead of zeros.
+UNPLACEABLE = "unplaceable"
+
+
 def _empty_assets() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="Float64" if c in ("easting", "northing") else "string")
                          for c in ASSET_COLUMNS})

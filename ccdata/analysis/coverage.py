@@ -13,6 +13,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ccdata.analysis.assets import UNPLACEABLE
 from ccdata.errors import MissingDataError
 from ccdata.geo.places import Place
 from ccdata.io.local.assets import CATEGORIES
@@ -300,7 +301,11 @@ def incomplete_categories(assets) -> dict[str, str]:
 
 
 def try_coverage(place, assets) -> tuple[Coverage | None, str]:
-    """:func:`coverage`, or ``(None, reason)`` when the Census counts are not available."""
+    """:func:`coverage`, or ``(None, reason)`` when the Census counts are not available or the
+    assets could not be placed at all (``assets.attrs[UNPLACEABLE]``)."""
+    reason = assets.attrs.get(UNPLACEABLE) if isinstance(assets, pd.DataFrame) else None
+    if reason:
+        return None, str(reason)
     try:
         return coverage(place, assets), ""
     except MissingDataError as exc:

@@ -7,18 +7,25 @@ the assets and coverage come from :mod:`ccdata.analysis.assets`.
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 
 from ccdata import present
 from ccdata.analysis.assets import (
     BUFFER,
+    BUFFER_M,
     INSIDE,
     OUTSIDE,
+    UNPLACEABLE,
     display_ref,
+    map_layers,
+    place_assets,
     placement_counts,
 )
+from ccdata.errors import DataQualityWarning, MissingDataError
 from ccdata.files import atomic_write_text
 from ccdata.io.local.assets import CATEGORIES
 from ccdata.present.mapkey import asset_list_html, key_text, map_with_text
@@ -28,6 +35,50 @@ from ccdata.present.maps import embed, map_assets
 #: The longest table or list printed on the page; a longer one shows its first rows and the
 #: full list goes to a spreadsheet file beside the page.
 MAX_ROWS = 200
+
+
+def locate(place, *, buffer_m: float = BUFFER_M):
+    """The place's assets (:func:`ccdata.analysis.assets.place_assets`), or empty lists that say why.
+
+    When the assets cannot be placed at all (no neighbourhood boundaries for the place,
+    no postcode directory, a configured local list that is missing), both lists are
+    empty and carry the reason in plain words (``attrs[UNPLACEABLE]``), so every section
+    of the page says what is missing instead of showing zeros, and the page is still
+    made. The error itself goes to the adviser notes (as a data-quality warning).
+
+    Returns
+    -------
+    (GeoDataFrame, DataFrame)
+    """
+    try:
+        return place_assets(place, buffer_m=buffer_m)
+    except MissingDataError as exc:
+        warnings.warn(f"the asset map could not place any asset: {exc}", DataQualityWarning, stacklevel=2)
+        try:
+            unbounded = place.lsoa_boundaries().empty
+        except MissingDataError:
+            unbounded = True
+        reason = ("the neighbourhood (LSOA) boundaries for this place are not available, so no asset can be "
+                  "placed on it" if unbounded else
+                  "the files needed to place the assets (the postcode directory, or the partnership's own "
+                  "list) are not available")
+        located = gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=27700))
+        unplaced = pd.DataFrame()
+        located.attrs[UNPLACEABLE] = unplaced.attrs[UNPLACEABLE] = reason
+        return located, unplaced
+
+
+def layers(place, *, deprivation_col: str = "imd_decile"):
+    """The map's layers (:func:`ccdata.analysis.assets.map_layers`), or ``(None, None, None)``
+    when the place has no neighbourhood boundaries (the map section then says so)."""
+    try:
+        return map_layers(place, deprivation_col=deprivation_col)
+    except MissingDataError:
+        return None, None, None
+
+
+def _unplaceable(frame) -> str | None:
+    return frame.attrs.get(UNPLACEABLE) if isinstance(frame, pd.DataFrame) else None
 
 
 def _check_cap(max_rows, files_dir):
@@ -83,7 +134,8 @@ def map_section(lsoas, boundary, wards, assets, *, deprivation_col: str = "imd_d
 
     files_dir = _check_cap(max_rows, files_dir)
     if lsoas is None or len(lsoas) == 0:
-        return [present.missing("the asset map", "there are no LSOA boundaries for this place's data collection")]
+        return [present.missing("the asset map", _unplaceable(assets) or
+                                "there are no neighbourhood (LSOA) boundaries for this place")]
     m = map_assets(lsoas, boundary, wards, assets, deprivation_col, deprivation_label=deprivation_label, **kwargs)
     n = 0 if assets is None else len(assets)
     frame = embed(m, title=f"Map of {n} assets over {deprivation_label}")
@@ -146,6 +198,8 @@ def outside_section(assets, *, files_dir=None, max_rows: int = MAX_ROWS) -> list
     """
 
     files_dir = _check_cap(max_rows, files_dir)
+    if _unplaceable(assets):
+        return [present.missing("assets outside the area", _unplaceable(assets))]
     far = assets.attrs.get("outside") if assets is not None else None
     if far is None or len(far) == 0:
         return [present.notice("Every asset on the partnership's list lies inside the place or just around it.")]
@@ -162,6 +216,8 @@ def outside_section(assets, *, files_dir=None, max_rows: int = MAX_ROWS) -> list
 def sources_section(assets) -> list:
     """Which asset lists were used (and why any was not)."""
 
+    if _unplaceable(assets):
+        return [present.missing("the asset lists", _unplaceable(assets))]
     table = assets.attrs.get("sources") if assets is not None else None
     if table is None or len(table) == 0:
         return [present.missing("asset sources", "no asset list was available")]
@@ -206,6 +262,8 @@ def unplaced_section(unplaced, problems=None, *, files_dir=None, max_rows: int =
     """
 
     files_dir = _check_cap(max_rows, files_dir)
+    if _unplaceable(unplaced):
+        return [present.missing("assets that could not be located", _unplaceable(unplaced))]
     blocks = []
     if unplaced is None or len(unplaced) == 0:
         blocks.append(present.notice("Every listed asset could be located."))
