@@ -211,3 +211,18 @@ def test_embedded_map_document_has_language_title_and_allows_zoom(layers):
     assert '<html lang="en">' in doc and "<title>Map of &lt;5&gt; assets</title>" in doc
     assert "user-scalable=no" not in doc and "maximum-scale" not in doc
     assert "@media print" in doc and ".leaflet-control-container{display:none" in doc
+
+
+def test_script_lines_are_written_as_they_are_and_refuse_bad_input(layers):
+    import folium
+
+    from ccdata.present.mapscript import PARENT, script_line
+
+    m = folium.Map(tiles=None)
+    m.add_child(script_line("Probe", f"{PARENT}.probe = '{{{{ 7*7 }}}}';\n"))
+    page = render(m)
+    assert f"{m.get_name()}.probe = '{{{{ 7*7 }}}}';" in page and "'49'" not in page
+    with pytest.raises(ValueError, match="name"):
+        script_line("not a name", "x")
+    with pytest.raises(TypeError, match="JavaScript text"):
+        script_line("Probe", None)

@@ -26,7 +26,6 @@ Design choices, and why:
 from __future__ import annotations
 
 import base64
-import functools
 import html
 import json
 import re
@@ -39,6 +38,7 @@ from ccdata import present
 from ccdata.errors import CcdataError
 from ccdata.io.local.assets import CATEGORIES
 from ccdata.present import escape
+from ccdata.present.mapscript import PARENT, script_line
 from ccdata.present.mapkey import (  # noqa: F401
     asset_list_html,
     legend_html,
@@ -120,49 +120,12 @@ def _web(gdf, simplify_m: float, keep: list[str]):
     return out
 
 
-#: Where a script line names the map or marker it is added to. ``escape.js_string`` writes
-#: ``<`` and ``>`` as ``\\u`` escapes, so text from an input file can never contain it.
-PARENT = "<parent>"
-
-
-@functools.lru_cache(maxsize=1)
-def _script_class():
-    """A folium element that writes one line of script, with :data:`PARENT` replaced by the
-    name of the element it is added to.
-
-    Its template is compiled once, and text from input files (names, popups, the key)
-    only ever reaches the page as a value: a name such as ``{{ 7*7 }}`` is written as it
-    is, never read as a template. Compiling a template per marker cost about 1.5 ms each.
-    """
-    from branca.element import (
-        MacroElement,  # folium's toolkit: loaded only when a map is drawn
-    )
-    from jinja2 import Template
-
-    class Script(MacroElement):
-        _template = Template("{% macro script(this, kwargs) %}{{ this.code() }}{% endmacro %}")
-
-        def __init__(self, name: str, source: str):
-            super().__init__()
-            self._name = name
-            self.source = source
-
-        def code(self) -> str:
-            return self.source.replace(PARENT, self._parent.get_name())
-
-    return Script
-
-
-def _script(name: str, source: str):
-    return _script_class()(name, source)
-
-
 class _BoundPopup:
     """Marker popup bound with plain Leaflet (folium's Popup needs jQuery)."""
 
     @staticmethod
     def add(marker, html_text: str, max_width: int = 320):
-        marker.add_child(_script("BoundPopup", f"{PARENT}.bindPopup({_js_string(html_text)}, "
+        marker.add_child(script_line("BoundPopup", f"{PARENT}.bindPopup({_js_string(html_text)}, "
                                                f"{{maxWidth: {int(max_width)}}});"))
         return marker
 
@@ -265,7 +228,7 @@ def _finish_map(m, bounds, legend: str) -> None:
     )
 
     script = _MAP_SCRIPT % {"map": PARENT, "bounds": json.dumps(bounds), "legend": _js_string(legend)}
-    m.add_child(_script("CcdataMapKey", script))
+    m.add_child(script_line("CcdataMapKey", script))
     m.get_root().header.add_child(Element(f"<style>{MAP_CSS}</style>"))
 
 
@@ -277,7 +240,7 @@ def _marker(folium, row, category: str):
                            icon=folium.DivIcon(html=marker_svg(category), icon_size=(18, 18), icon_anchor=(9, 9),
                                                class_name="ccdata-marker"))
     _BoundPopup.add(marker, popup_html(row))
-    marker.add_child(_script(
+    marker.add_child(script_line(
         "MarkerName", "(function(mk, t){mk.options.title = t; mk.options.alt = t;"
         "function name(){ if (mk._icon) { mk._icon.title = t; mk._icon.setAttribute('aria-label', t); } }"
         f"name(); mk.on('add', name);}})({PARENT}, {_js_string(label)});"))
