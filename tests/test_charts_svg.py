@@ -156,7 +156,14 @@ def test_chart_text_stays_on_the_figure_and_the_key_clear_of_the_plot():
             self.drawn.append(mtext)
             super().draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
 
-    for name, fig in {**_dashboard_figures(), "positive": _positive_figure()}.items():
+    figures = {**_dashboard_figures(), "positive": _positive_figure()}
+    # the demo's household composition: its axis ends at 70.3, just past the tick at 70
+    shares = {"place": (25.1, 66.9, 8.0), "la": (26.5, 66.0, 7.5), "england": (29.6, 64.2, 6.2)}
+    comp = _areas(pd.DataFrame([{"area": a, "label": lab, "pct": p} for a, row in shares.items()
+                                for lab, p in zip(("One person household", "Single family household",
+                                                   "Other household types"), row)]))
+    figures["household composition"] = charts.composition_chart(comp, "Household composition")
+    for name, fig in figures.items():
         fig.set_dpi(72)  # as the SVG is drawn: sizes in points
         renderer = Recorder(1, 1, io.StringIO())
         renderer.drawn = []
@@ -168,6 +175,9 @@ def test_chart_text_stays_on_the_figure_and_the_key_clear_of_the_plot():
             box = text.get_window_extent(renderer)
             assert box.x0 >= page.x0 - 0.5 and box.x1 <= page.x1 + 0.5, (name, text.get_text())
             assert box.y0 >= page.y0 - 0.5 and box.y1 <= page.y1 + 0.5, (name, text.get_text())
+        for ax in fig.axes:  # ticks made when saving are labelled like those the layout measured
+            sizes = {t.get_fontsize() for t in ax.get_xticklabels() + ax.get_yticklabels() if t.get_text()}
+            assert len(sizes) == 1 and sizes.pop() >= 10, (name, sizes)
         key_bottom = min((t.get_window_extent(renderer).y0 for t in fig.texts), default=page.y1)
         for ax in fig.axes:
             assert ax.get_tightbbox(renderer).y1 < key_bottom, name  # the plot and its title sit below the key

@@ -77,6 +77,11 @@ def _fit(fig: plt.Figure, key: _Key | None = None) -> plt.Figure:
     time. Here the text is measured once (again only if the new size changes the ticks).
     """
     renderer, axes = _measurer(), fig.axes
+    for ax in axes:
+        # the tick locator sizes labels from the settings at the time it runs, and the chart
+        # is saved outside the chart style: fixed here, the ticks measured are the ticks saved
+        ax.tick_params(axis="x", which="both", labelsize=plt.rcParams["xtick.labelsize"])
+        ax.tick_params(axis="y", which="both", labelsize=plt.rcParams["ytick.labelsize"])
     width, height = fig.get_size_inches()
     dpi = fig.dpi
     fig.set_dpi(72)  # the SVG renderer measures in points
