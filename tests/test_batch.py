@@ -575,3 +575,62 @@ def test_one_job_runs_every_notebook_on_one_warm_kernel_and_stops_it(places_file
     assert runner._WORKER is None  # the batch stopped its kernel
     with pytest.raises(ProcessLookupError):  # and its process is gone
         os.kill(demo_pid, 0)
+
+
+SLOW_RUNNER = '''
+import os, time
+from pathlib import Path
+
+def run(task):
+    Path(os.environ["PIDS_DIR"], f"{os.getpid()}.pid").write_text(task.place_id)
+    time.sleep(120)
+'''
+
+
+@pytest.mark.slow
+def test_workers_stop_when_the_batch_process_is_killed(places_file, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    (tmp_path / "slowrunner.py").write_text(SLOW_RUNNER, encoding="utf-8")
+    pids_dir = tmp_path / "pids"
+    pids_dir.mkdir()
+    env = {**os.environ, "PIDS_DIR": str(pids_dir),
+           "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+    code = ("import slowrunner\nfrom ccdata.run import batch\n"
+            f"batch.run_batch(['demo', {BROKEN!r}], views=['dashboard'], out={str(tmp_path / 's')!r}, jobs=2, "
+            "runner=slowrunner.run, progress=False)\n")
+    main = subprocess.Popen([sys.executable, "-c", code], env=env)
+    try:
+        deadline = time.monotonic() + 90
+        while len(list(pids_dir.glob("*.pid"))) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        workers = [int(p.stem) for p in pids_dir.glob("*.pid")]
+        assert len(workers) == 2, "both workers should have started a place"
+        main.send_signal(signal.SIGKILL)  # killed, not interrupted: nothing in it can clean up
+        main.wait(timeout=10)
+        deadline = time.monotonic() + 5 * batch.PARENT_CHECK_SECONDS + 5
+        alive = set(workers)
+        while alive and time.monotonic() < deadline:
+            for pid in list(alive):
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    alive.discard(pid)
+            time.sleep(0.2)
+        assert not alive, f"workers {sorted(alive)} still running after the batch process was killed"
+    finally:
+        if main.poll() is None:
+            main.kill()
+        for p in pids_dir.glob("*.pid"):
+            try:
+                os.kill(int(p.stem), signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def test_watch_parent_refuses_a_bad_process_id():
+    with pytest.raises(ValueError, match="process id"):
+        batch.watch_parent(0)

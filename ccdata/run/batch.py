@@ -34,6 +34,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import threading
 import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -325,13 +326,35 @@ def _execute(tasks: list[Task], runner: Callable[[Task], TaskResult], jobs: int,
         elif tasks:
             # spawn: workers start clean (no inherited threads or open kernels)
             ctx = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=watch_parent,
+                                     initargs=(os.getpid(),)) as pool:
                 futures = {pool.submit(run_group, runner, g): g for g in groups.values()}
                 for fut in as_completed(futures):
                     done(futures[fut], fut.result)
     finally:
         bar.close()
     return results
+
+
+#: How often a worker checks that the batch that started it is still running (seconds).
+PARENT_CHECK_SECONDS = 2.0
+
+
+def watch_parent(parent: int) -> None:
+    """Start of a worker process: when the batch process ``parent`` is gone, stop this
+    worker and its warm kernel (they would otherwise go on with the queued places, with
+    no one to report to)."""
+    if not isinstance(parent, int) or parent <= 0:
+        raise ValueError(f"watch_parent expects the batch's process id, not {parent!r}")
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_CHECK_SECONDS)
+            if os.getppid() != parent:
+                shutdown_worker_kernel()
+                os._exit(3)
+
+    threading.Thread(target=watch, name="ccdata-batch-parent", daemon=True).start()
 
 
 def _order(results: list[TaskResult], place_ids: list[str]) -> list[TaskResult]:
