@@ -7,6 +7,7 @@ and the printed PDF go to test-artifacts/.
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 from pathlib import Path
 
@@ -97,11 +98,18 @@ def _map_frame(page):
 
 def _check_framing(page, points, extent):
     frame = _map_frame(page)
-    view = frame.evaluate(FIND_MAP)
-    assert view is not None
     assert points, "the place has located assets"
-    outside = [name for name, lat, lon in points
-               if not (view["s"] <= lat <= view["n"] and view["w"] <= lon <= view["e"])]
+    # the map frames itself once its frame has a size; on a busy machine that can take longer
+    # than the wait after loading, so the first view is read when it is set (up to 15 s)
+    deadline = time.monotonic() + 15
+    while True:
+        view = frame.evaluate(FIND_MAP)
+        assert view is not None
+        outside = [name for name, lat, lon in points
+                   if not (view["s"] <= lat <= view["n"] and view["w"] <= lon <= view["e"])]
+        if not outside or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(250)
     assert outside == [], f"assets outside the first view: {outside}"
     s, w, n, e = extent
     share = ((n - s) * (e - w)) / ((view["n"] - view["s"]) * (view["e"] - view["w"]))
