@@ -428,19 +428,3 @@ def test_an_image_output_without_a_description_gets_the_stock_alt_text():
     assert [i["src"].split(";")[0] for i in images] == ["data:image/png", "data:image/jpeg", "data:image/svg+xml"]
     assert {i.get("alt") for i in images} == {"No description has been provided for this image"}
     assert images[0].get("width") == "4"
-
-
-@pytest.mark.slow
-def test_demo_pages_are_read_the_fast_way_and_alike(demo_report):
-    """The developer-text check reads ccdata's own pages with its fast tokenizer, and reads
-    them as HTMLParser does (same text, headers and cells)."""
-    from ccdata.present import devtext
-
-    for page in sorted(demo_report.place_dir.glob("*.html")):
-        text = page.read_text(encoding="utf-8")
-        fast = devtext._fast_read(text)
-        assert fast is not None, page.name
-        slow = devtext._Text()
-        slow.feed(text)
-        slow.close()
-        assert (fast.text, fast.headers, fast.cells) == (slow.text, slow.headers, slow.cells), page.name
