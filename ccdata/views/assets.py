@@ -58,10 +58,10 @@ def locate(place, *, buffer_m: float = BUFFER_M):
             unbounded = place.lsoa_boundaries().empty
         except MissingDataError:
             unbounded = True
-        reason = ("the neighbourhood (LSOA) boundaries for this place are not available, so no asset can be "
-                  "placed on it" if unbounded else
-                  "the files needed to place the assets (the postcode directory, or the partnership's own "
-                  "list) are not available")
+        reason = ("The neighbourhood (LSOA) boundaries for this place are not available, so no asset can be "
+                  "placed on it." if unbounded else
+                  "The files needed to place the assets (the postcode directory, or the partnership's own "
+                  "list) are not available.")
         located = gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=27700))
         unplaced = pd.DataFrame()
         located.attrs[UNPLACEABLE] = unplaced.attrs[UNPLACEABLE] = reason
