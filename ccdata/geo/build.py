@@ -232,6 +232,8 @@ def build_table(name: str, collection: str = config.OFFICIAL, force: bool = Fals
         "rows": int(len(frame)), "inputs": state,
         "warnings": sorted({str(w.message) for w in caught})[:50],
         "exclusions": exclusions[:1000], "n_exclusions": len(exclusions),
+        # official polygons repaired as harmless (area change under 0.1%), each named
+        "repairs": frame.attrs.get("repairs", [])[:1000],
         # published labels behind slugged column names (Census), restored by table()
         "labels": frame.attrs.get("labels", {}),
     }
