@@ -128,6 +128,11 @@ def check_geometries(geometry: gpd.GeoSeries, codes: pd.Series, display: str, wh
         problems.append(Problem(display, int(line), "geometry",
                                 f"{what} {codes[line]} has no geometry (null or empty); the file may be "
                                 "damaged: fetch it again", codes[line]))
+    for line in geometry.index[valid & out.isna().to_numpy()]:
+        kind = values[geometry.index.get_loc(line)].geom_type
+        problems.append(Problem(display, int(line), "geometry",
+                                f"{what} {codes[line]} has no polygon (its geometry is a {kind}); the file "
+                                "may be damaged: fetch it again", codes[line]))
     authority = _authority(codes, names, lad)
     good = pd.Series(valid, index=geometry.index) & out.notna()
     whole_file = _extent(values[good.to_numpy()], EXTENT_MARGIN_M)
