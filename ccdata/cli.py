@@ -16,6 +16,7 @@ from ccdata.geo.build import build
 from ccdata.geo.places import list_places
 from ccdata.io.fetch import add_file, check, fetch
 from ccdata.run.batch import BatchParameters, load_parameters, refresh_data, run_batch
+from ccdata.run.footprints import accept_place
 from ccdata.run.report import report
 from ccdata.sources import registry_table
 
@@ -172,6 +173,15 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_places(args: argparse.Namespace) -> int:
 
+    if getattr(args, "places_command", None) == "accept":
+        result = accept_place(args.place, _writable_folder(args.out))
+        if result.recorded is None:
+            print(f"{args.place}: footprint recorded ({len(result.now['lsoa21']):,} LSOAs)")
+        elif result.status == "same":
+            print(f"{args.place}: footprint unchanged ({len(result.now['lsoa21']):,} LSOAs); recorded again")
+        else:
+            print(_wrap(f"{args.place}: new footprint accepted: {result.describe()}"))
+        return 0
     table = list_places()
     _print_table(table.to_dict("records"), ["id", "name", "collection", "local_authority", "footprint"])
     return 0
@@ -287,6 +297,17 @@ def _parser() -> argparse.ArgumentParser:
     p = command("places", "list the places defined in places.yaml",
                 "CCDATA_PLACES names another place file.")
     p.set_defaults(func=cmd_places)
+    places_sub = p.add_subparsers(dest="places_command", metavar="ACTION")
+    q = places_sub.add_parser("accept", help="record a place's new footprint so its pages are published again",
+                              description="When a place's definition is unchanged but it now resolves to other\n"
+                                          "neighbourhoods (new or damaged lookups or boundaries), report and batch\n"
+                                          "publish nothing for it. After checking the change, this records the\n"
+                                          "footprint as it resolves now.",
+                              formatter_class=_formatter)
+    q.add_argument("place", metavar="PLACE", help="a place id from `ccdata places`")
+    q.add_argument("--out", type=Path, metavar="DIR",
+                   help="the output folder of the refused report or batch (default: $CCDATA_REPORTS_DIR or reports/)")
+    q.set_defaults(func=cmd_places)
 
     p = command("registry", "list the datasets ccdata knows",
                 "Each dataset's vintage, whether the mirror has it, and its official source.")
