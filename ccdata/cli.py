@@ -297,7 +297,8 @@ def _parser() -> argparse.ArgumentParser:
     p = command("places", "list the places defined in places.yaml",
                 "CCDATA_PLACES names another place file.")
     p.set_defaults(func=cmd_places)
-    places_sub = p.add_subparsers(dest="places_command", metavar="ACTION")
+    places_sub = p.add_subparsers(dest="places_command", metavar="ACTION",
+                                  help="accept: record a place's new footprint (without ACTION: list the places)")
     q = places_sub.add_parser("accept", help="record a place's new footprint so its pages are published again",
                               description="When a place's definition is unchanged but it now resolves to other\n"
                                           "neighbourhoods (new or damaged lookups or boundaries), report and batch\n"
