@@ -164,6 +164,8 @@ def test_repairs_are_recorded_in_the_build_provenance(tmp_path, use_data_dir):
     add_file("boundaries_ward23", path)
     result = build.build_table("boundaries_ward23")
     assert result.status == "built", result.message
+    assert result.message == ("4 rows; 1 feature invalid as published repaired (area changed by under 0.1%; "
+                              "listed in the provenance)")
     (repair,) = build.provenance("boundaries_ward23")["repairs"]
     assert (repair["file"], repair["feature"], repair["code"]) == ("wards.geojson", 4, "E05900004")
 

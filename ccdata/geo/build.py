@@ -238,7 +238,11 @@ def build_table(name: str, collection: str = config.OFFICIAL, force: bool = Fals
         "labels": frame.attrs.get("labels", {}),
     }
     atomic_write_bytes(meta, json.dumps(prov, indent=2, default=str).encode("utf-8"))
-    return BuildResult(name, "built", f"{len(frame):,} rows", time.perf_counter() - started)
+    repairs = frame.attrs.get("repairs", [])
+    said = f"{len(frame):,} rows" + (f"; {len(repairs):,} feature{'s' if len(repairs) != 1 else ''} invalid as "
+                                     "published repaired (area changed by under 0.1%; listed in the provenance)"
+                                     if repairs else "")
+    return BuildResult(name, "built", said, time.perf_counter() - started)
 
 
 def build(collection: str = config.OFFICIAL, force: bool = False, progress: bool = True,
