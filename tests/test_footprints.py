@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from ccdata import cli
 from ccdata.errors import OutputError
 from ccdata.geo import build
 from ccdata.geo.placecache import resolve
+from ccdata.io.fetch import add_file
 from ccdata.run import batch, footprints, report as report_mod
 
 TWIN = "demo-twin"
@@ -194,3 +196,41 @@ def test_batch_marks_the_changed_place_failed_and_goes_on(two_places, tmp_path):
     assert "E01900999" in footprints.recorded(out, TWIN)["lsoa21"]
     assert footprints.recorded(out, "demo")["lsoa21"] == sorted(resolve("demo").lsoa21)
     assert json.loads((result.run_dir / "demo" / ".adviser" / "footprint.json").read_text())["status"] == "first"
+
+
+# --------------------------------------------------------------------------- the real place the issue names
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_wallsend_refused_when_its_ward_boundary_moves(official_data_dir, use_data_dir, tmp_path, monkeypatch,
+                                                       capsys):
+    """Wallsend is drawn by May 2023 wards, matched to LSOAs by best fit from the ward boundaries:
+    a new boundary file in which Wallsend ward is smaller (valid, so it builds) moves neighbourhoods
+    out of the place; the report then publishes nothing until the change is accepted."""
+    import shapely
+    from shapely.geometry import mapping, shape
+
+    from ccdata.io.fetch import raw_files
+
+    data = tmp_path / "data"
+    shutil.copytree(official_data_dir / "raw", data / "raw", symlinks=True)
+    use_data_dir(data)
+    monkeypatch.delenv("CCDATA_PLACES", raising=False)
+    out = tmp_path / "out"
+    first = footprints.check(resolve("wallsend"), out)
+    assert first.status == footprints.FIRST and len(first.now["lsoa21"]) == 27
+
+    (ward_file,) = [p for p in raw_files("boundaries_ward23", "official") if "north_tyneside" in p.name]
+    features = json.loads(ward_file.read_text(encoding="utf-8"))
+    (wallsend,) = [f for f in features["features"] if f["properties"]["WD23NM"] == "Wallsend"]
+    wallsend["geometry"] = mapping(shapely.affinity.scale(shape(wallsend["geometry"]), 0.5, 0.5))
+    moved = tmp_path / "download" / ward_file.name
+    moved.parent.mkdir()
+    moved.write_text(json.dumps(features), encoding="utf-8")
+    add_file("boundaries_ward23", moved)
+
+    assert cli.main(["-q", "report", "wallsend", "--out", str(out)]) == 1
+    err = " ".join(capsys.readouterr().err.split())
+    assert "footprint of wallsend changed" in err and "27 -> " in err
+    assert [p.name for p in (out / "wallsend").glob("*.html")] == ["adviser-notes.html"]  # no partner page
+    assert cli.main(["places", "accept", "wallsend", "--out", str(out)]) == 0
+    assert footprints.check(resolve("wallsend"), out).status == footprints.SAME
