@@ -60,7 +60,7 @@ def good_site(demo_data_dir, tmp_path_factory):
 @pytest.fixture
 def site(good_site, tmp_path, monkeypatch):
     """A fresh copy of the good data and pages for one damage case."""
-    root, data, places, out = good_site
+    _, data, places, out = good_site
     mine = tmp_path / "data"
     shutil.copytree(data, mine, symlinks=True)
     pages = tmp_path / "out"

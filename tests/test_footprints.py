@@ -14,7 +14,8 @@ from ccdata.errors import OutputError
 from ccdata.geo import build
 from ccdata.geo.placecache import resolve
 from ccdata.io.fetch import add_file
-from ccdata.run import batch, footprints, report as report_mod
+from ccdata.run import batch, footprints
+from ccdata.run import report as report_mod
 
 TWIN = "demo-twin"
 

@@ -28,7 +28,6 @@ import pandas as pd
 from ccdata import config, sources
 from ccdata.errors import Problem
 from ccdata.io import attach_exclusions, loader
-from ccdata.io._yaml import load as load_yaml
 from ccdata.io._read import (
     _blank_rows,
     _record_start_lines,
@@ -37,6 +36,7 @@ from ccdata.io._read import (
     read_bytes,
     read_csv_lines,
 )
+from ccdata.io._yaml import load as load_yaml
 from ccdata.io.codes import LSOA21
 from ccdata.io.lookups import (
     check_lsoa,

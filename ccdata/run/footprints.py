@@ -32,9 +32,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ccdata.errors import CcdataError, MissingDataError, OutputError
 from ccdata import config
 from ccdata._version import __version__
+from ccdata.errors import CcdataError, MissingDataError, OutputError
 from ccdata.files import atomic_write_text
 from ccdata.geo import build
 from ccdata.geo.placecache import resolve
