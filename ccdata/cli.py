@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ccdata import config, demo
 from ccdata._version import __version__
-from ccdata.errors import CcdataError, OutputError
+from ccdata.errors import BuildError, CcdataError, OutputError
 from ccdata.geo.build import build
 from ccdata.geo.places import list_places
 from ccdata.io.fetch import add_file, check, fetch
@@ -32,7 +32,8 @@ typical order:
 exit codes:
   0  everything asked for was done
   1  the run finished, but some views, datasets or tables failed
-     (each listed on stderr)
+     (each listed on stderr), or stopped at an official file that
+     failed its checks
   2  bad input or usage: an unknown place or option, an invalid places.yaml,
      a folder that cannot be written (one line on stderr says which)
 
@@ -354,6 +355,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.func(args)
+    except BuildError as exc:  # a damaged official file: the run stopped there (not a usage error)
+        print(f"ccdata: error: {exc}", file=sys.stderr)
+        return 1
     except CcdataError as exc:
         print(f"ccdata: error: {exc}", file=sys.stderr)
         return 2

@@ -120,7 +120,7 @@ def test_a_damaged_ward_fails_build_and_report_and_keeps_the_pages(site, capsys,
     before, after, build_code, build_err, report_code, report_err = _build_and_report(pages, capsys)
     assert build_code == 1
     assert f"{name}, row 2" in build_err and "E05900002" in build_err and words in build_err
-    assert report_code != 0 and "E05900002" in report_err
+    assert report_code == 1 and "E05900002" in report_err
     assert "does not exist" not in report_err
     assert after == before
 

@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 
 from ccdata import config, sources
 from ccdata._version import __version__
-from ccdata.errors import CcdataError, MissingDataError
+from ccdata.errors import BuildError, CcdataError, MissingDataError
 from ccdata.files import atomic_path, atomic_write_bytes
 from ccdata.geo.crosswalk import crosswalk_counts, iod2019_on_lsoa21
 from ccdata.io import load
@@ -297,7 +297,7 @@ def _held(name: str, collection: str) -> pd.DataFrame:
             raise MissingDataError(f"processed table {name!r} ({collection}) cannot be built: "
                                    f"{result.message}. Run {hint}.")
         if result.status == "failed":
-            raise CcdataError(f"building {name!r} ({collection}) failed: {result.message}")
+            raise BuildError(f"building {name!r} ({collection}) failed: {result.message}")
     key = (name, collection, data.stat().st_mtime_ns)
     if key not in _MEMO:
         frame = _read(data)
