@@ -54,10 +54,6 @@ POPULATION_SOURCE = "Census 2021 usual residents (TS007A), summed over the LSOAs
 FIRST, EDITED, SAME, CHANGED = "first", "edited", "same", "changed"
 
 
-class FootprintChangedError(CcdataError):
-    """The place's definition is unchanged but resolves to other neighbourhoods or residents."""
-
-
 @dataclass(frozen=True)
 class FootprintCheck:
     """What :func:`check` found: ``status`` (first, edited, same, changed), both records, and in words."""
