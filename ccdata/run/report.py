@@ -27,7 +27,7 @@ from markupsafe import Markup
 from ccdata import config
 from ccdata._version import __version__
 from ccdata.analysis import findings as key_findings
-from ccdata.errors import CcdataError, MissingDataError, PlaceError
+from ccdata.errors import MissingDataError, OutputPathError, PlaceError
 from ccdata.files import atomic_write_text
 from ccdata.geo.placecache import resolve
 from ccdata.geo.places import check_place_id
@@ -364,8 +364,6 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
     return result
 
 
-class OutputPathError(CcdataError, ValueError):
-    """An output path that would lie outside the output folder, or a folder that cannot be made."""
 
 
 def inside(out_dir, path) -> Path:
