@@ -11,7 +11,6 @@ import contextlib
 import importlib.util
 import os
 import shutil
-import sys
 import tempfile
 import warnings
 from pathlib import Path
