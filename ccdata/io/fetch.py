@@ -34,7 +34,7 @@ import shutil
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 import requests
 
@@ -407,22 +407,6 @@ def add_file(dataset_id: str, path: str | Path, *, collection: str = config.OFFI
 
 
 # --------------------------------------------------------------------------- checking routes
-
-
-
-
-
-
-
-
-
-
-
-def iter_manifests(collection: str = config.OFFICIAL) -> Iterator[dict]:
-    root = config.raw_dir(collection)
-    if root.exists():
-        for path in sorted(root.glob(f"*/{MANIFEST_NAME}")):
-            yield json.loads(path.read_text(encoding="utf-8"))
 
 
 def store_generated(dataset_id: str, files: dict[str, bytes], *, collection: str,

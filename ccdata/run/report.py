@@ -35,6 +35,8 @@ from ccdata.present import labstyle
 from ccdata.present.pages import (
     ADVISER_PAGE,
     LICENCE,
+    TEMPLATE,
+    TEMPLATES_DIR,
     page_context,
     publishable,
     render,
@@ -43,8 +45,6 @@ from ccdata.provenance import FICTIONAL_NOTICE, git_hash
 from ccdata.run.runner import WarmKernel
 
 NOTEBOOKS_DIR = config.resource("notebooks")
-TEMPLATES_DIR = config.resource("templates")
-TEMPLATE = "ccdata"
 #: The kernel papermill starts: Jupyter's name for the interpreter running ccdata
 #: (``python3`` resolves to ``sys.executable``), never the kernel a notebook names.
 KERNEL_NAME = "python3"
