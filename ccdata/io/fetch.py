@@ -130,55 +130,6 @@ def is_available(dataset_id: str, collection: str = config.OFFICIAL) -> bool:
     return True
 
 
-# --------------------------------------------------------------------------- HTTP
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-# --------------------------------------------------------------------------- route resolution
-
-
-
-
-
-
-
-
-
-
-
-
-# --------------------------------------------------------------------------- ArcGIS
-
-
 # --------------------------------------------------------------------------- routes
 def _fetch_from_mirror(dataset: sources.Dataset, mirror: str, folder: Path, manifest: dict,
                        force: bool, progress: bool, timeout: float) -> FetchResult:
