@@ -144,7 +144,7 @@ def test_report_publishes_nothing_when_the_footprint_changed(two_places, tmp_pat
     code = cli.main(["-q", "report", "demo", "--out", str(out), "--views", "dashboard,assets"])
     assert code == 1
     err = " ".join(capsys.readouterr().err.split())  # the terminal output is wrapped
-    assert "footprint of demo changed" in err and "ccdata places accept demo" in err
+    assert "footprint of Demoton Children's Community (demo) changed" in err and "ccdata places accept demo" in err
     assert old_page.read_text() == "<p>last good page</p>"
     assert old_index.read_text() == "<p>last good index</p>"
     assert not (out / "demo" / "assets.html").exists()
@@ -231,7 +231,7 @@ def test_wallsend_refused_when_its_ward_boundary_moves(official_data_dir, use_da
 
     assert cli.main(["-q", "report", "wallsend", "--out", str(out)]) == 1
     err = " ".join(capsys.readouterr().err.split())
-    assert "footprint of wallsend changed" in err and "27 -> " in err
+    assert "footprint of Wallsend Children's Community (wallsend) changed" in err and "27 -> " in err
     assert [p.name for p in (out / "wallsend").glob("*.html")] == ["adviser-notes.html"]  # no partner page
     assert cli.main(["places", "accept", "wallsend", "--out", str(out)]) == 0
     assert footprints.check(resolve("wallsend"), out).status == footprints.SAME

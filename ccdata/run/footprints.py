@@ -62,6 +62,7 @@ class FootprintCheck:
     status: str
     now: dict
     recorded: dict | None
+    name: str = ""
 
     @property
     def changed(self) -> bool:
@@ -84,7 +85,8 @@ class FootprintCheck:
 
     def message(self) -> str:
         """The one-line reason a run gives for not publishing the place (adviser detail)."""
-        return (f"not published: the footprint of {self.place} changed although its definition in "
+        who = f"{self.name} ({self.place})" if self.name and self.name != self.place else self.place
+        return (f"not published: the footprint of {who} changed although its definition in "
                 f"places.yaml did not ({self.describe()}); the official lookups or boundaries it is "
                 f"resolved from have changed or are damaged. Check them; if the change is expected, "
                 f"run `ccdata places accept {self.place}` to record the new footprint")
@@ -197,7 +199,7 @@ def check(place, out_dir) -> FootprintCheck:
     if status in (FIRST, EDITED):
         _write(record_path(out_dir, place.id), {**now, "recorded_because": (
             "first report of the place" if status == FIRST else "the place's definition was edited")})
-    return FootprintCheck(place.id, status, now, then)
+    return FootprintCheck(place.id, status, now, then, place.name)
 
 
 def write_resolved(place_dir, result: FootprintCheck, notes_dir: str = ".adviser") -> Path:
@@ -218,7 +220,7 @@ def accept(place, out_dir) -> FootprintCheck:
     then = recorded(out_dir, place.id)
     status = FIRST if then is None else (
         EDITED if then.get("definition_sha256") != now["definition_sha256"] else SAME if _same(then, now) else CHANGED)
-    result = FootprintCheck(place.id, status, now, then)
+    result = FootprintCheck(place.id, status, now, then, place.name)
     _write(record_path(out_dir, place.id), {**now, "recorded_because": "accepted with `ccdata places accept`",
                                             "replaces": None if then is None else {
                                                 "n_lsoas": then.get("n_lsoas"), "population": then.get("population"),
