@@ -235,3 +235,15 @@ def test_wallsend_refused_when_its_ward_boundary_moves(official_data_dir, use_da
     assert [p.name for p in (out / "wallsend").glob("*.html")] == ["adviser-notes.html"]  # no partner page
     assert cli.main(["places", "accept", "wallsend", "--out", str(out)]) == 0
     assert footprints.check(resolve("wallsend"), out).status == footprints.SAME
+
+
+def test_batch_goes_on_past_an_unreadable_record(two_places, tmp_path):
+    out = tmp_path / "site"
+    path = footprints.record_path(out, TWIN)
+    path.parent.mkdir(parents=True)
+    path.write_text("{not json")
+    result = batch.run_batch(["demo", TWIN], views=["dashboard"], out=out, jobs=1, runner=_stand_in,
+                             progress=False)
+    (failed,) = result.failures
+    assert failed.place == TWIN and "cannot be read" in failed.message
+    assert (result.run_dir / "demo" / "dashboard.html").exists()

@@ -47,7 +47,7 @@ import pandas as pd
 from ccdata import config
 from ccdata._version import __version__
 from ccdata.analysis import findings as key_findings
-from ccdata.errors import DataQualityWarning, MissingDataError, PlaceError
+from ccdata.errors import CcdataError, DataQualityWarning, MissingDataError, PlaceError
 from ccdata.files import atomic_write_text
 from ccdata.geo.build import build
 from ccdata.geo.placecache import resolve
@@ -516,7 +516,12 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
                                           message=f"data not available: {str(exc).splitlines()[0]}"))
                 continue
             # the same definition resolving to other neighbourhoods: the place is not published
-            checked[pid] = footprints.check(resolved[pid], out)
+            try:
+                checked[pid] = footprints.check(resolved[pid], out)
+            except CcdataError as exc:  # an unreadable record: this place fails, the others go on
+                results.append(TaskResult(pid, "*", FAILED, message=str(exc).splitlines()[0]))
+                del resolved[pid]
+                continue
             if checked[pid].changed:
                 results.append(TaskResult(pid, "*", FAILED, message=checked[pid].message()))
                 del resolved[pid]
