@@ -193,6 +193,9 @@ def test_batch_marks_the_changed_place_failed_and_goes_on(two_places, tmp_path):
     assert TWIN in notes and "places accept" in notes
     run_index = (result.run_dir / "index.html").read_text()
     assert "Demo twin" in run_index and "not available this time" in run_index
+    site_index = " ".join((out / "index.html").read_text().split())
+    assert ("the reports for Demo twin were not updated, because the area it covers changed unexpectedly"
+            in site_index)
     # the place's record is unchanged; demo was recorded on its first run
     assert "E01900999" in footprints.recorded(out, TWIN)["lsoa21"]
     assert footprints.recorded(out, "demo")["lsoa21"] == sorted(resolve("demo").lsoa21)

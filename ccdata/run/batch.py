@@ -506,7 +506,7 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
     previous = latest_run(out)
 
     try:
-        resolved, results, tasks, checked = {}, [], [], {}
+        resolved, results, tasks, checked, not_updated = {}, [], [], {}, []
         for pid in place_ids:
             try:
                 resolved[pid] = get_place(pid)
@@ -524,7 +524,7 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
                 continue
             if checked[pid].changed:
                 results.append(TaskResult(pid, "*", FAILED, message=checked[pid].message()))
-                del resolved[pid]
+                not_updated.append({"id": pid, "name": resolved.pop(pid).name})
                 continue
             applicable = [(v, why) for v, why in report_mod.views_for(resolved[pid]) if v.name in wanted]
             nav = tuple(v.name for v, why in applicable if not why)
@@ -568,7 +568,9 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
                 "seconds": round(time.perf_counter() - started, 1), "ccdata_version": __version__, "git": git,
                 "places": place_ids, "views": wanted, "parameters": parameters,
                 "place_parameters": place_parameters, "previous_run": previous.name if previous else None,
-                "tasks": [_task_record(r) for r in results], "vintages": vintages.to_dict("records")}
+                "tasks": [_task_record(r) for r in results], "vintages": vintages.to_dict("records"),
+                # places whose footprint changed unexpectedly: named on the site index
+                "not_updated": not_updated}
 
         atomic_write_text(tmp / RUN_JSON, json.dumps(meta, indent=2, default=str))
         atomic_write_text(tmp / SUMMARY_CSV, _summary_frame(results).to_csv(index=False))
