@@ -352,8 +352,9 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
     # the same definition resolving to other neighbourhoods is never published silently
     footprint = footprints.check(place, out_dir) if check_footprint else None
     if footprint is not None and footprint.changed:
-        result.views = [ViewResult(v.name, "failed", message=footprint.message()) for v in runnable] or [
-            ViewResult("footprint", "failed", message=footprint.message())]
+        said = [footprint.message()] + ["not published: the place's footprint changed (see above)"] * len(runnable)
+        result.views = [ViewResult(v.name, "failed", message=m) for v, m in zip(runnable, said)] or [
+            ViewResult("footprint", "failed", message=said[0])]
         result.index_path = footprints.write_refusal_notes(place, place_dir, footprint, run_date)
         return result
     if footprint is not None:
