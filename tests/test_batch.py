@@ -182,7 +182,9 @@ def test_changes_between_runs_in_the_batch(two_runs):
     # 20% -> 30%, intervals 19-21 and 29-31 do not overlap
     assert "20.0% then, 30.0% now (up 10.0 percentage points; a clear change" in page
     assert "Indicator &lt;A&gt;" in page and "Indicator <A>" not in page
-    assert good.run_id in page
+    # the previous run by its date in words, never its folder name
+    assert f"Compared with the reports of {_long(good.run_id)}." in page and good.run_id not in page
+    assert bad.run_id not in page and changes_page._when(bad.run_id) in page
     # the stand-in saved no asset or network summaries: the page says so
     assert "Asset data are not available" in page
     assert "Relationship data are not available" in page
@@ -440,6 +442,14 @@ def test_write_changes_from_files(tmp_path):
     assert "Deprivation data are not available" in page
     assert "Alpha: 20.0% then, 30.0% now" in page
     assert "was similar, now worse" in page
+    # indicators by title and areas by name, each reason once; the recorded status is the adviser's
+    assert "<p>No figure this time:</p><ul><li>Gamma (P)</li></ul>" in page
+    assert "<h3>New this time</h3><p>Indicators:</p><ul><li>Delta (P)</li></ul>" in page
+    assert "<h3>No longer reported</h3><p>Indicators:</p><ul><li>Epsilon (P)</li></ul>" in page
+    assert "census21_ts003" not in page and "census21_ts003" in (cur / ".adviser" / "changes.html").read_text()
+    assert ">place<" not in page and "(place)" not in page
+    headers = re.findall(r"<th[^>]*>([^<]*)</th>", page)
+    assert len(headers) == len(set(headers)), headers  # no two columns headed alike
 
 
 def test_read_summary_names_file_row_and_column(tmp_path):
