@@ -22,7 +22,9 @@ from ccdata import cli, sources
 from ccdata.errors import MissingDataError, PlaceError, ValidationError
 from ccdata.present import devtext
 from ccdata.run import batch, changes, changes_page
+from ccdata.run import site as site_mod
 from ccdata.run.site import _long
+from markupsafe import escape
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
@@ -174,6 +176,22 @@ def test_index_links_resolve_and_text_is_escaped(two_runs):
     assert "census21_ts007a" in notes or "ccdata" in notes
     place_index = (bad.run_dir / "demo" / "index.html").read_text()
     assert 'href="changes.html"' in place_index
+
+
+def test_site_index_leads_with_each_places_findings_and_folds_the_data_away(two_runs):
+    out, good, bad = two_runs
+    site = (out / "index.html").read_text()
+    assert "<title>ccdata reports</title>" not in site and f"<title>{html.escape(site_mod.SITE_TITLE)}" in site
+    meta = json.loads((good.run_dir / batch.RUN_JSON).read_text())
+    findings = meta["findings"]["demo"]
+    assert len(findings) > site_mod.HEADLINES
+    # the latest good run's first findings, in order, before any list of datasets
+    at = [site.index(f"<li>{escape(s)}</li>") for s in findings[:site_mod.HEADLINES]]
+    assert at == sorted(at)
+    assert f"<li>{escape(findings[site_mod.HEADLINES])}</li>" not in site  # the rest are on the place's index
+    data = site.index('<details class="ccdata-data-list"><summary>Data used (')
+    assert at[-1] < data and site.index("<table", data) > data  # the data list is folded away, after
+    assert site.count("<table") == 1
 
 
 def test_changes_between_runs_in_the_batch(two_runs):
