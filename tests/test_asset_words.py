@@ -51,3 +51,8 @@ def test_coverage_tables_leave_out_kinds_no_list_covers():
         asset_words.without_lists(reach, assets, "Kind")
     with pytest.raises(TypeError):
         asset_words.kinds_sentence("assets.csv")
+
+
+def test_plural_words_of_a_kind():
+    assert asset_words.plural("GP practice") == "GP practices"
+    assert asset_words.plural("Library") == "libraries"

@@ -32,6 +32,12 @@ def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def plural(label: str) -> str:
+    """A kind's table label in the plural words of a sentence ("GP practice" -> "GP practices")."""
+    key = next((k for k, v in CATEGORIES.items() if v == label), None)
+    return KIND_WORDS[key][1] if key else str(label).lower()
+
+
 def has_own_list(assets) -> bool:
     """True when the partnership's own asset list was read for this page."""
     sources = assets.attrs.get("sources") if isinstance(assets, pd.DataFrame) else None

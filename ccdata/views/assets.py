@@ -250,9 +250,10 @@ def coverage_section(cov, reason: str = "", incomplete: dict[str, str] | None = 
     blocks = [present.notice(cov.method)]
     own = assets is None or asset_words.has_own_list(assets)
     for label, why in incomplete.items():
-        blocks.append(present.missing(f"{label.lower()} coverage", f"{why.rstrip('.')}. " + (
-            "Figures marked '(incomplete)' count only the partnership's own list." if own
-            else "There is no other list of them yet, so they are left out of the tables below.")))
+        blocks.append(present.missing(f"{label.lower()} coverage", (
+            f"{why.rstrip('.')}. Figures marked '(incomplete)' count only the partnership's own list." if own
+            else f"the official list of {asset_words.plural(label)} was not available for this run, and there is no "
+                 "other list of them yet, so they are left out of the tables below.")))
     def listed(table, label_column=None):
         return table if assets is None else asset_words.without_lists(table, assets, label_column)
     reach = listed(cov.reach_table(), "Category")
