@@ -662,3 +662,18 @@ def test_workers_stop_when_the_batch_process_is_killed(places_file, tmp_path):
 def test_watch_parent_refuses_a_bad_process_id():
     with pytest.raises(ValueError, match="process id"):
         batch.watch_parent(0)
+
+
+def test_changes_page_words_for_runs_and_network_measures():
+    assert changes_page._when("2026-12-07T084933") == "7 December 2026, 08:49"
+    assert changes_page._when("2026-12-07T084933-2") == "7 December 2026, 08:49"
+    assert changes_page._when("not a run") == "not a run"
+    # shares and density as percentages; counts whole; anything else to three significant figures
+    assert changes_page._figure(0.0508474, "Density (share of possible connections that exist)") == "5.1%"
+    assert changes_page._figure(0.9333, "Share in the largest connected group") == "93.3%"
+    assert changes_page._figure(60.0, "Organisations") == "60"
+    assert changes_page._figure(1234.0, "Connections between organisations") == "1,234"
+    assert changes_page._figure(3.14159, "Mean weighted connections") == "3.14"
+    assert changes_page._figure(float("nan"), "Share of ties reported by both sides") == ""
+    assert changes_page._plural(1, "neighbourhood") == "1 neighbourhood"
+    assert changes_page._plural(2, "neighbourhood") == "2 neighbourhoods"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from ccdata.run.changes import (
     INDICATORS_FILE,
     IOD_EDITIONS_FILE,
     NETWORK_FILE,
+    NETWORK_LABELS,
     TOP_MOVEMENTS,
     compare_assets,
     compare_connections,
@@ -64,12 +66,15 @@ def _when(run_id: str | None) -> str:
     return f"{t.day} {t:%B %Y, %H:%M}"
 
 
-def _figure(value) -> str:
-    """A network measure: whole numbers with separators, other numbers to three significant figures."""
+def _figure(value, label: str = "") -> str:
+    """A network measure: a share (0-1, its label saying "share" or "density") as a percentage,
+    whole numbers with separators, other numbers to three significant figures."""
     number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
     if pd.isna(number):
         return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
     number = float(number)
+    if re.match(r"(share|density)\b", str(label), re.I) and 0 <= number <= 1:
+        return f"{100 * number:.1f}%"
     return f"{number:,.0f}" if number.is_integer() else f"{number:.3g}"
 
 
@@ -273,13 +278,17 @@ def render_changes(inp: ChangeInputs, fictional_notice: str = "") -> str:
                     columns={"organisation_a": "Organisation", "organisation_b": "Now connected with"}),
                     caption="New connections"))
         if NETWORK_FILE in cur and NETWORK_FILE in prev:
-            measures = compare_network(prev[NETWORK_FILE], cur[NETWORK_FILE])[["label", "previous", "now"]]
-            measures = measures.assign(previous=measures["previous"].map(_figure), now=measures["now"].map(_figure))
+            measures = compare_network(prev[NETWORK_FILE], cur[NETWORK_FILE])
+            # only the measures that have a name (the summary also records e.g. which wave it is)
+            measures = measures[measures["metric"].isin(NETWORK_LABELS)][["label", "previous", "now"]]
+            measures = measures.assign(previous=[_figure(v, k) for v, k in zip(measures["previous"], measures["label"])],
+                                       now=[_figure(v, k) for v, k in zip(measures["now"], measures["label"])])
             parts.append(table_html(measures.rename(
                 columns={"label": "Measure", "previous": "Previous reports", "now": "This time"}),
                 caption="Network measures"))
 
-    page = page_context(f"What changed: {inp.place_name}", run_line=f"Reports of {_when(inp.run_id)}",
+    page = page_context(f"What changed: {inp.place_name}", kicker="What changed", place_name=inp.place_name,
+                        run_line=f"Reports of {_when(inp.run_id)}",
                         nav=[{"href": "index.html", "title": "All pages of this place"}],
                         fictional=inp.fictional and bool(fictional_notice), fictional_notice=fictional_notice,
                         adviser_href=ADVISER_PAGE)
