@@ -205,6 +205,7 @@ def test_headlines_equal_hand_computed_shares(data, raw):
             assert f"{100 * _round5(hits) / _round5(len(answered)):.0f}% gave a positive answer" in line, line
         assert f"about {_round5(len(answered))} people answered" in line
         assert "compared with the benchmark" not in line  # "similar to the benchmark of 67%"
+        assert "?:" not in line and ".:" not in line
 
 
 def test_one_chart_per_closed_question_with_alt_text_and_data(data, raw):
@@ -218,8 +219,10 @@ def test_one_chart_per_closed_question_with_alt_text_and_data(data, raw):
     assert len(options) == len(multiple) == 1
     table = _tables(options[0].html)[0]
     assert table["caption"].startswith(multiple[0]["question_text"])
-    assert len(table["rows"]) == 2 * len(multiple[0]["options"].split("|"))  # two waves x each answer
-    assert "Share who ticked it, %" in table["header"]
+    # one row per answer, one column per wave
+    assert [r[0] for r in table["rows"]] == multiple[0]["options"].split("|")
+    assert table["header"][1].startswith("Wave 1, spring 2024: share who ticked it, % (of ")
+    assert table["header"][2].startswith("Wave 2, spring 2025: share who ticked it, % (of ")
     for block, q in zip(charts, closed):
         assert block.html.startswith('<figure class="ccdata-figure"><div class="ccdata-chart-box"><svg ')
         assert re.search(r'role="img" aria-label="Bar chart of the share[^"]+"', block.html)

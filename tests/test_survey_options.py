@@ -91,3 +91,26 @@ def test_readable_drops_the_yes_no_column_and_codes_beside_names():
     shown_all = listening_tables.readable(table.iloc[[0]])
     assert "suppression" not in shown_all.columns  # nothing hidden: no reason column
     assert pd.isna(shown["n"].iloc[1])
+
+
+def test_options_by_wave_is_one_row_per_answer_and_one_column_per_wave(responses, questions):  # noqa: F811
+    shares = survey_options.option_shares(responses, questions, "help", by="wave")
+    shares = shares.assign(wave_name=shares["group"].map({"2024-03-01": "Wave 1", "2025-03-01": "Wave 2"}))
+    wide = listening_tables.options_by_wave(shares)
+    assert disclosure.is_protected(wide)
+    assert list(wide["option"]) == ["Family", "School", "Youth club", "Nobody"]
+    first = "Wave 1: share who ticked it, % (of 40 answering)"  # 42 answered, published as 40
+    # in wave 2 every figure is hidden (40 of 40 ticked Family; nobody ticked the rest): no count is shown
+    assert list(wide.columns) == ["option", first, "Wave 2: share who ticked it, %"]
+    assert wide.iloc[:, 2].isna().all()
+    assert wide.set_index("option").loc["Nobody", first] == pytest.approx(50.0)
+
+
+def test_change_interval_is_one_column():
+    change = _sealed(pd.DataFrame({"question_id": ["q"], "n": [200], "positive": [100], "n_1": [185],
+                                   "n_2": [210], "change_pts": [9.5], "change_lower": [0.1234],
+                                   "change_upper": [18.94]}))
+    shown = listening_tables.change_interval(change)
+    assert list(shown.columns) == ["question_id", "n", "positive", "change_pts", "change_interval",
+                                   "suppressed", "suppression"]
+    assert shown["change_interval"].iloc[0] == "0.1 to 18.9"

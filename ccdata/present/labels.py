@@ -46,6 +46,7 @@ COLUMN_LABELS = {
     "rate": "Rate, %", "rows": "Rows", "reason": "Reason", "column": "Column", "file": "File", "row": "Row",
     "school": "School", "year_group": "Year group", "option": "Answer", "ticked": "People who ticked it",
     "pct_ticked": "Share who ticked it, %",
+    "change_interval": "Change, 95% interval",
 }
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
 

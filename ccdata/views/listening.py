@@ -19,7 +19,13 @@ from ccdata.errors import CcdataError, MissingDataError, ValidationError
 from ccdata.present import charts
 from ccdata.present import labels as words
 from ccdata.views.common import ward24_names
-from ccdata.views.listening_tables import change_shown, one_question_per_row, readable
+from ccdata.views.listening_tables import (
+    change_interval,
+    change_shown,
+    one_question_per_row,
+    options_by_wave,
+    readable,
+)
 
 Blocks = list  # list[present.Block]
 
@@ -252,10 +258,9 @@ def _options_by_wave(data: ListeningData, qid: str, rules: disclosure.Rules) -> 
     if shares.empty:
         return []
     shares = _named_waves(data, shares.rename(columns={"group": "wave"}))
-    shown = readable(shares[["wave_name", "option", "n", "ticked", "pct_ticked", "suppressed", "suppression"]])
     text = str(shares["question_text"].iloc[0]).rstrip()
-    return [present.table(shown, caption=f"{text} Each answer people ticked (they could tick more than one), "
-                                         "by wave")]
+    return [present.table(options_by_wave(shares, rules), caption=f"{text} The share who ticked each answer "
+                                                                  "(people could tick more than one), by wave")]
 
 
 @_personal
@@ -310,7 +315,7 @@ def change_section(data: ListeningData, rules: disclosure.Rules | None = None) -
                else "Change between the last two waves with answers to each question")
     # the change printed is the difference of the two shares printed; one pair of waves is
     # named in the caption, not in every row
-    change = one_question_per_row(change_shown(change, rules), _ticked_words(data), rules)
+    change = one_question_per_row(change_interval(change_shown(change, rules), rules), _ticked_words(data), rules)
     drop = ["question_id"] + (["wave_1_name", "wave_2_name"] if len(pairs) == 1 else [])
     return [present.table(readable(change.drop(columns=drop)), caption=caption)] + note
 

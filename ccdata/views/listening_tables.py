@@ -83,6 +83,37 @@ def change_shown(change: pd.DataFrame, rules: disclosure.Rules | None = None) ->
     return disclosure.mark(out, rules, sources=[change])
 
 
+def change_interval(change: pd.DataFrame, rules: disclosure.Rules | None = None) -> pd.DataFrame:
+    """The change table with its 95% interval in one column ("0.1 to 18.9") instead of two,
+    and without the numbers answering (they are in the data behind each question's chart)."""
+    change = _protected(change, "change table")
+    out = change.copy()
+    if {"change_lower", "change_upper"} <= set(out.columns):
+        out.insert(out.columns.get_loc("change_lower"), "change_interval",
+                   [f"{lo:.1f} to {hi:.1f}" if pd.notna(lo) and pd.notna(hi) else ""
+                    for lo, hi in zip(out["change_lower"], out["change_upper"])])
+        out = out.drop(columns=["change_lower", "change_upper"])
+    out = out.drop(columns=[c for c in ("n_1", "n_2") if c in out.columns])
+    return disclosure.mark(out, rules, sources=[change])
+
+
+def options_by_wave(shares: pd.DataFrame, rules: disclosure.Rules | None = None) -> pd.DataFrame:
+    """Per-option shares of one multiple-choice question as one row per answer and one column
+    per wave (``wave_name`` rows of :func:`ccdata.analysis.survey_options.option_shares`)."""
+    shares = _protected(shares, "option shares")
+    missing = [c for c in ("wave_name", "option", "n", "pct_ticked") if c not in shares.columns]
+    if missing:
+        raise ValueError(f"the option shares lack column(s) {missing}")
+    waves = list(dict.fromkeys(shares["wave_name"]))
+    out = pd.DataFrame({"option": list(dict.fromkeys(shares["option"]))})
+    for wave in waves:
+        rows = shares[shares["wave_name"] == wave].set_index("option")
+        n = rows["n"].dropna()
+        head = f"{wave}: share who ticked it, %" + (f" (of {int(n.iloc[0]):,} answering)" if len(n) else "")
+        out[head] = pd.array([rows["pct_ticked"].get(o, pd.NA) for o in out["option"]], dtype="Float64")
+    return disclosure.mark(out, rules, sources=[shares])
+
+
 def one_question_per_row(frame: pd.DataFrame, words: dict[str, str], rules: disclosure.Rules | None = None
                          ) -> pd.DataFrame:
     """``frame`` with the question's words replaced by ``words[question_id]`` where given
