@@ -27,7 +27,9 @@ TABLES_JS = """() => [...document.querySelectorAll('main table')].filter(t => t.
   wrap.scrollLeft = wrap.scrollWidth;
   const after = cells.map(c => c.getBoundingClientRect());
   wrap.scrollLeft = 0;
+  const cap = t.caption ? t.caption.getBoundingClientRect() : null;
   return {caption: (t.caption ? t.caption.textContent : t.className).slice(0, 80), wide,
+          caption_right: cap ? cap.right : 0,
           box_left: box.left, box_width: box.width, before,
           after_left: after.map(r => r.left), first_width: Math.max(...after.map(r => r.width))};
 })"""
@@ -56,6 +58,8 @@ def test_every_table_reads_at_phone_width(pages, browser, kind):
         if not t["wide"]:
             continue
         wide += 1
+        # its caption wraps on the screen rather than running off with the table
+        assert t["caption_right"] <= PHONE, (kind, t["caption"])
         # the first column stays where it was while the rest of the table scrolls under it
         assert all(abs(a - b) <= 1 for a, b in zip(t["before"], t["after_left"])), (kind, t["caption"])
         # ... and leaves at least half the box for the figures
