@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from test_survey import questions, responses  # noqa: F401  (fixtures)
 
-from ccdata.analysis import disclosure, survey, survey_options
+from ccdata.analysis import disclosure, survey_options
 from ccdata.errors import DisclosureError
 from ccdata.views import listening_tables
-
-from test_survey import questions, responses  # noqa: F401  (fixtures)
 
 
 def test_each_option_is_its_own_share_of_the_people_who_answered(responses, questions):  # noqa: F811

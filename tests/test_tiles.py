@@ -11,18 +11,16 @@ from __future__ import annotations
 import http.server
 import json
 import re
+import struct
 import threading
 import zlib
-import struct
 from pathlib import Path
 
 import pytest
-
-from ccdata.present import maps, mapkey, tiles
-from ccdata.present.palette import DECILE_COLOURS
-
 from test_maps import layers, render  # noqa: F401  (fixture)
 
+from ccdata.present import mapkey, maps, tiles
+from ccdata.present.palette import DECILE_COLOURS
 
 # --------------------------------------------------------------------------- the setting
 

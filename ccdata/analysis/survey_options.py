@@ -11,7 +11,14 @@ from __future__ import annotations
 import pandas as pd
 
 from ccdata.analysis import disclosure, labels, stats
-from ccdata.analysis.survey import ANSWER_SEP, MULTIPLE, NOT_KNOWN, _by, _check_responses, _closed
+from ccdata.analysis.survey import (
+    ANSWER_SEP,
+    MULTIPLE,
+    NOT_KNOWN,
+    _by,
+    _check_responses,
+    _closed,
+)
 from ccdata.io.local.survey import _check_questions
 
 #: The columns of :func:`option_shares`.
@@ -75,7 +82,7 @@ def option_shares(responses: pd.DataFrame, questions: pd.DataFrame, question_id:
         ticks = answers[ok & (group == g)].map(lambda a: set(str(a).split(ANSWER_SEP)))
         for opt in q["options"]:
             rows.append({"question_id": q["question_id"], "question_text": q["question_text"], "group": g,
-                         "option": opt, "n": int(ticks.size), "ticked": int(ticks.map(lambda t: opt in t).sum())})
+                         "option": opt, "n": int(ticks.size), "ticked": int(ticks.map(lambda t, o=opt: o in t).sum())})
     table = pd.DataFrame(rows, columns=["question_id", "question_text", "group", "option", "n", "ticked"])
     table["pct_ticked"] = pd.Series(dtype="Float64", index=table.index)
     safe = disclosure.apply(table, rules, count="ticked", denominator="n", derived=["pct_ticked"])

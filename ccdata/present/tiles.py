@@ -231,7 +231,9 @@ def add_street_layer(m, source: TileSource, control=None) -> None:
         The map's layer list, which then offers the street map as a background the reader
         can switch off. Add the layer after the control.
     """
-    from branca.element import Element  # folium's toolkit: loaded only when a map is drawn
+    from branca.element import (
+        Element,  # folium's toolkit: loaded only when a map is drawn
+    )
 
     conf = layer_config(source)
     name = control.get_name() if control is not None else "ccdataNoControl"

@@ -73,7 +73,7 @@ def _figure(value, label: str = "") -> str:
     if pd.isna(number):
         return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
     number = float(number)
-    if re.match(r"(share|density)\b", str(label), re.I) and 0 <= number <= 1:
+    if re.match(r"(share|density)\b", str(label), re.IGNORECASE) and 0 <= number <= 1:
         return f"{100 * number:.1f}%"
     return f"{number:,.0f}" if number.is_integer() else f"{number:.3g}"
 
