@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ccdata import present
-from ccdata.io.local.assets import CATEGORIES
+from ccdata.vocabulary import CATEGORIES
 
 #: Each kind in words, singular and plural, as a sentence uses it.
 KIND_WORDS = {
