@@ -675,5 +675,6 @@ def test_changes_page_words_for_runs_and_network_measures():
     assert changes_page._figure(1234.0, "Connections between organisations") == "1,234"
     assert changes_page._figure(3.14159, "Mean weighted connections") == "3.14"
     assert changes_page._figure(float("nan"), "Share of ties reported by both sides") == "not recorded"
+    assert changes_page._figure(pd.NA, "Organisations") == changes_page._figure("", "Organisations") == "not recorded"
     assert changes_page._plural(1, "neighbourhood") == "1 neighbourhood"
     assert changes_page._plural(2, "neighbourhood") == "2 neighbourhoods"

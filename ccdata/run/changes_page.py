@@ -71,7 +71,8 @@ def _figure(value, label: str = "") -> str:
     whole numbers with separators, other numbers to three significant figures."""
     number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
     if pd.isna(number):
-        missing = value is None or value == "" or (isinstance(value, float) and math.isnan(value))
+        missing = value is None or value is pd.NA or (isinstance(value, str) and not value.strip()) \
+            or (isinstance(value, float) and math.isnan(value))
         return "not recorded" if missing else str(value)
     number = float(number)
     if re.match(r"(share|density)\b", str(label), re.IGNORECASE) and 0 <= number <= 1:
