@@ -167,7 +167,9 @@ def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: 
     unknown = [w for w in waves if w not in all_waves]
     if unknown:
         raise ValueError(f"unknown wave(s) {unknown}; the survey has waves {all_waves}")
-    digest = hashlib.sha1(json.dumps([list(data.organisations["org_id"]), waves, size_by, seed]).encode())
+    # the id is made from what the page shows: organisations, never residents one by one
+    shown = data.organisations.loc[data.organisations["sector"] != net.RESIDENTS, "org_id"]
+    digest = hashlib.sha1(json.dumps([list(shown), waves, size_by, seed]).encode())
     uid = f"ccnet-{digest.hexdigest()[:10]}"
     pos = _layout(data, seed, rules)
     margin = 30
@@ -220,7 +222,7 @@ def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: 
                              f'paint-order="stroke" stroke="#fff" stroke-width="3">{_esc(node["label"])}</text>')
         parts.append("</g>")
         groups.append("".join(parts))
-        said = net.residents_note(g)
+        said = net.residents_note(g, rules)
         if said:
             notes.append(f'<p data-wave="{_esc(w)}" class="ccnet-residents"'
                          + ('' if w == waves[-1] else ' style="display:none"') + f'>{_esc(said)}</p>')

@@ -166,9 +166,11 @@ def network_exports(data, rules: disclosure.Rules | None = None) -> dict[str, pd
     if not data.waves:
         raise MissingDataError("the relationship survey has no waves")
     latest = data.waves[-1]
-    g = network.graph(data, latest)
-    summary = pd.DataFrame([{"metric": k, "value": v} for k, v in network.summarise(g).items()]
+    # every published figure is computed with residents as one protected group
+    summary = pd.DataFrame([{"metric": k, "value": v}
+                            for k, v in network.published_summary(data, latest, rules=rules).items()]
                            + [{"metric": "wave", "value": latest}])
+    g = network.graph(data, latest)
     labels = data.labels()
     sectors = dict(zip(data.organisations["org_id"], data.organisations["sector"]))
     pairs = sorted({tuple(sorted((a, b))) for a, b in g.to_undirected().edges})
@@ -183,8 +185,12 @@ def network_exports(data, rules: disclosure.Rules | None = None) -> dict[str, pd
     counts = pd.Series(partner, dtype="object").value_counts().reindex(
         [s for s in network.SECTORS if s in set(sectors.values())], fill_value=0)
     ties = pd.DataFrame({"partner_sector": counts.index, "ties": counts.to_numpy(dtype=int)})
-    # the sectors add up to all residents' ties, which the headline measures imply
-    protected = disclosure.apply(ties, rules, count="ties", denominator=None, within=[[]])
+    # as for the residents' group on the page: nothing is shown of a group smaller than the
+    # rules' minimum; the sectors add up to all residents' ties, so secondary suppression too
+    people = sum(1 for n in g.nodes if g.nodes[n]["sector"] == resident)
+    few = people < (rules or disclosure.DEFAULT).min_respondents
+    protected = disclosure.apply(ties, rules, count="ties", denominator=None, within=[[]], hide=[few] * len(ties),
+                                 hide_reason=disclosure.PRIMARY.format(n=(rules or disclosure.DEFAULT).min_respondents))
     return {NETWORK_FILE: summary, CONNECTIONS_FILE: connections,
             RESIDENT_TIES_FILE: protected}
 

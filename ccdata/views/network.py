@@ -4,8 +4,9 @@ the core team's role, change between waves, the map and the survey's data proble
 Each section returns a list of display blocks; the notebook ``network.ipynb`` displays
 them in order. Drawing is in :mod:`ccdata.present.netviz`; measures in
 :mod:`ccdata.analysis.network`. Residents appear only as one group, whose ties pass the
-disclosure ``rules`` a section takes (default: the standard rules); whole-network measures
-(headline figures, the measures per wave, the cross-sector share) count every tie.
+disclosure ``rules`` a section takes (default: the standard rules); every figure, including
+the headline figures and the measures per wave, is computed on that grouped network
+(:func:`ccdata.analysis.network.published_graph`).
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def _pct(x) -> str:
     return "not available" if x is None or pd.isna(x) else f"{100 * x:.0f}%"
 
 
-def overview(place, data: net.NetworkData) -> list:
+def overview(place, data: net.NetworkData, rules=None) -> list:
     """Opening blocks: headline figures of the latest wave.
 
     (The fictional-data banner of the demo place is part of every exported page's
@@ -44,7 +45,7 @@ def overview(place, data: net.NetworkData) -> list:
     if not data.waves:
         return blocks + [present.missing("the relationship map", no_answers(data))]
     latest = data.waves[-1]
-    s = net.summarise(net.graph(data, latest, directed=True))
+    s = net.published_summary(data, latest, rules=rules)
     blocks.append(present.metrics({
         "Organisations": s["organisations"], "Ties": s["ties"],
         "Ties across sectors": _pct(s["cross_sector_share"]),
@@ -95,11 +96,9 @@ def sectors_section(data: net.NetworkData, rules=None) -> list:
 
     if not data.waves:
         return [present.missing("ties between sectors", no_answers(data))]
-    g = net.graph(data)
-    # the share is over the whole network; the table counts residents as one group
-    grouped = net.group_residents(g, rules)
+    grouped = net.published_graph(data, rules=rules)
     matrix = net.sector_matrix(grouped)
-    lines = [f"{_pct(net.cross_sector_share(g))} of ties join organisations of different sectors."]
+    lines = [f"{_pct(net.cross_sector_share(grouped))} of ties join organisations of different sectors."]
     if grouped.graph["residents"]["people"]:
         lines.append("In the table, residents count as one group: a tie from residents to an organisation is "
                      "counted once, and only when enough residents named it.")
@@ -136,7 +135,7 @@ def change_section(data: net.NetworkData, before: str = "", after: str = "", rul
     if len(waves) < 2:
         return [present.missing("change over time", "the survey has only one wave so far")]
     before, after = before or waves[0], after or waves[-1]
-    trend = net.over_time(data)
+    trend = net.over_time(data, rules)
     # shares as percentages, as their headers say
     shares = ("density", "largest_component_share", "cross_sector_share", "reciprocity", "core_tie_share",
               "core_path_share")
