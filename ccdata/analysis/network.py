@@ -29,6 +29,7 @@ import pandas as pd
 from pyproj import Transformer
 
 from ccdata.analysis import disclosure
+from ccdata.analysis.netlinks import cross_sector_dependence
 from ccdata.analysis.residents import (  # noqa: F401  (re-exported for callers)
     RESIDENTS_GROUP,
     RESIDENTS_LABEL,
@@ -479,14 +480,19 @@ def over_time(data: NetworkData, rules: disclosure.Rules | None = None) -> pd.Da
     DataFrame
         ``wave, organisations, ties, density, components, isolates,
         largest_component_share, cross_sector_share, reciprocity, respondents,
-        core_tie_share, core_path_share`` (``respondents``: organisations that answered).
+        core_tie_share, core_path_share, core_cross_only_share`` (``respondents``:
+        organisations that answered; ``core_cross_only_share``: of the connected pairs in
+        different sectors outside the core team, the share connected only through it,
+        :func:`ccdata.analysis.netlinks.cross_sector_dependence`).
     """
     _check_data(data)
     rows = []
     for w in data.waves:
         row = {"wave": w, **published_summary(data, w, rules=rules)}
-        role = core_team_role(published_graph(data, w, rules=rules))
-        row.update(core_tie_share=role["tie_share"], core_path_share=role["path_share"])
+        grouped = published_graph(data, w, rules=rules)
+        role = core_team_role(grouped)
+        row.update(core_tie_share=role["tie_share"], core_path_share=role["path_share"],
+                   core_cross_only_share=cross_sector_dependence(grouped)["share"])
         rows.append(row)
     return pd.DataFrame(rows)
 
