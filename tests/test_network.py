@@ -148,11 +148,14 @@ def test_change_between_waves(tmp_path):
     assert trend.loc["1", "cross_sector_share"] == 1.0
     with pytest.raises(ValueError, match="before"):
         net.compare_waves(data, "2", "1")
-    # on the page the shares are percentages, as their headers say: density 1/3 -> 33.3%
+    # on the page: a row per measure, a column per wave and the change; shares as percentages.
+    # Density 1/3 -> 33.3% and 2/6 -> 33.3%: no change; organisations 3 -> 4: +1
     page = network_view.change_section(data)[0].html
-    assert "Density (share of possible connections), %" in page
-    assert '<td class="num" data-sort="33.33333333333333">33.3</td>' in page
-    assert '<td class="num" data-sort="100.0">100</td>' in page  # wave 1: every tie across sectors
+    cells = lambda label: re.search(rf"<td>{re.escape(label)}</td>((?:<td[^>]*>[^<]*</td>)+)</tr>", page).group(1)  # noqa: E731
+    text = lambda label: re.findall(r">([^<]*)</td>", cells(label))  # noqa: E731
+    assert text("Density (share of possible ties)") == ["33.3%", "33.3%", "no change"]
+    assert text("Organisations (residents as one group)") == ["3", "4", "+1"]
+    assert text("Ties across sectors") == ["100%", "100%", "no change"]  # every tie across sectors
 
 
 def test_overview_explains_density_betweenness_and_constraint(tmp_path):

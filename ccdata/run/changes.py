@@ -11,7 +11,8 @@ the previous successful run:
 ``iod_editions.csv``     each place LSOA's IMD decile in IoD 2019 and 2025
                          (:func:`ccdata.analysis.deprivation.compare_editions`)
 ``assets.csv``           the place's assets (``asset_id, name, category_label``)
-``network_summary.csv``  headline network measures (``metric, value``) of the latest wave
+``network_summary.csv``  headline network measures (``metric, value``) of the latest wave,
+                         residents as one protected group (``network.published_summary``)
 ``connections.csv``      ties between organisations in the latest wave
                          (``organisation_a, sector_a, organisation_b, sector_b``); never a
                          tie of a resident (residents are people)

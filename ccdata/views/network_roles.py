@@ -1,0 +1,194 @@
+"""More sections of the relationship map page: brokerage roles, weak links, each kind of
+relationship and survey coverage.
+
+Each section returns a list of display blocks for ``network.ipynb``. Every figure is
+computed on the published graph (:func:`ccdata.analysis.network.published_graph`:
+residents as one protected group); each section ends with a short "what this means" in
+plain words, and the method detail goes to the adviser notes.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from ccdata import present
+from ccdata.analysis import brokerage as bk
+from ccdata.analysis import netlinks as nl
+from ccdata.analysis import netsurvey as ns
+from ccdata.analysis import network as net
+from ccdata.views.network import no_answers
+
+#: Plain names of the roles, for partners.
+ROLE_WORDS = {
+    bk.COORDINATOR: "Links two of its own sector (coordinator)",
+    bk.ITINERANT: "Links two of another sector (itinerant)",
+    bk.GATEKEEPER: "Links its own sector with another (gatekeeper or representative)",
+    bk.LIAISON: "Links two other sectors (liaison)",
+}
+
+
+def means(text: str) -> present.Block:
+    """A short "What this means" paragraph in the partner voice."""
+    return present.Block(f'<p class="ccdata-means"><strong>What this means:</strong> {present.esc(text)}</p>')
+
+
+def _pct(x) -> str:
+    return "not available" if x is None or pd.isna(x) else f"{100 * x:.0f}%"
+
+
+def _none(data, what: str) -> list | None:
+    if not data.waves:
+        return [present.missing(what, no_answers(data))]
+    return None
+
+
+def roles_section(data: net.NetworkData, top: int = 12, rules=None) -> list:
+    """Brokerage roles (Gould and Fernandez) of the organisations that link others, latest wave."""
+    empty = _none(data, "brokerage roles")
+    if empty:
+        return empty
+    latest = data.waves[-1]
+    g = net.published_graph(data, latest, rules=rules)
+    frame = bk.brokerage(g)
+    table = bk.roles_table(frame)
+    if table.empty:
+        return [present.bullets(["No organisation links two others who are not in touch with each other."])]
+    lines = []
+    for role in bk.ROLES:
+        best = table.sort_values([role, "label"], ascending=[False, True]).iloc[0]
+        if best[role] > 0:
+            lines.append(f"{ROLE_WORDS[role]}: most often {best['label']} ({best[role]:,} times).")
+    strong = frame[frame["strong"]]
+    outside = strong[~strong["org_id"].map(lambda n: bool(g.nodes[n].get("core_team")))]
+    cross = outside[outside["role"].isin([bk.ITINERANT, bk.GATEKEEPER, bk.LIAISON])]
+    if len(cross):
+        names = sorted(set(cross["label"]))
+        lines.append("Outside the core team, these link sectors more often than chance would give: "
+                     + "; ".join(names) + ".")
+    else:
+        lines.append("No organisation outside the core team links sectors more often than chance would give.")
+    shown = table.head(top).rename(columns={**{r: ROLE_WORDS[r] for r in bk.ROLES},
+                                            "label": "Organisation", "sector": "Sector",
+                                            "total": "All the pairs it links",
+                                            "more_than_chance": "More often than chance"})
+    detail = frame[frame["observed"] > 0].sort_values(["label", "role"]).rename(columns={"label": "organisation"})
+    return [present.bullets(lines),
+            present.table(shown, caption=f"How organisations link others who are not in touch with each other "
+                          f"(wave {latest}; the {min(top, len(table))} that do so most)", sortable=True),
+            means("When an organisation is in touch with two others who are not in touch with each other, "
+                  "information and referrals can pass between them through it. Links between different "
+                  "sectors held by several organisations, not only the core team, mean the network does not "
+                  "rest on one hub."),
+            present.adviser_note("Brokerage roles: method and scores", present.Block(
+                "<p>Gould and Fernandez (1989) roles on the undirected published network (residents as one "
+                "group): for each open two-step A-B-C (A and C not tied) the sectors of A, B and C give the "
+                "role. The survey records who answered about whom, not the direction of flow, so gatekeeper "
+                "and representative are one role. Expected counts and standard deviations are exact under "
+                "random relabelling of the other organisations' sectors (sector sizes fixed, the broker's "
+                f"own kept); a role is called more than chance when the score (observed - expected) / sd is "
+                f"at least {bk.STRONG_SCORE:g} and at least {bk.MIN_EXPECTED:g} was expected.</p>"
+                + present.table(detail.drop(columns=["org_id"]), caption="Observed and expected counts per "
+                                "organisation and role", sortable=True,
+                                formats={"expected": ".2f", "sd": ".2f", "score": ".2f"}).html))]
+
+
+def links_section(data: net.NetworkData, top: int = 8, rules=None) -> list:
+    """Bridges and local bridges of the latest wave, named in words."""
+    empty = _none(data, "weak links")
+    if empty:
+        return empty
+    latest = data.waves[-1]
+    links = nl.weak_links(net.published_graph(data, latest, rules=rules))
+    bridges = links[links["kind"] == nl.BRIDGE]
+    only = links[links["kind"] == nl.ONLY_TIE]
+    local = links[links["kind"] == nl.LOCAL_BRIDGE].sort_values("span", ascending=False, kind="stable")
+    lines = list(bridges["sentence"].head(top))
+    if not len(bridges):
+        lines.append("No single tie holds two groups of organisations together.")
+    if len(only):
+        lines.append(f"{len(only):,} {'organisation is' if len(only) == 1 else 'organisations are'} connected "
+                     "to the network by one tie only (listed below).")
+    lines += list(local["sentence"].head(top))
+    blocks = [present.bullets(lines)]
+    if len(only):
+        blocks.append(present.table(only[["organisation_b", "sector_b", "organisation_a", "strength"]].rename(
+            columns={"organisation_b": "Organisation", "sector_b": "Sector", "organisation_a": "Its only tie is with",
+                     "strength": "In touch"}), caption=f"Organisations with one tie only (wave {latest})",
+            sortable=True))
+    blocks.append(means("A tie that is the only link between two groups is where the network is weakest: if "
+                        "it lapses, the groups lose touch. Ties between organisations with no partner in common "
+                        "carry news the others do not hear; they are worth keeping up even when contact is rare."))
+    return blocks
+
+
+def types_section(data: net.NetworkData, rules=None) -> list:
+    """A table comparing the relationship types, with change between the first and latest wave."""
+    empty = _none(data, "each kind of relationship")
+    if empty:
+        return empty
+    waves = data.waves
+    table = ns.types_table(data, rules)
+    latest = table[table["wave"] == waves[-1]].sort_values("organisations", ascending=False)
+    if latest.empty:
+        return [present.missing("each kind of relationship", "the survey's answers do not name a relationship type")]
+    most, least = latest.iloc[0], latest.iloc[-1]
+    lines = [f"In wave {waves[-1]}, {most['organisations']:,} organisations have {most['relationship']} ties "
+             f"and {least['organisations']:,} have {least['relationship']} ties."]
+    shown = latest[["relationship", "organisations", "ties", "cross_sector_share"]].assign(
+        cross_sector_share=lambda f: 100 * f["cross_sector_share"])
+    if len(waves) > 1:
+        change = ns.types_change(data, waves[0], waves[-1], rules).set_index("relationship")
+        shown = shown.assign(**{f"ties_in_{waves[0]}": shown["relationship"].map(change["ties_before"]),
+                                "change": shown["relationship"].map(change["ties_change"])})
+        grew = change["ties_change"]
+        up = [t for t in change.index if grew[t] > 0]
+        down = [t for t in change.index if grew[t] < 0]
+        if up:
+            lines.append(f"Since wave {waves[0]} there are more ties of: {', '.join(up)}.")
+        if down:
+            lines.append(f"Since wave {waves[0]} there are fewer ties of: {', '.join(down)}.")
+    shown = shown.rename(columns={"relationship": "Kind of relationship", "organisations": "Organisations with ties",
+                                  "ties": f"Ties in {waves[-1]}", "cross_sector_share": "Across sectors, %",
+                                  f"ties_in_{waves[0]}": f"Ties in {waves[0]}", "change": "Change in ties"})
+    return [present.bullets(lines),
+            present.table(shown, caption="Each kind of relationship: organisations and ties"
+                          + (f", wave {waves[0]} and wave {waves[-1]}" if len(waves) > 1 else ""),
+                          formats={"Across sectors, %": ".0f"}),
+            means("Sharing information is the easiest tie to start; referrals, joint delivery and shared funding "
+                  "ask more of both sides. A network where many share information but few refer or deliver "
+                  "together is still at an early stage. The drawing above can show one kind at a time.")]
+
+
+def coverage_section(data: net.NetworkData, rules=None) -> list:
+    """Who answered the survey, ties known from one end only, and warnings when too few answered."""
+    empty = _none(data, "survey coverage")
+    if empty:
+        return empty
+    rates = ns.response_rates(data)
+    lines = [f"Wave {r.wave}: {r.answered:,} of {r.organisations:,} organisations answered "
+             f"({_pct(r.response_rate)})." for r in rates.itertuples(index=False)]
+    sided = ns.one_sided(data)
+    for r in sided.itertuples(index=False):
+        if r.ties:
+            lines.append(f"Wave {r.wave}: of {r.ties:,} ties between organisations, {r.both_ends:,} were reported by "
+                         f"both; {r.one_end_other_silent:,} by one end whose partner did not answer the survey, "
+                         f"and {r.one_end_other_answered:,} by one end whose partner answered but did not name it.")
+    cov = ns.coverage(data, rules)
+    cells = [f"{a} of {o} ({_pct(r)})" if pd.notna(r) else "not shown (too few to show)"
+             for a, o, r in zip(cov["answered"], cov["organisations"], cov["response_rate"])]
+    wide = cov.assign(cell=cells).pivot(index="sector", columns="wave", values="cell")
+    order = [s for s in net.SECTORS if s in wide.index]
+    wide = wide.reindex(order).rename(columns=lambda w: f"Wave {w}")
+    wide.index.name = "Sector"
+    blocks = [present.notice(w, "warning") for w in ns.coverage_warnings(data)]
+    blocks += [present.bullets(lines),
+               present.table(wide, caption="Organisations that answered the survey, by sector and wave", index=True),
+               means("The network can only show ties someone reported. Where many organisations did not answer, "
+                     "ties between two of them are missing altogether, so the figures are the least there is. "
+                     "Residents who took part are counted only as a group, and only when there are enough of them."),
+               present.adviser_note("Survey coverage: the rule for warnings", (
+                   f"A wave is flagged when fewer than {100 * ns.MIN_RESPONSE:.0f}% of the organisations in it "
+                   f"answered; a sector of at least {ns.MIN_SECTOR_SIZE} organisations when fewer than "
+                   f"{100 * ns.MIN_SECTOR_RESPONSE:.0f}% of them answered. An organisation is in a wave's network "
+                   "when it is listed and had joined by then, or is named in a tie of the wave. Residents' counts "
+                   "pass disclosure control (group of at least the minimum respondents, counts rounded)."))]
+    return blocks
