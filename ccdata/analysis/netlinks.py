@@ -97,8 +97,7 @@ def weak_links(g: nx.Graph) -> pd.DataFrame:
             sentence = (f"Without the tie between {quoted(g.nodes[u]['label'])} and "
                         f"{quoted(g.nodes[v]['label'])} (in touch {strength}), "
                         f"{_side_text(g, v, side_v, rest=False)} would be cut off from "
-                        f"{_side_text(g, u, side_u, rest=len(side_u) > len(side_v))}: it is the only link "
-                        "between them.")
+                        f"{_side_text(g, u, side_u, rest=len(side_u) > len(side_v))}.")
         rows.append({"organisation_a": g.nodes[u]["label"], "sector_a": g.nodes[u]["sector"],
                      "organisation_b": g.nodes[v]["label"], "sector_b": g.nodes[v]["sector"], "kind": kind,
                      "span": float("nan"), "strength": strength, "side_a": len(side_u), "side_b": len(side_v),

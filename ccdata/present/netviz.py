@@ -227,7 +227,7 @@ def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: 
         f'for its details; the list below the drawing and the tables name every organisation.</figcaption>'
         f'<style>#{uid} .ccnet-node:focus{{outline:none;stroke:#000;stroke-width:4}}'
         f'#{uid} .ccnet-scroll{{overflow-x:auto}}'
-        f'@media (max-width:600px){{#{uid} .ccnet-scroll svg{{min-width:{width}px}}}}</style>'
+        f'@media (max-width:600px){{#{uid}{{margin:0}}#{uid} .ccnet-scroll svg{{min-width:{width}px}}}}</style>'
         f'<label>Survey wave <select data-pick="wave" aria-controls="{uid}-svg">{options}</select></label>'
         f'{type_menu}'
         f'<p class="ccnet-detail" aria-live="polite" style="min-height:1.4em;margin:4px 0">'

@@ -54,8 +54,7 @@ def overview(place, data: net.NetworkData, rules=None) -> list:
         "Organisations with no ties": s["isolates"],
     }, caption=f"Survey wave {latest}. Waves: {', '.join(data.waves)}. Residents who took part count as one "
                "group, never one by one."))
-    blocks.append(present.glossary(["density", "reciprocity", "betweenness", "constraint", "brokerage", "bridge",
-                                    "local bridge", "core dependence", "tie strength", "response rate"]))
+    blocks.append(present.glossary(["density", "reciprocity", "betweenness", "constraint"]))
     excluded = int((data.issues["action"] == net.EXCLUDED).sum())
     if len(data.issues):
         # partners get one plain sentence; the rows and cells themselves are for the adviser
@@ -80,18 +79,15 @@ def brokers_section(data: net.NetworkData, top: int = 15, rules=None) -> list:
     if not data.waves:
         return [present.missing("brokers", no_answers(data))]
     # residents are one group here, never listed one by one
-    cent = net.centrality(net.group_residents(net.graph(data), rules))
-    brokers = cent[cent["broker"]]
-    text = ("No organisation stands out as a broker." if brokers.empty else
-            "Brokers (many shortest paths run through them, and their partners are not tied to each other): "
-            + ", ".join(brokers["label"].head(top)) + ".")
-    shown = cent.head(top).rename(columns={"label": "Organisation", "weighted_degree": "Ties weighted by how often",
-                                           "degree": "Ties", "core_team": "Core team", "sector": "Sector",
-                                           "broker": "Broker"}).drop(columns="org_id")
-    return [present.bullets([text]),
-            present.table(shown, caption=f"The {min(top, len(cent))} most central organisations "
+    cent = net.centrality(net.published_graph(data, rules=rules))
+    # the roles below say who links whom and which sectors; here only how central each is
+    # (the old "broker" flag picked the most central organisations and said nothing more)
+    shown = cent.head(top).drop(columns=["org_id", "broker"]).rename(columns={
+        "label": "Organisation", "weighted_degree": "Ties weighted by how often", "degree": "Ties",
+        "core_team": "Core team", "sector": "Sector"})
+    return [present.table(shown, caption=f"The {min(top, len(cent))} most central organisations "
                           f"(wave {data.waves[-1]})", sortable=True,
-                          formats={"betweenness": ".2f", "constraint": ".2f"})]
+                          formats={"betweenness": ".2f", "constraint": ".2f", "Ties weighted by how often": ".0f"})]
 
 
 def sectors_section(data: net.NetworkData, rules=None) -> list:
@@ -125,11 +121,15 @@ def core_team_section(data: net.NetworkData, rules=None) -> list:
              f"organisations pass through the core team; {role['pairs_only_via_core']} of {role['pairs']} "
              "connected pairs would be cut off without it."]
     lines += dependence_lines(data, rules)
-    table = net.core_team_table(role).rename(columns={"measure": "Measure", "with core team": "With the core team",
-                                                      "without core team": "Without the core team"})
-    return [present.bullets(lines),
-            present.table(table, caption="The network with and without the core team",
-                          formats={"With the core team": ".3g", "Without the core team": ".3g"}),
+    table = net.core_team_table(role)
+    shares = {"Density", "Share in the largest group"}
+    for col in ("with core team", "without core team"):
+        table[col] = [("not available" if pd.isna(v) else f"{100 * v:.1f}%" if m == "Density" else f"{100 * v:.0f}%")
+                      if m in shares else f"{int(v):,}" for m, v in zip(table["measure"], table[col])]
+    table = table.rename(columns={"measure": "Measure", "with core team": "With the core team",
+                                  "without core team": "Without the core team"})
+    return [present.bullets(lines), present.glossary(["core dependence"]),
+            present.table(table, caption="The network with and without the core team"),
             present.Block('<p class="ccdata-means"><strong>What this means:</strong> '
                           + present.esc("Organisations in different sectors that know each other only through "
                                         "the core team would lose touch if it stepped back. As the partnership "
@@ -192,7 +192,7 @@ def wave_table(trend: pd.DataFrame) -> pd.DataFrame:
         elif share:
             points = (round(1000 * last) - round(1000 * first)) / 10 if col == "density" else \
                 round(100 * last) - round(100 * first)
-            change = f"{points:+g} points" if points else "no change"
+            change = f"{points:+g} {'point' if abs(points) == 1 else 'points'}" if points else "no change"
         else:
             change = f"{int(last) - int(first):+,}" if last != first else "no change"
         rows.append({"Measure": words, **cells, "Change": change})

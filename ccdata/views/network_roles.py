@@ -8,6 +8,7 @@ plain words, and the method detail goes to the adviser notes.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ccdata import present
@@ -56,9 +57,10 @@ def roles_section(data: net.NetworkData, top: int = 12, rules=None) -> list:
     for role in bk.ROLES:
         best = table.sort_values([role, "label"], ascending=[False, True]).iloc[0]
         if best[role] > 0:
-            lines.append(f"{ROLE_WORDS[role]}: most often {best['label']} ({best[role]:,} times).")
+            times = "once" if best[role] == 1 else "twice" if best[role] == 2 else f"{best[role]:,} times"
+            lines.append(f"{ROLE_WORDS[role]}: most often {best['label']} ({times}).")
     strong = frame[frame["strong"]]
-    outside = strong[~strong["org_id"].map(lambda n: bool(g.nodes[n].get("core_team")))]
+    outside = strong.loc[np.array([not g.nodes[n].get("core_team") for n in strong["org_id"]], dtype=bool)]
     cross = outside[outside["role"].isin([bk.ITINERANT, bk.GATEKEEPER, bk.LIAISON])]
     if len(cross):
         names = sorted(set(cross["label"]))
@@ -71,7 +73,7 @@ def roles_section(data: net.NetworkData, top: int = 12, rules=None) -> list:
                                             "total": "All the pairs it links",
                                             "more_than_chance": "More often than chance"})
     detail = frame[frame["observed"] > 0].sort_values(["label", "role"]).rename(columns={"label": "organisation"})
-    return [present.bullets(lines),
+    return [present.bullets(lines), present.glossary(["brokerage"]),
             present.table(shown, caption=f"How organisations link others who are not in touch with each other "
                           f"(wave {latest}; the {min(top, len(table))} that do so most)", sortable=True),
             means("When an organisation is in touch with two others who are not in touch with each other, "
@@ -107,8 +109,9 @@ def links_section(data: net.NetworkData, top: int = 8, rules=None) -> list:
     if len(only):
         lines.append(f"{len(only):,} {'organisation is' if len(only) == 1 else 'organisations are'} connected "
                      "to the network by one tie only (listed below).")
-    lines += list(local["sentence"].head(top))
-    blocks = [present.bullets(lines)]
+    lines += list(local["sentence"].head(5))
+    blocks = [present.Block("<h3>Single ties that hold the network together</h3>"), present.bullets(lines),
+              present.glossary(["bridge", "local bridge", "tie strength"])]
     if len(only):
         blocks.append(present.table(only[["organisation_b", "sector_b", "organisation_a", "strength"]].rename(
             columns={"organisation_b": "Organisation", "sector_b": "Sector", "organisation_a": "Its only tie is with",
@@ -181,6 +184,7 @@ def coverage_section(data: net.NetworkData, rules=None) -> list:
     wide.index.name = "Sector"
     blocks = [present.notice(w, "warning") for w in ns.coverage_warnings(data)]
     blocks += [present.bullets(lines),
+               present.glossary(["response rate"]),
                present.table(wide, caption="Organisations that answered the survey, by sector and wave", index=True),
                means("The network can only show ties someone reported. Where many organisations did not answer, "
                      "ties between two of them are missing altogether, so the figures are the least there is. "
