@@ -68,14 +68,18 @@ def roles_section(data: net.NetworkData, top: int = 12, rules=None) -> list:
                      + "; ".join(names) + ".")
     else:
         lines.append("No organisation outside the core team links sectors more often than chance would give.")
-    shown = table.head(top).rename(columns={**{r: ROLE_WORDS[r] for r in bk.ROLES},
+    short = {bk.COORDINATOR: "Two of its own sector (coordinator)", bk.ITINERANT: "Two of another sector (itinerant)",
+             bk.GATEKEEPER: "Its own sector with another (gatekeeper or representative)",
+             bk.LIAISON: "Two other sectors (liaison)"}
+    shown = table.head(top).rename(columns={**short,
                                             "label": "Organisation", "sector": "Sector",
-                                            "total": "All the pairs it links",
+                                            "total": "All",
                                             "more_than_chance": "More often than chance"})
     detail = frame[frame["observed"] > 0].sort_values(["label", "role"]).rename(columns={"label": "organisation"})
     return [present.bullets(lines), present.glossary(["brokerage"]),
-            present.table(shown, caption=f"How organisations link others who are not in touch with each other "
-                          f"(wave {latest}; the {min(top, len(table))} that do so most)", sortable=True),
+            present.table(shown, caption=f"How many pairs of organisations that are not in touch with each other "
+                          f"each organisation links, by their sectors (wave {latest}; the {min(top, len(table))} "
+                          "that link most)", sortable=True),
             means("When an organisation is in touch with two others who are not in touch with each other, "
                   "information and referrals can pass between them through it. Links between different "
                   "sectors held by several organisations, not only the core team, mean the network does not "
@@ -136,12 +140,16 @@ def types_section(data: net.NetworkData, rules=None) -> list:
     most, least = latest.iloc[0], latest.iloc[-1]
     lines = [f"In wave {waves[-1]}, {most['organisations']:,} organisations have {most['relationship']} ties "
              f"and {least['organisations']:,} have {least['relationship']} ties."]
-    shown = latest[["relationship", "organisations", "ties", "cross_sector_share"]].assign(
-        cross_sector_share=lambda f: 100 * f["cross_sector_share"])
+    last = waves[-1]
+    shown = pd.DataFrame({"Kind of relationship": latest["relationship"].to_numpy()})
     if len(waves) > 1:
-        change = ns.types_change(data, waves[0], waves[-1], rules).set_index("relationship")
-        shown = shown.assign(**{f"ties_in_{waves[0]}": shown["relationship"].map(change["ties_before"]),
-                                "change": shown["relationship"].map(change["ties_change"])})
+        change = ns.types_change(data, waves[0], last, rules).set_index("relationship")
+        kinds = latest["relationship"]
+        shown[f"Organisations with ties, {waves[0]}"] = kinds.map(change["organisations_before"]).to_numpy()
+        shown[f"Organisations with ties, {last}"] = kinds.map(change["organisations_after"]).to_numpy()
+        shown[f"Ties, {waves[0]}"] = kinds.map(change["ties_before"]).to_numpy()
+        shown[f"Ties, {last}"] = kinds.map(change["ties_after"]).to_numpy()
+        shown["Change in ties"] = [f"{int(c):+,}" if c else "no change" for c in kinds.map(change["ties_change"])]
         grew = change["ties_change"]
         up = [t for t in change.index if grew[t] > 0]
         down = [t for t in change.index if grew[t] < 0]
@@ -149,13 +157,14 @@ def types_section(data: net.NetworkData, rules=None) -> list:
             lines.append(f"Since wave {waves[0]} there are more ties of: {', '.join(up)}.")
         if down:
             lines.append(f"Since wave {waves[0]} there are fewer ties of: {', '.join(down)}.")
-    shown = shown.rename(columns={"relationship": "Kind of relationship", "organisations": "Organisations with ties",
-                                  "ties": f"Ties in {waves[-1]}", "cross_sector_share": "Across sectors, %",
-                                  f"ties_in_{waves[0]}": f"Ties in {waves[0]}", "change": "Change in ties"})
+    else:
+        shown[f"Organisations with ties, {last}"] = latest["organisations"].to_numpy()
+        shown[f"Ties, {last}"] = latest["ties"].to_numpy()
+    shown[f"Across sectors, {last}, %"] = (100 * latest["cross_sector_share"]).to_numpy()
     return [present.bullets(lines),
             present.table(shown, caption="Each kind of relationship: organisations and ties"
                           + (f", wave {waves[0]} and wave {waves[-1]}" if len(waves) > 1 else ""),
-                          formats={"Across sectors, %": ".0f"}),
+                          formats={f"Across sectors, {last}, %": ".0f"}),
             means("Sharing information is the easiest tie to start; referrals, joint delivery and shared funding "
                   "ask more of both sides. A network where many share information but few refer or deliver "
                   "together is still at an early stage. The drawing above can show one kind at a time.")]
