@@ -178,3 +178,83 @@ def test_bad_input():
         bk.open_pairs(SMALL, "Z")
     with pytest.raises(TypeError):
         bk.roles_table("x")
+
+
+# ---------------------------------------------------------------------------- with a flow direction
+def test_gatekeeper_and_representative_apart_with_flows():
+    # A (school) -> B (health) -> C (health): B receives from another sector and passes to its
+    # own: gatekeeper. Reversed flow C -> B -> A: B passes from its own sector out: representative.
+    g = net({"A": "school", "B": "health", "C": "health"}, ["AB", "BC"])
+    flows = nx.DiGraph([("A", "B"), ("B", "C")])
+    got = bk.brokerage(g, flows=flows).set_index(["org_id", "role"])["observed"]
+    assert got[("B", bk.GATEKEEPER_ONLY)] == 1 and got[("B", bk.REPRESENTATIVE)] == 0
+    back = bk.brokerage(g, flows=nx.DiGraph([("C", "B"), ("B", "A")])).set_index(["org_id", "role"])["observed"]
+    assert back[("B", bk.REPRESENTATIVE)] == 1 and back[("B", bk.GATEKEEPER_ONLY)] == 0
+    # both ways: one path each way, one of each role
+    both = bk.brokerage(g, flows=nx.DiGraph([("A", "B"), ("B", "A"), ("B", "C"), ("C", "B")]))
+    both = both.set_index(["org_id", "role"])["observed"]
+    assert (both[("B", bk.GATEKEEPER_ONLY)], both[("B", bk.REPRESENTATIVE)]) == (1, 1)
+    # a flow that does not pass through (A -> B <- C) brokers nothing
+    assert bk.brokerage(g, flows=nx.DiGraph([("A", "B"), ("C", "B")]))["observed"].sum() == 0
+    with pytest.raises(ValueError, match="flows"):
+        bk.brokerage(g, flows=nx.DiGraph([("A", "Z")]))
+
+
+FLOWS = nx.DiGraph([("A", "B"), ("B", "C"), ("C", "B"), ("B", "D"), ("E", "B"), ("B", "E"), ("C", "D"),
+                    ("E", "F"), ("G", "A"), ("C", "G")])
+
+
+@pytest.mark.parametrize("node", ["B", "C", "E"])
+def test_directed_expected_values_equal_the_mean_over_every_labelling(node):
+    g = SMALL
+    flows = FLOWS
+    others = [n for n in g.nodes if n != node]
+    labels = [g.nodes[n]["sector"] for n in others]
+    own = g.nodes[node]["sector"]
+    paths = bk.open_paths(g, flows, node)
+    assert paths, node
+    totals = {r: [] for r in bk.DIRECTED_ROLES}
+    for perm in itertools.permutations(labels):
+        lab = dict(zip(others, perm))
+        counts = dict.fromkeys(bk.DIRECTED_ROLES, 0)
+        for a, c in paths:
+            counts[bk.directed_role_of(own, lab[a], lab[c])] += 1
+        for r in bk.DIRECTED_ROLES:
+            totals[r].append(counts[r])
+    chance = bk.expected_counts(g, node, flows=flows)
+    for r in bk.DIRECTED_ROLES:
+        values = totals[r]
+        mean = sum(values) / len(values)
+        sd = math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
+        assert chance[r] == pytest.approx((mean, sd), abs=1e-9), (node, r)
+
+
+def test_direction_column_read_and_turned_into_flows(tmp_path):
+    import warnings
+
+    from ccdata.analysis import network as network_measures
+    from ccdata.errors import DataQualityWarning
+
+    (tmp_path / "o.csv").write_text("id,name,sector\nA,Alpha,school\nB,Beta,health\nC,Gamma,health\n")
+    # Alpha refers to Beta; Beta to Gamma (Gamma says it receives from Beta)
+    rels = ("respondent,partner,relationship,strength,wave,direction\nA,B,referrals,3,1,to partner\n"
+            "B,C,referrals,3,1,To partner\nC,B,referrals,3,1,from partner\n")
+    (tmp_path / "r.csv").write_text(rels)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        data = network_measures.read_network(tmp_path / "o.csv", tmp_path / "r.csv")
+    assert list(data.ties["direction"]) == ["to partner", "to partner", "from partner"]
+    g = network_measures.published_graph(data, "1")
+    flows = bk.flow_graph(data, g, "1")
+    assert sorted(flows.edges) == [("A", "B"), ("B", "C")]
+    got = bk.brokerage(g, flows=flows).set_index(["org_id", "role"])["observed"]
+    assert got[("B", bk.GATEKEEPER_ONLY)] == 1
+    # a direction not understood: listed, the tie kept without one, and roles fall back to undirected
+    (tmp_path / "r.csv").write_text(rels.replace("B,C,referrals,3,1,To partner", "B,C,referrals,3,1,sideways")
+                                    .replace("C,B,referrals,3,1,from partner\n", ""))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        data = network_measures.read_network(tmp_path / "o.csv", tmp_path / "r.csv")
+    bad = data.issues[data.issues["kind"] == "bad direction"]
+    assert list(zip(bad["row"], bad["column"])) == [(3, "direction")]
+    assert bk.flow_graph(data, network_measures.published_graph(data, "1"), "1") is None

@@ -33,7 +33,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ccdata.analysis.residents import as_undirected, check_graph
+from ccdata.analysis.residents import RESIDENTS_GROUP, as_undirected, check_graph
+from ccdata.io.local.network import BOTH_WAYS, FROM_PARTNER, RESIDENTS, TO_PARTNER
 
 COORDINATOR = "coordinator"
 ITINERANT = "itinerant"
@@ -41,6 +42,11 @@ GATEKEEPER = "gatekeeper or representative"
 LIAISON = "liaison"
 #: The roles on the undirected network, in the order tables show them.
 ROLES = (COORDINATOR, ITINERANT, GATEKEEPER, LIAISON)
+#: With a flow direction for every tie, gatekeeper and representative are told apart: a
+#: gatekeeper receives from another sector and passes to its own; a representative passes
+#: from its own sector to another.
+GATEKEEPER_ONLY, REPRESENTATIVE = "gatekeeper", "representative"
+DIRECTED_ROLES = (COORDINATOR, ITINERANT, GATEKEEPER_ONLY, REPRESENTATIVE, LIAISON)
 #: A role is called *more than chance* when its count is at least this many standard
 #: deviations above the expected count ...
 STRONG_SCORE = 2.0
@@ -58,6 +64,27 @@ def role_of(broker: str, a: str, c: str) -> str:
     if broker in (a, c):
         return GATEKEEPER
     return LIAISON
+
+
+def directed_role_of(broker: str, source: str, sink: str) -> str:
+    """The role of a broker passing from an organisation of sector ``source`` to one of ``sink``."""
+    if source == sink:
+        return COORDINATOR if source == broker else ITINERANT
+    if broker == sink:
+        return GATEKEEPER_ONLY
+    if broker == source:
+        return REPRESENTATIVE
+    return LIAISON
+
+
+def open_paths(g: nx.Graph, flows: nx.DiGraph, node) -> list[tuple]:
+    """The (source, sink) pairs with a flow source -> ``node`` -> sink, the two not tied in ``g``."""
+    g = as_undirected(check_graph(g))
+    if node not in g:
+        raise KeyError(f"{node!r} is not in the network")
+    into = list(flows.predecessors(node)) if node in flows else []
+    out = list(flows.successors(node)) if node in flows else []
+    return [(a, c) for a in into for c in out if a != c and not g.has_edge(a, c)]
 
 
 def open_pairs(g: nx.Graph, node) -> list[tuple]:
@@ -98,7 +125,61 @@ def _moments(sector_counts: np.ndarray, broker: int, role: str) -> tuple[float, 
     return m1, share, apart
 
 
-def expected_counts(g: nx.Graph, node, attr: str = "sector") -> dict[str, tuple[float, float]]:
+def _directed_moments(sector_counts: np.ndarray, broker: int, role: str) -> dict[str, float]:
+    """Moments of a directed role's indicator f(source, sink) over distinct organisations:
+    one path, two sharing a source, a sink, the source of one being the sink of the other,
+    a path and its reverse, and two with four different ends."""
+    size = len(sector_counts)
+    f = np.array([[directed_role_of(broker, a, c) == role for c in range(size)] for a in range(size)], dtype=float)
+    p2, p3, p4 = (_draw_probabilities(sector_counts, k) for k in (2, 3, 4))
+    return {"one": float((f * p2).sum()),
+            "reverse": float((f * f.T * p2).sum()),
+            "sources": float((f[:, :, None] * f[:, None, :] * p3).sum()),
+            "sinks": float((f.T[:, :, None] * f.T[:, None, :] * p3).sum()),
+            "chain": float((f[:, :, None] * f.T[:, None, :] * p3).sum()),
+            "apart": float((f[:, :, None, None] * f[None, None, :, :] * p4).sum())}
+
+
+def _directed_expected(g: nx.Graph, flows: nx.DiGraph, node, attr: str) -> dict[str, tuple[float, float]]:
+    paths = open_paths(g, flows, node)
+    index, counts = _label_counts(g, node, attr)
+    p = len(paths)
+    as_source: dict = {}
+    as_sink: dict = {}
+    for a, c in paths:
+        as_source[a] = as_source.get(a, 0) + 1
+        as_sink[c] = as_sink.get(c, 0) + 1
+    present = set(paths)
+    reverse = sum(1 for a, c in paths if (c, a) in present)
+    sources = sum(k * (k - 1) for k in as_source.values())
+    sinks = sum(k * (k - 1) for k in as_sink.values())
+    chain = 2 * (sum(as_source.get(n, 0) * as_sink.get(n, 0) for n in set(as_source) | set(as_sink)) - reverse)
+    apart = p * (p - 1) - sources - sinks - chain - reverse
+    out = {}
+    for role in DIRECTED_ROLES:
+        if p == 0:
+            out[role] = (0.0, 0.0)
+            continue
+        m = _directed_moments(counts, index[str(g.nodes[node][attr])], role)
+        mean = p * m["one"]
+        var = (p * m["one"] + sources * m["sources"] + sinks * m["sinks"] + chain * m["chain"]
+               + reverse * m["reverse"] + apart * m["apart"] - mean ** 2)
+        out[role] = (mean, math.sqrt(max(var, 0.0)))
+    return out
+
+
+def _label_counts(g: nx.Graph, node, attr: str) -> tuple[dict, np.ndarray]:
+    sectors = sorted({str(g.nodes[n][attr]) for n in g.nodes})
+    index = {s: i for i, s in enumerate(sectors)}
+    counts = np.zeros(len(sectors))
+    for n in g.nodes:
+        if n != node:
+            counts[index[str(g.nodes[n][attr])]] += 1
+    return index, counts
+
+
+def expected_counts(g: nx.Graph, node, attr: str = "sector", flows: nx.DiGraph | None = None
+                    ) -> dict[str, tuple[float, float]]:
     """Expected count and standard deviation of each role for ``node`` under random relabelling.
 
     The other organisations' labels (``attr``) are permuted at random, sector sizes fixed,
@@ -107,19 +188,20 @@ def expected_counts(g: nx.Graph, node, attr: str = "sector") -> dict[str, tuple[
     E = P E[f]; Var = P E[f] + S E[f f'] + D E[f f''] - E^2, each moment taken over the
     labels of two, three or four distinct organisations drawn without replacement.
 
+    With ``flows`` (who passes to whom), the directed roles (:data:`DIRECTED_ROLES`) of the
+    paths source -> ``node`` -> sink, the same way, with the overlaps of two paths told
+    apart by where they share an organisation.
+
     Returns
     -------
     dict
         role -> (expected, sd).
     """
     g = as_undirected(check_graph(g))
+    if flows is not None:
+        return _directed_expected(g, flows, node, attr)
     pairs = open_pairs(g, node)
-    sectors = sorted({str(g.nodes[n][attr]) for n in g.nodes})
-    index = {s: i for i, s in enumerate(sectors)}
-    counts = np.zeros(len(sectors))
-    for n in g.nodes:
-        if n != node:
-            counts[index[str(g.nodes[n][attr])]] += 1
+    index, counts = _label_counts(g, node, attr)
     p = len(pairs)
     ends: dict = {}
     for a, c in pairs:
@@ -139,7 +221,7 @@ def expected_counts(g: nx.Graph, node, attr: str = "sector") -> dict[str, tuple[
     return out
 
 
-def brokerage(g: nx.Graph, attr: str = "sector") -> pd.DataFrame:
+def brokerage(g: nx.Graph, attr: str = "sector", flows: nx.DiGraph | None = None) -> pd.DataFrame:
     """Gould-Fernandez brokerage roles of every organisation, with what chance would give.
 
     Parameters
@@ -148,6 +230,9 @@ def brokerage(g: nx.Graph, attr: str = "sector") -> pd.DataFrame:
         Usually :func:`ccdata.analysis.network.published_graph` (made undirected if directed).
     attr : str
         Node attribute holding the group (sector).
+    flows : networkx.DiGraph, optional
+        Who passes to whom (:func:`flow_graph`); with it, gatekeeper and representative are
+        counted apart (:data:`DIRECTED_ROLES`) on the paths that follow the flow.
 
     Returns
     -------
@@ -168,14 +253,21 @@ def brokerage(g: nx.Graph, attr: str = "sector") -> pd.DataFrame:
     missing = [n for n in g.nodes if attr not in g.nodes[n]]
     if missing:
         raise KeyError(f"organisation(s) {missing[:5]} have no {attr!r}")
+    if flows is not None and (not isinstance(flows, nx.DiGraph) or set(flows.nodes) - set(g.nodes)):
+        raise ValueError("flows must be a directed graph on the network's organisations (flow_graph)")
+    roles = ROLES if flows is None else DIRECTED_ROLES
     rows = []
     for n in g.nodes:
-        observed = dict.fromkeys(ROLES, 0)
+        observed = dict.fromkeys(roles, 0)
         own = str(g.nodes[n][attr])
-        for a, c in open_pairs(g, n):
-            observed[role_of(own, str(g.nodes[a][attr]), str(g.nodes[c][attr]))] += 1
-        chance = expected_counts(g, n, attr)
-        for role in ROLES:
+        if flows is None:
+            for a, c in open_pairs(g, n):
+                observed[role_of(own, str(g.nodes[a][attr]), str(g.nodes[c][attr]))] += 1
+        else:
+            for a, c in open_paths(g, flows, n):
+                observed[directed_role_of(own, str(g.nodes[a][attr]), str(g.nodes[c][attr]))] += 1
+        chance = expected_counts(g, n, attr, flows)
+        for role in roles:
             mean, sd = chance[role]
             score = (observed[role] - mean) / sd if sd > 1e-12 else float("nan")
             rows.append({"org_id": n, "label": g.nodes[n].get("label", str(n)), "sector": own, "role": role,
@@ -195,11 +287,56 @@ def roles_table(frame: pd.DataFrame) -> pd.DataFrame:
     """
     if not isinstance(frame, pd.DataFrame) or not set(_COLUMNS) <= set(frame.columns):
         raise TypeError("expected the table returned by brokerage()")
+    roles = list(DIRECTED_ROLES if set(frame["role"]) & {GATEKEEPER_ONLY, REPRESENTATIVE} else ROLES)
     wide = frame.pivot_table(index=["org_id", "label", "sector"], columns="role", values="observed",
-                             aggfunc="sum", fill_value=0).reindex(columns=list(ROLES), fill_value=0)
+                             aggfunc="sum", fill_value=0).reindex(columns=roles, fill_value=0)
     wide = wide.reset_index()
-    wide["total"] = wide[list(ROLES)].sum(axis=1)
+    wide["total"] = wide[roles].sum(axis=1)
     strong = {k: ", ".join(r) for k, r in frame[frame["strong"]].groupby("org_id")["role"]}
     wide["more_than_chance"] = [strong.get(k, "") for k in wide["org_id"]]
     wide = wide[wide["total"] > 0].sort_values(["total", "label"], ascending=[False, True])
     return wide.drop(columns="org_id").reset_index(drop=True)
+
+
+def flow_graph(data, g: nx.Graph, wave: str) -> nx.DiGraph | None:
+    """Who passes to whom in ``wave``, from the relationships file's ``direction`` column.
+
+    Only the ties of ``g`` (the published graph of the wave) count; a resident's answer
+    counts for the residents' group, and only where the group's tie is shown. ``None`` when
+    some shown tie has no direction in any of its answers: roles are then counted on the
+    undirected network.
+
+    Parameters
+    ----------
+    data : NetworkData
+    g : networkx.Graph
+        :func:`ccdata.analysis.network.published_graph` of ``wave``.
+    wave : str
+
+    Returns
+    -------
+    networkx.DiGraph or None
+    """
+    ties = data.ties
+    if "direction" not in ties.columns:
+        return None
+    sectors = dict(zip(data.organisations["org_id"], data.organisations["sector"]))
+
+    def node(n):
+        return RESIDENTS_GROUP if sectors.get(n) == RESIDENTS else n
+
+    flows = nx.DiGraph()
+    flows.add_nodes_from(g.nodes)
+    directed = set()
+    for r in ties[ties["wave"] == str(wave)].itertuples(index=False):
+        a, b = node(r.respondent_id), node(r.partner_id)
+        if a == b or not g.has_edge(a, b) or pd.isna(r.direction) or r.direction is None:
+            continue
+        directed.add(frozenset((a, b)))
+        if r.direction in (TO_PARTNER, BOTH_WAYS):
+            flows.add_edge(a, b)
+        if r.direction in (FROM_PARTNER, BOTH_WAYS):
+            flows.add_edge(b, a)
+    if any(frozenset(e) not in directed for e in g.edges):
+        return None
+    return flows

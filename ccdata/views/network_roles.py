@@ -23,6 +23,8 @@ ROLE_WORDS = {
     bk.COORDINATOR: "Links two of its own sector (coordinator)",
     bk.ITINERANT: "Links two of another sector (itinerant)",
     bk.GATEKEEPER: "Links its own sector with another (gatekeeper or representative)",
+    bk.GATEKEEPER_ONLY: "Passes from another sector to its own (gatekeeper)",
+    bk.REPRESENTATIVE: "Passes from its own sector to another (representative)",
     bk.LIAISON: "Links two other sectors (liaison)",
 }
 
@@ -49,12 +51,15 @@ def roles_section(data: net.NetworkData, top: int = 12, rules=None) -> list:
         return empty
     latest = data.waves[-1]
     g = net.published_graph(data, latest, rules=rules)
-    frame = bk.brokerage(g)
+    # gatekeeper and representative are told apart only when every shown tie has a direction
+    flows = bk.flow_graph(data, g, latest)
+    frame = bk.brokerage(g, flows=flows)
+    roles = bk.ROLES if flows is None else bk.DIRECTED_ROLES
     table = bk.roles_table(frame)
     if table.empty:
         return [present.bullets(["No organisation links two others who are not in touch with each other."])]
     lines = []
-    for role in bk.ROLES:
+    for role in roles:
         best = table.sort_values([role, "label"], ascending=[False, True]).iloc[0]
         if best[role] > 0:
             times = "once" if best[role] == 1 else "twice" if best[role] == 2 else f"{best[role]:,} times"
@@ -70,6 +75,8 @@ def roles_section(data: net.NetworkData, top: int = 12, rules=None) -> list:
         lines.append("No organisation outside the core team links sectors more often than chance would give.")
     short = {bk.COORDINATOR: "Two of its own sector (coordinator)", bk.ITINERANT: "Two of another sector (itinerant)",
              bk.GATEKEEPER: "Its own sector with another (gatekeeper or representative)",
+             bk.GATEKEEPER_ONLY: "From another sector to its own (gatekeeper)",
+             bk.REPRESENTATIVE: "From its own sector to another (representative)",
              bk.LIAISON: "Two other sectors (liaison)"}
     shown = table.head(top).rename(columns={**short,
                                             "label": "Organisation", "sector": "Sector",
@@ -87,8 +94,13 @@ def roles_section(data: net.NetworkData, top: int = 12, rules=None) -> list:
             present.adviser_note("Brokerage roles: method and scores", present.Block(
                 "<p>Gould and Fernandez (1989) roles on the undirected published network (residents as one "
                 "group): for each open two-step A-B-C (A and C not tied) the sectors of A, B and C give the "
-                "role. The survey records who answered about whom, not the direction of flow, so gatekeeper "
-                "and representative are one role. Expected counts and standard deviations are exact under "
+                "role. "
+                + ("The relationships file gives a direction for every tie shown, so roles follow the flow "
+                   "(A passes to B, B to C) and gatekeeper and representative are told apart. " if flows is not None
+                   else "The survey records who answered about whom, not the direction of flow (the optional "
+                   "direction column is not filled for every tie shown), so gatekeeper and representative are "
+                   "one role. ")
+                + "Expected counts and standard deviations are exact under "
                 "random relabelling of the other organisations' sectors (sector sizes fixed, the broker's "
                 f"own kept); a role is called more than chance when the score (observed - expected) / sd is "
                 f"at least {bk.STRONG_SCORE:g} and at least {bk.MIN_EXPECTED:g} was expected.</p>"
