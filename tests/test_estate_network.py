@@ -90,3 +90,21 @@ def test_sections_render(estate):
     for text in ("Links two of its own sector (coordinator): most often Northfield Primary School (once).",
                  "What this means:", "Each kind of relationship", "Harbour Family Hub"):
         assert text.replace("'", "&#x27;") in html or text in html, text
+
+
+def test_every_directed_role_has_its_case(estate):
+    g = net.published_graph(estate, "2025")
+    flows = bk.flow_graph(estate, g, "2025")
+    assert flows is not None   # every answer of the demo gives a direction
+    frame = bk.brokerage(g, flows=flows)
+    got = {(r.label, r.role): r.observed for r in frame.itertuples() if r.observed}
+    # Westfield Academy -> Northfield Primary -> Harbour Infant: coordinator
+    assert got[("Northfield Primary School", bk.COORDINATOR)] == 1
+    # Harbour Infant -> Harbour Medical Practice -> Quayside Secondary: itinerant
+    assert got[("Harbour Medical Practice", bk.ITINERANT)] == 1
+    # Food Bank -> Estate Office -> Tenancy Support (gatekeeper) and back (representative)
+    assert got[("Quay Homes Estate Office", bk.GATEKEEPER_ONLY)] >= 1
+    assert got[("Quay Homes Estate Office", bk.REPRESENTATIVE)] >= 1
+    # Health Visiting Team -> St Brendan's -> Tenancy Support: liaison
+    assert got[("St Brendan's Church", bk.LIAISON)] == 1
+    assert {role for _, role in got} == set(bk.DIRECTED_ROLES)

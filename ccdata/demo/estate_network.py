@@ -6,7 +6,9 @@ surveyed in two waves. In the latest wave each brokerage role occurs (Northfield
 links two schools: coordinator; Harbour Medical Practice links two schools: itinerant;
 Quay Homes links its fellow housing office with the food bank: gatekeeper or
 representative; St Brendan's Church links a health visitor and a housing office: liaison),
-one tie is the only link between the early-years settings and the rest (Harbour Family
+gatekeeper and representative are told apart by the direction column (the food bank passes
+to the estate office, which passes to tenancy support, and back the other way), one tie is
+the only link between the early-years settings and the rest (Harbour Family
 Hub - Harbour Health Visiting Team), the share of cross-sector pairs connected only through
 the core team falls between the waves, each kind of relationship appears, and one
 organisation never answers. It is written by hand, not drawn at random, so that the figures
@@ -91,6 +93,19 @@ RELATIONSHIPS = (
 )
 
 
+#: The flow of each 2025 answer where it is one way (respondent, partner) -> direction; every
+#: other answer says "both". With a direction on every tie, gatekeeper (the food bank passes to
+#: the estate office, which passes to tenancy support) and representative (tenancy support ->
+#: estate office -> food bank) are told apart.
+FLOW = {
+    ("Q01", "Q03"): "to partner", ("Q01", "Q07"): "to partner", ("Q02", "Q09"): "to partner",
+    ("Q01", "Q16"): "to partner", ("Q03", "Q04"): "from partner", ("Q04", "Q03"): "to partner",
+    ("Q03", "Q05"): "to partner", ("Q07", "Q05"): "from partner", ("Q07", "Q06"): "to partner",
+    ("Q06", "Q07"): "from partner", ("Q11", "Q08"): "from partner", ("Q11", "Q10"): "to partner",
+    ("Q10", "Q11"): "from partner",
+}
+
+
 def _postcodes() -> list[str]:
     frame = demo_postcodes()
     frame = frame[frame["lsoa21_code"].isin(PLACE_LSOAS) & frame["postcode"].map(is_postcode)]
@@ -125,11 +140,12 @@ def generate(seed: int) -> list[Path]:
     orgs = [[oid, name, sector, postcodes[i % len(postcodes)] if postcodes else "", core, WAVES[0]]
             for i, (oid, name, sector, core) in enumerate(ORGANISATIONS)]
     names = {oid: name for oid, name, _, _ in ORGANISATIONS}
-    rels = [[names[a], names[b], types, freq, wave] for a, b, types, freq, wave in RELATIONSHIPS]
+    rels = [[names[a], names[b], types, freq, wave, FLOW.get((a, b), "both") if wave == WAVES[1] else "both"]
+            for a, b, types, freq, wave in RELATIONSHIPS]
     files = {
         ORGANISATIONS_FILE: _csv(["id", "name", "sector", "postcode", "core_team", "first_wave"], orgs),
         RELATIONSHIPS_FILE: _csv(["respondent organisation", "partner organisation", "relationship type",
-                                  "frequency", "wave"], rels),
+                                  "frequency", "wave", "direction"], rels),
     }
     paths = []
     for name, data in files.items():
