@@ -205,8 +205,9 @@ GLOSSARY = {
                    "both answered the survey, the share that both of them reported.",
     "brokerage": "Brokerage roles: an organisation in touch with two others who are not in touch with each "
                  "other links them. By sector: a coordinator links two of its own sector; an itinerant links "
-                 "two of another sector; a gatekeeper or representative links its own sector with another; a "
-                 "liaison links two other sectors. 'More often than chance' means at least 2 standard "
+                 "two of another sector; a gatekeeper or representative links its own sector with another (where "
+                 "the survey says which way things flow, a gatekeeper passes from another sector into its own and "
+                 "a representative from its own to another); a liaison links two other sectors. 'More often than chance' means at least 2 standard "
                  "deviations above the count expected if sectors were shuffled at random between "
                  "organisations, and at least 1 expected.",
     "bridge": "Bridge: a tie that is the only link between two parts of the network; without it they "

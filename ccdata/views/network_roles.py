@@ -82,6 +82,8 @@ def roles_section(data: net.NetworkData, top: int = 12, rules=None) -> list:
                                             "label": "Organisation", "sector": "Sector",
                                             "total": "All",
                                             "more_than_chance": "More often than chance"})
+    if not shown["More often than chance"].astype(bool).any():
+        shown = shown.drop(columns="More often than chance")
     detail = frame[frame["observed"] > 0].sort_values(["label", "role"]).rename(columns={"label": "organisation"})
     return [present.bullets(lines), present.glossary(["brokerage"]),
             present.table(shown, caption=f"How many pairs of organisations that are not in touch with each other "
@@ -133,6 +135,17 @@ def links_section(data: net.NetworkData, top: int = 8, rules=None) -> list:
             columns={"organisation_b": "Organisation", "sector_b": "Sector", "organisation_a": "Its only tie is with",
                      "strength": "In touch"}), caption=f"Organisations with one tie only (wave {latest})",
             sortable=True))
+    blocks.append(present.adviser_note("Weak links: definitions", (
+        "Computed on the undirected published network (residents as one group, only the ties the group may "
+        "show). A bridge is an edge of networkx.bridges: removing it disconnects its ends; it is listed as a "
+        "bridge when both sides keep at least two organisations, otherwise as an organisation's only tie. A "
+        "local bridge is an edge of networkx.local_bridges (its ends have no common neighbour) that is not a "
+        "bridge; its span is the shortest path between the ends without it. Tie strength is the mean of the "
+        "answers' 1-5 scores (frequency words mapped: yearly 1, quarterly 2, monthly 3, weekly 4, daily 5) per "
+        "relationship type, the strongest type kept, rounded to the nearest word.\n\n"
+        "Cross-sector dependence on the core team: among pairs of organisations outside the core team, in "
+        "different sectors and in the same connected component, the share in different components once the "
+        "core team's nodes are removed (analysis.netlinks.cross_sector_dependence).")))
     blocks.append(means("A tie that is the only link between two groups is where the network is weakest: if "
                         "it lapses, the groups lose touch. Ties between organisations with no partner in common "
                         "carry news the others do not hear; they are worth keeping up even when contact is rare."))
