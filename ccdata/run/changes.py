@@ -80,7 +80,8 @@ NETWORK_LABELS = {"organisations": "Organisations", "ties": "Connections between
                   "components": "Separate groups", "isolates": "Organisations with no connection",
                   "largest_component_share": "Share in the largest connected group",
                   "cross_sector_share": "Share of connections that cross sectors",
-                  "reciprocity": "Share of ties reported by both sides"}
+                  "reciprocity": "Share of ties reported by both sides",
+                  "respondents": "Organisations that answered the survey"}
 
 
 class ChangesError(CcdataError, ValueError):
