@@ -75,7 +75,7 @@ REQUIRED = {
 OK = "ok"
 #: How many of the biggest movements the page lists.
 TOP_MOVEMENTS = 10
-NETWORK_LABELS = {"organisations": "Organisations", "ties": "Connections between organisations",
+NETWORK_LABELS = {"organisations": "Organisations (residents counted as one group)", "ties": "Connections between organisations",
                   "density": "Density (share of possible connections that exist)",
                   "components": "Separate groups", "isolates": "Organisations with no connection",
                   "largest_component_share": "Share in the largest connected group",
