@@ -159,3 +159,44 @@ def test_over_time_carries_cross_sector_dependence(survey):
     # shown). Connected cross-sector pairs: Alpha-Delta, Beta-Delta (Beta via Centre);
     # without Centre, Alpha-Delta still tied, Beta alone -> 1 of 2
     assert trend.loc["1", "core_cross_only_share"] == pytest.approx(0.5)
+
+
+def _residents_survey(tmp_path, n_residents: int, named: dict[str, tuple[str, int]]):
+    """Alpha, Beta (school, health) tied; ``named[org] = (type, k)``: k residents name org with type."""
+    orgs = "id,name,sector,core_team,first_wave\nA,Alpha,school,,\nB,Beta,health,,\nG,Gamma,faith,,\n" + "".join(
+        f"R{i},Person {i},residents,,\n" for i in range(n_residents))
+    rels, i = "respondent,partner,relationship,strength,wave\nA,B,referrals,3,1\n", 0
+    for org, (kind, k) in named.items():
+        for _ in range(k):
+            rels += f"R{i % n_residents},{org},{kind},2,1\n"
+            i += 1
+    (tmp_path / "o.csv").write_text(orgs)
+    (tmp_path / "r.csv").write_text(rels)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        return net.read_network(tmp_path / "o.csv", tmp_path / "r.csv")
+
+
+def test_per_type_residents_ties_pass_disclosure(tmp_path):
+    # 12 residents. Information sharing: 7 name Alpha (>= 5, and 5 did not: shown, 7 rounds to 5),
+    # 6 name Gamma, none Beta: Beta's zero is hidden, so the smallest shown (Gamma) is hidden too.
+    # Joint delivery: 3 name Beta (fewer than 5: hidden, and with it the others).
+    data = _residents_survey(tmp_path, 12, {"A": ("information sharing", 7), "G": ("information sharing", 6),
+                                            "B": ("joint delivery", 3)})
+    table = ns.types_table(data).set_index(["relationship", "wave"])
+    # information sharing: only the group's tie to Alpha is shown -> 2 organisations (group, Alpha), 1 tie
+    assert table.loc[("information sharing", "1"), ["organisations", "ties"]].tolist() == [2, 1]
+    g = net.published_graph(data, "1", relationships=("information sharing",))
+    assert g.edges[net.RESIDENTS_GROUP, "A"]["residents"] == 5 and not g.has_edge(net.RESIDENTS_GROUP, "G")
+    # joint delivery: 3 residents only: nothing shown, no organisation has a tie of that type
+    assert table.loc[("joint delivery", "1"), ["organisations", "ties"]].tolist() == [0, 0]
+
+
+def test_residents_answering_are_rounded(tmp_path):
+    # 12 residents, 7 of them answered (named someone): shown rounded, 12 -> 10 and 7 -> 5
+    data = _residents_survey(tmp_path, 12, {"A": ("information sharing", 7)})
+    cov = ns.coverage(data).set_index(["wave", "sector"])
+    assert cov.loc[("1", "residents"), ["organisations", "answered"]].tolist() == [10, 5]
+    assert math.isnan(cov.loc[("1", "residents"), "response_rate"])
+    # organisations' response counts leave residents out: Alpha answered, Beta and Gamma did not
+    assert ns.response_rates(data).loc[0, ["organisations", "answered"]].tolist() == [3, 1]

@@ -567,3 +567,25 @@ def test_unknown_columns_are_listed_with_a_close_match(tmp_path):
     assert "did you mean" not in got[("orgs.csv", "shoe size")]
     assert unknown["row"].isna().all() and (unknown["action"] == "column ignored").all()
     assert data.organisations["postcode"].isna().all()  # the column was not read
+
+
+def test_drawing_faults_fixed(tmp_path):
+    # a name with "and" in it, a long name, and two kinds of relationship
+    orgs = ("C,Centre,local authority,yes,\nA,Smith and Jones Nursery,early years,no,\n"
+            "B,Demoton Council Children's Partnership Team,local authority,no,\nD,Delta,faith,no,\n")
+    rels = "C,A,referrals,3,1\nC,B,information sharing,3,1\nB,D,referrals,2,1\n"
+    data = network(tmp_path, orgs, rels)
+    view = netviz.network_view(data, size_by="degree", labels=4).html
+    # pair names quoted, so "Smith and Jones Nursery" stays one name
+    assert "\u201cCentre\u201d and \u201cSmith and Jones Nursery\u201d: referrals" in view
+    # labels on the right half of the drawing run leftwards: none is cut off at the edge
+    for x, anchor in re.findall(r'<text x="([\d.]+)" y="[\d.]+" font-size="11" text-anchor="(\w+)"', view):
+        assert (anchor == "end") == (float(x) > 760 / 2 - 30) or anchor == "start" and float(x) < 760 / 2 + 30
+    assert 'text-anchor="end"' in view or 'text-anchor="start"' in view
+    # a menu for the kind of relationship, a group per wave and kind (every kind first)
+    assert 'data-pick="type"' in view and 'data-type="all"' in view and 'data-type="referrals"' in view
+    assert 'data-type="information sharing"' in view
+    # on a phone the drawing keeps its size and scrolls; a list names every organisation and its ties
+    assert "overflow-x:auto" in view and "min-width:760px" in view
+    assert '<details class="ccnet-list">' in view
+    assert "<strong>Smith and Jones Nursery</strong> (early years): Centre</li>" in view
