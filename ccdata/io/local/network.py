@@ -7,7 +7,9 @@ organisations (CSV or XLSX)
 relationships (survey export, CSV or XLSX)
     ``respondent`` (organisation id or name), ``partner`` (id or name),
     ``relationship`` (one or more of :data:`RELATIONSHIP_TYPES`, separated by ``;``),
-    ``strength`` (1-5, or a frequency word from :data:`FREQUENCY_STRENGTH`), ``wave``.
+    ``strength`` (1-5, or a frequency word from :data:`FREQUENCY_STRENGTH`), ``wave``;
+    optional ``direction`` (:data:`DIRECTIONS`: which way things flow, as the respondent
+    says; without it a tie's direction is only who answered about whom).
 
 Unknown organisations, self-ties, duplicates and conflicting answers from the two
 ends of a tie are listed in :attr:`NetworkData.issues` (file, row, column, what was
