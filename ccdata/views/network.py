@@ -30,6 +30,11 @@ def no_answers(data: net.NetworkData) -> str:
     return "none of the relationship survey's answers could be used; the adviser notes list each one and why"
 
 
+def means(text: str) -> present.Block:
+    """A short "What this means" paragraph in the partner voice."""
+    return present.Block(f'<p class="ccdata-means"><strong>What this means:</strong> {present.esc(text)}</p>')
+
+
 def _pct(x) -> str:
     return "not available" if x is None or pd.isna(x) else f"{100 * x:.0f}%"
 
@@ -54,6 +59,9 @@ def overview(place, data: net.NetworkData, rules=None) -> list:
         "Organisations with no ties": s["isolates"],
     }, caption=f"Survey wave {latest}. Waves: {', '.join(data.waves)}. Residents who took part count as one "
                "group, never one by one."))
+    blocks.append(means("Each tie is a working relationship someone reported. More ties across sectors, and more "
+                        "of them confirmed by both ends, mean services that know and use each other; organisations "
+                        "with no ties are the ones to reach first."))
     blocks.append(present.glossary(["density", "reciprocity", "betweenness", "constraint"]))
     excluded = int((data.issues["action"] == net.EXCLUDED).sum())
     if len(data.issues):
@@ -87,7 +95,9 @@ def brokers_section(data: net.NetworkData, top: int = 15, rules=None) -> list:
         "core_team": "Core team", "sector": "Sector"})
     return [present.table(shown, caption=f"The {min(top, len(cent))} most central organisations "
                           f"(wave {data.waves[-1]})", sortable=True,
-                          formats={"betweenness": ".2f", "constraint": ".2f", "Ties weighted by how often": ".0f"})]
+                          formats={"betweenness": ".2f", "constraint": ".2f", "Ties weighted by how often": ".0f"}),
+            means("Organisations high in this table sit on many of the routes between others: news and referrals "
+                  "travel through them. If they are all core team, the network depends on a few people's time.")]
 
 
 def sectors_section(data: net.NetworkData, rules=None) -> list:
@@ -103,7 +113,9 @@ def sectors_section(data: net.NetworkData, rules=None) -> list:
                      "counted once, and only when enough residents named it.")
     return [present.bullets(lines),
             present.table(matrix, caption=f"Ties between sectors (wave {data.waves[-1]}); the diagonal counts "
-                          "ties within a sector", index=True)]
+                          "ties within a sector", index=True),
+            means("Children's needs cross sectors, so ties between schools, health, housing and the voluntary "
+                  "sector matter most; an empty cell is two sectors not yet working together.")]
 
 
 def core_team_section(data: net.NetworkData, rules=None) -> list:
@@ -130,11 +142,9 @@ def core_team_section(data: net.NetworkData, rules=None) -> list:
                                   "without core team": "Without the core team"})
     return [present.bullets(lines), present.glossary(["core dependence"]),
             present.table(table, caption="The network with and without the core team"),
-            present.Block('<p class="ccdata-means"><strong>What this means:</strong> '
-                          + present.esc("Organisations in different sectors that know each other only through "
-                                        "the core team would lose touch if it stepped back. As the partnership "
-                                        "matures this share should fall: sectors working together directly.")
-                          + "</p>")]
+            means("Organisations in different sectors that know each other only through the core team would lose "
+                  "touch if it stepped back. As the partnership matures this share should fall: sectors working "
+                  "together directly.")]
 
 
 def dependence_lines(data: net.NetworkData, rules=None) -> list[str]:
@@ -217,6 +227,8 @@ def change_section(data: net.NetworkData, before: str = "", after: str = "", rul
     blocks.append(present.bullets([
         f"Between waves {before} and {after}: {_n(len(diff['gained']), 'tie')} gained, {len(diff['lost']):,} lost; "
         f"{_n(joined, 'organisation')} joined and {connected:,} became connected."] + dependence_lines(data, rules)))
+    blocks.append(means("Progress shows as more ties, more of them across sectors, fewer organisations on their "
+                        "own, and a smaller share of pairs that only the core team connects."))
     for key, caption in (("gained", "Ties gained"), ("lost", "Ties lost"), ("new_organisations",
                                                                            "New or newly connected organisations")):
         if len(diff[key]):

@@ -16,7 +16,7 @@ from ccdata.analysis import brokerage as bk
 from ccdata.analysis import netlinks as nl
 from ccdata.analysis import netsurvey as ns
 from ccdata.analysis import network as net
-from ccdata.views.network import no_answers
+from ccdata.views.network import means, no_answers
 
 #: Plain names of the roles, for partners.
 ROLE_WORDS = {
@@ -27,11 +27,6 @@ ROLE_WORDS = {
     bk.REPRESENTATIVE: "Passes from its own sector to another (representative)",
     bk.LIAISON: "Links two other sectors (liaison)",
 }
-
-
-def means(text: str) -> present.Block:
-    """A short "What this means" paragraph in the partner voice."""
-    return present.Block(f'<p class="ccdata-means"><strong>What this means:</strong> {present.esc(text)}</p>')
 
 
 def _pct(x) -> str:
