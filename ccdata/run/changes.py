@@ -40,7 +40,7 @@ import pandas as pd
 
 from ccdata.analysis import deprivation, disclosure, indicators, network
 from ccdata.analysis.assets import place_assets
-from ccdata.errors import CcdataError, DisclosureError, MissingDataError, Problem, ValidationError
+from ccdata.errors import ChangesError, DisclosureError, MissingDataError, Problem, ValidationError
 from ccdata.files import atomic_write_text
 from ccdata.geo.places import Place
 from ccdata.provenance import FICTIONAL_NOTICE
@@ -84,8 +84,6 @@ NETWORK_LABELS = {"organisations": "Organisations (residents counted as one grou
                   "respondents": "Organisations that answered the survey"}
 
 
-class ChangesError(CcdataError, ValueError):
-    """Two runs' summaries cannot be compared (wrong columns, duplicated keys ...)."""
 
 
 # --------------------------------------------------------------------------- saving
