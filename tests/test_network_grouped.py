@@ -176,6 +176,9 @@ def test_network_exports_hide_residents_counts_below_the_group_threshold(tmp_pat
     files = changes.network_exports(data)
     summary = dict(zip(files[changes.NETWORK_FILE]["metric"], files[changes.NETWORK_FILE]["value"]))
     assert summary["organisations"] == 4 and summary["ties"] == 2
+    # Alpha (school) and Beta (health) reach each other only through Centre (core team); the
+    # residents' group has no tie shown: 1 connected cross-sector pair, connected only via the core
+    assert summary["core_cross_only_share"] == 1.0 and summary["respondents"] == 2
     ties = files[changes.RESIDENT_TIES_FILE]
     # two residents: fewer than 10, so no sector's count is shown
     assert disclosure.is_protected(ties) and ties["suppressed"].all() and ties["ties"].isna().all()

@@ -81,7 +81,8 @@ NETWORK_LABELS = {"organisations": "Organisations (residents counted as one grou
                   "largest_component_share": "Share in the largest connected group",
                   "cross_sector_share": "Share of connections that cross sectors",
                   "reciprocity": "Share of ties reported by both sides",
-                  "respondents": "Organisations that answered the survey"}
+                  "respondents": "Organisations that answered the survey",
+                  "core_cross_only_share": "Share of cross-sector pairs connected only through the core team"}
 
 
 
@@ -167,8 +168,11 @@ def network_exports(data, rules: disclosure.Rules | None = None) -> dict[str, pd
         raise MissingDataError("the relationship survey has no waves")
     latest = data.waves[-1]
     # every published figure is computed with residents as one protected group
-    summary = pd.DataFrame([{"metric": k, "value": v}
-                            for k, v in network.published_summary(data, latest, rules=rules).items()]
+    measures = network.published_summary(data, latest, rules=rules)
+    # the partnership's progress measure: cross-sector pairs that only the core team connects
+    measures["core_cross_only_share"] = network.cross_sector_dependence(
+        network.published_graph(data, latest, rules=rules))["share"]
+    summary = pd.DataFrame([{"metric": k, "value": v} for k, v in measures.items()]
                            + [{"metric": "wave", "value": latest}])
     g = network.graph(data, latest)
     labels = data.labels()
