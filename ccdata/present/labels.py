@@ -203,6 +203,15 @@ GLOSSARY = {
              "low-income families, one of two extra indices published with the IMD.",
     "reciprocity": "Ties confirmed by both ends (reciprocity): of the ties between two organisations that "
                    "both answered the survey, the share that both of them reported.",
+    "components": "Separate groups: sets of organisations linked to each other by some chain of ties but not "
+                  "to the rest; an organisation with no ties is a group of one. The share in the largest "
+                  "connected group is how much of the network one chain of ties reaches.",
+    "core routes": "Ties involving the core team: the share of all ties with a core-team member at one end. "
+                   "Shortest routes through the core team: for two other organisations that are connected, the "
+                   "share of their shortest routes that pass through a core-team member, averaged over all "
+                   "such pairs.",
+    "cross-sector share": "Ties across sectors: the share of ties that join two organisations of different "
+                          "sectors (residents count as one sector, and only their shown ties count).",
     "brokerage": "Brokerage roles: an organisation in touch with two others who are not in touch with each "
                  "other links them. By sector: a coordinator links two of its own sector; an itinerant links "
                  "two of another sector; a gatekeeper or representative links its own sector with another (where "

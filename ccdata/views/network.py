@@ -62,7 +62,7 @@ def overview(place, data: net.NetworkData, rules=None) -> list:
     blocks.append(means("Each tie is a working relationship someone reported. More ties across sectors, and more "
                         "of them confirmed by both ends, mean services that know and use each other; organisations "
                         "with no ties are the ones to reach first."))
-    blocks.append(present.glossary(["density", "reciprocity", "betweenness", "constraint"]))
+    blocks.append(present.glossary(["density", "cross-sector share", "reciprocity", "betweenness", "constraint"]))
     excluded = int((data.issues["action"] == net.EXCLUDED).sum())
     if len(data.issues):
         # partners get one plain sentence; the rows and cells themselves are for the adviser
@@ -227,6 +227,7 @@ def change_section(data: net.NetworkData, before: str = "", after: str = "", rul
     blocks.append(present.bullets([
         f"Between waves {before} and {after}: {_n(len(diff['gained']), 'tie')} gained, {len(diff['lost']):,} lost; "
         f"{_n(joined, 'organisation')} joined and {connected:,} became connected."] + dependence_lines(data, rules)))
+    blocks.append(present.glossary(["components", "core routes", "core dependence"]))
     blocks.append(means("Progress shows as more ties, more of them across sectors, fewer organisations on their "
                         "own, and a smaller share of pairs that only the core team connects."))
     for key, caption in (("gained", "Ties gained"), ("lost", "Ties lost"), ("new_organisations",
