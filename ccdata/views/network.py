@@ -140,7 +140,7 @@ def core_team_section(data: net.NetworkData, rules=None) -> list:
                       if m in shares else f"{int(v):,}" for m, v in zip(table["measure"], table[col])]
     table = table.rename(columns={"measure": "Measure", "with core team": "With the core team",
                                   "without core team": "Without the core team"})
-    return [present.bullets(lines), present.glossary(["core dependence"]),
+    return [present.bullets(lines), present.glossary(["core routes", "core dependence"]),
             present.table(table, caption="The network with and without the core team"),
             means("Organisations in different sectors that know each other only through the core team would lose "
                   "touch if it stepped back. As the partnership matures this share should fall: sectors working "
@@ -227,7 +227,7 @@ def change_section(data: net.NetworkData, before: str = "", after: str = "", rul
     blocks.append(present.bullets([
         f"Between waves {before} and {after}: {_n(len(diff['gained']), 'tie')} gained, {len(diff['lost']):,} lost; "
         f"{_n(joined, 'organisation')} joined and {connected:,} became connected."] + dependence_lines(data, rules)))
-    blocks.append(present.glossary(["components", "core routes", "core dependence"]))
+    blocks.append(present.glossary(["components"]))
     blocks.append(means("Progress shows as more ties, more of them across sectors, fewer organisations on their "
                         "own, and a smaller share of pairs that only the core team connects."))
     for key, caption in (("gained", "Ties gained"), ("lost", "Ties lost"), ("new_organisations",
