@@ -56,8 +56,8 @@ def test_the_early_years_bridge_is_named(estate):
     assert len(hub) == 1
     assert hub.iloc[0]["sentence"] == (
         "Without the tie between \u201cHarbour Health Visiting Team\u201d and \u201cHarbour Family Hub\u201d (in touch "
-        "weekly), \u201cHarbour Family Hub\u201d and the 2 organisations reached only through it (early years) would "
-        "be cut off from the rest of the network.")
+        "weekly), \u201cHarbour Family Hub\u201d and the 2 other early years organisations reached only through it "
+        "would be cut off from the rest of the network.")
 
 
 def test_core_team_dependence_falls(estate):

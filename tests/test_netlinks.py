@@ -35,7 +35,7 @@ def test_bridge_only_tie_and_local_bridges():
     assert cd["kind"] == nl.BRIDGE and (cd["side_a"], cd["side_b"]) == (4, 3)
     assert cd["strength"] == "weekly"
     assert cd["sentence"] == ("Without the tie between \u201cOrg D\u201d and \u201cOrg C\u201d (in touch weekly), "
-                              "\u201cOrg C\u201d and the 2 organisations reached only through it (school) would be "
+                              "\u201cOrg C\u201d and the 2 other school organisations reached only through it would be "
                               "cut off from the rest of the network.")
     # F-G: G has no other tie; strength 1.4 rounds to 1
     fg = links.loc[("Org F", "Org G")]

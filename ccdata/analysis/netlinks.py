@@ -55,8 +55,10 @@ def _side_text(g: nx.Graph, end, side: set, rest: bool) -> str:
         return label
     others = len(side) - 1
     sectors = sorted({str(g.nodes[n].get("sector", "")) for n in side})
-    return (f"{label} and the {others} {'organisation' if others == 1 else 'organisations'} reached only "
-            f"through it ({', '.join(sectors)})")
+    noun = "organisation" if others == 1 else "organisations"
+    if len(sectors) == 1:  # one sector: say so in the phrase ("the 2 other early years organisations")
+        return f"{label} and the {others} other {sectors[0]} {noun} reached only through it"
+    return f"{label} and the {others} {noun} reached only through it ({', '.join(sectors)})"
 
 
 def weak_links(g: nx.Graph) -> pd.DataFrame:
