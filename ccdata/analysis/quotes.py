@@ -19,6 +19,9 @@ import re
 
 import pandas as pd
 
+from ccdata.io.local.network import read_organisations
+from ccdata.io.local.quotes import read_names, read_quotes
+
 CONSENT, LENGTH, PERSON, ORGANISATION, POSTCODE, EMAIL, PHONE, DATE, THEME = (
     "no consent", "too long", "names a person", "names an organisation", "postcode", "e-mail address",
     "phone number", "date", "theme not in the codebook")
@@ -122,3 +125,30 @@ def check_quotes(quotes: pd.DataFrame, *, themes, names: pd.DataFrame | None = N
         rows.append({"row": int(rec.row), "theme": rec.theme, "quote": quote, "shown": not refused,
                      "refused": "; ".join(refused), "flagged": ", ".join(flagged)})
     return pd.DataFrame(rows, columns=["row", "theme", "quote", "shown", "refused", "flagged"])
+
+
+def load_place_quotes(place, themes, *, max_words: int = 25) -> pd.DataFrame | None:
+    """The place's approved quotes (``local: quotes``), checked against its names list (``local:
+    names``) and the organisations of its relationship survey (``local: organisations``).
+
+    Returns
+    -------
+    DataFrame or None
+        As :func:`check_quotes`; None when the place names no quotes file.
+
+    Raises
+    ------
+    MissingDataError, ValidationError
+        A named file is missing or cannot be read.
+    """
+    if not hasattr(place, "local_path"):
+        raise TypeError(f"place must be a ccdata Place, not {type(place).__name__}")
+    path = place.local_path("quotes")
+    if path is None:
+        return None
+    table, _ = read_quotes(path)
+    names_path = place.local_path("names")
+    names = read_names(names_path) if names_path is not None else None
+    org_path = place.local_path("organisations")
+    orgs = list(read_organisations(org_path)["name"].dropna().astype(str)) if org_path is not None else []
+    return check_quotes(table, themes=themes, names=names, organisations=orgs, max_words=max_words)
