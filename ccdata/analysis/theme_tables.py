@@ -201,6 +201,9 @@ def _protect_base(raw, keys, rules, force):
 def _protect_theme(raw, keys, rules, force):
     safe = disclosure.apply(raw, rules, count="count", denominator="n", within=[["theme"]] if keys else None,
                             derived=[], hide=force)
+    # these are conversations, not survey respondents
+    safe["suppression"] = safe["suppression"].replace(disclosure.PRIMARY.format(n=rules.min_respondents),
+                                                      FEW.format(n=rules.min_respondents))
     pct, lo, hi = stats.published_rates(safe, "count", "n")
     at = safe.columns.get_loc("count") + 1
     safe.insert(at, "pct", pd.array(pct, dtype="Float64"))
@@ -272,17 +275,19 @@ def _label(keys, group) -> str:
 
 
 def _hide_more(result, where, groups, base_of, sw_idx, codes, base, themes, sw, force, cell_n) -> bool:
-    """For each pinned figure, hide the smallest shown figure of every other table of its kind
-    that shares conversations with it. False when nothing more could be hidden."""
+    """For each pinned figure, hide the smallest shown figure that shares conversations with it in the
+    other tables of its kind: first only in tables broken down by one of its own columns (the setting x
+    who table for a group of "who"), then, if that hides nothing, in every other table of its kind.
+    False when nothing more could be hidden."""
     changed = False
     for figure in result.loc[~result["protected"], "figure"]:
         family, b, pos = where[figure]
         if family == "sw":
-            cells = set(sw_idx[pos].tolist())
+            cells, dims = set(sw_idx[pos].tolist()), {"setting", "who"}
         elif family == "base":
-            cells = set(base_of[b][pos].tolist())
+            cells, dims = set(base_of[b][pos].tolist()), set(b)
         else:
-            cells = set(base_of[b][pos % len(groups[b])].tolist())
+            cells, dims = set(base_of[b][pos % len(groups[b])].tolist()), set(b)
         theme = themes[b]["theme"].iloc[pos] if family == "theme" else None
         candidates = []
         for other in BREAKDOWNS:
@@ -296,21 +301,34 @@ def _hide_more(result, where, groups, base_of, sw_idx, codes, base, themes, sw, 
                 table, key = base[other], ("base", other)
                 rows = list(range(len(table)))
                 idx_of = lambda p, o=other: base_of[o][p]  # noqa: E731
-            candidates.append((table, key, rows, idx_of))
+            candidates.append((table, key, rows, idx_of, bool(dims & set(other))))
         if family == "base":
-            candidates.append((sw, ("sw", ()), list(range(len(sw))), lambda p: sw_idx[p]))
-        for table, key, rows, idx_of in candidates:
-            hidden = table["suppressed"].to_numpy(dtype=bool) | force[key]
-            best = None
-            for p in rows:
-                idx = idx_of(p)
-                shared = cells & set(idx.tolist())
-                if hidden[p] or not shared or cell_n[sorted(shared)].sum() == 0:
+            candidates.append((sw, ("sw", ()), list(range(len(sw))), lambda p: sw_idx[p],
+                               bool(dims & {"setting", "who"})))
+        for near in (True, False):
+            hid = False
+            for table, key, rows, idx_of, shares in candidates:
+                if near and not shares:
                     continue
-                size = cell_n[idx].sum()
-                if best is None or size < best[0]:
-                    best = (size, p)
-            if best is not None:
-                force[key][best[1]] = True
-                changed = True
+                hid |= _hide_smallest(table, key, rows, idx_of, cells, force, cell_n)
+            changed |= hid
+            if hid:
+                break
     return changed
+
+
+def _hide_smallest(table, key, rows, idx_of, cells, force, cell_n) -> bool:
+    hidden = table["suppressed"].to_numpy(dtype=bool) | force[key]
+    best = None
+    for p in rows:
+        idx = idx_of(p)
+        shared = cells & set(idx.tolist())
+        if hidden[p] or not shared or cell_n[sorted(shared)].sum() == 0:
+            continue
+        size = cell_n[idx].sum()
+        if best is None or size < best[0]:
+            best = (size, p)
+    if best is None:
+        return False
+    force[key][best[1]] = True
+    return True
