@@ -7,7 +7,6 @@ and failed notebooks) and on stderr.
 from __future__ import annotations
 
 import csv
-import json
 import os
 import re
 import subprocess
@@ -86,7 +85,8 @@ def _report(env: dict, out: Path, parameters: dict) -> subprocess.CompletedProce
     code = ("import sys; from ccdata.run import report; "
             f"r = report.report('demo', out={str(out)!r}, views=['listening'], keep_notebook=True, "
             f"parameters={parameters!r}); print(r.summary(), file=sys.stderr); sys.exit(0 if r.ok else 1)")
-    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=900)
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=900,
+                          check=False)
 
 
 def _leaks(out: Path, proc: subprocess.CompletedProcess) -> list[str]:
@@ -110,8 +110,8 @@ def test_no_note_reaches_any_output_and_the_page_shows_the_themes(demo_data_dir,
     assert "DC-0029" not in page  # uncoded ids go to the adviser's notes only
     notes = (out / "demo" / "adviser-notes.html").read_text(encoding="utf-8")
     assert "DC-0029" in notes and "Disclosure audit of the conversation tables" in notes
-    kept = json.loads((out / "demo" / "listening.ipynb").read_text(encoding="utf-8"))
-    assert any("theme_groups_section" in "".join(c["source"]) for c in kept["cells"])
+    # the notebook read the notes: it is not kept under --out, even when asked to keep notebooks
+    assert not list(out.rglob("*.ipynb"))
 
 
 @pytest.mark.slow
@@ -121,9 +121,28 @@ def test_no_note_reaches_any_output_when_the_view_fails(demo_data_dir, tmp_path)
     # an unknown pupil measure fails a cell after the conversations were read and shown
     proc = _report(env, out, {"pupil_measure": "no such measure"})
     assert proc.returncode == 1
-    failed = list(out.rglob("*.failed.ipynb"))
-    assert failed, proc.stderr[-3000:]
-    text = failed[0].read_text(encoding="utf-8")
-    assert "Themes raised in conversations, most often first" in text  # the notes were read and coded
-    assert re.search(r"measure must be one of", text)
+    assert re.search(r"measure must be one of", proc.stderr), proc.stderr[-3000:]
+    assert "read conversation notes, so it is not kept" in proc.stderr
+    assert not list(out.rglob("*.ipynb"))
     assert _leaks(out, proc) == []
+
+
+@pytest.mark.slow
+def test_a_failed_notebook_that_read_notes_holds_none(demo_data_dir, tmp_path):
+    """Where the notebook is executed (a temporary folder), it still holds no note."""
+    import nbformat
+
+    env = _marked_place(tmp_path, demo_data_dir)
+    target = tmp_path / "executed.ipynb"
+    code = ("import papermill as pm, sys; from ccdata import config; "
+            f"pm.execute_notebook(str(config.resource('notebooks') / 'listening.ipynb'), {str(target)!r}, "
+            "parameters={'pupil_measure': 'no such measure'}, cwd=str(config.resource('notebooks')), "
+            "progress_bar=False)")
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=900,
+                          check=False)
+    assert proc.returncode != 0 and target.exists()
+    text = target.read_text(encoding="utf-8")
+    assert "Themes raised in conversations, most often first" in text  # the notes were read and coded
+    assert "measure must be one of" in text
+    assert MARK not in text and MARK not in proc.stderr
+    assert nbformat.reads(text, as_version=4).cells

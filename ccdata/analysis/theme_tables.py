@@ -151,7 +151,7 @@ def theme_page(convs: Conversations, rules: disclosure.Rules | None = None, *, m
                 rows.append({"theme": c, "title": titles.get(c, c), **dict(zip(b, g)),
                              "n": int(cell_n[base_of[b][k]].sum()), "count": int(cell_t[c][idx].sum())})
         raw_theme[b] = pd.DataFrame(rows, columns=["theme", "title", *b, "n", "count"])
-    raw_sw = pd.DataFrame([{"setting": g[0], "who": g[1], "count": int(round(unit_cells[idx].sum()))}
+    raw_sw = pd.DataFrame([{"setting": g[0], "who": g[1], "count": round(float(unit_cells[idx].sum()))}
                            for g, idx in sw_groups], columns=["setting", "who", "count"])
     raw_sw = raw_sw[[int(cell_n[idx].sum()) > 0 for _, idx in sw_groups]]  # combinations that happened
     sw_idx = [idx for (g, idx) in sw_groups if int(cell_n[idx].sum()) > 0]
@@ -296,11 +296,11 @@ def _hide_more(result, where, groups, base_of, sw_idx, codes, base, themes, sw, 
             if family == "theme":
                 table, key = themes[other], ("theme", other)
                 rows = [p for p in range(len(table)) if table["theme"].iloc[p] == theme]
-                idx_of = lambda p, o=other: base_of[o][p % len(groups[o])]  # noqa: E731
+                idx_of = lambda p, o=other: base_of[o][p % len(groups[o])]
             else:
                 table, key = base[other], ("base", other)
                 rows = list(range(len(table)))
-                idx_of = lambda p, o=other: base_of[o][p]  # noqa: E731
+                idx_of = lambda p, o=other: base_of[o][p]
             candidates.append((table, key, rows, idx_of, bool(dims & set(other))))
         if family == "base":
             candidates.append((sw, ("sw", ()), list(range(len(sw))), lambda p: sw_idx[p],

@@ -77,9 +77,10 @@ themes:
 
 #: Note templates per theme (several themes may be combined in one note). Invented.
 _PHRASES = {
-    "play": ["the park near us has broken swings", "there is nowhere safe for the kids to play, the playground "
-             "is full of glass", "we need more green space for the little ones", "the kids want somewhere to "
-             "play after school", "the park is lovely in summer but the gate is broken"],
+    "play": ["the park near us has broken swings",
+             "there is nowhere safe for the kids to play, the playground is full of glass",
+             "we need more green space for the little ones", "the kids want somewhere to play after school",
+             "the park is lovely in summer but the gate is broken"],
     "cost": ["the bills have gone up so much this year", "money is tight and we have used the food bank twice",
              "we cannot afford after-school clubs", "the rent went up again", "school uniform is so expensive"],
     "health": ["it takes weeks to get a GP appointment", "we cannot find a dentist taking new patients",
@@ -91,9 +92,8 @@ _PHRASES = {
                   "the train station is too far to walk", "getting about without a car is hard"],
     "teens": ["there is nothing to do for teenagers round here", "the youth club closed last year",
               "the young people just hang out at the shops", "teens need somewhere to go at night"],
-    "safety": ["I do not feel safe walking home in the dark", "there is a lot of anti-social behaviour "
-               "near the shops", "the street lights are out on our road", "people are dealing drugs by the "
-               "flats"],
+    "safety": ["I do not feel safe walking home in the dark", "there is a lot of anti-social behaviour near the shops",
+               "the street lights are out on our road", "people are dealing drugs by the flats"],
 }
 #: Notes planted so that no rule of the codebook matches them (the adviser's uncoded list).
 UNCODED_NOTES = ("Happy with how things are, nothing in particular to add.",

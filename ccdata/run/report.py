@@ -76,6 +76,20 @@ VIEWS: dict[str, View] = {v.name: v for v in (
 )}
 
 
+#: Views that read notes of conversations (a local file kind) when the place names one: their
+#: executed notebooks are never kept under the output folder, failed or not.
+READS_NOTES = {"listening": "conversations"}
+
+
+def reads_notes(place, view: View) -> bool:
+    """True when ``view`` reads the place's conversation notes (its notebook is then never kept)."""
+    kind = READS_NOTES.get(view.name)
+    try:
+        return bool(kind) and place.local_path(kind) is not None
+    except MissingDataError:
+        return False
+
+
 @dataclass
 class ViewResult:
     view: str
@@ -416,6 +430,11 @@ def _run_view(place, view: View, place_dir: Path, nav: list[dict], run_date: str
             executed = workdir / view.notebook
             where = _failed_cell(executed) if executed.exists() else \
                 f"cell {exc.cell_index} raised {exc.ename}: {exc.evalue}"
+            if reads_notes(place, view):  # it read conversation notes: not kept under --out
+                return ViewResult(view.name, "failed", seconds=time.perf_counter() - started,
+                                  message=f"{where}; the executed notebook read conversation notes, so it is "
+                                          "not kept (run the notebook in JupyterLab to see the failing cell); "
+                                          "previous HTML left in place")
             if executed.exists():
                 atomic_write_text(failed_nb, executed.read_text(encoding="utf-8"))
             return ViewResult(view.name, "failed", seconds=time.perf_counter() - started,
@@ -438,7 +457,7 @@ def _run_view(place, view: View, place_dir: Path, nav: list[dict], run_date: str
         target = inside(place_dir.parent, place_dir / view.output)
         atomic_write_text(target, checked.partner)
         atomic_write_text(place_dir / NOTES_DIR / view.output, "\n".join(checked.notes))
-        if keep_notebook:
+        if keep_notebook and not reads_notes(place, view):
             atomic_write_text(place_dir / view.notebook, executed.read_text(encoding="utf-8"))
         failed_nb.unlink(missing_ok=True)
     return ViewResult(view.name, "ok", target, time.perf_counter() - started,

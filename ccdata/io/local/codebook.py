@@ -30,6 +30,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from ccdata.errors import MissingDataError, Problem, ValidationError
 from ccdata.io import _yaml
 from ccdata.io.local import match_columns, norm_key, read_table
@@ -115,7 +117,7 @@ def _records(path: Path) -> tuple[list[tuple[int | None, dict]], str]:
         rec = {}
         for field, header in found.items():
             value = frame.at[line, header]
-            rec[field] = "" if value is None or value != value else str(value)
+            rec[field] = "" if value is None or pd.isna(value) else str(value)
         records.append((int(line), rec))
     return records, file
 

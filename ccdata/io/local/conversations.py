@@ -24,6 +24,7 @@ frame :func:`read_conversations` returns, for coding by
 """
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 from pathlib import Path
@@ -172,7 +173,7 @@ def read_conversations(path: str | Path) -> tuple[pd.DataFrame, list[Problem], s
             number = float(text)
         except ValueError:
             number = float("nan")
-        if number != number or number < 1 or number % 1:
+        if math.isnan(number) or number < 1 or number % 1:
             exclusions.append(Problem(file, int(line), "people", "not a whole number of at least 1; counted as 1",
                                       text))
             people.append(1)
