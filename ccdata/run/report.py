@@ -61,7 +61,7 @@ class View:
     name: str
     title: str
     notebook: str
-    needs: str | None = None  # a local file kind the place must name (places.yaml `local:`)
+    needs: str | tuple[str, ...] | None = None  # local file kind(s), any of which the place must name (`local:`)
 
     @property
     def output(self) -> str:
@@ -71,7 +71,8 @@ class View:
 VIEWS: dict[str, View] = {v.name: v for v in (
     View("dashboard", "Place dashboard", "place_dashboard.ipynb"),
     View("assets", "Asset map", "asset_map.ipynb"),
-    View("listening", "Listening and pupil voice", "listening.ipynb", needs="survey_responses"),
+    View("listening", "Listening and pupil voice", "listening.ipynb",
+         needs=("survey_responses", "conversations")),
     View("network", "Relationship map", "network.ipynb", needs="relationships"),
 )}
 
@@ -137,11 +138,16 @@ def views_for(place) -> list[tuple[View, str]]:
     for view in VIEWS.values():
         reason = ""
         if view.needs:
-            try:
-                if place.local_path(view.needs) is None:
-                    reason = f"no {view.needs.replace('_', ' ')} file is configured for this place in places.yaml"
-            except MissingDataError as exc:
-                reason = str(exc)
+            kinds = (view.needs,) if isinstance(view.needs, str) else tuple(view.needs)
+            found, errors = False, []
+            for kind in kinds:  # any one of them is enough (a listening page of conversations only)
+                try:
+                    found = found or place.local_path(kind) is not None
+                except MissingDataError as exc:
+                    errors.append(str(exc))
+            if not found:
+                reason = errors[0] if errors else (f"no {' or '.join(k.replace('_', ' ') for k in kinds)} file is "
+                                                   "configured for this place in places.yaml")
         if not (NOTEBOOKS_DIR / view.notebook).exists():
             reason = reason or f"notebook {view.notebook} is not installed"
         out.append((view, reason))

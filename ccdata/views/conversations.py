@@ -40,24 +40,29 @@ MAX_WORDS = 25
 @dataclass
 class ConversationData:
     """What :func:`load` read for a place: coded conversations (no notes), checked quotes,
-    and, keyed by :data:`CONVERSATIONS` or :data:`QUOTES`, why something is missing."""
+    and, keyed by :data:`CONVERSATIONS` or :data:`QUOTES`, why something is missing (``missing``,
+    plain words for the page; ``adviser``, the file and row detail for the adviser's notes)."""
 
     conversations: convs_mod.Conversations | None = None
     quotes: pd.DataFrame | None = None
     missing: dict[str, str] = field(default_factory=dict)
+    adviser: dict[str, str] = field(default_factory=dict)
     place_name: str = ""
     _pages: dict = field(default_factory=dict, repr=False)
 
 
-def _reason(exc: CcdataError) -> str:
-    """Why a file could not be used, without quoting any cell (a note may name someone)."""
+def _reason(exc: CcdataError, what: str) -> tuple[str, str]:
+    """Why a file could not be used: a plain sentence for the page and the detail for the adviser.
+
+    Neither quotes a note: problems never carry one (:mod:`ccdata.io.local.conversations`).
+    """
     if isinstance(exc, ValidationError):
-        columns = sorted({p.column for p in exc.problems if p.column})
-        where = f" (columns: {', '.join(columns)})" if columns else ""
-        return f"{exc.file} could not be read: {len(exc.problems)} problem(s){where}"
+        page = (f"the {what} could not be read: it has {len(exc.problems)} problem(s), listed in the "
+                "adviser's notes")
+        return page, "\n".join(str(p) for p in exc.problems[:100])
     if isinstance(exc, MissingDataError):
-        return str(exc)
-    return f"the file could not be used ({type(exc).__name__})"
+        return f"the {what} named for this place is missing", str(exc)
+    return f"the {what} could not be used", f"{type(exc).__name__}: {exc}"
 
 
 def load(place, *, max_words: int = MAX_WORDS) -> ConversationData:
@@ -79,17 +84,24 @@ def load(place, *, max_words: int = MAX_WORDS) -> ConversationData:
         raise ValueError(f"max_words must be a whole number of at least 1, not {max_words!r}")
     data = ConversationData(place_name=place.name)
     try:
+        configured = place.local_path("conversations") is not None
+    except MissingDataError:
+        configured = True  # named but missing: the loader below says so
+    if not configured:
+        data.missing[CONVERSATIONS] = "the partnership has not added notes of listening conversations yet"
+        return data
+    try:
         data.conversations = convs_mod.load_place_conversations(place)
     except CcdataError as exc:
-        data.missing[CONVERSATIONS] = _reason(exc)
+        data.missing[CONVERSATIONS], data.adviser[CONVERSATIONS] = _reason(exc, "conversations file or codebook")
         return data
     try:
         data.quotes = quotes.load_place_quotes(place, [t.code for t in data.conversations.codebook],
                                                max_words=max_words)
         if data.quotes is None:
-            data.missing[QUOTES] = "no approved-quotes file is configured for this place"
+            data.missing[QUOTES] = "the partnership has not approved any quotes yet"
     except CcdataError as exc:
-        data.missing[QUOTES] = _reason(exc)
+        data.missing[QUOTES], data.adviser[QUOTES] = _reason(exc, "approved-quotes file or names list")
     return data
 
 
@@ -251,8 +263,11 @@ def coding_note(data: ConversationData, rules: disclosure.Rules | None = None) -
     """For the adviser: how well the codebook coded the notes (rule counts, uncoded rows), what was
     adjusted on loading (counts, no values), and the disclosure audit. Never a note."""
     rules = _check(data, rules)
+    problems = [present.adviser_note(f"Why {what} could not be used", data.adviser[key])
+                for key, what in ((CONVERSATIONS, "the conversations"), (QUOTES, "the quotes"))
+                if key in data.adviser]
     if data.conversations is None:
-        return []
+        return problems
     c = data.conversations
     coding = c.coding
     text = (f"{len(coding.themes) - len(coding.uncoded)} of {len(coding.themes)} conversations "
@@ -273,4 +288,4 @@ def coding_note(data: ConversationData, rules: disclosure.Rules | None = None) -
     page = _page(data, rules)
     note = page if isinstance(page, str) else page.note
     blocks.append(present.adviser_note("Disclosure audit of the conversation tables", note))
-    return blocks
+    return blocks + problems
