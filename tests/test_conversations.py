@@ -208,3 +208,31 @@ def test_a_ward_given_by_name_is_used(tmp_path):
     book.write_text(CODEBOOK, encoding="utf-8")
     loaded = cv.load_conversations(path, book, collection="demo", geography=GEOGRAPHY)
     assert list(loaded.frame["ward24_code"]) == ["E05900002", "E05900001"]
+
+
+def test_a_workbook_is_read_like_a_csv(tmp_path):
+    path = tmp_path / "conversations.xlsx"
+    frame = pd.DataFrame({"Conversation ID": ["C-1", "C-2"], "Date": ["2025-02-03", "2025-07-01"],
+                          "Who we spoke to": ["Parent", None], "Notes": ["the park", "the bus"]})
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame({"About": ["read me"]}).to_excel(writer, sheet_name="Notes", index=False)
+        frame.to_excel(writer, sheet_name="Conversations", index=False)
+    out, _, _ = read_conversations(path)
+    assert list(out["conversation_id"]) == ["C-1", "C-2"]
+    assert list(out["wave"]) == ["Jan-Mar 2025", "Jul-Sep 2025"] and list(out["who"]) == ["Parent", "Not known"]
+    assert list(out["note"]) == ["the park", "the bus"]
+
+
+def test_malformed_lines_are_listed_without_their_text(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text(f'conversation_id,wave,note\nC-1,W1,too,many,{MARK} cells\nC-2,W1,"open {MARK}\n',
+                    encoding="utf-8")
+    _, excl, _ = read_conversations(path)
+    assert excl and all(MARK not in str(p) for p in excl)
+
+
+def test_title_lines_above_the_header_are_skipped(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("Listening log,,\n,,\nConversation ID,Wave,What they said\nC-1,W1,the park\n", encoding="utf-8")
+    out, _, _ = read_conversations(path)
+    assert list(out["conversation_id"]) == ["C-1"] and list(out.index) == [4]

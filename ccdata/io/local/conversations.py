@@ -70,6 +70,24 @@ def _text(value) -> str:
     return " ".join(str(value).split())
 
 
+def _read(path):
+    """The table under the header row that names the conversation id (as any accepted header: a
+    spreadsheet may have title lines above it, and "Conversation ID" is as good as ``conversation_id``)."""
+    first = None
+    for name in ("conversation_id", *(" ".join(a.split()) for a in ("conversation id", *COLUMNS["conversation_id"]))):
+        try:
+            frame, exclusions, file = read_table(path, what="conversations", required=(name,), columns=COLUMNS)
+        except ValidationError as exc:
+            first = first or exc
+            continue
+        if "conversation_id" in match_columns(frame.columns, {"conversation_id": COLUMNS["conversation_id"]}):
+            return frame, exclusions, file
+        first = first or (frame, exclusions, file)
+    if isinstance(first, tuple):
+        return first  # no id column at all: the checks below say so
+    raise first
+
+
 def read_conversations(path: str | Path) -> tuple[pd.DataFrame, list[Problem], str]:
     """Read and check a conversations file.
 
@@ -97,8 +115,7 @@ def read_conversations(path: str | Path) -> tuple[pd.DataFrame, list[Problem], s
     """
     if not isinstance(path, (str, Path)):
         raise TypeError(f"path must be a file path, not {type(path).__name__}")
-    frame, exclusions, file = read_table(path, what="conversations", required=("conversation_id",),
-                                         columns=COLUMNS)
+    frame, exclusions, file = _read(path)
     exclusions = list(exclusions)
     problems = duplicate_columns(frame.columns, file)
     found = match_columns(frame.columns, COLUMNS, file=file)
