@@ -211,7 +211,7 @@ def _by(data: ConversationData, page, key: str, rules, place=None) -> pd.DataFra
         cols["wave_name"] = "Wave"
     else:
         cols["who"] = "Who"
-    cols.update({"count": "Conversations raising it", "pct": "Share of the group's conversations, %",
+    cols.update({"count": "Conversations raising it", "pct": "Share, %",
                  "suppressed": "Hidden to protect privacy"})
     return _shown(table, cols, rules)
 
