@@ -158,3 +158,20 @@ def test_shares_come_from_the_published_counts(tmp_path):
     expected = 100 * shown["count"].astype(float) / shown["n"].astype(float)
     assert np.allclose(shown["pct"].astype(float), expected)
     assert (shown["ci_lower"].astype(float) <= shown["pct"].astype(float)).all()
+
+
+def test_change_between_waves_is_the_difference_of_the_shown_shares(tmp_path):
+    convs = _conversations(tmp_path, n=300)
+    page = theme_tables.theme_page(convs)
+    change = theme_tables.theme_change(page, ["W1", "W2"])
+    assert disclosure.is_protected(change) and list(change["theme"]) == ["play", "bus", "cost"]
+    by_wave = page.themes[("wave",)].set_index(["theme", "wave"])
+    for row in change.itertuples():
+        w1, w2 = by_wave.loc[(row.theme, "W1")], by_wave.loc[(row.theme, "W2")]
+        if bool(w1["suppressed"]) or bool(w2["suppressed"]):
+            assert row.suppressed and math.isnan(row.change_pts)
+            continue
+        shares = [100 * float(w["count"]) / float(w["n"]) for w in (w1, w2)]
+        assert row.change_pts == pytest.approx(round(shares[1], 1) - round(shares[0], 1))
+        assert row.change_lower <= row.change_pts <= row.change_upper
+    assert theme_tables.theme_change(page, ["W1"]).empty

@@ -332,3 +332,49 @@ def _hide_smallest(table, key, rows, idx_of, cells, force, cell_n) -> bool:
         return False
     force[key][best[1]] = True
     return True
+
+
+def theme_change(page: ThemePage, waves) -> pd.DataFrame:
+    """Each theme's change in share between the last two waves, from the protected by-wave table.
+
+    Parameters
+    ----------
+    page : ThemePage
+        From :func:`theme_page`.
+    waves : list of str
+        The waves in order (``frame.attrs["waves"]``); "Not known" is never compared.
+
+    Returns
+    -------
+    DataFrame
+        ``theme, title, wave_1, wave_2, pct_1, pct_2, change_pts, change_lower, change_upper,
+        suppressed, suppression``: the change in percentage points with its 95% interval
+        (:func:`ccdata.analysis.stats.difference_test` on the published, rounded counts).
+        A theme hidden in either wave has no change. Sealed as worked out from the protected table.
+    """
+    if not isinstance(page, ThemePage):
+        raise TypeError(f"page must be a ThemePage from theme_page, not {type(page).__name__}")
+    by_wave = disclosure.require(page.themes[("wave",)], "themes by wave")
+    known = [w for w in waves if w != NOT_KNOWN and (by_wave["wave"] == w).any()]
+    columns = ["theme", "title", "wave_1", "wave_2", "pct_1", "pct_2", "change_pts", "change_lower",
+               "change_upper", "suppressed", "suppression"]
+    rows = []
+    if len(known) >= 2:
+        first, second = known[-2], known[-1]
+        for theme, group in by_wave.groupby("theme", sort=False):
+            pick = [group[group["wave"] == w].iloc[0] for w in (first, second)]
+            row = {"theme": theme, "title": group["title"].iloc[0], "wave_1": first, "wave_2": second,
+                   "pct_1": float("nan"), "pct_2": float("nan"), "change_pts": float("nan"),
+                   "change_lower": float("nan"), "change_upper": float("nan"), "suppressed": True,
+                   "suppression": "too few conversations to show in one of the waves"}
+            if not any(bool(p["suppressed"]) for p in pick) and all(int(p["n"]) > 0 for p in pick):
+                test = stats.difference_test(int(pick[0]["count"]), int(pick[0]["n"]),
+                                             int(pick[1]["count"]), int(pick[1]["n"]))
+                # the change a reader sees is the difference of the two shares as printed (one decimal)
+                shown = round(100 * test["p2"], 1) - round(100 * test["p1"], 1)
+                row.update(pct_1=100 * test["p1"], pct_2=100 * test["p2"], change_pts=round(shown, 1),
+                           change_lower=100 * test["lower"], change_upper=100 * test["upper"], suppressed=False,
+                           suppression="")
+            rows.append(row)
+    out = pd.DataFrame(rows, columns=columns)
+    return disclosure.mark(out, sources=[by_wave])

@@ -231,7 +231,22 @@ def theme_groups_section(place, data: ConversationData, rules: disclosure.Rules 
             blocks.append(present.missing("themes between waves", "the conversations come from one wave so far"))
             continue
         blocks.append(present.table(_by(data, page, key, rules, place), caption=caption, sortable=True))
+    if len(waves) >= 2:
+        blocks += _change(data, page, waves, rules)
     return blocks
+
+
+def _change(data: ConversationData, page, waves, rules) -> Blocks:
+    change = theme_tables.theme_change(page, waves)
+    if change.empty:
+        return [present.missing("change in themes between waves", "no two waves have conversations yet")]
+    named = words.wave_names(waves)
+    first, second = (str(named.get(w, w)) for w in (change["wave_1"].iloc[0], change["wave_2"].iloc[0]))
+    shown = _shown(change, {"title": "Theme", "pct_1": f"{first}, %", "pct_2": f"{second}, %",
+                            "change_pts": "Change (percentage points)", "change_lower": "95% interval from",
+                            "change_upper": "95% interval to", "suppressed": "Hidden to protect privacy"}, rules)
+    return [present.table(shown, caption=f"Change in the share of conversations raising each theme, "
+                                         f"from {first} to {second}")]
 
 
 def quotes_section(data: ConversationData) -> Blocks:
