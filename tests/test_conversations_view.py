@@ -102,3 +102,13 @@ def test_a_place_with_conversations_only_gets_a_listening_page(tmp_path):
     assert reasons["listening"] == ""
     none = dict((v.name, r) for v, r in report.views_for(_Place({})))
     assert "survey responses or conversations" in none["listening"]
+
+
+def test_a_note_typed_into_the_who_column_withholds_the_figures(tmp_path):
+    rows = [f"C-{i},W1,she told us about the flats and the {MARK}{i} next door,the park" for i in range(30)]
+    data = _load(_files(tmp_path, rows))
+    blocks = view.conversations_section(data) + view.themes_section(data) + view.coding_note(data)
+    page, notes = _html(blocks), _html(blocks, adviser=True)
+    assert "withheld to protect privacy" in page
+    assert "who column cannot be shown" in notes
+    assert MARK not in page and MARK not in notes

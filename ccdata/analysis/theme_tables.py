@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ccdata.analysis import audit, disclosure, stats
+from ccdata.analysis import audit, disclosure, labels, stats
 from ccdata.analysis.conversations import THEME_PREFIX, Conversations
 from ccdata.io.local.conversations import NOT_KNOWN
 
@@ -112,11 +112,19 @@ def theme_page(convs: Conversations, rules: disclosure.Rules | None = None, *, m
     Returns
     -------
     ThemePage
+
+    Raises
+    ------
+    LabelError
+        A setting, who or wave column whose labels look like postcodes, e-mail addresses,
+        free text or identifiers (nothing may then be shown).
     """
     rules = disclosure._check_rules(rules)
     if isinstance(max_rounds, bool) or not isinstance(max_rounds, int) or max_rounds < 1:
         raise ValueError(f"max_rounds must be a whole number >= 1, not {max_rounds!r}")
     frame = _frame(convs)
+    for col in ("setting", "who", "wave"):  # typed labels become headings: never a postcode or a note
+        labels.check(frame[col], col, file=convs.file)
     titles = {t.code: t.title for t in convs.codebook}
     codes = [c[len(THEME_PREFIX):] for c in convs.theme_columns]
     people = convs.people_given
