@@ -54,6 +54,7 @@ def test_a_campaign_page_ranks_themes_and_keeps_ids_for_the_adviser(tmp_path):
     rows += [f"B-{i},W1,Parent,the buses {MARK}b{i}" for i in range(15)]
     rows += [f"U-1,W1,Parent,nothing {MARK}u"]
     data = _load(_files(tmp_path, rows, quotes=["The park is our favourite place.,play,yes",
+                                                 "We need a <b>bigger</b> park.,play,yes",
                                                  "Agatha Nonesuch runs the park club.,play,yes",
                                                  "Buses are fine.,bus,no"]))
     rules = disclosure.Rules()
@@ -66,7 +67,8 @@ def test_a_campaign_page_ranks_themes_and_keeps_ids_for_the_adviser(tmp_path):
     assert "The park is our favourite place." in page
     assert "Agatha" not in page and "Buses are fine" not in page
     assert "U-1" not in page and "row 57 (U-1)" in notes
-    assert "Row 3: not shown (names a person)" in notes and "Row 4: not shown (no consent)" in notes
+    assert "Row 4: not shown (names a person)" in notes and "Row 5: not shown (no consent)" in notes
+    assert "&lt;b&gt;bigger&lt;/b&gt;" in page and "<b>bigger" not in page  # the adviser's text is escaped
     assert "Agatha" not in notes  # the refused words are not repeated, only the row and the rule
 
 
