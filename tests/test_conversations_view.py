@@ -114,3 +114,11 @@ def test_a_note_typed_into_the_who_column_withholds_the_figures(tmp_path):
     assert "withheld to protect privacy" in page
     assert "who column cannot be shown" in notes
     assert MARK not in page and MARK not in notes
+
+
+def test_breakdowns_the_file_does_not_give_are_left_out_with_a_reason(tmp_path):
+    rows = [f"C-{i},W{i % 2},,the park" for i in range(40)]
+    data = _load(_files(tmp_path, rows))
+    page = _html(view.theme_groups_section(_Place({}), data))
+    assert "does not say who took part" in page and "gives no ward or postcode" in page
+    assert "Themes in each wave of listening" in page and "Change in the share" in page

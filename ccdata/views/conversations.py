@@ -24,6 +24,7 @@ from ccdata.present.themechart import theme_chart
 from ccdata.views.common import ward24_names
 
 Blocks = list
+NOT_KNOWN = theme_tables.NOT_KNOWN
 
 CONVERSATIONS = "the listening conversations"
 QUOTES = "quotes"
@@ -33,6 +34,9 @@ WITHHELD = ("the conversation figures are withheld to protect privacy: a hidden 
 INTERVALS = ("The lines and intervals show how far each share could move by chance alone, had other people "
              "like these been listened to; they do not allow for who was asked, and the people listeners "
              "met may not be typical of everyone in the place.")
+#: Why a breakdown is left out when the file gives it for nobody.
+_NOBODY = {"who": "the conversations file does not say who took part",
+           theme_tables.WARD: "the conversations file gives no ward or postcode"}
 #: Longest quote shown, in words (the notebook may declare another).
 MAX_WORDS = 25
 
@@ -229,6 +233,9 @@ def theme_groups_section(place, data: ConversationData, rules: disclosure.Rules 
                          ("wave", "Themes in each wave of listening")):
         if key == "wave" and len(waves) < 2:
             blocks.append(present.missing("themes between waves", "the conversations come from one wave so far"))
+            continue
+        if set(data.conversations.frame[key].astype(str)) <= {NOT_KNOWN}:
+            blocks.append(present.missing(caption.lower(), _NOBODY[key]))
             continue
         blocks.append(present.table(_by(data, page, key, rules, place), caption=caption, sortable=True))
     if len(waves) >= 2:
