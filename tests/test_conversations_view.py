@@ -100,9 +100,9 @@ def test_sections_refuse_other_input():
 def test_a_place_with_conversations_only_gets_a_listening_page(tmp_path):
     from ccdata.run import report
 
-    reasons = dict((v.name, r) for v, r in report.views_for(_Place(_files(tmp_path, []))))
+    reasons = {v.name: r for v, r in report.views_for(_Place(_files(tmp_path, [])))}
     assert reasons["listening"] == ""
-    none = dict((v.name, r) for v, r in report.views_for(_Place({})))
+    none = {v.name: r for v, r in report.views_for(_Place({}))}
     assert "survey responses or conversations" in none["listening"]
 
 
