@@ -206,7 +206,9 @@ def test_file_page_says_why_there_are_no_streets_and_fills_match_the_key(layers,
     assert servers["seen"] == []  # nothing is asked for: the server would refuse a page with no referrer
     assert frame.evaluate("document.querySelector('.ccdata-street-note').textContent") == tiles.FILE_NOTE
     assert frame.evaluate("document.querySelectorAll('.leaflet-tile').length") == 0
-    # as rendered: a pixel inside the decile-1 area and the middle of its swatch in the key
+    # as rendered: a pixel inside the decile-1 area and the middle of its swatch in the key (opened:
+    # the key starts folded when the frame is laid out narrow)
+    frame.evaluate("document.querySelector('.ccdata-legend-box details').open = true")
     fill = frame.evaluate("""() => {
       const p = [...document.querySelectorAll('path.leaflet-interactive')]
         .find(e => e.getAttribute('fill') === '%s');
