@@ -340,6 +340,21 @@ _DATASETS: list[Dataset] = [
         tags=("boundaries",),
     ),
     Dataset(
+        id="boundaries_lsoa21_bsc",
+        title="Lower layer Super Output Areas (December 2021) Boundaries EW BSC (V4)",
+        publisher="Office for National Statistics (Open Geography Portal)",
+        landing_page="https://geoportal.statistics.gov.uk/datasets/ons::lower-layer-super-output-areas-december-2021-boundaries-ew-bsc-v4/about",
+        arcgis_layer=f"{ONS_ARCGIS}/Lower_layer_Super_Output_Areas_December_2021_Boundaries_EW_BSC_V4/FeatureServer/0",
+        vintage="LSOA Dec 2021; super generalised clipped (BSC, 200 m)",
+        licence=OGL_OS, loader="boundaries", geography="lsoa21",
+        expected_columns=("LSOA21CD",),
+        mirror_paths=("boundaries/lsoa2021/england_wales/LSOA_2021_EW_BSC_V4.geojson",),
+        notes="All of England and Wales, super generalised: used for every LSOA that the more detailed "
+              "BGC file (boundaries_lsoa21) does not hold. The mirror's copy was converted to GeoJSON from "
+              "the humaniverse/geographr R package (upstream made geometries valid, no simplification).",
+        tags=("boundaries",),
+    ),
+    Dataset(
         id="boundaries_ward23",
         title="Wards (May 2023) Boundaries UK BGC",
         publisher="Office for National Statistics (Open Geography Portal)",
