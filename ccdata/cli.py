@@ -13,6 +13,7 @@ from ccdata import config, demo
 from ccdata._version import __version__
 from ccdata.errors import CcdataError, OutputError
 from ccdata.geo.build import build
+from ccdata.geo.adhoc import place_id_for
 from ccdata.geo.places import list_places
 from ccdata.io.fetch import add_file, check, fetch
 from ccdata.run.batch import BatchParameters, load_parameters, refresh_data, run_batch
@@ -209,7 +210,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
 
     views = [v.strip() for v in args.views.split(",") if v.strip()] if args.views else None
-    result = report(args.place, out=_writable_folder(args.out), keep_notebook=args.keep_notebook,
+    result = report(place_id_for(args.place), out=_writable_folder(args.out), keep_notebook=args.keep_notebook,
                     views=views, progress=not args.quiet)
     _print_report(result)
     return 0 if result.ok else 1
@@ -218,7 +219,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
 
     params = load_parameters(args.file) if args.file else BatchParameters()
-    places = args.places or None
+    places = [place_id_for(p) for p in args.places] or None
     all_places = args.all or (not places and params.places == ["all"])
     if not places and not all_places:
         places = params.places
@@ -300,7 +301,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = command("report", "run the notebooks for one place and write its pages",
                 "Writes <out>/<place>/index.html and one page per view.")
-    p.add_argument("place", metavar="PLACE", help="a place id from `ccdata places`, e.g. demo")
+    p.add_argument("place", metavar="PLACE", help="a place id from `ccdata places` (e.g. demo), a local authority (la:E06000001) or a May 2024 "
+                        "ward (ward24:E05...)")
     p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: $CCDATA_REPORTS_DIR or reports/)")
     p.add_argument("--keep-notebook", action="store_true", help="keep the executed notebook beside each page")
     p.add_argument("--views", metavar="VIEW,...", help="comma-separated views (default: every view that "

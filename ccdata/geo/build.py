@@ -126,7 +126,8 @@ def make_crosswalk_reconciliation(collection: str) -> pd.DataFrame:
 
 def _steps() -> list[Step]:
     steps = [Step(d.id, (d.id,), _load(d.id), description=d.title) for d in sources.REGISTRY.values()
-             if d.id not in ("os_codepoint_open", BGC_ID)]  # 1.7M postcodes: read on demand, not cached
+             # Code-Point (1.7M postcodes) is read on demand; the two LSOA sets make one table (below)
+             if d.id not in ("os_codepoint_open", BGC_ID, BSC_ID)]
     steps += [
         # every LSOA from the most detailed set held: BGC first, BSC (all England and Wales) otherwise
         Step(BGC_ID, (), make_lsoa21_boundaries, optional=(BGC_ID, BSC_ID),

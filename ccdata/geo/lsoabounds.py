@@ -26,9 +26,9 @@ BGC_ID, BSC_ID = "boundaries_lsoa21", "boundaries_lsoa21_bsc"
 GENERALISATION = {BGC_ID: "BGC", BSC_ID: "BSC"}
 #: What each generalisation is, in words a partner can read (the map's key says it).
 GENERALISATION_TEXT = {
-    "BGC": "generalised (simplified to within 20 m of the surveyed line)",
-    "BSC": "super-generalised (simplified to within about 200 m of the surveyed line, so edges are "
-           "only approximate)",
+    "BGC": "generalised: simplified to within 20 m of the surveyed line",
+    "BSC": "super-generalised: simplified to within about 200 m of the surveyed line, so their edges are "
+           "only approximate",
 }
 #: Metres within which a point in a gap between the two sets goes to the nearest LSOA.
 GAP_M = 50.0
@@ -141,7 +141,8 @@ def generalisation_sentence(lsoas) -> str:
     counts = lsoas["generalisation"].astype("string").value_counts()
     kinds = [k for k in ("BGC", "BSC") if counts.get(k, 0)]
     if len(kinds) == 1:
-        return (f"Neighbourhood boundaries are {GENERALISATION_TEXT[kinds[0]]} (Office for National Statistics, "
-                "December 2021).")
-    return (f"Neighbourhood boundaries (Office for National Statistics, December 2021): {counts['BGC']:,} are "
-            f"{GENERALISATION_TEXT['BGC']}; {counts['BSC']:,} are {GENERALISATION_TEXT['BSC']}.")
+        return (f"The neighbourhood boundaries (Office for National Statistics, December 2021) are "
+                f"{GENERALISATION_TEXT[kinds[0]]}.")
+    return (f"Of the neighbourhood boundaries (Office for National Statistics, December 2021), "
+            f"{counts['BGC']:,} are {GENERALISATION_TEXT['BGC']}; {counts['BSC']:,} are "
+            f"{GENERALISATION_TEXT['BSC']}.")

@@ -19,6 +19,7 @@ import pandas as pd
 from ccdata import config, sources
 from ccdata.errors import DataQualityWarning, InputError, MissingDataError, PlaceError
 from ccdata.geo import build
+from ccdata.geo.adhoc import adhoc_definition, is_adhoc
 from ccdata.geo.footprint import mapping
 from ccdata.geo.footprint import resolve as resolve_footprint
 from ccdata.io import _yaml, read
@@ -499,12 +500,21 @@ def check_place_id(place_id) -> str:
     return place_id
 
 
-def definitions() -> dict:
-    """The raw place definitions from ``places.yaml`` (``CCDATA_PLACES`` overrides)."""
+def definitions(with_ids=()) -> dict:
+    """The raw place definitions from ``places.yaml`` (``CCDATA_PLACES`` overrides).
+
+    ``with_ids`` adds the definitions of the authority and ward places among them
+    (``la-e08000008``, ``ward24-e05...``, see :mod:`ccdata.geo.adhoc`) that the file lacks.
+    """
     path = config.places_file()
     if not path.exists():
         raise PlaceError(f"place definitions not found: {path}")
-    return _definitions(str(path), path.stat().st_mtime)
+    defs = _definitions(str(path), path.stat().st_mtime)
+    wanted = [i for i in ([with_ids] if isinstance(with_ids, str) else with_ids) if i not in defs and is_adhoc(i)]
+    if wanted:
+        geo = build.table("lsoa21_geography", config.OFFICIAL)
+        defs = {**defs, **{i: adhoc_definition(i, geo) for i in wanted}}
+    return defs
 
 
 def list_places() -> pd.DataFrame:
@@ -538,7 +548,7 @@ def place(place_id: str) -> Place:
     if not isinstance(place_id, str):
         raise TypeError(f"place id must be a string, not {type(place_id).__name__}")
     check_place_id(place_id)
-    defs = definitions()
+    defs = definitions((place_id,))
     if place_id not in defs:
         raise PlaceError(f"unknown place {place_id!r}; defined places: {', '.join(defs)} "
                          f"(in {config.places_file()})")
