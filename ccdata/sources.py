@@ -181,6 +181,24 @@ _DATASETS: list[Dataset] = [
         tags=("iod", "iod2025"),
     ),
     Dataset(
+        id="iod2025_public_domains",
+        title="English Indices of Deprivation 2025: every domain and sub-domain by LSOA (public copy of File 7)",
+        publisher="Ministry of Housing, Communities and Local Government (reshaped by humaniverse/IMD)",
+        landing_page=IOD2025_LANDING,
+        vintage="IoD2025 (30 Oct 2025); LSOA 2021",
+        licence=OGL, loader="iod2025_public", geography="lsoa21",
+        expected_columns=("lsoa21_code", "lsoa21_name", "IMD_decile", "Income_decile", "IMD_rank", "IMD_score",
+                          "children_and_young_people_score"),
+        mirror_paths=("deprivation/iod2025/public_copy/humaniverse_imd2025_lsoa21_domains_scores.csv.gz",),
+        manual=("the public copy is an R package's data (humaniverse/IMD, imd2025_england_lsoa21 joined with "
+                "imd2025_england_lsoa21_subdomains), not a file to download; fetch the official File 7 "
+                "(iod2025_file7) instead, which is used in its place"),
+        notes="A reshaped copy of the official File 7 (scores, ranks and deciles of the IMD, the seven domains "
+              "and the six sub-domains; no IDACI/IDAOPI, population or authority columns), used for the domains "
+              "until iod2025_file7 is fetched. Its IMD ranks and deciles equal File 1 for every LSOA.",
+        tags=("iod", "iod2025"),
+    ),
+    Dataset(
         id="iod2025_file10",
         title="English Indices of Deprivation 2025, File 10: local authority district summaries (lower tier)",
         publisher="Ministry of Housing, Communities and Local Government",

@@ -89,7 +89,7 @@ def adhoc_definition(place_id: str, geo) -> dict:
     lads = rows[["lad24_code", "lad24_name"]].drop_duplicates()
     lad_code, lad_name = str(lads.iloc[0, 0]), str(lads.iloc[0, 1])
     if kind == "la":
-        name = lad_name
+        name = f"All of {lad_name}"  # beside its authority's own published rows, the two read apart
         footprint = {"lsoas": {"vintage": 2021, "codes": sorted(rows["lsoa21_code"].astype(str))}}
         description = (f"The whole of {lad_name}: all {len(rows):,} of its neighbourhoods (LSOA 2021), from the "
                        "ONS lookup.")

@@ -21,6 +21,7 @@ from ccdata.errors import DataQualityWarning, InputError, MissingDataError, Plac
 from ccdata.geo import build
 from ccdata.geo.adhoc import adhoc_definition, is_adhoc
 from ccdata.geo.footprint import mapping
+from ccdata.geo.iod2025 import iod2025_lsoa21
 from ccdata.geo.footprint import resolve as resolve_footprint
 from ccdata.io import _yaml, read
 from ccdata.io.census import BASES, population, table_code
@@ -456,23 +457,7 @@ def iod_lsoa21(edition: str, collection: str) -> pd.DataFrame:
         return build.table("iod2019_lsoa21", collection)
     if edition != "iod2025":
         raise InputError(f"edition must be 'iod2025' or 'iod2019', not {edition!r}")
-
-    if read_manifest("iod2025_file7", collection).get("files"):
-        return build.table("iod2025_file7", collection)
-    if not read_manifest("iod2025_file3", collection).get("files"):
-        return build.table("iod2025_file1", collection)
-    # joined once per process and data state: a dashboard asks about eight times, a batch per place
-    return build.derived("iod2025_file1 + iod2025_file3", ("iod2025_file1", "iod2025_file3"), collection,
-                         _join_iod2025_file3).copy(deep=False)
-
-
-def _join_iod2025_file3(base: pd.DataFrame, extra: pd.DataFrame) -> pd.DataFrame:
-    """IoD 2025 File 1 with the columns of File 3 (IDACI, IDAOPI) that File 1 lacks."""
-    new = [c for c in extra.columns if c not in base.columns]
-    attrs = {**base.attrs, "table": "iod2025_file1 + iod2025_file3"}
-    base = base.merge(extra[["lsoa21_code"] + new], on="lsoa21_code", how="left", validate="one_to_one")
-    base.attrs = attrs
-    return base
+    return iod2025_lsoa21(collection)
 
 
 # --------------------------------------------------------------------------- definitions
