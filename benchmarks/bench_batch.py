@@ -80,8 +80,9 @@ class ProcessPeaks:
         except OSError:
             return
         hwm = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
-        kind = ("kernel" if "ipykernel" in cmd else "worker" if "multiprocessing" in cmd or "spawn" in cmd
-                else "batch" if pid == os.getpid() else "other")
+        kind = ("batch" if pid == os.getpid() else "kernel" if "ipykernel" in cmd
+                else "tracker" if "resource_tracker" in cmd else "worker" if "spawn_main" in cmd
+                else "other")
         self.peaks[pid] = (hwm / 1024, kind)
 
     def _run(self) -> None:

@@ -10,6 +10,7 @@ the place on its 2021 LSOAs. Counts stay whole numbers; shares are recomputed fr
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ccdata.analysis.deprivation import EDITIONS
@@ -51,21 +52,25 @@ def authority_shares(frame: pd.DataFrame, lad_col: str, domains=None) -> pd.Data
     if not isinstance(frame, pd.DataFrame) or lad_col not in frame.columns:
         raise InputError(f"frame must be an IoD table with a {lad_col!r} column")
     domains = [d for d in (domains or DOMAIN_LABELS) if f"{d}_decile" in frame.columns]
-    rows = []
+    # counted with bincount over the factorised authority codes: a page asks for every LSOA of
+    # England for two editions, and a batch for every place
+    codes, lads = pd.factorize(frame[lad_col].astype(str).to_numpy())
+    parts = []
     for d in domains:
-        deciles = pd.to_numeric(frame[f"{d}_decile"], errors="coerce")
-        if deciles.isna().all():
+        deciles = pd.to_numeric(frame[f"{d}_decile"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        held = ~np.isnan(deciles)
+        if not held.any():
             continue  # an optional column left empty (a file without sub-domains)
-        first = (deciles == 1).astype("int64")
-        grouped = pd.DataFrame({"lad": frame[lad_col].astype(str), "first": first, "n": deciles.notna()})
-        per = grouped.groupby("lad").agg(lsoas=("n", "sum"), lsoas_most_deprived_10=("first", "sum"))
-        per.loc["England"] = [int(deciles.notna().sum()), int(first.sum())]
-        per = per.reset_index(names="area_code").assign(domain=d)
-        rows.append(per)
-    if not rows:
+        n = np.bincount(codes[held], minlength=len(lads))
+        first = np.bincount(codes[held & (deciles == 1)], minlength=len(lads))
+        parts.append(pd.DataFrame({"area_code": [*lads, "England"], "domain": d,
+                                   "lsoas": [*n.tolist(), int(n.sum())],
+                                   "lsoas_most_deprived_10": [*first.tolist(), int(first.sum())]}))
+    if not parts:
         return pd.DataFrame(columns=["area_code", "domain", "lsoas", "lsoas_most_deprived_10",
                                      "pct_most_deprived_10"])
-    out = pd.concat(rows, ignore_index=True)
+    out = pd.concat(parts, ignore_index=True)
+    out = out[out["lsoas"] > 0].reset_index(drop=True)
     out["lsoas"] = out["lsoas"].astype("int64")
     out["lsoas_most_deprived_10"] = out["lsoas_most_deprived_10"].astype("int64")
     out["pct_most_deprived_10"] = 100 * out["lsoas_most_deprived_10"] / out["lsoas"]

@@ -16,11 +16,10 @@ from ccdata.geo.iod2025 import FILE7, SOURCE_TEXT
 Blocks = list
 
 
-def _cell(rows: pd.DataFrame) -> str:
+def _cell(r) -> str:
     """"42% (24 of 57)": the share, then the whole-number counts it is made of."""
-    if rows.empty:
+    if r is None:
         return "not held"
-    r = rows.iloc[0]
     return f"{r['pct_most_deprived_10']:.0f}% ({int(r['lsoas_most_deprived_10']):,} of {int(r['lsoas']):,})"
 
 
@@ -42,16 +41,16 @@ def domains_table(shares: pd.DataFrame, place_name: str, la_name: str, *, same_a
         raise ValueError(f"the place and its authority need different headings, not both {place_name!r}")
     areas = [("la", la_name), ("england", "England")] if same_as_la else \
         [("place", place_name), ("la", la_name), ("england", "England")]
-    editions = [e for e in ("IoD 2019", "IoD 2025") if (shares["edition"] == e).any()]
+    editions = [e for e in ("IoD 2019", "IoD 2025") if e in set(shares["edition"])]
+    held = {(r["domain"], r["area"], r["edition"]): r for r in shares.to_dict("records")}
     rows = []
     for domain, label in DOMAIN_LABELS.items():
-        if not (shares["domain"] == domain).any():
+        if domain not in set(shares["domain"]):
             continue
         row = {"Domain": label}
         for area, name in areas:
             for edition in editions:
-                pick = shares[(shares["domain"] == domain) & (shares["area"] == area) & (shares["edition"] == edition)]
-                row[f"{name}, {edition[4:]}"] = _cell(pick)
+                row[f"{name}, {edition[4:]}"] = _cell(held.get((domain, area, edition)))
         rows.append(row)
     return pd.DataFrame(rows)
 
