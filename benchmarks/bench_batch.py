@@ -55,7 +55,7 @@ class ProcessPeaks:
     Linux only; elsewhere it records nothing.
     """
 
-    def __init__(self, interval: float = 0.25):
+    def __init__(self, interval: float = 0.5):
         import threading
 
         self.interval = interval
@@ -64,14 +64,19 @@ class ProcessPeaks:
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     @staticmethod
-    def _children(pid: int) -> list[int]:
-        out = []
-        for task in Path(f"/proc/{pid}/task").glob("*"):
+    def _parents() -> dict[int, list[int]]:
+        """Children of every process, from each process's parent in ``/proc/<pid>/stat``."""
+        children: dict[int, list[int]] = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
             try:
-                out += [int(c) for c in (task / "children").read_text().split()]
+                stat = (entry / "stat").read_text()
             except OSError:
                 continue
-        return out
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])  # the name may hold spaces and brackets
+            children.setdefault(ppid, []).append(int(entry.name))
+        return children
 
     def _read(self, pid: int) -> None:
         try:
@@ -79,14 +84,17 @@ class ProcessPeaks:
             cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             return
-        hwm = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
+        hwm = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), None)
+        if hwm is None or not cmd.strip():
+            return  # ended (a zombie has no memory and no command line): keep what was read before
         kind = ("batch" if pid == os.getpid() else "kernel" if "ipykernel" in cmd
                 else "tracker" if "resource_tracker" in cmd else "worker" if "spawn_main" in cmd
                 else "other")
-        self.peaks[pid] = (hwm / 1024, kind)
+        self.peaks[pid] = (max(hwm / 1024, self.peaks.get(pid, (0.0, kind))[0]), kind)
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            children = self._parents()
             todo, seen = [os.getpid()], set()
             while todo:
                 pid = todo.pop()
@@ -94,7 +102,7 @@ class ProcessPeaks:
                     continue
                 seen.add(pid)
                 self._read(pid)
-                todo += self._children(pid)
+                todo += children.get(pid, [])
             self._stop.wait(self.interval)
 
     def __enter__(self):
