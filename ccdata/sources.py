@@ -177,7 +177,9 @@ _DATASETS: list[Dataset] = [
         vintage="IoD2025 (30 Oct 2025); LSOA 2021; LAD 2024; mid-2022 denominators",
         licence=OGL, loader="iod", geography="lsoa21",
         expected_columns=_IOD25_AREA,
-        notes="Not in the shared mirror (9.9 MB); Files 1 and 3 stand in.",
+        notes="Not in the shared mirror (9.9 MB); Files 1 and 3 and the public copy (iod2025_public_domains) stand "
+              "in. When fetched it is used instead of all three. Its columns are read by the names the release "
+              "documents (as in 2019, sub-domains included); not yet checked against the published file itself.",
         tags=("iod", "iod2025"),
     ),
     Dataset(
