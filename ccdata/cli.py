@@ -310,7 +310,8 @@ def _parser() -> argparse.ArgumentParser:
     p = command("places", "list the places defined in places.yaml (or add one: places add)",
                 "CCDATA_PLACES names another place file.")
     p.set_defaults(func=cmd_places)
-    actions = p.add_subparsers(dest="places_action", metavar="ACTION")
+    actions = p.add_subparsers(dest="places_action", metavar="ACTION",
+                               help="add: add a place (without ACTION: list the places)")
     a = actions.add_parser("add", help="add a place to the file CCDATA_PLACES names, from codes or postcodes",
                            description="Choose a footprint from LSOA 2021 codes, May 2024 ward codes, or a CSV of "
                                        "postcodes (column 'postcode', optional 'count'): the neighbourhoods holding "
