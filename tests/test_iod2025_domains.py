@@ -257,3 +257,18 @@ def test_hartlepool_from_the_command_line_draws_every_lsoa_and_shows_the_2025_do
     assert "a public copy of the official File 7" in dashboard
     # Hartlepool's published 2025 IMD share: 0.4211 of its 57 LSOAs, that is 24
     assert "42% (24 of 57)" in dashboard
+
+
+def test_without_a_2025_domain_file_the_section_says_so(demo_data):
+    """The demo country has IoD 2025 File 1 only: 2019's domains are shown, 2025's IMD alone, and the
+    page says why rather than showing blanks as if they were figures."""
+    import ccdata
+    from ccdata.views import domains
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        blocks = domains.domains_section(ccdata.place("demo"))
+    html = "".join(b.html for b in blocks)
+    assert "The 2025 domains are not available here" in html
+    assert "public copy" not in html.split("ccdata-adviser")[0]  # no source named for figures not shown
+    assert "neither the official File 7 (iod2025_file7) nor the public copy" in html  # the adviser's note

@@ -59,7 +59,7 @@ def domains_section(place) -> Blocks:
     """The domains of deprivation, 2025 beside 2019 (blocks for the dashboard)."""
     shares = domain_shares(place)
     missing = shares.attrs.get("missing", {})
-    has_2025 = (shares["edition"] == "IoD 2025").any() and (shares["domain"] != "imd").any()
+    has_2025 = bool(((shares["edition"] == "IoD 2025") & (shares["domain"] != "imd")).any())
     if shares.empty:
         return [present.missing("the domains of deprivation", "the Indices of Deprivation are not available"),
                 present.adviser_note("Why there are no domains of deprivation",
@@ -88,7 +88,9 @@ def domains_section(place) -> Blocks:
                  "the 2019 index was published for; the 2025 ones on 2021 neighbourhoods.")
     blocks.append(present.notice(" ".join(notes)))
     detail = ["Domain deciles: IoD 2019 from File 2 (place on LSOA 2021 through the ONS lookup; authority and "
-              "England on LSOA 2011 and LAD 2019); IoD 2025 from " + (source or "no domain file") + "."]
+              "England on LSOA 2011 and LAD 2019); IoD 2025 "
+              + (f"from {source}." if source else "domains: neither the official File 7 (iod2025_file7) nor "
+                 "the public copy (iod2025_public_domains) is fetched, so only the IMD is shown.")]
     if source == FILE7:
         detail.append("The File 7 reader was written from the column names in the release's documentation "
                       "and tested on a synthetic file with those headers; it has not yet been checked against "
