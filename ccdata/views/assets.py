@@ -30,7 +30,7 @@ from ccdata.files import atomic_write_text
 from ccdata.geo.boundshift import shift_sentence
 from ccdata.geo.build import table
 from ccdata.geo.lsoabounds import GAP_M, generalisation_sentence
-from ccdata.io.local.assets import CATEGORIES
+from ccdata.vocabulary import CATEGORIES
 from ccdata.present.mapkey import asset_list_html, key_text, map_with_text
 from ccdata.present.maps import embed, map_assets
 
