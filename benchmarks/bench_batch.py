@@ -319,7 +319,10 @@ def stress_case(tmp: Path, jobs_list: list[int], limit: int | None, views: list[
                     print(f"asset pages drawing their map (boundaries): {drawn} of {len(table[table['view'] == 'assets'])}")
                 print(f"wall time {res.seconds:.1f}s for {table['place'].nunique()} places")
                 # places go to the workers in the file's order: the first `jobs` start the workers
-                print(slowest_places(table, pages, path, res.out, first=list(table["place"].unique())[:jobs]))
+                import yaml
+
+                order = list(yaml.safe_load(path.read_text(encoding="utf-8")))
+                print(slowest_places(table, pages, path, res.out, first=order[:jobs]))
                 print(peaks.report())
                 n_places = table["place"].nunique()
                 per_min = 60 * n_places / res.seconds
