@@ -161,7 +161,7 @@ def test_authority_shares_by_hand():
 
 
 def test_domains_table_by_hand():
-    from ccdata.views.domains import domains_table
+    from ccdata.views.domains import domains_table, england_sentence
 
     rows = []
     for edition, area, n, first in [("IoD 2019", "place", 4, 1), ("IoD 2019", "la", 10, 2),
@@ -177,6 +177,15 @@ def test_domains_table_by_hand():
     assert table.loc["Income", "Borough, 2025"] == "30% (3 of 10)"
     cyp = table.loc["Children and young people (education sub-domain)"]
     assert cyp["Northside, 2025"] == "75% (3 of 4)" and cyp["Northside, 2019"] == "not held"
+    # England holds 10 of 100 in both editions: said once in a sentence, not as two columns
+    assert [c for c in table.columns if c.startswith("England")] == []
+    assert england_sentence(pd.DataFrame(rows)) == ("In England as a whole, the share is the same for every "
+                                                     "domain: 10% in 2019 (10 of 100) and 10% in 2025 (10 of 100).")
+    uneven = pd.DataFrame(rows + [{"edition": "IoD 2025", "domain": "cyp", "area": "england", "lsoas": 100,
+                                   "lsoas_most_deprived_10": 11, "pct_most_deprived_10": 11.0}])
+    assert england_sentence(uneven) is None
+    assert domains_table(uneven, "Northside", "Borough").set_index("Domain").loc[
+        "Children and young people (education sub-domain)", "England, 2025"] == "11% (11 of 100)"
     with pytest.raises(ValueError, match="different headings"):
         domains_table(pd.DataFrame(rows), "Borough", "Borough")
 
@@ -257,6 +266,7 @@ def test_hartlepool_from_the_command_line_draws_every_lsoa_and_shows_the_2025_do
     assert "a public copy of the official File 7" in dashboard
     # Hartlepool's published 2025 IMD share: 0.4211 of its 57 LSOAs, that is 24
     assert "42% (24 of 57)" in dashboard
+    assert "10% in 2025 (3,375 of 33,755)" in dashboard  # England, computed, said once
 
 
 def test_without_a_2025_domain_file_the_section_says_so(demo_data):

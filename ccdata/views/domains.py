@@ -39,8 +39,9 @@ def domains_table(shares: pd.DataFrame, place_name: str, la_name: str, *, same_a
         raise ValueError("shares must be the table domain_shares returns")
     if not same_as_la and place_name == la_name:
         raise ValueError(f"the place and its authority need different headings, not both {place_name!r}")
-    areas = [("la", la_name), ("england", "England")] if same_as_la else \
-        [("place", place_name), ("la", la_name), ("england", "England")]
+    areas = [("la", la_name)] if same_as_la else [("place", place_name), ("la", la_name)]
+    if england_sentence(shares) is None:  # England differs between domains: it needs its own columns
+        areas.append(("england", "England"))
     editions = [e for e in ("IoD 2019", "IoD 2025") if e in set(shares["edition"])]
     held = {(r["domain"], r["area"], r["edition"]): r for r in shares.to_dict("records")}
     rows = []
@@ -53,6 +54,26 @@ def domains_table(shares: pd.DataFrame, place_name: str, la_name: str, *, same_a
                 row[f"{name}, {edition[4:]}"] = _cell(held.get((domain, area, edition)))
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def england_sentence(shares: pd.DataFrame) -> str | None:
+    """England's figures in one sentence when they are the same for every domain of an edition.
+
+    Deciles split England's neighbourhoods into tenths, so England's share in the most deprived
+    10% is the same for every domain; a sentence then says it once instead of a column per edition
+    (the table stays readable on a phone). ``None`` when they differ between domains.
+    """
+    eng = shares[shares["area"] == "england"]
+    parts = []
+    for edition, grp in eng.groupby("edition", sort=True):
+        counts = set(zip(grp["lsoas_most_deprived_10"], grp["lsoas"]))
+        if len(counts) != 1:
+            return None
+        k, n = counts.pop()
+        parts.append(f"{100 * k / n:.0f}% in {edition[4:]} ({int(k):,} of {int(n):,})")
+    if not parts:
+        return None
+    return "In England as a whole, the share is the same for every domain: " + " and ".join(parts) + "."
 
 
 def domains_section(place) -> Blocks:
@@ -73,7 +94,8 @@ def domains_section(place) -> Blocks:
         "Share of neighbourhoods (LSOAs) among the most deprived 10% in England on each domain of "
         "deprivation, with the number of neighbourhoods it is made of. "
         + ("The place is the whole local authority, so it is shown once. " if same else "")
-        + "About 10% of England's neighbourhoods are in the most deprived 10% of each domain, by definition."))]
+        + (england_sentence(shares) or "About 10% of England's neighbourhoods are in the most deprived 10% of "
+           "each domain, by definition.")))]
     notes = []
     if has_2025 and source:
         notes.append(f"The 2025 domains come from {SOURCE_TEXT[source]}.")
