@@ -73,6 +73,7 @@ VIEWS: dict[str, View] = {v.name: v for v in (
     View("assets", "Asset map", "asset_map.ipynb"),
     View("listening", "Listening and pupil voice", "listening.ipynb", needs="survey_responses"),
     View("network", "Relationship map", "network.ipynb", needs="relationships"),
+    View("progress", "Progress over time", "progress.ipynb"),
 )}
 
 

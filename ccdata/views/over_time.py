@@ -1,0 +1,199 @@
+"""The progress page: what improved, what worsened, what did not move, and the series behind it.
+
+Sections return lists of display blocks; the notebook ``progress.ipynb`` shows them in
+order. Figures come from :func:`ccdata.analysis.trends.for_place` (outcome figures already
+protected as one linked set); every verdict is the one change rule's
+(:mod:`ccdata.analysis.stats`), read here and never recomputed. The first section speaks
+of the place only; ward verdicts stay in a table, with a sentence that among many
+comparisons some "clear" changes are chance.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from ccdata import present
+from ccdata.analysis import disclosure, stats, trends
+from ccdata.present.trendchart import trend_chart
+
+#: How a verdict reads in a sentence.
+VERDICT_WORDS = {stats.IMPROVED: "improved", stats.WORSENED: "worsened", stats.NO_CLEAR_CHANGE: "no clear change",
+                 stats.INCREASED: "went up", stats.DECREASED: "went down", stats.NO_VERDICT: "not tested"}
+GROUPS = ((stats.IMPROVED, "Improved"), (stats.WORSENED, "Worsened"),
+          (stats.INCREASED, "Went up (no better or worse judged)"),
+          (stats.DECREASED, "Went down (no better or worse judged)"), (stats.NO_CLEAR_CHANGE, "No clear change"))
+CHANCE = ("The ward tables compare many figures. Even when nothing has really changed, about one comparison "
+          "in twenty looks like a clear change by chance, so a single ward's change is a question to ask "
+          "rather than a finding.")
+RULE = ("A change is called clear when the range of likely values for the change (its 95% interval: "
+        "Newcombe's method for percentages, Welch's for averages) does not include zero. Otherwise it is "
+        "\"no clear change\": the figures moved, but not by more than chance could explain.")
+
+
+def load(place, rules: disclosure.Rules | None = None) -> trends.Progress:
+    """The place's progress figures (see :func:`ccdata.analysis.trends.for_place`)."""
+    return trends.for_place(place, rules)
+
+
+def _value(v, kind: str) -> str:
+    if v is None or pd.isna(v):
+        return "not available"
+    return f"{float(v):.1f}" if kind == stats.MEAN else f"{float(v):.0f}%"
+
+
+def _order(frame: pd.DataFrame) -> pd.DataFrame:
+    rank = frame["stage"].map(lambda s: trends.STAGES.get(s, ("", 9))[1])
+    return frame.assign(_rank=rank).sort_values(["_rank"], kind="stable").drop(columns="_rank")
+
+
+def _sentence(r) -> str:
+    unit = "" if r.kind == stats.MEAN else ""
+    text = (f"{r.title}: {_value(r.baseline_value, r.kind)}{unit} in {r.baseline}, "
+            f"{_value(r.latest_value, r.kind)} in {r.latest}")
+    if r.estimate:
+        text += " (an estimate shared out from ward figures)"
+    return text + "."
+
+
+def summary_section(progress: trends.Progress) -> list:
+    """The first section, in plain words: place-level changes grouped by verdict, children's
+    measures first; wards that moved against the place; what the page lacks."""
+    place = _order(progress.changes[progress.changes["area_type"] == "place"])
+    blocks: list = []
+    judged = place[place["verdict"] != stats.NO_VERDICT]
+    if judged.empty:
+        blocks.append(present.missing("changes over time", "no measure of this place has two periods with "
+                                      "figures that can be compared"))
+    html = []
+    for verdict, heading in GROUPS:
+        rows = judged[judged["verdict"] == verdict]
+        if rows.empty:
+            continue
+        items = "".join(f"<li>{present.esc(_sentence(r))}</li>" for r in rows.itertuples())
+        html.append(f'<h3 class="ccdata-verdict-{verdict.replace(" ", "-")}">{present.esc(heading)}</h3><ul>{items}</ul>')
+    if html:
+        blocks.append(present.Block('<div class="ccdata-progress-summary">' + "".join(html) + "</div>"))
+    apart = trends.diverging(progress.changes)
+    if len(apart):
+        lines = [f"In {r.area_name}, {r.title[0].lower() + r.title[1:]} {VERDICT_WORDS[r.verdict]}, while for the "
+                 f"place as a whole it showed {VERDICT_WORDS[r.place_verdict]}." for r in apart.itertuples()]
+        blocks.append(present.Block("<h3>Wards that moved differently from the place</h3>"
+                                    + present.bullets(lines).html + f"<p>{present.esc(CHANCE)}</p>"))
+    untested = place[place["verdict"] == stats.NO_VERDICT]
+    if len(untested):
+        blocks.append(present.notice("Not tested: " + "; ".join(
+            f"{r.title} ({r.reason})" for r in untested.itertuples()) + "."))
+    if progress.lacking:
+        blocks.append(present.Block("<h3>What this page does not have yet</h3>" + present.bullets(progress.lacking).html))
+    blocks.append(present.Block(f"<p>{present.esc(RULE)}</p>"))
+    return blocks
+
+
+def _chart_title(row) -> str:
+    verdict = VERDICT_WORDS.get(row.verdict, "")
+    return f"{row.title}: {verdict} since {row.baseline}" if row.verdict != stats.NO_VERDICT else row.title
+
+
+def charts_section(progress: trends.Progress) -> list:
+    """One small chart per measure (place, authority, England), each with its data."""
+    place = _order(progress.changes[progress.changes["area_type"] == "place"])
+    if place.empty:
+        return [present.missing("trend charts", "no measure of this place has two or more periods")]
+    blocks = []
+    for r in place.itertuples():
+        rows = progress.series[(progress.series["measure"] == r.measure)
+                               & progress.series["area_type"].isin(["place", "local_authority", "england"])]
+        if rows.loc[rows["area_type"] == "place", "value"].notna().sum() == 0:
+            continue
+        unit = "%" if r.kind == stats.PROPORTION else str(r.unit or "points")
+        fig = trend_chart(rows, title=_wrap(_chart_title(r)), unit=unit)
+        data = rows.sort_values(["period_end", "area_type"])[["period", "area_name", "value", "lower", "upper"]]
+        data = data.rename(columns={"period": "Period", "area_name": "Area",
+                                    "value": "%" if unit == "%" else f"Average ({unit})",
+                                    "lower": "Lower limit (95%)", "upper": "Upper limit (95%)"})
+        data = disclosure.mark(data.reset_index(drop=True), sources=[progress.series]) \
+            if disclosure.is_protected(progress.series) else data.reset_index(drop=True)
+        alt = (f"Line chart of {r.title.lower()} by period for the place, its local authority and England. "
+               f"The place: {_value(r.baseline_value, r.kind)} in {r.baseline}, "
+               f"{_value(r.latest_value, r.kind)} in {r.latest}.")
+        caption = f"{r.title}, {r.baseline} to {r.latest}." + (" The place's figures are estimates." if r.estimate else "")
+        blocks.append(present.figure(fig, alt=alt, caption=caption, data=data))
+    return [present.Block('<div class="ccdata-small-multiples">' + "".join(b.html for b in blocks) + "</div>")]
+
+
+def _wrap(text: str, width: int = 58) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width))
+
+
+def _change_text(v, kind: str) -> str:
+    if v is None or pd.isna(v):
+        return ""
+    unit = "" if kind == stats.MEAN else " points"
+    return f"{float(v):+.1f}{unit}"
+
+
+def _table(rows: pd.DataFrame, progress, caption: str, with_area: bool) -> present.Block:
+    out = pd.DataFrame({
+        "Measure": rows["title"],
+        **({"Area": rows["area_name"]} if with_area else {}),
+        "Baseline": [f"{_value(v, k)} ({p})" for v, k, p in zip(rows["baseline_value"], rows["kind"], rows["baseline"])],
+        "Latest": [f"{_value(v, k)} ({p})" for v, k, p in zip(rows["latest_value"], rows["kind"], rows["latest"])],
+        "Change": [_change_text(v, k) for v, k in zip(rows["change"], rows["kind"])],
+        "Verdict": [VERDICT_WORDS[v] + (" (estimate)" if e else "") for v, e in zip(rows["verdict"], rows["estimate"])],
+    }).reset_index(drop=True)
+    if disclosure.is_protected(progress.changes):
+        out = disclosure.mark(out, sources=[progress.changes])
+    return present.table(out, caption=caption)
+
+
+def place_section(progress: trends.Progress) -> list:
+    """Baseline, latest and change for the place, its authority and England; targets beside."""
+    c = _order(progress.changes[progress.changes["area_type"].isin(["place", "local_authority", "england"])])
+    if c.empty:
+        return [present.missing("changes over time", "no measure has two or more periods")]
+    blocks = [_table(c, progress, "Each measure from its baseline to the latest period: the place, its local "
+                     "authority and England", with_area=True)]
+    if len(progress.targets):
+        t = progress.targets
+        lines = [f"{r.title}: {_value(r.latest_value, stats.PROPORTION)} in {r.latest}; the partnership's target "
+                 f"is {r.target:.0f}% by {r.period}." for r in t.itertuples()]
+        blocks.append(present.Block("<h3>Targets</h3>" + present.bullets(lines).html))
+    return blocks
+
+
+def wards_section(progress: trends.Progress) -> list:
+    """Ward changes in a table, with the sentence on chance."""
+    w = _order(progress.changes[progress.changes["area_type"] == "ward"])
+    if w.empty:
+        return [present.missing("wards over time", "the outcomes file has no ward figures")]
+    return [present.Block(f"<p>{present.esc(CHANCE)}</p>"),
+            _table(w, progress, "Each measure by ward, from the baseline to the latest period", with_area=True)]
+
+
+def iod_section(progress: trends.Progress, names: dict[str, str] | None = None) -> list:
+    """Deprivation deciles of each neighbourhood in IoD 2019 and 2025: movement only, no verdict.
+
+    ``names``: neighbourhood code -> name (:func:`ccdata.views.common.lsoa21_names`).
+    """
+    iod = progress.iod
+    if iod is None or iod.empty:
+        return [present.missing("deprivation over time", "an edition of the Indices of Deprivation is missing")]
+    change = iod["Change (deciles; negative = more deprived)"]
+    less, more, same = int((change > 0).sum()), int((change < 0).sum()), int((change == 0).sum())
+    text = (f"Of the place's {len(iod)} neighbourhoods, {less} moved to a less deprived decile between the 2019 and "
+            f"2025 Indices of Deprivation, {more} to a more deprived one and {same} stayed in the same decile. "
+            "The two editions rank every neighbourhood in England against the others at the time, so a move "
+            "says how a neighbourhood compares, not that it changed: no verdict is given.")
+    shown = iod.copy()
+    shown.insert(0, "Neighbourhood", [(names or {}).get(c, c) for c in shown["LSOA 2021"]])
+    shown = shown.rename(columns={"LSOA 2021": "Code"})
+    return [present.Block(f"<p>{present.esc(text)}</p>"),
+            present.table(shown, caption="Each neighbourhood's deprivation decile (1 = most deprived 10% in England)")]
+
+
+def notes_section(progress: trends.Progress) -> list:
+    """For the adviser: the disclosure audit and data notes."""
+    if not progress.notes:
+        return []
+    return [present.adviser_note("Progress figures: method and checks", present.bullets(progress.notes))]
