@@ -40,14 +40,20 @@ def _value(v, kind: str) -> str:
     return f"{float(v):.1f}" if kind == stats.MEAN else f"{float(v):.0f}%"
 
 
+_AREA_RANK = {"place": 0, "ward": 1, "school": 2, "local_authority": 3, "england": 4}
+
+
 def _order(frame: pd.DataFrame) -> pd.DataFrame:
-    rank = frame["stage"].map(lambda s: trends.STAGES.get(s, ("", 9))[1])
-    return frame.assign(_rank=rank).sort_values(["_rank"], kind="stable").drop(columns="_rank")
+    """Children's measures first (by stage of life), each measure's rows together, the place first."""
+    first_seen = {m: i for i, m in enumerate(dict.fromkeys(frame["measure"]))}
+    keys = pd.DataFrame({"stage": frame["stage"].map(lambda s: trends.STAGES.get(s, ("", 9))[1]),
+                         "measure": frame["measure"].map(first_seen),
+                         "area": frame["area_type"].map(lambda a: _AREA_RANK.get(a, 9))}, index=frame.index)
+    return frame.loc[keys.sort_values(["stage", "measure", "area"], kind="stable").index]
 
 
 def _sentence(r) -> str:
-    unit = "" if r.kind == stats.MEAN else ""
-    text = (f"{r.title}: {_value(r.baseline_value, r.kind)}{unit} in {r.baseline}, "
+    text = (f"{r.title}: {_value(r.baseline_value, r.kind)} in {r.baseline}, "
             f"{_value(r.latest_value, r.kind)} in {r.latest}")
     if r.estimate:
         text += " (an estimate shared out from ward figures)"
@@ -78,6 +84,8 @@ def summary_section(progress: trends.Progress) -> list:
                  f"place as a whole it showed {VERDICT_WORDS[r.place_verdict]}." for r in apart.itertuples()]
         blocks.append(present.Block("<h3>Wards that moved differently from the place</h3>"
                                     + present.bullets(lines).html + f"<p>{present.esc(CHANCE)}</p>"))
+    if iod_sentence(progress.iod):
+        blocks.append(present.Block(f"<p>{present.esc(iod_sentence(progress.iod))}</p>"))
     untested = place[place["verdict"] == stats.NO_VERDICT]
     if len(untested):
         blocks.append(present.notice("Not tested: " + "; ".join(
@@ -117,7 +125,10 @@ def charts_section(progress: trends.Progress) -> list:
                f"{_value(r.latest_value, r.kind)} in {r.latest}.")
         caption = f"{r.title}, {r.baseline} to {r.latest}." + (" The place's figures are estimates." if r.estimate else "")
         blocks.append(present.figure(fig, alt=alt, caption=caption, data=data))
-    return [present.Block('<div class="ccdata-small-multiples">' + "".join(b.html for b in blocks) + "</div>")]
+    # side by side where the page is wide enough, one above the other on a phone and in print
+    style = "display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,26rem),1fr));gap:1rem"
+    return [present.Block(f'<div class="ccdata-small-multiples" style="{style}">'
+                          + "".join(b.html for b in blocks) + "</div>")]
 
 
 def _wrap(text: str, width: int = 58) -> str:
@@ -148,12 +159,34 @@ def _table(rows: pd.DataFrame, progress, caption: str, with_area: bool) -> prese
 
 
 def place_section(progress: trends.Progress) -> list:
-    """Baseline, latest and change for the place, its authority and England; targets beside."""
-    c = _order(progress.changes[progress.changes["area_type"].isin(["place", "local_authority", "england"])])
-    if c.empty:
+    """Baseline, latest and change for the place, with the same change for its authority and
+    England beside it; targets after the table."""
+    c = progress.changes
+    place = _order(c[c["area_type"] == "place"])
+    if place.empty:
         return [present.missing("changes over time", "no measure has two or more periods")]
-    blocks = [_table(c, progress, "Each measure from its baseline to the latest period: the place, its local "
-                     "authority and England", with_area=True)]
+    other = {t: c[c["area_type"] == t].set_index("measure") for t in ("local_authority", "england")}
+
+    def beside(kind_of_area, measure, kind):
+        rows = other[kind_of_area]
+        if measure not in rows.index:
+            return "not available"
+        r = rows.loc[measure]
+        return f"{_change_text(r['change'], kind)} ({VERDICT_WORDS[r['verdict']]})".strip()
+
+    out = pd.DataFrame({
+        "Measure": place["title"],
+        "Baseline": [f"{_value(v, k)} ({p})" for v, k, p in zip(place["baseline_value"], place["kind"], place["baseline"])],
+        "Latest": [f"{_value(v, k)} ({p})" for v, k, p in zip(place["latest_value"], place["kind"], place["latest"])],
+        "Change": [_change_text(v, k) for v, k in zip(place["change"], place["kind"])],
+        "Verdict": [VERDICT_WORDS[v] + (" (estimate)" if e else "") for v, e in zip(place["verdict"], place["estimate"])],
+        "Local authority change": [beside("local_authority", m, k) for m, k in zip(place["measure"], place["kind"])],
+        "England change": [beside("england", m, k) for m, k in zip(place["measure"], place["kind"])],
+    }).reset_index(drop=True)
+    if disclosure.is_protected(progress.changes):
+        out = disclosure.mark(out, sources=[progress.changes])
+    blocks = [present.table(out, caption="Each measure for the place from its baseline to the latest period, "
+                            "with the same change for the local authority and England")]
     if len(progress.targets):
         t = progress.targets
         lines = [f"{r.title}: {_value(r.latest_value, stats.PROPORTION)} in {r.latest}; the partnership's target "
@@ -171,6 +204,20 @@ def wards_section(progress: trends.Progress) -> list:
             _table(w, progress, "Each measure by ward, from the baseline to the latest period", with_area=True)]
 
 
+def iod_sentence(iod: pd.DataFrame) -> str:
+    """Decile movement between IoD 2019 and 2025 in one sentence (no verdict), or "" without both."""
+    if iod is None or iod.empty:
+        return ""
+    change = iod["Change (deciles; negative = more deprived)"].dropna()
+    less, more, same = int((change > 0).sum()), int((change < 0).sum()), int((change == 0).sum())
+    n = len(change)
+    word = "neighbourhood" if n == 1 else "neighbourhoods"
+    return (f"Deprivation: of the place's {n} {word}, {less} moved to a less deprived decile between the 2019 "
+            f"and 2025 Indices of Deprivation, {more} to a more deprived one and {same} stayed in the same "
+            "decile. The Indices rank every neighbourhood in England against the others at the time, so a "
+            "move says how a neighbourhood compares, not that it changed: no verdict is given.")
+
+
 def iod_section(progress: trends.Progress, names: dict[str, str] | None = None) -> list:
     """Deprivation deciles of each neighbourhood in IoD 2019 and 2025: movement only, no verdict.
 
@@ -179,12 +226,7 @@ def iod_section(progress: trends.Progress, names: dict[str, str] | None = None) 
     iod = progress.iod
     if iod is None or iod.empty:
         return [present.missing("deprivation over time", "an edition of the Indices of Deprivation is missing")]
-    change = iod["Change (deciles; negative = more deprived)"]
-    less, more, same = int((change > 0).sum()), int((change < 0).sum()), int((change == 0).sum())
-    text = (f"Of the place's {len(iod)} neighbourhoods, {less} moved to a less deprived decile between the 2019 and "
-            f"2025 Indices of Deprivation, {more} to a more deprived one and {same} stayed in the same decile. "
-            "The two editions rank every neighbourhood in England against the others at the time, so a move "
-            "says how a neighbourhood compares, not that it changed: no verdict is given.")
+    text = iod_sentence(iod)
     shown = iod.copy()
     shown.insert(0, "Neighbourhood", [(names or {}).get(c, c) for c in shown["LSOA 2021"]])
     shown = shown.rename(columns={"LSOA 2021": "Code"})
