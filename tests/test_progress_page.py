@@ -152,3 +152,22 @@ def test_real_places_show_iod_and_child_poverty_over_time_and_what_they_lack(off
     assert "Deprivation: of the place" in html and "no verdict is given" in html
     lacking = " ".join(progress.lacking)
     assert "no outcomes file" in lacking and "FYE 2015 to FYE 2023" in lacking
+
+
+@pytest.mark.slow
+def test_demo_progress_page_is_exported_with_charts_and_their_data(demo_data, tmp_path):
+    from ccdata.present import devtext
+    from ccdata.run import report
+
+    result = report.report("demo", out=tmp_path, views=["progress"], warm=False)
+    assert result.ok, result.summary()
+    page = (result.place_dir / "progress.html").read_text(encoding="utf-8")
+    assert devtext.check(page) == []
+    first = page.split("Each measure over time")[0]
+    assert "Harbour" in first and "Improved" in first and "Worsened" in first
+    # one chart per measure of the place, each an inline SVG with the numbers behind it
+    n_charts = page.count('<figure class="ccdata-figure')
+    assert n_charts == 8 and page.count("Data behind this chart") == n_charts
+    assert page.count("<svg") >= n_charts
+    # ward codes never reach the partner's text: wards are named
+    assert "E05900001" not in page
