@@ -119,3 +119,20 @@ def test_extracts_without_years_are_refused_plainly(tmp_path):
     with pytest.raises(MissingDataError, match="academic_year column"):
         pupil_years.load_years(tmp_path, collection="demo", geography=pd.DataFrame(
             {"lsoa21_code": ["E01900001"], "ward24_code": ["E05900001"]}))
+
+
+def test_pupil_years_reach_the_progress_series_with_the_one_rule():
+    from ccdata.analysis import trends
+
+    spec = {("2023/24", "A"): (200, 20), ("2023/24", "B"): (300, 30),
+            ("2024/25", "A"): (200, 60), ("2024/25", "B"): (300, 33)}
+    series, sealed, notes = trends.pupil_series(_records(spec), RULES, {"A": "Harbour", "place": "Demoton"})
+    pa = series[series["measure"] == "pupils_persistent_absence"]
+    place = pa[pa["area_type"] == "place"].set_index("period")
+    # by hand: 50 of 500 (10%) then 93 of 500 (18.6%)
+    assert place.loc["2023/24", "value"] == pytest.approx(10.0) and place.loc["2024/25", "value"] == pytest.approx(18.6)
+    assert set(pa.loc[pa["area_type"] == "ward", "area_name"]) == {"Harbour", "B"}
+    changes = trends.changes(series, {}, {"pupils_persistent_absence": "academic"}).set_index(["measure", "area"])
+    assert changes.loc[("pupils_persistent_absence", "place"), "verdict"] == "worsened"
+    assert changes.loc[("pupils_persistent_absence", "B"), "verdict"] == "no clear change"  # 10% -> 11%
+    assert sealed and all(n for n in notes)

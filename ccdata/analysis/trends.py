@@ -7,6 +7,8 @@ place, every series that has at least two periods:
   linked set), for the place, its wards, the authority and England;
 - children in low income families for every DWP year the data folder holds (a place
   drawn across ward boundaries gets an *estimate*, and its change is marked so);
+- pupil extracts with an academic year (:mod:`ccdata.analysis.pupil_years`: every year,
+  ward and pooled table protected as one linked set);
 - the Indices of Deprivation 2019 and 2025 on the same neighbourhoods: decile movement
   only, never a verdict (the editions rank different neighbourhoods against each other).
 
@@ -23,15 +25,24 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ccdata.analysis import child_poverty, deprivation, disclosure, stats
+from ccdata.analysis import child_poverty, deprivation, disclosure, pupil_years, stats
 from ccdata.analysis import outcomes as outcome_figures
 from ccdata.errors import CcdataError, MissingDataError
+from ccdata.analysis.survey import NOT_KNOWN
 from ccdata.io.local import outcomes as reader
 
 #: Order of stages on the page: children's measures first.
 STAGES = {"children": ("Children", 0), "early_years": ("Early years", 1), "primary": ("Primary school", 2),
-          "secondary": ("Secondary school", 3), "young_people": ("Young people", 4),
-          "place": ("The place", 5)}
+          "school": ("School pupils", 3), "secondary": ("Secondary school", 4), "young_people": ("Young people", 5),
+          "place": ("The place", 6)}
+#: Pupil extract measures over years: id, title, polarity.
+PUPIL_MEASURES = {
+    "persistent_absence": ("pupils_persistent_absence", "Pupils of partner schools missing 10% or more of sessions",
+                           stats.LOWER_IS_BETTER),
+    "fsm": ("pupils_fsm", "Pupils of partner schools eligible for free school meals", stats.NO_JUDGEMENT),
+    "excluded": ("pupils_excluded", "Pupils of partner schools with at least one suspension or exclusion",
+                 stats.LOWER_IS_BETTER),
+}
 #: The first financial year of DWP's children in low income families series.
 DWP_FIRST_YEAR = 2015
 CHILD_POVERTY = "children_low_income"
@@ -161,6 +172,38 @@ def outcome_series(figures: outcome_figures.OutcomeFigures, raw: pd.DataFrame,
     s.loc[s["area_type"] == reader.LA, "area_name"] = names.get("la", "Local authority")
     s.loc[s["area_type"] == reader.ENGLAND, "area_name"] = "England"
     return s.reindex(columns=SERIES_COLUMNS)
+
+
+def pupil_series(pupils: pd.DataFrame, rules: disclosure.Rules | None = None,
+                 ward_names: dict[str, str] | None = None) -> tuple[pd.DataFrame, list, list[str]]:
+    """Pupil measures by year for the place and its wards, from tables protected as one linked set.
+
+    Returns ``(series, sealed tables, notes)``; a measure whose set fails its audit is left out
+    (with a note).
+    """
+    names, rows, sealed, notes = dict(ward_names or {}), [], [], []
+    for m, (mid, title, polarity) in PUPIL_MEASURES.items():
+        if m not in pupils.columns or pupils[m].notna().sum() == 0:
+            continue
+        result = pupil_years.protect_years(pupils, m, rules)
+        notes.append(f"{title}: {result.note}")
+        if not result.ok:
+            continue
+        sealed.extend(result.tables.values())
+        for key, area_type in (((pupil_years.YEAR,), "place"), ((pupil_years.YEAR, pupil_years.WARD), "ward")):
+            for r in result.tables[key].to_dict("records"):
+                area = "place" if area_type == "place" else str(r[pupil_years.WARD])
+                if area == NOT_KNOWN:
+                    continue
+                label, end = reader.parse_period(r[pupil_years.YEAR], reader.ACADEMIC)
+                rows.append({"measure": mid, "title": title, "stage": "school", "kind": stats.PROPORTION,
+                             "polarity": polarity, "unit": "%", "area_type": area_type, "area": area,
+                             "area_name": names.get(area, area) if area_type == "ward" else names.get("place", area),
+                             "period": label, "period_end": end, "value": r["rate"], "lower": r["ci_lower"],
+                             "upper": r["ci_upper"], "numerator": r["cases"], "denominator": r["pupils"],
+                             "sd": np.nan, "count": np.nan, "estimate": False, "suppressed": bool(r["suppressed"]),
+                             "suppression": r["suppression"]})
+    return pd.DataFrame(rows, columns=SERIES_COLUMNS), sealed, notes
 
 
 def _fye(year: str) -> tuple[str, int]:
@@ -321,6 +364,7 @@ def for_place(place, rules: disclosure.Rules | None = None) -> Progress:
     names = {**_ward_names(place), "place": place.name, "la": place.lad_name}
     parts, lacking, notes, forms = [], [], [], {k: v.period for k, v in vocab.items()}
     forms[CHILD_POVERTY] = reader.FINANCIAL
+    forms.update({mid: reader.ACADEMIC for mid, _, _ in PUPIL_MEASURES.values()})
     sealed = []
     path = place.local_path("outcomes")
     if path is None:
@@ -335,6 +379,26 @@ def for_place(place, rules: disclosure.Rules | None = None) -> Progress:
             lacking.append("Some outcome figures are not shown because they could not be protected well enough.")
         parts.append(outcome_series(figures, raw, names))
         sealed.append(figures.local)
+    try:
+        folder = place.local_path("pupils")
+    except MissingDataError as exc:
+        folder = None
+        notes.append(str(exc))
+    if folder is not None:
+        try:
+            pupils = pupil_years.load_years(folder, collection=place.collection)
+        except MissingDataError as exc:
+            lacking.append("Pupil extracts (attendance, free school meals, exclusions) describe one year only, so "
+                           "they are not compared over time here.")
+            notes.append(str(exc))
+        else:
+            if len(pupils.attrs.get("years", [])) < 2:
+                lacking.append("Pupil extracts hold one year only, so they are not compared over time yet.")
+            else:
+                part, more, msgs = pupil_series(pupils, rules, names)
+                parts.append(part)
+                sealed.extend(more)
+                notes += msgs
     try:
         cp = child_poverty.for_place(place)
         parts.append(child_poverty_series(cp, place.name, place.lad_name))
