@@ -29,6 +29,7 @@ from ccdata.analysis import child_poverty, deprivation, disclosure, pupil_years,
 from ccdata.analysis import outcomes as outcome_figures
 from ccdata.errors import CcdataError, MissingDataError
 from ccdata.analysis.survey import NOT_KNOWN
+from ccdata.io import dwp_releases
 from ccdata.io.local import outcomes as reader
 
 #: Order of stages on the page: children's measures first.
@@ -253,6 +254,31 @@ def missing_dwp_years(series: pd.DataFrame) -> list[str]:
     return [f"FYE {y}" for y in range(DWP_FIRST_YEAR, held[-1]) if y not in held]
 
 
+def _span(years: list[str]) -> str:
+    return years[0] if len(years) == 1 else f"{years[0]} to {years[-1]}"
+
+
+def dwp_gaps(series: pd.DataFrame) -> list[str]:
+    """Plain sentences on the child poverty years the page lacks: those the current series publishes
+    but the data folder does not hold, and those published only in another measure or before the
+    March 2025 series break (never joined to these figures; :mod:`ccdata.io.dwp_releases`)."""
+    gaps = missing_dwp_years(series)
+    if not gaps:
+        return []
+    held = sorted(set(series.loc[series["measure"] == CHILD_POVERTY, "period"]), key=lambda p: int(p[4:]))
+    schedule = dwp_releases.plan(dwp_releases.RELEASES, dwp_releases.RELATIVE_AHC).set_index("year")
+    usable = [y for y in gaps if y in schedule.index and schedule.loc[y, "release"]]
+    other = [y for y in gaps if y not in usable]
+    out = [f"Child poverty: the data folder holds {' and '.join(held)} only."]
+    if usable:
+        out.append(f"Child poverty: DWP's current series also has {_span(usable)}, which are not in the data "
+                   "folder yet.")
+    if other:
+        out.append(f"Child poverty: {_span(other)} were published only before housing costs and before DWP "
+                   "revised the series in March 2025, so they cannot be joined to these figures.")
+    return out
+
+
 # --------------------------------------------------------------------------- changes
 def _pick(group: pd.DataFrame, baseline: str | None) -> tuple[pd.Series | None, pd.Series | None, str]:
     g = group.sort_values("period_end")
@@ -407,11 +433,7 @@ def for_place(place, rules: disclosure.Rules | None = None) -> Progress:
         notes.append(str(exc))
     series = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \
         else pd.DataFrame(columns=SERIES_COLUMNS)
-    gaps = missing_dwp_years(series)
-    if gaps:
-        held = sorted(set(series.loc[series["measure"] == CHILD_POVERTY, "period"]))
-        lacking.append(f"Child poverty: the data folder holds {' and '.join(held)} only; DWP also publishes "
-                       f"{gaps[0]} to {gaps[-1]}, which are not here yet, so the series starts at {held[0]}.")
+    lacking += dwp_gaps(series)
     try:
         iod = deprivation.compare_editions(place)
     except MissingDataError as exc:
