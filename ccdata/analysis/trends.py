@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ccdata.analysis import child_poverty, deprivation, disclosure, pupil_years, stats
+from ccdata.analysis import child_poverty, deprivation, disclosure, linked, pupil_years, stats, survey
 from ccdata.analysis import outcomes as outcome_figures
 from ccdata.errors import CcdataError, MissingDataError
 from ccdata.analysis.survey import NOT_KNOWN
@@ -35,7 +35,7 @@ from ccdata.io.local import outcomes as reader
 #: Order of stages on the page: children's measures first.
 STAGES = {"children": ("Children", 0), "early_years": ("Early years", 1), "primary": ("Primary school", 2),
           "school": ("School pupils", 3), "secondary": ("Secondary school", 4), "young_people": ("Young people", 5),
-          "place": ("The place", 6)}
+          "voices": ("What residents and pupils said", 6), "place": ("The place", 7)}
 #: Pupil extract measures over years: id, title, polarity.
 PUPIL_MEASURES = {
     "persistent_absence": ("pupils_persistent_absence", "Pupils of partner schools missing 10% or more of sessions",
@@ -207,6 +207,30 @@ def pupil_series(pupils: pd.DataFrame, rules: disclosure.Rules | None = None,
     return pd.DataFrame(rows, columns=SERIES_COLUMNS), sealed, notes
 
 
+def survey_series(by_wave: pd.DataFrame, waves: list, wave_names=None) -> pd.DataFrame:
+    """Each closed question's share of positive answers by wave, from the listening page's protected
+    by-wave table (:func:`ccdata.analysis.linked.survey_page`), so the change and its verdict are
+    those of the listening page. No better or worse is judged: a question's positive answers
+    are the questions file's, not a policy aim.
+
+    ``wave_names`` (``{wave: name}``, e.g. :func:`ccdata.present.labels.wave_names`) names the waves.
+    """
+    names = dict(wave_names or {})
+    order = {w: i for i, w in enumerate(waves)}
+    rows = []
+    for r in by_wave.to_dict("records"):
+        if r["wave"] not in order:
+            continue
+        rows.append({"measure": f"survey:{r['question_id']}", "title": f"Positive answers: {r['question_text']}",
+                     "stage": "voices", "kind": stats.PROPORTION, "polarity": stats.NO_JUDGEMENT, "unit": "%",
+                     "area_type": "place", "area": "place", "area_name": names.get("place", "The place"),
+                     "period": str(names.get(r["wave"], r["wave"])), "period_end": order[r["wave"]],
+                     "value": r["pct_positive"], "lower": r["ci_lower"], "upper": r["ci_upper"],
+                     "numerator": r["positive"], "denominator": r["n"], "sd": np.nan, "count": np.nan,
+                     "estimate": False, "suppressed": bool(r["suppressed"]), "suppression": r.get("suppression", "")})
+    return pd.DataFrame(rows, columns=SERIES_COLUMNS)
+
+
 def _fye(year: str) -> tuple[str, int]:
     m = re.fullmatch(r"fye(\d{4})", str(year))
     if not m:
@@ -375,8 +399,11 @@ def _ward_names(place) -> dict[str, str]:
     return {}
 
 
-def for_place(place, rules: disclosure.Rules | None = None) -> Progress:
+def for_place(place, rules: disclosure.Rules | None = None, *, wave_names=None) -> Progress:
     """Every series of ``place`` with two or more periods, its changes and what it lacks.
+
+    ``wave_names``: a function from a list of survey waves to ``{wave: name}`` (the pages'
+    :func:`ccdata.present.labels.wave_names`), so waves read as on the listening page.
 
     Raises
     ------
@@ -431,6 +458,25 @@ def for_place(place, rules: disclosure.Rules | None = None) -> Progress:
     except MissingDataError as exc:
         lacking.append("Child poverty over time is not available: the DWP figures are not in the data folder.")
         notes.append(str(exc))
+    try:
+        questions, responses = survey.load_place_survey(place)
+    except MissingDataError as exc:
+        lacking.append("No listening survey has been named for this place, so residents' and pupils' answers "
+                       "are not followed over time here.")
+        notes.append(str(exc))
+    else:
+        waves = responses.attrs.get("waves") or list(dict.fromkeys(responses["wave"]))
+        if len(waves) < 2:
+            lacking.append("The listening survey has one wave so far, so its answers are not compared over time.")
+        else:
+            page = linked.survey_page(responses, questions, rules)
+            notes.append(f"Listening survey: {page.note}")
+            if page.ok:
+                named = {**(wave_names(waves) if wave_names else {}), "place": place.name}
+                parts.append(survey_series(page.by_wave, waves, named))
+                sealed.append(page.by_wave)
+            else:
+                lacking.append("The listening survey's answers are not shown: they could not be protected well enough.")
     series = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \
         else pd.DataFrame(columns=SERIES_COLUMNS)
     lacking += dwp_gaps(series)
@@ -440,8 +486,7 @@ def for_place(place, rules: disclosure.Rules | None = None) -> Progress:
         iod = pd.DataFrame()
         lacking.append("The Indices of Deprivation cannot be compared over time: an edition is missing.")
         notes.append(str(exc))
-    lacking.append("Survey waves and relationship survey waves are compared on the listening and "
-                   "relationship map pages, not here yet.")
+    lacking.append("Relationship survey waves are compared on the relationship map page, not here yet.")
     table = changes(series, base, forms)
     for r in table[table["reason"].str.startswith("the baseline")].itertuples():
         notes.append(f"{r.title} ({r.area_name}): {r.reason}.")

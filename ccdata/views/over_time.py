@@ -13,6 +13,7 @@ import pandas as pd
 
 from ccdata import present
 from ccdata.analysis import disclosure, stats, trends
+from ccdata.present import labels as words
 from ccdata.present.trendchart import trend_chart
 
 #: How a verdict reads in a sentence.
@@ -30,8 +31,9 @@ RULE = ("A change is called clear when the range of likely values for the change
 
 
 def load(place, rules: disclosure.Rules | None = None) -> trends.Progress:
-    """The place's progress figures (see :func:`ccdata.analysis.trends.for_place`)."""
-    return trends.for_place(place, rules)
+    """The place's progress figures (see :func:`ccdata.analysis.trends.for_place`), survey waves
+    named as on the listening page."""
+    return trends.for_place(place, rules, wave_names=words.wave_names)
 
 
 def _value(v, kind: str) -> str:
