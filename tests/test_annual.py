@@ -62,7 +62,9 @@ def test_demo_annual_report_prints_on_at_most_16_pages(demo_data, tmp_path, brow
     result = report.report("demo", out=tmp_path, views=["annual"], warm=False)
     assert result.ok, result.summary()
     text, n_charts = _check(browser, result.place_dir / "annual.html")
-    assert n_charts == 13  # the progress charts (child poverty, 7 outcomes, 5 survey questions), from the progress page's own section
+    # the progress charts (child poverty and 7 outcomes) from the progress page's own section; the
+    # survey's changes are in their own section
+    assert n_charts == 8
     for title in ("Key findings", "Progress", "What residents and pupils said", "How the organisations are connected",
                   "Sources"):
         assert title in text

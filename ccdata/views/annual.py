@@ -66,8 +66,9 @@ def findings_section(place) -> list:
 
 def progress_section(progress) -> list:
     """What changed since the baseline, the trend charts and the table, as on the progress page."""
-    return [heading("annual-progress"), *over_time.summary_section(progress), *over_time.charts_section(progress),
-            *over_time.place_section(progress)]
+    # the survey's changes are in "what residents and pupils said": no second chart of them here
+    return [heading("annual-progress"), *over_time.summary_section(progress),
+            *over_time.charts_section(progress, exclude_stages=("voices",)), *over_time.place_section(progress)]
 
 
 def voices_section(place) -> list:

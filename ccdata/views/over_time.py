@@ -103,9 +103,14 @@ def _chart_title(row) -> str:
     return f"{row.title}: {verdict} since {row.baseline}" if row.verdict != stats.NO_VERDICT else row.title
 
 
-def charts_section(progress: trends.Progress) -> list:
-    """One small chart per measure (place, authority, England), each with its data."""
-    place = _order(progress.changes[progress.changes["area_type"] == "place"])
+def charts_section(progress: trends.Progress, *, exclude_stages: tuple[str, ...] = ()) -> list:
+    """One small chart per measure (place, authority, England), each with its data.
+
+    ``exclude_stages``: stages whose charts another section shows already (the annual
+    report leaves the survey's to its own section).
+    """
+    place = _order(progress.changes[(progress.changes["area_type"] == "place")
+                                    & ~progress.changes["stage"].isin(exclude_stages)])
     if place.empty:
         return [present.missing("trend charts", "no measure of this place has two or more periods")]
     blocks = []
