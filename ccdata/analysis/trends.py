@@ -221,7 +221,7 @@ def survey_series(by_wave: pd.DataFrame, waves: list, wave_names=None) -> pd.Dat
     for r in by_wave.to_dict("records"):
         if r["wave"] not in order:
             continue
-        rows.append({"measure": f"survey:{r['question_id']}", "title": f"Positive answers: {r['question_text']}",
+        rows.append({"measure": f"survey:{r['question_id']}", "title": f"Positive answers to \u201c{r['question_text']}\u201d",
                      "stage": "voices", "kind": stats.PROPORTION, "polarity": stats.NO_JUDGEMENT, "unit": "%",
                      "area_type": "place", "area": "place", "area_name": names.get("place", "The place"),
                      "period": str(names.get(r["wave"], r["wave"])), "period_end": order[r["wave"]],

@@ -121,12 +121,9 @@ def charts_section(progress: trends.Progress, *, exclude_stages: tuple[str, ...]
             continue
         unit = "%" if r.kind == stats.PROPORTION else str(r.unit or "points")
         fig = trend_chart(rows, title=_wrap(_chart_title(r)), unit=unit)
-        data = rows.sort_values(["period_end", "area_type"])[["period", "area_name", "value", "lower", "upper"]]
-        data = data.rename(columns={"period": "Period", "area_name": "Area",
-                                    "value": "%" if unit == "%" else f"Average ({unit})",
-                                    "lower": "Lower limit (95%)", "upper": "Upper limit (95%)"})
-        data = disclosure.mark(data.reset_index(drop=True), sources=[progress.series]) \
-            if disclosure.is_protected(progress.series) else data.reset_index(drop=True)
+        data = _chart_data(rows, unit)
+        if disclosure.is_protected(progress.series):
+            data = disclosure.mark(data, sources=[progress.series])
         alt = (f"Line chart of {r.title.lower()} by period for the place, its local authority and England. "
                f"The place: {_value(r.baseline_value, r.kind)} in {r.baseline}, "
                f"{_value(r.latest_value, r.kind)} in {r.latest}.")
@@ -136,6 +133,27 @@ def charts_section(progress: trends.Progress, *, exclude_stages: tuple[str, ...]
     style = "display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,26rem),1fr));gap:1rem"
     return [present.Block(f'<div class="ccdata-small-multiples" style="{style}">'
                           + "".join(b.html for b in blocks) + "</div>")]
+
+
+def _chart_data(rows: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """The numbers behind a trend chart, one row per period: the place with its range, then the
+    authority and England (a compact table that prints beside its chart)."""
+    what = "%" if unit == "%" else f"({unit})"
+    out = pd.DataFrame({"Period": rows.drop_duplicates("period").sort_values("period_end")["period"]})
+    for area_type in ("place", "local_authority", "england"):
+        part = rows[rows["area_type"] == area_type].drop_duplicates("period").set_index("period")
+        if part.empty:
+            continue
+        name = str(part["area_name"].iloc[0])
+        out[f"{name} {what}"] = [part["value"].get(p, pd.NA) for p in out["Period"]]
+        if area_type == "place":
+            out["Range of likely values (95%)"] = [
+                "" if pd.isna(part["lower"].get(p, pd.NA)) or pd.isna(part["upper"].get(p, pd.NA))
+                else f"{float(part['lower'][p]):.1f} to {float(part['upper'][p]):.1f}" for p in out["Period"]]
+    for col in out.columns[1:]:
+        if col != "Range of likely values (95%)":
+            out[col] = pd.to_numeric(out[col], errors="coerce").round(1)
+    return out.reset_index(drop=True)
 
 
 def _wrap(text: str, width: int = 58) -> str:
