@@ -27,7 +27,7 @@ import pandas as pd
 
 from ccdata.analysis import child_poverty, deprivation, disclosure, linked, pupil_years, stats, survey
 from ccdata.analysis import outcomes as outcome_figures
-from ccdata.errors import CcdataError, MissingDataError
+from ccdata.errors import BaselineError, MissingDataError
 from ccdata.analysis.survey import NOT_KNOWN
 from ccdata.io import dwp_releases
 from ccdata.io.local import outcomes as reader
@@ -54,10 +54,6 @@ SERIES_COLUMNS = ["measure", "title", "stage", "kind", "polarity", "unit", "area
 CHANGE_COLUMNS = ["measure", "title", "stage", "kind", "polarity", "unit", "area_type", "area", "area_name",
                   "baseline", "latest", "baseline_value", "latest_value", "change", "change_lower",
                   "change_upper", "verdict", "estimate", "reason"]
-
-
-class BaselineError(CcdataError, ValueError):
-    """A ``baseline:`` or ``targets:`` entry of places.yaml that cannot be read."""
 
 
 @dataclass

@@ -82,7 +82,7 @@ def find(release: Release, session: requests.Session | None = None, *, timeout: 
     if not isinstance(release, Release):
         raise TypeError(f"release must be a Release, not {type(release).__name__}")
     session = session or requests.Session()
-    att, page = routes._resolve_govuk(session, release, timeout)
+    att, page = routes.govuk_attachment(session, release, timeout)
     return {"url": att["url"], "filename": att["filename"],
             "published": page.get("public_updated_at") or page.get("updated_at")}
 
