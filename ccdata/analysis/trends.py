@@ -482,7 +482,13 @@ def for_place(place, rules: disclosure.Rules | None = None, *, wave_names=None) 
         iod = pd.DataFrame()
         lacking.append("The Indices of Deprivation cannot be compared over time: an edition is missing.")
         notes.append(str(exc))
-    lacking.append("Relationship survey waves are compared on the relationship map page, not here yet.")
+    try:
+        has_network = place.local_path("relationships") is not None
+    except MissingDataError:
+        has_network = False
+    if not has_network:
+        lacking.append("No relationship survey has been named for this place, so how organisations work together "
+                       "is not followed over time here.")
     table = changes(series, base, forms)
     for r in table[table["reason"].str.startswith("the baseline")].itertuples():
         notes.append(f"{r.title} ({r.area_name}): {r.reason}.")

@@ -38,7 +38,7 @@ def load(place, rules: disclosure.Rules | None = None) -> trends.Progress:
 
 def _value(v, kind: str) -> str:
     if v is None or pd.isna(v):
-        return "not available"
+        return "not shown"  # hidden to protect privacy, withheld by the supplier, or not published
     return f"{float(v):.1f}" if kind == stats.MEAN else f"{float(v):.0f}%"
 
 
@@ -257,6 +257,23 @@ def iod_section(progress: trends.Progress, names: dict[str, str] | None = None) 
     shown = shown.rename(columns={"LSOA 2021": "Code"})
     return [present.Block(f"<p>{present.esc(text)}</p>"),
             present.table(shown, caption="Each neighbourhood's deprivation decile (1 = most deprived 10% in England)")]
+
+
+def network_section(place) -> list:
+    """The relationship survey's waves, as the relationship map page shows them: the whole-network
+    measures per wave (no verdict: a network is counted whole, not sampled) and the ties gained
+    and lost in one sentence. The lists of ties stay on the relationship map page."""
+    from ccdata.analysis import network as net
+    from ccdata.errors import CcdataError
+    from ccdata.views import network as network_view
+
+    try:
+        if place.local_path("relationships") is None:
+            return [present.missing("relationships over time", "no relationship survey has been named for this place")]
+        data = net.load_network(place)
+    except CcdataError as exc:
+        return [present.missing("relationships over time", str(exc))]
+    return network_view.change_section(data)[:2]
 
 
 def notes_section(progress: trends.Progress) -> list:
