@@ -39,7 +39,7 @@ def cover(place, year: int | None = None) -> list:
     """The cover: the place, the year, what the partnership is, and the contents."""
     year = year or dt.date.today().year
     contents = "".join(f'<li><a href="#{a}">{present.esc(t)}</a></li>' for a, t in SECTIONS)
-    html = (f'{PRINT_STYLE}<div class="ccdata-annual-cover"><p class="ccdata-annual-year">Annual report {year}</p>'
+    html = (f'{PRINT_STYLE}<div class="ccdata-annual-cover"><p class="ccdata-annual-year">Report for {year}</p>'
             f"<p>{present.esc(place.description)}</p></div>"
             f'<nav class="ccdata-annual-contents" aria-label="Contents"><h2>Contents</h2><ol>{contents}</ol></nav>')
     return [present.Block(html)]
