@@ -82,3 +82,25 @@ def test_smallshaw_hurst_annual_report_prints_on_at_most_16_pages(official, tmp_
     text, n_charts = _check(browser, result.place_dir / "annual.html")
     assert n_charts >= 1  # child poverty over time
     assert "no listening survey has been named" in text and "no outcomes file" in text
+
+
+def test_a_scheduled_batch_produces_the_annual_report_for_every_place(demo_data, tmp_path):
+    from pathlib import Path
+
+    from ccdata.run import batch
+
+    ran = []
+
+    def runner(task):
+        ran.append((task.place_id, task.view))
+        folder = Path(task.out_dir) / task.place_id
+        folder.mkdir(parents=True, exist_ok=True)
+        if task.view == batch.SUMMARIES:
+            return batch.TaskResult(task.place_id, task.view, batch.OK, 0.0, 0)
+        page = folder / f"{task.view}.html"
+        page.write_text(f"<!DOCTYPE html><title>{task.view}</title><p>x</p>", encoding="utf-8")
+        return batch.TaskResult(task.place_id, task.view, batch.OK, 0.0, page.stat().st_size)
+
+    # no views named: what a scheduled run does
+    batch.run_batch(["demo"], out=tmp_path / "site", jobs=1, runner=runner, progress=False)
+    assert ("demo", "annual") in ran and ("demo", "progress") in ran
