@@ -99,3 +99,19 @@ def test_a_mean_is_shown_only_when_its_count_reaches_the_threshold(tmp_path):
     assert local.loc["B", "value"] == 42.0 and local.loc["place", "value"] == 41.0
     # interval from the ward's own sd and count: 42 +/- 1.96 * 18 / sqrt(62)
     assert local.loc["B", "upper"] - 42.0 == pytest.approx(1.96 * 18 / 62 ** 0.5)
+
+
+def test_wards_and_schools_are_two_ways_of_adding_up_the_same_place(tmp_path):
+    # by hand: 100 of 200 pupils; wards A 60/120, B 40/80; schools S 3/12 (fewer than 5: hidden), T 97/188
+    frame = _read(tmp_path, "ks2_rwm,2023/24,place,,100,200,,,\n"
+                            "ks2_rwm,2023/24,ward,A,60,120,,,\n"
+                            "ks2_rwm,2023/24,ward,B,40,80,,,\n"
+                            "ks2_rwm,2023/24,school,S,3,12,,,\n"
+                            "ks2_rwm,2023/24,school,T,97,188,,,\n")
+    res = oc.protect(frame, RULES)
+    local = res.local.set_index(["area_type", "area"])
+    assert local.loc[("school", "S"), "suppressed"]
+    # T alone would give S back from the place total: it is hidden too, and the audit agrees
+    assert local.loc[("school", "T"), "suppressed"]
+    assert not local.loc[("ward", "A"), "suppressed"] and local.loc[("ward", "A"), "numerator"] == 60
+    assert res.ok and res.audit["protected"].all()
