@@ -81,7 +81,7 @@ def test_smallshaw_hurst_annual_report_prints_on_at_most_16_pages(official, tmp_
     assert result.ok, result.summary()
     text, n_charts = _check(browser, result.place_dir / "annual.html")
     assert n_charts >= 1  # child poverty over time
-    assert "no listening survey has been named" in text and "no outcomes file" in text
+    assert "No listening survey has been named" in text and "no outcomes file" in text
 
 
 def test_a_scheduled_batch_produces_the_annual_report_for_every_place(demo_data, tmp_path):

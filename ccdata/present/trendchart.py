@@ -55,7 +55,6 @@ def trend_chart(series: pd.DataFrame, *, title: str, unit: str = "%") -> plt.Fig
     if rows[rows["area_type"] == "place"]["value"].notna().sum() == 0:
         raise ValueError("trend_chart: the place has no figure to draw")
     periods = (rows[["period", "period_end"]].drop_duplicates("period").sort_values("period_end")["period"].tolist())
-    x = {p: i for i, p in enumerate(periods)}
     colours = sns.color_palette(PALETTE)
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(WIDTH, 3.4), layout="constrained")

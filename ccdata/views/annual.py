@@ -77,10 +77,11 @@ def voices_section(place) -> list:
     try:
         path = place.local_path("survey_responses")
     except CcdataError as exc:
-        return blocks + [present.missing("what residents and pupils said", str(exc))]
+        return blocks + [present.missing("what residents and pupils said", "The survey files could not be read."),
+                         present.adviser_note("Why the survey is missing", str(exc))]
     if path is None:
         return blocks + [present.missing("what residents and pupils said",
-                                         "no listening survey has been named for this place")]
+                                         "No listening survey has been named for this place.")]
     data = listening.load(place)
     return blocks + listening.headlines_section(data) + listening.change_section(data)
 
@@ -91,10 +92,12 @@ def connections_section(place) -> list:
     try:
         path = place.local_path("relationships")
     except CcdataError as exc:
-        return blocks + [present.missing("how the organisations are connected", str(exc))]
+        return blocks + [present.missing("how the organisations are connected",
+                                         "The relationship survey files could not be read."),
+                         present.adviser_note("Why the relationship survey is missing", str(exc))]
     if path is None:
         return blocks + [present.missing("how the organisations are connected",
-                                         "no relationship survey has been named for this place")]
+                                         "No relationship survey has been named for this place.")]
     data = net.load_network(place)
     return blocks + network_view.overview(place, data) + network_view.core_team_section(data)
 

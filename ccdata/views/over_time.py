@@ -69,8 +69,8 @@ def summary_section(progress: trends.Progress) -> list:
     blocks: list = []
     judged = place[place["verdict"] != stats.NO_VERDICT]
     if judged.empty:
-        blocks.append(present.missing("changes over time", "no measure of this place has two periods with "
-                                      "figures that can be compared"))
+        blocks.append(present.missing("changes over time", "No measure of this place has two periods with "
+                                      "figures that can be compared."))
     html = []
     for verdict, heading in GROUPS:
         rows = judged[judged["verdict"] == verdict]
@@ -112,7 +112,7 @@ def charts_section(progress: trends.Progress, *, exclude_stages: tuple[str, ...]
     place = _order(progress.changes[(progress.changes["area_type"] == "place")
                                     & ~progress.changes["stage"].isin(exclude_stages)])
     if place.empty:
-        return [present.missing("trend charts", "no measure of this place has two or more periods")]
+        return [present.missing("trend charts", "No measure of this place has two or more periods.")]
     blocks = []
     for r in place.itertuples():
         rows = progress.series[(progress.series["measure"] == r.measure)
@@ -189,7 +189,7 @@ def place_section(progress: trends.Progress) -> list:
     c = progress.changes
     place = _order(c[c["area_type"] == "place"])
     if place.empty:
-        return [present.missing("changes over time", "no measure has two or more periods")]
+        return [present.missing("changes over time", "No measure has two or more periods.")]
     other = {t: c[c["area_type"] == t].set_index("measure") for t in ("local_authority", "england")}
 
     def beside(kind_of_area, measure, kind):
@@ -224,7 +224,7 @@ def wards_section(progress: trends.Progress) -> list:
     """Ward changes in a table, with the sentence on chance."""
     w = _order(progress.changes[progress.changes["area_type"] == "ward"])
     if w.empty:
-        return [present.missing("wards over time", "the outcomes file has no ward figures")]
+        return [present.missing("wards over time", "No ward figures: the outcomes file, if there is one, gives none.")]
     return [present.Block(f"<p>{present.esc(CHANCE)}</p>"),
             _table(w, progress, "Each measure by ward, from the baseline to the latest period", with_area=True)]
 
@@ -250,7 +250,7 @@ def iod_section(progress: trends.Progress, names: dict[str, str] | None = None) 
     """
     iod = progress.iod
     if iod is None or iod.empty:
-        return [present.missing("deprivation over time", "an edition of the Indices of Deprivation is missing")]
+        return [present.missing("deprivation over time", "An edition of the Indices of Deprivation is missing.")]
     text = iod_sentence(iod)
     shown = iod.copy()
     shown.insert(0, "Neighbourhood", [(names or {}).get(c, c) for c in shown["LSOA 2021"]])
@@ -269,10 +269,12 @@ def network_section(place) -> list:
 
     try:
         if place.local_path("relationships") is None:
-            return [present.missing("relationships over time", "no relationship survey has been named for this place")]
+            return [present.missing("relationships over time", "No relationship survey has been named for this place.")]
         data = net.load_network(place)
     except CcdataError as exc:
-        return [present.missing("relationships over time", str(exc))]
+        # the reason (a file name, a row) is for the adviser
+        return [present.missing("relationships over time", "The relationship survey files could not be read."),
+                present.adviser_note("Why the relationship survey is missing", str(exc))]
     return network_view.change_section(data)[:2]
 
 
