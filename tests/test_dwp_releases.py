@@ -10,7 +10,8 @@ from xml.sax.saxutils import escape
 import pytest
 
 from ccdata import sources
-from ccdata.io import dwp, dwp_releases as rel
+from ccdata.io import dwp
+from ccdata.io import dwp_releases as rel
 
 #: The content API's answer for the 2014-to-2023 page, cut to the fields read (recorded shape).
 RECORDED = {

@@ -135,7 +135,8 @@ def _records(rows: pd.DataFrame, file: str) -> tuple[pd.DataFrame, dict, list[st
         if ds:  # every area of the file is a cell, even an empty one (its row is still published)
             combos = pd.MultiIndex.from_product([levels[d] for d in ds], names=ds).to_frame(index=False)
             cells.append(combos.assign(period=period))
-        for flag, get in ((1, lambda d, a: p_m[d].get(a, 0)), (0, lambda d, a: n_m[d].get(a, 0) - p_m[d].get(a, 0))):
+        for flag, get in ((1, lambda d, a, p_m=p_m: p_m[d].get(a, 0)),
+                          (0, lambda d, a, p_m=p_m, n_m=n_m: n_m[d].get(a, 0) - p_m[d].get(a, 0))):
             if not ds:
                 parts.append(pd.DataFrame({"period": [period] * (total_p if flag else total_n - total_p),
                                            "y": flag}))

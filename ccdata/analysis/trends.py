@@ -25,10 +25,18 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ccdata.analysis import child_poverty, deprivation, disclosure, linked, pupil_years, stats, survey
+from ccdata.analysis import (
+    child_poverty,
+    deprivation,
+    disclosure,
+    linked,
+    pupil_years,
+    stats,
+    survey,
+)
 from ccdata.analysis import outcomes as outcome_figures
-from ccdata.errors import BaselineError, MissingDataError
 from ccdata.analysis.survey import NOT_KNOWN
+from ccdata.errors import BaselineError, MissingDataError
 from ccdata.io import dwp_releases
 from ccdata.io.local import outcomes as reader
 

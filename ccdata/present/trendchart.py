@@ -13,12 +13,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
 
-from ccdata.present.charts import PALETTE, STYLE, WIDTH  # noqa: E402
+from ccdata.present.charts import PALETTE, STYLE, WIDTH
 
 #: How each kind of area is drawn: label suffix, line style, marker, palette index.
 AREA_STYLE = {"place": ("-", "o", 0), "local_authority": ("--", "s", 1), "england": (":", "^", 3)}

@@ -25,6 +25,7 @@ These are figures from pupil records: they reach a page only through
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,7 +167,7 @@ def _number(raw, file, line, column, problems) -> tuple[float | None, bool]:
     except ValueError:
         problems.append(Problem(file, line, column, "not a number", raw))
         return None, False
-    if value != value or value in (float("inf"), float("-inf")):
+    if math.isnan(value) or math.isinf(value):
         problems.append(Problem(file, line, column, "not a finite number", raw))
         return None, False
     if value < 0:
