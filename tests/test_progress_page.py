@@ -198,3 +198,21 @@ def test_the_progress_page_and_the_listening_page_agree_on_every_survey_change(d
         assert mine.loc[qid, "change_lower"] == pytest.approx(row["change_lower"])
         clear = mine.loc[qid, "verdict"] in (stats.INCREASED, stats.DECREASED)
         assert clear == bool(row["significant"]), qid
+
+
+def test_a_malformed_baseline_or_target_does_not_stop_the_page(demo_data):
+    from ccdata.geo.places import place
+    from ccdata.views import over_time
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        p = place("demo")
+    p.definition = {**p.definition, "baseline": "last year", "targets": {"nope": {"value": 1, "period": "2026/27"}}}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        progress = over_time.load(p)
+    gld = progress.changes[(progress.changes["measure"] == "eyfs_gld") & (progress.changes["area_type"] == "place")]
+    assert gld["baseline"].iloc[0] == "2020/21"  # the earliest
+    assert progress.targets.empty
+    notes = " ".join(progress.notes)
+    assert "'last year' is not a period" in notes and "'nope' is not a declared outcome" in notes

@@ -409,14 +409,17 @@ def for_place(place, rules: disclosure.Rules | None = None, *, wave_names=None) 
     ``wave_names``: a function from a list of survey waves to ``{wave: name}`` (the pages'
     :func:`ccdata.present.labels.wave_names`), so waves read as on the listening page.
 
-    Raises
-    ------
-    BaselineError
-        A malformed ``baseline:`` or ``targets:``.
+    A malformed ``baseline:`` or ``targets:`` does not stop the page: each series then
+    starts at its earliest period (or shows no target), and the adviser's notes say why.
     """
     rules = disclosure._check_rules(rules)
     definition = getattr(place, "definition", {}) or {}
-    base = baselines(definition)
+    config_notes = []
+    try:
+        base = baselines(definition)
+    except BaselineError as exc:  # the page still shows every series, from its earliest period
+        base = {}
+        config_notes.append(f"places.yaml: {exc}; each series starts at its earliest period.")
     vocab = reader.load_vocabulary()
     names = {**_ward_names(place), "place": place.name, "la": place.lad_name}
     parts, lacking, notes, forms = [], [], [], {k: v.period for k, v in vocab.items()}
@@ -500,7 +503,12 @@ def for_place(place, rules: disclosure.Rules | None = None, *, wave_names=None) 
     table = changes(series, base, forms)
     for r in table[table["reason"].str.startswith("the baseline")].itertuples():
         notes.append(f"{r.title} ({r.area_name}): {r.reason}.")
-    tg = targets(definition, vocab)
+    try:
+        tg = targets(definition, vocab)
+    except BaselineError as exc:
+        tg = pd.DataFrame(columns=["measure", "target", "period"])
+        config_notes.append(f"places.yaml: {exc}; no target is shown.")
+    notes = config_notes + notes
     if len(tg):
         latest = table[table["area_type"] == reader.PLACE].set_index("measure")
         tg = tg.assign(title=[vocab[m].title for m in tg["measure"]],
