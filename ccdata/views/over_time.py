@@ -275,7 +275,8 @@ def network_section(place) -> list:
         # the reason (a file name, a row) is for the adviser
         return [present.missing("relationships over time", "The relationship survey files could not be read."),
                 present.adviser_note("Why the relationship survey is missing", str(exc))]
-    return network_view.change_section(data)[:2]
+    # the table of measures per wave, the sentence on ties gained and lost, and what they mean
+    return network_view.change_section(data)[:4]
 
 
 def notes_section(progress: trends.Progress) -> list:
