@@ -74,6 +74,8 @@ VIEWS: dict[str, View] = {v.name: v for v in (
     View("listening", "Listening and pupil voice", "listening.ipynb",
          needs=("survey_responses", "conversations")),
     View("network", "Relationship map", "network.ipynb", needs="relationships"),
+    View("progress", "Progress over time", "progress.ipynb"),
+    View("annual", "Annual report", "annual.ipynb"),
 )}
 
 
