@@ -527,6 +527,7 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
         results = _order(results, place_ids)
 
         run_date = now.date().isoformat()
+        place_findings: dict[str, list[str] | None] = {}
         for pid, place in resolved.items():
             place_dir = tmp / pid
             place_dir.mkdir(exist_ok=True)
@@ -544,6 +545,11 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
             links = [CHANGES_LINK] if (place_dir / CHANGES_LINK[0]).exists() else []
             found = next((r.findings for r in results if r.place == pid and r.view == SUMMARIES
                           and r.findings is not None), None)
+            if found is None:  # worked out here once, for the place's index and the site index
+                with contextlib.suppress(Exception), warnings.catch_warnings():
+                    warnings.simplefilter("ignore", DataQualityWarning)
+                    found = list(key_findings.for_place(place).sentences)
+            place_findings[pid] = found
             report_mod.write_place_index(place, place_dir, rr, run_date, extra_links=links, findings=found)
 
         ok = all(r.status in (OK, SKIPPED) for r in results)
@@ -555,14 +561,16 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
                 "seconds": round(time.perf_counter() - started, 1), "ccdata_version": __version__, "git": git,
                 "places": place_ids, "views": wanted, "parameters": parameters,
                 "place_parameters": place_parameters, "previous_run": previous.name if previous else None,
-                "tasks": [_task_record(r) for r in results], "vintages": vintages.to_dict("records")}
+                "tasks": [_task_record(r) for r in results], "vintages": vintages.to_dict("records"),
+                # each place's key findings, for the site index (which may show an earlier run)
+                "findings": {pid: list(found) for pid, found in place_findings.items() if found}}
 
         atomic_write_text(tmp / RUN_JSON, json.dumps(meta, indent=2, default=str))
         atomic_write_text(tmp / SUMMARY_CSV, _summary_frame(results).to_csv(index=False))
         final = runs_dir / run_id
         # the index is written with links checked against the finished folder's layout
         atomic_write_text(tmp / "index.html", render_run_index(run_id, tmp, place_rows, results,
-                                                               vintages, ok, git))
+                                                               vintages, ok, git, meta["findings"]))
         atomic_write_text(tmp / ADVISER_PAGE, render_run_notes(run_id, _summary_frame(results), git))
         os.rename(tmp, final)
     except BaseException:
@@ -581,5 +589,5 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
 
     atomic_write_text(out / "index.html", render_site_index(
         out, latest.name if latest else None, _runs(out), latest_places, latest_results,
-        latest_vintages, report_mod.git_hash()))
+        latest_vintages, report_mod.git_hash(), findings=latest_meta.get("findings") or {}))
     return BatchResult(run_id, final, out, results, ok, ok, time.perf_counter() - started)
