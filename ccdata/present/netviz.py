@@ -25,7 +25,7 @@ import pandas as pd
 from ccdata.analysis import network as net
 from ccdata.present import escape
 from ccdata.present.mapkey import legend_html
-from ccdata.present.maps import _finish_map, base_map
+from ccdata.present.maps import FILL_OPACITY, _finish_map, base_map
 from ccdata.present.palette import (  # noqa: F401
     DECILE_COLOURS,
     NO_DATA_COLOUR,
@@ -379,7 +379,7 @@ def map_network(data: net.NetworkData, points: pd.DataFrame, lsoas=None, *, wave
         def style(feature):
             d = feature["properties"].get(decile_column)
             colour = decile_colour(d) if d is not None else NO_DATA_COLOUR
-            return {"fillColor": colour, "color": "#555", "weight": 0.6, "fillOpacity": 0.45}
+            return {"fillColor": colour, "color": "#555", "weight": 0.6, "fillOpacity": FILL_OPACITY}
 
         layer = folium.FeatureGroup(name="Deprivation decile (1 = most deprived 10%)")
         folium.GeoJson(shapes.to_json(), style_function=style,
@@ -412,7 +412,8 @@ def map_network(data: net.NetworkData, points: pd.DataFrame, lsoas=None, *, wave
         frame = [arr.min(axis=0).tolist(), arr.max(axis=0).tolist()]
         fmap.fit_bounds(frame)
     _finish_map(fmap, frame or [[50.0, -5.0], [55.0, 1.0]],
-                legend_html(deprivation_label, sectors=sectors, boundary=False) if lsoas is not None
+                legend_html(deprivation_label, sectors=sectors, boundary=False, fill_opacity=FILL_OPACITY)
+                if lsoas is not None
                 else legend_html("", sectors=sectors, boundary=False, deciles=False))
     fmap.ccdata_key = {"sectors": sectors, "deprivation_label": deprivation_label if lsoas is not None else ""}
     return fmap
