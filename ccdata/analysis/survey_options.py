@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ccdata.analysis import disclosure, labels, stats
+from ccdata.analysis import disclosure, labels, linked
 from ccdata.analysis.survey import (
     ANSWER_SEP,
     MULTIPLE,
-    NOT_KNOWN,
     _by,
     _check_responses,
     _closed,
@@ -72,23 +71,42 @@ def option_shares(responses: pd.DataFrame, questions: pd.DataFrame, question_id:
     keys = _by(by)
     if keys:  # a postcode or id in a label column must never become a heading
         labels.check(responses[keys[0]], keys[0])
-    group = (responses[keys[0]].astype("object").where(responses[keys[0]].notna(), NOT_KNOWN) if keys
-             else pd.Series("All", index=responses.index))
+    # The page publishes each option for the whole place and per wave (and any breakdown
+    # asked for): every table of an option is protected as one linked set, so a figure hidden
+    # in one cannot be worked out from another ("all waves minus the other wave").
+    linked_keys = [()] + [(k,) for k in dict.fromkeys(
+        [*(["wave"] if "wave" in responses.columns else []), *keys])]
+    wanted = tuple(keys)
     answers = responses[q["question_id"]]
     ok = answers.notna()
-    order = (responses.attrs.get("waves") if keys == ["wave"] else None) or sorted(group[ok].unique(), key=str)
-    rows = []
-    for g in [g for g in order if (group[ok] == g).any()]:
-        ticks = answers[ok & (group == g)].map(lambda a: set(str(a).split(ANSWER_SEP)))
-        for opt in q["options"]:
-            rows.append({"question_id": q["question_id"], "question_text": q["question_text"], "group": g,
-                         "option": opt, "n": int(ticks.size), "ticked": int(ticks.map(lambda t, o=opt: o in t).sum())})
-    table = pd.DataFrame(rows, columns=["question_id", "question_text", "group", "option", "n", "ticked"])
-    table["pct_ticked"] = pd.Series(dtype="Float64", index=table.index)
-    safe = disclosure.apply(table, rules, count="ticked", denominator="n", derived=["pct_ticked"])
-    pct, _, _ = stats.published_rates(safe, "ticked", "n")
-    safe["pct_ticked"] = pd.array(pct, dtype="Float64")  # never more exact than the rounded counts
-    return disclosure.mark(safe[list(COLUMNS)], rules, sources=[])
+    ticks = answers[ok].map(lambda a: set(str(a).split(ANSWER_SEP)))
+    parts = []
+    for opt in q["options"]:
+        records = responses.loc[ok, [k[0] for k in linked_keys if k]].copy()
+        records["ticked"] = ticks.map(lambda t, o=opt: o in t)
+        protected = linked.protect_breakdowns(records, "ticked", linked_keys, rules,
+                                              names=("n", "ticked", "pct_ticked"),
+                                              label=f"{q['question_id']} {opt}: ")
+        table = protected.tables[wanted].copy()
+        if not protected.ok:  # a hidden figure could still be pinned down: show none of them
+            table["ticked"] = pd.NA
+            table["pct_ticked"] = pd.NA
+            table["suppressed"] = True
+            table["suppression"] = "withheld: could be worked out from the other tables"
+        table["group"] = (table[keys[0]].astype("object") if keys else "All")
+        table["option"] = opt
+        parts.append(table)
+    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(COLUMNS))
+    order = (responses.attrs.get("waves") if keys == ["wave"] else None) or sorted(table["group"].unique(), key=str)
+    rank = {g: i for i, g in enumerate(order)}
+    table["_g"] = table["group"].map(lambda g: rank.get(g, len(rank)))
+    table["_o"] = table["option"].map({o: i for i, o in enumerate(q["options"])})
+    table = table.sort_values(["_g", "_o"], kind="stable").reset_index(drop=True)
+    table["question_id"], table["question_text"] = q["question_id"], q["question_text"]
+    table["n"] = table["n"].astype("Int64")
+    table["ticked"] = table["ticked"].astype("Int64")
+    table["pct_ticked"] = pd.array(table["pct_ticked"], dtype="Float64")
+    return disclosure.mark(table[list(COLUMNS)], rules, sources=parts)
 
 
 def option_sentence(shares: pd.DataFrame) -> str:
