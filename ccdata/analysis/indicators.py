@@ -262,7 +262,7 @@ def _compute(place, items: list[Indicator]) -> pd.DataFrame:
             except MissingDataError as exc:
                 if ind.source.startswith("census21_"):
                     # partner pages get words; the adviser's fix is in the data-quality notes
-                    reason = f"not available here: the {_table_words(ind.source)} table has not been fetched"
+                    reason = f"not available here: the {_table_words(ind.source)} table is not in this edition's data"
                 else:
                     reason = f"{ind.source} is not available: {str(exc).split(';')[0]}"
                 cache[ind.source] = (None, {a: reason for a in AREAS}, {})

@@ -9,6 +9,8 @@ and LSOA sums differ slightly from the published totals.
 """
 from __future__ import annotations
 
+import re
+
 import warnings
 
 import pandas as pd
@@ -240,9 +242,16 @@ def composition(place, dataset: str, top_level: bool = True) -> pd.DataFrame:
     return out
 
 
+#: NS-SEC class codes at the start of a Census label ("L14.1 and L14.2 Never worked ..."):
+#: the codes mean nothing to a reader; the words after them say it.
+_NSSEC_CODES = re.compile(r"^L\d+(?:\.\d+)?(?:(?:,| and| to)\s*L\d+(?:\.\d+)?)*\s*:?\s*")
+
+
 def _short_label(label: str) -> str:
     parts = [p.strip() for p in str(label).split(":")]
-    return parts[-1] if parts else str(label)
+    short = parts[-1] if parts else str(label)
+    plain = _NSSEC_CODES.sub("", short)
+    return plain[:1].upper() + plain[1:] if plain else short
 
 
 def children(place) -> pd.DataFrame:
