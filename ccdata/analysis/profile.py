@@ -53,7 +53,7 @@ SINGLE_YEAR_BANDS = {"0-4": range(0, 5), "5-10": range(5, 11), "11-15": range(11
 CHILD_BANDS_NOTE = ("Census 2021 publishes ages for LSOAs in five-year bands (TS007A), so children "
                     "are shown as 0-4, 5-9, 10-14 and 15-19; single years of age (for 5-10, 11-15, "
                     "16-19) are published only for local authorities and larger areas.")
-PERTURBATION_NOTE = ("Census 2021 counts are slightly perturbed by ONS to protect confidentiality: "
+PERTURBATION_NOTE = ("Census 2021 counts are slightly adjusted by ONS to protect confidentiality: "
                      "small counts are noisy and the place's sums may differ a little from "
                      "published totals.")
 

@@ -349,7 +349,8 @@ def _unwrap_plain_groups(text: str) -> str:
     return "".join(out)
 
 
-def figure(fig, *, alt: str, caption: str, data: pd.DataFrame | None = None) -> Block:
+def figure(fig, *, alt: str, caption: str, data: pd.DataFrame | None = None,
+           figures: dict[str, list] | None = None) -> Block:
     """A chart (inline SVG) with alt text, a caption and the data behind it.
 
     Parameters
@@ -363,6 +364,8 @@ def figure(fig, *, alt: str, caption: str, data: pd.DataFrame | None = None) -> 
         Printed under the chart.
     data : DataFrame, optional
         The numbers behind the chart, in a collapsible table (open when printed).
+    figures : dict, optional
+        Figure ids of the data table's cells, as for :func:`table`.
     """
     if not alt or not str(alt).strip():
         raise ValueError("a figure needs alt text describing what it shows")
@@ -373,7 +376,7 @@ def figure(fig, *, alt: str, caption: str, data: pd.DataFrame | None = None) -> 
     wide = ""
     if data is not None:
         details = ("<details><summary>Data behind this chart</summary>"
-                   + table_html(data, caption=caption) + "</details>")
+                   + table_html(data, caption=caption, figures=figures) + "</details>")
         # a table of more than five columns takes the page's width in print, not half of it
         wide = " ccdata-figure-wide" if data.shape[1] > 5 else ""
     return Block(f'<figure class="ccdata-figure{wide}"><div class="ccdata-chart-box">{svg}</div>'

@@ -210,7 +210,7 @@ def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: 
             row = cent.loc[n]
             who = ("Residents who took part, as one group" if n == net.RESIDENTS_GROUP else
                    f'{node["label"]} ({node["sector"]}{", core team" if core else ""})')
-            tip = f'{who}: {int(row["degree"])} ties, betweenness {row["betweenness"]:.2f}'
+            tip = f'{who}: {int(row["degree"])} tie{"" if int(row["degree"]) == 1 else "s"}, betweenness {row["betweenness"]:.2f}'
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" tabindex="0" role="img" '
                          f'aria-label="{_esc(tip)}" data-tip="{_esc(tip)}" class="ccnet-node" '
                          f'fill="{SECTOR_COLOURS[node["sector"]]}" stroke="{"#000" if core else "#555"}" '

@@ -10,13 +10,14 @@ import pandas as pd
 
 from ccdata import present, sources
 from ccdata._version import __version__
-from ccdata.analysis import child_poverty, deprivation, findings, indicators, profile
+from ccdata.analysis import child_poverty, deprivation, findings, indicators, profile, spread
 from ccdata.errors import MissingDataError
 from ccdata.geo import build
 from ccdata.geo.crosswalk import IOD2019_ON_LSOA21_METHOD
 from ccdata.io.fetch import is_available
 from ccdata.present import charts
 from ccdata.present import figures as marks
+from ccdata.present import spine
 from ccdata.present import labels as words
 from ccdata.provenance import git_hash
 from ccdata.views.common import lsoa21_names
@@ -414,7 +415,7 @@ def indicator_section(place) -> Blocks:
     frame = indicators.compute(place)
     wide = indicators.wide(frame)
     ids = list(frame["indicator"].drop_duplicates())  # wide() keeps the indicators' order, one row each
-    blocks: Blocks = []
+    blocks: Blocks = spine_blocks(place)
     for workstream, grp in wide.groupby("Workstream", sort=False):
         shown = grp.drop(columns=["Workstream"])
         blocks.append(present.table(shown, caption=(
@@ -431,6 +432,32 @@ def indicator_section(place) -> Blocks:
             f"Dot chart of each indicator's value for {place.name} with its 95% interval, "
             "and England's value marked."), caption="Indicators for the place, with England for reference.",
             data=data))
+    return blocks
+
+
+def spine_blocks(place) -> Blocks:
+    """Every indicator in one picture: the place against the spread of England's authorities."""
+    try:
+        table, reasons, method = spread.for_place(place)
+        fig = spine.spine_chart(table)
+    except (MissingDataError, ValueError) as exc:
+        return _missing(place, "the chart of every indicator against England's local authorities", str(exc))
+    data = spine.chart_data(table)
+    ids = list(table["indicator"])
+    blocks: Blocks = [present.figure(
+        fig, alt=(f"Spine chart: for each of {len(table)} indicators, {place.name}'s value with its 95% "
+                  f"interval and {place.lad_name}'s value, set against the spread of England's "
+                  f"{int(table['authorities'].max())} local authorities (lowest to highest, and the middle "
+                  "half), with England in the centre; the worse side is on the left."),
+        caption=("Every indicator in one picture. England is the centre line; the grey bar runs from the "
+                 "lowest to the highest local authority in England, the darker part holds the middle half of "
+                 "them. The dot is this place, with the range it could take by chance; the diamond is its "
+                 "local authority. Worse is on the left where a direction is declared."),
+        data=data, figures={col: marks.column_ids(ids, measure, kind, area=area)
+                            for col, (area, measure, kind) in spine.DATA_MARKS.items()})]
+    detail = method + ("" if not reasons else " Left out of the chart: " + "; ".join(
+        f"{k}: {v}" for k, v in reasons.items()) + ".")
+    blocks.append(present.adviser_note("How the spine chart is made", detail))
     return blocks
 
 
