@@ -62,6 +62,10 @@ _TEXT_PATTERNS += (
                 r"(?<![\d.])\d[\d,]*\.\d+(?![\d%])")),
     ("words for the adviser", re.compile("|".join(re.escape(p) for p in ADVISER_PHRASES), re.IGNORECASE)),
 )
+#: Marks the end of a block of text in the collected text.
+BREAK = "\x00"
+#: Patterns read within one block of text only.
+_PHRASES = {_TEXT_PATTERNS[-3][0], _TEXT_PATTERNS[-2][0]}
 #: A table column whose header reads as a count of things (and not a share, rate or average).
 _COUNT_HEADER = re.compile(r"^(?:number of|children\b|residents\b|households\b|people\b|pupils\b|"
                            r"neighbourhoods\b|ties\b|responses\b|count\b|of which\b)", re.IGNORECASE)
@@ -87,6 +91,9 @@ class _Text(HTMLParser):
     """Collects visible text, table headers and table cells, skipping adviser sections."""
 
     SKIP = {"script", "style", "template", "noscript"}
+    #: Elements whose text never runs on into the next element's ("LSOAs (2021)" | "1" | "Residents").
+    BLOCK = {"p", "div", "li", "dt", "dd", "td", "th", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "caption",
+             "figcaption", "section", "ul", "ol", "dl", "table", "summary", "details", "title", "text"}
     VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
             "track", "wbr"}
 
@@ -125,6 +132,8 @@ class _Text(HTMLParser):
         self.stack.append((tag, hide, self.standing_out or "data-stands-out" in a))
         if hide:
             return
+        if tag in self.BLOCK:
+            self.text.append(BREAK)
         if tag in ("th", "td"):
             self._cell, self._cell_tag = [], tag
         if tag == "table":
@@ -144,6 +153,8 @@ class _Text(HTMLParser):
     def handle_endtag(self, tag):
         if tag in self.VOID:
             return
+        if tag in self.BLOCK and not self.hidden:
+            self.text.append(BREAK)
         if tag in ("th", "td") and self._cell is not None and not self.hidden:
             value = " ".join("".join(self._cell).split())
             (self.headers if self._cell_tag == "th" else self.cells).append(value)
@@ -203,10 +214,14 @@ def check(page_html: str) -> list[Problem]:
     parser = _Text()
     parser.feed(page_html)
     parser.close()
-    text = " ".join(" ".join(parser.text).split())
+    joined = " ".join(parser.text)
+    text = " ".join(joined.replace(BREAK, " ").split())
+    # the phrase patterns never run across the end of a block ("LSOAs (2021)" then "1" then "Residents")
+    blocked = " ".join(joined.replace(BREAK, " \n ").split(" ")).replace(" \n ", "\n")
+    blocked = "\n".join(" ".join(part.split()) for part in blocked.split("\n"))
     problems = []
     for kind, pattern in _TEXT_PATTERNS:
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(blocked if kind in _PHRASES else text):
             start = max(0, m.start() - 30)
             problems.append(Problem(kind, text[start:m.end() + 30].strip()))
     for header in parser.headers:
