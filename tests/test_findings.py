@@ -69,6 +69,9 @@ def test_child_poverty_is_said_also_when_about_the_same_as_england():
     assert ids == ["children_low_income/place/value", "children_low_income/england/value",
                    "children_low_income/la/value"]
     frame["method"] = ["estimate", "published", "published"]
+    # inside one ward, the figure is that ward's published rate, and said so
+    assert "(the published figure of its ward, Hackney Downs)" in findings.findings(
+        frame, one_ward="Hackney Downs").sentences[0]
     frame.loc[0, "band"] = "worse"
     assert findings.findings(frame).sentences[0] == (
         "27.5% of children under 16 in Smallshaw live in relative low income families (an estimate from its "

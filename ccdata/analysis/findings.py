@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ccdata.analysis import deprivation, indicators, stats
+from ccdata.analysis import child_poverty, deprivation, indicators, stats
 from ccdata.errors import MissingDataError
 
 #: Columns of the indicator table the findings read.
@@ -172,16 +172,22 @@ def _compared(place: dict, kind: str) -> str:
     return "a larger share than" if higher else "a smaller share than"
 
 
-def child_poverty_sentence(areas: dict[str, dict] | None, place_name: str) -> Sentence:
-    """Children in low income families: the place against England and its authority, always said."""
+def child_poverty_sentence(areas: dict[str, dict] | None, place_name: str, one_ward: str = "") -> Sentence:
+    """Children in low income families: the place against England and its authority, always said.
+
+    ``one_ward`` names the ward a place lies inside (its figure is that ward's published
+    rate); otherwise a figure shared out from wards is said to be an estimate.
+    """
     p = (areas or {}).get("place")
     e = (areas or {}).get("england")
     if p is None or e is None:
         return Sentence(f"There is no figure for children in low income families in {place_name} in this "
                         "edition's data.")
-    estimate = p.get("method") == indicators.ESTIMATE
+    how = ""
+    if p.get("method") == indicators.ESTIMATE:
+        how = f" (the published figure of its ward, {one_ward})" if one_ward else " (an estimate from its wards)"
     return Sentence(_value(p), f" of children under 16 in {p['area_name']} live in relative low income "
-                    f"families{' (an estimate from its wards)' if estimate else ''}: "
+                    f"families{how}: "
                     f"{_compared(p, 'rate')} ", *_england_part(areas.get("la"), e), ".")
 
 
@@ -341,7 +347,8 @@ def stands_out(frame: pd.DataFrame, limit: int = MAX_STANDS_OUT,
 
 def findings(indicator_frame: pd.DataFrame | None, deprivation_summary: pd.DataFrame | None = None,
              max_sentences: int = MAX_SENTENCES, *, place_name: str = "this place",
-             imd_deciles: list[int] | None = None, idaci_deciles: list[int] | None = None) -> Findings:
+             imd_deciles: list[int] | None = None, idaci_deciles: list[int] | None = None,
+             one_ward: str = "") -> Findings:
     """Key findings from a place's indicator table and deprivation summary, in :data:`ORDER`.
 
     Parameters
@@ -357,6 +364,8 @@ def findings(indicator_frame: pd.DataFrame | None, deprivation_summary: pd.DataF
     imd_deciles, idaci_deciles : list of int, optional
         The deciles of the place's neighbourhoods in the latest edition (used when
         it has one to three neighbourhoods).
+    one_ward : str
+        The name of the one ward a place lies inside, if it does.
     """
     if not isinstance(max_sentences, int) or max_sentences < 1:
         raise ValueError(f"max_sentences must be a positive whole number, not {max_sentences!r}")
@@ -371,7 +380,7 @@ def findings(indicator_frame: pd.DataFrame | None, deprivation_summary: pd.DataF
     for group, ids in ORDER:
         if group == "child_poverty":
             if indicator_frame is not None:
-                sentences.append(child_poverty_sentence(table.get(ids[0]), place_name))
+                sentences.append(child_poverty_sentence(table.get(ids[0]), place_name, one_ward))
         elif group == "children":
             s = children_sentence(table.get(ids[0]))
             sentences += [s] if s else []
@@ -423,5 +432,12 @@ def for_place(place) -> Findings:
         deciles = {c: [int(v) for v in lsoas[c]] if c in lsoas and lsoas[c].notna().all() else None
                    for c in ("imd_decile", "idaci_decile")}
     summary = pd.concat(summaries, ignore_index=True) if summaries else None
+    one_ward = ""
+    try:
+        wards = child_poverty.for_place(place)["by_ward"]
+        if len(wards) == 1 and not bool(wards["whole"].iloc[0]):
+            one_ward = str(wards["ward24_name"].fillna(wards["ward24_code"]).iloc[0])
+    except MissingDataError:
+        pass
     return findings(frame, summary, place_name=place.name, imd_deciles=deciles.get("imd_decile"),
-                    idaci_deciles=deciles.get("idaci_decile"))
+                    idaci_deciles=deciles.get("idaci_decile"), one_ward=one_ward)

@@ -10,7 +10,6 @@ and LSOA sums differ slightly from the published totals.
 from __future__ import annotations
 
 import re
-
 import warnings
 
 import pandas as pd

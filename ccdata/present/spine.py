@@ -73,7 +73,7 @@ def spine_chart(table: pd.DataFrame) -> plt.Figure:
         centre = top + line * (title.count("\n") + 1) + 0.12
         layout.append((title, top, centre))
         y = centre + 0.42  # the bar, the side words under it, a gap
-    top_in, bottom_in = 1.45, 0.1
+    top_in, bottom_in = 2.35, 0.1
     height = y + top_in + bottom_in
     with plt.rc_context(STYLE):
         fig = plt.figure(figsize=(WIDTH, height))
@@ -111,7 +111,8 @@ def spine_chart(table: pd.DataFrame) -> plt.Figure:
                    Line2D([], [], color="black", linewidth=1.6, label="England"),
                    Patch(color="#8c8c8c", label="Middle half of authorities"),
                    Patch(color="#d9d9d9", label="Lowest to highest authority")]
-        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, frameon=False,
+        # one column: two would be cut off at the right on a phone
+        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=1, frameon=False,
                   borderaxespad=0.1, fontsize=11, handlelength=1.6, columnspacing=1.0)
     return fig
 

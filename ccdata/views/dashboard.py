@@ -10,16 +10,16 @@ import pandas as pd
 
 from ccdata import present, sources
 from ccdata._version import __version__
-from ccdata.analysis import child_poverty, deprivation, findings, indicators, profile, spread
+from ccdata.analysis import child_poverty, deprivation, findings, indicators, profile
 from ccdata.errors import MissingDataError
 from ccdata.geo import build
 from ccdata.geo.crosswalk import IOD2019_ON_LSOA21_METHOD
 from ccdata.io.fetch import is_available
 from ccdata.present import charts
 from ccdata.present import figures as marks
-from ccdata.present import spine
 from ccdata.present import labels as words
 from ccdata.provenance import git_hash
+from ccdata.views import spine_section
 from ccdata.views.common import lsoa21_names
 
 Blocks = list  # list[present.Block]
@@ -220,6 +220,7 @@ def deprivation_section(place, editions: str = "both", lsoa_table: bool = True) 
     summary = pd.concat([deprivation.summary(place, e) for e in editions], ignore_index=True)
     blocks += _national_ranks(place, editions)
     notes = [n for n in summary["note"].dropna().unique() if n]
+    change = extent_change_sentence(place.name, summary)
     summary = summary.rename(columns={
         "edition": "Edition", "area_name": "Area", "lsoas": "Neighbourhoods (LSOAs)",
         "lsoas_most_deprived_10": "Neighbourhoods in most deprived 10%",
@@ -233,7 +234,6 @@ def deprivation_section(place, editions: str = "both", lsoa_table: bool = True) 
         + " ".join(deprivation.COMPARATOR_BASIS[e] for e in editions[:1] if e == "iod2019"))))
     for note in notes:
         blocks.append(present.notice(note))
-    change = extent_change_sentence(place.name, summary)
     if change:
         blocks.append(present.notice(change))
     latest = editions[-1]
@@ -336,7 +336,13 @@ def low_income_section(place) -> Blocks:
         blocks.append(present.notice(
             f"In {_fye(years[-1])}, {latest['children']:,} children under 16 in {place.name} lived in "
             f"relative low income families, {latest['pct']:.1f}% of children under 16 ({kind})."))
-    if estimate:
+    if estimate and len(by_ward) == 1:
+        blocks.append(present.notice(
+            f"{place.name} lies inside one ward ({ward_names}), so its percentage is the ward's published "
+            "figure. DWP publishes these figures only for whole wards (May 2024): the number of children is an "
+            "estimate, the ward's count shared out in proportion to each neighbourhood's children under 16 at "
+            "the 2021 Census. The ward's own figures are shown below."))
+    elif estimate:
         blocks.append(present.notice(
             "This is an estimate. DWP publishes these figures only for whole wards (May 2024), and this place "
             f"does not follow ward boundaries, so the figures of its wards ({ward_names}) were shared out to "
@@ -415,7 +421,7 @@ def indicator_section(place) -> Blocks:
     frame = indicators.compute(place)
     wide = indicators.wide(frame)
     ids = list(frame["indicator"].drop_duplicates())  # wide() keeps the indicators' order, one row each
-    blocks: Blocks = spine_blocks(place)
+    blocks: Blocks = spine_section.blocks(place)
     for workstream, grp in wide.groupby("Workstream", sort=False):
         shown = grp.drop(columns=["Workstream"])
         blocks.append(present.table(shown, caption=(
@@ -432,32 +438,6 @@ def indicator_section(place) -> Blocks:
             f"Dot chart of each indicator's value for {place.name} with its 95% interval, "
             "and England's value marked."), caption="Indicators for the place, with England for reference.",
             data=data))
-    return blocks
-
-
-def spine_blocks(place) -> Blocks:
-    """Every indicator in one picture: the place against the spread of England's authorities."""
-    try:
-        table, reasons, method = spread.for_place(place)
-        fig = spine.spine_chart(table)
-    except (MissingDataError, ValueError) as exc:
-        return _missing(place, "the chart of every indicator against England's local authorities", str(exc))
-    data = spine.chart_data(table)
-    ids = list(table["indicator"])
-    blocks: Blocks = [present.figure(
-        fig, alt=(f"Spine chart: for each of {len(table)} indicators, {place.name}'s value with its 95% "
-                  f"interval and {place.lad_name}'s value, set against the spread of England's "
-                  f"{int(table['authorities'].max())} local authorities (lowest to highest, and the middle "
-                  "half), with England in the centre; the worse side is on the left."),
-        caption=("Every indicator in one picture. England is the centre line; the grey bar runs from the "
-                 "lowest to the highest local authority in England, the darker part holds the middle half of "
-                 "them. The dot is this place, with the range it could take by chance; the diamond is its "
-                 "local authority. Worse is on the left where a direction is declared."),
-        data=data, figures={col: marks.column_ids(ids, measure, kind, area=area)
-                            for col, (area, measure, kind) in spine.DATA_MARKS.items()})]
-    detail = method + ("" if not reasons else " Left out of the chart: " + "; ".join(
-        f"{k}: {v}" for k, v in reasons.items()) + ".")
-    blocks.append(present.adviser_note("How the spine chart is made", detail))
     return blocks
 
 
