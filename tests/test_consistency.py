@@ -163,6 +163,9 @@ def check_pages(place_dir: Path) -> None:
     ids = re.findall(r'data-figure="([^"]+)"', dashboard)
     assert ids.count("children_low_income/place/value") >= 3, ids.count("children_low_income/place/value")
     assert len(set(ids)) > 40
+    # every indicator in one picture, named for screen readers, with the data behind it
+    assert 'aria-label="Spine chart: for each of' in dashboard
+    assert ids.count("children_low_income/place/verdict") >= 2
 
 
 def test_demo_partner_pages_are_consistent(demo_data_dir, tmp_path):
