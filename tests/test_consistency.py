@@ -34,6 +34,14 @@ def test_one_id_with_two_values_fails_and_percent_signs_do_not_count():
     assert "36.2 / 36.3" in problems[0].text
 
 
+def test_one_figure_at_two_precisions_must_be_the_same_number_rounded():
+    a = fig("idaci/place/pct", "percent", "33%")
+    assert devtext.check(a + fig("idaci/place/pct", "percent", "33.3")) == []
+    assert KINDS(a + fig("idaci/place/pct", "percent", "33.6")) == ["one figure shown with two values"]
+    assert KINDS(fig("v/place/verdict", "verdict", "worse") + fig("v/place/verdict", "verdict", "Worse!")) == [
+        "one figure shown with two values"]
+
+
 def test_a_count_with_a_decimal_point_fails_at_any_size():
     for text in ("45.0", "2,615.0", "3.5", "1.0"):
         assert "a count printed with a decimal point" in KINDS(fig("ties/place/count", "count", text)), text

@@ -22,7 +22,8 @@ looks for exactly these patterns:
   chart under its heading;
 - one figure shown with two values: every figure printed from a computed table
   carries ``data-figure``/``data-kind`` (:mod:`ccdata.present.figures`); one id
-  must read the same wherever it is printed, and an item of "What stands out"
+  must read the same wherever it is printed (a number printed with fewer decimals
+  must be the other rounded), and an item of "What stands out"
   (``data-stands-out``) must carry the verdict "worse".
 
 The footer's "ccdata 0.1.0" and words such as "tenant" or "None of these" pass.
@@ -255,6 +256,22 @@ def _figure_problems(parser: _Text) -> list[Problem]:
             problems.append(Problem("a 'what stands out' item the table does not call worse", f"{fid}: {text}"))
     for fid, texts in shown.items():
         values = list(dict.fromkeys(_same(t) for t in texts))
-        if len(values) > 1:
+        if len(values) > 1 and not _agree(values):
             problems.append(Problem("one figure shown with two values", f"{fid}: {' / '.join(values)}"))
     return problems
+
+
+_NUMBER = re.compile(r"^[+-]?\d[\d,]*(?:\.(\d+))?$")
+
+
+def _agree(values: list[str]) -> bool:
+    """Numbers printed at different precisions agree when the finer rounds to the coarser
+    ("33" and "33.3" of a share; never "36.2" and "36.3")."""
+    parsed = []
+    for v in values:
+        m = _NUMBER.match(v)
+        if not m:
+            return False
+        parsed.append((float(v.replace(",", "")), len(m.group(1) or "")))
+    places = min(d for _, d in parsed)
+    return len({f"{round(x, places):.{places}f}" for x, _ in parsed}) == 1

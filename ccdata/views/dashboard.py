@@ -221,6 +221,14 @@ def deprivation_section(place, editions: str = "both", lsoa_table: bool = True) 
     blocks += _national_ranks(place, editions)
     notes = [n for n in summary["note"].dropna().unique() if n]
     change = extent_change_sentence(place.name, summary)
+    latest_rows = [a if e == deprivation.EDITIONS[editions[-1]] else None
+                   for e, a in zip(summary["edition"], summary["area"])]
+    summary_marks = {
+        col: [(f"{fid}/{a}/{measure}", kind) if a else None for a in latest_rows]
+        for col, (fid, measure, kind) in {
+            "% of LSOAs in most deprived 10%": ("imd", "pct_lsoas_most_deprived_10", "percent"),
+            "% of LSOAs in most deprived 10% for IDACI": ("idaci", "pct_lsoas_idaci_most_deprived_10", "percent"),
+            "Neighbourhoods (LSOAs)": ("imd", "lsoas", "count")}.items()}
     summary = summary.rename(columns={
         "edition": "Edition", "area_name": "Area", "lsoas": "Neighbourhoods (LSOAs)",
         "lsoas_most_deprived_10": "Neighbourhoods in most deprived 10%",
@@ -228,7 +236,9 @@ def deprivation_section(place, editions: str = "both", lsoa_table: bool = True) 
         "extent": "Extent (% of residents)",
         "pct_lsoas_idaci_most_deprived_10": "% of LSOAs in most deprived 10% for IDACI",
         "median_imd_rank": "Median IMD rank"}).drop(columns=["area", "basis", "note"])
-    blocks.append(present.table(summary, caption=(
+    # a median of an even number of ranks falls between two (16,422.5): shown as a whole rank
+    blocks.append(present.table(summary, formats={"Median IMD rank": ",.0f"}, figures={
+        k: v for k, v in summary_marks.items() if k in summary.columns}, caption=(
         "Headline deprivation measures. Extent: share of residents living in the most deprived 30% "
         "of neighbourhoods, weighted from 1 at the most deprived 10% to 0 at 30% (MHCLG method). "
         + " ".join(deprivation.COMPARATOR_BASIS[e] for e in editions[:1] if e == "iod2019"))))
