@@ -171,10 +171,11 @@ def test_stands_out_equal_gaps_put_childrens_indicator_first_and_mark_it():
     assert list(so["indicator"]) == ["adults", "kids"]  # then by name
 
 
-def test_at_most_five_and_bad_input():
+def test_at_most_eight_and_bad_input():
     frame = pd.DataFrame(sum((rows(str(i), f"I{i}", "lower_is_better", (20.0 + i, 18 + i, 22 + i), None,
-                                   (10.0, 9.9, 10.1), band="worse") for i in range(8)), []))
-    assert len(findings.stands_out(frame)) == 5
+                                   (10.0, 9.9, 10.1), band="worse") for i in range(10)), []))
+    assert len(findings.stands_out(frame)) == findings.MAX_STANDS_OUT == 8
+    assert len(findings.stands_out(frame, limit=3)) == 3
     assert len(findings.findings(frame).sentences) == findings.MAX_SENTENCES
     with pytest.raises(ValueError, match="lacks column"):
         findings.findings(frame.drop(columns=["upper"]))

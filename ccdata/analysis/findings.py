@@ -55,7 +55,7 @@ ORDER = (
 #: Groups said also when the place is about the same as England.
 ALWAYS_SAID = ("child_poverty", "children")
 MAX_SENTENCES = 7
-MAX_STANDS_OUT = 5
+MAX_STANDS_OUT = 8  # every clearly worse indicator, as a rule: 15 are declared, few are worse
 STANDS_OUT_LIMITS = ("This list shows only the indicators where the place is clearly worse than England, "
                      "largest gap first. It cannot say which issue matters most locally, and it covers only "
                      "the indicators on this page.")
