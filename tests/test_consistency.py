@@ -38,6 +38,10 @@ def test_one_figure_at_two_precisions_must_be_the_same_number_rounded():
     a = fig("idaci/place/pct", "percent", "33%")
     assert devtext.check(a + fig("idaci/place/pct", "percent", "33.3")) == []
     assert KINDS(a + fig("idaci/place/pct", "percent", "33.6")) == ["one figure shown with two values"]
+    # 4.51 prints as "5" and as "4.5": both are the same number rounded
+    assert devtext.check(fig("i/la/pct", "percent", "5%") + fig("i/la/pct", "percent", "4.5")) == []
+    assert KINDS(fig("i/la/pct", "percent", "36.2") + fig("i/la/pct", "percent", "36.3")) == [
+        "one figure shown with two values"]
     assert KINDS(fig("v/place/verdict", "verdict", "worse") + fig("v/place/verdict", "verdict", "Worse!")) == [
         "one figure shown with two values"]
 

@@ -265,13 +265,19 @@ _NUMBER = re.compile(r"^[+-]?\d[\d,]*(?:\.(\d+))?$")
 
 
 def _agree(values: list[str]) -> bool:
-    """Numbers printed at different precisions agree when the finer rounds to the coarser
-    ("33" and "33.3" of a share; never "36.2" and "36.3")."""
+    """Numbers printed at different precisions agree when both can be the same number
+    rounded ("33" and "33.3" of a share, "5" and "4.5" of 4.51); at the same precision
+    they must be the same ("36.2" and "36.3" never agree)."""
     parsed = []
     for v in values:
         m = _NUMBER.match(v)
         if not m:
             return False
         parsed.append((float(v.replace(",", "")), len(m.group(1) or "")))
-    places = min(d for _, d in parsed)
-    return len({f"{round(x, places):.{places}f}" for x, _ in parsed}) == 1
+    for i, (a, da) in enumerate(parsed):
+        for b, db in parsed[i + 1:]:
+            if da == db:
+                return False  # two different texts at one precision (they differ, or _same would match)
+            if abs(a - b) > 0.5 * 10 ** -da + 0.5 * 10 ** -db + 1e-9:
+                return False
+    return True
