@@ -29,11 +29,6 @@ def file_mode() -> int:
     return 0o666 & ~_umask()
 
 
-def dir_mode() -> int:
-    """The mode a new folder gets under the current umask (e.g. ``0o755``)."""
-    return 0o777 & ~_umask()
-
-
 def _temp_beside(path: Path) -> tuple[int, str]:
     path.parent.mkdir(parents=True, exist_ok=True)
     return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")

@@ -27,7 +27,7 @@ from ccdata.analysis.assets import (
 )
 from ccdata.errors import DataQualityWarning, MissingDataError
 from ccdata.files import atomic_write_text
-from ccdata.io.local.assets import CATEGORIES
+from ccdata.vocabulary import CATEGORIES
 from ccdata.present.mapkey import asset_list_html, key_text, map_with_text
 from ccdata.present.maps import embed, map_assets
 
