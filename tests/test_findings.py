@@ -242,3 +242,14 @@ def test_real_place_findings_match_the_indicator_table(official):
     real = ccdata.list_places()
     for pid in real.loc[~real["fictional"], "id"]:
         check_place_findings(ccdata.place(pid))
+
+
+def test_a_sentence_is_plain_text_that_keeps_its_figures_through_pickling_and_json():
+    import json
+    import pickle
+
+    s = findings.Sentence(findings.Figure("a/place/value", "percent", "36.2%"), " of children")
+    assert s == "36.2% of children" and isinstance(s, str)
+    back = pickle.loads(pickle.dumps(s))  # a batch worker hands its sentences back this way
+    assert back == s and back.parts == s.parts
+    assert json.loads(json.dumps([s])) == ["36.2% of children"]
