@@ -73,7 +73,7 @@ def spine_chart(table: pd.DataFrame) -> plt.Figure:
         centre = top + line * (title.count("\n") + 1) + 0.12
         layout.append((title, top, centre))
         y = centre + 0.42  # the bar, the side words under it, a gap
-    top_in, bottom_in = 2.35, 0.1
+    top_in, bottom_in = 1.9, 0.1
     height = y + top_in + bottom_in
     with plt.rc_context(STYLE):
         fig = plt.figure(figsize=(WIDTH, height))
