@@ -426,17 +426,25 @@ def low_income_section(place) -> Blocks:
 
 
 def indicator_section(place) -> Blocks:
-    """The indicator table grouped by workstream, and a chart of the place's values."""
+    """Every indicator in one picture (the spine chart), then the indicator table by workstream.
+
+    Without the spread of authorities for the spine chart, a chart of the place's values
+    with England's stands in for it (the two would say the same twice, and a printed
+    page has room for one).
+    """
     frame = indicators.compute(place)
     wide = indicators.wide(frame)
     ids = list(frame["indicator"].drop_duplicates())  # wide() keeps the indicators' order, one row each
     blocks: Blocks = spine_section.blocks(place)
+    has_spine = any("<figure" in b.html for b in blocks)
     for workstream, grp in wide.groupby("Workstream", sort=False):
         shown = grp.drop(columns=["Workstream"])
         blocks.append(present.table(shown, caption=(
             f"{workstream}: values in %, with the range each could take by chance (95% interval); compared "
             "with England (better / similar / worse where a direction is declared, else higher / similar / "
             "lower)."), figures=_indicator_marks([ids[i] for i in grp.index], shown.columns)))
+    if has_spine:
+        return blocks
     try:
         fig = charts.indicator_chart(frame)
     except ValueError as exc:
