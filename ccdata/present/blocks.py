@@ -394,7 +394,8 @@ def notice(text: str, kind: str = "info") -> Block:
     if kind not in NOTICE_KINDS:
         raise ValueError(f"kind must be one of {NOTICE_KINDS}, not {kind!r}")
     role = "alert" if kind == "warning" else "note"
-    return Block(f'<div class="ccdata-notice ccdata-{kind}" role="{role}">{esc(text)}</div>')
+    # a Sentence (analysis.findings) has its computed figures marked; any other text is escaped
+    return Block(f'<div class="ccdata-notice ccdata-{kind}" role="{role}">{figure_marks.sentence_html(text)}</div>')
 
 
 def metrics(values: dict[str, object], *, caption: str | None = None,

@@ -342,9 +342,14 @@ def low_income_section(place) -> Blocks:
     blocks: Blocks = []
     if latest["status"] == "ok":
         kind = "an estimate" if estimate else "as published for its wards"
-        blocks.append(present.notice(
-            f"In {_fye(years[-1])}, {latest['children']:,} children under 16 in {place.name} lived in "
-            f"relative low income families, {latest['pct']:.1f}% of children under 16 ({kind})."))
+        marked = years[-1] == f"fye{LOW_INCOME_YEAR}"  # the indicator's year: the same figures as its table
+        count, pct = f"{latest['children']:,}", f"{latest['pct']:.1f}%"
+        blocks.append(present.notice(findings.Sentence(
+            f"In {_fye(years[-1])}, ",
+            findings.Figure("children_low_income/place/count", "count", count) if marked else count,
+            f" children under 16 in {place.name} lived in relative low income families, ",
+            findings.Figure("children_low_income/place/value", "percent", pct) if marked else pct,
+            f" of children under 16 ({kind}).")))
     if estimate and len(by_ward) == 1:
         blocks.append(present.notice(
             f"{place.name} lies inside one ward ({ward_names}), so its percentage is the ward's published "
