@@ -222,9 +222,10 @@ def check(page_html: str) -> list[Problem]:
     blocked = "\n".join(" ".join(part.split()) for part in blocked.split("\n"))
     problems = []
     for kind, pattern in _TEXT_PATTERNS:
-        for m in pattern.finditer(blocked if kind in _PHRASES else text):
+        read = blocked if kind in _PHRASES else text
+        for m in pattern.finditer(read):
             start = max(0, m.start() - 30)
-            problems.append(Problem(kind, text[start:m.end() + 30].strip()))
+            problems.append(Problem(kind, " ".join(read[start:m.end() + 30].split())))
     for header in parser.headers:
         if _SNAKE.match(header):
             problems.append(Problem("a snake_case column header", header))

@@ -169,7 +169,7 @@ def render_changes(inp: ChangeInputs, fictional_notice: str = "") -> str:
     else:
         a = compare_assets(prev[ASSETS_FILE], cur[ASSETS_FILE])
         parts.append(_p(f"{len(a['new'])} new and {len(a['closed'])} closed or no longer listed "
-                        f"({len(cur[ASSETS_FILE])} assets now)."))
+                        f"({len(cur[ASSETS_FILE])} asset{'' if len(cur[ASSETS_FILE]) == 1 else 's'} now)."))
         for key, label in (("new", "New assets"), ("closed", "Closed or no longer listed")):
             if not a[key].empty:
                 parts.append(table_html(a[key][["name", "category_label"]].rename(
