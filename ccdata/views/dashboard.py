@@ -123,6 +123,10 @@ def key_findings(place) -> Blocks:
     return blocks
 
 
+#: Age bands of the "who lives here" table that are also indicators (``indicators.yaml``).
+AGE_INDICATORS = {"0-4": "children_0_4", "15-19": "young_people_15_19", "0-19": "children_0_19"}
+
+
 def who_lives_here(place) -> Blocks:
     """Children and young people by age band, then each Census topic."""
     blocks: Blocks = []
@@ -134,12 +138,18 @@ def who_lives_here(place) -> Blocks:
         table = kids.pivot_table(index="age band", columns="area_name", values="pct", sort=False)
         counts = kids[kids["area"] == "place"].set_index("age band")["children"].rename("Children in the place")
         table = pd.concat([counts, table], axis=1).reset_index()
+        # the bands that are also indicators carry the indicator's figure ids
+        band_ids = [AGE_INDICATORS.get(b) for b in table["age band"]]
+        area_of = dict(zip(kids["area_name"], kids["area"]))
+        age_marks = {"Children in the place": [(f"{i}/place/count", "count") if i else None for i in band_ids]}
+        age_marks |= {col: [(f"{i}/{area_of[col]}/value", "percent") if i else None for i in band_ids]
+                      for col in table.columns if col in area_of}
         blocks.append(present.figure(
             charts.age_chart(kids),
             alt=("Bar chart of the share of residents in each child age band (0-4, 5-9, 10-14, 15-19) "
                  f"for {place.name}, {place.lad_name} and England."),
             caption="Children and young people as a share of all residents, Census 2021 (TS007A).",
-            data=table))
+            data=table, figures=age_marks))
         blocks.append(present.notice(profile.CHILD_BANDS_NOTE))
     try:
         single = profile.children_single_year(place)
