@@ -32,7 +32,7 @@ CENSUS_AREA_COLUMNS = ["area", "area_name", "n_lsoas", "n_missing_cells", "metho
 NOT_AVAILABLE = "not available"
 #: Local (adviser-kept) files a place may name under ``local:`` in places.yaml.
 LOCAL_KINDS = ("assets", "survey_responses", "survey_questions", "pupils",
-               "organisations", "relationships")
+               "organisations", "relationships", "conversations", "codebook", "quotes", "names")
 
 
 @dataclass(frozen=True)
