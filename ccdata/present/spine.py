@@ -29,6 +29,8 @@ REQUIRED = ["title", "polarity", "place", "lower", "upper", "band", "la", "engla
 #: Fill of the place's dot by its comparison with England (colour-blind palette; the
 #: words under the row and the table say the same).
 _FILL = {"worse": 3, "better": 0, "similar": None, "higher": 9, "lower": 9}
+#: Where the bars run across the chart (fractions of its width): the side words sit beside them.
+BAR = (0.16, 0.84)
 #: Characters per line of an indicator's name above its row.
 TITLE_CHARS = 60
 
@@ -70,9 +72,9 @@ def spine_chart(table: pd.DataFrame) -> plt.Figure:
     for rec in rows:
         title = textwrap.fill(str(rec["title"]), TITLE_CHARS)
         top = y
-        centre = top + line * (title.count("\n") + 1) + 0.12
+        centre = top + line * (title.count("\n") + 1) + 0.13
         layout.append((title, top, centre))
-        y = centre + 0.42  # the bar, the side words under it, a gap
+        y = centre + 0.2  # the bar with the side words beside it, a gap (short enough to print on a page)
     top_in, bottom_in = 1.9, 0.1
     height = y + top_in + bottom_in
     with plt.rc_context(STYLE):
@@ -82,13 +84,15 @@ def spine_chart(table: pd.DataFrame) -> plt.Figure:
         ax.set_ylim(y, 0)
         ax.axis("off")
         for rec, (title, top, centre) in zip(rows, layout):
-            x = positions(rec)
+            # the bar between the side words: positions 0-1 drawn from BAR[0] to BAR[1]
+            x = {k: BAR[0] + (BAR[1] - BAR[0]) * v for k, v in positions(rec).items()}
             ax.text(0, top, title, va="top", ha="left", fontsize=11)
             lo, hi = sorted((x["lowest"], x["highest"]))
             ax.add_patch(plt.Rectangle((lo, centre - 0.09), hi - lo, 0.18, color="#d9d9d9", linewidth=0))
             q_lo, q_hi = sorted((x["q1"], x["q3"]))
             ax.add_patch(plt.Rectangle((q_lo, centre - 0.09), q_hi - q_lo, 0.18, color="#8c8c8c", linewidth=0))
-            ax.plot([0.5, 0.5], [centre - 0.16, centre + 0.16], color="black", linewidth=1.6)
+            mid = (BAR[0] + BAR[1]) / 2
+            ax.plot([mid, mid], [centre - 0.14, centre + 0.14], color="black", linewidth=1.6)
             ax.plot(sorted((x["lower"], x["upper"])), [centre, centre], color="black", linewidth=1.4)
             fill = _FILL.get(rec["band"])
             ax.plot([x["place"]], [centre], marker="o", markersize=8.5, markeredgecolor="black",
@@ -96,9 +100,8 @@ def spine_chart(table: pd.DataFrame) -> plt.Figure:
             if pd.notna(x["la"]):
                 ax.plot([x["la"]], [centre], marker="D", markersize=6, markeredgecolor="black",
                         markerfacecolor="none", markeredgewidth=1.3, linestyle="none")
-            ax.text(0, centre + 0.13, f"\u2190 {rec['left_word']}", va="top", ha="left", fontsize=11,
-                    color="#333333")
-            ax.text(1, centre + 0.13, f"{rec['right_word']} \u2192", va="top", ha="right", fontsize=11,
+            ax.text(0, centre, f"\u2190 {rec['left_word']}", va="center", ha="left", fontsize=11, color="#333333")
+            ax.text(1, centre, f"{rec['right_word']} \u2192", va="center", ha="right", fontsize=11,
                     color="#333333")
         def dot(fill, label):
             return Line2D([], [], marker="o", color="black", markerfacecolor=colours[fill] if fill is not None
