@@ -368,7 +368,7 @@ def figure(fig, *, alt: str, caption: str, data: pd.DataFrame | None = None,
         Figure ids of the data table's cells, as for :func:`table`.
     tall : bool
         A chart taller than it is wide (one row per indicator): printed across the
-        page's width and up to most of its height, not beside its caption.
+        page's width and up to 200 mm of its height, not beside its caption.
     """
     if not alt or not str(alt).strip():
         raise ValueError("a figure needs alt text describing what it shows")

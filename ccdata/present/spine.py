@@ -75,7 +75,7 @@ def spine_chart(table: pd.DataFrame) -> plt.Figure:
         centre = top + line * (title.count("\n") + 1) + 0.13
         layout.append((title, top, centre))
         y = centre + 0.2  # the bar with the side words beside it, a gap (short enough to print on a page)
-    top_in, bottom_in = 1.9, 0.1
+    top_in, bottom_in = 1.3, 0.1
     height = y + top_in + bottom_in
     with plt.rc_context(STYLE):
         fig = plt.figure(figsize=(WIDTH, height))
@@ -107,15 +107,16 @@ def spine_chart(table: pd.DataFrame) -> plt.Figure:
             return Line2D([], [], marker="o", color="black", markerfacecolor=colours[fill] if fill is not None
                           else "white", linestyle="-", markersize=7, label=label)
 
-        handles = [dot(3, "Place: worse than England"), dot(0, "Place: better than England"),
-                   dot(None, "Place: similar to England"), dot(9, "Place: higher or lower (no direction)"),
+        handles = [dot(3, "Worse than England"), dot(0, "Better than England"),
+                   dot(None, "Similar to England"), dot(9, "Higher/lower, no direction"),
                    Line2D([], [], marker="D", color="black", markerfacecolor="none", linestyle="none",
                           markersize=6, label="Its local authority"),
                    Line2D([], [], color="black", linewidth=1.6, label="England"),
                    Patch(color="#8c8c8c", label="Middle half of authorities"),
-                   Patch(color="#d9d9d9", label="Lowest to highest authority")]
-        # one column: two would be cut off at the right on a phone
-        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=1, frameon=False,
+                   Patch(color="#d9d9d9", label="Range of authorities")]
+        # two short columns: the place's dots (by comparison with England), then the rest
+        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, frameon=False,
+                  title="This place (dot, with its 95% interval), and:", title_fontsize=11, alignment="left",
                   borderaxespad=0.1, fontsize=11, handlelength=1.6, columnspacing=1.0)
     return fig
 
