@@ -350,7 +350,7 @@ def _unwrap_plain_groups(text: str) -> str:
 
 
 def figure(fig, *, alt: str, caption: str, data: pd.DataFrame | None = None,
-           figures: dict[str, list] | None = None, tall: bool = False) -> Block:
+           figures: dict[str, list] | None = None) -> Block:
     """A chart (inline SVG) with alt text, a caption and the data behind it.
 
     Parameters
@@ -366,9 +366,6 @@ def figure(fig, *, alt: str, caption: str, data: pd.DataFrame | None = None,
         The numbers behind the chart, in a collapsible table (open when printed).
     figures : dict, optional
         Figure ids of the data table's cells, as for :func:`table`.
-    tall : bool
-        A chart taller than it is wide (one row per indicator): printed across the
-        page's width and up to 200 mm of its height, not beside its caption.
     """
     if not alt or not str(alt).strip():
         raise ValueError("a figure needs alt text describing what it shows")
@@ -382,8 +379,6 @@ def figure(fig, *, alt: str, caption: str, data: pd.DataFrame | None = None,
                    + table_html(data, caption=caption, figures=figures) + "</details>")
         # a table of more than five columns takes the page's width in print, not half of it
         wide = " ccdata-figure-wide" if data.shape[1] > 5 else ""
-    if tall:
-        wide += " ccdata-figure-tall"
     return Block(f'<figure class="ccdata-figure{wide}"><div class="ccdata-chart-box">{svg}</div>'
                  f"<figcaption>{esc(caption)}</figcaption>{details}</figure>")
 

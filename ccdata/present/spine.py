@@ -122,13 +122,16 @@ def spine_chart(table: pd.DataFrame) -> plt.Figure:
 
 
 def chart_data(table: pd.DataFrame) -> pd.DataFrame:
-    """The numbers behind the spine chart, one row per indicator."""
+    """The numbers behind the spine chart, one row per indicator: the place, its interval and
+    verdict, its authority, England, and the authorities' lowest, 25th and 75th percentiles
+    and highest."""
     return pd.DataFrame({
         "Indicator": table["title"], "Place %": table["place"],
         "95% interval": [f"{a:.1f} to {b:.1f}" for a, b in zip(table["lower"], table["upper"])],
         "Compared with England": table["band"], "LA %": table["la"], "England %": table["england"],
-        "Lowest authority %": table["lowest"], "25th percentile %": table["q1"],
-        "75th percentile %": table["q3"], "Highest authority %": table["highest"]}).reset_index(drop=True)
+        # short headings: narrow number columns leave the indicator's name room on a printed page
+        "Authorities: lowest %": table["lowest"], "25th %": table["q1"], "75th %": table["q3"],
+        "Highest %": table["highest"]}).reset_index(drop=True)
 
 
 #: Columns of :func:`chart_data` -> (area, measure, kind) of the figure each cell shows.

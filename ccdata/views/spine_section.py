@@ -35,8 +35,8 @@ def blocks(place) -> list:
                  "lowest to the highest local authority in England, the darker part holds the middle half of "
                  "them. The dot is this place, with the range it could take by chance; the diamond is its "
                  "local authority. Worse is on the left where a direction is declared."),
-        data=data, tall=True, figures={col: marks.column_ids(ids, measure, kind, area=area)
-                                       for col, (area, measure, kind) in spine.DATA_MARKS.items()})]
+        data=data, figures={col: marks.column_ids(ids, measure, kind, area=area)
+                            for col, (area, measure, kind) in spine.DATA_MARKS.items()})]
     detail = method + ("" if not reasons else " Left out of the chart: " + "; ".join(
         f"{k}: {v}" for k, v in reasons.items()) + ".")
     out.append(present.adviser_note("How the spine chart is made", detail))
