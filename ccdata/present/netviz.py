@@ -260,7 +260,7 @@ def _wave_group(g: nx.Graph, w: str, kind: str, attrs_text: str, xy, size_by: st
     what = "every kind of relationship" if kind == ALL_TYPES else kind
     parts = [f'<g {attrs_text}>',
              f'<title>Wave {_esc(w)}, {_esc(what)}: {summary["organisations"]:,} organisations '
-             f'(residents as one group), {summary["ties"]:,} ties</title>']
+             f'(residents as one group), {summary["ties"]:,} tie{"" if summary["ties"] == 1 else "s"}</title>']
     for u, v, attrs in g.edges(data=True):
         (x1, y1), (x2, y2) = xy(u), xy(v)
         stroke = 0.6 + 0.5 * float(attrs.get("weight", 1.0))
@@ -284,7 +284,8 @@ def _wave_group(g: nx.Graph, w: str, kind: str, attrs_text: str, xy, size_by: st
         row = cent.loc[n]
         who = ("Residents who took part, as one group" if n == net.RESIDENTS_GROUP else
                f'{node["label"]} ({node["sector"]}{", core team" if core else ""})')
-        tip = f'{who}: {int(row["degree"])} ties, betweenness {row["betweenness"]:.2f}'
+        degree = int(row["degree"])
+        tip = f'{who}: {degree} tie{"" if degree == 1 else "s"}, betweenness {row["betweenness"]:.2f}'
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" tabindex="0" role="img" '
                      f'aria-label="{_esc(tip)}" data-tip="{_esc(tip)}" class="ccnet-node" '
                      f'fill="{SECTOR_COLOURS[node["sector"]]}" stroke="{"#000" if core else "#555"}" '
