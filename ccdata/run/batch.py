@@ -382,7 +382,7 @@ def refresh_data(place_ids: list[str] | None = None, *, mirror: str | None = Non
         One line per step, for the log.
     """
 
-    defs = definitions()
+    defs = definitions(place_ids or ())
     ids = list(defs) if not place_ids else list(place_ids)
     unknown = [p for p in ids if p not in defs]
     if unknown:
@@ -472,7 +472,7 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
         raise BatchError("name one or more places, or ask for all of them (--all)")
     if places is not None and (isinstance(places, str) or not all(isinstance(p, str) for p in places)):
         raise BatchError("places must be a list of place ids")
-    defs = definitions()
+    defs = definitions(() if all_places else places)
     place_ids = list(defs) if all_places else list(dict.fromkeys(places))
     for pid in place_ids:
         check_place_id(pid)
@@ -539,6 +539,7 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
         results = _order(results, place_ids)
 
         run_date = now.date().isoformat()
+        place_findings: dict[str, list[str] | None] = {}
         for pid, place in resolved.items():
             place_dir = tmp / pid
             place_dir.mkdir(exist_ok=True)
@@ -556,6 +557,11 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
             links = [CHANGES_LINK] if (place_dir / CHANGES_LINK[0]).exists() else []
             found = next((r.findings for r in results if r.place == pid and r.view == SUMMARIES
                           and r.findings is not None), None)
+            if found is None:  # worked out here once, for the place's index and the site index
+                with contextlib.suppress(Exception), warnings.catch_warnings():
+                    warnings.simplefilter("ignore", DataQualityWarning)
+                    found = list(key_findings.for_place(place).sentences)
+            place_findings[pid] = found
             report_mod.write_place_index(place, place_dir, rr, run_date, extra_links=links, findings=found)
             footprints.write_resolved(place_dir, checked[pid], report_mod.NOTES_DIR)
 
@@ -570,14 +576,16 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
                 "place_parameters": place_parameters, "previous_run": previous.name if previous else None,
                 "tasks": [_task_record(r) for r in results], "vintages": vintages.to_dict("records"),
                 # places whose footprint changed unexpectedly: named on the site index
-                "not_updated": not_updated}
+                "not_updated": not_updated,
+                # each place's key findings, for the site index (which may show an earlier run)
+                "findings": {pid: list(found) for pid, found in place_findings.items() if found}}
 
         atomic_write_text(tmp / RUN_JSON, json.dumps(meta, indent=2, default=str))
         atomic_write_text(tmp / SUMMARY_CSV, _summary_frame(results).to_csv(index=False))
         final = runs_dir / run_id
         # the index is written with links checked against the finished folder's layout
         atomic_write_text(tmp / "index.html", render_run_index(run_id, tmp, place_rows, results,
-                                                               vintages, ok, git))
+                                                               vintages, ok, git, meta["findings"]))
         atomic_write_text(tmp / ADVISER_PAGE, render_run_notes(run_id, _summary_frame(results), git))
         os.rename(tmp, final)
     except BaseException:
@@ -596,5 +604,5 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
 
     atomic_write_text(out / "index.html", render_site_index(
         out, latest.name if latest else None, _runs(out), latest_places, latest_results,
-        latest_vintages, report_mod.git_hash()))
+        latest_vintages, report_mod.git_hash(), findings=latest_meta.get("findings") or {}))
     return BatchResult(run_id, final, out, results, ok, ok, time.perf_counter() - started)

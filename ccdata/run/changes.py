@@ -11,7 +11,8 @@ the previous successful run:
 ``iod_editions.csv``     each place LSOA's IMD decile in IoD 2019 and 2025
                          (:func:`ccdata.analysis.deprivation.compare_editions`)
 ``assets.csv``           the place's assets (``asset_id, name, category_label``)
-``network_summary.csv``  headline network measures (``metric, value``) of the latest wave
+``network_summary.csv``  headline network measures (``metric, value``) of the latest wave,
+                         residents as one protected group (``network.published_summary``)
 ``connections.csv``      ties between organisations in the latest wave
                          (``organisation_a, sector_a, organisation_b, sector_b``); never a
                          tie of a resident (residents are people)
@@ -37,7 +38,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ccdata.analysis import deprivation, disclosure, indicators, network
+from ccdata.analysis import deprivation, disclosure, indicators, network, stats
 from ccdata.analysis.assets import place_assets
 from ccdata.errors import ChangesError, DisclosureError, MissingDataError, Problem, ValidationError
 from ccdata.files import atomic_write_text
@@ -58,7 +59,8 @@ CHANGES_PAGE = "changes.html"
 
 #: Columns kept in ``indicators.csv``: aggregates per area, never records.
 INDICATOR_COLUMNS = ("indicator", "title", "workstream", "area", "area_name", "numerator",
-                     "denominator", "value", "lower", "upper", "band", "polarity", "source", "status")
+                     "denominator", "value", "lower", "upper", "band", "polarity", "source", "status",
+                     "method")
 _INDICATOR_NUMBERS = ("numerator", "denominator", "value", "lower", "upper")
 #: Required columns of each summary file (extra columns are kept and ignored).
 REQUIRED = {
@@ -74,12 +76,14 @@ REQUIRED = {
 OK = "ok"
 #: How many of the biggest movements the page lists.
 TOP_MOVEMENTS = 10
-NETWORK_LABELS = {"organisations": "Organisations", "ties": "Connections between organisations",
+NETWORK_LABELS = {"organisations": "Organisations (residents counted as one group)", "ties": "Connections between organisations",
                   "density": "Density (share of possible connections that exist)",
                   "components": "Separate groups", "isolates": "Organisations with no connection",
                   "largest_component_share": "Share in the largest connected group",
                   "cross_sector_share": "Share of connections that cross sectors",
-                  "reciprocity": "Share of ties reported by both sides"}
+                  "reciprocity": "Share of ties reported by both sides",
+                  "respondents": "Organisations that answered the survey",
+                  "core_cross_only_share": "Share of cross-sector pairs connected only through the core team"}
 
 
 
@@ -164,9 +168,14 @@ def network_exports(data, rules: disclosure.Rules | None = None) -> dict[str, pd
     if not data.waves:
         raise MissingDataError("the relationship survey has no waves")
     latest = data.waves[-1]
-    g = network.graph(data, latest)
-    summary = pd.DataFrame([{"metric": k, "value": v} for k, v in network.summarise(g).items()]
+    # every published figure is computed with residents as one protected group
+    measures = network.published_summary(data, latest, rules=rules)
+    # the partnership's progress measure: cross-sector pairs that only the core team connects
+    measures["core_cross_only_share"] = network.cross_sector_dependence(
+        network.published_graph(data, latest, rules=rules))["share"]
+    summary = pd.DataFrame([{"metric": k, "value": v} for k, v in measures.items()]
                            + [{"metric": "wave", "value": latest}])
+    g = network.graph(data, latest)
     labels = data.labels()
     sectors = dict(zip(data.organisations["org_id"], data.organisations["sector"]))
     pairs = sorted({tuple(sorted((a, b))) for a, b in g.to_undirected().edges})
@@ -181,8 +190,12 @@ def network_exports(data, rules: disclosure.Rules | None = None) -> dict[str, pd
     counts = pd.Series(partner, dtype="object").value_counts().reindex(
         [s for s in network.SECTORS if s in set(sectors.values())], fill_value=0)
     ties = pd.DataFrame({"partner_sector": counts.index, "ties": counts.to_numpy(dtype=int)})
-    # the sectors add up to all residents' ties, which the headline measures imply
-    protected = disclosure.apply(ties, rules, count="ties", denominator=None, within=[[]])
+    # as for the residents' group on the page: nothing is shown of a group smaller than the
+    # rules' minimum; the sectors add up to all residents' ties, so secondary suppression too
+    people = sum(1 for n in g.nodes if g.nodes[n]["sector"] == resident)
+    few = people < (rules or disclosure.DEFAULT).min_respondents
+    protected = disclosure.apply(ties, rules, count="ties", denominator=None, within=[[]], hide=[few] * len(ties),
+                                 hide_reason=disclosure.PRIMARY.format(n=(rules or disclosure.DEFAULT).min_respondents))
     return {NETWORK_FILE: summary, CONNECTIONS_FILE: connections,
             RESIDENT_TIES_FILE: protected}
 
@@ -318,8 +331,12 @@ class IndicatorChanges:
     movements : DataFrame
         One row per (indicator, area) with a value in both runs: ``indicator, title,
         area, area_name, old_value, new_value, change`` (percentage points),
-        ``clear`` (the two 95% intervals do not overlap), ``old_band, new_band,
-        band_changed``; sorted by the size of the change, largest first.
+        ``change_lower, change_upper`` (its 95% interval, percentage points), ``clear``
+        and ``verdict`` (the one change rule of :mod:`ccdata.analysis.stats`: Newcombe's
+        interval for a difference of shares excludes zero), ``estimate`` (either run's
+        figure was shared out from wards), ``old_band, new_band, band_changed``; sorted by
+        the size of the change, largest first. A row whose runs did not both save their
+        counts gets no verdict (``clear`` false, ``verdict`` "no verdict").
     not_compared : DataFrame
         ``indicator, title, area, reason``: rows present in both runs without a value
         in one of them.
@@ -352,17 +369,34 @@ def _check_indicator_frame(frame, what: str) -> pd.DataFrame:
     return out
 
 
+def _rule(rec) -> stats.Change | None:
+    """The one change rule on a pair of saved indicator rows, or ``None`` without counts."""
+    nums = [getattr(rec, c, float("nan")) for c in ("numerator_old", "denominator_old",
+                                                      "numerator_new", "denominator_new")]
+    if any(pd.isna(x) for x in nums) or nums[1] <= 0 or nums[3] <= 0:
+        return None
+    polarity = getattr(rec, "polarity_new", stats.NO_JUDGEMENT)
+    polarity = polarity if polarity in stats.POLARITIES else stats.NO_JUDGEMENT
+    estimate = any(getattr(rec, f"method_{w}", "") == "estimate" for w in ("old", "new"))
+    try:
+        return stats.change_in_shares(*nums, polarity, estimate=estimate)
+    except ValueError:
+        return None  # counts that cannot be a share (a file edited by hand): no verdict
+
+
 def compare_indicators(old: pd.DataFrame, new: pd.DataFrame) -> IndicatorChanges:
     """Compare two runs' indicator tables (as saved in ``indicators.csv``).
 
-    A change is called *clear* when the two 95% confidence intervals do not overlap
-    (a cautious test: some real changes with overlapping intervals are missed, but
-    a clear change is very unlikely to be chance).
+    A change is called *clear* by the one change rule of :mod:`ccdata.analysis.stats`:
+    the Newcombe 95% interval for the difference of the two shares, worked out from the
+    saved numerators and denominators, excludes zero. The same rule decides the
+    listening page's changes and the progress page's verdicts.
 
     Parameters
     ----------
     old, new : DataFrame
-        Columns at least ``indicator, title, area, value, lower, upper, band, status``.
+        Columns at least ``indicator, title, area, value, lower, upper, band, status``;
+        ``numerator, denominator`` (and ``polarity``, ``method``) for a verdict.
 
     Raises
     ------
@@ -393,14 +427,20 @@ def compare_indicators(old: pd.DataFrame, new: pd.DataFrame) -> IndicatorChanges
         reasons.append("; ".join(parts))
     not_compared = both.loc[~usable, ident].assign(reason=reasons).reset_index(drop=True)
     c = both[usable]
-    clear = (c["lower_new"] > c["upper_old"]) | (c["upper_new"] < c["lower_old"])
+    rules = [_rule(rec) for rec in c.itertuples(index=False)]
+    nan = float("nan")
     movements = pd.DataFrame({
         "indicator": c["indicator"], "title": c["title"], "area": c["area"], "area_name": c["area_name"],
         "old_value": c["value_old"], "new_value": c["value_new"],
-        "change": c["value_new"] - c["value_old"], "clear": clear.astype(bool),
+        "change": c["value_new"] - c["value_old"],
+        "change_lower": [100 * r.lower if r else nan for r in rules],
+        "change_upper": [100 * r.upper if r else nan for r in rules],
+        "clear": [bool(r.clear) if r else False for r in rules],
+        "verdict": [r.verdict if r else stats.NO_VERDICT for r in rules],
+        "estimate": [bool(r.estimate) if r else False for r in rules],
         "old_band": c["band_old"], "new_band": c["band_new"],
         "band_changed": (c["band_old"] != c["band_new"]) & (c["area"] != "england"),
-    })
+    }, index=c.index)
     order = movements["change"].abs().sort_values(ascending=False, kind="stable").index
     movements = movements.loc[order].reset_index(drop=True)
     return IndicatorChanges(movements, not_compared, added, removed)
@@ -486,8 +526,14 @@ def describe_movement(row) -> str:
         direction = f"down {_pp(row['change'])}"
     else:
         direction = "no change"
-    certainty = ("a clear change (the 95% intervals do not overlap)" if row["clear"]
-                 else "within the margin of uncertainty")
+    if row.get("verdict", "") == stats.NO_VERDICT:
+        certainty = "not tested: a run did not save the counts behind the figure"
+    elif row["clear"]:
+        certainty = "a clear change: the range of likely values for the change does not include zero"
+    else:
+        certainty = "within the margin of uncertainty"
+    if row.get("estimate", False):
+        certainty += "; an estimate shared out from ward figures"
     text = (f"{row['title']}: {row['old_value']:.1f}% then, {row['new_value']:.1f}% now "
             f"({direction}; {certainty}).")
     if row["band_changed"]:

@@ -62,7 +62,7 @@ class View:
     name: str
     title: str
     notebook: str
-    needs: str | None = None  # a local file kind the place must name (places.yaml `local:`)
+    needs: str | tuple[str, ...] | None = None  # local file kind(s), any of which the place must name (`local:`)
 
     @property
     def output(self) -> str:
@@ -72,9 +72,26 @@ class View:
 VIEWS: dict[str, View] = {v.name: v for v in (
     View("dashboard", "Place dashboard", "place_dashboard.ipynb"),
     View("assets", "Asset map", "asset_map.ipynb"),
-    View("listening", "Listening and pupil voice", "listening.ipynb", needs="survey_responses"),
+    View("listening", "Listening and pupil voice", "listening.ipynb",
+         needs=("survey_responses", "conversations")),
     View("network", "Relationship map", "network.ipynb", needs="relationships"),
+    View("progress", "Progress over time", "progress.ipynb"),
+    View("annual", "Annual report", "annual.ipynb"),
 )}
+
+
+#: Views that read notes of conversations (a local file kind) when the place names one: their
+#: executed notebooks are never kept under the output folder, failed or not.
+READS_NOTES = {"listening": "conversations"}
+
+
+def reads_notes(place, view: View) -> bool:
+    """True when ``view`` reads the place's conversation notes (its notebook is then never kept)."""
+    kind = READS_NOTES.get(view.name)
+    try:
+        return bool(kind) and place.local_path(kind) is not None
+    except MissingDataError:
+        return False
 
 
 @dataclass
@@ -124,11 +141,16 @@ def views_for(place) -> list[tuple[View, str]]:
     for view in VIEWS.values():
         reason = ""
         if view.needs:
-            try:
-                if place.local_path(view.needs) is None:
-                    reason = f"no {view.needs.replace('_', ' ')} file is configured for this place in places.yaml"
-            except MissingDataError as exc:
-                reason = str(exc)
+            kinds = (view.needs,) if isinstance(view.needs, str) else tuple(view.needs)
+            found, errors = False, []
+            for kind in kinds:  # any one of them is enough (a listening page of conversations only)
+                try:
+                    found = found or place.local_path(kind) is not None
+                except MissingDataError as exc:
+                    errors.append(str(exc))
+            if not found:
+                reason = errors[0] if errors else (f"no {' or '.join(k.replace('_', ' ') for k in kinds)} file is "
+                                                   "configured for this place in places.yaml")
         if not (NOTEBOOKS_DIR / view.notebook).exists():
             reason = reason or f"notebook {view.notebook} is not installed"
         out.append((view, reason))
@@ -431,6 +453,11 @@ def _run_view(place, view: View, place_dir: Path, nav: list[dict], run_date: str
             executed = workdir / view.notebook
             where = _failed_cell(executed) if executed.exists() else \
                 f"cell {exc.cell_index} raised {exc.ename}: {exc.evalue}"
+            if reads_notes(place, view):  # it read conversation notes: not kept under --out
+                return ViewResult(view.name, "failed", seconds=time.perf_counter() - started,
+                                  message=f"{where}; the executed notebook read conversation notes, so it is "
+                                          "not kept (run the notebook in JupyterLab to see the failing cell); "
+                                          "previous HTML left in place")
             if executed.exists():
                 atomic_write_text(failed_nb, executed.read_text(encoding="utf-8"))
             return ViewResult(view.name, "failed", seconds=time.perf_counter() - started,
@@ -453,7 +480,7 @@ def _run_view(place, view: View, place_dir: Path, nav: list[dict], run_date: str
         target = inside(place_dir.parent, place_dir / view.output)
         atomic_write_text(target, checked.partner)
         atomic_write_text(place_dir / NOTES_DIR / view.output, "\n".join(checked.notes))
-        if keep_notebook:
+        if keep_notebook and not reads_notes(place, view):
             atomic_write_text(place_dir / view.notebook, executed.read_text(encoding="utf-8"))
         failed_nb.unlink(missing_ok=True)
     return ViewResult(view.name, "ok", target, time.perf_counter() - started,

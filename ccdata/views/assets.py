@@ -27,9 +27,13 @@ from ccdata.analysis.assets import (
 )
 from ccdata.errors import DataQualityWarning, MissingDataError
 from ccdata.files import atomic_write_text
+from ccdata.geo.boundshift import shift_sentence
+from ccdata.geo.build import table
+from ccdata.geo.lsoabounds import GAP_M, generalisation_sentence
 from ccdata.vocabulary import CATEGORIES
 from ccdata.present.mapkey import asset_list_html, key_text, map_with_text
 from ccdata.present.maps import embed, map_assets
+from ccdata.views import asset_words
 
 
 #: The longest table or list printed on the page; a longer one shows its first rows and the
@@ -72,9 +76,43 @@ def layers(place, *, deprivation_col: str = "imd_decile"):
     """The map's layers (:func:`ccdata.analysis.assets.map_layers`), or ``(None, None, None)``
     when the place has no neighbourhood boundaries (the map section then says so)."""
     try:
-        return map_layers(place, deprivation_col=deprivation_col)
+        lsoas, boundary, wards = map_layers(place, deprivation_col=deprivation_col)
     except MissingDataError:
         return None, None, None
+    lsoas.attrs["collection"] = place.collection  # the map section reads the boundary measurement from it
+    return lsoas, boundary, wards
+
+
+def boundary_blocks(lsoas, wards) -> tuple[str, list]:
+    """What the key says about the boundaries drawn, and the adviser's note on their detail.
+
+    Returns
+    -------
+    (str, list)
+        Plain sentences for the map's key (how generalised the neighbourhood boundaries
+        are; that ward outlines are not drawn when no ward boundaries are held), and the
+        adviser note: which boundary sets were used and the measured share of postcodes
+        that change LSOA between them.
+    """
+    sentence = generalisation_sentence(lsoas)
+    if wards is None or len(wards) == 0:
+        sentence += (" Ward outlines are not drawn: no ward boundaries are held for this area, and "
+                     "outlines made from neighbourhoods would only be approximate.")
+    if "generalisation" not in getattr(lsoas, "columns", ()):
+        return sentence.strip(), []
+    counts = lsoas["generalisation"].astype("string").value_counts()
+    detail = (f"LSOA 2021 boundaries drawn: {int(counts.get('BGC', 0)):,} from the ONS generalised clipped "
+              f"set (BGC, 20 m) and {int(counts.get('BSC', 0)):,} from the super generalised clipped set (BSC "
+              "V4, boundaries_lsoa21_bsc), used where the data folder holds no BGC polygon. Where the sets meet, "
+              "the BGC polygon wins an overlap, and a point in a gap goes to the nearest LSOA within "
+              f"{GAP_M:g} m.")
+    collection = lsoas.attrs.get("collection", "official")
+    try:
+        detail += " " + shift_sentence(table("lsoa21_boundary_shift", collection))
+    except MissingDataError:
+        detail += (" The share of postcodes that change LSOA between the two sets was not measured (it needs "
+                   "both sets and Code-Point Open, then `ccdata build`).")
+    return sentence.strip(), [present.adviser_note("How detailed the neighbourhood boundaries are", detail)]
 
 
 def _unplaceable(frame) -> str | None:
@@ -143,10 +181,13 @@ def map_section(lsoas, boundary, wards, assets, *, deprivation_col: str = "imd_d
     listing = asset_list_html(listed) if assets is not None else ""
     key = key_text(categories=m.ccdata_key["categories"], wards=m.ccdata_key["wards"],
                    deprivation_label=deprivation_label)
+    said, detail = boundary_blocks(lsoas, wards)
+    if said:
+        key += " " + present.esc(said)
     blocks = [map_with_text(frame, anchor="asset-list", key=key, listing=listing),
               present.notice(placement_sentence(assets) + cluster_sentence(m) + " Use the layer button (top "
                              "right of the map) to switch categories on and off; the street map needs an internet "
-                             "connection, the areas and markers do not.")]
+                             "connection, the areas and markers do not.")] + detail
     if assets is not None and len(assets) > max_rows:
         cols = [c for c in ("name", "category_label", "postcode", "placement") if c in assets.columns]
         shown = pd.DataFrame(assets[cols]).rename(columns={"name": "Name", "category_label": "Kind",
@@ -202,6 +243,8 @@ def outside_section(assets, *, files_dir=None, max_rows: int = MAX_ROWS) -> list
         return [present.missing("assets outside the area", _unplaceable(assets))]
     far = assets.attrs.get("outside") if assets is not None else None
     if far is None or len(far) == 0:
+        if not asset_words.has_own_list(assets):
+            return [present.notice("The partnership has no list of its own yet, so no asset lies outside the area.")]
         return [present.notice("Every asset on the partnership's list lies inside the place or just around it.")]
     shown = pd.DataFrame({
         "Name": far["name"], "Kind": far["category"].map(lambda c: CATEGORIES.get(c, c)),
@@ -222,16 +265,22 @@ def sources_section(assets) -> list:
     if table is None or len(table) == 0:
         return [present.missing("asset sources", "no asset list was available")]
     shown = table.rename(columns={"list": "List", "used": "Used", "note": "Note"})
+    # the partnership's list by what it is, not by its file; "not made yet" rather than configuration words
+    own = shown["List"].astype(str).str.startswith("local list")
+    shown.loc[own & ~shown["Used"].astype(bool), "Note"] = "not made yet"
+    shown.loc[own, "List"] = "The partnership's own list"
     shown["Used"] = shown["Used"].map({True: "yes", False: "no"})
     return [present.table(shown, caption="Asset lists used for this map")]
 
 
-def coverage_section(cov, reason: str = "", incomplete: dict[str, str] | None = None) -> list:
+def coverage_section(cov, reason: str = "", incomplete: dict[str, str] | None = None, assets=None) -> list:
     """Coverage tables (assets per 1,000 children by ward and LSOA; straight-line reach).
 
     ``incomplete`` (from :func:`ccdata.analysis.coverage.incomplete_categories`) names the
     categories whose official list is missing: their columns are marked
-    "(incomplete)" and a note says why, so a missing list never reads as zero.
+    "(incomplete)" and a note says why, so a missing list never reads as zero. With
+    ``assets`` (the located assets), kinds no list covers at all are left out of the
+    tables (:func:`ccdata.views.asset_words.without_lists`), not shown as zeros.
     """
 
     if cov is None:
@@ -239,15 +288,20 @@ def coverage_section(cov, reason: str = "", incomplete: dict[str, str] | None = 
     incomplete = incomplete or {}
     marked = {label: f"{label} (incomplete)" for label in incomplete}
     blocks = [present.notice(cov.method)]
+    own = assets is None or asset_words.has_own_list(assets)
     for label, why in incomplete.items():
-        blocks.append(present.missing(f"{label.lower()} coverage", f"{why.rstrip('.')}. Figures marked "
-                                      "'(incomplete)' count only the partnership's own list."))
-    reach = cov.reach_table()
+        blocks.append(present.missing(f"{label.lower()} coverage", (
+            f"{why.rstrip('.')}. Figures marked '(incomplete)' count only the partnership's own list." if own
+            else f"the official list of {asset_words.plural(label)} was not available for this run, and there is no "
+                 "other list of them yet, so they are left out of the tables below.")))
+    def listed(table, label_column=None):
+        return table if assets is None else asset_words.without_lists(table, assets, label_column)
+    reach = listed(cov.reach_table(), "Category")
     reach["Category"] = reach["Category"].map(lambda c: marked.get(c, c))
-    blocks += [present.table(cov.table("ward").rename(columns=marked), caption=(
+    blocks += [present.table(listed(cov.table("ward")).rename(columns=marked), caption=(
                    "Assets inside the place per ward (place LSOAs only), and per 1,000 children aged 0-19 "
                    "(Census 2021)")),
-               present.table(cov.table("lsoa").rename(columns=marked), sortable=True,
+               present.table(listed(cov.table("lsoa")).rename(columns=marked), sortable=True,
                              caption="Assets per LSOA 2021, and per 1,000 children aged 0-19"),
                present.table(reach, caption="Share of the place's children living within a "
                              "straight-line distance of each kind of asset (from LSOA centroids)")]
