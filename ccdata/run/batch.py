@@ -47,7 +47,7 @@ import pandas as pd
 from ccdata import config
 from ccdata._version import __version__
 from ccdata.analysis import findings as key_findings
-from ccdata.errors import CcdataError, DataQualityWarning, MissingDataError, PlaceError
+from ccdata.errors import DataQualityWarning, MissingDataError, PlaceError
 from ccdata.files import atomic_write_text
 from ccdata.geo.build import build
 from ccdata.geo.placecache import resolve
@@ -515,16 +515,9 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
                 results.append(TaskResult(pid, "*", SKIPPED if skip_unavailable else UNAVAILABLE,
                                           message=f"data not available: {str(exc).splitlines()[0]}"))
                 continue
-            # the same definition resolving to other neighbourhoods: the place is not published
-            try:
-                checked[pid] = footprints.check(resolved[pid], out)
-            except CcdataError as exc:  # an unreadable record: this place fails, the others go on
-                results.append(TaskResult(pid, "*", FAILED, message=str(exc).splitlines()[0]))
-                del resolved[pid]
-                continue
-            if checked[pid].changed:
-                results.append(TaskResult(pid, "*", FAILED, message=checked[pid].message()))
-                not_updated.append({"id": pid, "name": resolved.pop(pid).name})
+            refused = footprints.screen(pid, resolved, checked, not_updated, out)
+            if refused:  # the same definition resolving differently (or an unreadable record): not published
+                results.append(TaskResult(pid, "*", FAILED, message=refused))
                 continue
             applicable = [(v, why) for v, why in report_mod.views_for(resolved[pid]) if v.name in wanted]
             nav = tuple(v.name for v, why in applicable if not why)
@@ -575,8 +568,7 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
                 "places": place_ids, "views": wanted, "parameters": parameters,
                 "place_parameters": place_parameters, "previous_run": previous.name if previous else None,
                 "tasks": [_task_record(r) for r in results], "vintages": vintages.to_dict("records"),
-                # places whose footprint changed unexpectedly: named on the site index
-                "not_updated": not_updated,
+                "not_updated": not_updated,  # footprint changed unexpectedly: named on the site index
                 # each place's key findings, for the site index (which may show an earlier run)
                 "findings": {pid: list(found) for pid, found in place_findings.items() if found}}
 

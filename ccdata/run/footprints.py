@@ -202,6 +202,25 @@ def check(place, out_dir) -> FootprintCheck:
     return FootprintCheck(place.id, status, now, then, place.name)
 
 
+def screen(place_id: str, resolved: dict, checked: dict, not_updated: list, out_dir) -> str:
+    """:func:`check` one place of a batch; ``""`` when it may be published, else why not.
+
+    Records the check in ``checked[place_id]``. A refused place is taken out of
+    ``resolved`` (nothing of it is written into the run) and, when its footprint
+    changed, added to ``not_updated`` (``{"id", "name"}``, named on the site index).
+    An unreadable record refuses that place only; the batch goes on with the others.
+    """
+    try:
+        result = checked[place_id] = check(resolved[place_id], out_dir)
+    except CcdataError as exc:
+        resolved.pop(place_id)
+        return str(exc).splitlines()[0]
+    if not result.changed:
+        return ""
+    not_updated.append({"id": place_id, "name": resolved.pop(place_id).name})
+    return result.message()
+
+
 def write_resolved(place_dir, result: FootprintCheck, notes_dir: str = ".adviser") -> Path:
     """Save what this run resolved beside the place's pages (``<place>/.adviser/footprint.json``)."""
     path = Path(place_dir) / notes_dir / RESOLVED_FILE
