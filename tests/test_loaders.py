@@ -255,9 +255,9 @@ def test_iod_file7_official_csv_layout(tmp_path):
 
 def _nomis_zip(tmp_path, table="ts007a", level="lsoa"):
     body = ("date,geography,geography code,Age: Total,Age: Aged 4 years and under,Age: Aged 5 to 9 years,"
-            "Age: Aged 15 to 19 years\n"
-            "2021,Demoton 001A,E01900001,30,10,20,0\n"
-            "2021,Demoton 001B,E01900002,7,c,4,3\n")
+            "Age: Aged 10 to 14 years,Age: Aged 15 to 19 years\n"
+            "2021,Demoton 001A,E01900001,30,10,20,0,0\n"
+            "2021,Demoton 001B,E01900002,7,c,4,0,3\n")
     path = tmp_path / f"census2021-{table}.zip"
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr(f"census2021-{table}-ctry.csv", "date,geography,geography code\n")
@@ -270,9 +270,9 @@ def test_census_reads_member_from_nomis_zip(tmp_path):
         warnings.simplefilter("always")
         df = read("census21_ts007a", _nomis_zip(tmp_path))
     assert list(df.columns) == ["lsoa21_code", "lsoa21_name", "total", "aged_4_years_and_under", "aged_5_to_9_years",
-                                "aged_15_to_19_years"]
+                                "aged_10_to_14_years", "aged_15_to_19_years"]
     assert df.attrs["labels"] == {"total": "Total", "aged_4_years_and_under": "Aged 4 years and under",
-                                  "aged_5_to_9_years": "Aged 5 to 9 years",
+                                  "aged_5_to_9_years": "Aged 5 to 9 years", "aged_10_to_14_years": "Aged 10 to 14 years",
                                   "aged_15_to_19_years": "Aged 15 to 19 years"}
     assert df["total"].tolist() == [30, 7]
     assert pd.isna(df.loc[1, "aged_4_years_and_under"])
