@@ -42,6 +42,7 @@ from ccdata.present.pages import (
     render,
 )
 from ccdata.provenance import FICTIONAL_NOTICE, git_hash
+from ccdata.run import footprints
 from ccdata.run.runner import WarmKernel
 
 NOTEBOOKS_DIR = config.resource("notebooks")
@@ -305,7 +306,7 @@ def _page_meta(place, view: View, views: list[dict], run_date: str) -> dict:
 def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = False,
            views: list[str] | None = None, parameters: dict | None = None,
            progress: bool = False, nav: list[str] | None = None, warm: bool | None = None,
-           kernel=None, index: bool = True) -> ReportResult:
+           kernel=None, index: bool = True, check_footprint: bool = True) -> ReportResult:
     """Run the notebooks for a place and write code-free HTML.
 
     Parameters
@@ -334,6 +335,12 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
     index : bool
         Write the place's ``index.html`` and adviser notes (with its key findings).
         A batch task passes ``False``: the batch writes each place's index once, at the end.
+    check_footprint : bool
+        Compare the place's resolved footprint with its footprint of record under
+        ``out`` (:mod:`ccdata.run.footprints`): when the same definition now resolves to
+        other neighbourhoods, nothing is published for the place, every view is
+        reported failed and the adviser notes say why. A batch task passes ``False``:
+        the batch checks each place once, before its tasks.
 
     Returns
     -------
@@ -364,6 +371,16 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
     nav = [{"name": v.name, "title": v.title, "href": v.output} for v in linked]
     run_date = dt.date.today().isoformat()
     result = ReportResult(place.id, place_dir)
+    # the same definition resolving to other neighbourhoods is never published silently
+    footprint = footprints.check(place, out_dir) if check_footprint else None
+    if footprint is not None and footprint.changed:
+        said = [footprint.message()] + ["not published: the place's footprint changed (see above)"] * len(runnable)
+        result.views = [ViewResult(v.name, "failed", message=m) for v, m in zip(runnable, said)] or [
+            ViewResult("footprint", "failed", message=said[0])]
+        result.index_path = footprints.write_refusal_notes(place, place_dir, footprint, run_date)
+        return result
+    if footprint is not None:
+        footprints.write_resolved(place_dir, footprint, NOTES_DIR)
     own_kernel = None
     if kernel is None and (warm or (warm is None and len(runnable) > 1)):
 
