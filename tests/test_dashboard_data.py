@@ -272,8 +272,10 @@ def test_low_income_place_is_the_sum_of_its_may_2024_wards(place):
     wards = [r for r in _dwp_csv("dwp_cilif_ward") if len(r) > 7 and r[3] in PLACE_WARDS]
     assert {r[3] for r in wards} == PLACE_WARDS and len(wards) == 4
     num = sum(int(r[5].replace(",", "")) for r in wards)
-    # the published table gives a count and a rounded %, so children under 16 = count / %
-    den = sum(int(r[5].replace(",", "")) / (float(r[7].rstrip("%")) / 100) for r in wards)
+    # the published table gives a count and a rounded %, so children under 16 = count / %, a
+    # whole number of children in each ward (the child poverty section's figures, read by the
+    # indicator too, so the section's table and every sentence show one value)
+    den = sum(round(int(r[5].replace(",", "")) / (float(r[7].rstrip("%")) / 100)) for r in wards)
     # LA table: LA name, LA code, n FYE2024, n FYE2025, % FYE2024, % FYE2025; England is
     # the sum of the English authorities (the K-coded country total row is not one).
     las = [r for r in _dwp_csv("dwp_cilif_la") if len(r) > 5 and r[1].startswith("E0")]
@@ -453,7 +455,11 @@ def test_suppressed_dwp_figures_are_reported_not_summed_on_one_side(place, monke
         return frame
 
     monkeypatch.setattr(build, "table", patched)
-    got = indicators.compute(place, ind).set_index("area")
+    # the place's figures were remembered when ``before`` was computed: a fresh place reads
+    # the patched tables
+    from ccdata.geo import placecache
+    placecache.clear_memory()
+    got = indicators.compute(ccdata.place(place.id), ind).set_index("area")
     assert pd_isna(got.loc["place", "value"])
     assert "suppressed or missing" in got.loc["place", "status"]
     # England loses exactly that authority's children from the numerator, and its implied

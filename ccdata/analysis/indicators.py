@@ -152,35 +152,27 @@ def _dwp_sums(place) -> tuple[pd.DataFrame, dict[str, str], dict[str, str]]:
     if gaps:
         notes["england"] = ("England sums leave out authorities with suppressed figures ("
                             + ", ".join(f"{n} in {c}" for c, n in gaps.items()) + ").")
-    ward_vintages = set(place.wards["vintage"]) if not place.wards.empty else set()
-    if ward_vintages == {"2024"}:
-        wards = _dwp_population(place.table("dwp_cilif_ward"))
-        sel = wards[wards["ward24_code"].isin(place.wards["ward_code"])]
-        absent = sorted(set(place.wards["ward_code"]) - set(sel["ward24_code"]))
-        if absent:
-            reasons["place"] = f"ward(s) {', '.join(absent)} have no row in the DWP ward table"
-        else:
-            # a suppressed ward makes the place's figure unknown (reported), never smaller
-            rows["place"] = sel.select_dtypes("number").sum(skipna=False)
+    # The place's figure has one home, the child poverty section's: whole May 2024 wards summed
+    # as published, or else the estimate shared out from its wards, so a figure reads the same
+    # in the section's table and in every sentence.
+    try:
+        figures = child_poverty.for_place(place)
+    except MissingDataError as exc:
+        reasons["place"] = f"the figure for this place cannot be made: {str(exc).split(';')[0]}"
     else:
-        # not whole May 2024 wards: the estimate shared out from the wards' published figures
-        try:
-            figures = child_poverty.for_place(place)
-        except MissingDataError as exc:
-            reasons["place"] = f"the estimate for this place cannot be made: {str(exc).split(';')[0]}"
-        else:
-            est = figures["place"].set_index("year")
-            row = {}
-            for year, rec in est.iterrows():
-                known = rec["status"] == "ok"
-                row[f"children_{year}"] = rec["children"] if known else float("nan")
-                row[f"population_under16_{year}"] = rec["population_under16"] if known else float("nan")
-                # the estimate's percentage comes from the unrounded shares (or its one ward's
-                # published figure), not from the whole-number counts shown beside it
-                row[f"{EXACT_PCT}children_{year}"] = rec["pct"] if known else float("nan")
-            rows["place"] = pd.Series(row, dtype="float64")
-            methods["place"] = child_poverty.ESTIMATE if (est["method"] == child_poverty.ESTIMATE).any() \
-                else child_poverty.PUBLISHED
+        est = figures["place"].set_index("year")
+        row = {}
+        for year, rec in est.iterrows():
+            known = rec["status"] == "ok"
+            row[f"children_{year}"] = rec["children"] if known else float("nan")
+            row[f"population_under16_{year}"] = rec["population_under16"] if known else float("nan")
+            # the estimate's percentage comes from the unrounded shares (or its one ward's
+            # published figure), not from the whole-number counts shown beside it
+            row[f"{EXACT_PCT}children_{year}"] = rec["pct"] if known else float("nan")
+        rows["place"] = pd.Series(row, dtype="float64")
+        estimated = (est["method"] == child_poverty.ESTIMATE).any()
+        methods["place"] = child_poverty.ESTIMATE if estimated else child_poverty.PUBLISHED
+        if estimated:
             notes["place"] = ("The place's figure is an estimate: each ward's published count is shared "
                               f"out to its neighbourhoods by {figures['weighting'] or 'children under 16'}.")
     out = pd.DataFrame(rows)
