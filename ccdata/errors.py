@@ -78,6 +78,11 @@ class OutputError(CcdataError, OSError):
     """An output folder or file cannot be written (the message names it)."""
 
 
+class OutsideOutputError(OutputError, ValueError):
+    """A write that would land outside the output folder, or pass through a symbolic link
+    below it; nothing is written there."""
+
+
 class PlaceError(CcdataError, ValueError):
     """A place definition is invalid (unknown wards, LSOAs, local authority ...)."""
 

@@ -491,10 +491,20 @@ def _definitions(path: str, mtime: float) -> dict:
 PLACE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
+#: The longest place id: it names a folder, and a message names it whole.
+MAX_PLACE_ID = 80
+
+
 def check_place_id(place_id) -> str:
-    """``place_id`` if it is a safe place id (``^[a-z0-9][a-z0-9-]*$``), else :class:`PlaceError`."""
+    """``place_id`` if it is a safe place id (``^[a-z0-9][a-z0-9-]*$``, at most
+    :data:`MAX_PLACE_ID` characters), else :class:`PlaceError` (a long id is named truncated)."""
+    shown = repr(place_id)
+    if len(shown) > MAX_PLACE_ID + 2:
+        shown = f"{shown[:40]}...{shown[-12:]} ({len(str(place_id)):,} characters)"
+    if isinstance(place_id, str) and PLACE_ID.fullmatch(place_id) and len(place_id) > MAX_PLACE_ID:
+        raise PlaceError(f"{shown} is not a valid place id: it is longer than {MAX_PLACE_ID} characters")
     if not isinstance(place_id, str) or not PLACE_ID.fullmatch(place_id):
-        raise PlaceError(f"{place_id!r} is not a valid place id: use lower-case letters, digits and "
+        raise PlaceError(f"{shown} is not a valid place id: use lower-case letters, digits and "
                          "hyphens, starting with a letter or digit (for example 'north-demoton')")
     return place_id
 

@@ -48,7 +48,8 @@ from ccdata import config
 from ccdata._version import __version__
 from ccdata.analysis import findings as key_findings
 from ccdata.errors import DataQualityWarning, MissingDataError, PlaceError
-from ccdata.files import atomic_write_text
+from ccdata import publish
+from ccdata.files import clean_parts
 from ccdata.geo.build import build
 from ccdata.geo.placecache import resolve
 from ccdata.geo.placecache import resolve as get_place
@@ -77,6 +78,7 @@ from ccdata.run.site import (  # noqa: F401  (LATEST, LATEST_TXT, RUN_ID_FORMAT:
     _new_run_id,
     _runs,
     _update_latest,
+    clean_dead_runs,
     data_vintages,
     latest_run,
     render_run_index,
@@ -496,6 +498,8 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
     out = Path(out) if out else config.reports_dir()
     out = out.resolve()
     runs_dir = report_mod.make_folder(out / RUNS)
+    clean_parts(out)  # what a run killed while publishing left behind
+    clean_dead_runs(runs_dir)
     now = now or dt.datetime.now()
     run_id = _new_run_id(runs_dir, now)
     tmp = runs_dir / f".tmp-{run_id}-{os.getpid()}"
@@ -557,13 +561,13 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
                 "place_parameters": place_parameters, "previous_run": previous.name if previous else None,
                 "tasks": [_task_record(r) for r in results], "vintages": vintages.to_dict("records")}
 
-        atomic_write_text(tmp / RUN_JSON, json.dumps(meta, indent=2, default=str))
-        atomic_write_text(tmp / SUMMARY_CSV, _summary_frame(results).to_csv(index=False))
+        publish.write(out, tmp / RUN_JSON, json.dumps(meta, indent=2, default=str))
+        publish.write(out, tmp / SUMMARY_CSV, _summary_frame(results))
         final = runs_dir / run_id
         # the index is written with links checked against the finished folder's layout
-        atomic_write_text(tmp / "index.html", render_run_index(run_id, tmp, place_rows, results,
-                                                               vintages, ok, git))
-        atomic_write_text(tmp / ADVISER_PAGE, render_run_notes(run_id, _summary_frame(results), git))
+        publish.write(out, tmp / "index.html", render_run_index(run_id, tmp, place_rows, results,
+                                                                vintages, ok, git))
+        publish.write(out, tmp / ADVISER_PAGE, render_run_notes(run_id, _summary_frame(results), git))
         os.rename(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -579,7 +583,7 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
     latest_vintages = pd.DataFrame(latest_meta.get("vintages", []),
                                    columns=["collection", "dataset", "title", "vintage"])
 
-    atomic_write_text(out / "index.html", render_site_index(
+    publish.write(out, out / "index.html", render_site_index(
         out, latest.name if latest else None, _runs(out), latest_places, latest_results,
         latest_vintages, report_mod.git_hash()))
     return BatchResult(run_id, final, out, results, ok, ok, time.perf_counter() - started)

@@ -6,10 +6,12 @@ through the project's nbconvert template (``templates/ccdata``: no code, a real
 ``<h1>``, page landmarks, a fictional-data banner for the demo place, images
 embedded) and writes ``<out>/<place>/<view>.html`` plus ``<out>/<place>/index.html``.
 
-Every file is written to a temporary name and moved into place, so a failed run
-leaves the previous good HTML as it was. When a notebook fails, the executed
-notebook is kept beside the HTML as ``<view>.failed.ipynb`` and the result names
-the cell that failed and its error.
+Every file goes through the publish gate (:func:`ccdata.publish.write`): declared in
+the registry of outputs, written to a temporary name inside ``--out`` (never through a
+symbolic link) and moved into place, so a failed run leaves the previous good HTML as
+it was. When a notebook fails, the executed notebook is kept for the adviser as
+``<out>/.notebooks/<place>/<view>.failed.ipynb`` (never beside the partner pages) and
+the result names the cell that failed and its error.
 """
 from __future__ import annotations
 
@@ -27,8 +29,9 @@ from markupsafe import Markup
 from ccdata import config
 from ccdata._version import __version__
 from ccdata.analysis import findings as key_findings
-from ccdata.errors import CcdataError, MissingDataError, PlaceError
-from ccdata.files import atomic_write_text
+from ccdata import publish
+from ccdata.errors import MissingDataError, OutsideOutputError, PlaceError
+from ccdata.files import clean_parts, work_folder
 from ccdata.geo.placecache import resolve
 from ccdata.geo.places import check_place_id
 from ccdata.present import labstyle
@@ -51,7 +54,7 @@ KERNEL_NAME = "python3"
 #: Seconds a single notebook cell may run before the view is reported as failed.
 CELL_TIMEOUT = 900
 #: Where each view's adviser-only sections are kept between runs (read by the adviser notes).
-NOTES_DIR = ".adviser"
+NOTES_DIR = publish.NOTES_DIR
 
 
 @dataclass(frozen=True)
@@ -328,6 +331,7 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
     place = resolve(place_id)
     out_dir = Path(out) if out else config.reports_dir()
     place_dir = place_folder(out_dir, place.id)
+    clean_parts(place_dir)  # what a run killed while writing left behind
     wanted = list(views) if views else list(VIEWS)
     unknown = [v for v in wanted if v not in VIEWS]
     if unknown:
@@ -364,8 +368,8 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
     return result
 
 
-class OutputPathError(CcdataError, ValueError):
-    """An output path that would lie outside the output folder, or a folder that cannot be made."""
+#: An output path that would lie outside the output folder, or a folder that cannot be made.
+OutputPathError = OutsideOutputError
 
 
 def inside(out_dir, path) -> Path:
@@ -377,8 +381,20 @@ def inside(out_dir, path) -> Path:
     root = Path(out_dir).resolve()
     target = Path(path).resolve()
     if target != root and root not in target.parents:
-        raise OutputPathError(f"{target} is outside the output folder {root}; nothing was written there")
+        raise OutputPathError(f"{_short(target)} is outside the output folder {root}; nothing was written there")
     return target
+
+
+def _short(path, limit: int = 120) -> str:
+    """A path for a message, its middle cut when it is very long (a 5,000-character place id)."""
+    text = str(path)
+    return text if len(text) <= limit else f"{text[:limit // 2]}...{text[-limit // 2:]} ({len(text):,} characters)"
+
+
+def notebook_path(place_dir: Path, name: str) -> Path:
+    """Where an executed notebook of the place is kept: ``<out>/.notebooks/<place>/<name>``
+    (the registry's adviser-only folder, never beside the partner pages)."""
+    return Path(place_dir).parent / publish.NOTEBOOKS_DIR / Path(place_dir).name / name
 
 
 def make_folder(path) -> Path:
@@ -405,8 +421,9 @@ def _run_view(place, view: View, place_dir: Path, nav: list[dict], run_date: str
               kernel=None) -> ViewResult:
     import papermill as pm  # heavy: loaded only when a report is run
 
-    failed_nb = place_dir / f"{view.name}.failed.ipynb"
-    with tempfile.TemporaryDirectory(prefix=f"ccdata-{place.id}-{view.name}-") as tmp:
+    root = place_dir.parent  # --out (a batch's run folder): every write below stays inside it
+    failed_nb = notebook_path(place_dir, f"{view.name}.failed.ipynb")
+    with tempfile.TemporaryDirectory(prefix=f"{place.id[:40]}-{view.name}-", dir=work_folder()) as tmp:
         workdir = Path(tmp)
         if view.name == "assets":  # lists too long to print are saved beside the page
             parameters = {"files_dir": str(place_dir), **(parameters or {})}
@@ -416,11 +433,12 @@ def _run_view(place, view: View, place_dir: Path, nav: list[dict], run_date: str
             executed = workdir / view.notebook
             where = _failed_cell(executed) if executed.exists() else \
                 f"cell {exc.cell_index} raised {exc.ename}: {exc.evalue}"
+            kept = ""
             if executed.exists():
-                atomic_write_text(failed_nb, executed.read_text(encoding="utf-8"))
+                publish.write(root, failed_nb, executed.read_text(encoding="utf-8"))
+                kept = f"executed notebook kept (for the adviser only) at {failed_nb}; "
             return ViewResult(view.name, "failed", seconds=time.perf_counter() - started,
-                              message=f"{where}; executed notebook kept at {failed_nb}; "
-                                      "previous HTML left in place")
+                              message=f"{where}; {kept}previous HTML left in place")
         except Exception as exc:  # kernel died, timeout, template error: reported, others go on
             return ViewResult(view.name, "failed", seconds=time.perf_counter() - started,
                               message=f"{type(exc).__name__}: {exc}; previous HTML left in place")
@@ -431,16 +449,22 @@ def _run_view(place, view: View, place_dir: Path, nav: list[dict], run_date: str
                               message=f"HTML export failed: {type(exc).__name__}: {exc}")
         checked = publishable(page)
         if not checked.ok:  # not published: the partner page keeps its last good version
-            atomic_write_text(place_dir / NOTES_DIR / f"{view.name}.unpublished.html", page)
+            publish.write(root, place_dir / NOTES_DIR / f"{view.name}.unpublished.html", page)
             return ViewResult(view.name, "failed", seconds=time.perf_counter() - started,
                               message="the page carried text meant for the adviser, so it was not "
                                       "published: " + "; ".join(map(str, checked.problems[:10])))
-        target = inside(place_dir.parent, place_dir / view.output)
-        atomic_write_text(target, checked.partner)
-        atomic_write_text(place_dir / NOTES_DIR / view.output, "\n".join(checked.notes))
-        if keep_notebook:
-            atomic_write_text(place_dir / view.notebook, executed.read_text(encoding="utf-8"))
+        try:
+            # the adviser's notes first: a refused notes folder (a symbolic link) stops the view
+            # before its partner page changes
+            publish.write(root, place_dir / NOTES_DIR / view.output, "\n".join(checked.notes))
+            target = publish.write(root, inside(root, place_dir / view.output), checked.partner)
+            if keep_notebook:
+                publish.write(root, notebook_path(place_dir, view.notebook), executed.read_text(encoding="utf-8"))
+        except OutsideOutputError as exc:
+            return ViewResult(view.name, "failed", seconds=time.perf_counter() - started,
+                              message=f"not published: {exc}")
         failed_nb.unlink(missing_ok=True)
+        (place_dir / f"{view.name}.failed.ipynb").unlink(missing_ok=True)  # where earlier versions kept it
     return ViewResult(view.name, "ok", target, time.perf_counter() - started,
                       bytes=target.stat().st_size)
 
@@ -520,7 +544,5 @@ def write_place_index(place, place_dir: Path, result: ReportResult, run_date: st
     notes_html = render("adviser_notes.html.j2", page_context(
         f"Notes for the adviser: {place.name}", footer=footer,
         nav=[{"href": "index.html", "title": "All pages"}], **common), problems=problems, views=notes)
-    atomic_write_text(place_dir / ADVISER_PAGE, notes_html)
-    path = place_dir / "index.html"
-    atomic_write_text(path, page_html)
-    return path
+    publish.write(place_dir.parent, place_dir / ADVISER_PAGE, notes_html)
+    return publish.write(place_dir.parent, place_dir / "index.html", page_html)

@@ -16,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 from markupsafe import Markup
 
+from ccdata import publish
 from ccdata._version import __version__
-from ccdata.files import atomic_write_text
 from ccdata.io.fetch import read_manifest
 from ccdata.present import table_html
 from ccdata.present.pages import ADVISER_PAGE, page_context, render, shell
@@ -178,7 +178,7 @@ def _update_latest(out: Path, run_id: str) -> None:
             os.replace(link, old)
         os.replace(staging, link)
         shutil.rmtree(old, ignore_errors=True)
-    atomic_write_text(out / LATEST_TXT, run_id + "\n")
+    publish.write(out, out / LATEST_TXT, run_id + "\n")
 
 
 def _new_run_id(runs: Path, now: dt.datetime) -> str:
@@ -188,3 +188,18 @@ def _new_run_id(runs: Path, now: dt.datetime) -> str:
         n += 1
         run_id = f"{base}-{n}"
     return run_id
+
+
+def clean_dead_runs(runs_dir: Path) -> None:
+    """Remove the hidden folders of runs that were killed while building (``.tmp-<id>-<pid>``
+    whose process is gone); a run still building beside this one keeps its folder."""
+    for entry in runs_dir.glob(".tmp-*-*"):
+        pid = entry.name.rsplit("-", 1)[-1]
+        if not pid.isdigit() or entry.is_symlink() or not entry.is_dir():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(entry, ignore_errors=True)
+        except (PermissionError, OverflowError):
+            continue

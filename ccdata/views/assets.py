@@ -13,7 +13,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from ccdata import present
+from ccdata import present, publish
 from ccdata.analysis.assets import (
     BUFFER,
     BUFFER_M,
@@ -26,7 +26,6 @@ from ccdata.analysis.assets import (
     placement_counts,
 )
 from ccdata.errors import DataQualityWarning, MissingDataError
-from ccdata.files import atomic_write_text
 from ccdata.io.local.assets import CATEGORIES
 from ccdata.present.mapkey import asset_list_html, key_text, map_with_text
 from ccdata.present.maps import embed, map_assets
@@ -90,15 +89,18 @@ def _check_cap(max_rows, files_dir):
 
 
 def full_list(frame: pd.DataFrame, files_dir, name: str) -> Path:
-    """Write ``frame`` as a CSV file ``name`` in ``files_dir`` (atomically) and return its path."""
+    """Write ``frame`` as a CSV file ``name`` in ``files_dir`` (the page's folder) and return its path.
+
+    The file goes through the publish gate (:func:`ccdata.publish.write`): ``name`` must be
+    declared there, text cells are neutralised for spreadsheets (formulas, direction controls).
+    """
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*\.csv", name):
         raise ValueError(f"file name must be lower-case letters, digits and hyphens ending .csv, not {name!r}")
     folder = Path(files_dir)
     if not folder.is_dir():
         raise NotADirectoryError(f"{folder} is not a folder: the full list cannot be written there")
-    path = folder / name
-    atomic_write_text(path, frame.to_csv(index=False))
-    return path
+    # through the publish gate: a declared file, inside the pages' output folder, formulas neutralised
+    return publish.write(folder.resolve().parent, folder.resolve() / name, frame)
 
 
 def _capped(shown: pd.DataFrame, caption: str, *, name: str, what: str, files_dir, max_rows: int,
