@@ -24,6 +24,7 @@ from ccdata.geo.footprint import resolve as resolve_footprint
 from ccdata.io import _yaml, read
 from ccdata.io.census import BASES, population, table_code
 from ccdata.io.fetch import read_manifest
+from ccdata.io.local.checks import check_local_file
 
 ENGLAND = "England"
 #: Leading columns of ``Place.census(table, area=...)`` for areas other than ``lsoa``.
@@ -33,6 +34,8 @@ NOT_AVAILABLE = "not available"
 #: Local (adviser-kept) files a place may name under ``local:`` in places.yaml.
 LOCAL_KINDS = ("assets", "survey_responses", "survey_questions", "pupils",
                "organisations", "relationships")
+#: Local kinds that name a folder of files rather than one file.
+LOCAL_FOLDERS = ("pupils",)
 
 
 @dataclass(frozen=True)
@@ -359,6 +362,10 @@ class Place:
             For a kind that is not in :data:`LOCAL_KINDS`.
         MissingDataError
             When the file is configured but does not exist (the message names it).
+        ccdata.io.local.checks.LocalFileError
+            When what is named is not an ordinary file (a folder for ``pupils``), or is
+            too big (:func:`ccdata.io.local.checks.check_local_file`): checked before any
+            reader opens it, in one line naming the ``places.yaml`` key.
         """
         if kind not in LOCAL_KINDS:
             raise ValueError(f"local data kind must be one of {LOCAL_KINDS}, not {kind!r}")
@@ -372,7 +379,8 @@ class Place:
             hint = " (run `ccdata demo` to generate it)" if self.fictional else ""
             raise MissingDataError(f"place {self.id!r}: local {kind} file {path} named in "
                                    f"{config.places_file()} does not exist{hint}")
-        return path
+        return check_local_file(path, key=f"{config.places_file().name} place {self.id!r} local: {kind}",
+                                folder=kind in LOCAL_FOLDERS)
 
     def summary(self) -> dict:
         return {"id": self.id, "name": self.name, "collection": self.collection,

@@ -90,6 +90,8 @@ SUMMARY_CSV = "summary.csv"
 #: The pseudo-view that saves a place's aggregate summaries for "what changed".
 SUMMARIES = "summaries"
 OK, FAILED, SKIPPED, UNAVAILABLE = "ok", "failed", "skipped", "unavailable"
+#: A view whose page was published without the sections of a refused local file: the run fails.
+REFUSED = "refused"
 #: Environment variables a task carries to its worker (a Dask worker may not share ours).
 TASK_ENV = ("CCDATA_DATA_DIR", "CCDATA_PLACES", "CCDATA_MIRROR")
 SUMMARY_COLUMNS = ["place", "view", "status", "seconds", "size_kib", "message"]
@@ -214,6 +216,9 @@ def run_task(task: Task) -> TaskResult:
             if vr is None:
                 return TaskResult(task.place_id, task.view, FAILED, time.perf_counter() - started,
                                   message="report() returned no result for this view")
+            if vr.status == OK and vr.refused:
+                return TaskResult(task.place_id, task.view, REFUSED, time.perf_counter() - started,
+                                  vr.bytes, "; ".join(vr.refused))
             return TaskResult(task.place_id, task.view, vr.status, time.perf_counter() - started,
                               vr.bytes, vr.message)
     except Exception as exc:  # reported in the summary; the other tasks go on
@@ -543,7 +548,9 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
                 results.append(TaskResult(pid, "changes", FAILED,
                                           message=f"{type(exc).__name__}: {str(exc).splitlines()[0]}"))
             rr = report_mod.ReportResult(pid, place_dir, [
-                report_mod.ViewResult(r.view, r.status, message=r.message, seconds=r.seconds, bytes=r.bytes)
+                report_mod.ViewResult(r.view, OK if r.status == REFUSED else r.status, message=r.message,
+                                      seconds=r.seconds, bytes=r.bytes,
+                                      refused=[r.message] if r.status == REFUSED else [])
                 for r in results if r.place == pid and r.view in report_mod.VIEWS])
             links = [CHANGES_LINK] if (place_dir / CHANGES_LINK[0]).exists() else []
             found = next((r.findings for r in results if r.place == pid and r.view == SUMMARIES

@@ -34,6 +34,7 @@ from ccdata.errors import MissingDataError, OutsideOutputError, PlaceError
 from ccdata.files import clean_parts, work_folder
 from ccdata.geo.placecache import resolve
 from ccdata.geo.places import check_place_id
+from ccdata.io.local.checks import LocalFileError
 from ccdata.present import labstyle
 from ccdata.present.pages import (
     ADVISER_PAGE,
@@ -65,6 +66,7 @@ class View:
     title: str
     notebook: str
     needs: str | None = None  # a local file kind the place must name (places.yaml `local:`)
+    reads: tuple[str, ...] = ()  # every local file kind the view reads, when the place names it
 
     @property
     def output(self) -> str:
@@ -73,9 +75,11 @@ class View:
 
 VIEWS: dict[str, View] = {v.name: v for v in (
     View("dashboard", "Place dashboard", "place_dashboard.ipynb"),
-    View("assets", "Asset map", "asset_map.ipynb"),
-    View("listening", "Listening and pupil voice", "listening.ipynb", needs="survey_responses"),
-    View("network", "Relationship map", "network.ipynb", needs="relationships"),
+    View("assets", "Asset map", "asset_map.ipynb", reads=("assets",)),
+    View("listening", "Listening and pupil voice", "listening.ipynb", needs="survey_responses",
+         reads=("survey_responses", "survey_questions", "pupils")),
+    View("network", "Relationship map", "network.ipynb", needs="relationships",
+         reads=("organisations", "relationships")),
 )}
 
 
@@ -87,6 +91,10 @@ class ViewResult:
     seconds: float = 0.0
     message: str = ""
     bytes: int = 0
+    #: Local files the view could not use because they were refused before opening
+    #: (:class:`ccdata.io.local.checks.LocalFileError`): the page is published without
+    #: their sections, saying why, and the command fails.
+    refused: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -100,7 +108,7 @@ class ReportResult:
 
     @property
     def ok(self) -> bool:
-        return bool(self.views) and all(v.status != "failed" for v in self.views)
+        return bool(self.views) and all(v.status != "failed" and not v.refused for v in self.views)
 
     @property
     def outputs(self) -> list[Path]:
@@ -116,6 +124,7 @@ class ReportResult:
             size = f"{v.bytes / 1024:,.0f} KiB" if v.bytes else ""
             where = v.path if v.status == "ok" else v.message
             lines.append(f"  {v.view:<10} {v.status:<8} {v.seconds:6.1f}s {size:>10}  {where}")
+            lines += [f"  {'':<10} refused: {r}" for r in v.refused]
         return "\n".join(lines)
 
 
@@ -129,11 +138,27 @@ def views_for(place) -> list[tuple[View, str]]:
             try:
                 if place.local_path(view.needs) is None:
                     reason = f"no {view.needs.replace('_', ' ')} file is configured for this place in places.yaml"
+            except LocalFileError:
+                pass  # named but refused: the view runs and its page says why (see refused_files)
             except MissingDataError as exc:
                 reason = str(exc)
         if not (NOTEBOOKS_DIR / view.notebook).exists():
             reason = reason or f"notebook {view.notebook} is not installed"
         out.append((view, reason))
+    return out
+
+
+def refused_files(place, view: View) -> list[str]:
+    """The local files ``view`` reads that the place names but that are refused before opening
+    (:func:`ccdata.io.local.checks.check_local_file`), one line each naming the places.yaml key."""
+    out = []
+    for kind in view.reads:
+        try:
+            place.local_path(kind)
+        except LocalFileError as exc:
+            out.append(str(exc))
+        except MissingDataError:
+            continue  # a file that does not exist: the view says so, as before
     return out
 
 
@@ -358,8 +383,9 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
             started = time.perf_counter()
             if progress:
                 print(f"{place.id}: running {view.name} ...", flush=True)
-            result.views.append(_run_view(place, view, place_dir, nav, run_date, keep_notebook,
-                                          parameters, started, kernel))
+            done = _run_view(place, view, place_dir, nav, run_date, keep_notebook, parameters, started, kernel)
+            done.refused = refused_files(place, view)
+            result.views.append(done)
     finally:
         if own_kernel is not None:
             own_kernel.shutdown()
@@ -515,6 +541,9 @@ def write_place_index(place, place_dir: Path, result: ReportResult, run_date: st
             problems.append({"title": view.title, "detail": vr.message})
         elif vr is not None and vr.status == "skipped":
             problems.append({"title": view.title, "detail": f"not run: {vr.message}"})
+        for line in (getattr(vr, "refused", None) or []):
+            problems.append({"title": view.title, "detail": f"a local file was refused, so the page was "
+                             f"published without its sections: {line}"})
         if page.exists():
             note = ""
             if failed:

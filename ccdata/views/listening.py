@@ -59,8 +59,10 @@ def _reason(exc: CcdataError) -> str:
     if isinstance(exc, ValidationError):
         columns = sorted({p.column for p in exc.problems if p.column})
         where = f" (columns: {', '.join(columns)})" if columns else ""
-        return (f"{exc.file} could not be read: {len(exc.problems)} problem(s){where}; load it with "
+        return (f"{exc.file} could not be read: {len(exc.problems):,} problem(s){where}; load it with "
                 "ccdata.analysis.survey or ccdata.analysis.pupils to see every row")
+    if getattr(exc, "reason", None):  # refused before opening (a folder, a pipe, too big): said in words
+        return f"The file named for it could not be used: {exc.reason}."
     if isinstance(exc, MissingDataError):
         return str(exc)
     return f"the file could not be used ({type(exc).__name__})"
