@@ -106,6 +106,8 @@ def _print_report(result) -> None:
         where = str(v.path) if v.status == "ok" else v.message
         line = f"  {v.view:<10} {v.status:<8} {v.seconds:6.1f}s {size:>9}  {where}"
         print(_wrap(line, " " * 6), file=sys.stderr if v.status == "failed" else sys.stdout)
+        for why in getattr(v, "refused", None) or []:  # published without the sections of this file
+            print(_wrap(f"  {'':<10} refused: {why}", " " * 6), file=sys.stderr)
 
 
 def _writable_folder(path: Path | None) -> Path | None:
@@ -302,7 +304,7 @@ def _parser() -> argparse.ArgumentParser:
                 "Writes <out>/<place>/index.html and one page per view.")
     p.add_argument("place", metavar="PLACE", help="a place id from `ccdata places`, e.g. demo")
     p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: $CCDATA_REPORTS_DIR or reports/)")
-    p.add_argument("--keep-notebook", action="store_true", help="keep the executed notebook beside each page")
+    p.add_argument("--keep-notebook", action="store_true", help="keep each executed notebook, for the adviser, in <out>/.notebooks/<place>/")
     p.add_argument("--views", metavar="VIEW,...", help="comma-separated views (default: every view that "
                                                        "applies), e.g. dashboard,assets")
     p.set_defaults(func=cmd_report)

@@ -548,6 +548,8 @@ def write_place_index(place, place_dir: Path, result: ReportResult, run_date: st
             note = ""
             if failed:
                 note = f"not available this time; the last good version is from {_long_date(last_good_date(page))}"
+            elif getattr(vr, "refused", None):
+                note = "some sections are missing this time: a file set up for them could not be used"
             items.append({"href": view.output, "title": view.title, "note": note})
             fragment = place_dir / NOTES_DIR / view.output
             if fragment.exists() and fragment.read_text(encoding="utf-8").strip():

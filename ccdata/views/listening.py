@@ -62,7 +62,8 @@ def _reason(exc: CcdataError) -> str:
         return (f"{exc.file} could not be read: {len(exc.problems):,} problem(s){where}; load it with "
                 "ccdata.analysis.survey or ccdata.analysis.pupils to see every row")
     if getattr(exc, "reason", None):  # refused before opening (a folder, a pipe, too big): said in words
-        return f"The file named for it could not be used: {exc.reason}."
+        return (f"The file set up for this section could not be used: {exc.reason}. "
+                "Your adviser has the details.")
     if isinstance(exc, MissingDataError):
         return str(exc)
     return f"the file could not be used ({type(exc).__name__})"

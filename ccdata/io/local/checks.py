@@ -92,12 +92,13 @@ def check_local_file(path, *, key: str, folder: bool = False, max_bytes: int = M
         if not stat.S_ISDIR(st.st_mode):
             raise LocalFileError(f"{key}: {path} is {_kind(st.st_mode) if not stat.S_ISREG(st.st_mode) else 'a file'}"
                                  ", not a folder; name the folder that holds the files",
-                                 "a folder of files was expected, and something else was named")
+                                 "a single file was named where a folder of files was expected")
         return path
     if not stat.S_ISREG(st.st_mode):
         what = _kind(st.st_mode)
         raise LocalFileError(f"{key}: {path} is {what}, not an ordinary file; name a CSV or Excel file",
-                             f"what was named is {what}, not a file")
+                             "a folder was named where a file was expected" if what == "a folder" else
+                             "what was named is not an ordinary file")
     if st.st_size > max_bytes:
         raise LocalFileError(f"{key}: {path} is {st.st_size:,} bytes, more than the {max_bytes:,} bytes "
                              "a local file may have", "the file is too big to be a list or survey export")
