@@ -59,6 +59,10 @@ _STRIP = re.compile(f"[{DIRECTION_CONTROLS}{INVISIBLE}]")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 FSI, PDI = "\u2068", "\u2069"
+#: The output metadata key by which a view tells the report which local files it refused
+#: (one line each, for the adviser): the page is published without their sections and
+#: the command fails. Read from the executed notebook, never shown on a page.
+REFUSED_METADATA = "ccdata-refused"
 
 
 # --------------------------------------------------------------------------- registry

@@ -145,5 +145,23 @@ def test_a_refused_survey_file_publishes_the_page_without_it_and_exits_1(place_w
     assert "LocalFileError" not in page and str(folder) not in page   # no error names or paths
     notes = (out / "demo" / "adviser-notes.html").read_text(encoding="utf-8")
     assert "local: survey_responses" in notes and "refused" in notes
-    err = capsys.readouterr().err
+    err = " ".join(capsys.readouterr().err.split())   # the terminal wraps long lines
     assert "refused: " in err and "local: survey_responses" in err
+
+
+@pytest.mark.slow
+def test_an_unreadable_survey_file_publishes_the_page_without_it_and_exits_1(place_with, tmp_path, capsys):
+    fake = tmp_path / "answers.csv"
+    fake.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)  # an old .xls saved under a .csv name
+    place_with("survey_responses", fake)
+    out = tmp_path / "out"
+    code = cli.main(["-q", "report", "demo", "--views", "listening", "--out", str(out)])
+    assert code == 1
+    page = (out / "demo" / "listening.html").read_text(encoding="utf-8")
+    assert "could not be read: it is not a spreadsheet file that can be read" in page
+    assert "answers.csv" not in page and "ValidationError" not in page
+    index = (out / "demo" / "index.html").read_text(encoding="utf-8")
+    assert "some sections are missing this time" in index
+    notes = (out / "demo" / "adviser-notes.html").read_text(encoding="utf-8")
+    assert "answers.csv" in notes and "old-style Excel" in notes
+    assert "refused: the listening survey: 1 problem(s)" in " ".join(capsys.readouterr().err.split())

@@ -162,6 +162,22 @@ def refused_files(place, view: View) -> list[str]:
     return out
 
 
+def refused_in(nb_path: Path) -> list[str]:
+    """The files a view reported as refused in its executed notebook's output metadata
+    (:data:`ccdata.publish.REFUSED_METADATA`), one line each."""
+    try:
+        nb = json.loads(Path(nb_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    lines = []
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []) or []:
+            found = (output.get("metadata") or {}).get(publish.REFUSED_METADATA)
+            if isinstance(found, list):
+                lines += [str(x) for x in found]
+    return lines
+
+
 def _failed_cell(nb_path: Path) -> str:
     """Which cell of an executed notebook raised, and the error.
 
@@ -384,7 +400,8 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
             if progress:
                 print(f"{place.id}: running {view.name} ...", flush=True)
             done = _run_view(place, view, place_dir, nav, run_date, keep_notebook, parameters, started, kernel)
-            done.refused = refused_files(place, view)
+            before = refused_files(place, view)  # refused before opening (what the view said, or not)
+            done.refused = done.refused + [r for r in before if not any(r in m for m in done.refused)]
             result.views.append(done)
     finally:
         if own_kernel is not None:
@@ -491,8 +508,9 @@ def _run_view(place, view: View, place_dir: Path, nav: list[dict], run_date: str
                               message=f"not published: {exc}")
         failed_nb.unlink(missing_ok=True)
         (place_dir / f"{view.name}.failed.ipynb").unlink(missing_ok=True)  # where earlier versions kept it
+        refused = refused_in(executed)
     return ViewResult(view.name, "ok", target, time.perf_counter() - started,
-                      bytes=target.stat().st_size)
+                      bytes=target.stat().st_size, refused=refused)
 
 
 def last_good_date(page: Path) -> str:
