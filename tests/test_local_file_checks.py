@@ -165,3 +165,20 @@ def test_an_unreadable_survey_file_publishes_the_page_without_it_and_exits_1(pla
     notes = (out / "demo" / "adviser-notes.html").read_text(encoding="utf-8")
     assert "answers.csv" in notes and "old-style Excel" in notes
     assert "refused: the listening survey: 1 problem(s)" in " ".join(capsys.readouterr().err.split())
+
+
+@pytest.mark.slow
+def test_a_batch_publishes_the_page_and_fails_the_run_when_a_local_file_is_refused(place_with, tmp_path):
+    from ccdata.run import batch
+
+    fifo = tmp_path / "answers.csv"
+    os.mkfifo(fifo)
+    place_with("survey_responses", fifo)
+    result = batch.run_batch(["demo"], views=["listening"], out=tmp_path / "site", jobs=1, progress=False)
+    assert not result.ok and not result.latest_updated
+    row = next(r for r in result.results if r.view == "listening")
+    assert row.status == batch.REFUSED and "local: survey_responses" in row.message and "named pipe" in row.message
+    place_dir = result.run_dir / "demo"
+    assert "could not be used: what was named is not an ordinary file" in \
+        (place_dir / "listening.html").read_text(encoding="utf-8")
+    assert "some sections are missing this time" in (place_dir / "index.html").read_text(encoding="utf-8")

@@ -202,3 +202,41 @@ def test_report_refuses_a_symlinked_notes_folder_and_keeps_notebooks_away_from_p
     undeclared = [p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()
                   and publish.declared(p.relative_to(out).as_posix()) is None]
     assert not undeclared
+
+
+def test_the_full_asset_list_goes_through_the_gate(tmp_path):
+    from ccdata.views import assets as view
+
+    place_dir = tmp_path / "out" / "demo"
+    place_dir.mkdir(parents=True)
+    frame = pd.DataFrame({"name": ["=HYPERLINK(\"http://x\",\"y\")", "\t=1+1", "Hall\u202e"], "children": [3, -1, 12]})
+    path = view.full_list(frame, place_dir, "assets-on-the-map.csv")
+    assert path.read_text(encoding="utf-8").splitlines() == [
+        "name,children", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",3", "'\t=1+1,-1", "Hall,12"]
+    with pytest.raises(publish.UndeclaredOutputError):   # a name the registry does not know
+        view.full_list(frame, place_dir, "everything.csv")
+    assert not (place_dir / "everything.csv").exists()
+
+
+@pytest.mark.slow
+def test_a_stopped_report_removes_its_work_folder_and_leaves_no_part_file(demo_data, tmp_path):
+    import signal
+    import time
+
+    temp, out = tmp_path / "tmp", tmp_path / "out"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp), "PYTHONPATH": str(Path(files.__file__).parents[1])}
+    proc = subprocess.Popen([sys.executable, "-m", "ccdata.cli", "-q", "report", "demo", "--out", str(out)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    work = []
+    while time.monotonic() < deadline and proc.poll() is None:
+        work = [p for p in temp.glob(f"ccdata-{proc.pid}-*")]
+        if work and any(work[0].rglob("*.ipynb")):   # a notebook is running
+            break
+        time.sleep(0.2)
+    assert work and proc.poll() is None, "the report never started a notebook"
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=120) == 130
+    assert not work[0].exists()
+    assert not [p for p in out.rglob("*") if p.name.endswith(".part")]
