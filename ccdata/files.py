@@ -17,6 +17,7 @@ import re
 import shutil
 import stat
 import tempfile
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -26,6 +27,10 @@ from ccdata.errors import OutsideOutputError
 #: The ending of a file being written (renamed to its real name when it is whole).
 PART_SUFFIX = ".part"
 _PART = re.compile(r"^\..+\.(\d+)\.[^.]+\.part$")
+_OLD_PART = re.compile(r"^\..+\.[^.]+\.part$")
+#: Part files named without a process id (written by earlier versions) are removed once
+#: they are this old (seconds): no write takes that long.
+OLD_PART_SECONDS = 3600
 #: The prefix of the one temporary folder a process works in (see :func:`work_folder`).
 WORK_PREFIX = "ccdata-"
 _WORK = re.compile(r"^ccdata-(\d+)-[^/]+$")
@@ -246,8 +251,9 @@ def clean_parts(folder) -> list[Path]:
     """Remove the ``.part`` files left under ``folder`` by runs that were killed while writing.
 
     A part file names the process that wrote it; only those of processes that are gone
-    are removed (a run writing beside this one keeps its own). Symbolic links are not
-    followed. Returns what was removed.
+    are removed (a run writing beside this one keeps its own); one without a process id
+    (written by an earlier version) once it is :data:`OLD_PART_SECONDS` old. Symbolic links
+    are not followed. Returns what was removed.
     """
     removed: list[Path] = []
     folder = Path(folder)
@@ -256,10 +262,17 @@ def clean_parts(folder) -> list[Path]:
     for here, dirs, files in os.walk(folder, followlinks=False):
         for name in files:
             m = _PART.match(name)
-            if m and not _alive(int(m.group(1))):
+            path = os.path.join(here, name)
+            stale = False
+            if m:
+                stale = not _alive(int(m.group(1)))
+            elif _OLD_PART.match(name):
                 with contextlib.suppress(OSError):
-                    os.unlink(os.path.join(here, name))
-                    removed.append(Path(here, name))
+                    stale = time.time() - os.lstat(path).st_mtime > OLD_PART_SECONDS
+            if stale:
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+                    removed.append(Path(path))
     return removed
 
 

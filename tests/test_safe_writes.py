@@ -91,8 +91,16 @@ def test_part_files_of_a_killed_run_are_removed_and_a_live_runs_are_kept(tmp_pat
     page = tmp_path / "demo" / "listening.html"
     for p in (left, mine, page):
         p.write_text("x")
+    old_style = tmp_path / "demo" / ".assets.html.k2j3h4.part"   # no process id (earlier versions)
+    fresh_old_style = tmp_path / "demo" / ".dashboard.html.a9b8c7.part"
+    for p in (old_style, fresh_old_style):
+        p.write_text("x")
+    two_hours_ago = os.path.getmtime(page) - 7200
+    os.utime(old_style, (two_hours_ago, two_hours_ago))
     removed = files.clean_parts(tmp_path)
-    assert removed == [left] and not left.exists() and mine.exists() and page.exists()
+    assert sorted(removed) == sorted([left, old_style])
+    assert not left.exists() and not old_style.exists()
+    assert mine.exists() and page.exists() and fresh_old_style.exists()
 
 
 def test_temporary_folders_of_a_killed_run_are_removed(tmp_path):
@@ -240,3 +248,19 @@ def test_a_stopped_report_removes_its_work_folder_and_leaves_no_part_file(demo_d
     assert proc.wait(timeout=120) == 130
     assert not work[0].exists()
     assert not [p for p in out.rglob("*") if p.name.endswith(".part")]
+
+
+def tempdir_runner(task):
+    """A stand-in task that reports the temporary folder its worker works in."""
+    from ccdata.run import batch
+
+    return batch.TaskResult(task.place_id, task.view, batch.OK, message=tempfile.gettempdir())
+
+
+def test_batch_workers_work_under_the_batch_work_folder(demo_data, tmp_path):
+    from ccdata.run import batch
+
+    res = batch.run_batch(["demo"], views=["dashboard"], out=tmp_path / "site", jobs=2,
+                          runner=tempdir_runner, progress=False)
+    folders = {r.message for r in res.results if r.view in ("dashboard", batch.SUMMARIES)}
+    assert folders == {str(files.work_folder())}   # one folder, the batch's own, removed at its exit

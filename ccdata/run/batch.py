@@ -49,7 +49,7 @@ from ccdata._version import __version__
 from ccdata.analysis import findings as key_findings
 from ccdata.errors import DataQualityWarning, MissingDataError, PlaceError
 from ccdata import publish
-from ccdata.files import clean_parts
+from ccdata.files import clean_parts, work_folder
 from ccdata.geo.build import build
 from ccdata.geo.placecache import resolve
 from ccdata.geo.placecache import resolve as get_place
@@ -333,8 +333,11 @@ def _execute(tasks: list[Task], runner: Callable[[Task], TaskResult], jobs: int,
         elif tasks:
             # spawn: workers start clean (no inherited threads or open kernels)
             ctx = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=watch_parent,
-                                     initargs=(os.getpid(),)) as pool:
+            # the workers' temporary work goes under this process's one work folder (removed
+            # when the batch ends); they read TMPDIR when they start
+            with _environment({"TMPDIR": str(work_folder())}), \
+                    ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=watch_parent,
+                                        initargs=(os.getpid(),)) as pool:
                 futures = {pool.submit(run_group, runner, g): g for g in groups.values()}
                 for fut in as_completed(futures):
                     done(futures[fut], fut.result)
