@@ -185,6 +185,12 @@ def test_counts_in_exclusion_messages_carry_thousands_separators():
         warn_exclusions([Problem("s.csv", i, None, "blank row") for i in range(972_840)], "s.csv")
     text = str(seen[0].message)
     assert "972,840 cell(s)/row(s)" in text and "972,840 x blank row" in text
+    from ccdata.io.local.survey import warn_summary
+
+    with pytest.warns(UserWarning) as seen:
+        warn_summary([Problem("s.csv", i, "wave", "not a wave") for i in range(972_840)], "s.csv")
+    text = str(seen[0].message)
+    assert "972,840 cell(s)/row(s)" in text and "972,840 x wave: not a wave" in text
 
 
 # --------------------------------------------------------------------------- a real report

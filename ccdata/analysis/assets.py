@@ -520,7 +520,7 @@ def place_assets(place, *, buffer_m: float = BUFFER_M, official: bool = True):
             local = load_asset_list(path)
         problems = exclusions_table(local)
         sources_used.append({"list": f"local list ({path.name})", "used": True,
-                             "note": f"{len(problems)} problem(s) listed"})
+                             "note": f"{len(problems):,} problem(s) listed"})
     else:
         sources_used.append({"list": "local list", "used": False,
                              "note": "no local asset list is configured for this place"})

@@ -404,7 +404,7 @@ def map_assets(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col: 
         for cat in [c for c in CATEGORIES if c in set(points["category"])]:
             sub = points[points["category"] == cat]
             shown.append(cat)
-            group = folium.FeatureGroup(name=f"{esc(CATEGORIES[cat])} ({len(sub)})", show=True)
+            group = folium.FeatureGroup(name=f"{esc(CATEGORIES[cat])} ({len(sub):,})", show=True)
             if len(sub) > cluster_threshold:
                 clustered[cat] = len(sub)
             if len(sub) > compact_threshold:

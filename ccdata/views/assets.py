@@ -140,7 +140,7 @@ def map_section(lsoas, boundary, wards, assets, *, deprivation_col: str = "imd_d
                                 "there are no neighbourhood (LSOA) boundaries for this place")]
     m = map_assets(lsoas, boundary, wards, assets, deprivation_col, deprivation_label=deprivation_label, **kwargs)
     n = 0 if assets is None else len(assets)
-    frame = embed(m, title=f"Map of {n} assets over {deprivation_label}")
+    frame = embed(m, title=f"Map of {n:,} assets over {deprivation_label}")
     listed = assets if assets is None or len(assets) <= max_rows else _first(assets, max_rows)
     listing = asset_list_html(listed) if assets is not None else ""
     key = key_text(categories=m.ccdata_key["categories"], wards=m.ccdata_key["wards"],
@@ -210,7 +210,7 @@ def outside_section(assets, *, files_dir=None, max_rows: int = MAX_ROWS) -> list
         "Postcode": far["postcode"].fillna(""),
         "Distance from the place": [f"{d / 1000:,.1f} km" if d >= 1000 else f"{d:,.0f} m" for d in far["distance_m"]],
         "Reference": [display_ref(s, r) for s, r in zip(far["source"], far["source_ref"])]})
-    return _capped(shown, f"{len(far)} asset{'' if len(far) == 1 else 's'} outside the area (straight-line distance "
+    return _capped(shown, f"{len(far):,} asset{'' if len(far) == 1 else 's'} outside the area (straight-line distance "
                    "from the place boundary); they are not on the map", name="assets-outside-the-area.csv",
                    what="assets outside the area", files_dir=files_dir, max_rows=max_rows)
 
@@ -274,7 +274,7 @@ def unplaced_section(unplaced, problems=None, *, files_dir=None, max_rows: int =
                                                                                unplaced["source_ref"])])
         shown = shown.rename(columns={"source": "List", "source_ref": "Reference", "name": "Name",
                                       "category": "Category", "postcode": "Postcode", "reason": "Reason"})
-        blocks += _capped(shown, f"{len(unplaced)} assets that could not be located, and why",
+        blocks += _capped(shown, f"{len(unplaced):,} assets that could not be located, and why",
                           name="assets-not-located.csv", what="assets that could not be located",
                           files_dir=files_dir, max_rows=max_rows)
     if problems is not None and len(problems):

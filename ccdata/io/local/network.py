@@ -466,7 +466,7 @@ def read_network(organisations: str | Path, relationships: str | Path) -> Networ
     if len(all_issues):
         counts = all_issues["kind"].value_counts()
         warnings.warn(f"relationship mapping: {len(all_issues):,} issue(s) ("
-                      + "; ".join(f"{n} x {k}" for k, n in counts.items())
+                      + "; ".join(f"{n:,} x {k}" for k, n in counts.items())
                       + "); see NetworkData.issues for file, row and column of each.",
                       DataQualityWarning, stacklevel=2)
     orgs.attrs.pop("issues", None)
