@@ -113,10 +113,7 @@ OUTPUTS: tuple[Output, ...] = (
     # a place's pages (report, and batch per place)
     Output("{place}/index.html", "partner", "the key findings and the list of the place's pages"),
     Output("{place}/adviser-notes.html", "adviser", "the views' adviser-only sections and every problem"),
-    Output("{place}/dashboard.html", "partner", "official data (census, IoD, DWP) for the place"),
-    Output("{place}/assets.html", "partner", "the asset lists and official boundaries"),
-    Output("{place}/listening.html", "partner", "the listening survey, through disclosure control"),
-    Output("{place}/network.html", "partner", "the relationship survey, through disclosure control"),
+    # each view's page (``<view>.html``) is declared by its view (ccdata.run.report.View.declaration)
     Output("{place}/changes.html", "partner", "this run's summaries against the previous good run's"),
     # the full lists beside a long asset page (views/assets.py)
     Output("{place}/assets-on-the-map.csv", "partner", "the asset lists (names, categories)", csv=True),
@@ -145,12 +142,16 @@ OUTPUTS: tuple[Output, ...] = (
 )
 
 
-def declared(relpath) -> Output | None:
-    """The registry entry for a path below ``--out`` (``runs/<id>/demo/assets.csv``), or ``None``."""
+def declared(relpath, extra: tuple[Output, ...] = ()) -> Output | None:
+    """The registry entry for a path below ``--out`` (``runs/<id>/demo/assets.csv``), or ``None``.
+
+    ``extra``: declarations made by the caller's own registry (each report view declares
+    its page, see :attr:`ccdata.run.report.View.declaration`).
+    """
     rel = str(PurePosixPath(str(relpath).replace("\\", "/")))
     if rel.startswith("/") or ".." in PurePosixPath(rel).parts:
         return None
-    for entry in OUTPUTS:
+    for entry in (*OUTPUTS, *extra):
         for pat in entry.pattern():
             if fnmatch.fnmatchcase(rel, pat) and rel.count("/") == pat.count("/"):
                 return entry
@@ -166,7 +167,8 @@ class UndeclaredOutputError(OutputError, ValueError):
     """A file that is not in the registry of outputs (:data:`OUTPUTS`); it is not written."""
 
 
-def write(root, path, content, *, note: str | None = None, protected: bool = False) -> Path:
+def write(root, path, content, *, note: str | None = None, protected: bool = False,
+          declare: Output | None = None) -> Path:
     """The publish gate: write one declared file under the output folder ``root``.
 
     Parameters
@@ -184,6 +186,9 @@ def write(root, path, content, *, note: str | None = None, protected: bool = Fal
         The caller checked that a personal table is sealed by disclosure control
         (:func:`ccdata.run.changes.check_export` does); without it a table marked
         personal or carrying a seal is refused.
+    declare : Output, optional
+        The declaration of a file another registry owns (a view's page, declared by the
+        view); the path must match it.
 
     Returns
     -------
@@ -202,7 +207,7 @@ def write(root, path, content, *, note: str | None = None, protected: bool = Fal
     target = checked_target(root, path)
     real_root = Path(os.path.abspath(root)).resolve()
     rel = target.relative_to(real_root).as_posix()
-    entry = declared(rel)
+    entry = declared(rel, (declare,) if declare is not None else ())
     if entry is None:
         raise UndeclaredOutputError(f"{target}: {rel!r} is not a declared output of ccdata "
                                     "(ccdata.publish.OUTPUTS); it was not written")

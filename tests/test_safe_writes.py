@@ -57,7 +57,7 @@ def test_the_gate_refuses_an_undeclared_file_and_an_unsealed_personal_table(tmp_
     with pytest.raises(publish.UndeclaredOutputError, match="not a declared output"):
         publish.write(tmp_path, tmp_path / "demo" / "notes.txt", "x")
     with pytest.raises(publish.UndeclaredOutputError, match="declared CSV"):
-        publish.write(tmp_path, tmp_path / "demo" / "dashboard.html", pd.DataFrame({"a": [1]}))
+        publish.write(tmp_path, tmp_path / "demo" / "index.html", pd.DataFrame({"a": [1]}))
     personal = pd.DataFrame({"partner_sector": ["school"], "ties": [3]})
     personal.attrs["personal"] = True
     with pytest.raises(DisclosureError):
@@ -72,14 +72,15 @@ def test_the_gate_refuses_an_undeclared_file_and_an_unsealed_personal_table(tmp_
     ("index.html", True), ("latest", True), ("runs/2026-01-01T000000/summary.csv", True),
     ("runs/2026-01-01T000000/demo/connections.csv", True), ("demo/assets-on-the-map.csv", True),
     ("demo/.adviser/network.html", True), (".notebooks/demo/assets.failed.ipynb", True),
-    ("runs/x/.notebooks/demo/place_dashboard.ipynb", True),
+    ("runs/x/.notebooks/demo/place_dashboard.ipynb", True), ("demo/dashboard.html", True),
+    ("runs/x/demo/network.html", True), ("demo/nosuchview.html", False),
     ("demo/assets.failed.ipynb", False), ("demo/place_dashboard.ipynb", False),
     ("demo/answers.csv", False), ("demo/sub/assets.html", False), ("../demo/index.html", False),
 ])
 def test_registry_declares_where_each_file_goes(rel, declared):
-    assert (publish.declared(rel) is not None) is declared
+    assert (report.declared(rel) is not None) is declared
     if rel.endswith(".ipynb") and declared:
-        assert publish.declared(rel).audience == "adviser-only"
+        assert report.declared(rel).audience == "adviser-only"
 
 
 # --------------------------------------------------------------------------- leftovers of killed runs
@@ -214,7 +215,7 @@ def test_report_refuses_a_symlinked_notes_folder_and_keeps_notebooks_away_from_p
     assert not list((out / "demo").glob("*.ipynb"))     # no notebook beside the partner pages
     assert (out / report.publish.NOTEBOOKS_DIR / "demo" / "asset_map.ipynb").exists()
     undeclared = [p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()
-                  and publish.declared(p.relative_to(out).as_posix()) is None]
+                  and report.declared(p.relative_to(out).as_posix()) is None]
     assert not undeclared
 
 

@@ -72,6 +72,16 @@ class View:
     def output(self) -> str:
         return f"{self.name}.html"
 
+    @property
+    def declaration(self) -> publish.Output:
+        """The view's page in the registry of outputs (:mod:`ccdata.publish`)."""
+        return publish.Output(f"{{place}}/{self.output}", "partner", f"the notebook {self.notebook}")
+
+
+def declared(relpath) -> publish.Output | None:
+    """The registry entry of a path below ``--out``: :data:`ccdata.publish.OUTPUTS` and the views' pages."""
+    return publish.declared(relpath, tuple(v.declaration for v in VIEWS.values()))
+
 
 VIEWS: dict[str, View] = {v.name: v for v in (
     View("dashboard", "Place dashboard", "place_dashboard.ipynb"),
@@ -500,7 +510,8 @@ def _run_view(place, view: View, place_dir: Path, nav: list[dict], run_date: str
             # the adviser's notes first: a refused notes folder (a symbolic link) stops the view
             # before its partner page changes
             publish.write(root, place_dir / NOTES_DIR / view.output, "\n".join(checked.notes))
-            target = publish.write(root, inside(root, place_dir / view.output), checked.partner)
+            target = publish.write(root, inside(root, place_dir / view.output), checked.partner,
+                                   declare=view.declaration)
             if keep_notebook:
                 publish.write(root, notebook_path(place_dir, view.notebook), executed.read_text(encoding="utf-8"))
         except OutsideOutputError as exc:
