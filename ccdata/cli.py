@@ -16,7 +16,8 @@ from ccdata._version import __version__
 from ccdata.errors import CcdataError, OutputError
 from ccdata.geo.build import build
 from ccdata.geo.places import list_places
-from ccdata.io.fetch import add_file, check, fetch
+from ccdata.io.fetch import add_file, fetch
+from ccdata.io.routes import check
 from ccdata.run.batch import BatchParameters, load_parameters, refresh_data, run_batch
 from ccdata.run.report import report
 from ccdata.sources import registry_table

@@ -78,14 +78,64 @@ class OutputError(CcdataError, OSError):
     """An output folder or file cannot be written (the message names it)."""
 
 
-class OutsideOutputError(OutputError, ValueError):
-    """A write that would land outside the output folder, or pass through a symbolic link
-    below it; nothing is written there."""
-
-
 class PlaceError(CcdataError, ValueError):
     """A place definition is invalid (unknown wards, LSOAs, local authority ...)."""
 
 
 class DataQualityWarning(UserWarning):
     """Data were loaded, but some cells or rows were excluded or need attention."""
+
+
+class YamlError(CcdataError, ValueError):
+    """A YAML file that cannot be read safely: too big, too deep, aliases, or malformed."""
+
+
+class HTTPStatusError(FetchError):
+    """A server answered with an HTTP error status (after any retries)."""
+
+    def __init__(self, url: str, status: int, reason: str, message: str | None = None):
+        self.url, self.status, self.reason = url, status, reason
+        self.short = f"HTTP {status} {reason}".strip()
+        super().__init__(message or f"{url}: {self.short}")
+
+
+class BlockedError(HTTPStatusError):
+    """HTTP 403: a firewall or the publisher's server refuses this client."""
+
+
+class ArcGISError(FetchError):
+    """An ArcGIS REST endpoint answered with an ``error`` object."""
+
+    def __init__(self, url: str, code: object, message: str):
+        self.url, self.code = url, code
+        self.short = f"ArcGIS error {code} {message}".strip()
+        hint = ""
+        if "invalid url" in message.lower() or "not found" in message.lower():
+            hint = ("; the service may have been renamed or withdrawn: record the layer's ArcGIS "
+                    "item id (Dataset.arcgis_item) so fetch can find its current name")
+        super().__init__(f"{url}: {self.short}{hint}")
+
+
+class LabelError(CcdataError, ValueError):
+    """A label column that must not be published (the problem is named, the values are not)."""
+
+
+class OutputPathError(CcdataError, ValueError):
+    """An output path that would lie outside the output folder, or a folder that cannot be made."""
+
+
+class OutsideOutputError(OutputPathError):
+    """A write that would land outside the output folder, or pass through a symbolic link
+    below it; nothing is written there."""
+
+
+class BatchError(CcdataError, ValueError):
+    """A batch request or parameter file is invalid (the message names the key)."""
+
+
+class WarmKernelError(CcdataError):
+    """A warm kernel could not be started or put back to its clean state."""
+
+
+class ChangesError(CcdataError, ValueError):
+    """Two runs' summaries cannot be compared (wrong columns, duplicated keys ...)."""

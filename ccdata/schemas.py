@@ -13,7 +13,6 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -159,5 +158,3 @@ def slug(label: str) -> str:
     return text.strip("_")
 
 
-def first_problem_rows(problems: list[Problem], n: int = 5) -> list[Any]:
-    return [p.row for p in problems[:n]]

@@ -8,8 +8,10 @@ fixtures fetch into temporary data folders.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import shutil
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -37,33 +39,25 @@ MIRROR = _mirror()
 #: ``ccdata build`` fill them, and no test may read or change them.
 CHECKOUT_FOLDERS = (REPO / "data", REPO / "reports")
 
-
-def _snapshot(folders=CHECKOUT_FOLDERS) -> dict[str, tuple[int, int]]:
-    """Every entry under ``folders`` with its modification time and size (a created,
-    replaced, changed or deleted file, or a temporary file made in a folder, all show)."""
-    seen: dict[str, tuple[int, int]] = {}
-    stack = [Path(f) for f in folders]
-    while stack:
-        folder = stack.pop()
-        try:
-            st = folder.stat()
-        except FileNotFoundError:
-            continue
-        seen[str(folder)] = (st.st_mtime_ns, 0)
-        with os.scandir(folder) as it:
-            for entry in it:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(Path(entry.path))
-                else:
-                    est = entry.stat(follow_symlinks=False)
-                    seen[entry.path] = (est.st_mtime_ns, est.st_size)
-    return seen
+#: Writes under the checkout's folders are recorded by an audit hook in this process and,
+#: through ``tests/writeguard/sitecustomize.py`` on ``PYTHONPATH``, in every Python
+#: process the tests start (kernels, the command line), each into this log. Only the
+#: suite's own processes are watched: a person's ``ccdata build`` in the same checkout is not.
+GUARD_DIR = Path(__file__).resolve().parent / "writeguard"
+GUARD_LOG = Path(tempfile.mkdtemp(prefix="ccdata-writeguard-")) / "writes.log"
+GUARD_LOG.touch()
+os.environ["CCDATA_TEST_GUARD_FOLDERS"] = os.pathsep.join(str(f) for f in CHECKOUT_FOLDERS)
+os.environ["CCDATA_TEST_GUARD_LOG"] = str(GUARD_LOG)
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(GUARD_DIR), os.environ.get("PYTHONPATH")]))
+_spec = importlib.util.spec_from_file_location("ccdata_writeguard", GUARD_DIR / "sitecustomize.py")
+_writeguard = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_writeguard)
+_writeguard.install([str(f) for f in CHECKOUT_FOLDERS], str(GUARD_LOG))
 
 
-def checkout_changes(before: dict, after: dict) -> list[str]:
-    """What changed in the checkout's data/ and reports/ between two snapshots."""
-    return sorted(f"{'created' if p not in before else 'removed' if p not in after else 'changed'}: {p}"
-                  for p in set(before) | set(after) if before.get(p) != after.get(p))
+def guard_writes() -> list[str]:
+    """Every write the suite's processes made under the checkout's folders so far."""
+    return GUARD_LOG.read_text(encoding="utf-8").splitlines()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -98,11 +92,11 @@ def _isolated_folders(_session_folders, tmp_path_factory, monkeypatch):
         else:
             assert not any(Path(current).resolve().is_relative_to(f) for f in CHECKOUT_FOLDERS), \
                 f"{var} points into the checkout: {current}"
-    before = _snapshot()
+    before = len(guard_writes())
     yield root
-    changed = checkout_changes(before, _snapshot())
+    changed = guard_writes()[before:]
     if changed:
-        pytest.fail("the test touched the checkout's data/ or reports/ (tests must use their own "
+        pytest.fail("the test wrote into the checkout's data/ or reports/ (tests must use their own "
                     "folders):\n  " + "\n  ".join(changed[:20]), pytrace=False)
 
 

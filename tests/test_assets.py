@@ -299,7 +299,7 @@ def test_missing_official_list_is_marked_incomplete_not_zero():
 
     from ccdata.views import assets as asset_view
     from ccdata.analysis.coverage import incomplete_categories
-    from ccdata.io.local.assets import CATEGORIES
+    from ccdata.vocabulary import CATEGORIES
 
     located = gpd.GeoDataFrame({"category": []}, geometry=[], crs=27700)
     located.attrs["sources"] = pd.DataFrame([

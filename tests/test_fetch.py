@@ -480,14 +480,14 @@ def _name_resolution_failure(host: str) -> requests.ConnectionError:
 
 def test_offline_only_when_the_network_is_absent(monkeypatch, data_dir):
     no_dns = _name_resolution_failure("www.gov.uk")
-    error = F._connection_error("https://www.gov.uk/x.csv", no_dns, 10)
+    error = http.connection_error("https://www.gov.uk/x.csv", no_dns, 10)
     assert isinstance(error, OfflineError) and "offline" in str(error) and "--mirror" in str(error)
     unreachable = requests.ConnectionError(OSError(errno.ENETUNREACH, "Network is unreachable"))
-    assert isinstance(F._connection_error("https://www.gov.uk/x.csv", unreachable, 10), OfflineError)
+    assert isinstance(http.connection_error("https://www.gov.uk/x.csv", unreachable, 10), OfflineError)
     refused = requests.ConnectionError(ConnectionRefusedError(111, "Connection refused"))
-    assert not isinstance(F._connection_error("https://www.gov.uk/x.csv", refused, 10), OfflineError)
+    assert not isinstance(http.connection_error("https://www.gov.uk/x.csv", refused, 10), OfflineError)
     timed_out = requests.ReadTimeout("read timed out")
-    err = F._connection_error("https://www.gov.uk/x.csv", timed_out, 10)
+    err = http.connection_error("https://www.gov.uk/x.csv", timed_out, 10)
     assert not isinstance(err, OfflineError) and "within 10 s" in str(err) and "https://www.gov.uk/x.csv" in str(err)
 
     # offline: the first dataset says so, the others are not each retried
@@ -502,7 +502,7 @@ def test_offline_only_when_the_network_is_absent(monkeypatch, data_dir):
     assert [r.status for r in results] == ["failed"] * 3
     assert all("offline" in r.message for r in results)
     assert len(calls) == 1
-    checked = F.check(["iod2025_file1", "lookup_lsoa21_ward24", "nhs_epraccur"])
+    checked = routes.check(["iod2025_file1", "lookup_lsoa21_ward24", "nhs_epraccur"])
     assert [(c.status, c.reason) for c in checked] == [("failed", "offline: the network is not available")] * 3
     assert len(calls) == 2
 
@@ -685,7 +685,7 @@ def test_arcgis_failed_page_is_asked_again_without_earlier_pages(web, data_dir, 
 
 def test_arcgis_layer_resumes_from_the_page_that_failed(web, data_dir, monkeypatch):
     point_registry(monkeypatch, ARCGIS_ID, arcgis_layer=web.base + LAYER_PATH)
-    web.page_faults[6] = ["arcgis-error"] * F.ATTEMPTS
+    web.page_faults[6] = ["arcgis-error"] * http.ATTEMPTS
     [failed] = F.fetch([ARCGIS_ID], progress=False)
     assert failed.status == "failed"
     assert "offset 6" in failed.message and "6 features kept" in failed.message
@@ -728,8 +728,8 @@ def test_429_is_retried_and_a_long_retry_after_is_capped(web, data_dir, monkeypa
     assert len(web.requests_to("/official/libraries.csv")) == 2
 
     answer = urllib3.HTTPResponse(body=b"", status=429, headers={"Retry-After": "3600"})
-    retry = F._session().get_adapter("https://").max_retries
-    assert retry.get_retry_after(answer) == F.RETRY_AFTER_MAX
+    retry = http.new_session().get_adapter("https://").max_retries
+    assert retry.get_retry_after(answer) == http.RETRY_AFTER_MAX
 
 
 def test_a_server_always_answering_500_is_named_with_its_status(web, data_dir, monkeypatch):
@@ -739,7 +739,7 @@ def test_a_server_always_answering_500_is_named_with_its_status(web, data_dir, m
     assert result.status == "failed"
     assert web.base + "/official/libraries.csv" in result.message
     assert "HTTP 500" in result.message and "offline" not in result.message
-    assert len(web.requests_to("/official/libraries.csv")) == F.RETRIES + 1
+    assert len(web.requests_to("/official/libraries.csv")) == http.RETRIES + 1
     assert not F.is_available(OFFICIAL_ID)
 
 
@@ -750,7 +750,7 @@ def test_403_is_reported_as_blocked_and_the_user_agent_is_ccdata(web, data_dir, 
     assert result.status == "failed"
     assert "blocked by the publisher's server" in result.message and "HTTP 403" in result.message
     assert len(web.requests_to("/official/libraries.csv")) == 1        # 403 is not retried
-    assert web.requests_to("/official/libraries.csv")[0]["user_agent"] == F.USER_AGENT
+    assert web.requests_to("/official/libraries.csv")[0]["user_agent"] == http.USER_AGENT
 
 
 # --------------------------------------------------------------------------- the DWP ODS workbook

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from ccdata.io.local.assets import CATEGORIES
+from ccdata.vocabulary import CATEGORIES
 from ccdata.views import assets as view
 
 X0, Y0 = 430000, 566000

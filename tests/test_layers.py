@@ -81,6 +81,8 @@ def _fake_package(tmp_path: Path, root: str, wrong: dict[str, str]) -> None:
     ("fakecc.config", "fakecc.io", "layers"),                          # core importing a loader
     ("fakecc.views.page", "fakecc.demo", "demo-only-from-commands"),   # a view using the demo data
     ("fakecc.demo.maker", "fakecc.geo", "demo-writes-formats"),        # the demo using the cache
+    ("fakecc.views.page", "fakecc.io", "pages-never-read-files"),      # a view reading a file
+    ("fakecc.present.chart", "fakecc.io", "pages-never-read-files"),   # a chart reading a file
 ])
 def test_a_wrong_way_import_breaks_the_contract(tmp_path, module, imports, contract):
     _fake_package(tmp_path, "fakecc", {module: imports})

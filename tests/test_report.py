@@ -18,6 +18,7 @@ from conftest import data_dir_env
 
 import ccdata
 from ccdata import config
+from ccdata.present import pages
 from ccdata.run import report
 
 from conftest import census_raw_rows
@@ -356,7 +357,7 @@ def _stock_exporter():
     """nbconvert's own HTML exporter, configured as ccdata's (its BeautifulSoup pass included)."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name=report.TEMPLATE, extra_template_basedirs=[str(report.TEMPLATES_DIR)])
+    exporter = HTMLExporter(template_name=pages.TEMPLATE, extra_template_basedirs=[str(pages.TEMPLATES_DIR)])
     exporter.exclude_input = exporter.exclude_input_prompt = exporter.exclude_output_prompt = True
     exporter.embed_images = True
     return exporter

@@ -16,7 +16,7 @@ import pandas as pd
 from ccdata.analysis.assets import UNPLACEABLE
 from ccdata.errors import MissingDataError
 from ccdata.geo.places import Place
-from ccdata.io.local.assets import CATEGORIES
+from ccdata.vocabulary import CATEGORIES
 
 #: Straight-line distances (metres) for the share of children near each category.
 REACH_DISTANCES_M = (400, 800, 1200)
@@ -136,7 +136,7 @@ def calculate_coverage(lsoas, children, assets, geography: pd.DataFrame | None =
         raise ValueError(f"no children count for LSOA(s) {', '.join(lacking[:10])}")
     unknown = sorted(set(assets["category"].dropna()) - set(CATEGORIES))
     if unknown:
-        raise ValueError(f"unknown asset categories {unknown}; use ccdata.io.local.assets.CATEGORIES")
+        raise ValueError(f"unknown asset categories {unknown}; use ccdata.vocabulary.CATEGORIES")
     assets = assets.to_crs(lsoas.crs) if assets.crs is not None else assets.set_crs(lsoas.crs)
     codes = list(lsoas["lsoa21_code"])
     names = dict(zip(lsoas["lsoa21_code"], lsoas["lsoa21_name"] if "lsoa21_name" in lsoas else lsoas["lsoa21_code"]))

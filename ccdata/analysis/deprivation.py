@@ -81,12 +81,6 @@ def lsoa_population(place) -> pd.Series | None:
     return ts.set_index("lsoa21_code")["total"].astype("Float64")
 
 
-def area_frames(place, edition: str) -> dict[str, pd.DataFrame]:
-    """The edition's LSOA rows for the place, its LA and England, keyed by area id."""
-    _check_edition(edition)
-    return {area.id: place.deprivation(edition, area=area.id) for area in place.areas()}
-
-
 def comparators(place, edition: str) -> dict[str, pd.Series]:
     """The published-geography comparator rows (``la``, ``england``) of the place's LA.
 

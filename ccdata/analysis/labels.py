@@ -12,7 +12,7 @@ import re
 
 import pandas as pd
 
-from ccdata.errors import CcdataError
+from ccdata.errors import LabelError
 
 #: A breakdown with more distinct labels than this is probably the wrong column.
 MAX_DISTINCT = 60
@@ -24,8 +24,6 @@ _PARTIAL_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}\b", re.IGNO
 _EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
 
 
-class LabelError(CcdataError, ValueError):
-    """A label column that must not be published (the problem is named, the values are not)."""
 
 
 def problems(values, what: str, *, max_distinct: int = MAX_DISTINCT) -> list[str]:

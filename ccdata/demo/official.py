@@ -77,6 +77,7 @@ from shapely.ops import unary_union
 
 from ccdata import config
 from ccdata.demo import SEED
+from ccdata.io import census
 from ccdata.io.fetch import store_generated
 
 #: The demo local authority (fictional; LAD 2024 vintage).
@@ -1066,10 +1067,11 @@ def _table_view(frame: pd.DataFrame, table: str, spec: dict) -> bytes:
     heads = [lab.split(": ", 1)[1] for lab in shown]  # the table view drops the table name
     width = 1 + 2 * len(shown)
     pad = [""] * (width - 2)
+    population = census.population(f"census21_{table}")  # who the table counts, as Nomis names it
     rows = [[f"{table.upper()} - {spec['table_view']}"] + [""] * (width - 1),
             ["ONS Crown Copyright Reserved [from Nomis on 30 October 2025]"] + [""] * (width - 1),
-            ["Population :", "All households" if spec["universe"] == "households" else "All usual residents"] + pad,
-            ["Units      :", "Households" if spec["universe"] == "households" else "Persons"] + pad,
+            ["Population :", population] + pad,
+            ["Units      :", "Households" if population == "All households" else "Persons"] + pad,
             ["Date       :", "2021"] + pad,
             [""] * width,
             ["2021 super output area - lower layer"] + [h for head in heads for h in (head, "%")],

@@ -23,7 +23,7 @@ from ccdata.geo.footprint import mapping
 from ccdata.geo.footprint import resolve as resolve_footprint
 from ccdata.io import _yaml, read
 from ccdata.io.census import BASES, population, table_code
-from ccdata.io.fetch import read_manifest
+from ccdata.io.fetch import is_available, read_manifest
 from ccdata.io.local.checks import check_local_file
 
 ENGLAND = "England"
@@ -336,6 +336,10 @@ class Place:
                                geometry=[lsoas.union_all()], crs=lsoas.crs)
         return _derived(out, lsoas, self, "union of the place's LSOA 2021 polygons")
 
+    def has(self, dataset_id: str) -> bool:
+        """Whether the raw files of a registry dataset are there for this place's collection."""
+        return is_available(dataset_id, self.collection)
+
     def sources(self) -> pd.DataFrame:
         """Every registry dataset with whether it is available for this place's collection."""
 
@@ -586,13 +590,5 @@ def place(place_id: str) -> Place:
                  lad_code=lad_code, lad_name=str(la.get("name") or la_names.iloc[0]),
                  lsoa21=lsoas, footprint_method=" ".join(methods), wards=wards,
                  fictional=bool(d.get("fictional", False)), assignment=assignment, definition=d)
-
-
-
-
-
-
-
-
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from ccdata.errors import CcdataError
+from ccdata.errors import YamlError
 
 #: Largest YAML file read (bytes): place definitions and batch parameters are small.
 MAX_BYTES = 1_000_000
@@ -23,8 +23,6 @@ MAX_DEPTH = 40
 MAX_NODES = 100_000
 
 
-class YamlError(CcdataError, ValueError):
-    """A YAML file that cannot be read safely: too big, too deep, aliases, or malformed."""
 
 
 def _where(path, mark) -> str:

@@ -34,31 +34,22 @@ import shutil
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 import requests
 
 from ccdata import config, sources
-from ccdata.errors import FetchError, MissingDataError, OfflineError
-from ccdata.files import AtomicFile, atomic_write_bytes  # noqa: F401  (atomic_write_bytes: used by callers of fetch)
-from ccdata.io.http import (  # noqa: F401  (the HTTP names are re-exported for fetch's callers)
-    ATTEMPTS,
-    BACKOFF,
+from ccdata.errors import FetchError, HTTPStatusError, MissingDataError, OfflineError
+from ccdata.files import AtomicFile, atomic_write_bytes
+from ccdata.io.http import (
     CHUNK,
-    RETRIES,
-    RETRY_AFTER_MAX,
-    USER_AGENT,
-    ArcGISError,
-    BlockedError,
-    HTTPStatusError,
-    _connection_error,
-    _download,
-    _filename_from_response,
-    _session,
-    _short,
+    download,
     fetch_arcgis_layer,
+    filename_from_response,
+    new_session,
+    short_reason,
 )
-from ccdata.io.routes import Route, _manual_message, check, resolve  # noqa: F401
+from ccdata.io.routes import Route, manual_message, resolve
 from ccdata.progress import tqdm
 
 MANIFEST_NAME = "_source.json"
@@ -139,55 +130,6 @@ def is_available(dataset_id: str, collection: str = config.OFFICIAL) -> bool:
     return True
 
 
-# --------------------------------------------------------------------------- HTTP
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-# --------------------------------------------------------------------------- route resolution
-
-
-
-
-
-
-
-
-
-
-
-
-# --------------------------------------------------------------------------- ArcGIS
-
-
 # --------------------------------------------------------------------------- routes
 def _fetch_from_mirror(dataset: sources.Dataset, mirror: str, folder: Path, manifest: dict,
                        force: bool, progress: bool, timeout: float) -> FetchResult:
@@ -198,7 +140,7 @@ def _fetch_from_mirror(dataset: sources.Dataset, mirror: str, folder: Path, mani
     files: dict[str, dict] = {}
     changed = False
     is_url = mirror.startswith(("http://", "https://"))
-    session = _session() if is_url else None
+    session = new_session() if is_url else None
     for rel in dataset.mirror_paths:
         name = Path(rel).name
         dest = folder / name
@@ -206,7 +148,7 @@ def _fetch_from_mirror(dataset: sources.Dataset, mirror: str, folder: Path, mani
         if is_url:
             url = mirror.rstrip("/") + "/" + urllib.parse.quote(rel)
             try:
-                meta = _download(session, url, dest, timeout, progress, f"{dataset.id}: {name}",
+                meta = download(session, url, dest, timeout, progress, f"{dataset.id}: {name}",
                                  None if force else old)
             except HTTPStatusError as exc:
                 if exc.status == 404:
@@ -258,11 +200,11 @@ def _download_candidates(dataset: sources.Dataset, route: Route, today: dt.date 
 def _fetch_official(dataset: sources.Dataset, folder: Path, manifest: dict, force: bool,
                     progress: bool, timeout: float, today: dt.date | None = None,
                     session: requests.Session | None = None) -> FetchResult:
-    session = session or _session()
+    session = session or new_session()
     route = resolve(dataset, session, timeout=timeout)
     if route.url is None:
         return FetchResult(dataset.id, "unavailable", dataset.landing_page,
-                           message=_manual_message(dataset, route.note))
+                           message=manual_message(dataset, route.note))
     if route.kind == "arcgis":
         geometry = dataset.loader == "boundaries"
         name = f"{dataset.id}.geojson" if geometry else f"{dataset.id}.csv"
@@ -274,12 +216,12 @@ def _fetch_official(dataset: sources.Dataset, folder: Path, manifest: dict, forc
         return FetchResult(dataset.id, status, route.url, [folder / name])
     last_error: Exception | None = None
     for url in _download_candidates(dataset, route, today):
-        name = _filename_from_response(url, {}, f"{dataset.id}.csv")
+        name = filename_from_response(url, {}, f"{dataset.id}.csv")
         if "getReport" in url:
             name = f"{urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)['report'][0]}.csv"
         old = manifest.get("files", {}).get(name) if manifest.get("source") == url else None
         try:
-            meta = _download(session, url, folder / name, timeout, progress, dataset.id,
+            meta = download(session, url, folder / name, timeout, progress, dataset.id,
                              None if force else old)
         except OfflineError:
             raise
@@ -287,7 +229,7 @@ def _fetch_official(dataset: sources.Dataset, folder: Path, manifest: dict, forc
             last_error = exc
             continue
         if url != route.url:
-            route.note = "; ".join(filter(None, [route.note, f"{route.url} failed ({_short(last_error)})"
+            route.note = "; ".join(filter(None, [route.note, f"{route.url} failed ({short_reason(last_error)})"
                                                   if last_error else ""]))
             route.url = url
         if meta is None or (old and old.get("sha256") == meta["sha256"]):
@@ -359,7 +301,7 @@ def fetch(dataset_ids: Iterable[str] | None = None, *, mirror: str | None = None
         mirror = str(Path(mirror).resolve())
     results = []
     offline: str | None = None
-    session = _session()
+    session = new_session()
     for dataset in datasets:
         folder = dataset_dir(dataset.id, collection)
         manifest = read_manifest_at(folder)
@@ -416,22 +358,6 @@ def add_file(dataset_id: str, path: str | Path, *, collection: str = config.OFFI
 
 
 # --------------------------------------------------------------------------- checking routes
-
-
-
-
-
-
-
-
-
-
-
-def iter_manifests(collection: str = config.OFFICIAL) -> Iterator[dict]:
-    root = config.raw_dir(collection)
-    if root.exists():
-        for path in sorted(root.glob(f"*/{MANIFEST_NAME}")):
-            yield json.loads(path.read_text(encoding="utf-8"))
 
 
 def store_generated(dataset_id: str, files: dict[str, bytes], *, collection: str,

@@ -25,7 +25,7 @@ import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from ccdata.errors import FetchError, OfflineError
+from ccdata.errors import ArcGISError, BlockedError, FetchError, HTTPStatusError, OfflineError
 from ccdata.files import AtomicFile, atomic_write_bytes
 from ccdata.progress import tqdm
 
@@ -41,33 +41,13 @@ RETRY_AFTER_MAX = 120
 ATTEMPTS = 3
 
 
-class HTTPStatusError(FetchError):
-    """A server answered with an HTTP error status (after any retries)."""
-
-    def __init__(self, url: str, status: int, reason: str, message: str | None = None):
-        self.url, self.status, self.reason = url, status, reason
-        self.short = f"HTTP {status} {reason}".strip()
-        super().__init__(message or f"{url}: {self.short}")
 
 
-class BlockedError(HTTPStatusError):
-    """HTTP 403: a firewall or the publisher's server refuses this client."""
 
 
-class ArcGISError(FetchError):
-    """An ArcGIS REST endpoint answered with an ``error`` object."""
-
-    def __init__(self, url: str, code: object, message: str):
-        self.url, self.code = url, code
-        self.short = f"ArcGIS error {code} {message}".strip()
-        hint = ""
-        if "invalid url" in message.lower() or "not found" in message.lower():
-            hint = ("; the service may have been renamed or withdrawn: record the layer's ArcGIS "
-                    "item id (Dataset.arcgis_item) so fetch can find its current name")
-        super().__init__(f"{url}: {self.short}{hint}")
 
 
-def _short(exc: Exception) -> str:
+def short_reason(exc: Exception) -> str:
     """The reason of an error without its URL, for one-line summaries."""
     return getattr(exc, "short", None) or str(exc)
 
@@ -81,7 +61,7 @@ class _Retry(Retry):
         return None if seconds is None else min(seconds, RETRY_AFTER_MAX)
 
 
-def _session() -> requests.Session:
+def new_session() -> requests.Session:
     """A requests session that retries with backoff on connection errors, timeouts,
     HTTP 429 and 5xx (every method: all ccdata requests are reads)."""
     retry = _Retry(total=RETRIES, connect=RETRIES, read=RETRIES, status=RETRIES, other=0,
@@ -124,7 +104,7 @@ def _network_absent(exc: BaseException) -> bool:
     return False
 
 
-def _connection_error(url: str, exc: Exception, timeout: float) -> FetchError:
+def connection_error(url: str, exc: Exception, timeout: float) -> FetchError:
     """A FetchError naming the URL; OfflineError only when the network is absent."""
     host = urllib.parse.urlsplit(url).netloc
     if _network_absent(exc):
@@ -149,7 +129,7 @@ def _connection_error(url: str, exc: Exception, timeout: float) -> FetchError:
     return error
 
 
-def _status_error(url: str, response: requests.Response) -> HTTPStatusError:
+def status_error(url: str, response: requests.Response) -> HTTPStatusError:
     status, reason = response.status_code, response.reason or ""
     if status == 403:
         return BlockedError(url, status, reason,
@@ -161,24 +141,24 @@ def _status_error(url: str, response: requests.Response) -> HTTPStatusError:
     return HTTPStatusError(url, status, reason)
 
 
-def _request(session: requests.Session, method: str, url: str, timeout: float, **kwargs) -> requests.Response:
+def send_request(session: requests.Session, method: str, url: str, timeout: float, **kwargs) -> requests.Response:
     try:
         return session.request(method, url, timeout=timeout, **kwargs)
     except (requests.ConnectionError, requests.Timeout) as exc:
-        raise _connection_error(url, exc, timeout) from exc
+        raise connection_error(url, exc, timeout) from exc
     except requests.exceptions.RetryError as exc:  # pragma: no cover - raise_on_status is off
         raise FetchError(f"{url}: {exc}") from exc
 
 
-def _get(session: requests.Session, url: str, timeout: float, **kwargs) -> requests.Response:
-    return _request(session, "GET", url, timeout, stream=True, **kwargs)
+def http_get(session: requests.Session, url: str, timeout: float, **kwargs) -> requests.Response:
+    return send_request(session, "GET", url, timeout, stream=True, **kwargs)
 
 
-def _get_json(session: requests.Session, url: str, params: dict, timeout: float) -> dict:
+def get_json(session: requests.Session, url: str, params: dict, timeout: float) -> dict:
     """GET a JSON document; HTTP errors and ArcGIS ``error`` objects raise FetchError."""
-    response = _request(session, "GET", url, timeout, params=params)
+    response = send_request(session, "GET", url, timeout, params=params)
     if response.status_code != 200:
-        raise _status_error(url, response)
+        raise status_error(url, response)
     try:
         body = response.json()
     except ValueError:
@@ -192,7 +172,7 @@ def _get_json(session: requests.Session, url: str, params: dict, timeout: float)
     return body
 
 
-def _download(session: requests.Session, url: str, dest: Path, timeout: float,
+def download(session: requests.Session, url: str, dest: Path, timeout: float,
               progress: bool, label: str, previous: dict | None = None) -> dict | None:
     """Stream ``url`` to ``dest`` atomically. Returns file metadata, or ``None`` if the
     server says the copy we have is current (HTTP 304).
@@ -207,12 +187,12 @@ def _download(session: requests.Session, url: str, dest: Path, timeout: float,
         if previous.get("last_modified"):
             headers["If-Modified-Since"] = previous["last_modified"]
     for attempt in range(1, ATTEMPTS + 1):
-        response = _get(session, url, timeout, headers=headers)
+        response = http_get(session, url, timeout, headers=headers)
         with response:
             if response.status_code == 304:
                 return None
             if response.status_code != 200:
-                raise _status_error(url, response)
+                raise status_error(url, response)
             total = int(response.headers.get("Content-Length") or 0) or None
             try:
                 with AtomicFile(dest) as out, tqdm(total=total, unit="B", unit_scale=True, desc=label,
@@ -235,7 +215,7 @@ def _download(session: requests.Session, url: str, dest: Path, timeout: float,
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _filename_from_response(url: str, response_headers: dict, fallback: str) -> str:
+def filename_from_response(url: str, response_headers: dict, fallback: str) -> str:
     disposition = response_headers.get("Content-Disposition", "")
     match = re.search(r'filename\*?=(?:UTF-8\'\')?"?([^";]+)"?', disposition)
     if match:
@@ -265,8 +245,8 @@ def fetch_arcgis_layer(layer_url: str, dest: Path, *, geometry: bool, timeout: f
     FetchError
         HTTP or ArcGIS errors, naming the URL and the offset of the failing page.
     """
-    session = session or _session()
-    meta = _get_json(session, layer_url, {"f": "json"}, timeout)
+    session = session or new_session()
+    meta = get_json(session, layer_url, {"f": "json"}, timeout)
     size = page_size or int(meta.get("maxRecordCount") or 1000)
     fields = [f["name"] for f in meta.get("fields") or []]
     checkpoint = dest.parent / f".{dest.name}.pages.json"
@@ -293,7 +273,7 @@ def fetch_arcgis_layer(layer_url: str, dest: Path, *, geometry: bool, timeout: f
                 params["returnGeometry"] = "false"
             for attempt in range(1, ATTEMPTS + 1):
                 try:
-                    body = _get_json(session, query_url, params, timeout)
+                    body = get_json(session, query_url, params, timeout)
                     break
                 except OfflineError:
                     raise
@@ -301,7 +281,7 @@ def fetch_arcgis_layer(layer_url: str, dest: Path, *, geometry: bool, timeout: f
                     if attempt == ATTEMPTS:
                         error = FetchError(f"{query_url} page at offset {offset}: {exc} ({ATTEMPTS} attempts); "
                                            f"{len(features)} features kept, the next fetch resumes here")
-                        error.short = f"page at offset {offset}: {_short(exc)}"
+                        error.short = f"page at offset {offset}: {short_reason(exc)}"
                         raise error from exc
                     time.sleep(BACKOFF * 2 ** (attempt - 1))
             batch = body.get("features") or []

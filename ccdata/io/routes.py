@@ -19,7 +19,7 @@ import requests
 
 from ccdata import sources
 from ccdata.errors import FetchError, OfflineError
-from ccdata.io.http import _get, _get_json, _request, _session, _short, _status_error
+from ccdata.io.http import http_get, get_json, send_request, new_session, short_reason, status_error
 
 # run-time discovery of moved files (module constants so a test can point them at a loopback server)
 ARCGIS_ITEMS = "https://www.arcgis.com/sharing/rest/content/items"
@@ -66,7 +66,7 @@ def _layer_number(layer_url: str | None) -> str:
 def _resolve_arcgis_item(session: requests.Session, item: str, recorded: str | None, timeout: float) -> str:
     """The current layer URL of an ArcGIS Online item (field ``url`` of the item)."""
     url = f"{ARCGIS_ITEMS.rstrip('/')}/{item}"
-    body = _get_json(session, url, {"f": "json"}, timeout)
+    body = get_json(session, url, {"f": "json"}, timeout)
     service = body.get("url")
     if not service:
         raise FetchError(f"{url}: the item has no service URL (type {body.get('type')!r})")
@@ -82,7 +82,7 @@ def _resolve_govuk(session: requests.Session, dataset: sources.Dataset, timeout:
     # one look-up per page and session: the IoD 2025 page serves six datasets
     cache = session.__dict__.setdefault("ccdata_pages", {})
     if api not in cache:
-        cache[api] = _get_json(session, api, {}, timeout)
+        cache[api] = get_json(session, api, {}, timeout)
     page = cache[api]
     attachments = (page.get("details") or {}).get("attachments") or []
     pattern = re.compile(dataset.attachment, re.IGNORECASE)
@@ -113,7 +113,7 @@ def resolve(dataset: sources.Dataset, session: requests.Session | None = None, *
     OfflineError
         If the network is absent (nothing else can work either).
     """
-    session = session or _session()
+    session = session or new_session()
     kind = dataset.route_kind
     if kind == "govuk":
         try:
@@ -147,7 +147,7 @@ def resolve(dataset: sources.Dataset, session: requests.Session | None = None, *
     return Route("manual", None, None)
 
 
-def _manual_message(dataset: sources.Dataset, note: str = "") -> str:
+def manual_message(dataset: sources.Dataset, note: str = "") -> str:
     how = dataset.manual or (f"the publisher offers no direct download; get it from "
                              f"{dataset.landing_page} and use a mirror folder")
     return f"{note}. To get it by hand: {how}" if note else how
@@ -191,7 +191,7 @@ def _moved_reason(route: Route) -> str:
 def _probe(session: requests.Session, route: Route, timeout: float, today: dt.date | None = None) -> str:
     """Check that the route answers, without downloading. Returns what was seen."""
     if route.kind == "arcgis":
-        body = _get_json(session, f"{route.url.rstrip('/')}/query",
+        body = get_json(session, f"{route.url.rstrip('/')}/query",
                          {"where": "1=1", "outFields": "*", "resultRecordCount": 1,
                           "returnGeometry": "false", "f": "json"}, timeout)
         if "features" not in body:
@@ -204,14 +204,14 @@ def _probe(session: requests.Session, route: Route, timeout: float, today: dt.da
                 for d in range(8)]
     error: FetchError | None = None
     for url in urls:
-        response = _request(session, "HEAD", url, timeout, allow_redirects=True)
+        response = send_request(session, "HEAD", url, timeout, allow_redirects=True)
         if response.status_code in (403, 404, 405, 501):
             # some servers refuse or do not route HEAD: ask with GET, read none of the body
-            with _get(session, url, timeout) as response:
+            with http_get(session, url, timeout) as response:
                 pass
         if response.status_code < 400:
             return f"HTTP {response.status_code}" + (f" for {_label(url, 'url')}" if url != route.url else "")
-        error = _status_error(url, response)
+        error = status_error(url, response)
     raise error
 
 
@@ -232,7 +232,7 @@ def check(dataset_ids: Iterable[str] | None = None, *, timeout: float = 30,
     """
     ids = list(dataset_ids) if dataset_ids else list(sources.REGISTRY)
     datasets = [sources.get(i) for i in ids]
-    session = _session()
+    session = new_session()
     out = []
     offline = ""
     for dataset in datasets:
@@ -256,7 +256,7 @@ def check(dataset_ids: Iterable[str] | None = None, *, timeout: float = 30,
             out.append(CheckResult(dataset.id, route.kind, "failed", offline, route.url))
             continue
         except FetchError as exc:
-            reason = _short(exc)
+            reason = short_reason(exc)
             if route.note:
                 reason += f" (look-up: {route.note})"
             out.append(CheckResult(dataset.id, route.kind, "failed", reason, route.url))

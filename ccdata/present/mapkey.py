@@ -14,7 +14,7 @@ import re
 import pandas as pd
 
 from ccdata import present
-from ccdata.io.local.assets import CATEGORIES
+from ccdata.vocabulary import CATEGORIES
 from ccdata.present.escape import html_text, name_html
 from ccdata.present.palette import (
     CATEGORY_COLOURS,
@@ -78,7 +78,7 @@ _SHAPE_WORDS = {"triangle-down": "triangle pointing down", "triangle-left": "tri
 def marker_svg(category: str, size: int = 18) -> str:
     """The marker of an asset category: an inline SVG of its shape in its colour (decorative)."""
     if category not in CATEGORY_SHAPES:
-        raise ValueError(f"unknown asset category {category!r}; use ccdata.io.local.assets.CATEGORIES")
+        raise ValueError(f"unknown asset category {category!r}; use ccdata.vocabulary.CATEGORIES")
     colour = CATEGORY_COLOURS[category]
     body = _SHAPES[CATEGORY_SHAPES[category]].format(a=f' fill="{colour}" stroke="#222" stroke-width="1.2"', c=colour)
     return (f'<svg width="{int(size)}" height="{int(size)}" viewBox="0 0 18 18" aria-hidden="true" '

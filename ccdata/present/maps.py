@@ -36,7 +36,7 @@ import pandas as pd
 
 from ccdata import present
 from ccdata.errors import CcdataError
-from ccdata.io.local.assets import CATEGORIES
+from ccdata.vocabulary import CATEGORIES
 from ccdata.present import escape
 from ccdata.present.mapscript import PARENT, script_line
 from ccdata.present.mapkey import (  # noqa: F401
@@ -347,7 +347,7 @@ def map_assets(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col: 
     if assets_gdf is not None:
         unknown = sorted(set(assets_gdf["category"].dropna()) - set(CATEGORIES))
         if unknown:
-            raise ValueError(f"unknown asset categories {unknown}; use ccdata.io.local.assets.CATEGORIES")
+            raise ValueError(f"unknown asset categories {unknown}; use ccdata.vocabulary.CATEGORIES")
     for what, value in (("cluster_threshold", cluster_threshold), ("compact_threshold", compact_threshold)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ValueError(f"{what} must be a whole number >= 0")

@@ -7,7 +7,7 @@ never rely on colour alone (legends, labels and marker shapes carry the meaning 
 """
 from __future__ import annotations
 
-from ccdata.io.local import network as net
+from ccdata import vocabulary as net
 
 #: viridis, 10 steps: decile 1 (most deprived 10% of LSOAs in England) is the darkest.
 DECILE_COLOURS = ("#440154", "#482878", "#3e4a89", "#31688e", "#26828e",

@@ -4,15 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ccdata.errors import CcdataError, MissingDataError
+from ccdata.errors import BatchError, MissingDataError
 from ccdata.io import _yaml
 
 #: Keys allowed in a ``-f`` parameter file.
 PARAMETER_KEYS = ("places", "views", "parameters", "place_parameters", "jobs", "out", "skip_unavailable")
 
 
-class BatchError(CcdataError, ValueError):
-    """A batch request or parameter file is invalid (the message names the key)."""
 
 
 @dataclass

@@ -39,8 +39,8 @@ import pandas as pd
 
 from ccdata.analysis import deprivation, disclosure, indicators, network
 from ccdata.analysis.assets import place_assets
-from ccdata.errors import CcdataError, DisclosureError, MissingDataError, Problem, ValidationError
 from ccdata import publish
+from ccdata.errors import ChangesError, DisclosureError, MissingDataError, Problem, ValidationError
 from ccdata.geo.places import Place
 from ccdata.provenance import FICTIONAL_NOTICE
 
@@ -82,8 +82,6 @@ NETWORK_LABELS = {"organisations": "Organisations", "ties": "Connections between
                   "reciprocity": "Share of ties reported by both sides"}
 
 
-class ChangesError(CcdataError, ValueError):
-    """Two runs' summaries cannot be compared (wrong columns, duplicated keys ...)."""
 
 
 # --------------------------------------------------------------------------- saving

@@ -30,7 +30,7 @@ from ccdata import config
 from ccdata._version import __version__
 from ccdata.analysis import findings as key_findings
 from ccdata import publish
-from ccdata.errors import MissingDataError, OutsideOutputError, PlaceError
+from ccdata.errors import MissingDataError, OutputPathError, OutsideOutputError, PlaceError  # noqa: F401
 from ccdata.files import clean_parts, work_folder
 from ccdata.geo.placecache import resolve
 from ccdata.geo.places import check_place_id
@@ -39,6 +39,8 @@ from ccdata.present import labstyle
 from ccdata.present.pages import (
     ADVISER_PAGE,
     LICENCE,
+    TEMPLATE,
+    TEMPLATES_DIR,
     page_context,
     publishable,
     render,
@@ -47,8 +49,6 @@ from ccdata.provenance import FICTIONAL_NOTICE, git_hash
 from ccdata.run.runner import WarmKernel
 
 NOTEBOOKS_DIR = config.resource("notebooks")
-TEMPLATES_DIR = config.resource("templates")
-TEMPLATE = "ccdata"
 #: The kernel papermill starts: Jupyter's name for the interpreter running ccdata
 #: (``python3`` resolves to ``sys.executable``), never the kernel a notebook names.
 KERNEL_NAME = "python3"
@@ -421,8 +421,6 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
     return result
 
 
-#: An output path that would lie outside the output folder, or a folder that cannot be made.
-OutputPathError = OutsideOutputError
 
 
 def inside(out_dir, path) -> Path:

@@ -30,7 +30,7 @@ import os
 import time
 from pathlib import Path
 
-from ccdata.errors import CcdataError
+from ccdata.errors import WarmKernelError
 
 #: Modules imported once when a warm kernel starts (missing optional ones are skipped).
 PRELOAD = ("pandas", "numpy", "pyarrow.parquet", "geopandas", "shapely", "pyproj", "matplotlib.pyplot",
@@ -78,8 +78,6 @@ CALLABLE = ("ccdata.run.batch",)
 _KERNEL_BASELINE: dict | None = None
 
 
-class WarmKernelError(CcdataError):
-    """A warm kernel could not be started or put back to its clean state."""
 
 
 def _kernel_reset() -> None:

@@ -26,7 +26,7 @@ from ccdata.analysis.assets import (
     placement_counts,
 )
 from ccdata.errors import DataQualityWarning, MissingDataError
-from ccdata.io.local.assets import CATEGORIES
+from ccdata.vocabulary import CATEGORIES
 from ccdata.present.mapkey import asset_list_html, key_text, map_with_text
 from ccdata.present.maps import embed, map_assets
 

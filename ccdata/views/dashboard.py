@@ -14,7 +14,6 @@ from ccdata.analysis import child_poverty, deprivation, findings, indicators, pr
 from ccdata.errors import MissingDataError
 from ccdata.geo import build
 from ccdata.geo.crosswalk import IOD2019_ON_LSOA21_METHOD
-from ccdata.io.fetch import is_available
 from ccdata.present import charts
 from ccdata.present import labels as words
 from ccdata.provenance import git_hash
@@ -34,7 +33,7 @@ SECTION_SOURCES = {
 
 def _available(place, dataset_id: str) -> bool:
 
-    return is_available(dataset_id, place.collection)
+    return place.has(dataset_id)
 
 
 def _reason_missing(place, dataset_id: str) -> str:

@@ -19,23 +19,8 @@ from ccdata.io import attach_exclusions
 from ccdata.io._read import duplicate_columns
 from ccdata.io.local import match_columns, read_table
 from ccdata.io.postcodes import is_postcode, normalise_postcode
+from ccdata.vocabulary import CATEGORIES
 
-#: The asset categories, with the label shown to readers. Free-typed categories in an
-#: adviser's list are mapped onto these by :func:`normalise_category`.
-CATEGORIES: dict[str, str] = {
-    "school": "School",
-    "early_years": "Early years (nursery, pre-school, childminder)",
-    "gp_practice": "GP practice",
-    "library": "Library",
-    "youth": "Youth club or centre",
-    "family_hub": "Family hub or children's centre",
-    "food_bank": "Food bank or food pantry",
-    "faith": "Faith group or place of worship",
-    "community": "Community centre or group",
-    "leisure": "Leisure, sport, parks and play",
-    "health_other": "Other health service (pharmacy, dentist, clinic)",
-    "other": "Other",
-}
 #: Synonyms an adviser may type (compared after lower-casing, "&" -> "and", and
 #: removing punctuation and a plural "s"). A category id itself is always accepted.
 CATEGORY_SYNONYMS: dict[str, str] = {

@@ -29,12 +29,18 @@ import pandas as pd
 from ccdata.errors import DataQualityWarning, Problem, ValidationError
 from ccdata.io.local import match_columns, norm_header, norm_key, read_table, yes_no
 from ccdata.schemas import POSTCODE
+from ccdata.vocabulary import (
+    BUSINESS,
+    EARLY_YEARS,
+    HEALTH,
+    LOCAL_AUTHORITY,
+    RELATIONSHIP_TYPES,
+    RESIDENTS,
+    SCHOOL,
+    SECTORS,
+    VOLUNTARY,
+)
 
-#: Sectors an organisation may belong to, in display order.
-SCHOOL, EARLY_YEARS, HEALTH, LOCAL_AUTHORITY = "school", "early years", "health", "local authority"
-HOUSING, VOLUNTARY, FAITH, BUSINESS, RESIDENTS = ("housing", "voluntary & community", "faith",
-                                                  "business", "residents")
-SECTORS = (SCHOOL, EARLY_YEARS, HEALTH, LOCAL_AUTHORITY, HOUSING, VOLUNTARY, FAITH, BUSINESS, RESIDENTS)
 _SECTOR_ALIASES = {
     "schools": SCHOOL, "education": SCHOOL, "early years": EARLY_YEARS, "early-years": EARLY_YEARS,
     "nhs": HEALTH, "la": LOCAL_AUTHORITY, "council": LOCAL_AUTHORITY,
@@ -42,10 +48,6 @@ _SECTOR_ALIASES = {
     "voluntary": VOLUNTARY, "vcs": VOLUNTARY, "vcse": VOLUNTARY, "community": VOLUNTARY,
     "resident": RESIDENTS, "businesses": BUSINESS,
 }
-#: Relationship types asked about in the survey.
-INFORMATION_SHARING, REFERRALS, JOINT_DELIVERY, SHARED_FUNDING = (
-    "information sharing", "referrals", "joint delivery", "shared funding")
-RELATIONSHIP_TYPES = (INFORMATION_SHARING, REFERRALS, JOINT_DELIVERY, SHARED_FUNDING)
 NOT_STATED = "not stated"
 #: Frequency answers and the 1-5 strength they stand for (5 = strongest).
 FREQUENCY_STRENGTH = {"less than yearly": 1, "rarely": 1, "yearly": 1, "annually": 1,
