@@ -88,15 +88,14 @@ class Output:
     csv: bool = False
 
     def pattern(self) -> list[str]:
-        out = []
-        for run in (("runs/*/",) if "{run}" in self.where else ("",)):
-            out.append(self.where.replace("{run}/", run).replace("{place}", "*"))
-        if "{run}/{place}" in self.where or self.where.startswith("{place}") or \
-                self.where.startswith(f"{NOTEBOOKS_DIR}/"):
-            # a place's files are written by `report` (under --out) and by `batch` (under a run)
-            out.append("runs/*/" + self.where.replace("{run}/", "").replace("{place}", "*"))
-            out.append(self.where.replace("{run}/", "").replace("{place}", "*"))
-        return sorted(set(out))
+        """Glob patterns of the paths below ``--out`` this entry covers (``*``: one name)."""
+        where = self.where.replace("{place}", "*")
+        if where.startswith("{run}/"):  # a batch run's own file
+            return ["runs/*/" + where[len("{run}/"):]]
+        if self.where.startswith(("{place}/", f"{NOTEBOOKS_DIR}/")):
+            # a place's file: written by `report` under --out, by `batch` under its run folder
+            return [where, "runs/*/" + where]
+        return [where]  # the site's own file (batch)
 
 
 #: Every file ``report`` and ``batch`` write, with who it is for and what it is made from.

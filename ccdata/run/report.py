@@ -32,6 +32,7 @@ from ccdata.analysis import findings as key_findings
 from ccdata import publish
 from ccdata.errors import MissingDataError, OutputPathError, OutsideOutputError, PlaceError  # noqa: F401
 from ccdata.files import clean_parts, work_folder
+from ccdata.run.folders import inside, make_folder, notebook_path, place_folder  # noqa: F401  (named here too)
 from ccdata.geo.placecache import resolve
 from ccdata.geo.places import check_place_id
 from ccdata.io.local.checks import LocalFileError
@@ -419,52 +420,6 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
     if index:
         result.index_path = write_place_index(place, place_dir, result, run_date)
     return result
-
-
-
-
-def inside(out_dir, path) -> Path:
-    """``path`` resolved, if it lies inside ``out_dir`` (resolved); else :class:`OutputPathError`.
-
-    Every page is written through a path checked here, so a place id, a view name or a
-    symbolic link cannot send a page outside ``--out``.
-    """
-    root = Path(out_dir).resolve()
-    target = Path(path).resolve()
-    if target != root and root not in target.parents:
-        raise OutputPathError(f"{_short(target)} is outside the output folder {root}; nothing was written there")
-    return target
-
-
-def _short(path, limit: int = 120) -> str:
-    """A path for a message, its middle cut when it is very long (a 5,000-character place id)."""
-    text = str(path)
-    return text if len(text) <= limit else f"{text[:limit // 2]}...{text[-limit // 2:]} ({len(text):,} characters)"
-
-
-def notebook_path(place_dir: Path, name: str) -> Path:
-    """Where an executed notebook of the place is kept: ``<out>/.notebooks/<place>/<name>``
-    (the registry's adviser-only folder, never beside the partner pages)."""
-    return Path(place_dir).parent / publish.NOTEBOOKS_DIR / Path(place_dir).name / name
-
-
-def make_folder(path) -> Path:
-    """Create a folder (and its parents), turning an operating-system refusal into a clean error."""
-    path = Path(path)
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputPathError(f"cannot create the output folder {path}: {exc.strerror or exc} "
-                              "(choose another --out)") from None
-    if not path.is_dir():
-        raise OutputPathError(f"the output folder {path} is not a folder (choose another --out)")
-    return path
-
-
-def place_folder(out_dir, place_id: str) -> Path:
-    """``<out_dir>/<place_id>``, created, after checking the id and that the folder lies under ``out_dir``."""
-    check_place_id(place_id)
-    return make_folder(inside(out_dir, Path(out_dir) / place_id))
 
 
 def _run_view(place, view: View, place_dir: Path, nav: list[dict], run_date: str,
