@@ -271,3 +271,21 @@ def test_batch_workers_work_under_the_batch_work_folder(demo_data, tmp_path):
                           runner=tempdir_runner, progress=False)
     folders = {r.message for r in res.results if r.view in ("dashboard", batch.SUMMARIES)}
     assert folders == {str(files.work_folder())}   # one folder, the batch's own, removed at its exit
+
+
+def test_a_killed_batch_leaves_nothing_for_the_next_one(demo_data, tmp_path):
+    from ccdata.run import batch
+
+    out = tmp_path / "site"
+    dead = _dead_pid()
+    runs = out / "runs"
+    (runs / f".tmp-2026-01-01T000000-{dead}" / "demo").mkdir(parents=True)   # a run killed while building
+    (runs / f".tmp-2026-01-01T000000-{dead}" / "demo" / "dashboard.html").write_text("half")
+    os.symlink("runs/x", out / f".latest.{dead}")                              # killed while moving latest
+    (out / f".latest.copy.{dead}").mkdir()
+    (out / f".index.html.{dead}.q1w2e3.part").write_text("half a page")
+    res = batch.run_batch(["demo"], views=["dashboard"], out=out, jobs=1, runner=tempdir_runner, progress=False)
+    assert res.ok
+    left = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() or p.is_symlink())
+    assert not [f for f in left if ".tmp-" in f or f.startswith(".latest.") or f.endswith(".part")], left
+    assert not (out / f".latest.copy.{dead}").exists()

@@ -384,6 +384,7 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
     out_dir = Path(out) if out else config.reports_dir()
     place_dir = place_folder(out_dir, place.id)
     clean_parts(place_dir)  # what a run killed while writing left behind
+    clean_parts(notebook_path(place_dir, ""))
     wanted = list(views) if views else list(VIEWS)
     unknown = [v for v in wanted if v not in VIEWS]
     if unknown:

@@ -190,16 +190,30 @@ def _new_run_id(runs: Path, now: dt.datetime) -> str:
     return run_id
 
 
+def _gone(pid: str) -> bool:
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError):
+        return False
+    return False
+
+
 def clean_dead_runs(runs_dir: Path) -> None:
-    """Remove the hidden folders of runs that were killed while building (``.tmp-<id>-<pid>``
-    whose process is gone); a run still building beside this one keeps its folder."""
-    for entry in runs_dir.glob(".tmp-*-*"):
-        pid = entry.name.rsplit("-", 1)[-1]
-        if not pid.isdigit() or entry.is_symlink() or not entry.is_dir():
+    """Remove what runs killed while building left: their hidden run folders
+    (``runs/.tmp-<id>-<pid>``) and half-moved ``latest`` pointers (``.latest.<pid>``,
+    ``.latest.copy.<pid>``, ``.latest.old.<pid>`` beside ``runs``), when their process is gone;
+    a run still building beside this one keeps its own."""
+    runs_dir = Path(runs_dir)
+    leftovers = [(e, e.name.rsplit("-", 1)[-1]) for e in runs_dir.glob(".tmp-*-*")]
+    leftovers += [(e, e.name.rsplit(".", 1)[-1]) for e in runs_dir.parent.glob(f".{LATEST}.*")]
+    for entry, pid in leftovers:
+        if not _gone(pid):
             continue
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
+        if entry.is_symlink() or entry.is_file():
+            entry.unlink(missing_ok=True)
+        elif entry.is_dir():
             shutil.rmtree(entry, ignore_errors=True)
-        except (PermissionError, OverflowError):
-            continue
