@@ -182,3 +182,17 @@ def test_a_batch_publishes_the_page_and_fails_the_run_when_a_local_file_is_refus
     assert "could not be used: what was named is not an ordinary file" in \
         (place_dir / "listening.html").read_text(encoding="utf-8")
     assert "some sections are missing this time" in (place_dir / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_refused_asset_list_leaves_the_official_lists_on_the_map(place_with, tmp_path):
+    from ccdata.analysis.assets import place_assets
+
+    fifo = tmp_path / "assets.csv"
+    os.mkfifo(fifo)
+    place = place_with("assets", fifo)
+    with pytest.warns(UserWarning, match="local: assets"):
+        located, _ = place_assets(place)
+    used = located.attrs["sources"].set_index("list")
+    assert not used.loc["local list", "used"]
+    assert "could not be used: what was named is not an ordinary file" in used.loc["local list", "note"]
+    assert used["used"].any() and len(located) > 0   # the official lists are still placed
