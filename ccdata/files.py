@@ -152,6 +152,27 @@ def _refuse(target, root, why: str) -> OutsideOutputError:
     return OutsideOutputError(f"{target}: {why}; the output folder is {root} and nothing was written there")
 
 
+def relative_inside(root, path) -> Path:
+    """``path`` relative to the output folder ``root``, read from the names alone (nothing is
+    created or resolved below ``root``); :class:`OutsideOutputError` when it leaves ``root``."""
+    if not isinstance(root, (str, os.PathLike)) or not isinstance(path, (str, os.PathLike)):
+        raise TypeError("expected two paths (the output folder and the file)")
+    top = Path(os.path.abspath(root))
+    real_top = top.resolve()
+    target = Path(os.path.abspath(path))
+    for base in (top, real_top):
+        try:
+            rel = target.relative_to(base)
+            break
+        except ValueError:
+            continue
+    else:
+        raise _refuse(target, real_top, "lies outside the output folder")
+    if not rel.parts or ".." in rel.parts:
+        raise _refuse(target, real_top, "is not a file inside the output folder")
+    return rel
+
+
 def checked_target(root, path) -> Path:
     """``path`` as it will be written under the output folder ``root``, after every check.
 
@@ -166,21 +187,9 @@ def checked_target(root, path) -> Path:
         The path leaves ``root``, or a folder or the file on the way is a symbolic link
         or not a folder; nothing is created beyond the folders already checked.
     """
-    if not isinstance(root, (str, os.PathLike)) or not isinstance(path, (str, os.PathLike)):
-        raise TypeError("checked_target expects two paths (the output folder and the file)")
-    top = Path(os.path.abspath(root))
-    real_top = top.resolve()
+    rel = relative_inside(root, path)
     target = Path(os.path.abspath(path))
-    for base in (top, real_top):
-        try:
-            rel = target.relative_to(base)
-            break
-        except ValueError:
-            continue
-    else:
-        raise _refuse(target, real_top, "lies outside the output folder")
-    if not rel.parts or ".." in rel.parts:
-        raise _refuse(target, real_top, "is not a file inside the output folder")
+    real_top = Path(os.path.abspath(root)).resolve()
     real_top.mkdir(parents=True, exist_ok=True)
     folder = real_top
     for part in rel.parts[:-1]:

@@ -42,7 +42,7 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 
 from ccdata.errors import DisclosureError, OutputError
-from ccdata.files import checked_target, write_inside
+from ccdata.files import relative_inside, write_inside
 
 #: Where each view's adviser-only sections are kept between runs (read by the adviser notes).
 NOTES_DIR = ".adviser"
@@ -203,9 +203,9 @@ def write(root, path, content, *, note: str | None = None, protected: bool = Fal
     ccdata.errors.OutsideOutputError
         The path leaves ``root`` or passes through a symbolic link (:func:`ccdata.files.write_inside`).
     """
-    target = checked_target(root, path)
-    real_root = Path(os.path.abspath(root)).resolve()
-    rel = target.relative_to(real_root).as_posix()
+    # declared first, from the names alone: an undeclared file creates nothing, not even a folder
+    rel = relative_inside(root, path).as_posix()
+    target = Path(os.path.abspath(path))
     entry = declared(rel, (declare,) if declare is not None else ())
     if entry is None:
         raise UndeclaredOutputError(f"{target}: {rel!r} is not a declared output of ccdata "
@@ -221,7 +221,7 @@ def write(root, path, content, *, note: str | None = None, protected: bool = Fal
         content = to_csv(content, head)
     elif not isinstance(content, (str, bytes, bytearray)):
         raise TypeError(f"{target.name}: expected text, bytes or a DataFrame, not {type(content).__name__}")
-    return write_inside(real_root, target, content)
+    return write_inside(root, path, content)
 
 
 # --------------------------------------------------------------------------- text rules

@@ -64,7 +64,7 @@ def test_the_gate_refuses_an_undeclared_file_and_an_unsealed_personal_table(tmp_
         publish.write(tmp_path, tmp_path / "demo" / "resident_connections.csv", personal)
     with pytest.raises(DisclosureError):
         changes.export(personal, tmp_path, tmp_path / "demo" / "resident_connections.csv")
-    assert not (tmp_path / "demo" / "notes.txt").exists()
+    assert not (tmp_path / "demo").exists()   # refused before anything was made, even a folder
     assert not (tmp_path / "demo" / "resident_connections.csv").exists()
 
 
