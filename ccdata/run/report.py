@@ -26,13 +26,11 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ccdata import config
+from ccdata import config, publish
 from ccdata._version import __version__
 from ccdata.analysis import findings as key_findings
-from ccdata import publish
 from ccdata.errors import MissingDataError, OutputPathError, OutsideOutputError, PlaceError  # noqa: F401
 from ccdata.files import clean_parts, work_folder
-from ccdata.run.folders import inside, make_folder, notebook_path, place_folder  # noqa: F401  (named here too)
 from ccdata.geo.placecache import resolve
 from ccdata.geo.places import check_place_id
 from ccdata.io.local.checks import LocalFileError
@@ -47,6 +45,7 @@ from ccdata.present.pages import (
     render,
 )
 from ccdata.provenance import FICTIONAL_NOTICE, git_hash
+from ccdata.run.folders import inside, make_folder, notebook_path, place_folder  # noqa: F401  (named here too)
 from ccdata.run.runner import WarmKernel
 
 NOTEBOOKS_DIR = config.resource("notebooks")
@@ -102,9 +101,10 @@ class ViewResult:
     seconds: float = 0.0
     message: str = ""
     bytes: int = 0
-    #: Local files the view could not use because they were refused before opening
-    #: (:class:`ccdata.io.local.checks.LocalFileError`): the page is published without
-    #: their sections, saying why, and the command fails.
+    #: Local files the place names that the view could not use: refused before opening
+    #: (:class:`ccdata.io.local.checks.LocalFileError`) or while reading (the view says so in
+    #: its output metadata, :func:`refused_in`). The page is published without their
+    #: sections, saying why, and the command fails.
     refused: list[str] = field(default_factory=list)
 
 
