@@ -30,7 +30,8 @@ def _network(tmp_path: Path):
 
 
 def test_residents_ties_are_counted_and_protected_never_listed(tmp_path):
-    files = changes.network_exports(_network(tmp_path), disclosure.Rules(round_to=1))
+    # 8 residents: a group big enough with a threshold of 5 residents (the default 10 hides it all)
+    files = changes.network_exports(_network(tmp_path), disclosure.Rules(round_to=1, min_respondents=5))
     conn = files[changes.CONNECTIONS_FILE]
     # only the two ties between organisations; no resident appears, by name or label
     assert sorted(zip(conn["organisation_a"], conn["organisation_b"])) == [("Alpha", "Centre"),

@@ -25,6 +25,7 @@ def _inner_suite(pytester, body: str):
     the fixture guards), with one test module."""
     (pytester.path / "tests").mkdir()
     shutil.copy2(HERE / "conftest.py", pytester.path / "tests" / "conftest.py")
+    shutil.copytree(HERE / "writeguard", pytester.path / "tests" / "writeguard")
     (pytester.path / "data" / "raw").mkdir(parents=True)
     (pytester.path / "tests" / "test_inner.py").write_text(body)
     return pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:xdist", "-q", "tests")
@@ -41,18 +42,24 @@ def test_planted_write():
 def test_planted_report():
     (conftest.REPO / "reports").mkdir()
 
+def test_planted_by_a_process_the_test_starts():
+    import subprocess, sys
+    target = conftest.REPO / "data" / "raw" / "from-kernel.csv"
+    subprocess.run([sys.executable, "-c", f"open({str(target)!r}, 'w').write('a')"], check=True)
+
 def test_well_behaved(tmp_path):
     (tmp_path / "fine.csv").write_text("a\\n")
 ''')
     # the check runs when each test ends, so pytest reports an error at its teardown
-    result.assert_outcomes(passed=3, errors=2)
+    result.assert_outcomes(passed=4, errors=3)
     assert result.ret != 0
     out = result.stdout.str()
-    assert "touched the checkout's data/ or reports/" in out
+    assert "wrote into the checkout's data/ or reports/" in out
     assert "ERROR tests/test_inner.py::test_planted_write" in out
     assert "ERROR tests/test_inner.py::test_planted_report" in out
+    assert "ERROR tests/test_inner.py::test_planted_by_a_process_the_test_starts" in out
     assert "test_well_behaved" not in out.split("short test summary")[-1]
-    assert "created: " in out and "planted.csv" in out
+    assert "open " in out and "planted.csv" in out and "os.mkdir " in out and "from-kernel.csv" in out
 
 
 def test_the_fixture_points_the_library_away_from_the_checkout(pytester):

@@ -17,6 +17,7 @@ import pytest
 import ccdata
 from ccdata.analysis import disclosure, pupils
 from ccdata.views import listening, common as notebook
+from ccdata.views import conversations
 from ccdata.demo.official import demo_postcodes
 from ccdata.errors import DataQualityWarning
 from ccdata.present.labels import column_label
@@ -333,10 +334,11 @@ def test_notebook_cells_are_single_section_calls():
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(not c.outputs and c.execution_count is None for c in code)
     assert "parameters" in code[0].metadata.get("tags", [])
+    modules = {"listening": listening, "conversations": conversations}
     for c in code[1:]:
-        loops = re.findall(r"^for block in listening\.(\w+)\(", c.source, flags=re.M)
+        loops = re.findall(r"^for block in (listening|conversations)\.(\w+)\(", c.source, flags=re.M)
         assert len(loops) == 1, c.source
-        assert hasattr(listening, loops[0])
+        assert hasattr(modules[loops[0][0]], loops[0][1])
         assert "try:" not in c.source and "except" not in c.source and "merge" not in c.source
     assert code[-1].source.startswith("for block in listening.privacy_section(")
 

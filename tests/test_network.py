@@ -148,11 +148,14 @@ def test_change_between_waves(tmp_path):
     assert trend.loc["1", "cross_sector_share"] == 1.0
     with pytest.raises(ValueError, match="before"):
         net.compare_waves(data, "2", "1")
-    # on the page the shares are percentages, as their headers say: density 1/3 -> 33.3%
+    # on the page: a row per measure, a column per wave and the change; shares as percentages.
+    # Density 1/3 -> 33.3% and 2/6 -> 33.3%: no change; organisations 3 -> 4: +1
     page = network_view.change_section(data)[0].html
-    assert "Density (share of possible connections), %" in page
-    assert '<td class="num" data-sort="33.33333333333333">33.3</td>' in page
-    assert '<td class="num" data-sort="100.0">100</td>' in page  # wave 1: every tie across sectors
+    cells = lambda label: re.search(rf"<td>{re.escape(label)}</td>((?:<td[^>]*>[^<]*</td>)+)</tr>", page).group(1)  # noqa: E731
+    text = lambda label: re.findall(r">([^<]*)</td>", cells(label))  # noqa: E731
+    assert text("Density (share of possible ties)") == ["33.3%", "33.3%", "no change"]
+    assert text("Organisations (residents as one group)") == ["3", "4", "+1"]
+    assert text("Ties across sectors") == ["100%", "100%", "no change"]  # every tie across sectors
 
 
 def test_overview_explains_density_betweenness_and_constraint(tmp_path):
@@ -272,7 +275,8 @@ def test_residents_are_labelled_by_sector_never_named(tmp_path):
     view = netviz.network_view(data).html
     # one resident is far below the rules: a single group node, no numbered resident, tie not drawn
     assert "Jane" not in view and "Residents (" not in view and ">Residents who took part, as one group: 0 ties" in view
-    assert "1 tie from residents to organisations is not shown because too few residents named" in view
+    # and no exact count about residents: one hidden tie is "some ties"
+    assert "Some ties from residents to organisations are not shown because too few residents named" in view
     pts = net.organisation_points(data)
     assert pts.set_index("org_id").loc["R", "located"] == "not shown (residents)"
 
@@ -298,8 +302,8 @@ def test_residents_group_hides_a_tie_named_by_one_of_three(tmp_path):
     assert not g.has_edge(net.RESIDENTS_GROUP, "A")
     assert sorted(map(sorted, g.edges)) == [["A", "D"]]
     assert g.graph["residents"] == {"people": 3, "hidden_ties": 1, "ties_between_residents": 0}
-    assert net.residents_note(g).endswith("1 tie from residents to organisations is not shown because too few "
-                                          "residents named that organisation.")
+    assert net.residents_note(g).endswith("Some ties from residents to organisations are not shown because too "
+                                          "few residents named those organisations.")
     cent = net.centrality(g)
     assert not cent["label"].str.contains(r"Residents \(").any()
     # rules given to the page reach the group: with no threshold and no rounding the tie shows, counted 1
@@ -351,14 +355,14 @@ def test_residents_group_across_waves_and_between_residents(tmp_path):
     data = _crowd(tmp_path, 2, {"A": 1}, extra_rels="R0,R1,referrals,1,1\nR0,A,referrals,1,2\nR1,B,referrals,1,2\n")
     g = net.group_residents(net.graph(data, "1"))
     assert g.graph["residents"]["ties_between_residents"] == 1
-    assert "1 tie between residents is not shown." in net.residents_note(g)
+    assert "Ties between residents are not shown." in net.residents_note(g)
     diff = net.compare_waves(data, "1", "2")
     shown = pd.concat([diff["gained"], diff["lost"]]).to_string() + diff["new_organisations"].to_string()
     assert "Residents (" not in shown
     both = pd.concat([diff["gained"], diff["lost"]])
     assert len(both) and not (both[["sector_a", "sector_b"]] == "residents").any().any()
-    # whole-network summaries still count every resident (aggregates)
-    assert diff["before"]["organisations"] == 6
+    # summaries count the residents as one group: Alpha to Delta and the group
+    assert diff["before"]["organisations"] == 5
     with pytest.raises(TypeError):
         net.group_residents(net.graph(data, "1"), rules=5)
     with pytest.raises(TypeError, match="group_residents"):
@@ -563,3 +567,27 @@ def test_unknown_columns_are_listed_with_a_close_match(tmp_path):
     assert "did you mean" not in got[("orgs.csv", "shoe size")]
     assert unknown["row"].isna().all() and (unknown["action"] == "column ignored").all()
     assert data.organisations["postcode"].isna().all()  # the column was not read
+
+
+def test_drawing_faults_fixed(tmp_path):
+    # a name with "and" in it, a long name, and two kinds of relationship
+    orgs = ("C,Centre,local authority,yes,\nA,Smith and Jones Nursery,early years,no,\n"
+            "B,Demoton Council Children's Partnership Team,local authority,no,\nD,Delta,faith,no,\n")
+    rels = "C,A,referrals,3,1\nC,B,information sharing,3,1\nB,D,referrals,2,1\n"
+    data = network(tmp_path, orgs, rels)
+    view = netviz.network_view(data, size_by="degree", labels=4).html
+    # pair names quoted, so "Smith and Jones Nursery" stays one name
+    assert "\u201cCentre\u201d and \u201cSmith and Jones Nursery\u201d: referrals" in view
+    # labels on the right half of the drawing run leftwards: none is cut off at the edge
+    # (a circle's radius is at most 18, so a label starts within 20 px of its circle)
+    labels = re.findall(r'<text x="([\d.]+)" y="[\d.]+" font-size="11" text-anchor="(\w+)"', view)
+    assert labels
+    for x, anchor in labels:
+        assert float(x) < 760 / 2 + 20 if anchor == "start" else float(x) > 760 / 2 - 20, (x, anchor)
+    # a menu for the kind of relationship, a group per wave and kind (every kind first)
+    assert 'data-pick="type"' in view and 'data-type="all"' in view and 'data-type="referrals"' in view
+    assert 'data-type="information sharing"' in view
+    # on a phone the drawing keeps its size and scrolls; a list names every organisation and its ties
+    assert "overflow-x:auto" in view and "min-width:760px" in view
+    assert '<details class="ccnet-list">' in view
+    assert "<strong>Smith and Jones Nursery</strong> (early years): Centre</li>" in view

@@ -29,12 +29,14 @@ import pandas as pd
 from pyproj import Transformer
 
 from ccdata.analysis import disclosure
+from ccdata.analysis.netlinks import cross_sector_dependence
 from ccdata.analysis.residents import (  # noqa: F401  (re-exported for callers)
     RESIDENTS_GROUP,
     RESIDENTS_LABEL,
     as_undirected,
     check_graph,
     group_residents,
+    protected_count,
     residents_note,
 )
 from ccdata.errors import CcdataError, DataQualityWarning, MissingDataError
@@ -78,26 +80,6 @@ from ccdata.vocabulary import (  # noqa: F401  (the vocabulary, re-exported for 
 # ---------------------------------------------------------------------------- reading
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 def load_network(place) -> NetworkData:
     """The network of a place, from the files named under ``local:`` in places.yaml.
 
@@ -123,10 +105,6 @@ def load_network(place) -> NetworkData:
             raise MissingDataError(f"place {place.id!r} has no local {kind} file; name it under "
                                    f"`local: {{{kind}: ...}}` in places.yaml")
     return read_network(paths["organisations"], paths["relationships"])
-
-
-
-
 
 
 def _check_data(data) -> NetworkData:
@@ -257,6 +235,62 @@ def summarise(g: nx.Graph) -> dict:
             "largest_component_share": max(map(len, comps)) / n if n else float("nan"),
             "cross_sector_share": cross_sector_share(u),
             "reciprocity": reciprocity(g) if g.is_directed() else float("nan")}
+
+
+def published_graph(data: NetworkData, wave: str | None = None, *,
+                    relationships: tuple[str, ...] | None = None,
+                    rules: disclosure.Rules | None = None) -> nx.Graph:
+    """The network as every page and export publishes it: residents as one protected group.
+
+    :func:`graph` (undirected) passed through :func:`group_residents`: organisations and
+    their ties as answered, and one "Residents" node whose ties are shown only under the
+    disclosure ``rules``. Every published figure is computed on this graph, so that a
+    resident more or less changes nothing but the group's rounded figures.
+
+    Parameters
+    ----------
+    data : NetworkData
+    wave : str, optional
+        Latest wave when omitted.
+    relationships : tuple of str, optional
+        Only these relationship types.
+    rules : disclosure.Rules, optional
+
+    Returns
+    -------
+    networkx.Graph
+    """
+    return group_residents(graph(data, wave, relationships=relationships), rules)
+
+
+def _organisations_only(g: nx.Graph) -> nx.Graph:
+    """``g`` without residents (for measures about answers, such as reciprocity)."""
+    out = g.subgraph(n for n in g.nodes if g.nodes[n].get("sector") != RESIDENTS).copy()
+    if "respondents" in g.graph:
+        out.graph["respondents"] = {n for n in g.graph["respondents"] if n in out}
+    return out
+
+
+def published_summary(data: NetworkData, wave: str | None = None, *,
+                      relationships: tuple[str, ...] | None = None,
+                      rules: disclosure.Rules | None = None) -> dict:
+    """:func:`summarise` of :func:`published_graph`, the headline figures pages and exports show.
+
+    ``organisations`` counts the residents' group as one; ``reciprocity`` is computed on the
+    answers of organisations only (a resident's answer is about a person); ``respondents``
+    counts the organisations (not residents) that answered in the wave.
+
+    Returns
+    -------
+    dict
+        The keys of :func:`summarise` and ``respondents``.
+    """
+    _check_data(data)
+    out = summarise(published_graph(data, wave, relationships=relationships, rules=rules))
+    answers = _organisations_only(graph(data, wave, directed=True, relationships=relationships))
+    out["reciprocity"] = reciprocity(answers)
+    out["respondents"] = len(answers.graph["respondents"])
+    return out
 
 
 def centrality(g: nx.Graph) -> pd.DataFrame:
@@ -393,7 +427,7 @@ def compare_waves(data: NetworkData, before: str, after: str, rules: disclosure.
 
     Ties and organisations are those of :func:`group_residents` of each wave (residents
     are one group, whose ties are shown under ``rules``), so no resident is listed alone;
-    ``before`` / ``after`` summarise the whole networks (aggregates).
+    ``before`` / ``after`` are :func:`published_summary` of each wave.
 
     Returns
     -------
@@ -402,7 +436,7 @@ def compare_waves(data: NetworkData, before: str, after: str, rules: disclosure.
         organisation_b, sector_b, cross_sector``); ``new_organisations``:
         DataFrame (``label, sector, how``: *joined* when in the network only from
         ``after``, *newly connected* when present before without ties);
-        ``before`` / ``after``: :func:`summarise` of each wave.
+        ``before`` / ``after``: :func:`published_summary` of each wave.
 
     Raises
     ------
@@ -416,8 +450,8 @@ def compare_waves(data: NetworkData, before: str, after: str, rules: disclosure.
             raise ValueError(f"unknown wave {w!r}; the survey has waves {waves}")
     if waves.index(str(before)) >= waves.index(str(after)):
         raise ValueError(f"wave {before!r} must come before wave {after!r}")
-    full0, full1 = graph(data, str(before)), graph(data, str(after))
-    g0, g1 = group_residents(full0, rules), group_residents(full1, rules)
+    g0 = published_graph(data, str(before), rules=rules)
+    g1 = published_graph(data, str(after), rules=rules)
     labels = {n: a["label"] for g in (g0, g1) for n, a in g.nodes(data=True)}
     sectors = {n: a["sector"] for g in (g0, g1) for n, a in g.nodes(data=True)}
 
@@ -436,27 +470,31 @@ def compare_waves(data: NetworkData, before: str, after: str, rules: disclosure.
             new.append({"label": labels[n], "sector": sectors[n], "how": "newly connected"})
     return {"gained": table(sorted(_pairs(g1) - _pairs(g0))), "lost": table(sorted(_pairs(g0) - _pairs(g1))),
             "new_organisations": pd.DataFrame(new, columns=["label", "sector", "how"]),
-            "before": summarise(full0), "after": summarise(full1)}
+            "before": published_summary(data, str(before), rules=rules),
+            "after": published_summary(data, str(after), rules=rules)}
 
 
-def over_time(data: NetworkData) -> pd.DataFrame:
-    """Headline measures per wave, in wave order.
+def over_time(data: NetworkData, rules: disclosure.Rules | None = None) -> pd.DataFrame:
+    """Headline measures per wave, in wave order, on :func:`published_graph`.
 
     Returns
     -------
     DataFrame
         ``wave, organisations, ties, density, components, isolates,
-        largest_component_share, cross_sector_share, reciprocity,
-        core_tie_share, core_path_share, respondents``.
+        largest_component_share, cross_sector_share, reciprocity, respondents,
+        core_tie_share, core_path_share, core_cross_only_share`` (``respondents``:
+        organisations that answered; ``core_cross_only_share``: of the connected pairs in
+        different sectors outside the core team, the share connected only through it,
+        :func:`ccdata.analysis.netlinks.cross_sector_dependence`).
     """
     _check_data(data)
     rows = []
     for w in data.waves:
-        d = graph(data, w, directed=True)
-        row = {"wave": w, **summarise(d)}
-        role = core_team_role(d)
+        row = {"wave": w, **published_summary(data, w, rules=rules)}
+        grouped = published_graph(data, w, rules=rules)
+        role = core_team_role(grouped)
         row.update(core_tie_share=role["tie_share"], core_path_share=role["path_share"],
-                   respondents=len(d.graph["respondents"]))
+                   core_cross_only_share=cross_sector_dependence(grouped)["share"])
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -114,8 +114,46 @@ def group_residents(g: nx.Graph, rules: disclosure.Rules | None = None) -> nx.Gr
     return out
 
 
-def residents_note(g: nx.Graph) -> str:
-    """What :func:`group_residents` left out, in plain sentences ("" when nothing)."""
+def protected_count(count: int, people: int, rules: disclosure.Rules | None = None) -> int | None:
+    """A count about residents as it may be published: rounded, or ``None`` when hidden.
+
+    ``count`` passes :func:`ccdata.analysis.disclosure.apply` with ``people`` (the residents
+    it is about) as denominator when it is a count of residents, or as the group size that
+    must reach ``rules.min_respondents`` when it is a count of ties (which may exceed it).
+
+    Parameters
+    ----------
+    count : int
+        Residents, or residents' ties (whole number >= 0).
+    people : int
+        Residents in the network (whole number >= 0).
+    rules : disclosure.Rules, optional
+
+    Returns
+    -------
+    int or None
+    """
+    for name, value in (("count", count), ("people", people)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+            raise ValueError(f"{name} must be a whole number >= 0, not {value!r}")
+    rules = disclosure.DEFAULT if rules is None else rules
+    if not isinstance(rules, disclosure.Rules):
+        raise TypeError(f"rules must be a ccdata.analysis.disclosure.Rules, not {type(rules).__name__}")
+    table = pd.DataFrame({"count": [int(count)]})
+    # the group as a whole must be big enough, as for every figure about its people
+    small_group = people < rules.min_respondents
+    shown = disclosure.apply(table, rules, count="count", denominator=None, hide=[small_group],
+                             hide_reason=disclosure.PRIMARY.format(n=rules.min_respondents))
+    return None if bool(shown["suppressed"].iloc[0]) else int(shown["count"].iloc[0])
+
+
+def residents_note(g: nx.Graph, rules: disclosure.Rules | None = None) -> str:
+    """What :func:`group_residents` left out, in plain sentences ("" when nothing).
+
+    No exact count about residents is given: the ties not shown are counted only when
+    :func:`protected_count` allows it (rounded, "about"), else "some"; ties between
+    residents are never counted.
+    """
     check_graph(g)
     info = g.graph.get("residents")
     if not isinstance(info, dict):
@@ -125,11 +163,12 @@ def residents_note(g: nx.Graph) -> str:
         parts.append("Residents who took part are shown together as one group, never one by one.")
     hidden = info["hidden_ties"]
     if hidden:
-        parts.append(f"{hidden:,} {'tie' if hidden == 1 else 'ties'} from residents to organisations "
-                     f"{'is' if hidden == 1 else 'are'} not shown because too few residents named "
-                     f"{'that organisation' if hidden == 1 else 'those organisations'}.")
-    within = info["ties_between_residents"]
-    if within:
-        parts.append(f"{within:,} {'tie' if within == 1 else 'ties'} between residents "
-                     f"{'is' if within == 1 else 'are'} not shown.")
+        about = protected_count(int(hidden), int(info["people"]), rules)
+        many = ("Some ties" if about is None else f"About {about:,} tie" if about == 1
+                else f"About {about:,} ties")
+        verb = "is" if about == 1 else "are"
+        parts.append(f"{many} from residents to organisations {verb} not shown because too few residents "
+                     "named those organisations.")
+    if info["ties_between_residents"]:
+        parts.append("Ties between residents are not shown.")
     return " ".join(parts)

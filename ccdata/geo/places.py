@@ -33,7 +33,7 @@ CENSUS_AREA_COLUMNS = ["area", "area_name", "n_lsoas", "n_missing_cells", "metho
 NOT_AVAILABLE = "not available"
 #: Local (adviser-kept) files a place may name under ``local:`` in places.yaml.
 LOCAL_KINDS = ("assets", "survey_responses", "survey_questions", "pupils",
-               "organisations", "relationships")
+               "organisations", "relationships", "conversations", "codebook", "quotes", "names")
 #: Local kinds that name a folder of files rather than one file.
 LOCAL_FOLDERS = ("pupils",)
 

@@ -32,6 +32,7 @@ COLUMN_LABELS = {
     "cross_sector_share": "Share of connections across sectors, %",
     "core_tie_share": "Share of connections involving the core team, %",
     "core_path_share": "Share of shortest routes through the core team, %",
+    "core_cross_only_share": "Cross-sector pairs connected only through the core team, %",
     "weighted_degree": "Weighted connections", "betweenness": "Bridging role (betweenness)",
     "constraint": "Tied into one group (constraint)", "density": "Density (share of possible connections), %",
     "category_label": "Kind", "name": "Name", "sector": "Sector", "located": "Placed on the map",
@@ -200,6 +201,35 @@ GLOSSARY = {
                "services; and living environment.",
     "IDACI": "IDACI (income deprivation affecting children): the share of children living in "
              "low-income families, one of two extra indices published with the IMD.",
+    "reciprocity": "Ties confirmed by both ends (reciprocity): of the ties between two organisations that "
+                   "both answered the survey, the share that both of them reported.",
+    "components": "Separate groups: sets of organisations linked to each other by some chain of ties but not "
+                  "to the rest; an organisation with no ties is a group of one. The share in the largest "
+                  "connected group is how much of the network one chain of ties reaches.",
+    "core routes": "Ties involving the core team: the share of all ties with a core-team member at one end. "
+                   "Shortest routes through the core team: for two other organisations that are connected, the "
+                   "share of their shortest routes that pass through a core-team member, averaged over all "
+                   "such pairs.",
+    "cross-sector share": "Ties across sectors: the share of ties that join two organisations of different "
+                          "sectors (residents count as one sector, and only their shown ties count).",
+    "brokerage": "Brokerage roles: an organisation in touch with two others who are not in touch with each "
+                 "other links them. By sector: a coordinator links two of its own sector; an itinerant links "
+                 "two of another sector; a gatekeeper or representative links its own sector with another (where "
+                 "the survey says which way things flow, a gatekeeper passes from another sector into its own and "
+                 "a representative from its own to another); a liaison links two other sectors. 'More often than chance' means at least 2 standard "
+                 "deviations above the count expected if sectors were shuffled at random between "
+                 "organisations, and at least 1 expected.",
+    "bridge": "Bridge: a tie that is the only link between two parts of the network; without it they "
+              "would lose touch.",
+    "local bridge": "Local bridge: a tie between two organisations with no partner in common; without it "
+                    "the route between them is longer (its span, in steps).",
+    "core dependence": "Connected only through the core team: of the pairs of organisations outside the core "
+                       "team, in different sectors and connected, the share that would have no route to each "
+                       "other without the core team.",
+    "tie strength": "How often in touch: the survey's frequency answers (yearly or less often, a few times a "
+                    "year, monthly, weekly, daily), averaged over the two ends and the kinds of relationship.",
+    "response rate": "Answered the survey: organisations in a wave's network (listed and joined by then, or "
+                     "named in a tie) that sent answers; a tie is known when either end reported it.",
     "betweenness": "Bridging role (betweenness): how often an organisation lies on the shortest route "
                    "between two others; a high value means it links people who would otherwise not be "
                    "connected.",

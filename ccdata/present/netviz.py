@@ -40,20 +40,28 @@ _SCRIPT = """
 (function(){
   var root = document.getElementById(%(id)s);
   if (!root) return;
-  var pick = root.querySelector('select');
-  function show(w){
+  var picks = root.querySelectorAll('select');
+  function value(name){ var p = root.querySelector('select[data-pick="' + name + '"]'); return p ? p.value : null; }
+  function show(){
+    var w = value('wave'), t = value('type');
     var groups = root.querySelectorAll('[data-wave]');
     for (var i = 0; i < groups.length; i++) {
-      groups[i].style.display = groups[i].getAttribute('data-wave') === w ? '' : 'none';
+      var g = groups[i];
+      var ok = g.getAttribute('data-wave') === w && (t === null || g.getAttribute('data-type') === t);
+      g.style.display = ok ? '' : 'none';
     }
   }
-  if (pick) { pick.addEventListener('change', function(){ show(pick.value); }); show(pick.value); }
+  for (var j = 0; j < picks.length; j++) { picks[j].addEventListener('change', show); }
+  show();
   // focus shows what hover shows: the details of a circle or line, in words
   var out = root.querySelector('.ccnet-detail');
   function tell(e){ var t = e.target.getAttribute && e.target.getAttribute('data-tip'); if (t && out) out.textContent = t; }
   root.addEventListener('focusin', tell); root.addEventListener('mouseover', tell);
 })();
 """
+
+#: The menu value that shows every kind of relationship together.
+ALL_TYPES = "all"
 
 
 class NetworkView:
@@ -167,7 +175,9 @@ def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: 
     unknown = [w for w in waves if w not in all_waves]
     if unknown:
         raise ValueError(f"unknown wave(s) {unknown}; the survey has waves {all_waves}")
-    digest = hashlib.sha1(json.dumps([list(data.organisations["org_id"]), waves, size_by, seed]).encode())
+    # the id is made from what the page shows: organisations, never residents one by one
+    shown = data.organisations.loc[data.organisations["sector"] != net.RESIDENTS, "org_id"]
+    digest = hashlib.sha1(json.dumps([list(shown), waves, size_by, seed]).encode())
     uid = f"ccnet-{digest.hexdigest()[:10]}"
     pos = _layout(data, seed, rules)
     margin = 30
@@ -176,56 +186,28 @@ def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: 
         x, y = pos[n]
         return margin + x * (width - 2 * margin), margin + y * (height - 2 * margin)
 
+    types = [t for t in net.RELATIONSHIP_TYPES if t in set(data.ties["relationship"])]
+    kinds = [ALL_TYPES] + (types if len(types) > 1 else [])
     groups, notes = [], []
     for w in waves:
-        g = net.group_residents(net.graph(data, w), rules)
-        cent = net.centrality(g).set_index("org_id")
-        measure = cent[size_by].astype(float).fillna(0.0) if len(cent) else pd.Series(dtype=float)
-        top_value = float(measure.max()) if len(measure) and measure.max() > 0 else 1.0
-        summary = net.summarise(g)
-        parts = [f'<g data-wave="{_esc(w)}"'
-                 + ('' if w == waves[-1] else ' style="display:none"') + '>',
-                 f'<title>Wave {_esc(w)}: {summary["organisations"]} organisations, '
-                 f'{summary["ties"]} ties</title>']
-        for u, v, attrs in g.edges(data=True):
-            (x1, y1), (x2, y2) = xy(u), xy(v)
-            stroke = 0.6 + 0.5 * float(attrs.get("weight", 1.0))
-            types = ", ".join(attrs.get("types", ()))
-            if "residents" in attrs:  # the residents' group: a rounded count of people, no one by name
-                other = v if u == net.RESIDENTS_GROUP else u
-                k = attrs["residents"]
-                said = (f'Residents and {g.nodes[other]["label"]}: about {k} '
-                        f'{"resident" if k == 1 else "residents"} named it ({types})')
-            else:
-                said = f'{g.nodes[u]["label"]} and {g.nodes[v]["label"]}: {types}'
-            parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
-                         f'stroke="#7a7a7a" stroke-opacity="0.55" stroke-width="{stroke:.1f}">'
-                         f'<title>{_esc(said)}</title></line>')
-        labelled = set(measure.sort_values(ascending=False).index[:labels]) if labels else set()
-        for n in sorted(g.nodes, key=lambda n: measure.get(n, 0.0)):
-            x, y = xy(n)
-            node = g.nodes[n]
-            r = 4 + 14 * math.sqrt(measure.get(n, 0.0) / top_value)
-            core = node["core_team"]
-            row = cent.loc[n]
-            who = ("Residents who took part, as one group" if n == net.RESIDENTS_GROUP else
-                   f'{node["label"]} ({node["sector"]}{", core team" if core else ""})')
-            tip = f'{who}: {int(row["degree"])} ties, betweenness {row["betweenness"]:.2f}'
-            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" tabindex="0" role="img" '
-                         f'aria-label="{_esc(tip)}" data-tip="{_esc(tip)}" class="ccnet-node" '
-                         f'fill="{SECTOR_COLOURS[node["sector"]]}" stroke="{"#000" if core else "#555"}" '
-                         f'stroke-width="{3 if core else 0.6}"><title>{_esc(tip)}</title></circle>')
-            if n in labelled and measure.get(n, 0.0) > 0:
-                parts.append(f'<text x="{x + r + 2:.1f}" y="{y + 4:.1f}" font-size="11" '
-                             f'paint-order="stroke" stroke="#fff" stroke-width="3">{_esc(node["label"])}</text>')
-        parts.append("</g>")
-        groups.append("".join(parts))
-        said = net.residents_note(g)
-        if said:
-            notes.append(f'<p data-wave="{_esc(w)}" class="ccnet-residents"'
-                         + ('' if w == waves[-1] else ' style="display:none"') + f'>{_esc(said)}</p>')
+        for kind in kinds:
+            g = net.published_graph(data, w, rules=rules,
+                                    relationships=None if kind == ALL_TYPES else (kind,))
+            visible = w == waves[-1] and kind == ALL_TYPES
+            attrs_text = f'data-wave="{_esc(w)}" data-type="{_esc(kind)}"' + ('' if visible else ' style="display:none"')
+            groups.append(_wave_group(g, w, kind, attrs_text, xy, size_by, labels, width))
+            said = net.residents_note(g, rules)
+            if said:
+                notes.append(f'<p {attrs_text} class="ccnet-residents">{_esc(said)}</p>')
     options = "".join(f'<option value="{_esc(w)}"{" selected" if w == waves[-1] else ""}>'
                       f'Wave {_esc(w)}</option>' for w in waves)
+    type_menu = ""
+    if len(kinds) > 1:
+        type_options = "".join(f'<option value="{_esc(k)}"{" selected" if k == ALL_TYPES else ""}>'
+                               f'{"Every kind" if k == ALL_TYPES else _esc(k[0].upper() + k[1:])}</option>'
+                               for k in kinds)
+        type_menu = (f' <label>Kind of relationship <select data-pick="type" aria-controls="{uid}-svg">'
+                     f'{type_options}</select></label>')
     present = [s for s in net.SECTORS if s in set(data.organisations["sector"])]
     legend = "".join(f'<li><svg width="12" height="12" aria-hidden="true"><circle cx="6" cy="6" r="5" '
                      f'fill="{SECTOR_COLOURS[s]}"/></svg> {_esc(s)}</li>' for s in present)
@@ -242,18 +224,93 @@ def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: 
         f'<figure id="{uid}" class="ccdata-network">'
         f'<figcaption><strong>{_esc(title)}</strong>. Circle size shows {_esc(size_text)}; '
         f'a black outline marks the core team. Hover over a circle, or move to it with the Tab key, '
-        f'for its details; the tables below name every organisation.</figcaption>'
-        f'<style>#{uid} .ccnet-node:focus{{outline:none;stroke:#000;stroke-width:4}}</style>'
-        f'<label>Survey wave <select aria-controls="{uid}-svg">{options}</select></label>'
+        f'for its details; the list below the drawing and the tables name every organisation.</figcaption>'
+        f'<style>#{uid} .ccnet-node:focus{{outline:none;stroke:#000;stroke-width:4}}'
+        f'#{uid} .ccnet-scroll{{overflow-x:auto}}'
+        f'@media (max-width:600px){{#{uid}{{margin:0}}#{uid} .ccnet-scroll svg{{min-width:{width}px}}}}'
+        f'@media print{{#{uid} label,#{uid} .ccnet-detail{{display:none}}}}</style>'
+        f'<label>Survey wave <select data-pick="wave" aria-controls="{uid}-svg">{options}</select></label>'
+        f'{type_menu}'
         f'<p class="ccnet-detail" aria-live="polite" style="min-height:1.4em;margin:4px 0">'
         f'Details of the organisation in focus show here.</p>'
+        f'<div class="ccnet-scroll" tabindex="0" role="region" aria-label="Network drawing (scrolls sideways on a '
+        f'narrow screen)">'
         f'<svg id="{uid}-svg" role="group" aria-label="{_esc(alt)}" viewBox="0 0 {width} {height}" '
         f'width="100%" style="max-width:{width}px;height:auto;background:#fff">'
         + "".join(groups) +
-        f'</svg>{"".join(notes)}<ul style="list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:0 1em">'
+        f'</svg></div>{"".join(notes)}<ul style="list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:0 1em">'
         f'{legend}</ul>'
+        + _as_list(net.published_graph(data, waves[-1], rules=rules), waves[-1]) +
         f'<script>{_SCRIPT % {"id": json.dumps(uid)}}</script></figure>')
     return NetworkView(html_text)
+
+
+def _pair(g: nx.Graph, u, v) -> str:
+    """Two organisations' names, each in quotes, so that a name containing "and" stays whole."""
+    return f'\u201c{g.nodes[u]["label"]}\u201d and \u201c{g.nodes[v]["label"]}\u201d'
+
+
+def _wave_group(g: nx.Graph, w: str, kind: str, attrs_text: str, xy, size_by: str, labels: int,
+                width: int) -> str:
+    """The SVG group of one wave and kind of relationship."""
+    cent = net.centrality(g).set_index("org_id")
+    measure = cent[size_by].astype(float).fillna(0.0) if len(cent) else pd.Series(dtype=float)
+    top_value = float(measure.max()) if len(measure) and measure.max() > 0 else 1.0
+    summary = net.summarise(g)
+    what = "every kind of relationship" if kind == ALL_TYPES else kind
+    parts = [f'<g {attrs_text}>',
+             f'<title>Wave {_esc(w)}, {_esc(what)}: {summary["organisations"]:,} organisations '
+             f'(residents as one group), {summary["ties"]:,} ties</title>']
+    for u, v, attrs in g.edges(data=True):
+        (x1, y1), (x2, y2) = xy(u), xy(v)
+        stroke = 0.6 + 0.5 * float(attrs.get("weight", 1.0))
+        types = ", ".join(attrs.get("types", ()))
+        if "residents" in attrs:  # the residents' group: a rounded count of people, no one by name
+            other = v if u == net.RESIDENTS_GROUP else u
+            k = attrs["residents"]
+            said = (f'Residents and {g.nodes[other]["label"]}: about {k} '
+                    f'{"resident" if k == 1 else "residents"} named it ({types})')
+        else:
+            said = f'{_pair(g, u, v)}: {types}'
+        parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+                     f'stroke="#7a7a7a" stroke-opacity="0.55" stroke-width="{stroke:.1f}">'
+                     f'<title>{_esc(said)}</title></line>')
+    labelled = set(measure.sort_values(ascending=False).index[:labels]) if labels else set()
+    for n in sorted(g.nodes, key=lambda n: measure.get(n, 0.0)):
+        x, y = xy(n)
+        node = g.nodes[n]
+        r = 4 + 14 * math.sqrt(measure.get(n, 0.0) / top_value)
+        core = node["core_team"]
+        row = cent.loc[n]
+        who = ("Residents who took part, as one group" if n == net.RESIDENTS_GROUP else
+               f'{node["label"]} ({node["sector"]}{", core team" if core else ""})')
+        tip = f'{who}: {int(row["degree"])} ties, betweenness {row["betweenness"]:.2f}'
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" tabindex="0" role="img" '
+                     f'aria-label="{_esc(tip)}" data-tip="{_esc(tip)}" class="ccnet-node" '
+                     f'fill="{SECTOR_COLOURS[node["sector"]]}" stroke="{"#000" if core else "#555"}" '
+                     f'stroke-width="{3 if core else 0.6}"><title>{_esc(tip)}</title></circle>')
+        if n in labelled and measure.get(n, 0.0) > 0:
+            # a label on the right half runs leftwards, so that no name is cut off at the edge
+            left = x > width / 2
+            tx = x - r - 2 if left else x + r + 2
+            parts.append(f'<text x="{tx:.1f}" y="{y + 4:.1f}" font-size="11" '
+                         f'text-anchor="{"end" if left else "start"}" '
+                         f'paint-order="stroke" stroke="#fff" stroke-width="3">{_esc(node["label"])}</text>')
+    parts.append("</g>")
+    return "".join(parts)
+
+
+def _as_list(g: nx.Graph, wave: str) -> str:
+    """The latest wave as a list: each organisation and whom it is tied to (readable at any width)."""
+    items = []
+    for n in sorted(g.nodes, key=lambda n: str(g.nodes[n]["label"]).casefold()):
+        partners = sorted((str(g.nodes[m]["label"]) for m in g[n]), key=str.casefold)
+        name = "Residents, as one group" if n == net.RESIDENTS_GROUP else g.nodes[n]["label"]
+        tied = "; ".join(partners) if partners else "no ties"
+        items.append(f'<li><strong>{_esc(name)}</strong> ({_esc(g.nodes[n]["sector"])}): {_esc(tied)}</li>')
+    return (f'<details class="ccnet-list"><summary>The network as a list (wave {_esc(wave)}, every kind of '
+            f'relationship): each organisation and the organisations it is tied to</summary>'
+            f'<ul>{"".join(items)}</ul></details>')
 
 
 def map_network(data: net.NetworkData, points: pd.DataFrame, lsoas=None, *, wave: str | None = None,
@@ -334,7 +391,7 @@ def map_network(data: net.NetworkData, points: pd.DataFrame, lsoas=None, *, wave
     for u, v, attrs in g.edges(data=True):
         if u in where and v in where:
             folium.PolyLine([where[u], where[v]], color="#444", weight=1 + 0.5 * attrs.get("weight", 1.0),
-                            opacity=0.6, tooltip=_esc(f'{g.nodes[u]["label"]} and {g.nodes[v]["label"]}')
+                            opacity=0.6, tooltip=_esc(_pair(g, u, v))
                             ).add_to(ties)
     ties.add_to(fmap)
     orgs = folium.FeatureGroup(name="Organisations")

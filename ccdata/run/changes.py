@@ -11,7 +11,8 @@ the previous successful run:
 ``iod_editions.csv``     each place LSOA's IMD decile in IoD 2019 and 2025
                          (:func:`ccdata.analysis.deprivation.compare_editions`)
 ``assets.csv``           the place's assets (``asset_id, name, category_label``)
-``network_summary.csv``  headline network measures (``metric, value``) of the latest wave
+``network_summary.csv``  headline network measures (``metric, value``) of the latest wave,
+                         residents as one protected group (``network.published_summary``)
 ``connections.csv``      ties between organisations in the latest wave
                          (``organisation_a, sector_a, organisation_b, sector_b``); never a
                          tie of a resident (residents are people)
@@ -74,12 +75,14 @@ REQUIRED = {
 OK = "ok"
 #: How many of the biggest movements the page lists.
 TOP_MOVEMENTS = 10
-NETWORK_LABELS = {"organisations": "Organisations", "ties": "Connections between organisations",
+NETWORK_LABELS = {"organisations": "Organisations (residents counted as one group)", "ties": "Connections between organisations",
                   "density": "Density (share of possible connections that exist)",
                   "components": "Separate groups", "isolates": "Organisations with no connection",
                   "largest_component_share": "Share in the largest connected group",
                   "cross_sector_share": "Share of connections that cross sectors",
-                  "reciprocity": "Share of ties reported by both sides"}
+                  "reciprocity": "Share of ties reported by both sides",
+                  "respondents": "Organisations that answered the survey",
+                  "core_cross_only_share": "Share of cross-sector pairs connected only through the core team"}
 
 
 
@@ -186,9 +189,14 @@ def network_exports(data, rules: disclosure.Rules | None = None) -> dict[str, pd
     if not data.waves:
         raise MissingDataError("the relationship survey has no waves")
     latest = data.waves[-1]
-    g = network.graph(data, latest)
-    summary = pd.DataFrame([{"metric": k, "value": v} for k, v in network.summarise(g).items()]
+    # every published figure is computed with residents as one protected group
+    measures = network.published_summary(data, latest, rules=rules)
+    # the partnership's progress measure: cross-sector pairs that only the core team connects
+    measures["core_cross_only_share"] = network.cross_sector_dependence(
+        network.published_graph(data, latest, rules=rules))["share"]
+    summary = pd.DataFrame([{"metric": k, "value": v} for k, v in measures.items()]
                            + [{"metric": "wave", "value": latest}])
+    g = network.graph(data, latest)
     labels = data.labels()
     sectors = dict(zip(data.organisations["org_id"], data.organisations["sector"]))
     pairs = sorted({tuple(sorted((a, b))) for a, b in g.to_undirected().edges})
@@ -203,8 +211,12 @@ def network_exports(data, rules: disclosure.Rules | None = None) -> dict[str, pd
     counts = pd.Series(partner, dtype="object").value_counts().reindex(
         [s for s in network.SECTORS if s in set(sectors.values())], fill_value=0)
     ties = pd.DataFrame({"partner_sector": counts.index, "ties": counts.to_numpy(dtype=int)})
-    # the sectors add up to all residents' ties, which the headline measures imply
-    protected = disclosure.apply(ties, rules, count="ties", denominator=None, within=[[]])
+    # as for the residents' group on the page: nothing is shown of a group smaller than the
+    # rules' minimum; the sectors add up to all residents' ties, so secondary suppression too
+    people = sum(1 for n in g.nodes if g.nodes[n]["sector"] == resident)
+    few = people < (rules or disclosure.DEFAULT).min_respondents
+    protected = disclosure.apply(ties, rules, count="ties", denominator=None, within=[[]], hide=[few] * len(ties),
+                                 hide_reason=disclosure.PRIMARY.format(n=(rules or disclosure.DEFAULT).min_respondents))
     return {NETWORK_FILE: summary, CONNECTIONS_FILE: connections,
             RESIDENT_TIES_FILE: protected}
 

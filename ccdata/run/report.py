@@ -65,7 +65,7 @@ class View:
     name: str
     title: str
     notebook: str
-    needs: str | None = None  # a local file kind the place must name (places.yaml `local:`)
+    needs: str | tuple[str, ...] | None = None  # local file kind(s), any of which the place must name (`local:`)
     reads: tuple[str, ...] = ()  # every local file kind the view reads, when the place names it
 
     @property
@@ -86,11 +86,27 @@ def declared(relpath) -> publish.Output | None:
 VIEWS: dict[str, View] = {v.name: v for v in (
     View("dashboard", "Place dashboard", "place_dashboard.ipynb"),
     View("assets", "Asset map", "asset_map.ipynb", reads=("assets",)),
-    View("listening", "Listening and pupil voice", "listening.ipynb", needs="survey_responses",
-         reads=("survey_responses", "survey_questions", "pupils")),
+    View("listening", "Listening and pupil voice", "listening.ipynb",
+         needs=("survey_responses", "conversations"),
+         reads=("survey_responses", "survey_questions", "pupils", "conversations", "codebook", "quotes",
+                "names")),
     View("network", "Relationship map", "network.ipynb", needs="relationships",
          reads=("organisations", "relationships")),
 )}
+
+
+#: Views that read notes of conversations (a local file kind) when the place names one: their
+#: executed notebooks are never kept under the output folder, failed or not.
+READS_NOTES = {"listening": "conversations"}
+
+
+def reads_notes(place, view: View) -> bool:
+    """True when ``view`` reads the place's conversation notes (its notebook is then never kept)."""
+    kind = READS_NOTES.get(view.name)
+    try:
+        return bool(kind) and place.local_path(kind) is not None
+    except MissingDataError:
+        return False
 
 
 @dataclass
@@ -146,13 +162,18 @@ def views_for(place) -> list[tuple[View, str]]:
     for view in VIEWS.values():
         reason = ""
         if view.needs:
-            try:
-                if place.local_path(view.needs) is None:
-                    reason = f"no {view.needs.replace('_', ' ')} file is configured for this place in places.yaml"
-            except LocalFileError:
-                pass  # named but refused: the view runs and its page says why (see refused_files)
-            except MissingDataError as exc:
-                reason = str(exc)
+            kinds = (view.needs,) if isinstance(view.needs, str) else tuple(view.needs)
+            found, errors = False, []
+            for kind in kinds:  # any one of them is enough (a listening page of conversations only)
+                try:
+                    found = found or place.local_path(kind) is not None
+                except LocalFileError:
+                    found = True  # named but refused: the view runs and its page says why (refused_files)
+                except MissingDataError as exc:
+                    errors.append(str(exc))
+            if not found:
+                reason = errors[0] if errors else (f"no {' or '.join(k.replace('_', ' ') for k in kinds)} file is "
+                                                   "configured for this place in places.yaml")
         if not (NOTEBOOKS_DIR / view.notebook).exists():
             reason = reason or f"notebook {view.notebook} is not installed"
         out.append((view, reason))
@@ -440,6 +461,11 @@ def _run_view(place, view: View, place_dir: Path, nav: list[dict], run_date: str
             executed = workdir / view.notebook
             where = _failed_cell(executed) if executed.exists() else \
                 f"cell {exc.cell_index} raised {exc.ename}: {exc.evalue}"
+            if reads_notes(place, view):  # it read conversation notes: not kept under --out
+                return ViewResult(view.name, "failed", seconds=time.perf_counter() - started,
+                                  message=f"{where}; the executed notebook read conversation notes, so it is "
+                                          "not kept (run the notebook in JupyterLab to see the failing cell); "
+                                          "previous HTML left in place")
             kept = ""
             if executed.exists():
                 publish.write(root, failed_nb, executed.read_text(encoding="utf-8"))
@@ -466,7 +492,7 @@ def _run_view(place, view: View, place_dir: Path, nav: list[dict], run_date: str
             publish.write(root, place_dir / NOTES_DIR / view.output, "\n".join(checked.notes))
             target = publish.write(root, inside(root, place_dir / view.output), checked.partner,
                                    declare=view.declaration)
-            if keep_notebook:
+            if keep_notebook and not reads_notes(place, view):  # never one that read conversation notes
                 publish.write(root, notebook_path(place_dir, view.notebook), executed.read_text(encoding="utf-8"))
         except OutsideOutputError as exc:
             return ViewResult(view.name, "failed", seconds=time.perf_counter() - started,

@@ -7,7 +7,9 @@ organisations (CSV or XLSX)
 relationships (survey export, CSV or XLSX)
     ``respondent`` (organisation id or name), ``partner`` (id or name),
     ``relationship`` (one or more of :data:`RELATIONSHIP_TYPES`, separated by ``;``),
-    ``strength`` (1-5, or a frequency word from :data:`FREQUENCY_STRENGTH`), ``wave``.
+    ``strength`` (1-5, or a frequency word from :data:`FREQUENCY_STRENGTH`), ``wave``;
+    optional ``direction`` (:data:`DIRECTIONS`: which way things flow, as the respondent
+    says; without it a tie's direction is only who answered about whom).
 
 Unknown organisations, self-ties, duplicates and conflicting answers from the two
 ends of a tie are listed in :attr:`NetworkData.issues` (file, row, column, what was
@@ -49,6 +51,14 @@ _SECTOR_ALIASES = {
     "resident": RESIDENTS, "businesses": BUSINESS,
 }
 NOT_STATED = "not stated"
+#: The optional ``direction`` column: which way the relationship flows (information, referrals,
+#: money), as the respondent says. Without it a tie's direction is only who answered about whom.
+TO_PARTNER, FROM_PARTNER, BOTH_WAYS = "to partner", "from partner", "both"
+DIRECTIONS = (TO_PARTNER, FROM_PARTNER, BOTH_WAYS)
+_DIRECTION_ALIASES = {"to partner": TO_PARTNER, "to": TO_PARTNER, "outgoing": TO_PARTNER, "we give": TO_PARTNER,
+                      "from partner": FROM_PARTNER, "from": FROM_PARTNER, "incoming": FROM_PARTNER,
+                      "we receive": FROM_PARTNER, "both": BOTH_WAYS, "both ways": BOTH_WAYS,
+                      "two way": BOTH_WAYS, "two-way": BOTH_WAYS, "mutual": BOTH_WAYS}
 #: Frequency answers and the 1-5 strength they stand for (5 = strongest).
 FREQUENCY_STRENGTH = {"less than yearly": 1, "rarely": 1, "yearly": 1, "annually": 1,
                       "termly": 2, "quarterly": 2, "a few times a year": 2,
@@ -73,6 +83,7 @@ _REL_COLUMNS = {
     "relationship": ("relationship", "relationship type", "type"),
     "strength": ("strength", "frequency", "how often"),
     "wave": ("wave", "survey wave"),
+    "direction": ("direction", "flow", "flow direction", "direction of flow"),
 }
 _ORG_REQUIRED = ("org_id", "name", "sector")
 _REL_REQUIRED = ("respondent", "partner", "relationship", "wave")
@@ -94,7 +105,8 @@ class NetworkData:
         except residents, who appear as ``Residents (n)``).
     ties : DataFrame
         One row per usable answer: ``respondent_id, partner_id, relationship,
-        strength (1-5, missing when not understood), wave, row`` (file line).
+        strength (1-5, missing when not understood), wave, row`` (file line), ``direction``
+        (:data:`DIRECTIONS`, or missing when the file has no such column or the cell is empty).
     issues : DataFrame
         ``file, row, column, kind, message, value, action`` for every row or cell
         that was excluded or needs attention.
@@ -306,7 +318,8 @@ def read_relationships(path: str | Path, organisations: pd.DataFrame) -> tuple[p
     if _empty_file(path):  # a survey with no answers yet: no ties, and the issue says why
         ties = pd.DataFrame({"respondent_id": pd.Series(dtype="object"), "partner_id": pd.Series(dtype="object"),
                              "relationship": pd.Series(dtype="object"), "strength": pd.Series(dtype="Float64"),
-                             "wave": pd.Series(dtype="string"), "row": pd.Series(dtype="int64")})
+                             "wave": pd.Series(dtype="string"), "row": pd.Series(dtype="int64"),
+                             "direction": pd.Series(dtype="object")})
         name = Path(path).name
         return ties, [_issue(Problem(name, None, None, "the file is empty: the survey has no answers yet"),
                              "empty file", EXCLUDED)]
@@ -372,12 +385,19 @@ def read_relationships(path: str | Path, organisations: pd.DataFrame) -> tuple[p
                                          f"not understood (use {STRENGTH_MIN}-{STRENGTH_MAX} or one of "
                                          f"{list(FREQUENCY_STRENGTH)}); tie kept, counted with weight 1",
                                          row["strength"]), "bad strength", KEPT))
+        direction = None
+        given = row.get("direction") if "direction" in frame.columns else None
+        if given is not None and not pd.isna(given) and str(given).strip():
+            direction = _DIRECTION_ALIASES.get(norm_key(given))
+            if direction is None:
+                issues.append(_issue(Problem(file, line, "direction", f"not understood (use one of {list(DIRECTIONS)}); "
+                                             "tie kept without a direction", given), "bad direction", KEPT))
         for t in dict.fromkeys(types):
             records.append({"respondent_id": a, "partner_id": b, "relationship": t,
                             "strength": strength if strength is not None and not np.isnan(strength) else np.nan,
-                            "wave": str(wave), "row": line})
+                            "wave": str(wave), "row": line, "direction": direction})
     ties = pd.DataFrame(records, columns=["respondent_id", "partner_id", "relationship", "strength",
-                                          "wave", "row"])
+                                          "wave", "row", "direction"])
     ties, dup_issues = _drop_duplicates(ties, file)
     issues.extend(dup_issues)
     issues.extend(_conflicts(ties, file, dict(zip(organisations["org_id"], organisations["label"]))))
