@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 from ccdata.errors import WarmKernelError
+from ccdata.files import work_folder
 
 #: Modules imported once when a warm kernel starts (missing optional ones are skipped).
 PRELOAD = ("pandas", "numpy", "pyarrow.parquet", "geopandas", "shapely", "pyproj", "matplotlib.pyplot",
@@ -258,7 +259,8 @@ class WarmKernel:
         if self.alive and self.env != _environment():
             self.restart()
         self.start()
-        fd, path = tempfile.mkstemp(prefix="ccdata-call-", suffix=".json")
+        # under this process's one work folder, removed with it even if the run is killed here
+        fd, path = tempfile.mkstemp(prefix="call-", suffix=".json", dir=work_folder())
         os.close(fd)
         try:
             try:
