@@ -45,6 +45,123 @@ def _peak_mib() -> tuple[float, float]:
     return own, kids
 
 
+class ProcessPeaks:
+    """Peak resident memory of this process and of every process it starts (workers, kernels).
+
+    A background thread reads ``VmHWM`` (the kernel's own record of a process's peak
+    resident set) from ``/proc/<pid>/status`` of every descendant every ``interval``
+    seconds, keeping the last value seen for each, so a process that ends between two
+    readings keeps the peak read last (up to ``interval`` of growth can be missed).
+    Linux only; elsewhere it records nothing.
+    """
+
+    def __init__(self, interval: float = 0.5):
+        import threading
+
+        self.interval = interval
+        self.peaks: dict[int, tuple[float, str]] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def _parents() -> dict[int, list[int]]:
+        """Children of every process, from each process's parent in ``/proc/<pid>/stat``."""
+        children: dict[int, list[int]] = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])  # the name may hold spaces and brackets
+            children.setdefault(ppid, []).append(int(entry.name))
+        return children
+
+    def _read(self, pid: int) -> None:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            return
+        hwm = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), None)
+        if hwm is None or not cmd.strip():
+            return  # ended (a zombie has no memory and no command line): keep what was read before
+        kind = ("batch" if pid == os.getpid() else "kernel" if "ipykernel" in cmd
+                else "tracker" if "resource_tracker" in cmd else "worker" if "spawn_main" in cmd
+                else "other")
+        self.peaks[pid] = (max(hwm / 1024, self.peaks.get(pid, (0.0, kind))[0]), kind)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            children = self._parents()
+            todo, seen = [os.getpid()], set()
+            while todo:
+                pid = todo.pop()
+                if pid in seen:
+                    continue
+                seen.add(pid)
+                self._read(pid)
+                todo += children.get(pid, [])
+            self._stop.wait(self.interval)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    def report(self) -> str:
+        """Every process's peak (MiB), largest first, and the largest of each kind."""
+        if not self.peaks:
+            return "per-process peaks: not measured (no /proc)"
+        rows = sorted(self.peaks.items(), key=lambda kv: -kv[1][0])
+        lines = [f"peak resident memory of every process ({len(rows)} processes; VmHWM):"]
+        lines += [f"  pid {pid:>7} {kind:<7} {mib:7.0f} MiB" for pid, (mib, kind) in rows]
+        worst = rows[0][1][0]
+        lines.append(f"largest: {worst:.0f} MiB ({'under' if worst < 1024 else 'NOT under'} 1024 MiB, "
+                     f"margin {1024 - worst:.0f} MiB)")
+        return "\n".join(lines)
+
+
+def page_sizes(folder: Path) -> "pd.DataFrame":
+    """Every partner page (``*.html`` outside the adviser notes) with its place, view and size."""
+    import pandas as pd
+
+    rows = [{"place": p.parent.name, "page": p.name, "bytes": p.stat().st_size}
+            for p in folder.rglob("*.html") if ".adviser" not in p.parts and p.parent != folder]
+    return pd.DataFrame(rows, columns=["place", "page", "bytes"])
+
+
+def slowest_places(table, pages, places_file: Path, out: Path, n: int = 10, first=()) -> str:
+    """The ``n`` slowest places with why: LSOAs, assets drawn, seconds per view, page sizes."""
+    import re as _re
+
+    import yaml
+
+    defs = yaml.safe_load(places_file.read_text(encoding="utf-8")) if places_file else {}
+    per = table.groupby("place")["seconds"].sum().sort_values(ascending=False).head(n)
+    lines = [f"the {len(per)} slowest places (task seconds, all views):"]
+    for place, secs in per.items():
+        views = table[table["place"] == place]
+        by_view = ", ".join(f"{r.view} {r.seconds:.1f}s" for r in views.itertuples())
+        d = (defs or {}).get(place, {})
+        lsoas = len(((d.get("footprint") or {}).get("lsoas") or {}).get("codes", []))
+        mine = pages[pages["place"] == place]
+        sizes = ", ".join(f"{r.page} {r.bytes / 2**10:.0f} KiB" for r in mine.itertuples())
+        assets = ""
+        found = next(iter(out.rglob(f"{place}/assets.html")), None)
+        if found is not None:
+            m = _re.search(r"List of assets on the map \((\d+)\)", found.read_text(encoding="utf-8", errors="replace"))
+            assets = f", {m.group(1)} assets on the map" if m else ", no map"
+        start = "; its worker's first place: it also paid the kernel's start and whole-country reads" \
+            if place in first else ""
+        lines.append(f"  {place:<14} {secs:6.1f}s  {lsoas:>4} LSOAs  ({by_view}; {sizes}){assets}{start}")
+    return "\n".join(lines)
+
+
 def papermill_floor(workdir: Path) -> float:
     """Seconds to run a notebook with only a parameters cell (kernel start + save)."""
     import papermill as pm
@@ -185,9 +302,28 @@ def stress_case(tmp: Path, jobs_list: list[int], limit: int | None, views: list[
             for mode, warm in modes:
                 print(f"\n== stress: {limit or 'all'} local authorities, {' and '.join(views)}, "
                       f"--jobs {jobs}, {mode} kernels ==")
-                res = run_batch(all_places=True, views=views, out=tmp / f"site-stress-{jobs}-{mode}",
-                                jobs=jobs, progress=False, skip_unavailable=True, warm=warm)
+                with ProcessPeaks() as peaks:
+                    res = run_batch(all_places=True, views=views, out=tmp / f"site-stress-{jobs}-{mode}",
+                                    jobs=jobs, progress=False, skip_unavailable=True, warm=warm)
                 table = res.table()
+                pages = page_sizes(res.out)
+                if len(pages):
+                    print(f"pages: {len(pages)}; biggest {pages['bytes'].max() / 2**10:,.0f} KiB "
+                          f"({pages.loc[pages['bytes'].idxmax(), 'place']}/{pages.loc[pages['bytes'].idxmax(), 'page']}), "
+                          f"median {pages['bytes'].median() / 2**10:,.0f} KiB; by page: "
+                          + "; ".join(f"{name} median {grp['bytes'].median() / 2**10:,.0f} KiB, biggest "
+                                      f"{grp['bytes'].max() / 2**10:,.0f} KiB" for name, grp in pages.groupby("page")))
+                if "assets" in views:
+                    drawn = sum("No data for the asset map" not in p.read_text(encoding="utf-8", errors="replace")
+                                for p in res.out.rglob("assets.html") if ".adviser" not in p.parts)
+                    print(f"asset pages drawing their map (boundaries): {drawn} of {len(table[table['view'] == 'assets'])}")
+                print(f"wall time {res.seconds:.1f}s for {table['place'].nunique()} places")
+                # places go to the workers in the file's order: the first `jobs` start the workers
+                import yaml
+
+                order = list(yaml.safe_load(path.read_text(encoding="utf-8")))
+                print(slowest_places(table, pages, path, res.out, first=order[:jobs]))
+                print(peaks.report())
                 n_places = table["place"].nunique()
                 per_min = 60 * n_places / res.seconds
                 line = {"jobs": jobs, "kernels": mode, "places": n_places, "seconds": round(res.seconds, 1),

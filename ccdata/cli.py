@@ -13,8 +13,9 @@ from pathlib import Path
 
 from ccdata import config, demo
 from ccdata._version import __version__
-from ccdata.errors import CcdataError, OutputError
+from ccdata.errors import CcdataError, InputError, OutputError
 from ccdata.geo.build import build
+from ccdata.geo.adhoc import place_id_for
 from ccdata.geo.places import list_places
 from ccdata.io.fetch import add_file, fetch
 from ccdata.io.routes import check
@@ -177,8 +178,30 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_places(args: argparse.Namespace) -> int:
 
+    if getattr(args, "places_action", None) == "add":
+        return cmd_places_add(args)
     table = list_places()
     _print_table(table.to_dict("records"), ["id", "name", "collection", "local_authority", "footprint"])
+    return 0
+
+
+def cmd_places_add(args: argparse.Namespace) -> int:
+    """Choose a footprint (codes or postcodes), print what was chosen, append it to CCDATA_PLACES."""
+    from ccdata.geo import newplace
+
+    given = [x for x in (args.lsoas, args.wards, args.postcodes) if x]
+    if len(given) != 1:
+        raise InputError("give exactly one of --lsoas, --wards or --postcodes")
+    if args.postcodes:
+        fp = newplace.from_postcodes(newplace.read_postcode_file(args.postcodes), args.collection,
+                                     share=args.share)
+    else:
+        codes = [c for part in (args.lsoas or args.wards) for c in part.replace(",", " ").split()]
+        fp = newplace.from_codes(codes, args.collection)
+    print(fp.summary())
+    text = newplace.definition_text(args.id, args.name or args.id, fp, args.collection)
+    path = newplace.append_place(args.id, text)
+    print(_wrap(f"Added place {args.id!r} to {path}; `ccdata report {args.id}` writes its pages."))
     return 0
 
 
@@ -214,7 +237,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
 
     views = [v.strip() for v in args.views.split(",") if v.strip()] if args.views else None
-    result = report(args.place, out=_writable_folder(args.out), keep_notebook=args.keep_notebook,
+    result = report(place_id_for(args.place), out=_writable_folder(args.out), keep_notebook=args.keep_notebook,
                     views=views, progress=not args.quiet)
     _print_report(result)
     return 0 if result.ok else 1
@@ -223,7 +246,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
 
     params = load_parameters(args.file) if args.file else BatchParameters()
-    places = args.places or None
+    places = [place_id_for(p) for p in args.places] or None
     all_places = args.all or (not places and params.places == ["all"])
     if not places and not all_places:
         places = params.places
@@ -289,9 +312,26 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="rebuild even if inputs are unchanged")
     p.set_defaults(func=cmd_build)
 
-    p = command("places", "list the places defined in places.yaml",
+    p = command("places", "list the places defined in places.yaml (or add one: places add)",
                 "CCDATA_PLACES names another place file.")
     p.set_defaults(func=cmd_places)
+    actions = p.add_subparsers(dest="places_action", metavar="ACTION",
+                               help="add: add a place (without ACTION: list the places)")
+    a = actions.add_parser("add", help="add a place to the file CCDATA_PLACES names, from codes or postcodes",
+                           description="Choose a footprint from LSOA 2021 codes, May 2024 ward codes, or a CSV of "
+                                       "postcodes (column 'postcode', optional 'count'): the neighbourhoods holding "
+                                       "--share of the located postcodes. The entry is appended to the file "
+                                       "CCDATA_PLACES names, keeping its comments and order.")
+    a.add_argument("id", metavar="ID", help="the new place id (lower-case letters, digits and hyphens)")
+    a.add_argument("--name", help="the place's name as pages show it (default: the id)")
+    a.add_argument("--lsoas", nargs="+", metavar="CODE", help="LSOA 2021 codes (E01...)")
+    a.add_argument("--wards", nargs="+", metavar="CODE", help="May 2024 ward codes (E05...)")
+    a.add_argument("--postcodes", type=Path, metavar="CSV", help="CSV with a postcode column (and count)")
+    a.add_argument("--share", type=float, default=0.8,
+                   help="share of the located postcodes the chosen neighbourhoods hold (default 0.8)")
+    a.add_argument("--collection", default=config.OFFICIAL, choices=config.COLLECTIONS,
+                   help="official data or the fictional demo country (default: official)")
+    a.set_defaults(func=cmd_places)
 
     p = command("registry", "list the datasets ccdata knows",
                 "Each dataset's vintage, whether the mirror has it, and its official source.")
@@ -305,7 +345,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = command("report", "run the notebooks for one place and write its pages",
                 "Writes <out>/<place>/index.html and one page per view.")
-    p.add_argument("place", metavar="PLACE", help="a place id from `ccdata places`, e.g. demo")
+    p.add_argument("place", metavar="PLACE", help="a place id from `ccdata places` (e.g. demo), a local authority (la:E06000001) or a May 2024 "
+                        "ward (ward24:E05...)")
     p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: $CCDATA_REPORTS_DIR or reports/)")
     p.add_argument("--keep-notebook", action="store_true", help="keep each executed notebook, for the adviser, in <out>/.notebooks/<place>/")
     p.add_argument("--views", metavar="VIEW,...", help="comma-separated views (default: every view that "

@@ -139,3 +139,7 @@ class WarmKernelError(CcdataError):
 
 class ChangesError(CcdataError, ValueError):
     """Two runs' summaries cannot be compared (wrong columns, duplicated keys ...)."""
+
+
+class BaselineError(CcdataError, ValueError):
+    """A ``baseline:`` or ``targets:`` entry of places.yaml that cannot be read."""

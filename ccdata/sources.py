@@ -177,7 +177,27 @@ _DATASETS: list[Dataset] = [
         vintage="IoD2025 (30 Oct 2025); LSOA 2021; LAD 2024; mid-2022 denominators",
         licence=OGL, loader="iod", geography="lsoa21",
         expected_columns=_IOD25_AREA,
-        notes="Not in the shared mirror (9.9 MB); Files 1 and 3 stand in.",
+        notes="Not in the shared mirror (9.9 MB); Files 1 and 3 and the public copy (iod2025_public_domains) stand "
+              "in. When fetched it is used instead of all three. Its columns are read by the names the release "
+              "documents (as in 2019, sub-domains included); not yet checked against the published file itself.",
+        tags=("iod", "iod2025"),
+    ),
+    Dataset(
+        id="iod2025_public_domains",
+        title="English Indices of Deprivation 2025: every domain and sub-domain by LSOA (public copy of File 7)",
+        publisher="Ministry of Housing, Communities and Local Government (reshaped by humaniverse/IMD)",
+        landing_page=IOD2025_LANDING,
+        vintage="IoD2025 (30 Oct 2025); LSOA 2021",
+        licence=OGL, loader="iod2025_public", geography="lsoa21",
+        expected_columns=("lsoa21_code", "lsoa21_name", "IMD_decile", "Income_decile", "IMD_rank", "IMD_score",
+                          "children_and_young_people_score"),
+        mirror_paths=("deprivation/iod2025/public_copy/humaniverse_imd2025_lsoa21_domains_scores.csv.gz",),
+        manual=("the public copy is an R package's data (humaniverse/IMD, imd2025_england_lsoa21 joined with "
+                "imd2025_england_lsoa21_subdomains), not a file to download; fetch the official File 7 "
+                "(iod2025_file7) instead, which is used in its place"),
+        notes="A reshaped copy of the official File 7 (scores, ranks and deciles of the IMD, the seven domains "
+              "and the six sub-domains; no IDACI/IDAOPI, population or authority columns), used for the domains "
+              "until iod2025_file7 is fetched. Its IMD ranks and deciles equal File 1 for every LSOA.",
         tags=("iod", "iod2025"),
     ),
     Dataset(
@@ -337,6 +357,21 @@ _DATASETS: list[Dataset] = [
                       "boundaries/lsoa2021/greater_manchester/gm_lsoa_generalised.geojson",
                       "boundaries/lsoa2021/north_tyneside/north_tyneside_lsoa21_bgc.geojson"),
         notes="The mirror holds London, Greater Manchester and North Tyneside subsets only.",
+        tags=("boundaries",),
+    ),
+    Dataset(
+        id="boundaries_lsoa21_bsc",
+        title="Lower layer Super Output Areas (December 2021) Boundaries EW BSC (V4)",
+        publisher="Office for National Statistics (Open Geography Portal)",
+        landing_page="https://geoportal.statistics.gov.uk/datasets/ons::lower-layer-super-output-areas-december-2021-boundaries-ew-bsc-v4/about",
+        arcgis_layer=f"{ONS_ARCGIS}/Lower_layer_Super_Output_Areas_December_2021_Boundaries_EW_BSC_V4/FeatureServer/0",
+        vintage="LSOA Dec 2021; super generalised clipped (BSC, 200 m)",
+        licence=OGL_OS, loader="boundaries", geography="lsoa21",
+        expected_columns=("LSOA21CD",),
+        mirror_paths=("boundaries/lsoa2021/england_wales/LSOA_2021_EW_BSC_V4.geojson",),
+        notes="All of England and Wales, super generalised: used for every LSOA that the more detailed "
+              "BGC file (boundaries_lsoa21) does not hold. The mirror's copy was converted to GeoJSON from "
+              "the humaniverse/geographr R package (upstream made geometries valid, no simplification).",
         tags=("boundaries",),
     ),
     Dataset(

@@ -35,7 +35,7 @@ def _indicator_rows(value: float) -> pd.DataFrame:
     rows = []
     for area, v in (("place", value), ("la", 10.0), ("england", 12.0)):
         rows.append({"indicator": "ind_a", "title": "Indicator <A>", "workstream": "early_years",
-                     "area": area, "area_name": area, "numerator": v, "denominator": 100.0,
+                     "area": area, "area_name": area, "numerator": 10 * v, "denominator": 1000.0,
                      "value": v, "lower": v - 1, "upper": v + 1, "band": "higher",
                      "polarity": "no_judgement", "source": "census21_ts007a", "status": "ok"})
     return pd.DataFrame(rows)
@@ -179,7 +179,7 @@ def test_index_links_resolve_and_text_is_escaped(two_runs):
 def test_changes_between_runs_in_the_batch(two_runs):
     out, good, bad = two_runs
     page = (bad.run_dir / "demo" / "changes.html").read_text()
-    # 20% -> 30%, intervals 19-21 and 29-31 do not overlap
+    # 200 of 1000 -> 300 of 1000: Newcombe's interval for the change is 6.2 to 13.7 points
     assert "20.0% then, 30.0% now (up 10.0 percentage points; a clear change" in page
     assert "Indicator &lt;A&gt;" in page and "Indicator <A>" not in page
     assert good.run_id in page
@@ -341,37 +341,44 @@ def test_real_runner_with_a_tiny_notebook(places_file, tmp_path, monkeypatch):
 
 # --------------------------------------------------------------------------- changes on hand-built files
 def _ind(rows):
-    cols = ["indicator", "title", "area", "area_name", "value", "lower", "upper", "band", "status"]
+    cols = ["indicator", "title", "area", "area_name", "numerator", "denominator", "value", "lower",
+            "upper", "band", "status"]
     return pd.DataFrame(rows, columns=cols)
 
 
+NAN = float("nan")
 OLD = _ind([
-    ("a", "Alpha", "place", "P", 20.0, 18.0, 22.0, "similar", "ok"),
-    ("b", "Beta", "place", "P", 50.0, 40.0, 60.0, "similar", "ok"),
-    ("c", "Gamma", "place", "P", 5.0, 4.0, 6.0, "lower", "ok"),
-    ("e", "Epsilon", "place", "P", 7.0, 6.0, 8.0, "similar", "ok"),
-    ("a", "Alpha", "england", "E", 21.0, 20.5, 21.5, "not compared", "ok"),
+    ("a", "Alpha", "place", "P", 200, 1000, 20.0, 18.0, 22.0, "similar", "ok"),
+    ("b", "Beta", "place", "P", 50, 100, 50.0, 40.0, 60.0, "similar", "ok"),
+    ("c", "Gamma", "place", "P", 5, 100, 5.0, 4.0, 6.0, "lower", "ok"),
+    ("e", "Epsilon", "place", "P", 7, 100, 7.0, 6.0, 8.0, "similar", "ok"),
+    ("a", "Alpha", "england", "E", 210, 1000, 21.0, 20.5, 21.5, "not compared", "ok"),
 ])
 NEW = _ind([
-    ("a", "Alpha", "place", "P", 30.0, 28.0, 32.0, "worse", "ok"),
-    ("b", "Beta", "place", "P", 47.0, 37.0, 57.0, "similar", "ok"),
-    ("c", "Gamma", "place", "P", float("nan"), float("nan"), float("nan"), "not compared",
+    ("a", "Alpha", "place", "P", 300, 1000, 30.0, 28.0, 32.0, "worse", "ok"),
+    ("b", "Beta", "place", "P", 47, 100, 47.0, 37.0, 57.0, "similar", "ok"),
+    ("c", "Gamma", "place", "P", NAN, NAN, NAN, NAN, NAN, "not compared",
      "census21_ts003 is not available"),
-    ("d", "Delta", "place", "P", 1.0, 0.5, 1.5, "lower", "ok"),
-    ("a", "Alpha", "england", "E", 22.0, 21.5, 22.5, "not compared", "ok"),
+    ("d", "Delta", "place", "P", 1, 100, 1.0, 0.5, 1.5, "lower", "ok"),
+    ("a", "Alpha", "england", "E", 220, 1000, 22.0, 21.5, 22.5, "not compared", "ok"),
 ])
 
 
 def test_compare_indicators_by_hand():
     ch = changes.compare_indicators(OLD, NEW)
     m = ch.movements.set_index(["indicator", "area"])
-    # by hand: a/place 20 -> 30 (+10, intervals 18-22 and 28-32 apart); b/place 50 -> 47 (-3, overlap)
+    # a/place 200/1000 -> 300/1000: Wilson limits 0.1764-0.2259 and 0.2724-0.3291, so Newcombe's
+    # lower limit is 0.1 - sqrt((0.3 - 0.2724)^2 + (0.2259 - 0.2)^2) = 0.1 - 0.0379 = 0.0621 > 0: clear
     assert m.loc[("a", "place"), "change"] == pytest.approx(10.0)
+    assert m.loc[("a", "place"), "change_lower"] == pytest.approx(6.21, abs=0.01)
     assert bool(m.loc[("a", "place"), "clear"]) is True
+    assert m.loc[("a", "place"), "verdict"] == "increased"  # no polarity saved: no judgement
+    # b/place 50/100 -> 47/100: a 3-point fall on 100 answers is well inside the interval
     assert m.loc[("b", "place"), "change"] == pytest.approx(-3.0)
     assert bool(m.loc[("b", "place"), "clear"]) is False
+    assert m.loc[("b", "place"), "verdict"] == "no clear change"
+    # 210/1000 -> 220/1000: one point on a thousand is not clear
     assert m.loc[("a", "england"), "change"] == pytest.approx(1.0)
-    # 20.5-21.5 then 21.5-22.5: the intervals touch, which counts as overlapping
     assert bool(m.loc[("a", "england"), "clear"]) is False
     # order: biggest absolute change first
     assert list(zip(ch.movements["indicator"], ch.movements["area"]))[:2] == [("a", "place"), ("b", "place")]
@@ -381,6 +388,21 @@ def test_compare_indicators_by_hand():
     assert list(ch.added["indicator"]) == ["d"] and list(ch.removed["indicator"]) == ["e"]
     # every row of both inputs is accounted for exactly once
     assert len(ch.movements) + len(ch.not_compared) + len(ch.added) + len(ch.removed) == 6
+
+
+def test_compare_indicators_rule_ignores_touching_intervals_and_reads_polarity_and_estimate():
+    # the saved intervals of the two runs overlap, yet the change is clear by Newcombe's rule:
+    # the verdict comes from the counts, not from the overlap of two separate intervals
+    old = OLD.head(1).assign(lower=15.0, upper=25.0, polarity="lower_is_better", method="estimate")
+    new = NEW.head(1).assign(lower=25.0, upper=35.0, polarity="lower_is_better", method="published")
+    row = changes.compare_indicators(old, new).movements.iloc[0]
+    assert bool(row["clear"]) and row["verdict"] == "worsened" and bool(row["estimate"])
+    assert "an estimate shared out from ward figures" in changes.describe_movement(row)
+    # a run that saved no counts: no verdict rather than a guess from the intervals
+    row = changes.compare_indicators(old.drop(columns=["numerator", "denominator"]),
+                                     new).movements.iloc[0]
+    assert not bool(row["clear"]) and row["verdict"] == "no verdict"
+    assert "not tested" in changes.describe_movement(row)
 
 
 def test_compare_indicators_refuses_bad_input():
@@ -396,8 +418,8 @@ def test_describe_movement_plain_language():
     ch = changes.compare_indicators(OLD, NEW)
     row = ch.movements.iloc[0]
     assert changes.describe_movement(row) == (
-        "Alpha: 20.0% then, 30.0% now (up 10.0 percentage points; a clear change (the 95% intervals "
-        "do not overlap)). Compared with England it was similar and is now worse.")
+        "Alpha: 20.0% then, 30.0% now (up 10.0 percentage points; a clear change: the range of likely "
+        "values for the change does not include zero). Compared with England it was similar and is now worse.")
     b = ch.movements.set_index("indicator").loc["b"].copy()
     b["indicator"] = "b"
     assert "down 3.0 percentage points; within the margin of uncertainty" in changes.describe_movement(b)

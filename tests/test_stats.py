@@ -83,3 +83,87 @@ def test_published_rates_use_the_published_counts_and_skip_hidden_rows():
 def test_published_rates_need_a_protected_table():
     with pytest.raises(ValueError, match="suppressed"):
         stats.published_rates(pd.DataFrame({"positive": [1], "n": [2]}), "positive", "n")
+
+
+# --------------------------------------------------------------------------- the one change rule
+@pytest.mark.parametrize("c1,n1,c2,n2,diff,lo,hi", [
+    # Newcombe (1998), Statistics in Medicine 17:873-890, table II, method 10 (p2 - p1 here)
+    (48, 80, 56, 70, 0.2, 0.0524, 0.3339),
+    (3, 10, 9, 10, 0.6, 0.1705, 0.8090),
+    (0, 29, 5, 56, 0.0893, -0.0381, 0.1926),
+])
+def test_newcombe_interval_matches_the_published_worked_examples(c1, n1, c2, n2, diff, lo, hi):
+    d, low, high = stats.newcombe_difference(c1, n1, c2, n2)
+    assert (round(d, 4), round(low, 4), round(high, 4)) == (diff, lo, hi)
+
+
+def test_newcombe_is_antisymmetric_and_takes_shared_out_counts():
+    d, lo, hi = stats.newcombe_difference(56, 70, 48, 80)
+    assert (d, lo, hi) == pytest.approx((-0.2, -0.3339, -0.0524), abs=1e-4)
+    # a count shared out from wards need not be whole
+    d, lo, hi = stats.newcombe_difference(10.5, 50, 20.25, 50)
+    assert d == pytest.approx(0.195) and lo < d < hi
+
+
+def test_welch_interval_by_hand():
+    # se = sqrt(4/4 + 4/4) = 1.41421; df = (1 + 1)^2 / (1/3 + 1/3) = 6; t(0.975, 6) = 2.446912
+    d, lo, hi = stats.welch_difference(10, 2, 4, 12, 2, 4)
+    assert d == 2.0
+    assert lo == pytest.approx(2 - 2.446912 * math.sqrt(2), abs=1e-5)
+    assert hi == pytest.approx(2 + 2.446912 * math.sqrt(2), abs=1e-5)
+    # unequal spread: se^2 = 9/10 + 1/5 = 1.1; df = 1.21 / (0.81/9 + 0.04/4) = 12.1; t(0.975, 12.1) ~ 2.1771
+    d, lo, hi = stats.welch_difference(50, 3, 10, 47, 1, 5)
+    assert d == -3.0
+    assert hi == pytest.approx(-3 + 2.1771 * math.sqrt(1.1), abs=2e-3)
+
+
+@pytest.mark.parametrize("args", [(1, 2, 1, 3, 1, 4), (1, -1, 4, 3, 1, 4), (1, float("nan"), 4, 3, 1, 4)])
+def test_welch_rejects_bad_input(args):
+    with pytest.raises(ValueError):
+        stats.welch_difference(*args)
+
+
+@pytest.mark.parametrize("lo,hi,polarity,expected", [
+    (0.01, 0.2, stats.HIGHER_IS_BETTER, stats.IMPROVED),
+    (0.01, 0.2, stats.LOWER_IS_BETTER, stats.WORSENED),
+    (-0.2, -0.01, stats.LOWER_IS_BETTER, stats.IMPROVED),
+    (-0.2, -0.01, stats.NO_JUDGEMENT, stats.DECREASED),
+    (0.01, 0.2, stats.NO_JUDGEMENT, stats.INCREASED),
+    (-0.01, 0.2, stats.HIGHER_IS_BETTER, stats.NO_CLEAR_CHANGE),
+    (0.0, 0.2, stats.HIGHER_IS_BETTER, stats.NO_CLEAR_CHANGE),   # touching zero is not clear
+])
+def test_verdict_is_clear_only_when_the_interval_excludes_zero(lo, hi, polarity, expected):
+    assert stats.verdict(lo, hi, polarity) == expected
+
+
+def test_change_in_shares_carries_verdict_and_estimate_mark():
+    ch = stats.change_in_shares(48, 80, 56, 70, stats.HIGHER_IS_BETTER, estimate=True)
+    assert ch.kind == stats.PROPORTION and ch.clear and ch.verdict == stats.IMPROVED and ch.estimate
+    assert (ch.before, ch.after) == pytest.approx((0.6, 0.8))
+    ch = stats.change_in_shares(0, 29, 5, 56, stats.LOWER_IS_BETTER)
+    assert not ch.clear and ch.verdict == stats.NO_CLEAR_CHANGE and not ch.estimate
+    with pytest.raises(ValueError, match="0 <= count <= base"):
+        stats.change_in_shares(5, 4, 1, 10)
+
+
+def test_change_in_means_uses_welch():
+    ch = stats.change_in_means(10, 2, 4, 12, 2, 4, stats.HIGHER_IS_BETTER)
+    assert ch.kind == stats.MEAN and not ch.clear and ch.verdict == stats.NO_CLEAR_CHANGE
+    ch = stats.change_in_means(10, 1, 100, 12, 1, 100, stats.LOWER_IS_BETTER)
+    assert ch.clear and ch.verdict == stats.WORSENED
+
+
+def test_ranks_deciles_and_scores_get_no_verdict():
+    for kind in (stats.RANK, stats.DECILE, stats.SCORE):
+        ch = stats.change_without_verdict(2, 4, kind)
+        assert ch.verdict == stats.NO_VERDICT and ch.clear is None and ch.difference == 2
+    with pytest.raises(ValueError, match="kind"):
+        stats.change_without_verdict(2, 4, stats.PROPORTION)
+
+
+def test_difference_test_verdict_follows_the_interval_not_the_p_value():
+    # Wald p for 0/29 vs 5/56 is about 0.019 (< 0.05) while Newcombe's interval includes zero:
+    # the rule reads the interval, so the two can no longer disagree on the page
+    res = stats.difference_test(0, 29, 5, 56)
+    assert res["p_value"] < 0.05
+    assert res["lower"] < 0 < res["upper"] and res["significant"] is False

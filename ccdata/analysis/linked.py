@@ -242,7 +242,7 @@ def _group_rows(grid: pd.DataFrame, keys: tuple[str, ...]) -> list[tuple[tuple, 
 def protect_breakdowns(records: pd.DataFrame, outcome: str, breakdowns, rules: disclosure.Rules | None = None, *,
                        cells: pd.DataFrame | None = None, max_rounds: int = 4,
                        names: tuple[str, str, str] = ("n", "positive", "pct_positive"),
-                       label: str = "", link: bool = True) -> LinkedSet:
+                       label: str = "", link: bool = True, hide=None) -> LinkedSet:
     """Tables of one population by several breakdowns, protected as one linked set and audited.
 
     A school hidden in the by-school table can be worked out from the by-year-group table
@@ -277,6 +277,10 @@ def protect_breakdowns(records: pd.DataFrame, outcome: str, breakdowns, rules: d
     link : bool
         False to protect each table on its own and only audit the result (what
         suppression table by table publishes): for diagnostics and tests, never a page.
+    hide : dict, optional
+        ``{breakdown: groups}``: figures hidden whatever their size (a figure the
+        supplier of aggregate data withheld; a group the page never shows). Secondary
+        suppression and the audit then protect them like any other hidden figure.
 
     Returns
     -------
@@ -324,6 +328,12 @@ def protect_breakdowns(records: pd.DataFrame, outcome: str, breakdowns, rules: d
                 for g, idx in groups[b]]
         raw[b] = pd.DataFrame(rows, columns=[*b, base, count])
     force = {b: np.zeros(len(raw[b]), dtype=bool) for b in breakdowns}
+    for b, wanted in (hide or {}).items():
+        if tuple(b) not in groups:
+            raise ValueError(f"hide names the breakdown {b!r}, which is not among the breakdowns")
+        wanted = {tuple(g) for g in wanted}
+        for pos, (g, _) in enumerate(groups[tuple(b)]):
+            force[tuple(b)][pos] = g in wanted
     result, tables, rounds, last = None, {}, 0, False
     while True:
         rounds += 1

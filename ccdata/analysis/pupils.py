@@ -92,7 +92,8 @@ def load_pupils(folder: str | Path, *, collection: str = "official", geocoder: G
     pupils = pd.concat(frames, ignore_index=True)
     # the same pupil on two rolls (dual registration) is counted in each school but only
     # once by home area: keep the first record for area figures and list the rest
-    dual = pupils.duplicated("pupil_id", keep="first")
+    # (with an academic year column, once per year: the same pupil a year later is not a second roll)
+    dual = pupils.duplicated(["pupil_id", "academic_year"] if "academic_year" in pupils else "pupil_id", keep="first")
     for r in pupils[dual].itertuples(index=False):
         exclusions.append(Problem(r.file, int(r.row), "pupil_id",
                                   "pupil also on another school's roll; counted once in area figures"))

@@ -27,7 +27,8 @@ from ccdata.provenance import FICTIONAL_NOTICE  # noqa: F401  (re-exported for t
 #: Fixed seed: the demo place is the same on every machine.
 SEED = 20260401
 #: Generator modules, in order. ``official`` must come first (the others read its geography).
-PARTS = ("official", "local_assets", "listening", "network", "estate_network", "conversations")
+PARTS = ("official", "local_assets", "listening", "network", "estate_network", "conversations",
+         "outcomes")
 
 
 def local_dir() -> Path:

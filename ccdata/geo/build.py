@@ -27,7 +27,9 @@ from ccdata import config, sources
 from ccdata._version import __version__
 from ccdata.errors import CcdataError, MissingDataError
 from ccdata.files import atomic_path, atomic_write_bytes
+from ccdata.geo.boundshift import make_boundary_shift
 from ccdata.geo.crosswalk import crosswalk_counts, iod2019_on_lsoa21
+from ccdata.geo.lsoabounds import BGC_ID, BSC_ID, make_lsoa21_boundaries
 from ccdata.io import load
 from ccdata.io.fetch import read_manifest
 from ccdata.progress import tqdm
@@ -124,8 +126,14 @@ def make_crosswalk_reconciliation(collection: str) -> pd.DataFrame:
 
 def _steps() -> list[Step]:
     steps = [Step(d.id, (d.id,), _load(d.id), description=d.title) for d in sources.REGISTRY.values()
-             if d.id != "os_codepoint_open"]  # 1.7M postcodes: read on demand, not cached
+             # Code-Point (1.7M postcodes) is read on demand; the two LSOA sets make one table (below)
+             if d.id not in ("os_codepoint_open", BGC_ID, BSC_ID)]
     steps += [
+        # every LSOA from the most detailed set held: BGC first, BSC (all England and Wales) otherwise
+        Step(BGC_ID, (), make_lsoa21_boundaries, optional=(BGC_ID, BSC_ID),
+             description="LSOA 2021 boundaries: generalised (BGC) where held, super generalised (BSC) elsewhere"),
+        Step("lsoa21_boundary_shift", (BGC_ID, BSC_ID, "os_codepoint_open", "lookup_lsoa21_ward24"),
+             make_boundary_shift, description="share of postcodes whose LSOA differs between BGC and BSC"),
         Step("lsoa21_geography", ("lookup_lsoa21_ward24",), make_lsoa21_geography,
              description="LSOA 2021 -> ward 2024 -> LAD 2024"),
         Step("iod2019_lsoa21", ("lookup_lsoa11_lsoa21",), make_iod2019_lsoa21,
@@ -234,6 +242,7 @@ def build_table(name: str, collection: str = config.OFFICIAL, force: bool = Fals
         "exclusions": exclusions[:1000], "n_exclusions": len(exclusions),
         # published labels behind slugged column names (Census), restored by table()
         "labels": frame.attrs.get("labels", {}),
+        "notes": frame.attrs.get("notes", {}),  # how a derived table was made (boundary sets used ...)
     }
     atomic_write_bytes(meta, json.dumps(prov, indent=2, default=str).encode("utf-8"))
     return BuildResult(name, "built", f"{len(frame):,} rows", time.perf_counter() - started)
@@ -276,7 +285,7 @@ def _held(name: str, collection: str) -> pd.DataFrame:
     data, _ = _paths(name, collection)
     if not is_current(name, collection):
         started = time.perf_counter()
-        announce = all(is_fetched(d, collection) for d in step.inputs)
+        announce = available(name, collection)
         if announce:  # first use before `ccdata build`: say why this call takes a while
             print(f"ccdata: building the {name!r} table ({collection}) on first use; "
                   "`ccdata build` does this ahead ...", file=sys.stderr, flush=True)
@@ -284,7 +293,7 @@ def _held(name: str, collection: str) -> pd.DataFrame:
         if announce and result.status not in ("skipped", "failed"):
             print(f"ccdata: {name!r} ready ({time.perf_counter() - started:.1f}s)", file=sys.stderr, flush=True)
         if result.status == "skipped":
-            what = ", ".join(step.inputs)
+            what = ", ".join(step.inputs or step.optional)
             hint = "`ccdata demo`" if collection == config.DEMO else f"`ccdata fetch {what}` then `ccdata build`"
             if collection != config.DEMO and is_current(name, config.DEMO):
                 hint += ", or use the fictional demo copy that is built: collection=\"demo\""
@@ -361,4 +370,6 @@ def _read(path: Path) -> pd.DataFrame:
 def available(name: str, collection: str = config.OFFICIAL) -> bool:
     """Whether a processed table can be had (built or buildable)."""
     step = _step(name)
+    if not step.inputs:  # made from whichever of its optional inputs are fetched
+        return any(is_fetched(d, collection) for d in step.optional)
     return all(is_fetched(d, collection) for d in step.inputs)

@@ -123,7 +123,14 @@ def _lsoas_for_wards(place_id: str, spec: dict, collection: str):
     # compete against every ward of the vintage, so an edge LSOA goes where most of it lies
     rivals = ward_gdf[ward_gdf.intersects(near.union_all())]
     fit = best_fit_lsoas(near, rivals, code_col)
-    inside = fit[fit["area_code"].isin(codes)]
+    # the ward file may cover some authorities only (the mirror's regional files): an LSOA whose
+    # larger part lies beyond every ward held belongs to a ward that is not in the file
+    held = rivals.union_all()
+    uncovered = 1 - (near.geometry.intersection(held).area / near.geometry.area).to_numpy()
+    beyond = dict(zip(near["lsoa21_code"], uncovered))
+    candidates = fit[fit["area_code"].isin(codes)]
+    keep = candidates["overlap_share"].to_numpy() > candidates["lsoa21_code"].map(beyond).fillna(0).to_numpy()
+    inside, left_out = candidates[keep], candidates[~keep]
     wards = chosen[[code_col, name_col]].rename(columns={code_col: "ward_code", name_col: "ward_name"})
     wards = pd.DataFrame(wards).assign(vintage=vintage).reset_index(drop=True)
     frame = pd.DataFrame({"lsoa21_code": inside["lsoa21_code"].values,
@@ -133,6 +140,9 @@ def _lsoas_for_wards(place_id: str, spec: dict, collection: str):
               f"lookup, so each LSOA 2021 is assigned to the ward holding the largest share of its area "
               f"(best fit from the {sources.get(bounds_id).title} and LSOA 2021 boundaries); "
               f"{len(inside)} LSOAs assigned.")
+    if len(left_out):
+        method += (f" {len(left_out)} LSOA(s) touching these wards lie mostly outside every ward boundary held "
+                   f"and were left out: {', '.join(sorted(left_out['lsoa21_code']))}.")
     return frame, wards, method
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 from ccdata import config
 from ccdata.errors import CcdataError, DataQualityWarning
 from ccdata.geo.build import table
+from ccdata.geo.lsoabounds import GAP_M
 from ccdata.io import postcodes as codepoint
 from ccdata.io.fetch import raw_files
 from ccdata.io.postcodes import (  # noqa: F401
@@ -214,6 +215,7 @@ def locate(frame: pd.DataFrame, collection: str = config.OFFICIAL, x: str = "eas
     joined = gpd.sjoin(points, polygons, how="left", predicate="intersects")
     # a point exactly on a shared edge meets two LSOAs: take the lowest code, deterministically
     joined = joined.sort_values(["_row", "lsoa21_code"]).drop_duplicates("_row", keep="first")
+    joined, seam = seam_points(joined, points, lsoas)
     positions = joined["_row"].to_numpy()
     lsoa = joined["lsoa21_code"].astype("string").to_numpy()
     idx = out.index[positions]
@@ -228,4 +230,46 @@ def locate(frame: pd.DataFrame, collection: str = config.OFFICIAL, x: str = "eas
                                 "LSOA " + found.fillna("").astype(str) + " not in the LSOA-ward lookup"))
     out.loc[idx, "located"] = reasons
     out.index = labels
+    out.attrs["seam"] = seam
+    if seam:
+        warnings.warn(f"{seam} point(s) fell in a gap between the detailed (BGC) and super-generalised (BSC) "
+                      f"LSOA boundaries and were placed in the nearest LSOA within {GAP_M:g} m",
+                      DataQualityWarning, stacklevel=2)
     return out
+
+
+def seam_points(joined: gpd.GeoDataFrame, points: gpd.GeoDataFrame, lsoas) -> tuple[gpd.GeoDataFrame, int]:
+    """Give points that fell between the two boundary sets the nearest LSOA within :data:`GAP_M`.
+
+    Where the detailed (BGC) and super-generalised (BSC) sets meet, their edges differ,
+    and the overlap is cut from the BSC polygons; a point can then lie in a sliver held
+    by neither. Such a point (within ``GAP_M`` of a polygon of each set) goes to the
+    nearer LSOA. A point that is simply outside every boundary (the sea, another
+    country) stays unplaced.
+
+    Returns
+    -------
+    (GeoDataFrame, int)
+        ``joined`` with those points' ``lsoa21_code`` filled, and how many there were.
+    """
+    if "generalisation" not in getattr(lsoas, "columns", ()):
+        return joined, 0
+    missing = joined[joined["lsoa21_code"].isna()]
+    kinds = lsoas["generalisation"].astype("string")
+    if missing.empty or kinds.nunique() < 2:
+        return joined, 0
+    near = {}
+    pts = points.loc[points["_row"].isin(missing["_row"]), ["_row", "geometry"]]
+    for kind in ("BGC", "BSC"):
+        polys = lsoas.loc[kinds == kind, ["lsoa21_code", "geometry"]]
+        hit = gpd.sjoin_nearest(pts, polys, how="inner", max_distance=GAP_M, distance_col="_d")
+        near[kind] = hit.sort_values(["_row", "_d", "lsoa21_code"]).drop_duplicates("_row").set_index("_row")
+    both = near["BGC"].index.intersection(near["BSC"].index)
+    if both.empty:
+        return joined, 0
+    pick = pd.concat([near["BGC"].loc[both, ["lsoa21_code", "_d"]], near["BSC"].loc[both, ["lsoa21_code", "_d"]]])
+    pick = pick.reset_index().sort_values(["_row", "_d", "lsoa21_code"]).drop_duplicates("_row").set_index("_row")
+    joined = joined.copy()
+    rows = joined["_row"].isin(pick.index)
+    joined.loc[rows, "lsoa21_code"] = joined.loc[rows, "_row"].map(pick["lsoa21_code"])
+    return joined, int(len(pick))

@@ -80,7 +80,7 @@ def cache_key(place_id: str) -> tuple[str, str]:
     """
     if not isinstance(place_id, str) or not place_id:
         raise PlaceError("a place id must be a non-empty string from places.yaml")
-    defs = definitions()
+    defs = definitions((place_id,))
     if place_id not in defs:
         raise PlaceError(f"unknown place {place_id!r}; defined places: {', '.join(defs)} "
                          f"(in {config.places_file()})")

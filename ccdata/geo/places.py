@@ -19,7 +19,9 @@ import pandas as pd
 from ccdata import config, sources
 from ccdata.errors import DataQualityWarning, InputError, MissingDataError, PlaceError
 from ccdata.geo import build
+from ccdata.geo.adhoc import adhoc_definition, is_adhoc
 from ccdata.geo.footprint import mapping
+from ccdata.geo.iod2025 import iod2025_lsoa21
 from ccdata.geo.footprint import resolve as resolve_footprint
 from ccdata.io import _yaml, read
 from ccdata.io.census import BASES, population, table_code
@@ -33,7 +35,7 @@ CENSUS_AREA_COLUMNS = ["area", "area_name", "n_lsoas", "n_missing_cells", "metho
 NOT_AVAILABLE = "not available"
 #: Local (adviser-kept) files a place may name under ``local:`` in places.yaml.
 LOCAL_KINDS = ("assets", "survey_responses", "survey_questions", "pupils",
-               "organisations", "relationships", "conversations", "codebook", "quotes", "names")
+               "organisations", "relationships", "conversations", "codebook", "quotes", "names", "outcomes")
 #: Local kinds that name a folder of files rather than one file.
 LOCAL_FOLDERS = ("pupils",)
 
@@ -467,23 +469,7 @@ def iod_lsoa21(edition: str, collection: str) -> pd.DataFrame:
         return build.table("iod2019_lsoa21", collection)
     if edition != "iod2025":
         raise InputError(f"edition must be 'iod2025' or 'iod2019', not {edition!r}")
-
-    if read_manifest("iod2025_file7", collection).get("files"):
-        return build.table("iod2025_file7", collection)
-    if not read_manifest("iod2025_file3", collection).get("files"):
-        return build.table("iod2025_file1", collection)
-    # joined once per process and data state: a dashboard asks about eight times, a batch per place
-    return build.derived("iod2025_file1 + iod2025_file3", ("iod2025_file1", "iod2025_file3"), collection,
-                         _join_iod2025_file3).copy(deep=False)
-
-
-def _join_iod2025_file3(base: pd.DataFrame, extra: pd.DataFrame) -> pd.DataFrame:
-    """IoD 2025 File 1 with the columns of File 3 (IDACI, IDAOPI) that File 1 lacks."""
-    new = [c for c in extra.columns if c not in base.columns]
-    attrs = {**base.attrs, "table": "iod2025_file1 + iod2025_file3"}
-    base = base.merge(extra[["lsoa21_code"] + new], on="lsoa21_code", how="left", validate="one_to_one")
-    base.attrs = attrs
-    return base
+    return iod2025_lsoa21(collection)
 
 
 # --------------------------------------------------------------------------- definitions
@@ -521,12 +507,21 @@ def check_place_id(place_id) -> str:
     return place_id
 
 
-def definitions() -> dict:
-    """The raw place definitions from ``places.yaml`` (``CCDATA_PLACES`` overrides)."""
+def definitions(with_ids=()) -> dict:
+    """The raw place definitions from ``places.yaml`` (``CCDATA_PLACES`` overrides).
+
+    ``with_ids`` adds the definitions of the authority and ward places among them
+    (``la-e08000008``, ``ward24-e05...``, see :mod:`ccdata.geo.adhoc`) that the file lacks.
+    """
     path = config.places_file()
     if not path.exists():
         raise PlaceError(f"place definitions not found: {path}")
-    return _definitions(str(path), path.stat().st_mtime)
+    defs = _definitions(str(path), path.stat().st_mtime)
+    wanted = [i for i in ([with_ids] if isinstance(with_ids, str) else with_ids) if i not in defs and is_adhoc(i)]
+    if wanted:
+        geo = build.table("lsoa21_geography", config.OFFICIAL)
+        defs = {**defs, **{i: adhoc_definition(i, geo) for i in wanted}}
+    return defs
 
 
 def list_places() -> pd.DataFrame:
@@ -560,7 +555,7 @@ def place(place_id: str) -> Place:
     if not isinstance(place_id, str):
         raise TypeError(f"place id must be a string, not {type(place_id).__name__}")
     check_place_id(place_id)
-    defs = definitions()
+    defs = definitions((place_id,))
     if place_id not in defs:
         raise PlaceError(f"unknown place {place_id!r}; defined places: {', '.join(defs)} "
                          f"(in {config.places_file()})")

@@ -28,7 +28,7 @@ from ccdata.io.fetch import raw_files, read_manifest
 
 Reader = Callable[[sources.Dataset, list[Path]], pd.DataFrame]
 _READERS: dict[str, Reader] = {}
-_MODULES = ("iod", "census", "lookups", "boundaries", "dwp", "services", "postcodes")
+_MODULES = ("iod", "iodpublic", "census", "lookups", "boundaries", "dwp", "services", "postcodes")
 
 
 def loader(name: str) -> Callable[[Reader], Reader]:

@@ -33,10 +33,18 @@ from ccdata.schemas import LAD_CODE, LSOA_CODE, Col, validate
 
 DOMAINS = ("imd", "income", "employment", "education", "health", "crime", "barriers", "living_env")
 SUPPLEMENTARY = ("idaci", "idaopi")
+#: Sub-domains (File 4 and File 7): education's two, barriers' two, living environment's two.
+SUBDOMAINS = ("cyp", "adult_skills", "geo_barriers", "wider_barriers", "indoors", "outdoors")
 POPULATION = ("pop_total", "pop_0_15", "pop_16_59", "pop_60_plus", "pop_working_age")
 
 # Leading words of each domain, most specific first (IDACI/IDAOPI start with "Income").
 _DOMAIN_PREFIX = (
+    ("children and young people sub-domain", "cyp"),
+    ("adult skills sub-domain", "adult_skills"),
+    ("geographical barriers sub-domain", "geo_barriers"),
+    ("wider barriers sub-domain", "wider_barriers"),
+    ("indoors sub-domain", "indoors"),
+    ("outdoors sub-domain", "outdoors"),
     ("index of multiple deprivation (imd)", "imd"),
     ("income deprivation affecting children index (idaci)", "idaci"),
     ("income deprivation affecting older people (idaopi)", "idaopi"),
@@ -55,6 +63,9 @@ _DOMAIN_LABEL = {
     "crime": "Crime", "barriers": "Barriers to Housing and Services", "living_env": "Living Environment",
     "idaci": "Income Deprivation Affecting Children Index (IDACI)",
     "idaopi": "Income Deprivation Affecting Older People (IDAOPI)",
+    "cyp": "Children and Young People Sub-domain", "adult_skills": "Adult Skills Sub-domain",
+    "geo_barriers": "Geographical Barriers Sub-domain", "wider_barriers": "Wider Barriers Sub-domain",
+    "indoors": "Indoors Sub-domain", "outdoors": "Outdoors Sub-domain",
 }
 _MEASURE_LABEL = {"score": "Score", "rank": "Rank (where 1 is most deprived)",
                   "decile": "Decile (where 1 is most deprived 10% of LSOAs)"}
@@ -99,8 +110,10 @@ def _measures(dataset_id: str) -> tuple[list[str], tuple[str, ...]]:
         return list(POPULATION), ()
     if file == "file7":
         cols = [f"{d}_{m}" for d in DOMAINS + SUPPLEMENTARY for m in ("score", "rank", "decile")]
-        # age bands of the denominators changed between editions; only the total is required
-        return cols + list(POPULATION), POPULATION[1:]
+        subs = [f"{d}_{m}" for d in SUBDOMAINS for m in ("score", "rank", "decile")]
+        # age bands of the denominators changed between editions; only the total is required.
+        # The sub-domains are read when present (File 7 carries them after IDACI/IDAOPI).
+        return cols + subs + list(POPULATION), tuple(subs) + POPULATION[1:]
     raise ValueError(f"{dataset_id!r} is not an IoD file this reader knows")
 
 
@@ -232,13 +245,13 @@ def read_iod(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
         frame, bad_int, ex_int = parse_numbers(frame, whole, display, integer=True)
         frame, bad_float, ex_float = parse_numbers(frame, scores, display, integer=False)
         extra = bad_int + bad_float + check_lsoa(frame[code_col], kind, display, area[code_col], collection)
-        frame = validate(frame, _schema(area, measures), display, key=[code_col], extra_problems=extra)
+        frame = validate(frame, _schema(area, measures, optional), display, key=[code_col], extra_problems=extra)
         parts.append((display, frame))
         exclusions += excl + ex_int + ex_float
     return attach_exclusions(combine(parts, [code_col]), exclusions)
 
 
-def _schema(area: dict[str, str], measures: list[str]) -> dict[str, Col]:
+def _schema(area: dict[str, str], measures: list[str], optional=()) -> dict[str, Col]:
     cols: dict[str, Col] = {}
     for name in area:
         if name.startswith("lsoa") and name.endswith("_code"):
@@ -249,11 +262,11 @@ def _schema(area: dict[str, str], measures: list[str]) -> dict[str, Col]:
             cols[name] = Col("str")
     for m in measures:
         if m.endswith("_rank"):
-            cols[m] = Col("int", ge=1)
+            cols[m] = Col("int", ge=1, nullable=m in optional)
         elif m.endswith("_decile"):
-            cols[m] = Col("int", ge=1, le=10)
+            cols[m] = Col("int", ge=1, le=10, nullable=m in optional)
         elif m.endswith("_score"):
-            cols[m] = Col("float")
+            cols[m] = Col("float", nullable=m in optional)
         else:  # population counts
             cols[m] = Col("int", ge=0, nullable=m != "pop_total")
     return cols

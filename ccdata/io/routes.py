@@ -98,6 +98,15 @@ def _resolve_govuk(session: requests.Session, dataset: sources.Dataset, timeout:
                      f"{' ...' if len(names) > 6 else ''})")
 
 
+def govuk_attachment(session: requests.Session, item, timeout: float = 60) -> tuple[dict, dict]:
+    """The attachment of a gov.uk page whose file name matches, and the page (content API).
+
+    ``item`` needs a ``landing_page`` and an ``attachment`` pattern: a registry dataset, or
+    an earlier release of one (:mod:`ccdata.io.dwp_releases`).
+    """
+    return _resolve_govuk(session, item, timeout)
+
+
 def resolve(dataset: sources.Dataset, session: requests.Session | None = None, *,
             timeout: float = 60) -> Route:
     """Find where ``dataset`` is published today.

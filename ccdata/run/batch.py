@@ -391,7 +391,7 @@ def refresh_data(place_ids: list[str] | None = None, *, mirror: str | None = Non
         One line per step, for the log.
     """
 
-    defs = definitions()
+    defs = definitions(place_ids or ())
     ids = list(defs) if not place_ids else list(place_ids)
     unknown = [p for p in ids if p not in defs]
     if unknown:
@@ -481,7 +481,7 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
         raise BatchError("name one or more places, or ask for all of them (--all)")
     if places is not None and (isinstance(places, str) or not all(isinstance(p, str) for p in places)):
         raise BatchError("places must be a list of place ids")
-    defs = definitions()
+    defs = definitions(() if all_places else places)
     place_ids = list(defs) if all_places else list(dict.fromkeys(places))
     for pid in place_ids:
         check_place_id(pid)

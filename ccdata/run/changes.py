@@ -38,7 +38,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ccdata.analysis import deprivation, disclosure, indicators, network
+from ccdata.analysis import deprivation, disclosure, indicators, network, stats
 from ccdata.analysis.assets import place_assets
 from ccdata import publish
 from ccdata.errors import ChangesError, DisclosureError, MissingDataError, Problem, ValidationError
@@ -59,7 +59,8 @@ CHANGES_PAGE = "changes.html"
 
 #: Columns kept in ``indicators.csv``: aggregates per area, never records.
 INDICATOR_COLUMNS = ("indicator", "title", "workstream", "area", "area_name", "numerator",
-                     "denominator", "value", "lower", "upper", "band", "polarity", "source", "status")
+                     "denominator", "value", "lower", "upper", "band", "polarity", "source", "status",
+                     "method")
 _INDICATOR_NUMBERS = ("numerator", "denominator", "value", "lower", "upper")
 #: Required columns of each summary file (extra columns are kept and ignored).
 REQUIRED = {
@@ -355,8 +356,12 @@ class IndicatorChanges:
     movements : DataFrame
         One row per (indicator, area) with a value in both runs: ``indicator, title,
         area, area_name, old_value, new_value, change`` (percentage points),
-        ``clear`` (the two 95% intervals do not overlap), ``old_band, new_band,
-        band_changed``; sorted by the size of the change, largest first.
+        ``change_lower, change_upper`` (its 95% interval, percentage points), ``clear``
+        and ``verdict`` (the one change rule of :mod:`ccdata.analysis.stats`: Newcombe's
+        interval for a difference of shares excludes zero), ``estimate`` (either run's
+        figure was shared out from wards), ``old_band, new_band, band_changed``; sorted by
+        the size of the change, largest first. A row whose runs did not both save their
+        counts gets no verdict (``clear`` false, ``verdict`` "no verdict").
     not_compared : DataFrame
         ``indicator, title, area, reason``: rows present in both runs without a value
         in one of them.
@@ -389,17 +394,34 @@ def _check_indicator_frame(frame, what: str) -> pd.DataFrame:
     return out
 
 
+def _rule(rec) -> stats.Change | None:
+    """The one change rule on a pair of saved indicator rows, or ``None`` without counts."""
+    nums = [getattr(rec, c, float("nan")) for c in ("numerator_old", "denominator_old",
+                                                      "numerator_new", "denominator_new")]
+    if any(pd.isna(x) for x in nums) or nums[1] <= 0 or nums[3] <= 0:
+        return None
+    polarity = getattr(rec, "polarity_new", stats.NO_JUDGEMENT)
+    polarity = polarity if polarity in stats.POLARITIES else stats.NO_JUDGEMENT
+    estimate = any(getattr(rec, f"method_{w}", "") == "estimate" for w in ("old", "new"))
+    try:
+        return stats.change_in_shares(*nums, polarity, estimate=estimate)
+    except ValueError:
+        return None  # counts that cannot be a share (a file edited by hand): no verdict
+
+
 def compare_indicators(old: pd.DataFrame, new: pd.DataFrame) -> IndicatorChanges:
     """Compare two runs' indicator tables (as saved in ``indicators.csv``).
 
-    A change is called *clear* when the two 95% confidence intervals do not overlap
-    (a cautious test: some real changes with overlapping intervals are missed, but
-    a clear change is very unlikely to be chance).
+    A change is called *clear* by the one change rule of :mod:`ccdata.analysis.stats`:
+    the Newcombe 95% interval for the difference of the two shares, worked out from the
+    saved numerators and denominators, excludes zero. The same rule decides the
+    listening page's changes and the progress page's verdicts.
 
     Parameters
     ----------
     old, new : DataFrame
-        Columns at least ``indicator, title, area, value, lower, upper, band, status``.
+        Columns at least ``indicator, title, area, value, lower, upper, band, status``;
+        ``numerator, denominator`` (and ``polarity``, ``method``) for a verdict.
 
     Raises
     ------
@@ -430,14 +452,20 @@ def compare_indicators(old: pd.DataFrame, new: pd.DataFrame) -> IndicatorChanges
         reasons.append("; ".join(parts))
     not_compared = both.loc[~usable, ident].assign(reason=reasons).reset_index(drop=True)
     c = both[usable]
-    clear = (c["lower_new"] > c["upper_old"]) | (c["upper_new"] < c["lower_old"])
+    rules = [_rule(rec) for rec in c.itertuples(index=False)]
+    nan = float("nan")
     movements = pd.DataFrame({
         "indicator": c["indicator"], "title": c["title"], "area": c["area"], "area_name": c["area_name"],
         "old_value": c["value_old"], "new_value": c["value_new"],
-        "change": c["value_new"] - c["value_old"], "clear": clear.astype(bool),
+        "change": c["value_new"] - c["value_old"],
+        "change_lower": [100 * r.lower if r else nan for r in rules],
+        "change_upper": [100 * r.upper if r else nan for r in rules],
+        "clear": [bool(r.clear) if r else False for r in rules],
+        "verdict": [r.verdict if r else stats.NO_VERDICT for r in rules],
+        "estimate": [bool(r.estimate) if r else False for r in rules],
         "old_band": c["band_old"], "new_band": c["band_new"],
         "band_changed": (c["band_old"] != c["band_new"]) & (c["area"] != "england"),
-    })
+    }, index=c.index)
     order = movements["change"].abs().sort_values(ascending=False, kind="stable").index
     movements = movements.loc[order].reset_index(drop=True)
     return IndicatorChanges(movements, not_compared, added, removed)
@@ -523,8 +551,14 @@ def describe_movement(row) -> str:
         direction = f"down {_pp(row['change'])}"
     else:
         direction = "no change"
-    certainty = ("a clear change (the 95% intervals do not overlap)" if row["clear"]
-                 else "within the margin of uncertainty")
+    if row.get("verdict", "") == stats.NO_VERDICT:
+        certainty = "not tested: a run did not save the counts behind the figure"
+    elif row["clear"]:
+        certainty = "a clear change: the range of likely values for the change does not include zero"
+    else:
+        certainty = "within the margin of uncertainty"
+    if row.get("estimate", False):
+        certainty += "; an estimate shared out from ward figures"
     text = (f"{row['title']}: {row['old_value']:.1f}% then, {row['new_value']:.1f}% now "
             f"({direction}; {certainty}).")
     if row["band_changed"]:

@@ -92,6 +92,8 @@ VIEWS: dict[str, View] = {v.name: v for v in (
                 "names")),
     View("network", "Relationship map", "network.ipynb", needs="relationships",
          reads=("organisations", "relationships")),
+    View("progress", "Progress over time", "progress.ipynb", reads=("outcomes",)),
+    View("annual", "Annual report", "annual.ipynb"),
 )}
 
 

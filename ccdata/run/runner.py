@@ -40,7 +40,8 @@ PRELOAD = ("pandas", "numpy", "pyarrow.parquet", "geopandas", "shapely", "pyproj
            "ccdata.present.blocks", "ccdata.present.charts", "ccdata.views.dashboard", "ccdata.analysis.deprivation",
            "ccdata.analysis.indicators", "ccdata.analysis.profile", "ccdata.analysis.assets", "ccdata.present.maps", "ccdata.geo.geography",
            "ccdata.views.listening", "ccdata.analysis.network", "ccdata.present.netviz", "ccdata.views.assets",
-           "ccdata.views.network", "ccdata.analysis.coverage", "ccdata.analysis.child_poverty", "ccdata.run.batch")
+           "ccdata.views.network", "ccdata.analysis.coverage", "ccdata.analysis.child_poverty", "ccdata.run.batch",
+           "ccdata.views.over_time", "ccdata.views.annual")
 ENGINE = "ccdata-warm"
 #: Kernel-side code: take a snapshot of the state a notebook may change.
 _BASELINE = """

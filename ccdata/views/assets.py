@@ -26,6 +26,9 @@ from ccdata.analysis.assets import (
     placement_counts,
 )
 from ccdata.errors import DataQualityWarning, MissingDataError
+from ccdata.geo.boundshift import shift_sentence
+from ccdata.geo.build import table
+from ccdata.geo.lsoabounds import GAP_M, generalisation_sentence
 from ccdata.vocabulary import CATEGORIES
 from ccdata.present.mapkey import asset_list_html, key_text, map_with_text
 from ccdata.present.maps import embed, map_assets
@@ -71,9 +74,43 @@ def layers(place, *, deprivation_col: str = "imd_decile"):
     """The map's layers (:func:`ccdata.analysis.assets.map_layers`), or ``(None, None, None)``
     when the place has no neighbourhood boundaries (the map section then says so)."""
     try:
-        return map_layers(place, deprivation_col=deprivation_col)
+        lsoas, boundary, wards = map_layers(place, deprivation_col=deprivation_col)
     except MissingDataError:
         return None, None, None
+    lsoas.attrs["collection"] = place.collection  # the map section reads the boundary measurement from it
+    return lsoas, boundary, wards
+
+
+def boundary_blocks(lsoas, wards) -> tuple[str, list]:
+    """What the key says about the boundaries drawn, and the adviser's note on their detail.
+
+    Returns
+    -------
+    (str, list)
+        Plain sentences for the map's key (how generalised the neighbourhood boundaries
+        are; that ward outlines are not drawn when no ward boundaries are held), and the
+        adviser note: which boundary sets were used and the measured share of postcodes
+        that change LSOA between them.
+    """
+    sentence = generalisation_sentence(lsoas)
+    if wards is None or len(wards) == 0:
+        sentence += (" Ward outlines are not drawn: no ward boundaries are held for this area, and "
+                     "outlines made from neighbourhoods would only be approximate.")
+    if "generalisation" not in getattr(lsoas, "columns", ()):
+        return sentence.strip(), []
+    counts = lsoas["generalisation"].astype("string").value_counts()
+    detail = (f"LSOA 2021 boundaries drawn: {int(counts.get('BGC', 0)):,} from the ONS generalised clipped "
+              f"set (BGC, 20 m) and {int(counts.get('BSC', 0)):,} from the super generalised clipped set (BSC "
+              "V4, boundaries_lsoa21_bsc), used where the data folder holds no BGC polygon. Where the sets meet, "
+              "the BGC polygon wins an overlap, and a point in a gap goes to the nearest LSOA within "
+              f"{GAP_M:g} m.")
+    collection = lsoas.attrs.get("collection", "official")
+    try:
+        detail += " " + shift_sentence(table("lsoa21_boundary_shift", collection))
+    except MissingDataError:
+        detail += (" The share of postcodes that change LSOA between the two sets was not measured (it needs "
+                   "both sets and Code-Point Open, then `ccdata build`).")
+    return sentence.strip(), [present.adviser_note("How detailed the neighbourhood boundaries are", detail)]
 
 
 def _unplaceable(frame) -> str | None:
@@ -145,10 +182,13 @@ def map_section(lsoas, boundary, wards, assets, *, deprivation_col: str = "imd_d
     listing = asset_list_html(listed) if assets is not None else ""
     key = key_text(categories=m.ccdata_key["categories"], wards=m.ccdata_key["wards"],
                    deprivation_label=deprivation_label)
+    said, detail = boundary_blocks(lsoas, wards)
+    if said:
+        key += " " + present.esc(said)
     blocks = [map_with_text(frame, anchor="asset-list", key=key, listing=listing),
               present.notice(placement_sentence(assets) + cluster_sentence(m) + " Use the layer button (top "
                              "right of the map) to switch categories on and off; the street map needs an internet "
-                             "connection, the areas and markers do not.")]
+                             "connection, the areas and markers do not.")] + detail
     if assets is not None and len(assets) > max_rows:
         cols = [c for c in ("name", "category_label", "postcode", "placement") if c in assets.columns]
         shown = pd.DataFrame(assets[cols]).rename(columns={"name": "Name", "category_label": "Kind",

@@ -378,6 +378,7 @@ def used_sources() -> set[str]:
     used |= {f"{d}_{level}" for d in census for level in ("ltla", "ctry")} | {"census21_ts007_ltla"}
     for step in ("iod_comparators", "iod2019_lsoa21"):
         used |= {d for d in build.STEPS[step].optional if d.startswith("iod")}
+    used |= {"iod2025_file7", "iod2025_public_domains"}  # the domains section (ccdata.views.domains)
     return used
 
 

@@ -7,6 +7,9 @@
                          possible sessions, the DfE definition)
 ``fsm``                  Y/N: eligible for free school meals
 ``exclusions``           number of suspensions and permanent exclusions this year
+``academic_year``        optional: the year the row describes (``2023/24``), for extracts
+                         holding several years (a folder per year works too:
+                         :mod:`ccdata.analysis.pupil_years`)
 
 :func:`read_school` checks one file; :func:`ccdata.analysis.pupils.load_pupils`
 reads a folder, locates pupils and drops ids and postcodes.
@@ -24,7 +27,7 @@ from ccdata.io.local import match_columns, read_table, yes_no
 #: Share of possible sessions missed at or above which a pupil is persistently absent (DfE).
 PERSISTENT_ABSENCE_THRESHOLD = 0.10
 KNOWN_COLUMNS = ("pupil_id", "home_postcode", "lsoa21_code", "school", "persistent_absence", "sessions_possible",
-                 "sessions_missed", "fsm", "exclusions")
+                 "sessions_missed", "fsm", "exclusions", "academic_year")
 
 
 def _flag(series: pd.Series, file: str, column: str, exclusions: list[Problem]) -> pd.Series:
@@ -74,16 +77,29 @@ def read_school(path: str | Path) -> tuple[pd.DataFrame, list[Problem]]:
             exclusions.append(Problem(file, None, col, "column not used (ignored)"))
     if problems:
         raise ValidationError(file, problems)
+    years = None
+    if "academic_year" in frame.columns:
+        from ccdata.io.local.outcomes import ACADEMIC, parse_period
+
+        years = pd.Series(pd.NA, index=frame.index, dtype="string")
+        for line, raw in frame["academic_year"].items():
+            parsed = parse_period("" if pd.isna(raw) else str(raw), ACADEMIC)
+            if parsed is None:
+                problems.append(Problem(file, int(line), "academic_year", "not an academic year like 2023/24", raw))
+            else:
+                years[line] = parsed[0]
     ids = frame["pupil_id"].astype("string").str.strip()
     for line in frame.index[ids.isna() | ids.eq("")]:
         problems.append(Problem(file, int(line), "pupil_id", "missing pupil id"))
-    dup = ids.duplicated(keep="first") & ids.notna() & ids.ne("")
+    # a pupil appears once a year: with a year column, the same id in two years is not a duplicate
+    key = ids if years is None else ids + "|" + years.fillna("")
+    dup = key.duplicated(keep="first") & ids.notna() & ids.ne("")
     first_row = {}
-    for line, v in ids.items():
+    for line, v in key.items():
         first_row.setdefault(v, line)
     for line in frame.index[dup]:
         # the id itself is not repeated in the message: the row number is enough to find it
-        problems.append(Problem(file, int(line), "pupil_id", f"duplicate pupil id (first on row {first_row[ids[line]]})"))
+        problems.append(Problem(file, int(line), "pupil_id", f"duplicate pupil id (first on row {first_row[key[line]]})"))
     numeric = [c for c in ("sessions_possible", "sessions_missed", "exclusions") if c in frame.columns]
     frame, num_problems, _ = parse_numbers(frame, numeric, file, integer=True)
     problems.extend(num_problems)
@@ -124,5 +140,7 @@ def read_school(path: str | Path) -> tuple[pd.DataFrame, list[Problem]]:
             exclusions.append(Problem(file, int(line), "exclusions", "missing; pupil not counted for exclusions"))
     else:
         out["excluded"] = pd.Series(pd.NA, index=frame.index, dtype="boolean")
+    if years is not None:
+        out["academic_year"] = years
     out.attrs["file"] = file
     return out, exclusions
