@@ -22,7 +22,9 @@ from ccdata import cli, sources
 from ccdata.errors import MissingDataError, PlaceError, ValidationError
 from ccdata.present import devtext
 from ccdata.run import batch, changes, changes_page
+from ccdata.run import site as site_mod
 from ccdata.run.site import _long
+from markupsafe import escape
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
@@ -176,13 +178,31 @@ def test_index_links_resolve_and_text_is_escaped(two_runs):
     assert 'href="changes.html"' in place_index
 
 
+def test_site_index_leads_with_each_places_findings_and_folds_the_data_away(two_runs):
+    out, good, bad = two_runs
+    site = (out / "index.html").read_text()
+    assert "<title>ccdata reports</title>" not in site and f"<title>{html.escape(site_mod.SITE_TITLE)}" in site
+    meta = json.loads((good.run_dir / batch.RUN_JSON).read_text())
+    findings = meta["findings"]["demo"]
+    assert len(findings) > site_mod.HEADLINES
+    # the latest good run's first findings, in order, before any list of datasets
+    at = [site.index(f"<li>{escape(s)}</li>") for s in findings[:site_mod.HEADLINES]]
+    assert at == sorted(at)
+    assert f"<li>{escape(findings[site_mod.HEADLINES])}</li>" not in site  # the rest are on the place's index
+    data = site.index('<details class="ccdata-data-list"><summary>Data used (')
+    assert at[-1] < data and site.index("<table", data) > data  # the data list is folded away, after
+    assert site.count("<table") == 1
+
+
 def test_changes_between_runs_in_the_batch(two_runs):
     out, good, bad = two_runs
     page = (bad.run_dir / "demo" / "changes.html").read_text()
     # 200 of 1000 -> 300 of 1000: Newcombe's interval for the change is 6.2 to 13.7 points
     assert "20.0% then, 30.0% now (up 10.0 percentage points; a clear change" in page
     assert "Indicator &lt;A&gt;" in page and "Indicator <A>" not in page
-    assert good.run_id in page
+    # the previous run by its date in words, never its folder name
+    assert f"Compared with the reports of {_long(good.run_id)}." in page and good.run_id not in page
+    assert bad.run_id not in page and changes_page._when(bad.run_id) in page
     # the stand-in saved no asset or network summaries: the page says so
     assert "Asset data are not available" in page
     assert "Relationship data are not available" in page
@@ -464,6 +484,14 @@ def test_write_changes_from_files(tmp_path):
     assert "Deprivation data are not available" in page
     assert "Alpha: 20.0% then, 30.0% now" in page
     assert "was similar, now worse" in page
+    # indicators by title and areas by name, each reason once; the recorded status is the adviser's
+    assert "<p>No figure this time:</p><ul><li>Gamma (P)</li></ul>" in page
+    assert "<h3>New this time</h3><p>Indicators:</p><ul><li>Delta (P)</li></ul>" in page
+    assert "<h3>No longer reported</h3><p>Indicators:</p><ul><li>Epsilon (P)</li></ul>" in page
+    assert "census21_ts003" not in page and "census21_ts003" in (cur / ".adviser" / "changes.html").read_text()
+    assert ">place<" not in page and "(place)" not in page
+    headers = re.findall(r"<th[^>]*>([^<]*)</th>", page)
+    assert len(headers) == len(set(headers)), headers  # no two columns headed alike
 
 
 def test_read_summary_names_file_row_and_column(tmp_path):
@@ -660,3 +688,19 @@ def test_workers_stop_when_the_batch_process_is_killed(places_file, tmp_path):
 def test_watch_parent_refuses_a_bad_process_id():
     with pytest.raises(ValueError, match="process id"):
         batch.watch_parent(0)
+
+
+def test_changes_page_words_for_runs_and_network_measures():
+    assert changes_page._when("2026-12-07T084933") == "7 December 2026, 08:49"
+    assert changes_page._when("2026-12-07T084933-2") == "7 December 2026, 08:49"
+    assert changes_page._when("not a run") == "not a run"
+    # shares and density as percentages; counts whole; anything else to three significant figures
+    assert changes_page._figure(0.0508474, "Density (share of possible connections that exist)") == "5.1%"
+    assert changes_page._figure(0.9333, "Share in the largest connected group") == "93.3%"
+    assert changes_page._figure(60.0, "Organisations") == "60"
+    assert changes_page._figure(1234.0, "Connections between organisations") == "1,234"
+    assert changes_page._figure(3.14159, "Mean weighted connections") == "3.14"
+    assert changes_page._figure(float("nan"), "Share of ties reported by both sides") == "not recorded"
+    assert changes_page._figure(pd.NA, "Organisations") == changes_page._figure("", "Organisations") == "not recorded"
+    assert changes_page._plural(1, "neighbourhood") == "1 neighbourhood"
+    assert changes_page._plural(2, "neighbourhood") == "2 neighbourhoods"

@@ -276,3 +276,25 @@ def test_a_ward_without_children_is_shared_equally_and_a_ward_without_figures_st
     assert shares.loc[2:, ["children_fye2024", "population_under16_fye2025"]].isna().all().all()
     assert shares.attrs["unshared"] == ["E05000002"]
     assert [str(shares[c].dtype) for c in shares.columns[2:-1]] == ["Int64"] * 4
+
+
+def test_an_estimates_percentage_is_computed_before_its_counts_are_rounded():
+    place, _ = cp.place_figures(WARDS, LOOKUP, ["E01000002", "E01000003"], cp.children_under16(CENSUS))
+    p = place.set_index("year")
+    # by hand, FYE 2024: Northside 31 children of 96 shared 32:64, so L2 takes 31 x 2/3 = 20.667 of 64;
+    # Southside 12 of 60 shared 20:40, so L3 takes 4 of 20. (20.667 + 4) / (64 + 20) = 29.37%, not the
+    # 25 / 84 = 29.76% of the rounded counts shown beside it
+    assert (p.loc["fye2024", "children"], p.loc["fye2024", "population_under16"]) == (25, 84)
+    assert p.loc["fye2024", "pct"] == pytest.approx(100 * (31 * 2 / 3 + 4) / 84)
+    assert round(p.loc["fye2024", "pct"], 1) == 29.4
+
+
+def test_a_place_inside_one_ward_takes_the_wards_published_percentage():
+    idaci = pd.Series({"E01000001": 0.5, "E01000002": 0.125, "E01000003": 0.2, "E01000004": 0.2})
+    place, by_ward = cp.place_figures(WARDS, LOOKUP, ["E01000001"], cp.children_under16(CENSUS), idaci)
+    p = place.set_index("year")
+    assert p.loc["fye2025", "method"] == cp.ESTIMATE and len(by_ward) == 1
+    # the published 31.25%, not 10 of 32 rounded children; shared by children alone, not by IDACI
+    assert p.loc["fye2025", "pct"] == 31.25
+    assert p.loc["fye2025", "weighting"] == "children"
+    assert p.loc["fye2024", "pct"] == pytest.approx(100 * 31 / 96)

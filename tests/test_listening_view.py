@@ -190,36 +190,65 @@ def test_headlines_equal_hand_computed_shares(data, raw):
     for q in closed:
         options, positive = q["options"].split("|"), set(q["positive"].split("|"))
         answers = [r[q["question_id"]] for r in raw["responses"] if r[q["question_id"]].strip()]
+        line = next(i for i in items if i.startswith(ccdata.present.esc(q["question_text"])))
         if q["type"] == "multiple":
             answered = [a.split(";") for a in answers if all(x in options for x in a.split(";"))]
-            hits = sum(1 for a in answered if positive & set(a))
+            # options do not add up (people tick several): each is its own share, never one
+            # "positive" figure for the question
+            assert "positive" not in line and "tick more than one" in line, line
+            for option in options:
+                ticked = sum(1 for a in answered if option in a)
+                share = 100 * _round5(ticked) / _round5(len(answered))
+                assert f"{ccdata.present.esc(option)} {share:.0f}%" in line, (option, line)
         else:
             answered = [a for a in answers if a in options]
             hits = sum(1 for a in answered if a in positive)
-        line = next(i for i in items if i.startswith(ccdata.present.esc(q["question_text"])))
-        # shares are worked out from the published (rounded) counts, never the raw ones
-        assert f"{100 * _round5(hits) / _round5(len(answered)):.0f}% gave a positive answer" in line, line
+            # shares are worked out from the published (rounded) counts, never the raw ones
+            assert f"{100 * _round5(hits) / _round5(len(answered)):.0f}% gave a positive answer" in line, line
         assert f"about {_round5(len(answered))} people answered" in line
+        assert "compared with the benchmark" not in line  # "similar to the benchmark of 67%"
+        assert "?:" not in line and ".:" not in line
 
 
 def test_one_chart_per_closed_question_with_alt_text_and_data(data, raw):
     blocks = listening.questions_section(data, RULES)
     closed = _closed_with_positive(raw)
-    assert len(blocks) == len(closed)
-    for block, q in zip(blocks, closed):
+    charts = [b for b in blocks if b.html.startswith("<figure")]
+    assert len(charts) == len(closed)
+    # a multiple-choice question also gets the share who ticked each answer, wave by wave
+    multiple = [q for q in closed if q["type"] == "multiple"]
+    options = [b for b in blocks if not b.html.startswith("<figure")]
+    assert len(options) == len(multiple) == 1
+    table = _tables(options[0].html)[0]
+    assert table["caption"].startswith(multiple[0]["question_text"])
+    # one row per answer, one column per wave
+    assert [r[0] for r in table["rows"]] == multiple[0]["options"].split("|")
+    assert table["header"][1].startswith("Wave 1, spring 2024: share who ticked it, % (of ")
+    assert table["header"][2].startswith("Wave 2, spring 2025: share who ticked it, % (of ")
+    for block, q in zip(charts, closed):
         assert block.html.startswith('<figure class="ccdata-figure"><div class="ccdata-chart-box"><svg ')
         assert re.search(r'role="img" aria-label="Bar chart of the share[^"]+"', block.html)
         assert ccdata.present.esc(q["question_text"]) in block.html
+        if q["type"] == "multiple":  # its share "positive" says what it counts
+            assert "ticked at least one of: " in block.html
         # one data row per wave, named as partners read them (4 March 2024 and 3 March 2025: spring)
         assert block.html.count("<tr><td>") == 2
         assert "<td>Wave 1, spring 2024</td>" in block.html and "<td>Wave 2, spring 2025</td>" in block.html
         assert "2024-03-04" not in block.html and "2025-03-03" not in block.html
 
 
-def test_change_needs_two_waves(data):
+def test_change_needs_two_waves(data, raw):
     two = _html(listening.change_section(data, RULES))
     assert "<caption>Change from Wave 1, spring 2024 to Wave 2, spring 2025</caption>" in two
-    assert "<td>Wave 1, spring 2024</td><td>Wave 2, spring 2025</td>" in two  # first and latest wave columns
+    # one pair of waves: named in the caption, not in every row; no yes/no "hidden" column
+    assert "<td>Wave 1, spring 2024</td>" not in two and column_label("suppressed") not in two
+    table = _table(two, "Change from Wave 1, spring 2024 to Wave 2, spring 2025")
+    col = {name: table["header"].index(column_label(name)) for name in ("pct_1", "pct_2", "change_pts")}
+    assert len(table["rows"]) == len(_closed_with_positive(raw))
+    for row in table["rows"]:
+        first, latest, change = (float(row[col[c]]) for c in ("pct_1", "pct_2", "change_pts"))
+        # a reader who subtracts the two shares shown gets the change shown
+        assert f"{latest - first:.1f}" == f"{change:.1f}", row
     one = listening.ListeningData(data.questions, data.responses[data.responses["wave"] == "2024-03-04"].copy(),
                                   None, {})
     one.responses.attrs["waves"] = ["2024-03-04"]
@@ -246,20 +275,24 @@ def test_ward_table_counts_equal_hand_counts_and_small_wards_are_hidden(place, d
             n_by_ward[ward] = n_by_ward.get(ward, 0) + 1
     strict = disclosure.Rules(min_respondents=min(n_by_ward.values()) + 1)
     blocks = listening.wards_section(place, data, strict, "happy_area")
-    assert len(blocks) == 2 and blocks[0].html.startswith('<figure class="ccdata-figure')
-    table = _table(blocks[1].html, "Share positive by ward")
+    closed = _closed_with_positive(raw)
+    assert len(blocks) == 1 + len(closed) and blocks[0].html.startswith('<figure class="ccdata-figure')
+    # one table per question, its words in the caption and never in the rows
+    table = _table(_html(blocks[1:]), f"Share positive by ward: {q['question_text']}")
     col = _columns(table)
-    assert "Question number" not in table["header"]  # the question's words, not its id
-    rows = [r for r in table["rows"] if r[col["question_text"]] == q["question_text"]]
-    assert {r[col["ward24_code"]] for r in rows} == set(n_by_ward)
+    assert "Question number" not in table["header"] and "question_text" not in col
+    assert "ward24_code" not in col and "suppressed" not in col  # names, not codes; no yes/no column
+    rows = table["rows"]
     names = dict(zip(place.wards["ward_code"], place.wards["ward_name"]))
+    code_of = {names.get(c, c): c for c in n_by_ward}
+    assert {r[col["ward_name"]] for r in rows} == set(code_of)
     hidden = []
     for r in rows:
-        code = r[col["ward24_code"]]
-        assert r[col["ward_name"]] == names.get(code, "Not known" if code == "Not known" else "")
-        if r[col["suppressed"]] == "yes":
+        code = code_of[r[col["ward_name"]]]
+        if r[col["n"]] == "":
             hidden.append(code)
-            assert r[col["n"]] == r[col["positive"]] == r[col["pct_positive"]] == ""
+            assert r[col["positive"]] == r[col["pct_positive"]] == ""
+            assert r[table["header"].index(column_label("suppression"))]  # the reason is in its row
         else:
             assert int(r[col["n"]].replace(",", "")) == _round5(n_by_ward[code])
     smallest = min(n_by_ward, key=n_by_ward.get)
@@ -269,10 +302,11 @@ def test_ward_table_counts_equal_hand_counts_and_small_wards_are_hidden(place, d
 
 def test_unknown_map_question_names_the_choices_and_keeps_the_table(place, data, raw):
     blocks = listening.wards_section(place, data, RULES, "comments")
-    assert len(blocks) == 2 and 'class="ccdata-missing"' in blocks[0].html
-    for q in _closed_with_positive(raw):
+    closed = _closed_with_positive(raw)
+    assert len(blocks) == 1 + len(closed) and 'class="ccdata-missing"' in blocks[0].html
+    for q in closed:
         assert q["question_id"] in blocks[0].html
-    assert "<caption>Share positive by ward</caption>" in blocks[1].html
+    assert "<caption>Share positive by ward: " in blocks[1].html
     first = listening.wards_section(place, data, RULES, "")
     assert ccdata.present.esc(_closed_with_positive(raw)[0]["question_text"]) in first[0].html
 
@@ -304,8 +338,9 @@ def test_pupil_tables_equal_hand_computed_rates(place, data, raw):
     where = _table(blocks[1].html, "Where is it concentrated: pupils persistently absent (missing 10% or more "
                    "of sessions)")
     col = _columns(where)
-    names = dict(zip(place.wards["ward_code"], place.wards["ward_name"]))
-    assert where["rows"] and all(r[col["ward_name"]] == names[r[col["ward24_code"]]] for r in where["rows"])
+    assert "ward24_code" not in col and "suppressed" not in col  # the ward by its name; no yes/no column
+    names = set(place.wards["ward_name"])
+    assert where["rows"] and all(r[col["ward_name"]] in names for r in where["rows"])
 
 
 def test_privacy_section_lists_exclusions_without_values_and_the_notes(data, raw):
@@ -362,12 +397,13 @@ def test_exported_page_leaks_nothing_and_ward_counts_pass_the_threshold(demo_dat
     assert len(forbidden) > 500
     assert disclosure.scan_for_leaks(page, forbidden) == []
 
-    table = _table(page, "Share positive by ward")
-    col = _columns(table)
-    assert table["rows"]
-    for r in table["rows"]:
-        if r[col["suppressed"]] == "yes":
-            assert r[col["n"]] == r[col["positive"]] == ""
+    tables = [t for t in _tables(page) if t["caption"].startswith("Share positive by ward: ")]
+    assert tables
+    rows = [(t, r) for t in tables for r in t["rows"]]
+    for table, r in rows:
+        col = _columns(table)
+        if r[col["n"]] == "":
+            assert r[col["positive"]] == ""
             continue
         n, positive = (int(r[col[c]].replace(",", "")) for c in ("n", "positive"))
         assert n >= RULES.min_respondents and positive >= RULES.min_cases, r

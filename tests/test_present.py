@@ -116,8 +116,8 @@ def test_a_formatted_figure_of_100_or_more_whole_at_its_precision_prints_without
     # "101.0" beside percentages reads as a count with a spurious ".0" (a gap of 101.04
     # standard errors in one authority's "What stands out" table stopped its dashboard)
     from ccdata.present import devtext
-    frame = pd.DataFrame({"Place %": [50.1, 100.0], "Gap (standard errors)": [101.04, 3.25]})
-    html = present.table(frame, caption="Gaps", formats={"Place %": ".1f", "Gap (standard errors)": ".1f"}).html
+    frame = pd.DataFrame({"Place %": [50.1, 100.0], "Gap (percentage points)": [101.04, 3.25]})
+    html = present.table(frame, caption="Gaps", formats={"Place %": ".1f", "Gap (percentage points)": ".1f"}).html
     assert ">101<" in html and ">100<" in html and ">50.1<" in html and ">3.2<" in html
     assert devtext.check(html) == []
     raw = html.replace(">101<", ">101.0<")

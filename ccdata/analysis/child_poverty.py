@@ -253,13 +253,15 @@ def place_figures(wards: pd.DataFrame, lsoa_ward: pd.DataFrame, place_lsoas, chi
     place_lsoas : iterable of str
         The place's LSOA 2021 codes.
     children, idaci : Series
-        As for :func:`share_to_lsoas`.
+        As for :func:`share_to_lsoas`. A place inside one ward is shared by children
+        alone (``idaci`` is not used), so it takes the ward's published percentage.
 
     Returns
     -------
     place, by_ward : DataFrame, DataFrame
-        ``place``: one row per year: ``year, children, population_under16, pct,
-        method`` (``published`` or ``estimate``), ``weighting`` and ``status``
+        ``place``: one row per year: ``year, children, population_under16, pct``
+        (an estimate's percentage from the unrounded shares, see :func:`_estimated_pct`),
+        ``method`` (``published`` or ``estimate``), ``weighting`` and ``status``
         (``"ok"`` or the reason there is no figure). ``by_ward``: one row per ward
         the place touches: ``ward24_code, ward24_name, lsoas_in_place, lsoas_in_ward,
         whole``, then per year the ward's published ``children_<year>, pct_<year>``
@@ -280,6 +282,9 @@ def place_figures(wards: pd.DataFrame, lsoa_ward: pd.DataFrame, place_lsoas, chi
     if absent:
         raise ValueError(f"LSOA(s) of the place with no May 2024 ward: {absent[:10]}")
     touched = sorted(set(ward_of.loc[place]))
+    if len(touched) == 1:
+        # inside one ward: shared by children alone, so the place takes its ward's published rate
+        idaci = None
     members = lsoa_ward[lsoa_ward["ward24_code"].isin(touched)].drop_duplicates("lsoa21_code")
     yrs = years(wards)
     shares = share_to_lsoas(wards[wards["ward24_code"].isin(touched)], members, children, idaci)
@@ -319,10 +324,12 @@ def place_figures(wards: pd.DataFrame, lsoa_ward: pd.DataFrame, place_lsoas, chi
             if whole:
                 sel = published.loc[touched]
                 n, d = int(sel[f"children_{y}"].sum()), int(sel[f"population_under16_{y}"].sum())
+                pct = 100 * n / d if d else float("nan")
             else:
                 n = int(in_place[f"children_{y}"].sum())
                 d = int(in_place[f"population_under16_{y}"].sum())
-            row.update(children=n, population_under16=d, pct=100 * n / d if d else float("nan"))
+                pct = _estimated_pct(published, wards, members, place, children, idaci, touched, y)
+            row.update(children=n, population_under16=d, pct=pct if d else float("nan"))
             if not d:
                 row["status"] = "no children under 16 in the place's share of its wards"
         rows.append(row)
@@ -333,6 +340,36 @@ def place_figures(wards: pd.DataFrame, lsoa_ward: pd.DataFrame, place_lsoas, chi
     for col in [c for c in by_ward.columns if c.startswith("children_")]:
         by_ward[col] = by_ward[col].astype("Int64")
     return out, by_ward
+
+
+def _estimated_pct(published: pd.DataFrame, wards: pd.DataFrame, members: pd.DataFrame, place: list[str],
+                   children: pd.Series, idaci: pd.Series | None, touched: list[str], year: str) -> float:
+    """The place's estimated percentage, from the unrounded shares of its wards.
+
+    The whole-number shares a page shows are rounded child by child; dividing them
+    would move the percentage (36.3% for a ward published at 36.2%). Here each ward's
+    count and population are shared out exactly, in the same proportions as
+    :func:`share_to_lsoas`, and divided before anything is rounded. A place inside
+    one ward takes that ward's published percentage: sharing out by children alone
+    gives every neighbourhood its ward's rate, and the published figure is the one a
+    partner can look up.
+    """
+    if len(touched) == 1:
+        return float(wards.set_index("ward24_code").at[touched[0], f"pct_{year}"])
+    kids = pd.Series(children, dtype="float64")
+    score = pd.Series(idaci, dtype="float64") if idaci is not None else None
+    inside = set(place)
+    n = d = 0.0
+    for ward in touched:
+        codes = members.loc[members["ward24_code"] == ward, "lsoa21_code"].tolist()
+        mask = np.array([c in inside for c in codes])
+        k = kids.reindex(codes).to_numpy()
+        w = k * score.reindex(codes).to_numpy() if score is not None else k
+        share_k = k[mask].sum() / k.sum() if k.sum() > 0 else mask.mean()
+        share_w = w[mask].sum() / w.sum() if w.sum() > 0 else mask.mean()
+        n += float(published.at[ward, f"children_{year}"]) * share_w
+        d += float(published.at[ward, f"population_under16_{year}"]) * share_k
+    return 100 * n / d if d else float("nan")
 
 
 def area_figures(la_table: pd.DataFrame, lad_code: str) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -251,9 +251,11 @@ def coverage(place, assets, *, distances=REACH_DISTANCES_M) -> Coverage:
     used = assets.attrs.get("sources")
     if isinstance(used, pd.DataFrame) and "used" in used and (~used["used"].astype(bool)).any():
         # a category can show no assets because its list was not available, not because there are none
-        missing = ", ".join(used.loc[~used["used"].astype(bool), "list"])
-        cov.method += (f" Not available for this map: {missing}; the categories they cover show only "
-                       f"assets from other lists.")
+        names = ["the partnership's own list" if str(n).startswith("local list") else f"the official list of {n}"
+                 for n in used.loc[~used["used"].astype(bool), "list"]]
+        missing = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        cov.method += (f" Not available for this map: {missing}; a kind of asset with no list is left "
+                       "out of the tables, and one with another list shows only that list's assets.")
     return cov
 #: Which category each official list supplies (for saying when one is missing).
 OFFICIAL_LIST_CATEGORY = {"schools (GIAS)": "school", "GP practices (epraccur)": "gp_practice",

@@ -41,6 +41,10 @@ METHOD_WORDS = {"published": "as published by ONS",
                 "published, combined": "the published figures of the former authorities it replaced, added up",
                 "sum of LSOAs": "the sum of its neighbourhoods"}
 OK = "ok"
+#: Prefix of a sums column holding an area's exact percentage for a count column (DWP estimates).
+EXACT_PCT = "exact_pct:"
+#: ``method`` of a place's row whose counts were shared out from wards (shown as "estimate").
+ESTIMATE = child_poverty.ESTIMATE
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,8 @@ class Indicator:
     denominator: tuple[str, ...]
     polarity: str
     note: str = ""
+    #: Counted over children or their families (marked in "What stands out", first on ties).
+    about_children: bool = False
 
 
 def _parse(entry: dict, where: str) -> Indicator:
@@ -66,10 +72,13 @@ def _parse(entry: dict, where: str) -> Indicator:
         raise CcdataError(f"{where}: polarity must be one of {stats.POLARITIES}, not {entry['polarity']!r}")
 
     sources.get(entry["source"])  # unknown dataset ids fail here, with the known list
+    about = entry.get("about_children", False)
+    if not isinstance(about, bool):
+        raise CcdataError(f"{where}: about_children must be true or false, not {about!r}")
     return Indicator(id=str(entry["id"]), title=str(entry["title"]), workstream=entry["workstream"],
                      source=entry["source"], numerator=tuple(entry["numerator"]),
                      denominator=tuple(entry["denominator"]), polarity=entry["polarity"],
-                     note=" ".join(str(entry.get("note", "")).split()))
+                     note=" ".join(str(entry.get("note", "")).split()), about_children=about)
 
 
 @functools.lru_cache(maxsize=4)
@@ -127,6 +136,7 @@ def _dwp_sums(place) -> tuple[pd.DataFrame, dict[str, str], dict[str, str]]:
     """DWP sums per area, why an area is missing (if it is), and notes on what was left out."""
     reasons: dict[str, str] = {}
     notes: dict[str, str] = {}
+    methods: dict[str, str] = {}
     rows = {}
     la = _dwp_population(place.table("dwp_cilif_la"))
     la_row = la[la["lad24_code"] == place.lad_code]
@@ -165,14 +175,21 @@ def _dwp_sums(place) -> tuple[pd.DataFrame, dict[str, str], dict[str, str]]:
                 known = rec["status"] == "ok"
                 row[f"children_{year}"] = rec["children"] if known else float("nan")
                 row[f"population_under16_{year}"] = rec["population_under16"] if known else float("nan")
+                # the estimate's percentage comes from the unrounded shares (or its one ward's
+                # published figure), not from the whole-number counts shown beside it
+                row[f"{EXACT_PCT}children_{year}"] = rec["pct"] if known else float("nan")
             rows["place"] = pd.Series(row, dtype="float64")
+            methods["place"] = child_poverty.ESTIMATE if (est["method"] == child_poverty.ESTIMATE).any() \
+                else child_poverty.PUBLISHED
             notes["place"] = ("The place's figure is an estimate: each ward's published count is shared "
                               f"out to its neighbourhoods by {figures['weighting'] or 'children under 16'}.")
     out = pd.DataFrame(rows)
     for col in ("Numerator", "Denominator"):
         if col in out:
             out[col] = pd.array([None if pd.isna(v) else int(v) for v in out[col]], dtype="Int64")
-    return out.T, reasons, notes
+    out = out.T
+    out["method"] = [methods.get(a, child_poverty.PUBLISHED) for a in out.index]
+    return out, reasons, notes
 
 
 def _area_values(sums: pd.DataFrame) -> dict[str, dict]:
@@ -245,7 +262,7 @@ def _compute(place, items: list[Indicator]) -> pd.DataFrame:
             except MissingDataError as exc:
                 if ind.source.startswith("census21_"):
                     # partner pages get words; the adviser's fix is in the data-quality notes
-                    reason = f"not available here: the {_table_words(ind.source)} table has not been fetched"
+                    reason = f"not available here: the {_table_words(ind.source)} table is not in this edition's data"
                 else:
                     reason = f"{ind.source} is not available: {str(exc).split(';')[0]}"
                 cache[ind.source] = (None, {a: reason for a in AREAS}, {})
@@ -286,8 +303,12 @@ def _compute(place, items: list[Indicator]) -> pd.DataFrame:
             elif num > den:
                 row["status"] = f"numerator {num:,.0f} exceeds denominator {den:,.0f}: check the definition"
             else:
+                # a shared-out estimate is treated as a count (Wilson interval, verdict) whose
+                # percentage was computed before its count and denominator were rounded
+                exact = values.get(f"{EXACT_PCT}{ind.numerator[0]}") if len(ind.numerator) == 1 else None
+                value = float(exact) if exact is not None and not pd.isna(exact) else 100 * num / den
                 lo, hi = stats.wilson_ci(round(num), round(den))
-                row.update(numerator=num, denominator=den, value=100 * num / den,
+                row.update(numerator=num, denominator=den, value=value,
                            lower=100 * lo[0], upper=100 * hi[0])
             rows.append(row)
     out = pd.DataFrame(rows, columns=COLUMNS)

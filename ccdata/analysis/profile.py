@@ -9,6 +9,7 @@ and LSOA sums differ slightly from the published totals.
 """
 from __future__ import annotations
 
+import re
 import warnings
 
 import pandas as pd
@@ -51,7 +52,7 @@ SINGLE_YEAR_BANDS = {"0-4": range(0, 5), "5-10": range(5, 11), "11-15": range(11
 CHILD_BANDS_NOTE = ("Census 2021 publishes ages for LSOAs in five-year bands (TS007A), so children "
                     "are shown as 0-4, 5-9, 10-14 and 15-19; single years of age (for 5-10, 11-15, "
                     "16-19) are published only for local authorities and larger areas.")
-PERTURBATION_NOTE = ("Census 2021 counts are slightly perturbed by ONS to protect confidentiality: "
+PERTURBATION_NOTE = ("Census 2021 counts are slightly adjusted by ONS to protect confidentiality: "
                      "small counts are noisy and the place's sums may differ a little from "
                      "published totals.")
 
@@ -240,9 +241,16 @@ def composition(place, dataset: str, top_level: bool = True) -> pd.DataFrame:
     return out
 
 
+#: NS-SEC class codes at the start of a Census label ("L14.1 and L14.2 Never worked ..."):
+#: the codes mean nothing to a reader; the words after them say it.
+_NSSEC_CODES = re.compile(r"^L\d+(?:\.\d+)?(?:(?:,| and| to)\s*L\d+(?:\.\d+)?)*\s*:?\s*")
+
+
 def _short_label(label: str) -> str:
     parts = [p.strip() for p in str(label).split(":")]
-    return parts[-1] if parts else str(label)
+    short = parts[-1] if parts else str(label)
+    plain = _NSSEC_CODES.sub("", short)
+    return plain[:1].upper() + plain[1:] if plain else short
 
 
 def children(place) -> pd.DataFrame:

@@ -457,6 +457,12 @@ def answer_counts(responses: pd.DataFrame, questions: pd.DataFrame, question_id:
     return disclosure.mark(wide, rules, sources=[safe])
 
 
+#: How a share reads against its benchmark ("similar to the benchmark of 67%").
+BENCHMARK_WORDS = {stats.BETTER: "better than", stats.SIMILAR: "similar to", stats.WORSE: "worse than",
+                   stats.HIGHER: "higher than", stats.LOWER: "lower than",
+                   stats.NOT_COMPARED: "not compared with"}
+
+
 def headlines(summary: pd.DataFrame, limit: int | None = None) -> list[str]:
     """Plain sentences for the place-level figures of :func:`summarise` (``by=None``).
 
@@ -468,13 +474,16 @@ def headlines(summary: pd.DataFrame, limit: int | None = None) -> list[str]:
         raise ValueError("summary has not been through disclosure control")
     out = []
     for r in summary.head(limit).itertuples(index=False) if limit else summary.itertuples(index=False):
+        # a question that ends in its own punctuation is followed by a space, not "?:"
+        ends = str(r.question_text).rstrip()[-1:]
+        lead = f"{r.question_text} " if ends and ends in "?.!" else f"{r.question_text}: "
         if r.suppressed or pd.isna(r.pct_positive):
-            out.append(f"{r.question_text}: too few answers to report.")
+            out.append(f"{lead}Too few answers to report.")
             continue
-        text = (f"{r.question_text}: {r.pct_positive:.0f}% gave a positive answer "
+        text = (f"{lead}{r.pct_positive:.0f}% gave a positive answer "
                 f"(95% confidence interval {r.ci_lower:.0f}% to {r.ci_upper:.0f}%; about {int(r.n)} people answered)")
         if not pd.isna(r.benchmark):
-            text += f", {r.compared} compared with the benchmark of {r.benchmark:.0f}%"
+            text += f", {BENCHMARK_WORDS.get(r.compared, r.compared)} the benchmark of {r.benchmark:.0f}%"
         out.append(text + ".")
     return out
 

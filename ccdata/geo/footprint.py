@@ -65,7 +65,9 @@ def resolve(place_id: str, fp: dict, collection: str, geo: pd.DataFrame):
         if unknown:
             raise PlaceError(f"place {place_id!r}: LSOA code(s) not in LSOA 2021: {', '.join(unknown)}")
         parts.append(pd.DataFrame({"lsoa21_code": codes, "via": "listed LSOA 2021"}))
-        methods.append(f"{len(codes)} neighbourhoods (LSOA 2021) named one by one in the place's definition.")
+        n = len(codes)
+        methods.append(f"{'one neighbourhood' if n == 1 else f'{n} neighbourhoods'} (LSOA 2021) named "
+                       f"{'' if n == 1 else 'one by one '}in the place's definition.")
     if "wards" in fp:
         frame, wards, method = _lsoas_for_wards(place_id, fp["wards"], collection)
         parts.append(frame)

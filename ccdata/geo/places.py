@@ -291,7 +291,8 @@ class Place:
             words = base_population[0].lower() + base_population[1:]
             out.attrs["total_from"] = base
             out.attrs["total_note"] = (f"The base ({words}) is the total of the {title} table, which counts "
-                                       "the same; each table is perturbed separately.")
+                                       "the same people; ONS adjusts small counts in each table separately, so the two "
+                                       "totals can differ a little.")
             return out
         return out
 

@@ -29,6 +29,7 @@ import pandas as pd
 
 from ccdata.analysis import disclosure
 from ccdata.errors import DisclosureError
+from ccdata.present import figures as figure_marks
 from ccdata.present import labstyle
 from ccdata.present.escape import html_text
 from ccdata.present.labels import column_label, p_value
@@ -151,12 +152,24 @@ def _format(value, fmt: str | None = None) -> str:
 
 def table_html(df: pd.DataFrame, *, caption: str, sortable: bool = False,
                max_rows: int | None = None, formats: dict[str, str] | None = None,
-               index: bool = False) -> str:
-    """HTML of an accessible table (``<caption>``, ``<th scope>``), every cell escaped."""
+               index: bool = False, figures: dict[str, list] | None = None) -> str:
+    """HTML of an accessible table (``<caption>``, ``<th scope>``), every cell escaped.
+
+    ``figures`` maps a column to one ``(figure id, kind)`` (or ``None``) per row: those
+    cells carry ``data-figure``/``data-kind`` (:mod:`ccdata.present.figures`).
+    """
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"table expects a DataFrame, not {type(df).__name__}")
     _guard(df, caption)
     frame = df.reset_index() if index else df
+    figures = figures or {}
+    for col, ids in figures.items():
+        if col not in frame.columns or len(ids) != len(frame):
+            raise ValueError(f"figure ids for column {col!r} must be one per row of the table "
+                             f"({len(frame)}), not {len(ids)}" if col in frame.columns
+                             else f"figure ids given for {col!r}, which is not a column of the table")
+    marks = [[figure_marks.attributes(*ids[i]) if ids[i] else "" for i in range(len(frame))]
+             if (ids := figures.get(c)) else None for c in frame.columns]
     formats = formats or {}
     shown = frame if max_rows is None else frame.head(max_rows)
     cls = "ccdata-table sortable" if sortable else "ccdata-table"
@@ -169,16 +182,17 @@ def table_html(df: pd.DataFrame, *, caption: str, sortable: bool = False,
     columns = [(c in numeric, str(c) in ("p_value", "p-value") and c not in formats, formats.get(c))
                for c in frame.columns]
     rows = []
-    for rec in shown.itertuples(index=False, name=None):
+    for r, rec in enumerate(shown.itertuples(index=False, name=None)):
         cells = []
-        for (is_num, is_p, fmt), v in zip(columns, rec):
+        for (is_num, is_p, fmt), v, mk in zip(columns, rec, marks):
             plain = None if is_p or fmt else _format(v)
             text = esc(p_value(v) if is_p else plain if plain is not None else _format(v, fmt))
+            fig = mk[r] if mk is not None and text else ""
             if is_num:
                 sort = "" if (plain if plain is not None else _format(v)) == "" else f' data-sort="{esc(v)}"'
-                cells.append(f'<td class="num"{sort}>{text}</td>')
+                cells.append(f'<td class="num"{sort}{fig}>{text}</td>')
             else:
-                cells.append(f"<td>{text}</td>")
+                cells.append(f"<td{fig}>{text}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     more = ""
     if max_rows is not None and len(frame) > max_rows:
@@ -190,7 +204,8 @@ def table_html(df: pd.DataFrame, *, caption: str, sortable: bool = False,
 
 
 def table(df: pd.DataFrame, *, caption: str, sortable: bool = False, max_rows: int | None = None,
-          formats: dict[str, str] | None = None, index: bool = False) -> Block:
+          formats: dict[str, str] | None = None, index: bool = False,
+          figures: dict[str, list] | None = None) -> Block:
     """An accessible HTML table.
 
     Parameters
@@ -205,6 +220,9 @@ def table(df: pd.DataFrame, *, caption: str, sortable: bool = False, max_rows: i
         Show only the first rows and say how many there are.
     formats : dict, optional
         Python format specs per column (``{"value": ".1f"}``).
+    figures : dict, optional
+        Column -> one ``(figure id, kind)`` or ``None`` per row: the cells printed from a
+        computed table say which figure they show (:mod:`ccdata.present.figures`).
 
     Raises
     ------
@@ -212,7 +230,7 @@ def table(df: pd.DataFrame, *, caption: str, sortable: bool = False, max_rows: i
         For personal data that has not been through disclosure control.
     """
     return Block(table_html(df, caption=caption, sortable=sortable, max_rows=max_rows,
-                            formats=formats, index=index))
+                            formats=formats, index=index, figures=figures))
 
 
 def png_data_uri(fig) -> str:
@@ -331,7 +349,8 @@ def _unwrap_plain_groups(text: str) -> str:
     return "".join(out)
 
 
-def figure(fig, *, alt: str, caption: str, data: pd.DataFrame | None = None) -> Block:
+def figure(fig, *, alt: str, caption: str, data: pd.DataFrame | None = None,
+           figures: dict[str, list] | None = None) -> Block:
     """A chart (inline SVG) with alt text, a caption and the data behind it.
 
     Parameters
@@ -345,6 +364,8 @@ def figure(fig, *, alt: str, caption: str, data: pd.DataFrame | None = None) -> 
         Printed under the chart.
     data : DataFrame, optional
         The numbers behind the chart, in a collapsible table (open when printed).
+    figures : dict, optional
+        Figure ids of the data table's cells, as for :func:`table`.
     """
     if not alt or not str(alt).strip():
         raise ValueError("a figure needs alt text describing what it shows")
@@ -355,7 +376,7 @@ def figure(fig, *, alt: str, caption: str, data: pd.DataFrame | None = None) -> 
     wide = ""
     if data is not None:
         details = ("<details><summary>Data behind this chart</summary>"
-                   + table_html(data, caption=caption) + "</details>")
+                   + table_html(data, caption=caption, figures=figures) + "</details>")
         # a table of more than five columns takes the page's width in print, not half of it
         wide = " ccdata-figure-wide" if data.shape[1] > 5 else ""
     return Block(f'<figure class="ccdata-figure{wide}"><div class="ccdata-chart-box">{svg}</div>'
@@ -373,14 +394,22 @@ def notice(text: str, kind: str = "info") -> Block:
     if kind not in NOTICE_KINDS:
         raise ValueError(f"kind must be one of {NOTICE_KINDS}, not {kind!r}")
     role = "alert" if kind == "warning" else "note"
-    return Block(f'<div class="ccdata-notice ccdata-{kind}" role="{role}">{esc(text)}</div>')
+    # a Sentence (analysis.findings) has its computed figures marked; any other text is escaped
+    return Block(f'<div class="ccdata-notice ccdata-{kind}" role="{role}">{figure_marks.sentence_html(text)}</div>')
 
 
-def metrics(values: dict[str, object], *, caption: str | None = None) -> Block:
-    """Headline figures as a definition list (label -> value)."""
+def metrics(values: dict[str, object], *, caption: str | None = None,
+            figures: dict[str, tuple[str, str]] | None = None) -> Block:
+    """Headline figures as a definition list (label -> value).
+
+    ``figures`` maps a label to the ``(figure id, kind)`` its value shows
+    (:mod:`ccdata.present.figures`).
+    """
     if not isinstance(values, dict) or not values:
         raise ValueError("metrics needs a non-empty dict of label -> value")
-    items = "".join(f"<div><dt>{esc(k)}</dt><dd>{esc(_format(v))}</dd></div>" for k, v in values.items())
+    figures = figures or {}
+    items = "".join(f"<div><dt>{esc(k)}</dt><dd{figure_marks.attributes(*figures[k]) if k in figures else ''}>"
+                    f"{esc(_format(v))}</dd></div>" for k, v in values.items())
     cap = f"<p class='ccdata-metrics-caption'>{esc(caption)}</p>" if caption else ""
     return Block(f'<dl class="ccdata-metrics">{items}</dl>{cap}')
 
@@ -390,11 +419,17 @@ def bullets(items: list[str]) -> Block:
     return Block("<ul>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>")
 
 
-def section_missing_list(missing_sections: dict[str, str]) -> Block:
-    """A summary of every section without data, for the top of a report."""
+def section_missing_list(missing_sections: dict[str, str], whole: list[str] | None = None) -> Block:
+    """A summary of every section (or part of one) without data, for the top of a report.
+
+    The items named in ``whole`` (default: all) are whole sections; they carry
+    ``data-missing-section`` so the page check can tell when such a section has content.
+    """
     if not missing_sections:
         return Block('<p class="ccdata-complete">Every section of this report has data.</p>')
-    items = "".join(f"<li><strong>{esc(k)}</strong>: {esc(v)}</li>" for k, v in missing_sections.items())
+    whole = list(missing_sections) if whole is None else whole
+    items = "".join("<li" + (f' data-missing-section="{esc(k)}"' if k in whole else "") + ">"
+                    f"<strong>{esc(k)}</strong>: {esc(v)}</li>" for k, v in missing_sections.items())
     return Block(f'<div class="ccdata-missing" role="note"><strong>Sections without data:</strong>'
                  f"<ul>{items}</ul></div>")
 
@@ -406,22 +441,35 @@ def key_findings(sentences: list[str], stands_out: pd.DataFrame | None = None, *
     Parameters
     ----------
     sentences : list of str
-        Plain-English findings (escaped); none gives a plain note instead.
+        Plain-English findings (escaped); a :class:`ccdata.analysis.findings.Sentence`
+        has its figures marked with their ids. None gives a plain note instead.
     stands_out : DataFrame, optional
-        Ranked indicators (``Indicator``, ``Place %``, ``England %``, ``Gap (standard errors)``).
+        Ranked indicators (:func:`ccdata.analysis.findings.stands_out`): ``indicator``
+        (ids, not shown), ``Indicator``, ``About children``, ``Place %``, ``England %``,
+        ``Gap (percentage points)``, ``Compared with England``.
     limits : str
         One line on the limits of the ranking, printed under the table.
     """
     if not isinstance(sentences, list) or not all(isinstance(s, str) for s in sentences):
         raise TypeError("key_findings expects a list of sentences")
-    body = ("<ul>" + "".join(f"<li>{esc(s)}</li>" for s in sentences) + "</ul>") if sentences else \
+    body = ("<ul>" + "".join(f"<li>{figure_marks.sentence_html(s)}</li>" for s in sentences) + "</ul>") \
+        if sentences else \
         "<p>No clear differences from England were found in the figures available for this place.</p>"
     if stands_out is not None and len(stands_out):
+        ids = list(stands_out["indicator"]) if "indicator" in stands_out.columns else [None] * len(stands_out)
         shown = stands_out.drop(columns=[c for c in ("indicator",) if c in stands_out.columns])
-        body += ("<h3>What stands out</h3><p>Where this place differs most from England, in the direction "
-                 "of worse outcomes: candidates for a focal issue.</p>"
-                 + table_html(shown, caption="Indicators furthest from England, largest gap first",
-                              formats={"Place %": ".1f", "England %": ".1f", "Gap (standard errors)": ".1f"})
+        marks = {"Place %": figure_marks.column_ids(ids, "value", "percent"),
+                 "England %": figure_marks.column_ids(ids, "value", "percent", area="england"),
+                 "Gap (percentage points)": figure_marks.column_ids(ids, "gap_england", "difference"),
+                 "Compared with England": figure_marks.column_ids(ids, "verdict", "verdict")}
+        body += ("<h3>What stands out</h3><p>Where this place is clearly worse than England, largest gap "
+                 "first: candidates for a focal issue. Indicators about children are marked.</p>"
+                 '<div data-stands-out="">'
+                 + table_html(shown, caption="Indicators where the place is clearly worse than England, "
+                              "largest gap first",
+                              formats={"Place %": ".1f", "England %": ".1f", "Gap (percentage points)": ".1f"},
+                              figures={k: v for k, v in marks.items() if k in shown.columns})
+                 + "</div>"
                  + (f'<p class="ccdata-limits">{esc(limits)}</p>' if limits else ""))
     return Block('<section class="ccdata-findings" aria-labelledby="ccdata-key-findings">'
                  f'<h2 id="ccdata-key-findings">Key findings</h2>{body}</section>')

@@ -45,6 +45,9 @@ COLUMN_LABELS = {
     "significant": "Significant change", "suppressed": "Hidden to protect privacy",
     "suppression": "Why hidden", "measure": "Measure", "pupils": "Pupils", "cases": "Pupils it applies to",
     "rate": "Rate, %", "rows": "Rows", "reason": "Reason", "column": "Column", "file": "File", "row": "Row",
+    "school": "School", "year_group": "Year group", "option": "Answer", "ticked": "People who ticked it",
+    "pct_ticked": "Share who ticked it, %",
+    "change_interval": "Change, 95% interval",
 }
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
 

@@ -93,19 +93,42 @@ def category_key_text(category: str) -> str:
     return f"{CATEGORIES[category]}: {COLOUR_NAMES.get(CATEGORY_COLOURS[category], 'coloured')} {shape}"
 
 
+def on_white(colour: str, opacity: float) -> str:
+    """The colour a fill of ``colour`` at ``opacity`` shows on white, as ``#rrggbb``.
+
+    The map's background is white, so a key swatch in this colour looks like the area it
+    stands for (a swatch in the full colour would be darker than every fill).
+
+    Examples
+    --------
+    >>> on_white("#000000", 0.6)
+    '#666666'
+    """
+    if not isinstance(colour, str) or not re.fullmatch(r"#[0-9A-Fa-f]{6}", colour):
+        raise ValueError(f"colour must be '#rrggbb', not {colour!r}")
+    if isinstance(opacity, bool) or not isinstance(opacity, (int, float)) or not 0 <= opacity <= 1:
+        raise ValueError(f"opacity must be from 0 to 1, not {opacity!r}")
+    channels = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(255 - (255 - c) * opacity):02x}" for c in channels)
+
+
 def legend_html(title: str, *, categories=(), sectors=(), wards: str = "", boundary: bool = True,
-                deciles: bool = True) -> str:
+                deciles: bool = True, fill_opacity: float = 1.0) -> str:
     """The key drawn inside a map: deciles, outlines, asset markers or network sectors.
 
     It is a ``<details>`` element (open on wide screens, folded on narrow ones by
     the map's script), placed by Leaflet in the bottom-right corner so it never
     overlaps the zoom buttons, the layer list or the scale bar. All text is escaped.
+    ``fill_opacity`` is that of the map's area fills: each swatch shows its colour as
+    such a fill looks on the map's white background (:func:`on_white`).
     """
-    sw = 'style="display:inline-block;width:14px;height:10px;margin-right:6px;border:1px solid #555;background:{}"'
-    rows = [f'<li><span {sw.format(c)}></span>{i}{" (most deprived)" if i == 1 else ""}'
+    sw = ('data-fill="{}" style="display:inline-block;width:14px;height:10px;margin-right:6px;'
+          'border:1px solid #555;background:{}"')
+    rows = [f'<li><span {sw.format(c, on_white(c, fill_opacity))}></span>{i}{" (most deprived)" if i == 1 else ""}'
             f'{" (least deprived)" if i == 10 else ""}</li>' for i, c in enumerate(DECILE_COLOURS, 1)] if deciles else []
     if deciles:
-        rows.append(f'<li><span {sw.format(NO_DATA_COLOUR)}></span>no data</li>')
+        rows.append(f'<li><span {sw.format(NO_DATA_COLOUR, on_white(NO_DATA_COLOUR, fill_opacity))}></span>'
+                    'no data</li>')
     lines = []
     if boundary:
         lines.append('<li><svg width="22" height="10" aria-hidden="true"><line x1="0" y1="5" x2="22" y2="5" '

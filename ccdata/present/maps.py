@@ -4,9 +4,12 @@
 
 Design choices, and why:
 
-* **No tiles needed.** The map starts with no background tiles, so areas, outlines
-  and markers show even where tiles cannot load (an exported report opened
-  offline). A street-map tile layer is added as an option the reader can switch.
+* **No tiles needed, streets where they can load.** Areas, outlines and markers draw
+  without any background, so a report opened offline still shows them. The street
+  map (its source a setting, :mod:`ccdata.present.tiles`) is on from the start on a
+  page served from a website, reached through the page because the map's sandboxed
+  frame sends no referrer itself; a page opened from a file says in one line why it
+  shows no streets.
 * **Only Leaflet is loaded.** folium's default page also pulls jQuery, Bootstrap
   and Font Awesome from CDNs; none is needed here (popups are bound with plain
   Leaflet), so they are dropped. Leaflet itself (and Leaflet.markercluster when
@@ -39,6 +42,7 @@ from ccdata.errors import CcdataError
 from ccdata.vocabulary import CATEGORIES
 from ccdata.present import escape
 from ccdata.present.mapscript import PARENT, script_line
+from ccdata.present.tiles import PAGE_RELAY, TileSource, add_street_layer, frame_attributes, tile_source
 from ccdata.present.mapkey import (  # noqa: F401
     asset_list_html,
     legend_html,
@@ -47,6 +51,9 @@ from ccdata.present.mapkey import (  # noqa: F401
 )
 from ccdata.present.palette import CATEGORY_COLOURS, DECILE_COLOURS, NO_DATA_COLOUR  # noqa: F401
 
+#: How opaque the deprivation fills are: the streets show through, and the key's swatches are
+#: drawn at the same opacity on the same white, so a fill and its swatch look alike.
+FILL_OPACITY = 0.6
 #: Simplification tolerance in metres (British National Grid) for web display.
 SIMPLIFY_M = 15
 #: Above this many assets in a category, its markers are clustered. Set high: a place and its
@@ -206,6 +213,7 @@ _MAP_SCRIPT = """
 
 #: CSS of the map's own document: controls that stay out of the way, a readable key, and paper.
 MAP_CSS = """
+body .leaflet-container{background:#fff}
 .ccdata-legend-box{background:#fff;padding:4px 8px;font:12px/1.35 sans-serif;max-width:230px;
   max-height:calc(100vh - 90px);overflow:auto}
 .ccdata-legend-box summary{cursor:pointer}
@@ -278,7 +286,7 @@ def _compact_markers(points, category: str):
 
 def map_assets(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col: str = "imd_decile", *,
                deprivation_label: str = "Index of Multiple Deprivation decile",
-               ward_name_col: str | None = None, tiles: str | None = "OpenStreetMap",
+               ward_name_col: str | None = None, tiles: TileSource | str | None = "default",
                simplify_m: float = SIMPLIFY_M, cluster_threshold: int = CLUSTER_THRESHOLD,
                compact_threshold: int = COMPACT_THRESHOLD, height: str = "100%"):
     """Map a place: LSOA deprivation deciles, boundary, wards and assets by category.
@@ -302,9 +310,11 @@ def map_assets(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col: 
         Decile column to colour (``imd_decile``, ``idaci_decile`` ...).
     deprivation_label : str
         Legend title.
-    tiles : str or None
-        Optional background tile layer (folium name); ``None`` for none. The map
-        never depends on it.
+    tiles : TileSource, "default" or None
+        The street map under the areas: a :class:`ccdata.present.tiles.TileSource`,
+        ``"default"`` for the one set in the environment
+        (:func:`ccdata.present.tiles.tile_source`), or ``None`` for none. The map never
+        depends on it.
     simplify_m : float
         Simplification tolerance in metres.
     cluster_threshold : int
@@ -356,8 +366,7 @@ def map_assets(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col: 
     bounds = frame_bounds(boundary_gdf, assets_gdf)
     (south, west), (north, east) = bounds
     m = base_map(location=[(south + north) / 2, (west + east) / 2], zoom_start=14, height=height)
-    if tiles:
-        folium.TileLayer(tiles, name="Street map (needs internet)", control=True, show=False).add_to(m)
+    source = _tiles(tiles)
 
     name_cols = ["lsoa21_code"] + (["lsoa21_name"] if "lsoa21_name" in lsoas_gdf else [])
     lsoas = _web(lsoas_gdf.assign(_decile=deciles.astype("Int64")), simplify_m, name_cols + ["_decile"])
@@ -367,7 +376,7 @@ def map_assets(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col: 
     def style(feature):
         d = feature["properties"].get("_decile")
         colour = DECILE_COLOURS[int(d) - 1] if d is not None else NO_DATA_COLOUR
-        return {"fillColor": colour, "fillOpacity": 0.6, "color": "#ffffff", "weight": 1}
+        return {"fillColor": colour, "fillOpacity": FILL_OPACITY, "color": "#ffffff", "weight": 1}
 
     folium.GeoJson(
         lsoas, name=f"LSOAs: {esc(deprivation_label)}", style_function=style,
@@ -419,11 +428,22 @@ def map_assets(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col: 
 
     if clustered:  # Leaflet.markercluster needs the map's deepest zoom (the street map is off at first)
         m.options["max_zoom"] = 19
-    folium.LayerControl(collapsed=True).add_to(m)
-    _finish_map(m, bounds, legend_html(deprivation_label, categories=shown, wards=ward_key))
+    control = folium.LayerControl(collapsed=True).add_to(m)
+    if source is not None:
+        add_street_layer(m, source, control)
+    _finish_map(m, bounds, legend_html(deprivation_label, categories=shown, wards=ward_key,
+                                       fill_opacity=FILL_OPACITY))
     m.ccdata_key = {"categories": shown, "wards": ward_key, "deprivation_label": deprivation_label,
                     "clustered": clustered}
     return m
+
+
+def _tiles(tiles) -> TileSource | None:
+    if tiles is None or isinstance(tiles, TileSource):
+        return tiles
+    if tiles in ("default", "OpenStreetMap"):
+        return tile_source()
+    raise ValueError(f"tiles must be a TileSource, 'default' or None, not {tiles!r}")
 
 
 def base_map(**kwargs):
@@ -493,10 +513,12 @@ def embed(m, *, title: str, height: int = 620):
     if remaining:
         raise CcdataError("these map scripts would load from the internet: " + ", ".join(remaining)
                           + "; install XStatic-Leaflet and XStatic-Leaflet-MarkerCluster")
+    source = getattr(m, "ccdata_tiles", None)
     return present.Block(
         f'<iframe class="ccdata-map" title="{html.escape(title)}" srcdoc="{html.escape(page, quote=True)}" '
-        f'sandbox="allow-scripts" '
-        f'style="width:100%;height:{int(height)}px;border:1px solid #d0d0d0" loading="eager"></iframe>')
+        f'sandbox="allow-scripts"{frame_attributes(source)} '
+        f'style="width:100%;height:{int(height)}px;border:1px solid #d0d0d0" loading="eager"></iframe>'
+        + (PAGE_RELAY if source is not None else ""))
 
 
 def _page_basics(page: str, title: str) -> str:

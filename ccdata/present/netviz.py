@@ -25,7 +25,7 @@ import pandas as pd
 from ccdata.analysis import network as net
 from ccdata.present import escape
 from ccdata.present.mapkey import legend_html
-from ccdata.present.maps import _finish_map, base_map
+from ccdata.present.maps import FILL_OPACITY, _finish_map, base_map
 from ccdata.present.palette import (  # noqa: F401
     DECILE_COLOURS,
     NO_DATA_COLOUR,
@@ -260,7 +260,7 @@ def _wave_group(g: nx.Graph, w: str, kind: str, attrs_text: str, xy, size_by: st
     what = "every kind of relationship" if kind == ALL_TYPES else kind
     parts = [f'<g {attrs_text}>',
              f'<title>Wave {_esc(w)}, {_esc(what)}: {summary["organisations"]:,} organisations '
-             f'(residents as one group), {summary["ties"]:,} ties</title>']
+             f'(residents as one group), {summary["ties"]:,} tie{"" if summary["ties"] == 1 else "s"}</title>']
     for u, v, attrs in g.edges(data=True):
         (x1, y1), (x2, y2) = xy(u), xy(v)
         stroke = 0.6 + 0.5 * float(attrs.get("weight", 1.0))
@@ -284,7 +284,8 @@ def _wave_group(g: nx.Graph, w: str, kind: str, attrs_text: str, xy, size_by: st
         row = cent.loc[n]
         who = ("Residents who took part, as one group" if n == net.RESIDENTS_GROUP else
                f'{node["label"]} ({node["sector"]}{", core team" if core else ""})')
-        tip = f'{who}: {int(row["degree"])} ties, betweenness {row["betweenness"]:.2f}'
+        degree = int(row["degree"])
+        tip = f'{who}: {degree} tie{"" if degree == 1 else "s"}, betweenness {row["betweenness"]:.2f}'
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" tabindex="0" role="img" '
                      f'aria-label="{_esc(tip)}" data-tip="{_esc(tip)}" class="ccnet-node" '
                      f'fill="{SECTOR_COLOURS[node["sector"]]}" stroke="{"#000" if core else "#555"}" '
@@ -379,7 +380,7 @@ def map_network(data: net.NetworkData, points: pd.DataFrame, lsoas=None, *, wave
         def style(feature):
             d = feature["properties"].get(decile_column)
             colour = decile_colour(d) if d is not None else NO_DATA_COLOUR
-            return {"fillColor": colour, "color": "#555", "weight": 0.6, "fillOpacity": 0.45}
+            return {"fillColor": colour, "color": "#555", "weight": 0.6, "fillOpacity": FILL_OPACITY}
 
         layer = folium.FeatureGroup(name="Deprivation decile (1 = most deprived 10%)")
         folium.GeoJson(shapes.to_json(), style_function=style,
@@ -412,7 +413,8 @@ def map_network(data: net.NetworkData, points: pd.DataFrame, lsoas=None, *, wave
         frame = [arr.min(axis=0).tolist(), arr.max(axis=0).tolist()]
         fmap.fit_bounds(frame)
     _finish_map(fmap, frame or [[50.0, -5.0], [55.0, 1.0]],
-                legend_html(deprivation_label, sectors=sectors, boundary=False) if lsoas is not None
+                legend_html(deprivation_label, sectors=sectors, boundary=False, fill_opacity=FILL_OPACITY)
+                if lsoas is not None
                 else legend_html("", sectors=sectors, boundary=False, deciles=False))
     fmap.ccdata_key = {"sectors": sectors, "deprivation_label": deprivation_label if lsoas is not None else ""}
     return fmap

@@ -34,7 +34,6 @@ import json
 import multiprocessing
 import os
 import shutil
-import threading
 import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -67,7 +66,12 @@ from ccdata.run.batchparams import (  # noqa: F401  (the parameter file, named h
     load_parameters,
 )
 from ccdata.run.report import VIEWS, report
-from ccdata.run.runner import shutdown_worker_kernel, worker_kernel
+from ccdata.run.runner import (  # noqa: F401  (watch_parent, PARENT_CHECK_SECONDS: a worker's start, named here too)
+    PARENT_CHECK_SECONDS,
+    shutdown_worker_kernel,
+    watch_parent,
+    worker_kernel,
+)
 from ccdata.run.site import (  # noqa: F401  (LATEST, LATEST_TXT, RUN_ID_FORMAT: the run layout, named here too)
     CHANGES_LINK,
     LATEST,
@@ -346,27 +350,6 @@ def _execute(tasks: list[Task], runner: Callable[[Task], TaskResult], jobs: int,
     return results
 
 
-#: How often a worker checks that the batch that started it is still running (seconds).
-PARENT_CHECK_SECONDS = 2.0
-
-
-def watch_parent(parent: int) -> None:
-    """Start of a worker process: when the batch process ``parent`` is gone, stop this
-    worker and its warm kernel (they would otherwise go on with the queued places, with
-    no one to report to)."""
-    if not isinstance(parent, int) or parent <= 0:
-        raise ValueError(f"watch_parent expects the batch's process id, not {parent!r}")
-
-    def watch() -> None:
-        while True:
-            time.sleep(PARENT_CHECK_SECONDS)
-            if os.getppid() != parent:
-                shutdown_worker_kernel()
-                os._exit(3)
-
-    threading.Thread(target=watch, name="ccdata-batch-parent", daemon=True).start()
-
-
 def _order(results: list[TaskResult], place_ids: list[str]) -> list[TaskResult]:
 
     rank = {v: i for i, v in enumerate(["*", *VIEWS, SUMMARIES])}
@@ -539,6 +522,7 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
         results = _order(results, place_ids)
 
         run_date = now.date().isoformat()
+        place_findings: dict[str, list[str] | None] = {}
         for pid, place in resolved.items():
             place_dir = tmp / pid
             place_dir.mkdir(exist_ok=True)
@@ -558,6 +542,11 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
             links = [CHANGES_LINK] if (place_dir / CHANGES_LINK[0]).exists() else []
             found = next((r.findings for r in results if r.place == pid and r.view == SUMMARIES
                           and r.findings is not None), None)
+            if found is None:  # worked out here once, for the place's index and the site index
+                with contextlib.suppress(Exception), warnings.catch_warnings():
+                    warnings.simplefilter("ignore", DataQualityWarning)
+                    found = list(key_findings.for_place(place).sentences)
+            place_findings[pid] = found
             report_mod.write_place_index(place, place_dir, rr, run_date, extra_links=links, findings=found)
 
         ok = all(r.status in (OK, SKIPPED) for r in results)
@@ -569,14 +558,16 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
                 "seconds": round(time.perf_counter() - started, 1), "ccdata_version": __version__, "git": git,
                 "places": place_ids, "views": wanted, "parameters": parameters,
                 "place_parameters": place_parameters, "previous_run": previous.name if previous else None,
-                "tasks": [_task_record(r) for r in results], "vintages": vintages.to_dict("records")}
+                "tasks": [_task_record(r) for r in results], "vintages": vintages.to_dict("records"),
+                # each place's key findings, for the site index (which may show an earlier run)
+                "findings": {pid: list(found) for pid, found in place_findings.items() if found}}
 
         publish.write(out, tmp / RUN_JSON, json.dumps(meta, indent=2, default=str))
         publish.write(out, tmp / SUMMARY_CSV, _summary_frame(results))
         final = runs_dir / run_id
         # the index is written with links checked against the finished folder's layout
         publish.write(out, tmp / "index.html", render_run_index(run_id, tmp, place_rows, results,
-                                                                vintages, ok, git))
+                                                                vintages, ok, git, meta["findings"]))
         publish.write(out, tmp / ADVISER_PAGE, render_run_notes(run_id, _summary_frame(results), git))
         os.rename(tmp, final)
     except BaseException:
@@ -595,5 +586,5 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
 
     publish.write(out, out / "index.html", render_site_index(
         out, latest.name if latest else None, _runs(out), latest_places, latest_results,
-        latest_vintages, report_mod.git_hash()))
+        latest_vintages, report_mod.git_hash(), findings=latest_meta.get("findings") or {}))
     return BatchResult(run_id, final, out, results, ok, ok, time.perf_counter() - started)

@@ -6,8 +6,10 @@ developer-text check before it is written.
 """
 from __future__ import annotations
 
+import datetime as dt
 import html
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +28,7 @@ from ccdata.run.changes import (
     INDICATORS_FILE,
     IOD_EDITIONS_FILE,
     NETWORK_FILE,
+    NETWORK_LABELS,
     TOP_MOVEMENTS,
     compare_assets,
     compare_connections,
@@ -36,6 +39,10 @@ from ccdata.run.changes import (
 )
 from ccdata.run.report import NOTES_DIR
 
+#: How a run folder is named (as ``ccdata.run.site.RUN_ID_FORMAT``, which imports the batch
+#: code that imports this module).
+RUN_ID_FORMAT = "%Y-%m-%dT%H%M%S"
+
 
 def _ul(items: list[str]) -> str:
     return "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
@@ -43,6 +50,71 @@ def _ul(items: list[str]) -> str:
 
 def _p(text: str) -> str:
     return f"<p>{html.escape(text)}</p>"
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    """``"1 neighbourhood"``, ``"2 neighbourhoods"``: a count with its noun in the right number."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def _when(run_id: str | None) -> str:
+    """A run id as partners read it: ``2026-12-07T084933`` -> ``7 December 2026, 08:49``."""
+    try:
+        t = dt.datetime.strptime(str(run_id)[:17], RUN_ID_FORMAT)
+    except ValueError:
+        return str(run_id)
+    return f"{t.day} {t:%B %Y, %H:%M}"
+
+
+def _figure(value, label: str = "") -> str:
+    """A network measure: a share (0-1, its label saying "share" or "density") as a percentage,
+    whole numbers with separators, other numbers to three significant figures."""
+    number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+    if pd.isna(number):
+        missing = value is None or value is pd.NA or (isinstance(value, str) and not value.strip()) \
+            or (isinstance(value, float) and math.isnan(value))
+        return "not recorded" if missing else str(value)
+    number = float(number)
+    if re.match(r"(share|density)\b", str(label), re.IGNORECASE) and 0 <= number <= 1:
+        return f"{100 * number:.1f}%"
+    return f"{number:,.0f}" if number.is_integer() else f"{number:.3g}"
+
+
+#: Why an indicator could not be compared, in words (the recorded status goes to the adviser).
+NOT_COMPARED_WORDS = {
+    (True, False): "No figure in the previous reports",
+    (False, True): "No figure this time",
+    (True, True): "No figure in either set of reports",
+}
+
+
+def _area_names(*frames: pd.DataFrame) -> dict[str, str]:
+    """``area`` key -> the area's name, from the indicator tables that carry ``area_name``."""
+    names: dict[str, str] = {}
+    for frame in frames:
+        if frame is not None and {"area", "area_name"} <= set(frame.columns):
+            for key, name in zip(frame["area"], frame["area_name"]):
+                if isinstance(name, str) and name.strip():
+                    names.setdefault(str(key), name)
+    return names
+
+
+def _grouped(frame: pd.DataFrame, names: dict[str, str], reason_of) -> str:
+    """Indicators listed once each, under each reason once: ``Reason: Title (Area, Area)``."""
+    groups: dict[str, dict[str, list[str]]] = {}
+    for rec in frame.to_dict("records"):
+        by_title = groups.setdefault(reason_of(rec), {})
+        by_title.setdefault(str(rec["title"]), []).append(names.get(str(rec["area"]), str(rec["area"])))
+    out = []
+    for reason, titles in groups.items():
+        items = [f"{title} ({', '.join(dict.fromkeys(areas))})" for title, areas in titles.items()]
+        out.append(f"<p>{html.escape(reason)}:</p>" + _ul(items))
+    return "".join(out)
+
+
+def _not_compared_reason(rec: dict) -> str:
+    text = str(rec.get("reason", ""))
+    return NOT_COMPARED_WORDS.get(("previous run:" in text, "this run:" in text), "Not comparable")
 
 
 def _na(what: str, reason: str | None) -> str:
@@ -82,7 +154,7 @@ def render_changes(inp: ChangeInputs, fictional_notice: str = "") -> str:
         raise TypeError(f"render_changes expects ChangeInputs, not {type(inp).__name__}")
     cur, prev = inp.current, inp.previous
     parts = []
-    since = (f"Compared with the previous successful run ({inp.previous_run_id})."
+    since = (f"Compared with the reports of {_when(inp.previous_run_id)}."
              if inp.previous_run_id else
              "This is the first successful run for this place, so there is nothing to compare with yet.")
     parts.append(_p(since))
@@ -92,7 +164,8 @@ def render_changes(inp: ChangeInputs, fictional_notice: str = "") -> str:
     if INDICATORS_FILE not in cur:
         parts.append(_na("Indicator", inp.reasons.get(INDICATORS_FILE)))
     elif inp.previous_run_id is None:
-        parts.append(_p(f"{cur[INDICATORS_FILE]['indicator'].nunique()} indicators are saved for "
+        saved = cur[INDICATORS_FILE]["indicator"].nunique()
+        parts.append(_p(f"{_plural(saved, 'indicator')} {'is' if saved == 1 else 'are'} saved for "
                         "comparison next time."))
     elif INDICATORS_FILE not in prev:
         parts.append(_p("The previous run saved no indicator figures; this run's are kept for next time."))
@@ -104,8 +177,9 @@ def render_changes(inp: ChangeInputs, fictional_notice: str = "") -> str:
             parts.append(_p("No indicator for the place changed."))
         else:
             n_clear = int(moved["clear"].sum())
-            parts.append(_p(f"{len(moved)} indicator(s) for the place changed; {n_clear} of them by more "
-                            "than the margin of uncertainty. The biggest movements:"))
+            parts.append(_p(f"{_plural(len(moved), 'indicator')} for the place changed; {n_clear} of "
+                            f"{'it' if len(moved) == 1 else 'them'} by more than the margin of uncertainty. "
+                            f"The biggest {'movement' if len(moved) == 1 else 'movements'}:"))
             parts.append(_ul([describe_movement(r) for _, r in moved.head(TOP_MOVEMENTS).iterrows()]))
         bands = ch.band_changes
         if not bands.empty:
@@ -115,18 +189,27 @@ def render_changes(inp: ChangeInputs, fictional_notice: str = "") -> str:
         if not ch.movements.empty:
             shown = ch.movements.rename(columns={
                 "title": "Indicator", "area_name": "Area", "old_value": "Previous %", "new_value": "Now %",
-                "change": "Change (points)", "clear": "Clear change", "old_band": "Previous band",
-                "new_band": "Band now"})[["Indicator", "Area", "Previous %", "Now %", "Change (points)",
-                                          "Clear change", "Previous band", "Band now"]]
+                "change": "Change (points)", "clear": "Clear change", "old_band": "Against England before",
+                "new_band": "Against England now"})[["Indicator", "Area", "Previous %", "Now %", "Change (points)",
+                                                     "Clear change", "Against England before",
+                                                     "Against England now"]]
             shown["Clear change"] = shown["Clear change"].map({True: "yes", False: "no"})
-            parts.append("<details><summary>Every indicator, both runs</summary>"
-                         + table_html(shown, caption="Indicators in the previous run and now",
+            parts.append("<details><summary>Every indicator, before and now</summary>"
+                         + table_html(shown, caption="Indicators in the previous reports and now",
                                       formats={"Previous %": ".1f", "Now %": ".1f",
                                                "Change (points)": "+.1f"}) + "</details>")
-        for frame, label in ((ch.not_compared, "Could not be compared"), (ch.added, "New indicators"),
-                             (ch.removed, "Indicators no longer reported")):
+        # indicator titles and area names, each reason said once (the recorded statuses are
+        # for the adviser)
+        names = _area_names(prev[INDICATORS_FILE], cur[INDICATORS_FILE])
+        if not ch.not_compared.empty:
+            parts.append("<h3>Could not be compared</h3>"
+                         + _grouped(ch.not_compared, names, _not_compared_reason)
+                         + adviser_note("Why indicators could not be compared",
+                                        "\n".join(f"{r.title} ({names.get(str(r.area), r.area)}): {r.reason}"
+                                                   for r in ch.not_compared.itertuples(index=False))).html)
+        for frame, label in ((ch.added, "New this time"), (ch.removed, "No longer reported")):
             if not frame.empty:
-                parts.append(table_html(frame, caption=label))
+                parts.append(f"<h3>{label}</h3>" + _grouped(frame, names, lambda rec: "Indicators"))
 
     # Deprivation
     parts.append("<h2>Deprivation: IoD 2019 and IoD 2025</h2>")
@@ -139,8 +222,9 @@ def render_changes(inp: ChangeInputs, fictional_notice: str = "") -> str:
         for _, r in place_dep.iterrows():
             share = pd.to_numeric(r["pct_lsoas_most_deprived_10"], errors="coerce")
             if not math.isnan(share):
-                sentences.append(f"{r['edition']}: {share:.0f}% of the place's {r['lsoas']} neighbourhoods "
-                                 "(LSOAs) are among the 10% most deprived nationally.")
+                lsoas = int(pd.to_numeric(r["lsoas"], errors="coerce") or 0)
+                sentences.append(f"{r['edition']}: {share:.0f}% of the place's {_plural(lsoas, 'neighbourhood')} "
+                                 f"{'is' if lsoas == 1 else 'are'} among the 10% most deprived in England.")
         parts.append(_ul(sentences) if sentences else _p("No deprivation figures for the place."))
         if IOD_EDITIONS_FILE in cur:
             ed = cur[IOD_EDITIONS_FILE]
@@ -149,8 +233,8 @@ def render_changes(inp: ChangeInputs, fictional_notice: str = "") -> str:
             both = d19.notna() & d25.notna()
             more, less = int((d25 < d19)[both].sum()), int((d25 > d19)[both].sum())
             same = int((d25 == d19)[both].sum())
-            parts.append(_p(f"Between the two editions, {more} neighbourhood(s) moved into a more deprived "
-                            f"decile, {less} into a less deprived one and {same} stayed in the same decile"
+            parts.append(_p(f"Between the two editions, {_plural(more, 'neighbourhood')} moved into a more "
+                            f"deprived decile, {less} into a less deprived one and {same} stayed in the same decile"
                             + (f"; {int((~both).sum())} could not be compared (in one edition only)."
                                if (~both).any() else ".")
                             + " Deciles are national rankings: a move can reflect changes elsewhere."))
@@ -163,13 +247,14 @@ def render_changes(inp: ChangeInputs, fictional_notice: str = "") -> str:
     if ASSETS_FILE not in cur:
         parts.append(_na("Asset", inp.reasons.get(ASSETS_FILE)))
     elif inp.previous_run_id is None or ASSETS_FILE not in prev:
-        parts.append(_p(f"{len(cur[ASSETS_FILE])} assets are listed now"
+        parts.append(_p(f"{_plural(len(cur[ASSETS_FILE]), 'asset')} "
+                        f"{'is' if len(cur[ASSETS_FILE]) == 1 else 'are'} listed now"
                         + ("; the previous run saved no asset list to compare with."
                            if inp.previous_run_id else "; the list is saved for comparison next time.")))
     else:
         a = compare_assets(prev[ASSETS_FILE], cur[ASSETS_FILE])
         parts.append(_p(f"{len(a['new'])} new and {len(a['closed'])} closed or no longer listed "
-                        f"({len(cur[ASSETS_FILE])} assets now)."))
+                        f"({_plural(len(cur[ASSETS_FILE]), 'asset')} now)."))
         for key, label in (("new", "New assets"), ("closed", "Closed or no longer listed")):
             if not a[key].empty:
                 parts.append(table_html(a[key][["name", "category_label"]].rename(
@@ -187,19 +272,25 @@ def render_changes(inp: ChangeInputs, fictional_notice: str = "") -> str:
         if CONNECTIONS_FILE in cur and CONNECTIONS_FILE in prev:
             c = compare_connections(prev[CONNECTIONS_FILE], cur[CONNECTIONS_FILE])
             cross = int(c["gained"]["cross_sector"].sum()) if not c["gained"].empty else 0
-            parts.append(_p(f"{len(c['gained'])} new connection(s), {cross} of them across sectors; "
-                            f"{len(c['lost'])} connection(s) no longer reported."))
+            parts.append(_p(f"{_plural(len(c['gained']), 'new connection')}, {cross} of "
+                            f"{'it' if len(c['gained']) == 1 else 'them'} across sectors; "
+                            f"{_plural(len(c['lost']), 'connection')} no longer reported."))
             if not c["gained"].empty:
                 parts.append(table_html(c["gained"][["organisation_a", "organisation_b"]].rename(
                     columns={"organisation_a": "Organisation", "organisation_b": "Now connected with"}),
                     caption="New connections"))
         if NETWORK_FILE in cur and NETWORK_FILE in prev:
-            parts.append(table_html(compare_network(prev[NETWORK_FILE], cur[NETWORK_FILE])
-                                    [["label", "previous", "now"]].rename(
-                columns={"label": "Measure", "previous": "Previous run", "now": "This run"}),
+            measures = compare_network(prev[NETWORK_FILE], cur[NETWORK_FILE])
+            # only the measures that have a name (the summary also records e.g. which wave it is)
+            measures = measures[measures["metric"].isin(NETWORK_LABELS)][["label", "previous", "now"]]
+            measures = measures.assign(previous=[_figure(v, k) for v, k in zip(measures["previous"], measures["label"])],
+                                       now=[_figure(v, k) for v, k in zip(measures["now"], measures["label"])])
+            parts.append(table_html(measures.rename(
+                columns={"label": "Measure", "previous": "Previous reports", "now": "This time"}),
                 caption="Network measures"))
 
-    page = page_context(f"What changed: {inp.place_name}", run_line=f"Run {inp.run_id}",
+    page = page_context(f"What changed: {inp.place_name}", kicker="What changed", place_name=inp.place_name,
+                        run_line=f"Reports of {_when(inp.run_id)}",
                         nav=[{"href": "index.html", "title": "All pages of this place"}],
                         fictional=inp.fictional and bool(fictional_notice), fictional_notice=fictional_notice,
                         adviser_href=ADVISER_PAGE)

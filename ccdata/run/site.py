@@ -30,6 +30,10 @@ RUN_JSON = "run.json"
 LATEST = "latest"
 LATEST_TXT = "latest.txt"
 CHANGES_LINK = ("changes.html", "What changed since the last run")
+#: The site index's title: what the pages are about, in the reader's words.
+SITE_TITLE = "Growing up here: reports for each place"
+#: How many of a place's key findings the site index shows (the rest are on its own index).
+HEADLINES = 3
 
 
 def data_vintages(collections) -> pd.DataFrame:
@@ -53,21 +57,27 @@ def data_vintages(collections) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- pages
 def _long(run_id: str) -> str:
-    """``2026-11-27T101500`` -> ``27 November 2026, 10:15`` (the run id if it does not parse)."""
+    """``2026-11-27T101500`` -> ``27 November 2026, 10:15`` (the run id if it does not parse;
+    a second run in the same second, ``...T101500-2``, reads as the first)."""
     try:
-        t = dt.datetime.strptime(run_id, RUN_ID_FORMAT)
+        t = dt.datetime.strptime(str(run_id)[:17], RUN_ID_FORMAT)
     except (TypeError, ValueError):
         return str(run_id)
     return f"{t.day} {t:%B %Y, %H:%M}"
 
 
-def _places(run_dir: Path, prefix: str, places: list[dict], results: list) -> list[dict]:
-    """Each place with links to the pages that exist in ``run_dir`` (plain words; no reasons)."""
+def _places(run_dir: Path, prefix: str, places: list[dict], results: list,
+            findings: dict[str, list[str]] | None = None) -> list[dict]:
+    """Each place with links to the pages that exist in ``run_dir`` (plain words; no reasons)
+    and its first :data:`HEADLINES` key findings (from ``findings``, else the run's results)."""
+    found = {r.place: list(r.findings) for r in results if getattr(r, "findings", None)}
+    found.update(findings or {})
     rows = []
     for p in places:
         pid, folder = p["id"], run_dir / p["id"]
         if not folder.is_dir() or not (folder / "index.html").exists():
-            rows.append({"name": p["name"], "href": "", "note": "not available this time", "links": []})
+            rows.append({"name": p["name"], "href": "", "note": "not available this time", "links": [],
+                         "findings": []})
             continue
         links = [{"href": prefix + pid + "/" + v.output, "title": v.title}
                  for v in VIEWS.values() if (folder / v.output).exists()]
@@ -75,7 +85,8 @@ def _places(run_dir: Path, prefix: str, places: list[dict], results: list) -> li
             links.append({"href": prefix + pid + "/" + CHANGES_LINK[0], "title": "What changed"})
         failed = any(r.status == "failed" for r in results if r.place == pid)
         rows.append({"name": p["name"], "href": prefix + pid + "/index.html", "links": links,
-                     "note": "some pages are from an earlier run" if failed else ""})
+                     "note": "some pages are from an earlier run" if failed else "",
+                     "findings": [str(f) for f in (found.get(pid) or [])[:HEADLINES]]})
     return rows
 
 
@@ -87,7 +98,8 @@ def _vintages(vintages: pd.DataFrame, caption: str) -> str:
 
 
 def render_run_index(run_id: str, run_dir: Path, places: list[dict], results: list,
-                     vintages: pd.DataFrame, ok: bool, git: str) -> str:
+                     vintages: pd.DataFrame, ok: bool, git: str,
+                     findings: dict[str, list[str]] | None = None) -> str:
     """The run folder's ``index.html`` (links relative to the run folder).
 
     The status of every task, with its message, is on the run's ``adviser-notes.html``
@@ -96,7 +108,8 @@ def render_run_index(run_id: str, run_dir: Path, places: list[dict], results: li
     page = page_context(f"Reports of {_long(run_id)}", run_line=f"ccdata {__version__} (git {git})",
                         adviser_href=ADVISER_PAGE)
     return render("run_index.html.j2", page, run_long=_long(run_id), ok=ok,
-                  places=_places(run_dir, "", places, results), status="",
+                  places=_places(run_dir, "", places, results, findings), status="",
+                  datasets=len(vintages[["title", "vintage"]].drop_duplicates()) if len(vintages) else 0,
                   vintages=Markup(_vintages(vintages, "Datasets used by these reports, with their release")))
 
 
@@ -111,17 +124,30 @@ def render_run_notes(run_id: str, summary_frame: pd.DataFrame, git: str) -> str:
 
 
 def render_site_index(out: Path, latest_id: str | None, runs: list[dict], places: list[dict],
-                      results: list, vintages: pd.DataFrame, git: str) -> str:
-    """``<out>/index.html``: the latest good run's places, and every run."""
-    page = page_context("ccdata reports", run_line=f"Updated {dt.date.today().isoformat()}",
+                      results: list, vintages: pd.DataFrame, git: str,
+                      findings: dict[str, list[str]] | None = None) -> str:
+    """``<out>/index.html``: each place of the latest good run with its headline findings and
+    links, then every run; the list of datasets folded away.
+
+    Parameters
+    ----------
+    findings : dict, optional
+        Place id -> its key-finding sentences (the first :data:`HEADLINES` are shown).
+    """
+    if findings is not None and not isinstance(findings, dict):
+        raise TypeError(f"findings must be a dict of place id -> sentences, not {type(findings).__name__}")
+    today = dt.date.today()
+    page = page_context(SITE_TITLE, kicker="Children's Communities",
+                        run_line=f"Updated {today.day} {today:%B %Y}",
                         footer=f"ccdata {__version__} (git {git}).")
     runs_shown = [{"href": f"{RUNS}/{r['run_id']}/index.html", "label": _long(r["run_id"]),
                    "status": "complete" if r["status"] == "ok" else "some pages could not be produced"}
                   for r in runs]
     return render("site_index.html.j2", page, latest_id=latest_id or "",
                   latest_long=_long(latest_id) if latest_id else "",
-                  places=_places(out / RUNS / latest_id, f"{RUNS}/{latest_id}/", places, results)
-                  if latest_id else [], runs=runs_shown,
+                  places=_places(out / RUNS / latest_id, f"{RUNS}/{latest_id}/", places, results, findings)
+                  if latest_id else [], runs=runs_shown, datasets=len(vintages[["title", "vintage"]]
+                                                                      .drop_duplicates()) if len(vintages) else 0,
                   vintages=Markup(_vintages(vintages, "Datasets used by the latest reports")))
 
 

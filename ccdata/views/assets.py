@@ -32,6 +32,7 @@ from ccdata.geo.lsoabounds import GAP_M, generalisation_sentence
 from ccdata.vocabulary import CATEGORIES
 from ccdata.present.mapkey import asset_list_html, key_text, map_with_text
 from ccdata.present.maps import embed, map_assets
+from ccdata.views import asset_words
 
 
 #: The longest table or list printed on the page; a longer one shows its first rows and the
@@ -244,6 +245,8 @@ def outside_section(assets, *, files_dir=None, max_rows: int = MAX_ROWS) -> list
         return [present.missing("assets outside the area", _unplaceable(assets))]
     far = assets.attrs.get("outside") if assets is not None else None
     if far is None or len(far) == 0:
+        if not asset_words.has_own_list(assets):
+            return [present.notice("The partnership has no list of its own yet, so no asset lies outside the area.")]
         return [present.notice("Every asset on the partnership's list lies inside the place or just around it.")]
     shown = pd.DataFrame({
         "Name": far["name"], "Kind": far["category"].map(lambda c: CATEGORIES.get(c, c)),
@@ -264,16 +267,22 @@ def sources_section(assets) -> list:
     if table is None or len(table) == 0:
         return [present.missing("asset sources", "no asset list was available")]
     shown = table.rename(columns={"list": "List", "used": "Used", "note": "Note"})
+    # the partnership's list by what it is, not by its file; "not made yet" rather than configuration words
+    own = shown["List"].astype(str).str.startswith("local list")
+    shown.loc[own & ~shown["Used"].astype(bool), "Note"] = "not made yet"
+    shown.loc[own, "List"] = "The partnership's own list"
     shown["Used"] = shown["Used"].map({True: "yes", False: "no"})
     return [present.table(shown, caption="Asset lists used for this map")]
 
 
-def coverage_section(cov, reason: str = "", incomplete: dict[str, str] | None = None) -> list:
+def coverage_section(cov, reason: str = "", incomplete: dict[str, str] | None = None, assets=None) -> list:
     """Coverage tables (assets per 1,000 children by ward and LSOA; straight-line reach).
 
     ``incomplete`` (from :func:`ccdata.analysis.coverage.incomplete_categories`) names the
     categories whose official list is missing: their columns are marked
-    "(incomplete)" and a note says why, so a missing list never reads as zero.
+    "(incomplete)" and a note says why, so a missing list never reads as zero. With
+    ``assets`` (the located assets), kinds no list covers at all are left out of the
+    tables (:func:`ccdata.views.asset_words.without_lists`), not shown as zeros.
     """
 
     if cov is None:
@@ -281,15 +290,20 @@ def coverage_section(cov, reason: str = "", incomplete: dict[str, str] | None = 
     incomplete = incomplete or {}
     marked = {label: f"{label} (incomplete)" for label in incomplete}
     blocks = [present.notice(cov.method)]
+    own = assets is None or asset_words.has_own_list(assets)
     for label, why in incomplete.items():
-        blocks.append(present.missing(f"{label.lower()} coverage", f"{why.rstrip('.')}. Figures marked "
-                                      "'(incomplete)' count only the partnership's own list."))
-    reach = cov.reach_table()
+        blocks.append(present.missing(f"{label.lower()} coverage", (
+            f"{why.rstrip('.')}. Figures marked '(incomplete)' count only the partnership's own list." if own
+            else f"the official list of {asset_words.plural(label)} was not available for this run, and there is no "
+                 "other list of them yet, so they are left out of the tables below.")))
+    def listed(table, label_column=None):
+        return table if assets is None else asset_words.without_lists(table, assets, label_column)
+    reach = listed(cov.reach_table(), "Category")
     reach["Category"] = reach["Category"].map(lambda c: marked.get(c, c))
-    blocks += [present.table(cov.table("ward").rename(columns=marked), caption=(
+    blocks += [present.table(listed(cov.table("ward")).rename(columns=marked), caption=(
                    "Assets inside the place per ward (place LSOAs only), and per 1,000 children aged 0-19 "
                    "(Census 2021)")),
-               present.table(cov.table("lsoa").rename(columns=marked), sortable=True,
+               present.table(listed(cov.table("lsoa")).rename(columns=marked), sortable=True,
                              caption="Assets per LSOA 2021, and per 1,000 children aged 0-19"),
                present.table(reach, caption="Share of the place's children living within a "
                              "straight-line distance of each kind of asset (from LSOA centroids)")]

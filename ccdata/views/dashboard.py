@@ -15,8 +15,10 @@ from ccdata.errors import MissingDataError
 from ccdata.geo import build
 from ccdata.geo.crosswalk import IOD2019_ON_LSOA21_METHOD
 from ccdata.present import charts
+from ccdata.present import figures as marks
 from ccdata.present import labels as words
 from ccdata.provenance import git_hash
+from ccdata.views import spine_section
 from ccdata.views.common import lsoa21_names
 
 Blocks = list  # list[present.Block]
@@ -53,30 +55,59 @@ def _missing(place, what: str, detail: str) -> Blocks:
 
 
 def missing_data(place) -> dict[str, str]:
-    """Sections (or parts) without data, with the reason, for the top of the dashboard."""
+    """Sections (or parts) without data, with the reason, for the top of the dashboard.
+
+    A section with some of its data is not listed as without data: the missing part is,
+    by name ("Who lives here: economic activity"), so the list never contradicts a
+    section shown below it.
+    """
     out = {}
     for section, ids in SECTION_SOURCES.items():
         absent = [i for i in ids if not _available(place, i)]
-        if absent:
-            out[section] = "; ".join(_reason_missing(place, i) for i in absent)
+        if not absent:
+            continue
+        if len(absent) < len(ids):
+            parts = [profile.TOPICS.get(i) or sources.get(i).title for i in absent]
+            key = f"{section}: {', '.join(dict.fromkeys(p[0].lower() + p[1:] for p in parts))}"
+        else:
+            key = section
+        out[key] = "; ".join(_reason_missing(place, i) for i in absent)
     return out
+
+
+def descriptions(place) -> tuple[str, str]:
+    """The place's description for partners, and the adviser's (``adviser_description`` in the
+    place's entry): how the footprint was chosen and how to change it."""
+    adviser = " ".join(str(place.definition.get("adviser_description", "") or "").split())
+    return place.description, adviser
 
 
 #: Terms of the dashboard explained under its headline figures (:data:`ccdata.present.labels.GLOSSARY`).
 DASHBOARD_TERMS = ["LSOA", "ward", "IMD", "decile", "domains", "IDACI"]
 
 
+#: Headline figures -> the indicator figure each one shows (the same numbers as the indicator table).
+HEADLINE_MARKS = {"Residents (Census 2021)": ("children_0_19/place/denominator", "count"),
+                  "Children and young people 0-19": ("children_0_19/place/count", "count"),
+                  "Share aged 0-19": ("children_0_19/place/value", "percent")}
+
+
 def overview(place) -> Blocks:
     """Headline figures, the footprint and the list of sections lacking data."""
     blocks: Blocks = []
     blocks.append(present.metrics(profile.headline(place),
-                                  caption=f"{place.name}, in {place.lad_name} ({place.lad_code})."))
+                                  caption=f"{place.name}, in {place.lad_name} ({place.lad_code}).",
+                                  figures=HEADLINE_MARKS))
     blocks.append(present.glossary(DASHBOARD_TERMS))  # the terms explained where they first appear
-    if place.description:
-        blocks.append(present.notice(place.description))
+    partner, adviser = descriptions(place)
+    if partner:
+        blocks.append(present.notice(partner))
+    if adviser:
+        blocks.append(present.adviser_note("How the place was drawn", adviser))
     blocks.append(present.notice(f"How the place is drawn: {place.footprint_method}"))
     absent = missing_data(place)
-    blocks.append(present.section_missing_list({k: "not in this edition's data" for k in absent}))
+    blocks.append(present.section_missing_list({k: "not in this edition's data" for k in absent},
+                                               whole=[k for k in absent if k in SECTION_SOURCES]))
     if absent:
         blocks.append(present.adviser_note("Sections without data, and how to get it", "\n\n".join(
             f"{k}: {v}" for k, v in absent.items())))
@@ -86,7 +117,14 @@ def overview(place) -> Blocks:
 def key_findings(place) -> Blocks:
     """Three to six sentences on what the figures say, and what stands out."""
     f = findings.for_place(place)
-    return [present.key_findings(f.sentences, f.stands_out, limits=f.limits)]
+    blocks: Blocks = [present.key_findings(f.sentences, f.stands_out, limits=f.limits)]
+    if len(f.stands_out):
+        blocks.append(present.adviser_note("How 'What stands out' is made", f.method))
+    return blocks
+
+
+#: Age bands of the "who lives here" table that are also indicators (``indicators.yaml``).
+AGE_INDICATORS = {"0-4": "children_0_4", "15-19": "young_people_15_19", "0-19": "children_0_19"}
 
 
 def who_lives_here(place) -> Blocks:
@@ -100,12 +138,18 @@ def who_lives_here(place) -> Blocks:
         table = kids.pivot_table(index="age band", columns="area_name", values="pct", sort=False)
         counts = kids[kids["area"] == "place"].set_index("age band")["children"].rename("Children in the place")
         table = pd.concat([counts, table], axis=1).reset_index()
+        # the bands that are also indicators carry the indicator's figure ids
+        band_ids = [AGE_INDICATORS.get(b) for b in table["age band"]]
+        area_of = dict(zip(kids["area_name"], kids["area"]))
+        age_marks = {"Children in the place": [(f"{i}/place/count", "count") if i else None for i in band_ids]}
+        age_marks |= {col: [(f"{i}/{area_of[col]}/value", "percent") if i else None for i in band_ids]
+                      for col in table.columns if col in area_of}
         blocks.append(present.figure(
             charts.age_chart(kids),
             alt=("Bar chart of the share of residents in each child age band (0-4, 5-9, 10-14, 15-19) "
                  f"for {place.name}, {place.lad_name} and England."),
             caption="Children and young people as a share of all residents, Census 2021 (TS007A).",
-            data=table))
+            data=table, figures=age_marks))
         blocks.append(present.notice(profile.CHILD_BANDS_NOTE))
     try:
         single = profile.children_single_year(place)
@@ -185,6 +229,15 @@ def deprivation_section(place, editions: str = "both", lsoa_table: bool = True) 
     summary = pd.concat([deprivation.summary(place, e) for e in editions], ignore_index=True)
     blocks += _national_ranks(place, editions)
     notes = [n for n in summary["note"].dropna().unique() if n]
+    change = extent_change_sentence(place.name, summary)
+    latest_rows = [a if e == deprivation.EDITIONS[editions[-1]] else None
+                   for e, a in zip(summary["edition"], summary["area"])]
+    summary_marks = {
+        col: [(f"{fid}/{a}/{measure}", kind) if a else None for a in latest_rows]
+        for col, (fid, measure, kind) in {
+            "% of LSOAs in most deprived 10%": ("imd", "pct_lsoas_most_deprived_10", "percent"),
+            "% of LSOAs in most deprived 10% for IDACI": ("idaci", "pct_lsoas_idaci_most_deprived_10", "percent"),
+            "Neighbourhoods (LSOAs)": ("imd", "lsoas", "count")}.items()}
     summary = summary.rename(columns={
         "edition": "Edition", "area_name": "Area", "lsoas": "Neighbourhoods (LSOAs)",
         "lsoas_most_deprived_10": "Neighbourhoods in most deprived 10%",
@@ -192,12 +245,16 @@ def deprivation_section(place, editions: str = "both", lsoa_table: bool = True) 
         "extent": "Extent (% of residents)",
         "pct_lsoas_idaci_most_deprived_10": "% of LSOAs in most deprived 10% for IDACI",
         "median_imd_rank": "Median IMD rank"}).drop(columns=["area", "basis", "note"])
-    blocks.append(present.table(summary, caption=(
+    # a median of an even number of ranks falls between two (16,422.5): shown as a whole rank
+    blocks.append(present.table(summary, formats={"Median IMD rank": ",.0f"}, figures={
+        k: v for k, v in summary_marks.items() if k in summary.columns}, caption=(
         "Headline deprivation measures. Extent: share of residents living in the most deprived 30% "
         "of neighbourhoods, weighted from 1 at the most deprived 10% to 0 at 30% (MHCLG method). "
         + " ".join(deprivation.COMPARATOR_BASIS[e] for e in editions[:1] if e == "iod2019"))))
     for note in notes:
         blocks.append(present.notice(note))
+    if change:
+        blocks.append(present.notice(change))
     latest = editions[-1]
     if lsoa_table:
         latest_table = deprivation.lsoa_table(place, latest)
@@ -218,6 +275,28 @@ def deprivation_section(place, editions: str = "both", lsoa_table: bool = True) 
             "neighbourhoods and is shown on 2021 ones (see Data and methods); national ranks are "
             "relative, so a change of decile means a change relative to the rest of England.")))
     return blocks
+
+
+#: A change of extent between editions this large (points) is explained on the page.
+EXTENT_CHANGE_SAID = 5.0
+
+
+def extent_change_sentence(name: str, summary: pd.DataFrame) -> str | None:
+    """One plain sentence on why the place's extent moved between two editions, or ``None``.
+
+    Extent weighs each neighbourhood by how deep it lies in England's most deprived 30%
+    (its national rank), so it can move a long way while the deciles stay the same
+    (Pembury: 76.1 in 2019, 52.4 in 2025, decile 2 in both).
+    """
+    rows = summary[summary["area"] == "place"] if "area" in summary else summary.iloc[0:0]
+    values = [(r["edition"], r["extent"]) for r in rows.to_dict("records") if pd.notna(r.get("extent"))]
+    if len(values) < 2 or abs(float(values[-1][1]) - float(values[0][1])) < EXTENT_CHANGE_SAID:
+        return None
+    (e1, a), (e2, b) = values[0], values[-1]
+    return (f"{name}'s extent moved from {float(a):.1f} in {e1} to {float(b):.1f} in {e2}. Extent counts how deep "
+            "each neighbourhood lies within England's most deprived 30% by its national rank, not only its "
+            "decile, so it can change while the deciles stay the same; and IoD 2019 was published for the "
+            "older 2011 neighbourhoods, shown here on the 2021 ones.")
 
 
 def _national_ranks(place, editions) -> Blocks:
@@ -249,6 +328,10 @@ def _fye(year: str) -> str:
     return f"the year to March {year[3:]}"
 
 
+#: The year of the children-in-low-income-families indicator (``children_fye2025`` in indicators.yaml).
+LOW_INCOME_YEAR = 2025
+
+
 def low_income_section(place) -> Blocks:
     """DWP children in relative low income families: the place, its LA and England, both years.
 
@@ -269,10 +352,21 @@ def low_income_section(place) -> Blocks:
     blocks: Blocks = []
     if latest["status"] == "ok":
         kind = "an estimate" if estimate else "as published for its wards"
+        marked = years[-1] == f"fye{LOW_INCOME_YEAR}"  # the indicator's year: the same figures as its table
+        count, pct = f"{latest['children']:,}", f"{latest['pct']:.1f}%"
+        blocks.append(present.notice(findings.Sentence(
+            f"In {_fye(years[-1])}, ",
+            findings.Figure("children_low_income/place/count", "count", count) if marked else count,
+            f" children under 16 in {place.name} lived in relative low income families, ",
+            findings.Figure("children_low_income/place/value", "percent", pct) if marked else pct,
+            f" of children under 16 ({kind}).")))
+    if estimate and len(by_ward) == 1:
         blocks.append(present.notice(
-            f"In {_fye(years[-1])}, {latest['children']:,} children under 16 in {place.name} lived in "
-            f"relative low income families, {latest['pct']:.1f}% of children under 16 ({kind})."))
-    if estimate:
+            f"{place.name} lies inside one ward ({ward_names}), so its percentage is the ward's published "
+            "figure. DWP publishes these figures only for whole wards (May 2024): the number of children is an "
+            "estimate, the ward's count shared out in proportion to each neighbourhood's children under 16 at "
+            "the 2021 Census. The ward's own figures are shown below."))
+    elif estimate:
         blocks.append(present.notice(
             "This is an estimate. DWP publishes these figures only for whole wards (May 2024), and this place "
             f"does not follow ward boundaries, so the figures of its wards ({ward_names}) were shared out to "
@@ -303,13 +397,27 @@ def low_income_section(place) -> Blocks:
     formats = {c: ",.0f" for c in table.columns if c.startswith("Children")}
     formats.update({c: ".1f" for c in table.columns if c.startswith("%")})
     formats["Change (percentage points)"] = "+.1f"
-    blocks.append(present.table(table, formats=formats, caption=(
+    indicator_year = f"fye{LOW_INCOME_YEAR}"
+    areas = ["place", "la", "england"]
+    figure_ids = {}
+    if indicator_year in years:
+        figure_ids = {f"Children, {_fye(indicator_year)}": [(f"children_low_income/{a}/count", "count")
+                                                             for a in areas],
+                      f"%, {_fye(indicator_year)}": [(f"children_low_income/{a}/value", "percent") for a in areas]}
+    blocks.append(present.table(table, formats=formats, figures=figure_ids, caption=(
         "Children under 16 in relative low income families after housing costs (DWP/HMRC), as a number "
         "and as a % of children under 16"
         + (f"; {place.name}'s figures are estimated from its wards" if estimate else "")
         + ". The change is in percentage points between the two years.")))
     for note in dict.fromkeys(notes):
         blocks.append(present.notice(note))
+    vintages = set(place.wards["vintage"].astype(str)) if not place.wards.empty else set()
+    if vintages and vintages != {"2024"}:
+        old = " and ".join(f"May {v}" for v in sorted(vintages - {"2024"}))
+        blocks.append(present.notice(
+            f"{place.name} is drawn from {place.lad_name}'s wards as they stood in {old}. The ward "
+            "boundaries changed in May 2024 and DWP publishes these figures for the new wards, so the wards "
+            "named below (and on the asset map) are the May 2024 ones."))
     wards = by_ward.copy()
     cols = {"ward24_name": "Ward (May 2024)"}
     if estimate:
@@ -333,14 +441,25 @@ def low_income_section(place) -> Blocks:
 
 
 def indicator_section(place) -> Blocks:
-    """The indicator table grouped by workstream, and a chart of the place's values."""
+    """Every indicator in one picture (the spine chart), then the indicator table by workstream.
+
+    Without the spread of authorities for the spine chart, a chart of the place's values
+    with England's stands in for it (the two would say the same twice, and a printed
+    page has room for one).
+    """
     frame = indicators.compute(place)
     wide = indicators.wide(frame)
-    blocks: Blocks = []
+    ids = list(frame["indicator"].drop_duplicates())  # wide() keeps the indicators' order, one row each
+    blocks: Blocks = spine_section.blocks(place)
+    has_spine = any("<figure" in b.html for b in blocks)
     for workstream, grp in wide.groupby("Workstream", sort=False):
-        blocks.append(present.table(grp.drop(columns=["Workstream"]), caption=(
-            f"{workstream}: values in %, 95% Wilson intervals; compared with England "
-            "(better / similar / worse where a direction is declared, else higher / similar / lower).")))
+        shown = grp.drop(columns=["Workstream"])
+        blocks.append(present.table(shown, caption=(
+            f"{workstream}: values in %, with the range each could take by chance (95% interval); compared "
+            "with England (better / similar / worse where a direction is declared, else higher / similar / "
+            "lower)."), figures=_indicator_marks([ids[i] for i in grp.index], shown.columns)))
+    if has_spine:
+        return blocks
     try:
         fig = charts.indicator_chart(frame)
     except ValueError as exc:
@@ -352,6 +471,19 @@ def indicator_section(place) -> Blocks:
             "and England's value marked."), caption="Indicators for the place, with England for reference.",
             data=data))
     return blocks
+
+
+#: Columns of the indicator table -> (area, measure, kind) of the figure each cell shows.
+INDICATOR_MARKS = {"Numerator": ("place", "count", "count"), "Denominator": ("place", "denominator", "count"),
+                   "Place %": ("place", "value", "percent"), "LA %": ("la", "value", "percent"),
+                   "England %": ("england", "value", "percent"),
+                   "Place vs England": ("place", "verdict", "verdict"), "LA vs England": ("la", "verdict", "verdict")}
+
+
+def _indicator_marks(ids: list[str], columns) -> dict[str, list]:
+    """Figure ids for the cells of the indicator table (:mod:`ccdata.present.figures`)."""
+    return {col: marks.column_ids(ids, measure, kind, area=area)
+            for col, (area, measure, kind) in INDICATOR_MARKS.items() if col in columns}
 
 
 def _indicator_chart_data(frame: pd.DataFrame) -> pd.DataFrame:
@@ -417,11 +549,15 @@ def methods_section(place, parameters: dict | None = None) -> Blocks:
         f"IoD 2019 on 2021 neighbourhoods: {IOD2019_ON_LSOA21_METHOD}",
         "Counts are summed over each area's neighbourhoods and rates recomputed from the sums; "
         "ranks and deciles are never averaged.",
-        "95% intervals are Wilson score intervals; a value is 'better' or 'worse' than "
-        "England when England's value lies outside the place's interval.",
+        "Each percentage comes with the range it could take by chance (a 95% interval); a value is "
+        "'better' or 'worse' than England only when England's value lies outside that range.",
         profile.PERTURBATION_NOTE,
     ]
     blocks.append(present.bullets(methods))
+    blocks.append(present.adviser_note("Intervals and comparisons", (
+        "95% intervals are Wilson score intervals on the summed counts. Child poverty figures shared out "
+        "from wards are treated as counts (whole children) for the interval; their percentage is computed "
+        "from the unrounded shares, and a place inside one ward takes the ward's published percentage.")))
     blocks.append(present.adviser_note("How this page was made", (
         f"ccdata {__version__}, git {git_hash()}. Datasets: {', '.join(sorted(table['id']))}. Parameters: "
         + (", ".join(f"{k}={v!r}" for k, v in (parameters or {}).items()) or "none"))))

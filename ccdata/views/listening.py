@@ -14,11 +14,18 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ccdata import present, publish
-from ccdata.analysis import disclosure, labels, linked, pupils, survey
+from ccdata.analysis import disclosure, labels, linked, pupils, survey, survey_options
 from ccdata.errors import CcdataError, MissingDataError, ValidationError
 from ccdata.present import charts
 from ccdata.present import labels as words
 from ccdata.views.common import ward24_names
+from ccdata.views.listening_tables import (
+    change_interval,
+    change_shown,
+    one_question_per_row,
+    options_by_wave,
+    readable,
+)
 
 Blocks = list  # list[present.Block]
 
@@ -260,9 +267,42 @@ def headlines_section(data: ListeningData, rules: disclosure.Rules | None = None
     if instead:
         return instead
     overall = _published(page.overall, "headline findings")
-    if overall.empty:
+    multiple = set(survey_options.multiple_choice(data.questions))
+    if overall.empty and not multiple:
         return [present.missing("headline findings", "no question in the survey names positive answers")]
-    return [present.bullets(survey.headlines(overall))]
+    # one sentence per question in the survey's order; a multiple-choice question is told
+    # option by option (its options do not add up, so one "positive" share would hide them)
+    single = dict(zip(overall.loc[~overall["question_id"].isin(multiple), "question_id"],
+                      survey.headlines(overall[~overall["question_id"].isin(multiple)])))
+    sentences = []
+    for qid in data.questions["question_id"]:
+        if qid in single:
+            sentences.append(single[qid])
+        elif qid in multiple and data.responses[qid].notna().any():
+            sentences.append(survey_options.option_sentence(
+                survey_options.option_shares(data.responses, data.questions, qid, rules=rules)))
+    return [present.bullets(sentences)]
+
+
+def _ticked_words(data: ListeningData) -> dict[str, str]:
+    """For each multiple-choice question, what its share "positive" counts, in words."""
+    out = {}
+    for q in data.questions[data.questions["type"] == survey.MULTIPLE].itertuples(index=False):
+        if q.positive:
+            out[q.question_id] = (f"{str(q.question_text).rstrip()} (ticked at least one of: "
+                                  f"{', '.join(map(str, q.positive))})")
+    return out
+
+
+def _options_by_wave(data: ListeningData, qid: str, rules: disclosure.Rules) -> Blocks:
+    """A table of the share who ticked each option of a multiple-choice question, by wave."""
+    shares = survey_options.option_shares(data.responses, data.questions, qid, by="wave", rules=rules)
+    if shares.empty:
+        return []
+    shares = _named_waves(data, shares.rename(columns={"group": "wave"}))
+    text = str(shares["question_text"].iloc[0]).rstrip()
+    return [present.table(options_by_wave(shares, rules), caption=f"{text} The share who ticked each answer "
+                                                                  "(people could tick more than one), by wave")]
 
 
 @_personal
@@ -276,13 +316,16 @@ def questions_section(data: ListeningData, rules: disclosure.Rules | None = None
     if by_wave.empty:
         return [present.missing("questions by wave", "no question in the survey names positive answers")]
     blocks: Blocks = []
-    by_wave = _named_waves(data, by_wave)
+    ticked = _ticked_words(data)
+    by_wave = one_question_per_row(_named_waves(data, by_wave), ticked, rules)
     for qid, rows in by_wave.groupby("question_id", sort=False):
         text = rows["question_text"].iloc[0]
         blocks.append(present.figure(
             charts.plot_positive(by_wave, qid, group="wave_name"),
             alt=f"Bar chart of the share of positive answers in each survey wave, with 95% intervals: {text}",
             caption=text, data=rows[["wave_name", "n", "pct_positive", "ci_lower", "ci_upper"]]))
+        if qid in ticked:
+            blocks += _options_by_wave(data, qid, rules)
     return blocks
 
 
@@ -312,7 +355,11 @@ def change_section(data: ListeningData, rules: disclosure.Rules | None = None) -
     pairs = list(dict.fromkeys(zip(change["wave_1_name"], change["wave_2_name"])))
     caption = (f"Change from {pairs[0][0]} to {pairs[0][1]}" if len(pairs) == 1
                else "Change between the last two waves with answers to each question")
-    return [present.table(change.drop(columns=["question_id", "suppression"]), caption=caption)] + note
+    # the change printed is the difference of the two shares printed; one pair of waves is
+    # named in the caption, not in every row
+    change = one_question_per_row(change_interval(change_shown(change, rules), rules), _ticked_words(data), rules)
+    drop = ["question_id"] + (["wave_1_name", "wave_2_name"] if len(pairs) == 1 else [])
+    return [present.table(readable(change.drop(columns=drop)), caption=caption)] + note
 
 
 def _ward_shapes(place, codes: list[str]):
@@ -375,18 +422,23 @@ def wards_section(place, data: ListeningData, rules: disclosure.Rules | None = N
             rows = by_ward[by_ward["question_id"] == qid]
             text = rows["question_text"].iloc[0]
             shown = words.name_codes(rows, "ward24_code", names, "ward_name")[
-                ["ward_name", "ward24_code", "n", "pct_positive", "ci_lower", "ci_upper"]]
+                ["ward_name", "n", "pct_positive", "ci_lower", "ci_upper"]]
             blocks.append(present.figure(
                 charts.plot_ward_map(shapes, by_ward, qid, name_col="ward24_name"),
                 alt=(f"Map of the wards of {place.name} shaded by the share of positive answers to: {text} "
                      "Wards with too few answers are hatched grey."),
                 caption=f"By ward of home: {text}", data=shown))
-    # partners read the question and the ward's name; codes stay beside the names
-    table = words.name_codes(by_ward.drop(columns=["question_id", "suppression"]), "ward24_code", names,
-                             "ward_name")
-    table = table[["question_text", "ward_name"] + [c for c in table.columns
-                                                   if c not in ("question_text", "ward_name")]]
-    blocks.append(present.table(table, caption="Share positive by ward", sortable=True))
+    # one table per question, its words in the caption; partners read the ward's name
+    # (the codes are in the adviser's exports)
+    table = one_question_per_row(by_ward, _ticked_words(data), rules)
+    for qid, rows in table.groupby("question_id", sort=False):
+        text = str(rows["question_text"].iloc[0])
+        shown = words.name_codes(rows.drop(columns=["question_id", "question_text"]), "ward24_code", names,
+                                 "ward_name")
+        shown = shown[["ward_name"] + [c for c in shown.columns if c != "ward_name"]]
+        if shown["benchmark"].isna().all():
+            shown = shown.drop(columns=["benchmark", "compared"])
+        blocks.append(present.table(readable(shown), caption=f"Share positive by ward: {text}", sortable=True))
     return blocks
 
 
@@ -430,7 +482,8 @@ def groups_section(data: ListeningData, rules: disclosure.Rules | None = None) -
             continue
         for key in by:
             table = _published(result.tables[(key,)], GROUPS)
-            blocks.append(present.table(table[[key, "n", "pct_positive", "ci_lower", "ci_upper", "suppressed"]],
+            blocks.append(present.table(readable(table[[key, "n", "pct_positive", "ci_lower", "ci_upper",
+                                                        "suppressed", "suppression"]]),
                                         caption=f"{texts.get(qid, qid)}: share positive by {GROUP_WORDS[key]}"))
     blocks.append(present.adviser_note("Disclosure audit of the school and year-group tables", "\n\n".join(notes)))
     return blocks
@@ -476,14 +529,15 @@ def pupils_section(place, data: ListeningData, rules: disclosure.Rules | None = 
     note = present.adviser_note("Disclosure audit of the pupil tables", tables.note)
     if not tables.ok:  # a hidden figure could still be worked out: no pupil figure is published
         return [present.missing(PUPILS, PUPILS_WITHHELD), note]
-    blocks += [present.table(_published(tables.summary, "pupil summary"), caption="All pupils in the extracts"),
-               present.table(words.name_codes(_published(tables.by_ward, "pupil concentration"), "ward24_code",
-                                              ward24_names(place), "ward_name"),  # the ward's name beside its code
+    blocks += [present.table(readable(_published(tables.summary, "pupil summary")),
+                             caption="All pupils in the extracts"),
+               present.table(readable(words.name_codes(_published(tables.by_ward, "pupil concentration"),
+                                                       "ward24_code", ward24_names(place), "ward_name")),
                              caption=f"Where is it concentrated: {label}")]
     if tables.by_decile is None:
         blocks.append(present.missing(f"{label} by deprivation decile", no_deciles))
     else:
-        blocks.append(present.table(_published(tables.by_decile, "pupil rates by deprivation decile"),
+        blocks.append(present.table(readable(_published(tables.by_decile, "pupil rates by deprivation decile")),
                                     caption=(f"{label[0].upper()}{label[1:]} by deprivation decile "
                                              "of home (1 = most deprived 10% in England)")))
     return blocks + [note]
