@@ -13,13 +13,14 @@ from pathlib import Path
 
 from ccdata import config, demo
 from ccdata._version import __version__
-from ccdata.errors import CcdataError, InputError, OutputError
+from ccdata.errors import BuildError, CcdataError, InputError, OutputError
 from ccdata.geo.build import build
 from ccdata.geo.adhoc import place_id_for
 from ccdata.geo.places import list_places
 from ccdata.io.fetch import add_file, fetch
 from ccdata.io.routes import check
 from ccdata.run.batch import BatchParameters, load_parameters, refresh_data, run_batch
+from ccdata.run.footprints import accept_place
 from ccdata.run.report import report
 from ccdata.sources import registry_table
 
@@ -35,7 +36,8 @@ typical order:
 exit codes:
   0  everything asked for was done
   1  the run finished, but some views, datasets or tables failed
-     (each listed on stderr)
+     (each listed on stderr), or stopped at an official file that
+     failed its checks
   2  bad input or usage: an unknown place or option, an invalid places.yaml,
      a folder that cannot be written (one line on stderr says which)
 
@@ -180,6 +182,15 @@ def cmd_places(args: argparse.Namespace) -> int:
 
     if getattr(args, "places_action", None) == "add":
         return cmd_places_add(args)
+    if getattr(args, "places_action", None) == "accept":
+        result = accept_place(args.place, _writable_folder(args.out))
+        if result.recorded is None:
+            print(f"{args.place}: footprint recorded ({len(result.now['lsoa21']):,} LSOAs)")
+        elif result.status == "same":
+            print(f"{args.place}: footprint unchanged ({len(result.now['lsoa21']):,} LSOAs); recorded again")
+        else:
+            print(_wrap(f"{args.place}: new footprint accepted: {result.describe()}"))
+        return 0
     table = list_places()
     _print_table(table.to_dict("records"), ["id", "name", "collection", "local_authority", "footprint"])
     return 0
@@ -316,7 +327,7 @@ def _parser() -> argparse.ArgumentParser:
                 "CCDATA_PLACES names another place file.")
     p.set_defaults(func=cmd_places)
     actions = p.add_subparsers(dest="places_action", metavar="ACTION",
-                               help="add: add a place (without ACTION: list the places)")
+                               help="add: add a place; accept: record a place's new footprint (without ACTION: list the places)")
     a = actions.add_parser("add", help="add a place to the file CCDATA_PLACES names, from codes or postcodes",
                            description="Choose a footprint from LSOA 2021 codes, May 2024 ward codes, or a CSV of "
                                        "postcodes (column 'postcode', optional 'count'): the neighbourhoods holding "
@@ -332,6 +343,16 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--collection", default=config.OFFICIAL, choices=config.COLLECTIONS,
                    help="official data or the fictional demo country (default: official)")
     a.set_defaults(func=cmd_places)
+    q = actions.add_parser("accept", help="record a place's new footprint so its pages are published again",
+                              description="When a place's definition is unchanged but it now resolves to other\n"
+                                          "neighbourhoods (new or damaged lookups or boundaries), report and batch\n"
+                                          "publish nothing for it. After checking the change, this records the\n"
+                                          "footprint as it resolves now.",
+                              formatter_class=_formatter)
+    q.add_argument("place", metavar="PLACE", help="a place id from `ccdata places`")
+    q.add_argument("--out", type=Path, metavar="DIR",
+                   help="the output folder of the refused report or batch (default: $CCDATA_REPORTS_DIR or reports/)")
+    q.set_defaults(func=cmd_places)
 
     p = command("registry", "list the datasets ccdata knows",
                 "Each dataset's vintage, whether the mirror has it, and its official source.")
@@ -395,6 +416,9 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args) -> int:
     try:
         return args.func(args)
+    except BuildError as exc:  # a damaged official file: the run stopped there (not a usage error)
+        print(f"ccdata: error: {exc}", file=sys.stderr)
+        return 1
     except CcdataError as exc:
         print(f"ccdata: error: {exc}", file=sys.stderr)
         return 2

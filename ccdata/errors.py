@@ -65,6 +65,11 @@ class ValidationError(CcdataError, ValueError):
         super().__init__(f"{file}: {len(self.problems)} problem(s) found\n{shown}{tail}")
 
 
+class BuildError(CcdataError):
+    """A processed table could not be built from its raw files (a damaged or changed official file);
+    the message names the table and every problem found. The command line exits 1 on it."""
+
+
 class DisclosureError(CcdataError):
     """Personal data that has not passed disclosure control (or was changed after it), or a page the
     disclosure audit could not make safe. Raised by the analysis and presentation layers alike."""

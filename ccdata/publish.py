@@ -131,6 +131,11 @@ OUTPUTS: tuple[Output, ...] = (
     Output("{place}/resident_connections.csv", "partner",
            "residents' ties by partner sector, sealed by disclosure control", csv=True),
     Output("{place}/summaries.json", "adviser", "which summary files were written, or why not"),
+    # a place's footprint (run/footprints.py): of record at the top, as resolved beside the pages
+    Output(".footprints/*.json", "adviser-only", "each place's footprint of record (LSOAs, population, "
+           "the hash of its definition)"),
+    Output("{run}/.footprints/*.json", "adviser-only", "each place's footprint of record"),
+    Output(f"{{place}}/{NOTES_DIR}/footprint.json", "adviser", "the footprint this run resolved for the place"),
     # adviser-only fragments and pages that were not published
     Output(f"{{place}}/{NOTES_DIR}/*.html", "adviser", "a view's adviser-only sections (disclosure audit notes)"),
     Output(f"{{place}}/{NOTES_DIR}/*.unpublished.html", "adviser",

@@ -78,7 +78,8 @@ def test_lsoa21_code_where_2011_expected(with_lookup):
 def test_census_codes_checked_against_lookup(with_lookup):
     path = with_lookup / "census2021-ts037-lsoa.csv"
     path.write_text("date,geography,geography code,General health: Total: All usual residents,"
-                    "General health: Very good health\n2021,A,E01900002,5,5\n2021,B,E01900003,4,4\n")
+                    "General health: Very good health,General health: Good health,General health: Bad health,"
+                    "General health: Very bad health\n2021,A,E01900002,5,5,0,0,0\n2021,B,E01900003,4,4,0,0,0\n")
     with pytest.raises(ValidationError) as exc:
         read("census21_ts037", path)
     (problem,) = exc.value.problems
@@ -125,8 +126,9 @@ def test_overlapping_subsets_reported_as_duplicates(tmp_path):
 def test_census_suppression_markers_listed(tmp_path):
     path = tmp_path / "census2021-ts037-lsoa.csv"
     path.write_text("date,geography,geography code,General health: Total: All usual residents,"
-                    "General health: Very good health,General health: Bad health\n"
-                    "2021,A,E01900001,10,x,:\n2021,B,E01900002,[c],3,1\n")
+                    "General health: Very good health,General health: Bad health,General health: Good health,"
+                    "General health: Very bad health\n"
+                    "2021,A,E01900001,10,x,:,1,1\n2021,B,E01900002,[c],3,1,1,1\n")
     with pytest.warns(DataQualityWarning, match="3 cell"):
         df = read("census21_ts037", path)
     assert df["very_good_health"].isna().tolist() == [True, False]
@@ -137,8 +139,9 @@ def test_census_suppression_markers_listed(tmp_path):
 
 def test_text_in_count_column_is_an_error(tmp_path):
     path = tmp_path / "census2021-ts037-lsoa.csv"
-    path.write_text("date,geography,geography code,General health: Total: All usual residents\n"
-                    "2021,A,E01900001,ten\n")
+    path.write_text("date,geography,geography code,General health: Total: All usual residents,"
+                    "General health: Very good health,General health: Good health,General health: Bad health,"
+                    "General health: Very bad health\n2021,A,E01900001,ten,1,1,1,1\n")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
         with pytest.raises(ValidationError) as exc:

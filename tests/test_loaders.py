@@ -254,9 +254,10 @@ def test_iod_file7_official_csv_layout(tmp_path):
 
 
 def _nomis_zip(tmp_path, table="ts007a", level="lsoa"):
-    body = ("date,geography,geography code,Age: Total,Age: Aged 4 years and under,Age: Aged 5 to 9 years\n"
-            "2021,Demoton 001A,E01900001,30,10,20\n"
-            "2021,Demoton 001B,E01900002,7,c,4\n")
+    body = ("date,geography,geography code,Age: Total,Age: Aged 4 years and under,Age: Aged 5 to 9 years,"
+            "Age: Aged 10 to 14 years,Age: Aged 15 to 19 years\n"
+            "2021,Demoton 001A,E01900001,30,10,20,0,0\n"
+            "2021,Demoton 001B,E01900002,7,c,4,0,3\n")
     path = tmp_path / f"census2021-{table}.zip"
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr(f"census2021-{table}-ctry.csv", "date,geography,geography code\n")
@@ -268,9 +269,11 @@ def test_census_reads_member_from_nomis_zip(tmp_path):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         df = read("census21_ts007a", _nomis_zip(tmp_path))
-    assert list(df.columns) == ["lsoa21_code", "lsoa21_name", "total", "aged_4_years_and_under", "aged_5_to_9_years"]
+    assert list(df.columns) == ["lsoa21_code", "lsoa21_name", "total", "aged_4_years_and_under", "aged_5_to_9_years",
+                                "aged_10_to_14_years", "aged_15_to_19_years"]
     assert df.attrs["labels"] == {"total": "Total", "aged_4_years_and_under": "Aged 4 years and under",
-                                  "aged_5_to_9_years": "Aged 5 to 9 years"}
+                                  "aged_5_to_9_years": "Aged 5 to 9 years", "aged_10_to_14_years": "Aged 10 to 14 years",
+                                  "aged_15_to_19_years": "Aged 15 to 19 years"}
     assert df["total"].tolist() == [30, 7]
     assert pd.isna(df.loc[1, "aged_4_years_and_under"])
     ex = exclusions(df)
@@ -313,10 +316,11 @@ def test_boundaries_geojson_subsets_concatenated(tmp_path):
          "geometry": {"type": "Polygon", "coordinates": _square(-1.5, 55.0)}}]}
     renamed = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"area_code": "E05900002", "area_name": "Quay"},
-         # a bow-tie: invalid, repaired by make_valid into two triangles
-         "geometry": {"type": "Polygon", "coordinates": [[[-1.5, 55.01], [-1.49, 55.02], [-1.49, 55.01],
-                                                          [-1.5, 55.02], [-1.5, 55.01]]]}},
-        {"type": "Feature", "properties": {"area_code": "E05900003", "area_name": "Empty"}, "geometry": None}]}
+         # two squares whose ring touches itself at one corner: invalid as published, and
+         # make_valid splits it there without changing the area (a harmless repair, recorded)
+         "geometry": {"type": "Polygon", "coordinates": [[[-1.5, 55.01], [-1.495, 55.01], [-1.495, 55.015],
+                                                          [-1.49, 55.015], [-1.49, 55.02], [-1.495, 55.02],
+                                                          [-1.495, 55.015], [-1.5, 55.015], [-1.5, 55.01]]]}}]}
     a, b = tmp_path / "a.geojson", tmp_path / "b.geojson.gz"
     a.write_text(json.dumps(arcgis))
     b.write_bytes(gzip.compress(json.dumps(renamed).encode()))
@@ -328,8 +332,11 @@ def test_boundaries_geojson_subsets_concatenated(tmp_path):
     assert gdf["lad_code"].tolist()[0] == "E06900001" and pd.isna(gdf["lad_code"].tolist()[1])
     assert set(gdf.geom_type) == {"MultiPolygon"} and gdf.is_valid.all()
     assert gdf.attrs["repaired"] == 1
-    ex = exclusions(gdf)
-    assert ex[["file", "row"]].values.tolist() == [["b.geojson.gz", 2]]
+    (repair,) = gdf.attrs["repairs"]
+    assert (repair["file"], repair["feature"], repair["code"]) == ("b.geojson.gz", 1, "E05900002")
+    assert repair["change"] < 1e-6 and gdf.geometry.iloc[1].geom_type == "MultiPolygon"
+    assert len(gdf.geometry.iloc[1].geoms) == 2
+    assert exclusions(gdf).empty
     # a 0.001 degree square near 55N is about 64 m x 111 m
     assert 5000 < gdf.area.iloc[0] < 9000
 

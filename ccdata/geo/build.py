@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 
 from ccdata import config, sources
 from ccdata._version import __version__
-from ccdata.errors import CcdataError, MissingDataError
+from ccdata.errors import BuildError, CcdataError, MissingDataError
 from ccdata.files import atomic_path, atomic_write_bytes
 from ccdata.geo.boundshift import make_boundary_shift
 from ccdata.geo.crosswalk import crosswalk_counts, iod2019_on_lsoa21
@@ -240,12 +240,18 @@ def build_table(name: str, collection: str = config.OFFICIAL, force: bool = Fals
         "rows": int(len(frame)), "inputs": state,
         "warnings": sorted({str(w.message) for w in caught})[:50],
         "exclusions": exclusions[:1000], "n_exclusions": len(exclusions),
+        # official polygons repaired as harmless (area change under 0.1%), each named
+        "repairs": frame.attrs.get("repairs", [])[:1000],
         # published labels behind slugged column names (Census), restored by table()
         "labels": frame.attrs.get("labels", {}),
         "notes": frame.attrs.get("notes", {}),  # how a derived table was made (boundary sets used ...)
     }
     atomic_write_bytes(meta, json.dumps(prov, indent=2, default=str).encode("utf-8"))
-    return BuildResult(name, "built", f"{len(frame):,} rows", time.perf_counter() - started)
+    repairs = frame.attrs.get("repairs", [])
+    said = f"{len(frame):,} rows" + (f"; {len(repairs):,} feature{'s' if len(repairs) != 1 else ''} invalid as "
+                                     "published repaired (area changed by under 0.1%; listed in the provenance)"
+                                     if repairs else "")
+    return BuildResult(name, "built", said, time.perf_counter() - started)
 
 
 def build(collection: str = config.OFFICIAL, force: bool = False, progress: bool = True,
@@ -300,7 +306,7 @@ def _held(name: str, collection: str) -> pd.DataFrame:
             raise MissingDataError(f"processed table {name!r} ({collection}) cannot be built: "
                                    f"{result.message}. Run {hint}.")
         if result.status == "failed":
-            raise CcdataError(f"building {name!r} ({collection}) failed: {result.message}")
+            raise BuildError(f"building {name!r} ({collection}) failed: {result.message}")
     key = (name, collection, data.stat().st_mtime_ns)
     if key not in _MEMO:
         frame = _read(data)

@@ -15,13 +15,12 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import shapely
-from shapely.geometry import MultiPolygon
 
 from ccdata import sources
 from ccdata.errors import Problem, ValidationError
 from ccdata.io import attach_exclusions, loader
 from ccdata.io.codes import LSOA21
+from ccdata.io.geomcheck import check_geometries, kind_of
 from ccdata.io.lookups import check_lsoa, check_paths, collection_for, combine, norm
 from ccdata.schemas import LSOA_CODE, Col, validate
 
@@ -93,19 +92,6 @@ def _to_bng(frame: gpd.GeoDataFrame, display: str, exclusions: list[Problem]) ->
     return frame.to_crs(BNG) if frame.crs.to_epsg() != BNG else frame
 
 
-def _polygonal(geom):
-    """MultiPolygon of the polygonal parts of a (repaired) geometry."""
-    if geom is None or geom.is_empty:
-        return None
-    if geom.geom_type == "MultiPolygon":
-        return geom
-    if geom.geom_type == "Polygon":
-        return MultiPolygon([geom])
-    parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
-    polys = [q for p in parts for q in (p.geoms if p.geom_type == "MultiPolygon" else [p])]
-    return MultiPolygon(polys) if polys else None
-
-
 @loader("boundaries")
 def read_boundaries(dataset: sources.Dataset, paths: list[Path]) -> gpd.GeoDataFrame:
     """Read boundary polygons as a GeoDataFrame in EPSG:27700.
@@ -123,15 +109,19 @@ def read_boundaries(dataset: sources.Dataset, paths: list[Path]) -> gpd.GeoDataF
     GeoDataFrame
         ``<geo>_code, <geo>_name[, lad_code], geometry`` (``lsoa21_code``,
         ``ward23_code`` ...). Wards carry ``lad_code`` where the file has it, else
-        missing. Geometries are made valid and all MultiPolygon; ``attrs["repaired"]``
-        counts those that needed repair. Features without a usable polygon are
-        excluded and listed (row = feature number in the file).
+        missing. Geometries are valid and all MultiPolygon. A feature invalid as
+        published is repaired only when the repair is harmless (see
+        :mod:`ccdata.io.geomcheck`); ``attrs["repairs"]`` records each repair (file,
+        feature number, code, areas before and after) and ``attrs["repaired"]`` counts them.
 
     Raises
     ------
     ValidationError
         No code column (with the properties found), malformed, unknown or wrong
-        vintage LSOA codes, duplicate codes, missing shapefile sidecars.
+        vintage LSOA codes, duplicate codes, missing shapefile sidecars; a feature
+        with no polygon (null, empty, or lines only), or one whose repair would change
+        its area by 0.1% or more or leave its authority's extent (file, feature number
+        and code named).
 
     Notes
     -----
@@ -143,7 +133,7 @@ def read_boundaries(dataset: sources.Dataset, paths: list[Path]) -> gpd.GeoDataF
     paths = check_paths(paths)
     collection = collection_for(paths)
     parts, exclusions = [], []
-    repaired = 0
+    repairs: list[dict] = []
     for path in _primary(paths):
         display = path.name
         raw = _read_file(path)
@@ -167,14 +157,11 @@ def read_boundaries(dataset: sources.Dataset, paths: list[Path]) -> gpd.GeoDataF
         frame = pd.DataFrame(data, index=raw.index)
         frame[code_col] = frame[code_col].str.upper()
         geo = _to_bng(gpd.GeoSeries(raw.geometry, crs=raw.crs).to_frame("geometry"), display, exclusions)
-        invalid = ~geo.geometry.is_valid & geo.geometry.notna()
-        repaired += int(invalid.sum())
-        geoms = geo.geometry.make_valid().map(_polygonal)
-        unusable = geoms.isna()
-        for line in frame.index[unusable]:
-            exclusions.append(Problem(display, int(line), "geometry", "feature has no polygon; excluded",
-                                      frame.at[line, code_col]))
-        frame, geoms = frame[~unusable], geoms[~unusable]
+        # damaged polygons fail the file; harmless repairs are kept and recorded (see geomcheck)
+        geoms, fixed = check_geometries(geo.geometry, frame[code_col], display, kind_of(prefix),
+                                        names=frame[name_col] if prefix.startswith("lsoa") else None,
+                                        lad=frame["lad_code"] if "lad_code" in frame.columns else None)
+        repairs += fixed
         extra = check_lsoa(frame[code_col], LSOA21, display, code_col, collection) if prefix == "lsoa21" else []
         spec = {code_col: Col("str", pattern=pattern), name_col: Col("str", nullable=True)}
         if "lad_code" in frame.columns:
@@ -184,5 +171,6 @@ def read_boundaries(dataset: sources.Dataset, paths: list[Path]) -> gpd.GeoDataF
         parts.append((display, frame))
     out = combine(parts, [code_col])
     out = gpd.GeoDataFrame(out, geometry="geometry", crs=BNG)
-    out.attrs["repaired"] = repaired
+    out.attrs["repaired"] = len(repairs)
+    out.attrs["repairs"] = repairs
     return attach_exclusions(out, exclusions)

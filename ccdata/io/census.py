@@ -18,13 +18,14 @@ and a disclosure footnote. It may hold only some categories and no total column.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from pathlib import Path
 
 import pandas as pd
 
-from ccdata import sources
+from ccdata import config, sources
 from ccdata.errors import Problem
 from ccdata.io import attach_exclusions, loader
 from ccdata.io._read import (
@@ -35,6 +36,7 @@ from ccdata.io._read import (
     read_bytes,
     read_csv_lines,
 )
+from ccdata.io._yaml import load as load_yaml
 from ccdata.io.codes import LSOA21
 from ccdata.io.lookups import (
     check_lsoa,
@@ -101,6 +103,47 @@ def category_label(header: str) -> str:
 def member_name(dataset: sources.Dataset) -> str:
     """The CSV inside the Nomis zip for this dataset (``census2021-ts007a-lsoa.csv``)."""
     return f"census2021-{table_code(dataset.id)}-{_LEVEL[dataset.geography]}.csv"
+
+
+#: The indicator definitions: the categories they read are what a Census table must hold.
+INDICATORS_FILE = config.resource("indicators.yaml")
+
+
+@functools.lru_cache(maxsize=4)
+def _indicator_columns(path: str) -> dict[str, dict[str, str]]:
+    """``{table code: {column: indicator title}}`` for every Census column an indicator reads."""
+    entries = load_yaml(path, what="indicator definitions") or []
+    out: dict[str, dict[str, str]] = {}
+    for entry in entries if isinstance(entries, list) else []:
+        source = str(entry.get("source", "")) if isinstance(entry, dict) else ""
+        if not source.startswith("census21_"):
+            continue
+        for col in list(entry.get("numerator") or []) + list(entry.get("denominator") or []):
+            out.setdefault(table_code(source), {}).setdefault(str(col), str(entry.get("title", entry.get("id"))))
+    return out
+
+
+def required_columns(dataset_id: str) -> dict[str, str]:
+    """The columns a Census table must hold: each one an indicator reads, with that indicator's title.
+
+    A bulk file carries the whole table, so a category an indicator reads that is not
+    there was renamed or lost; the table's build fails naming it rather than the
+    indicator quietly becoming "not available". The same table at every geography
+    level (``census21_ts045``, ``census21_ts045_ltla`` ...) has the same requirement.
+
+    Parameters
+    ----------
+    dataset_id : str
+        A ``census21_*`` registry id.
+
+    Returns
+    -------
+    dict
+        ``{column name: indicator title}`` (empty when no indicator reads the table).
+    """
+    if not isinstance(dataset_id, str) or not dataset_id.startswith("census21_"):
+        raise ValueError(f"not a Census 2021 dataset id: {dataset_id!r}")
+    return dict(_indicator_columns(str(INDICATORS_FILE)).get(table_code(dataset_id), {}))
 
 
 @loader("census_bulk")
@@ -204,6 +247,11 @@ def _read_bulk(dataset: sources.Dataset, path: Path, collection: str):
             problems.append(Problem(display, None, col, f"category label gives the same column name "
                                     f"{out!r} as {names[out]!r}"))
         names[out] = col
+    for need, title in required_columns(dataset.id).items():
+        if need not in names:
+            problems.append(Problem(display, None, need, "required column is missing: the indicator "
+                                    f"'{title}' reads it (a category renamed or dropped in this file?); "
+                                    f"categories found: {sorted(n for n in names if n != 'total')}"))
     raise_if(problems, display)
     order = ["total"] + [n for n in names if n != "total"]
     frame = pd.concat([area, raw[[names[n] for n in order]].set_axis(order, axis=1)], axis=1)

@@ -74,3 +74,45 @@ def check_codes(codes: pd.Series, kind: str, file: str, column: str,
             msg = f"does not exist in {_LABEL[kind]}"
         problems.append(Problem(file, int(line), column, msg, code))
     return problems
+
+
+def check_complete(codes: pd.Series, kind: str, file: str, collection: str = config.OFFICIAL,
+                   country: str = "E") -> list[Problem]:
+    """Problems when a national file lacks areas of its vintage (a file cut short).
+
+    The English Indices of Deprivation cover every English LSOA of their vintage; a
+    file that lacks some was truncated or damaged, and a place's figures would change
+    without a word. The reference is the collection's LSOA lookup (see
+    :func:`known_codes`); without it nothing can be checked and ``[]`` is returned.
+
+    Parameters
+    ----------
+    codes : Series
+        The LSOA codes the file holds.
+    kind : {"lsoa11", "lsoa21"}
+        Their vintage.
+    file : str
+        The file(s), as messages name them.
+    collection : str
+        Whose lookup is the reference (``official`` or ``demo``).
+    country : str
+        First letter of the codes the file must cover (``"E"``: England).
+
+    Returns
+    -------
+    list of Problem
+        One problem naming how many areas are missing and the first few, or none.
+    """
+    if not isinstance(codes, pd.Series):
+        raise TypeError(f"codes must be a Series, not {type(codes).__name__}")
+    known = known_codes(kind, collection)
+    if known is None:
+        return []
+    expected = {c for c in known if c.startswith(country)}
+    missing = sorted(expected - set(codes.dropna().astype(str)))
+    if not missing:
+        return []
+    shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
+    return [Problem(file, None, None, f"holds {len(expected) - len(missing):,} of the {len(expected):,} "
+                    f"{_LABEL[kind]} areas it should cover; {len(missing):,} are missing ({shown}): "
+                    "the file may be cut short or damaged; fetch it again")]

@@ -19,7 +19,7 @@ from ccdata import sources
 from ccdata.errors import DataQualityWarning, Problem, ValidationError
 from ccdata.io import attach_exclusions, loader
 from ccdata.io._read import parse_numbers, read_csv_lines, read_excel_sheet
-from ccdata.io.codes import LSOA11, LSOA21
+from ccdata.io.codes import LSOA11, LSOA21, check_complete
 from ccdata.io.lookups import (
     check_lsoa,
     check_paths,
@@ -248,7 +248,11 @@ def read_iod(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
         frame = validate(frame, _schema(area, measures, optional), display, key=[code_col], extra_problems=extra)
         parts.append((display, frame))
         exclusions += excl + ex_int + ex_float
-    return attach_exclusions(combine(parts, [code_col]), exclusions)
+    out = combine(parts, [code_col])
+    # a national file that lacks neighbourhoods was cut short: never build on part of it
+    raise_if(check_complete(out[code_col], kind, ", ".join(d for d, _ in parts), collection),
+             ", ".join(d for d, _ in parts))
+    return attach_exclusions(out, exclusions)
 
 
 def _schema(area: dict[str, str], measures: list[str], optional=()) -> dict[str, Col]:

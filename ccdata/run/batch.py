@@ -56,6 +56,7 @@ from ccdata.geo.places import check_place_id, definitions
 from ccdata.io.fetch import fetch
 from ccdata.present.pages import ADVISER_PAGE
 from ccdata.progress import tqdm
+from ccdata.run import footprints
 from ccdata.run import report as report_mod
 from ccdata.run.changes import save_summaries
 from ccdata.run.changes_page import write_changes
@@ -215,7 +216,7 @@ def run_task(task: Task) -> TaskResult:
             # the place's index is written once by run_batch, not after each view
             result = report(task.place_id, out=task.out_dir, views=[task.view],
                             parameters=task.parameters or None, nav=list(task.nav), kernel=kernel,
-                            index=False)
+                            index=False, check_footprint=False)
             vr = next((v for v in result.views if v.view == task.view), None)
             if vr is None:
                 return TaskResult(task.place_id, task.view, FAILED, time.perf_counter() - started,
@@ -500,7 +501,7 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
     previous = latest_run(out)
 
     try:
-        resolved, results, tasks = {}, [], []
+        resolved, results, tasks, checked, not_updated = {}, [], [], {}, []
         for pid in place_ids:
             try:
                 resolved[pid] = get_place(pid)
@@ -508,6 +509,10 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
                 # a place whose data are not fetched is listed with the reason, not hidden
                 results.append(TaskResult(pid, "*", SKIPPED if skip_unavailable else UNAVAILABLE,
                                           message=f"data not available: {str(exc).splitlines()[0]}"))
+                continue
+            refused = footprints.screen(pid, resolved, checked, not_updated, out)
+            if refused:  # the same definition resolving differently (or an unreadable record): not published
+                results.append(TaskResult(pid, "*", FAILED, message=refused))
                 continue
             applicable = [(v, why) for v, why in report_mod.views_for(resolved[pid]) if v.name in wanted]
             nav = tuple(v.name for v, why in applicable if not why)
@@ -548,6 +553,7 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
                     found = list(key_findings.for_place(place).sentences)
             place_findings[pid] = found
             report_mod.write_place_index(place, place_dir, rr, run_date, extra_links=links, findings=found)
+            footprints.write_resolved(place_dir, checked[pid], report_mod.NOTES_DIR)
 
         ok = all(r.status in (OK, SKIPPED) for r in results)
         git = report_mod.git_hash()
@@ -559,6 +565,7 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
                 "places": place_ids, "views": wanted, "parameters": parameters,
                 "place_parameters": place_parameters, "previous_run": previous.name if previous else None,
                 "tasks": [_task_record(r) for r in results], "vintages": vintages.to_dict("records"),
+                "not_updated": not_updated,  # footprint changed unexpectedly: named on the site index
                 # each place's key findings, for the site index (which may show an earlier run)
                 "findings": {pid: list(found) for pid, found in place_findings.items() if found}}
 

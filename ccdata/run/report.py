@@ -45,7 +45,9 @@ from ccdata.present.pages import (
     render,
 )
 from ccdata.provenance import FICTIONAL_NOTICE, git_hash
+from ccdata.run import footprints
 from ccdata.run.folders import inside, make_folder, notebook_path, place_folder  # noqa: F401  (named here too)
+from ccdata.run.refusals import refused_files, refused_in  # noqa: F401  (named here too)
 from ccdata.run.runner import WarmKernel
 
 NOTEBOOKS_DIR = config.resource("notebooks")
@@ -180,36 +182,6 @@ def views_for(place) -> list[tuple[View, str]]:
             reason = reason or f"notebook {view.notebook} is not installed"
         out.append((view, reason))
     return out
-
-
-def refused_files(place, view: View) -> list[str]:
-    """The local files ``view`` reads that the place names but that are refused before opening
-    (:func:`ccdata.io.local.checks.check_local_file`), one line each naming the places.yaml key."""
-    out = []
-    for kind in view.reads:
-        try:
-            place.local_path(kind)
-        except LocalFileError as exc:
-            out.append(str(exc))
-        except MissingDataError:
-            continue  # a file that does not exist: the view says so, as before
-    return out
-
-
-def refused_in(nb_path: Path) -> list[str]:
-    """The files a view reported as refused in its executed notebook's output metadata
-    (:data:`ccdata.publish.REFUSED_METADATA`), one line each."""
-    try:
-        nb = json.loads(Path(nb_path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    lines = []
-    for cell in nb.get("cells", []):
-        for output in cell.get("outputs", []) or []:
-            found = (output.get("metadata") or {}).get(publish.REFUSED_METADATA)
-            if isinstance(found, list):
-                lines += [str(x) for x in found]
-    return lines
 
 
 def _failed_cell(nb_path: Path) -> str:
@@ -361,7 +333,7 @@ def _page_meta(place, view: View, views: list[dict], run_date: str) -> dict:
 def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = False,
            views: list[str] | None = None, parameters: dict | None = None,
            progress: bool = False, nav: list[str] | None = None, warm: bool | None = None,
-           kernel=None, index: bool = True) -> ReportResult:
+           kernel=None, index: bool = True, check_footprint: bool = True) -> ReportResult:
     """Run the notebooks for a place and write code-free HTML.
 
     Parameters
@@ -390,6 +362,12 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
     index : bool
         Write the place's ``index.html`` and adviser notes (with its key findings).
         A batch task passes ``False``: the batch writes each place's index once, at the end.
+    check_footprint : bool
+        Compare the place's resolved footprint with its footprint of record under
+        ``out`` (:mod:`ccdata.run.footprints`): when the same definition now resolves to
+        other neighbourhoods, nothing is published for the place, every view is
+        reported failed and the adviser notes say why. A batch task passes ``False``:
+        the batch checks each place once, before its tasks.
 
     Returns
     -------
@@ -422,6 +400,16 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
     nav = [{"name": v.name, "title": v.title, "href": v.output} for v in linked]
     run_date = dt.date.today().isoformat()
     result = ReportResult(place.id, place_dir)
+    # the same definition resolving to other neighbourhoods is never published silently
+    footprint = footprints.check(place, out_dir) if check_footprint else None
+    if footprint is not None and footprint.changed:
+        said = [footprint.message()] + ["not published: the place's footprint changed (see above)"] * len(runnable)
+        result.views = [ViewResult(v.name, "failed", message=m) for v, m in zip(runnable, said)] or [
+            ViewResult("footprint", "failed", message=said[0])]
+        result.index_path = footprints.write_refusal_notes(place, place_dir, footprint, run_date)
+        return result
+    if footprint is not None:
+        footprints.write_resolved(place_dir, footprint, NOTES_DIR)
     own_kernel = None
     if kernel is None and (warm or (warm is None and len(runnable) > 1)):
 

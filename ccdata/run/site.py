@@ -141,7 +141,8 @@ def render_site_index(out: Path, latest_id: str | None, runs: list[dict], places
                         run_line=f"Updated {today.day} {today:%B %Y}",
                         footer=f"ccdata {__version__} (git {git}).")
     runs_shown = [{"href": f"{RUNS}/{r['run_id']}/index.html", "label": _long(r["run_id"]),
-                   "status": "complete" if r["status"] == "ok" else "some pages could not be produced"}
+                   "status": ("complete" if r["status"] == "ok" else "some pages could not be produced")
+                   + _not_updated(r.get("not_updated"))}
                   for r in runs]
     return render("site_index.html.j2", page, latest_id=latest_id or "",
                   latest_long=_long(latest_id) if latest_id else "",
@@ -149,6 +150,16 @@ def render_site_index(out: Path, latest_id: str | None, runs: list[dict], places
                   if latest_id else [], runs=runs_shown, datasets=len(vintages[["title", "vintage"]]
                                                                       .drop_duplicates()) if len(vintages) else 0,
                   vintages=Markup(_vintages(vintages, "Datasets used by the latest reports")))
+
+
+def _not_updated(places) -> str:
+    """Words naming the places a run left out because the area they cover changed unexpectedly."""
+    names = [str(p.get("name") or p.get("id")) for p in places or [] if isinstance(p, dict)]
+    if not names:
+        return ""
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return (f"; the reports for {listed} were not updated, because the area "
+            f"{'it covers' if len(names) == 1 else 'they cover'} changed unexpectedly (the adviser's notes say how)")
 
 
 def _runs(out: Path) -> list[dict]:
@@ -161,7 +172,8 @@ def _runs(out: Path) -> list[dict]:
             meta = json.loads((folder / RUN_JSON).read_text(encoding="utf-8"))
         except ValueError:
             meta = {}
-        rows.append({"run_id": folder.name, "status": "ok" if meta.get("ok") else "failed"})
+        rows.append({"run_id": folder.name, "status": "ok" if meta.get("ok") else "failed",
+                     "not_updated": meta.get("not_updated") or []})
     return rows
 
 
