@@ -205,7 +205,7 @@ def test_report_refuses_a_symlinked_notes_folder_and_keeps_notebooks_away_from_p
     left = out / "demo" / f".assets.html.{dead}.x1y2z3.part"   # a publish killed half-way
     left.write_text("half a page")
     code = cli.main(["-q", "report", "demo", "--views", "assets", "--out", str(out), "--keep-notebook"])
-    assert code == 1
+    assert code in (1, 2)   # refused: the view fails (1), or the run stops at its first write there (2)
     assert list(elsewhere.iterdir()) == []             # nothing written through the link
     assert not (out / "demo" / "assets.html").exists()  # the view failed before its page changed
     assert not left.exists()                            # the next run cleaned the part file
