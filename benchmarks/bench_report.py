@@ -244,7 +244,7 @@ def cold_and_warm(place_id: str, view: str, tmp: Path) -> dict:
     cold = report.report(place_id, out=tmp / "cold", views=[view], warm=False, keep_notebook=True)
     out["cold"] = time.perf_counter() - started
     out["status"] = cold.views[0].status
-    executed = cold.place_dir / v.notebook
+    executed = report.notebook_path(cold.place_dir, v.notebook)  # kept away from the pages
     if executed.exists():
         out["cells"] = _papermill_cells(executed)
         report._exporter.cache_clear()

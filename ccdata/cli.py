@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import signal
 import sys
+import threading
 import tempfile
 import textwrap
 import time
@@ -110,6 +112,8 @@ def _print_report(result) -> None:
         where = str(v.path) if v.status == "ok" else v.message
         line = f"  {v.view:<10} {v.status:<8} {v.seconds:6.1f}s {size:>9}  {where}"
         print(_wrap(line, " " * 6), file=sys.stderr if v.status == "failed" else sys.stdout)
+        for why in getattr(v, "refused", None) or []:  # published without the sections of this file
+            print(_wrap(f"  {'':<10} refused: {why}", " " * 6), file=sys.stderr)
 
 
 def _writable_folder(path: Path | None) -> Path | None:
@@ -365,7 +369,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("place", metavar="PLACE", help="a place id from `ccdata places` (e.g. demo), a local authority (la:E06000001) or a May 2024 "
                         "ward (ward24:E05...)")
     p.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: $CCDATA_REPORTS_DIR or reports/)")
-    p.add_argument("--keep-notebook", action="store_true", help="keep the executed notebook beside each page")
+    p.add_argument("--keep-notebook", action="store_true", help="keep each executed notebook, for the adviser, in <out>/.notebooks/<place>/")
     p.add_argument("--views", metavar="VIEW,...", help="comma-separated views (default: every view that "
                                                        "applies), e.g. dashboard,assets")
     p.set_defaults(func=cmd_report)
@@ -390,9 +394,26 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminated(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 1 some part failed, 2 bad input)."""
     args = _parser().parse_args(argv)
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        # a stopped run (SIGTERM from a timer or `kill`) unwinds like an interrupted one, so its
+        # temporary work folder and half-written files are removed on the way out
+        previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        return _run(args)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run(args) -> int:
     try:
         return args.func(args)
     except BuildError as exc:  # a damaged official file: the run stopped there (not a usage error)

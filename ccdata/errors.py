@@ -129,6 +129,11 @@ class OutputPathError(CcdataError, ValueError):
     """An output path that would lie outside the output folder, or a folder that cannot be made."""
 
 
+class OutsideOutputError(OutputPathError):
+    """A write that would land outside the output folder, or pass through a symbolic link
+    below it; nothing is written there."""
+
+
 class BatchError(CcdataError, ValueError):
     """A batch request or parameter file is invalid (the message names the key)."""
 

@@ -347,7 +347,9 @@ def test_real_runner_with_a_tiny_notebook(places_file, tmp_path, monkeypatch):
     assert status.loc[(BROKEN, "dashboard"), "status"] == "failed"
     assert "broken on purpose" in status.loc[(BROKEN, "dashboard"), "message"]
     assert (res.run_dir / "demo" / "dashboard.html").exists()
-    assert (res.run_dir / BROKEN / "dashboard.failed.ipynb").exists()
+    # kept for the adviser in the registry's notebook folder, never beside the pages
+    assert (res.run_dir / ".notebooks" / BROKEN / "dashboard.failed.ipynb").exists()
+    assert not (res.run_dir / BROKEN / "dashboard.failed.ipynb").exists()
     # the real summaries task ran on the demo place: indicators were saved
     saved_path = res.run_dir / "demo" / changes.INDICATORS_FILE
     saved = changes.read_summary(saved_path)
@@ -621,7 +623,9 @@ def test_one_job_runs_every_notebook_on_one_warm_kernel_and_stops_it(places_file
     demo_pid = views[0][4]
     assert views[0][3] == 1 and demo_pid is not None  # the demo page came from the warm kernel
     assert views[1][4] is None  # after a failed notebook the kernel is not reused
-    assert (res.run_dir / BROKEN / "dashboard.failed.ipynb").exists()
+    # kept for the adviser in the registry's notebook folder, never beside the pages
+    assert (res.run_dir / ".notebooks" / BROKEN / "dashboard.failed.ipynb").exists()
+    assert not (res.run_dir / BROKEN / "dashboard.failed.ipynb").exists()
     assert runner._WORKER is None  # the batch stopped its kernel
     with pytest.raises(ProcessLookupError):  # and its process is gone
         os.kill(demo_pid, 0)

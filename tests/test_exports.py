@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from ccdata import publish
 from ccdata.analysis import disclosure, survey
 from ccdata.errors import DataQualityWarning, DisclosureError
 from ccdata.io.local import network as net
@@ -75,7 +76,10 @@ def test_survey_results_reach_a_csv_only_protected(tmp_path):
     with pytest.raises(DisclosureError):   # the answers themselves, one row per person
         changes._save(responses, tmp_path / "answers.csv")
     table = survey.summarise(responses, questions, by="ward24_code")
-    changes._save(table, tmp_path / "by_ward.csv")
-    text = (tmp_path / "by_ward.csv").read_text()
+    checked = changes.check_export(table, changes.RESIDENT_TIES_FILE)  # sealed: it passes the gate
+    text = checked.to_csv(index=False)
     assert "W2" in text and ",3," not in text       # the 3 respondents of W2 are hidden
-    assert len(pd.read_csv(tmp_path / "by_ward.csv")) == 2   # a row per ward, none per person
+    assert len(checked) == 2   # a row per ward, none per person
+    with pytest.raises(publish.UndeclaredOutputError):  # sealed, but not a declared file: not written
+        changes._save(table, tmp_path / "demo" / "by_ward.csv")
+    assert not (tmp_path / "demo" / "by_ward.csv").exists()

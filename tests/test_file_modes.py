@@ -67,7 +67,8 @@ def test_report_files_are_0644_and_folders_0755_under_umask_022(demo_data, tiny_
     result = report.report("demo", out=out, views=["dashboard", "assets"], keep_notebook=True)
     assert [v.status for v in result.views] == ["ok", "failed"]
     files, folders = _modes(out)
-    assert {"demo/index.html", "demo/dashboard.html", "demo/tiny.ipynb", "demo/assets.failed.ipynb"} <= set(files)
+    assert {"demo/index.html", "demo/dashboard.html", ".notebooks/demo/tiny.ipynb",
+            ".notebooks/demo/assets.failed.ipynb"} <= set(files)
     assert set(files.values()) == {"0o644"}, files
     assert set(folders.values()) == {"0o755"}, folders
 

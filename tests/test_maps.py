@@ -195,8 +195,9 @@ def test_markers_have_a_shape_and_a_name_for_the_keyboard(layers):
 
     page = render(maps.map_assets(*layers, tiles=None))
     # every marker is named by asset name and kind (a JavaScript string, escaped)
-    assert '"School 1 (School)"' in page and "aria-label" in page
-    assert "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e Youth Club (Youth club or centre)" in page
+    # the name isolated (FSI ... PDI) so a right-to-left name cannot reorder the kind after it
+    assert '"\u2068School 1\u2069 (School)"' in page and "aria-label" in page
+    assert "\u2068\\u003cscript\\u003ealert(1)\\u003c/script\\u003e Youth Club\u2069 (Youth club or centre)" in page
     shapes = {mapkey.CATEGORY_SHAPES[c] for c in mapkey.CATEGORY_SHAPES}
     assert len(shapes) == len(mapkey.CATEGORY_SHAPES)  # no two kinds share a shape
     assert "square" in mapkey.category_key_text("school") and "blue" in mapkey.category_key_text("school")

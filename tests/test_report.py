@@ -147,7 +147,7 @@ def test_place_index_links_existing_views(demo_report):
 
 @pytest.mark.slow
 def test_kept_notebook_records_parameters(demo_report):
-    nb = nbformat.read(str(demo_report.index_path.parent / "place_dashboard.ipynb"), as_version=4)
+    nb = nbformat.read(str(demo_report.place_dir.parent / ".notebooks" / "demo" / "place_dashboard.ipynb"), as_version=4)
     assert nb.metadata["papermill"]["parameters"]["place_id"] == "demo"
 
 
@@ -194,7 +194,8 @@ def test_failed_run_keeps_previous_html_and_names_the_cell(demo_data, tmp_path, 
     failure = result.failures[0]
     assert "cell 2" in failure.message and "RuntimeError: boom in the dashboard" in failure.message
     assert previous.read_text(encoding="utf-8") == "<html>last good run</html>"
-    kept = out / "demo" / "dashboard.failed.ipynb"
+    kept = out / ".notebooks" / "demo" / "dashboard.failed.ipynb"  # the adviser-only folder
+    assert not (out / "demo" / "dashboard.failed.ipynb").exists()
     assert kept.exists() and "boom in the dashboard" in kept.read_text(encoding="utf-8")
     index = (out / "demo" / "index.html").read_text(encoding="utf-8")
     # the partner reads a plain line with the date of the last good version; the detail is the adviser's
@@ -327,7 +328,7 @@ def test_notebook_blocks_carry_their_styles_and_the_page_carries_them_once(demo_
     """In JupyterLab a block styles itself; on the exported page the stylesheet is in the head once."""
     from ccdata.present import labstyle
 
-    nb = nbformat.read(str(demo_report.place_dir / "place_dashboard.ipynb"), as_version=4)
+    nb = nbformat.read(str(demo_report.place_dir.parent / ".notebooks" / "demo" / "place_dashboard.ipynb"), as_version=4)
     html_outputs = [o["data"]["text/html"] for c in nb.cells for o in c.get("outputs", [])
                     if "text/html" in o.get("data", {})]
     tiles = [h for h in html_outputs if 'class="ccdata-metrics"' in h]
@@ -336,7 +337,7 @@ def test_notebook_blocks_carry_their_styles_and_the_page_carries_them_once(demo_
     for h in tiles + tables:
         assert h.startswith("<style data-ccdata-style>"), h[:80]
     assert "dl.ccdata-metrics dd{" in tiles[0] and "table.ccdata-table th{" in tables[0]
-    for path in demo_report.place_dir.glob("*.ipynb"):
+    for path in (demo_report.place_dir.parent / ".notebooks" / "demo").glob("*.ipynb"):
         assert "TqdmWarning" not in path.read_text(encoding="utf-8"), path.name
     for view in ("dashboard", "assets", "listening", "network"):
         page = (demo_report.place_dir / f"{view}.html").read_text(encoding="utf-8")
@@ -379,7 +380,7 @@ def test_export_is_nbconverts_page_without_its_empty_tab_stops(demo_data_dir, de
 
     with data_dir_env(demo_data_dir):
         meta = report._page_meta(resolve("demo"), report.VIEWS["dashboard"], [], "2001-02-03")
-    nb = nbformat.read(str(demo_report.place_dir / "place_dashboard.ipynb"), as_version=4)
+    nb = nbformat.read(str(demo_report.place_dir.parent / ".notebooks" / "demo" / "place_dashboard.ipynb"), as_version=4)
     old, _ = _stock_exporter().from_notebook_node(nb, resources={"ccdata": meta})
     new, _ = report._exporter().from_notebook_node(nb, resources={"ccdata": meta})
     assert report._exporter() is report._exporter()  # one exporter per process

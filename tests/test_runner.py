@@ -174,7 +174,7 @@ def test_report_failure_on_warm_kernel_keeps_notebook_and_names_cell(demo_data, 
         kernel.shutdown()
     failure = result.failures[0]
     assert "cell 2" in failure.message and "RuntimeError: boom in the dashboard" in failure.message
-    kept = tmp_path / "out" / "demo" / "dashboard.failed.ipynb"
+    kept = tmp_path / "out" / ".notebooks" / "demo" / "dashboard.failed.ipynb"
     assert "boom in the dashboard" in kept.read_text(encoding="utf-8")
 
 

@@ -35,6 +35,7 @@ from ccdata.io.local.assets import (  # noqa: F401
     load_asset_list,
     normalise_category,
 )
+from ccdata.io.local.checks import LocalFileError
 from ccdata.io.postcodes import area_bounds, normalise_postcode, postcode_area
 
 #: Official assets are kept when within this distance (metres, straight line) of the
@@ -512,16 +513,22 @@ def place_assets(place, *, buffer_m: float = BUFFER_M, official: bool = True):
                                      "note": "the official list was not available for this run"})
                 warnings.warn(f"{label}: {exc}", DataQualityWarning, stacklevel=2)
     local = None
-    path = place.local_path("assets")
     problems = pd.DataFrame(columns=["file", "row", "column", "message", "value"])
+    try:
+        path = place.local_path("assets")
+    except LocalFileError as exc:  # refused before opening: the official lists are still mapped
+        path = None
+        sources_used.append({"list": "local list", "used": False,
+                             "note": f"the list set up for this place could not be used: {exc.reason}"})
+        warnings.warn(str(exc), DataQualityWarning, stacklevel=2)
     if path is not None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DataQualityWarning)
             local = load_asset_list(path)
         problems = exclusions_table(local)
         sources_used.append({"list": f"local list ({path.name})", "used": True,
-                             "note": f"{len(problems)} problem(s) listed"})
-    else:
+                             "note": f"{len(problems):,} problem(s) listed"})
+    elif not any(s["list"] == "local list" for s in sources_used):
         sources_used.append({"list": "local list", "used": False,
                              "note": "no local asset list is configured for this place"})
     gdf, unplaced = combine_assets(frames, local, place.boundary(), collection=place.collection,

@@ -167,12 +167,12 @@ def summary(result: pd.DataFrame) -> str:
         return "No figure on this page is hidden, so there was nothing for the audit to check."
     pinned = result[~result["protected"]]
     head = (f"The disclosure audit worked out, from every figure published on this page, the smallest and "
-            f"largest value each of the {len(result)} hidden figure(s) could take.")
+            f"largest value each of the {len(result):,} hidden figure(s) could take.")
     if pinned.empty:
         return head + (" None can be narrowed below its threshold (narrowest range: "
                        f"{_fmt(result['width'].min())}).")
     names = "; ".join(f"{r.figure}: {_fmt(r.lower)} to {_fmt(r.upper)}" for r in pinned.itertuples())
-    return head + f" {len(pinned)} could be narrowed too far: {names}."
+    return head + f" {len(pinned):,} could be narrowed too far: {names}."
 
 
 def note(result: pd.DataFrame, *, rounds: int, ok: bool, withheld: str) -> str:

@@ -26,6 +26,7 @@ from ccdata.geo.footprint import resolve as resolve_footprint
 from ccdata.io import _yaml, read
 from ccdata.io.census import BASES, population, table_code
 from ccdata.io.fetch import is_available, read_manifest
+from ccdata.io.local.checks import check_local_file
 
 ENGLAND = "England"
 #: Leading columns of ``Place.census(table, area=...)`` for areas other than ``lsoa``.
@@ -35,6 +36,8 @@ NOT_AVAILABLE = "not available"
 #: Local (adviser-kept) files a place may name under ``local:`` in places.yaml.
 LOCAL_KINDS = ("assets", "survey_responses", "survey_questions", "pupils",
                "organisations", "relationships", "conversations", "codebook", "quotes", "names", "outcomes")
+#: Local kinds that name a folder of files rather than one file.
+LOCAL_FOLDERS = ("pupils",)
 
 
 @dataclass(frozen=True)
@@ -366,6 +369,10 @@ class Place:
             For a kind that is not in :data:`LOCAL_KINDS`.
         MissingDataError
             When the file is configured but does not exist (the message names it).
+        ccdata.io.local.checks.LocalFileError
+            When what is named is not an ordinary file (a folder for ``pupils``), or is
+            too big (:func:`ccdata.io.local.checks.check_local_file`): checked before any
+            reader opens it, in one line naming the ``places.yaml`` key.
         """
         if kind not in LOCAL_KINDS:
             raise ValueError(f"local data kind must be one of {LOCAL_KINDS}, not {kind!r}")
@@ -379,7 +386,8 @@ class Place:
             hint = " (run `ccdata demo` to generate it)" if self.fictional else ""
             raise MissingDataError(f"place {self.id!r}: local {kind} file {path} named in "
                                    f"{config.places_file()} does not exist{hint}")
-        return path
+        return check_local_file(path, key=f"{config.places_file().name} place {self.id!r} local: {kind}",
+                                folder=kind in LOCAL_FOLDERS)
 
     def summary(self) -> dict:
         return {"id": self.id, "name": self.name, "collection": self.collection,
@@ -482,10 +490,20 @@ def _definitions(path: str, mtime: float) -> dict:
 PLACE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
+#: The longest place id: it names a folder, and a message names it whole.
+MAX_PLACE_ID = 80
+
+
 def check_place_id(place_id) -> str:
-    """``place_id`` if it is a safe place id (``^[a-z0-9][a-z0-9-]*$``), else :class:`PlaceError`."""
+    """``place_id`` if it is a safe place id (``^[a-z0-9][a-z0-9-]*$``, at most
+    :data:`MAX_PLACE_ID` characters), else :class:`PlaceError` (a long id is named truncated)."""
+    shown = repr(place_id)
+    if len(shown) > MAX_PLACE_ID + 2:
+        shown = f"{shown[:40]}...{shown[-12:]} ({len(str(place_id)):,} characters)"
+    if isinstance(place_id, str) and PLACE_ID.fullmatch(place_id) and len(place_id) > MAX_PLACE_ID:
+        raise PlaceError(f"{shown} is not a valid place id: it is longer than {MAX_PLACE_ID} characters")
     if not isinstance(place_id, str) or not PLACE_ID.fullmatch(place_id):
-        raise PlaceError(f"{place_id!r} is not a valid place id: use lower-case letters, digits and "
+        raise PlaceError(f"{shown} is not a valid place id: use lower-case letters, digits and "
                          "hyphens, starting with a letter or digit (for example 'north-demoton')")
     return place_id
 

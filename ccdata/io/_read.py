@@ -45,12 +45,20 @@ def read_bytes(path: Path, member_suffix: str | None = None) -> tuple[bytes, str
 
 
 def decode(data: bytes, file: str) -> str:
-    """Decode UTF-8 (with or without a byte-order mark); fall back to Windows-1252.
+    """Decode UTF-8 (with or without a byte-order mark) or UTF-16 with a byte-order mark;
+    fall back to Windows-1252.
 
-    Spreadsheets saved on Windows are often cp1252. That is not an error, but it is
+    Excel's "Unicode text" is UTF-16 with a byte-order mark (tab-separated). Spreadsheets
+    saved on Windows are often cp1252. That is not an error, but it is
     reported as a :class:`DataQualityWarning` naming the first line that is not
     UTF-8, so an adviser knows the file was re-read.
     """
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16")  # the mark says which byte order, and is dropped
+        except UnicodeDecodeError as exc:
+            raise ValidationError(file, [Problem(file, None, None, "the file starts as UTF-16 text but byte "
+                                                 f"{exc.start:,} is not UTF-16; save it again as CSV (UTF-8)")]) from None
     if b"\x00" in data[:65536]:
         kind = ("an Excel workbook or zip archive" if data[:2] == b"PK" else
                 "an old-style Excel (.xls) or Office file" if data[:4] == b"\xd0\xcf\x11\xe0" else "binary data")
@@ -129,7 +137,7 @@ def read_csv_lines(path: Path, *, header: bool = True, required: tuple[str, ...]
             blank.append(line)
             continue
         if header and width and len(row) > width and any(c.strip() for c in row[width:]):
-            exclusions.append(Problem(display, line, None, f"row has {len(row)} cells, header has {width}"))
+            exclusions.append(Problem(display, line, None, f"row has {len(row):,} cells, header has {width:,}"))
         elif not header and width and len(row) != width:
             # a headerless file (epraccur) is read by position: a short or long row is misaligned
             exclusions.append(Problem(display, line, None, f"row has {len(row)} cells, the published "
@@ -215,7 +223,7 @@ def _blank_rows(display: str, lines: list[int], last_line: int) -> list[Problem]
         out.append(Problem(display, tail[0], None, "blank row skipped"))
     elif tail:
         out.append(Problem(display, tail[0], None,
-                           f"{len(tail)} blank rows at the end of the file skipped (rows {tail[0]}-{tail[-1]})"))
+                           f"{len(tail):,} blank rows at the end of the file skipped (rows {tail[0]:,}-{tail[-1]:,})"))
     return out
 
 
@@ -331,7 +339,7 @@ def warn_exclusions(exclusions: list[Problem], file: str) -> None:
     kinds: dict[str, int] = {}
     for p in exclusions:
         kinds[p.message] = kinds.get(p.message, 0) + 1
-    summary = "; ".join(f"{n} x {m}" for m, n in kinds.items())
+    summary = "; ".join(f"{n:,} x {m}" for m, n in kinds.items())
     first = exclusions[0]
-    warnings.warn(f"{file}: {len(exclusions)} cell(s)/row(s) excluded ({summary}); first: {first}. "
+    warnings.warn(f"{file}: {len(exclusions):,} cell(s)/row(s) excluded ({summary}); first: {first}. "
                   "The full list is in DataFrame.attrs['exclusions'].", DataQualityWarning, stacklevel=3)

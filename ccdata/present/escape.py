@@ -11,6 +11,14 @@ Braces are escaped too (``{`` and ``}`` as ``&#123;``/``&#125;`` in HTML, ``\\u0
 piece of script and header it writes as a Jinja template and renders it a second
 time, so a name such as ``{{ 7*7 }}`` would otherwise be evaluated on the
 adviser's machine (and ``{{ lipsum.__globals__ }}`` reach Python itself).
+
+Explicit direction controls (U+202A-U+202E, U+2066-U+2069) and invisible zero-width
+characters are removed from every escaped text: a name holding U+202E displays reversed,
+and so does everything after it in a title or tooltip. The joiners (ZWJ, ZWNJ) are
+kept: they are part of names in several scripts. Where a name from input lands, it is
+isolated so a right-to-left name cannot reorder the text around it: :func:`name_html`
+(``<bdi>``) in HTML text, :func:`name_attr` and :func:`name_js` (FSI ... PDI) in titles,
+tooltips and attributes; SVG text is isolated by the page's stylesheet (``unicode-bidi: isolate``).
 """
 from __future__ import annotations
 
@@ -22,6 +30,10 @@ import re
 import pandas as pd
 
 _URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
+#: Direction controls (embeddings, overrides, isolates) and zero-width non-joiners (marks,
+#: space, word joiner, byte-order mark): removed from escaped text. ZWJ/ZWNJ are kept.
+_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200b\u200e\u200f\u2060\ufeff]")
+FSI, PDI = "\u2068", "\u2069"
 
 
 def _text(value) -> str:
@@ -31,7 +43,7 @@ def _text(value) -> str:
         return ""
     if value is pd.NA or value is pd.NaT:
         return ""
-    return str(value)
+    return _CONTROLS.sub("", str(value))
 
 
 def html_text(value) -> str:
@@ -48,6 +60,44 @@ def html_text(value) -> str:
     """
     return (html.escape(_text(value), quote=True).replace("`", "&#96;").replace("$", "&#36;")
             .replace("{", "&#123;").replace("}", "&#125;"))
+
+
+def name_html(value) -> str:
+    """A name from input in HTML text: escaped and isolated (``<bdi>``), so a right-to-left
+    name cannot reorder the words around it.
+
+    Examples
+    --------
+    >>> name_html("Kids & Co\u202e")
+    '<bdi>Kids &amp; Co</bdi>'
+    """
+    return f"<bdi>{html_text(value)}</bdi>"
+
+
+def name_attr(value) -> str:
+    """A name for a title, tooltip or attribute value: escaped as :func:`html_text`, controls
+    removed, and isolated by FSI ... PDI (characters, so they work where no tag can).
+
+    Examples
+    --------
+    >>> name_attr('abc\u202e"d') == "\u2068abc&quot;d\u2069"
+    True
+    """
+    text = html_text(value)
+    return f"{FSI}{text}{PDI}" if text else ""
+
+
+def isolated(value) -> str:
+    """A name as plain text (not escaped), controls removed and isolated by FSI ... PDI: for
+    text a script sets as ``textContent`` or ``title``. Escape it if it goes anywhere else."""
+    text = _text(value)
+    return f"{FSI}{text}{PDI}" if text else ""
+
+
+def name_js(value, after: str = "") -> str:
+    """A name as a JavaScript string literal (see :func:`js_string`), isolated by FSI ... PDI
+    (for tooltips and titles a script sets); ``after`` is text that follows it (not isolated)."""
+    return _js(isolated(value) + _text(after))
 
 
 #: An attribute value is escaped as HTML text (quotes included); always quote attributes.
@@ -68,7 +118,11 @@ def js_string(value) -> str:
     >>> js_string("</script>`${x}`")
     '"\\\\u003c/script\\\\u003e\\\\u0060$\\\\u007bx\\\\u007d\\\\u0060"'
     """
-    out = json.dumps(_text(value), ensure_ascii=False)
+    return _js(_text(value))
+
+
+def _js(text: str) -> str:
+    out = json.dumps(text, ensure_ascii=False)
     for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("`", "\\u0060"),
                        ("{", "\\u007b"), ("}", "\\u007d"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         out = out.replace(char, code)

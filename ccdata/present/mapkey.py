@@ -15,7 +15,7 @@ import pandas as pd
 
 from ccdata import present
 from ccdata.vocabulary import CATEGORIES
-from ccdata.present.escape import html_text
+from ccdata.present.escape import html_text, name_html
 from ccdata.present.palette import (
     CATEGORY_COLOURS,
     DECILE_COLOURS,
@@ -199,12 +199,13 @@ def asset_list_html(assets, *, anchor: str = "asset-list", placement_words: dict
             name = row["name"] if isinstance(row["name"], str) and row["name"].strip() else "(no name)"
             extra = [t for t in (row.get("postcode"), words.get(row.get("placement")))
                      if isinstance(t, str) and t]
-            items.append(f"<li>{html_text(name)}{(' (' + html_text(', '.join(extra)) + ')') if extra else ''}</li>")
-        groups.append(f'<h4>{marker_svg(cat, 14)} {html_text(CATEGORIES[cat])} ({len(sub)})</h4>'
+            # the name isolated (<bdi>): a right-to-left name cannot pull the brackets after it
+            items.append(f"<li>{name_html(name)}{(' (' + html_text(', '.join(extra)) + ')') if extra else ''}</li>")
+        groups.append(f'<h4>{marker_svg(cat, 14)} {html_text(CATEGORIES[cat])} ({len(sub):,})</h4>'
                       f'<p class="ccdata-key-text">Marker: {html_text(category_key_text(cat).split(": ", 1)[1])}.</p><ul>{"".join(items)}</ul>')
     body = "".join(groups) or "<p>No assets to show.</p>"
     return (f'<section id="{anchor}" class="ccdata-asset-list" tabindex="-1" aria-labelledby="{anchor}-h">'
-            f'<h3 id="{anchor}-h">List of assets on the map ({len(assets)})</h3>{body}</section>')
+            f'<h3 id="{anchor}-h">List of assets on the map ({len(assets):,})</h3>{body}</section>')
 
 
 #: CSS of the page around a map (skip link, text key, list of assets, paper); map-only rules.

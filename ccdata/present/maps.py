@@ -85,7 +85,7 @@ def _safe_url(value) -> str | None:
 
 def popup_html(row: pd.Series) -> str:
     """The popup of one asset: name, category, address, postcode, details and website, all escaped."""
-    lines = [f"<strong>{esc(row.get('name'))}</strong>"]
+    lines = [f"<strong>{escape.name_html(row.get('name'))}</strong>"]  # isolated: a right-to-left name
     label = row.get("category_label") if isinstance(row.get("category_label"), str) else row.get("category")
     lines.append(esc(label))
     for field in ("address", "postcode", "details"):
@@ -243,15 +243,16 @@ def _finish_map(m, bounds, legend: str) -> None:
 def _marker(folium, row, category: str):
     """A keyboard-reachable marker: shape and colour of its category, named by asset name and kind."""
     name = row["name"] if isinstance(row["name"], str) and row["name"].strip() else "(no name)"
-    label = f"{name} ({CATEGORIES[category]})"
-    marker = folium.Marker(location=[row.geometry.y, row.geometry.x], tooltip=esc(label),
+    kind = f" ({CATEGORIES[category]})"
+    # the name isolated (FSI ... PDI): a right-to-left name cannot reorder the kind after it
+    marker = folium.Marker(location=[row.geometry.y, row.geometry.x], tooltip=escape.name_attr(name) + esc(kind),
                            icon=folium.DivIcon(html=marker_svg(category), icon_size=(18, 18), icon_anchor=(9, 9),
                                                class_name="ccdata-marker"))
     _BoundPopup.add(marker, popup_html(row))
     marker.add_child(script_line(
         "MarkerName", "(function(mk, t){mk.options.title = t; mk.options.alt = t;"
         "function name(){ if (mk._icon) { mk._icon.title = t; mk._icon.setAttribute('aria-label', t); } }"
-        f"name(); mk.on('add', name);}})({PARENT}, {_js_string(label)});"))
+        f"name(); mk.on('add', name);}})({PARENT}, {escape.name_js(name, kind)});"))
     return marker
 
 
@@ -264,8 +265,9 @@ def _compact_markers(points, category: str):
     """
     from folium.plugins import FastMarkerCluster  # with folium: loaded only when a map is drawn
 
-    labels = [f"{n if isinstance(n, str) and n.strip() else '(no name)'} ({CATEGORIES[category]})"
-              for n in points["name"]]
+    # names isolated (FSI ... PDI): the label reaches the page as text (title, textContent)
+    labels = [f"{escape.isolated(n) if isinstance(n, str) and n.strip() else '(no name)'} "
+              f"({CATEGORIES[category]})" for n in points["name"]]
     # "%", "{" and "}" travel percent-encoded: folium writes the list as JSON into a script
     # that branca renders again as a template (see ccdata.present.escape), where "{{"
     # would be evaluated; the browser decodes them before the label is used
@@ -411,7 +413,7 @@ def map_assets(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col: 
         for cat in [c for c in CATEGORIES if c in set(points["category"])]:
             sub = points[points["category"] == cat]
             shown.append(cat)
-            group = folium.FeatureGroup(name=f"{esc(CATEGORIES[cat])} ({len(sub)})", show=True)
+            group = folium.FeatureGroup(name=f"{esc(CATEGORIES[cat])} ({len(sub):,})", show=True)
             if len(sub) > cluster_threshold:
                 clustered[cat] = len(sub)
             if len(sub) > compact_threshold:

@@ -34,7 +34,6 @@ import json
 import multiprocessing
 import os
 import shutil
-import threading
 import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -48,7 +47,8 @@ from ccdata import config
 from ccdata._version import __version__
 from ccdata.analysis import findings as key_findings
 from ccdata.errors import DataQualityWarning, MissingDataError, PlaceError
-from ccdata.files import atomic_write_text
+from ccdata import publish
+from ccdata.files import clean_parts, work_folder
 from ccdata.geo.build import build
 from ccdata.geo.placecache import resolve
 from ccdata.geo.placecache import resolve as get_place
@@ -67,7 +67,12 @@ from ccdata.run.batchparams import (  # noqa: F401  (the parameter file, named h
     load_parameters,
 )
 from ccdata.run.report import VIEWS, report
-from ccdata.run.runner import shutdown_worker_kernel, worker_kernel
+from ccdata.run.runner import (  # noqa: F401  (watch_parent, PARENT_CHECK_SECONDS: a worker's start, named here too)
+    PARENT_CHECK_SECONDS,
+    shutdown_worker_kernel,
+    watch_parent,
+    worker_kernel,
+)
 from ccdata.run.site import (  # noqa: F401  (LATEST, LATEST_TXT, RUN_ID_FORMAT: the run layout, named here too)
     CHANGES_LINK,
     LATEST,
@@ -78,6 +83,7 @@ from ccdata.run.site import (  # noqa: F401  (LATEST, LATEST_TXT, RUN_ID_FORMAT:
     _new_run_id,
     _runs,
     _update_latest,
+    clean_dead_runs,
     data_vintages,
     latest_run,
     render_run_index,
@@ -89,6 +95,8 @@ SUMMARY_CSV = "summary.csv"
 #: The pseudo-view that saves a place's aggregate summaries for "what changed".
 SUMMARIES = "summaries"
 OK, FAILED, SKIPPED, UNAVAILABLE = "ok", "failed", "skipped", "unavailable"
+#: A view whose page was published without the sections of a refused local file: the run fails.
+REFUSED = "refused"
 #: Environment variables a task carries to its worker (a Dask worker may not share ours).
 TASK_ENV = ("CCDATA_DATA_DIR", "CCDATA_PLACES", "CCDATA_MIRROR")
 SUMMARY_COLUMNS = ["place", "view", "status", "seconds", "size_kib", "message"]
@@ -213,6 +221,9 @@ def run_task(task: Task) -> TaskResult:
             if vr is None:
                 return TaskResult(task.place_id, task.view, FAILED, time.perf_counter() - started,
                                   message="report() returned no result for this view")
+            if vr.status == OK and vr.refused:
+                return TaskResult(task.place_id, task.view, REFUSED, time.perf_counter() - started,
+                                  vr.bytes, "; ".join(vr.refused))
             return TaskResult(task.place_id, task.view, vr.status, time.perf_counter() - started,
                               vr.bytes, vr.message)
     except Exception as exc:  # reported in the summary; the other tasks go on
@@ -327,35 +338,17 @@ def _execute(tasks: list[Task], runner: Callable[[Task], TaskResult], jobs: int,
         elif tasks:
             # spawn: workers start clean (no inherited threads or open kernels)
             ctx = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=watch_parent,
-                                     initargs=(os.getpid(),)) as pool:
+            # the workers' temporary work goes under this process's one work folder (removed
+            # when the batch ends); they read TMPDIR when they start
+            with _environment({"TMPDIR": str(work_folder())}), \
+                    ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=watch_parent,
+                                        initargs=(os.getpid(),)) as pool:
                 futures = {pool.submit(run_group, runner, g): g for g in groups.values()}
                 for fut in as_completed(futures):
                     done(futures[fut], fut.result)
     finally:
         bar.close()
     return results
-
-
-#: How often a worker checks that the batch that started it is still running (seconds).
-PARENT_CHECK_SECONDS = 2.0
-
-
-def watch_parent(parent: int) -> None:
-    """Start of a worker process: when the batch process ``parent`` is gone, stop this
-    worker and its warm kernel (they would otherwise go on with the queued places, with
-    no one to report to)."""
-    if not isinstance(parent, int) or parent <= 0:
-        raise ValueError(f"watch_parent expects the batch's process id, not {parent!r}")
-
-    def watch() -> None:
-        while True:
-            time.sleep(PARENT_CHECK_SECONDS)
-            if os.getppid() != parent:
-                shutdown_worker_kernel()
-                os._exit(3)
-
-    threading.Thread(target=watch, name="ccdata-batch-parent", daemon=True).start()
 
 
 def _order(results: list[TaskResult], place_ids: list[str]) -> list[TaskResult]:
@@ -497,6 +490,8 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
     out = Path(out) if out else config.reports_dir()
     out = out.resolve()
     runs_dir = report_mod.make_folder(out / RUNS)
+    clean_parts(out)  # what a run killed while publishing left behind
+    clean_dead_runs(runs_dir)
     now = now or dt.datetime.now()
     run_id = _new_run_id(runs_dir, now)
     tmp = runs_dir / f".tmp-{run_id}-{os.getpid()}"
@@ -545,7 +540,9 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
                 results.append(TaskResult(pid, "changes", FAILED,
                                           message=f"{type(exc).__name__}: {str(exc).splitlines()[0]}"))
             rr = report_mod.ReportResult(pid, place_dir, [
-                report_mod.ViewResult(r.view, r.status, message=r.message, seconds=r.seconds, bytes=r.bytes)
+                report_mod.ViewResult(r.view, OK if r.status == REFUSED else r.status, message=r.message,
+                                      seconds=r.seconds, bytes=r.bytes,
+                                      refused=[r.message] if r.status == REFUSED else [])
                 for r in results if r.place == pid and r.view in report_mod.VIEWS])
             links = [CHANGES_LINK] if (place_dir / CHANGES_LINK[0]).exists() else []
             found = next((r.findings for r in results if r.place == pid and r.view == SUMMARIES
@@ -572,13 +569,13 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
                 # each place's key findings, for the site index (which may show an earlier run)
                 "findings": {pid: list(found) for pid, found in place_findings.items() if found}}
 
-        atomic_write_text(tmp / RUN_JSON, json.dumps(meta, indent=2, default=str))
-        atomic_write_text(tmp / SUMMARY_CSV, _summary_frame(results).to_csv(index=False))
+        publish.write(out, tmp / RUN_JSON, json.dumps(meta, indent=2, default=str))
+        publish.write(out, tmp / SUMMARY_CSV, _summary_frame(results))
         final = runs_dir / run_id
         # the index is written with links checked against the finished folder's layout
-        atomic_write_text(tmp / "index.html", render_run_index(run_id, tmp, place_rows, results,
-                                                               vintages, ok, git, meta["findings"]))
-        atomic_write_text(tmp / ADVISER_PAGE, render_run_notes(run_id, _summary_frame(results), git))
+        publish.write(out, tmp / "index.html", render_run_index(run_id, tmp, place_rows, results,
+                                                                vintages, ok, git, meta["findings"]))
+        publish.write(out, tmp / ADVISER_PAGE, render_run_notes(run_id, _summary_frame(results), git))
         os.rename(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -594,7 +591,7 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
     latest_vintages = pd.DataFrame(latest_meta.get("vintages", []),
                                    columns=["collection", "dataset", "title", "vintage"])
 
-    atomic_write_text(out / "index.html", render_site_index(
+    publish.write(out, out / "index.html", render_site_index(
         out, latest.name if latest else None, _runs(out), latest_places, latest_results,
         latest_vintages, report_mod.git_hash(), findings=latest_meta.get("findings") or {}))
     return BatchResult(run_id, final, out, results, ok, ok, time.perf_counter() - started)

@@ -40,8 +40,8 @@ import pandas as pd
 
 from ccdata.analysis import deprivation, disclosure, indicators, network, stats
 from ccdata.analysis.assets import place_assets
+from ccdata import publish
 from ccdata.errors import ChangesError, DisclosureError, MissingDataError, Problem, ValidationError
-from ccdata.files import atomic_write_text
 from ccdata.geo.places import Place
 from ccdata.provenance import FICTIONAL_NOTICE
 
@@ -112,11 +112,21 @@ def indicator_snapshot(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def check_export(frame: pd.DataFrame, name: str) -> pd.DataFrame:
-    """``frame`` if it may be written to the CSV ``name``, else :class:`DisclosureError`.
+    """``frame`` as it may be written to the CSV ``name``, else :class:`DisclosureError`.
 
-    A file of :data:`PERSONAL_FILES`, and any table marked as personal data or carrying
-    a disclosure seal, is written only while :func:`ccdata.analysis.disclosure.is_protected`
-    holds (sealed by disclosure control and unchanged since), exactly as on a page.
+    The disclosure half of the publish gate: a file of :data:`PERSONAL_FILES`, and any
+    table marked as personal data or carrying a disclosure seal, is written only while
+    :func:`ccdata.analysis.disclosure.is_protected` holds (sealed by disclosure control and
+    unchanged since), exactly as on a page. The returned copy has every text cell
+    neutralised for spreadsheets (:func:`ccdata.publish.csv_frame`: formulas, direction
+    controls); :func:`export` writes it through :func:`ccdata.publish.write`.
+
+    Raises
+    ------
+    DisclosureError
+        A personal table not sealed (or changed since).
+    ccdata.publish.UndeclaredOutputError
+        ``name`` is not a CSV file of the registry of outputs.
     """
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"{name}: expected a DataFrame, not {type(frame).__name__}")
@@ -124,15 +134,27 @@ def check_export(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     if personal and not disclosure.is_protected(frame):
         raise DisclosureError(f"{name}: this table holds personal data and has not been through disclosure "
                               "control (or was changed after it); it is not written")
-    return frame
+    if not isinstance(name, str) or not publish.is_csv_output(name):
+        raise publish.UndeclaredOutputError(f"{name!r} is not a spreadsheet file declared in "
+                                            "ccdata.publish.OUTPUTS; it is not written")
+    return publish.csv_frame(frame)
+
+
+def export(frame: pd.DataFrame, root: Path, path: Path, note: str | None = None) -> Path:
+    """Write a table to a declared CSV file under the output folder ``root`` through the gate.
+
+    :func:`check_export` (disclosure, formulas, direction controls), then
+    :func:`ccdata.publish.write` (declared, inside ``root``, atomic). ``note`` becomes a first
+    line ``# note`` (the demo's fictional-data notice), which :func:`read_summary` skips.
+    """
+    check_export(frame, Path(path).name)
+    # the gate neutralises the text as it writes (once: a second pass would quote twice)
+    return publish.write(root, path, frame, note=note, protected=True)
 
 
 def _save(frame: pd.DataFrame, path: Path, note: str | None = None) -> None:
-    """Write a summary CSV; ``note`` becomes a first line ``# note`` (the demo's
-    fictional-data notice), which :func:`read_summary` skips."""
-    check_export(frame, path.name)
-    head = f"# {' '.join(note.split())}\n" if note else ""
-    atomic_write_text(path, head + frame.to_csv(index=False))
+    """Write a place's summary CSV (``<out>/<place>/<name>``) through :func:`export`."""
+    export(frame, Path(path).parent.parent, path, note)
 
 
 def _asset_summary(place) -> pd.DataFrame:
@@ -269,7 +291,7 @@ def save_summaries(place, place_dir: Path | str) -> dict[str, str]:
             else:
                 status[name] = "not produced (needs both IoD editions)"
 
-    atomic_write_text(place_dir / REASONS_FILE, json.dumps(status, indent=2, sort_keys=True))
+    publish.write(place_dir.parent, place_dir / REASONS_FILE, json.dumps(status, indent=2, sort_keys=True))
     return status
 
 
@@ -301,6 +323,9 @@ def read_summary(path: Path | str, kind: str | None = None) -> pd.DataFrame:
     with open(path, encoding="utf-8") as fh:
         skip = 1 if fh.readline().startswith("# ") else 0  # the fictional-data notice line
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, skiprows=skip)
+    # the text as it was meant, before the publish gate's spreadsheet quote (ccdata.publish.csv_text)
+    frame.columns = [publish.csv_text_back(c) for c in frame.columns]
+    frame = frame.map(publish.csv_text_back)
     problems = [Problem(str(path), None, c, "required column is missing")
                 for c in REQUIRED[kind] if c not in frame.columns]
     if problems:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ccdata.errors import CcdataError, MissingDataError
-from ccdata.files import atomic_write_text
+from ccdata import publish
 from ccdata.present import adviser_note, table_html
 from ccdata.present.pages import ADVISER_PAGE, page_context, publishable, shell
 from ccdata.provenance import FICTIONAL_NOTICE
@@ -329,6 +329,5 @@ def write_changes(place_dir: Path | str, previous_dir: Path | str | None, *, pla
     if not checked.ok:
         raise CcdataError("the what-changed page carried text meant for the adviser, so it was not "
                           "published: " + "; ".join(map(str, checked.problems[:10])))
-    atomic_write_text(path, checked.partner)
-    atomic_write_text(place_dir / NOTES_DIR / CHANGES_PAGE, "\n".join(checked.notes))
-    return path
+    publish.write(place_dir.parent, place_dir / NOTES_DIR / CHANGES_PAGE, "\n".join(checked.notes))
+    return publish.write(place_dir.parent, path, checked.partner)

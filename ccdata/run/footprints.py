@@ -32,10 +32,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ccdata import config
+from ccdata import config, publish
 from ccdata._version import __version__
 from ccdata.errors import CcdataError, MissingDataError, OutputError
-from ccdata.files import atomic_write_text
 from ccdata.geo import build
 from ccdata.geo.placecache import resolve
 from ccdata.geo.places import check_place_id
@@ -163,9 +162,9 @@ def _same(then: dict, now: dict) -> bool:
     return a is None or b is None or int(a) == int(b)
 
 
-def _write(path: Path, record: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(path, json.dumps(record, indent=2, sort_keys=True))
+def _write(root, path: Path, record: dict) -> None:
+    # through the publish gate: a declared file, inside the output folder, no symbolic link
+    publish.write(root, path, json.dumps(record, indent=2, sort_keys=True))
 
 
 def check(place, out_dir) -> FootprintCheck:
@@ -197,7 +196,7 @@ def check(place, out_dir) -> FootprintCheck:
     else:
         status = SAME if _same(then, now) else CHANGED
     if status in (FIRST, EDITED):
-        _write(record_path(out_dir, place.id), {**now, "recorded_because": (
+        _write(out_dir, record_path(out_dir, place.id), {**now, "recorded_because": (
             "first report of the place" if status == FIRST else "the place's definition was edited")})
     return FootprintCheck(place.id, status, now, then, place.name)
 
@@ -224,7 +223,7 @@ def screen(place_id: str, resolved: dict, checked: dict, not_updated: list, out_
 def write_resolved(place_dir, result: FootprintCheck, notes_dir: str = ".adviser") -> Path:
     """Save what this run resolved beside the place's pages (``<place>/.adviser/footprint.json``)."""
     path = Path(place_dir) / notes_dir / RESOLVED_FILE
-    _write(path, {**result.now, "status": result.status})
+    _write(Path(place_dir).parent, path, {**result.now, "status": result.status})
     return path
 
 
@@ -240,7 +239,7 @@ def accept(place, out_dir) -> FootprintCheck:
     status = FIRST if then is None else (
         EDITED if then.get("definition_sha256") != now["definition_sha256"] else SAME if _same(then, now) else CHANGED)
     result = FootprintCheck(place.id, status, now, then, place.name)
-    _write(record_path(out_dir, place.id), {**now, "recorded_because": "accepted with `ccdata places accept`",
+    _write(out_dir, record_path(out_dir, place.id), {**now, "recorded_because": "accepted with `ccdata places accept`",
                                             "replaces": None if then is None else {
                                                 "n_lsoas": then.get("n_lsoas"), "population": then.get("population"),
                                                 "resolved_at": then.get("resolved_at")}})
@@ -262,9 +261,7 @@ def write_refusal_notes(place, place_dir, result: FootprintCheck, run_date: str)
         fictional_notice=FICTIONAL_NOTICE),
         problems=[{"title": "Pages not updated: the place's footprint changed", "detail": result.message()}],
         views=[])
-    path = place_dir / ADVISER_PAGE
-    atomic_write_text(path, html)
-    return path
+    return publish.write(place_dir.parent, place_dir / ADVISER_PAGE, html)
 
 
 def accept_place(place_id: str, out_dir=None) -> FootprintCheck:

@@ -6,10 +6,12 @@ through the project's nbconvert template (``templates/ccdata``: no code, a real
 ``<h1>``, page landmarks, a fictional-data banner for the demo place, images
 embedded) and writes ``<out>/<place>/<view>.html`` plus ``<out>/<place>/index.html``.
 
-Every file is written to a temporary name and moved into place, so a failed run
-leaves the previous good HTML as it was. When a notebook fails, the executed
-notebook is kept beside the HTML as ``<view>.failed.ipynb`` and the result names
-the cell that failed and its error.
+Every file goes through the publish gate (:func:`ccdata.publish.write`): declared in
+the registry of outputs, written to a temporary name inside ``--out`` (never through a
+symbolic link) and moved into place, so a failed run leaves the previous good HTML as
+it was. When a notebook fails, the executed notebook is kept for the adviser as
+``<out>/.notebooks/<place>/<view>.failed.ipynb`` (never beside the partner pages) and
+the result names the cell that failed and its error.
 """
 from __future__ import annotations
 
@@ -24,13 +26,14 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ccdata import config
+from ccdata import config, publish
 from ccdata._version import __version__
 from ccdata.analysis import findings as key_findings
-from ccdata.errors import MissingDataError, OutputPathError, PlaceError
-from ccdata.files import atomic_write_text
+from ccdata.errors import MissingDataError, OutputPathError, OutsideOutputError, PlaceError  # noqa: F401
+from ccdata.files import clean_parts, work_folder
 from ccdata.geo.placecache import resolve
 from ccdata.geo.places import check_place_id
+from ccdata.io.local.checks import LocalFileError
 from ccdata.present import labstyle
 from ccdata.present.pages import (
     ADVISER_PAGE,
@@ -43,6 +46,8 @@ from ccdata.present.pages import (
 )
 from ccdata.provenance import FICTIONAL_NOTICE, git_hash
 from ccdata.run import footprints
+from ccdata.run.folders import inside, make_folder, notebook_path, place_folder  # noqa: F401  (named here too)
+from ccdata.run.refusals import refused_files, refused_in  # noqa: F401  (named here too)
 from ccdata.run.runner import WarmKernel
 
 NOTEBOOKS_DIR = config.resource("notebooks")
@@ -52,7 +57,7 @@ KERNEL_NAME = "python3"
 #: Seconds a single notebook cell may run before the view is reported as failed.
 CELL_TIMEOUT = 900
 #: Where each view's adviser-only sections are kept between runs (read by the adviser notes).
-NOTES_DIR = ".adviser"
+NOTES_DIR = publish.NOTES_DIR
 
 
 @dataclass(frozen=True)
@@ -63,19 +68,33 @@ class View:
     title: str
     notebook: str
     needs: str | tuple[str, ...] | None = None  # local file kind(s), any of which the place must name (`local:`)
+    reads: tuple[str, ...] = ()  # every local file kind the view reads, when the place names it
 
     @property
     def output(self) -> str:
         return f"{self.name}.html"
 
+    @property
+    def declaration(self) -> publish.Output:
+        """The view's page in the registry of outputs (:mod:`ccdata.publish`)."""
+        return publish.Output(f"{{place}}/{self.output}", "partner", f"the notebook {self.notebook}")
+
+
+def declared(relpath) -> publish.Output | None:
+    """The registry entry of a path below ``--out``: :data:`ccdata.publish.OUTPUTS` and the views' pages."""
+    return publish.declared(relpath, tuple(v.declaration for v in VIEWS.values()))
+
 
 VIEWS: dict[str, View] = {v.name: v for v in (
     View("dashboard", "Place dashboard", "place_dashboard.ipynb"),
-    View("assets", "Asset map", "asset_map.ipynb"),
+    View("assets", "Asset map", "asset_map.ipynb", reads=("assets",)),
     View("listening", "Listening and pupil voice", "listening.ipynb",
-         needs=("survey_responses", "conversations")),
-    View("network", "Relationship map", "network.ipynb", needs="relationships"),
-    View("progress", "Progress over time", "progress.ipynb"),
+         needs=("survey_responses", "conversations"),
+         reads=("survey_responses", "survey_questions", "pupils", "conversations", "codebook", "quotes",
+                "names")),
+    View("network", "Relationship map", "network.ipynb", needs="relationships",
+         reads=("organisations", "relationships")),
+    View("progress", "Progress over time", "progress.ipynb", reads=("outcomes",)),
     View("annual", "Annual report", "annual.ipynb"),
 )}
 
@@ -102,6 +121,11 @@ class ViewResult:
     seconds: float = 0.0
     message: str = ""
     bytes: int = 0
+    #: Local files the place names that the view could not use: refused before opening
+    #: (:class:`ccdata.io.local.checks.LocalFileError`) or while reading (the view says so in
+    #: its output metadata, :func:`refused_in`). The page is published without their
+    #: sections, saying why, and the command fails.
+    refused: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -115,7 +139,7 @@ class ReportResult:
 
     @property
     def ok(self) -> bool:
-        return bool(self.views) and all(v.status != "failed" for v in self.views)
+        return bool(self.views) and all(v.status != "failed" and not v.refused for v in self.views)
 
     @property
     def outputs(self) -> list[Path]:
@@ -131,6 +155,7 @@ class ReportResult:
             size = f"{v.bytes / 1024:,.0f} KiB" if v.bytes else ""
             where = v.path if v.status == "ok" else v.message
             lines.append(f"  {v.view:<10} {v.status:<8} {v.seconds:6.1f}s {size:>10}  {where}")
+            lines += [f"  {'':<10} refused: {r}" for r in v.refused]
         return "\n".join(lines)
 
 
@@ -146,6 +171,8 @@ def views_for(place) -> list[tuple[View, str]]:
             for kind in kinds:  # any one of them is enough (a listening page of conversations only)
                 try:
                     found = found or place.local_path(kind) is not None
+                except LocalFileError:
+                    found = True  # named but refused: the view runs and its page says why (refused_files)
                 except MissingDataError as exc:
                     errors.append(str(exc))
             if not found:
@@ -357,6 +384,8 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
     place = resolve(place_id)
     out_dir = Path(out) if out else config.reports_dir()
     place_dir = place_folder(out_dir, place.id)
+    clean_parts(place_dir)  # what a run killed while writing left behind
+    clean_parts(notebook_path(place_dir, ""))
     wanted = list(views) if views else list(VIEWS)
     unknown = [v for v in wanted if v not in VIEWS]
     if unknown:
@@ -393,8 +422,10 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
             started = time.perf_counter()
             if progress:
                 print(f"{place.id}: running {view.name} ...", flush=True)
-            result.views.append(_run_view(place, view, place_dir, nav, run_date, keep_notebook,
-                                          parameters, started, kernel))
+            done = _run_view(place, view, place_dir, nav, run_date, keep_notebook, parameters, started, kernel)
+            before = refused_files(place, view)  # refused before opening (what the view said, or not)
+            done.refused = done.refused + [r for r in before if not any(r in m for m in done.refused)]
+            result.views.append(done)
     finally:
         if own_kernel is not None:
             own_kernel.shutdown()
@@ -403,47 +434,14 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
     return result
 
 
-
-
-def inside(out_dir, path) -> Path:
-    """``path`` resolved, if it lies inside ``out_dir`` (resolved); else :class:`OutputPathError`.
-
-    Every page is written through a path checked here, so a place id, a view name or a
-    symbolic link cannot send a page outside ``--out``.
-    """
-    root = Path(out_dir).resolve()
-    target = Path(path).resolve()
-    if target != root and root not in target.parents:
-        raise OutputPathError(f"{target} is outside the output folder {root}; nothing was written there")
-    return target
-
-
-def make_folder(path) -> Path:
-    """Create a folder (and its parents), turning an operating-system refusal into a clean error."""
-    path = Path(path)
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputPathError(f"cannot create the output folder {path}: {exc.strerror or exc} "
-                              "(choose another --out)") from None
-    if not path.is_dir():
-        raise OutputPathError(f"the output folder {path} is not a folder (choose another --out)")
-    return path
-
-
-def place_folder(out_dir, place_id: str) -> Path:
-    """``<out_dir>/<place_id>``, created, after checking the id and that the folder lies under ``out_dir``."""
-    check_place_id(place_id)
-    return make_folder(inside(out_dir, Path(out_dir) / place_id))
-
-
 def _run_view(place, view: View, place_dir: Path, nav: list[dict], run_date: str,
               keep_notebook: bool, parameters: dict | None, started: float,
               kernel=None) -> ViewResult:
     import papermill as pm  # heavy: loaded only when a report is run
 
-    failed_nb = place_dir / f"{view.name}.failed.ipynb"
-    with tempfile.TemporaryDirectory(prefix=f"ccdata-{place.id}-{view.name}-") as tmp:
+    root = place_dir.parent  # --out (a batch's run folder): every write below stays inside it
+    failed_nb = notebook_path(place_dir, f"{view.name}.failed.ipynb")
+    with tempfile.TemporaryDirectory(prefix=f"{place.id[:40]}-{view.name}-", dir=work_folder()) as tmp:
         workdir = Path(tmp)
         if view.name == "assets":  # lists too long to print are saved beside the page
             parameters = {"files_dir": str(place_dir), **(parameters or {})}
@@ -458,11 +456,12 @@ def _run_view(place, view: View, place_dir: Path, nav: list[dict], run_date: str
                                   message=f"{where}; the executed notebook read conversation notes, so it is "
                                           "not kept (run the notebook in JupyterLab to see the failing cell); "
                                           "previous HTML left in place")
+            kept = ""
             if executed.exists():
-                atomic_write_text(failed_nb, executed.read_text(encoding="utf-8"))
+                publish.write(root, failed_nb, executed.read_text(encoding="utf-8"))
+                kept = f"executed notebook kept (for the adviser only) at {failed_nb}; "
             return ViewResult(view.name, "failed", seconds=time.perf_counter() - started,
-                              message=f"{where}; executed notebook kept at {failed_nb}; "
-                                      "previous HTML left in place")
+                              message=f"{where}; {kept}previous HTML left in place")
         except Exception as exc:  # kernel died, timeout, template error: reported, others go on
             return ViewResult(view.name, "failed", seconds=time.perf_counter() - started,
                               message=f"{type(exc).__name__}: {exc}; previous HTML left in place")
@@ -473,18 +472,26 @@ def _run_view(place, view: View, place_dir: Path, nav: list[dict], run_date: str
                               message=f"HTML export failed: {type(exc).__name__}: {exc}")
         checked = publishable(page)
         if not checked.ok:  # not published: the partner page keeps its last good version
-            atomic_write_text(place_dir / NOTES_DIR / f"{view.name}.unpublished.html", page)
+            publish.write(root, place_dir / NOTES_DIR / f"{view.name}.unpublished.html", page)
             return ViewResult(view.name, "failed", seconds=time.perf_counter() - started,
                               message="the page carried text meant for the adviser, so it was not "
                                       "published: " + "; ".join(map(str, checked.problems[:10])))
-        target = inside(place_dir.parent, place_dir / view.output)
-        atomic_write_text(target, checked.partner)
-        atomic_write_text(place_dir / NOTES_DIR / view.output, "\n".join(checked.notes))
-        if keep_notebook and not reads_notes(place, view):
-            atomic_write_text(place_dir / view.notebook, executed.read_text(encoding="utf-8"))
+        try:
+            # the adviser's notes first: a refused notes folder (a symbolic link) stops the view
+            # before its partner page changes
+            publish.write(root, place_dir / NOTES_DIR / view.output, "\n".join(checked.notes))
+            target = publish.write(root, inside(root, place_dir / view.output), checked.partner,
+                                   declare=view.declaration)
+            if keep_notebook and not reads_notes(place, view):  # never one that read conversation notes
+                publish.write(root, notebook_path(place_dir, view.notebook), executed.read_text(encoding="utf-8"))
+        except OutsideOutputError as exc:
+            return ViewResult(view.name, "failed", seconds=time.perf_counter() - started,
+                              message=f"not published: {exc}")
         failed_nb.unlink(missing_ok=True)
+        (place_dir / f"{view.name}.failed.ipynb").unlink(missing_ok=True)  # where earlier versions kept it
+        refused = refused_in(executed)
     return ViewResult(view.name, "ok", target, time.perf_counter() - started,
-                      bytes=target.stat().st_size)
+                      bytes=target.stat().st_size, refused=refused)
 
 
 def last_good_date(page: Path) -> str:
@@ -533,10 +540,15 @@ def write_place_index(place, place_dir: Path, result: ReportResult, run_date: st
             problems.append({"title": view.title, "detail": vr.message})
         elif vr is not None and vr.status == "skipped":
             problems.append({"title": view.title, "detail": f"not run: {vr.message}"})
+        for line in (getattr(vr, "refused", None) or []):
+            problems.append({"title": view.title, "detail": f"a local file was refused, so the page was "
+                             f"published without its sections: {line}"})
         if page.exists():
             note = ""
             if failed:
                 note = f"not available this time; the last good version is from {_long_date(last_good_date(page))}"
+            elif getattr(vr, "refused", None):
+                note = "some sections are missing this time: a file set up for them could not be used"
             items.append({"href": view.output, "title": view.title, "note": note})
             fragment = place_dir / NOTES_DIR / view.output
             if fragment.exists() and fragment.read_text(encoding="utf-8").strip():
@@ -562,7 +574,5 @@ def write_place_index(place, place_dir: Path, result: ReportResult, run_date: st
     notes_html = render("adviser_notes.html.j2", page_context(
         f"Notes for the adviser: {place.name}", footer=footer,
         nav=[{"href": "index.html", "title": "All pages"}], **common), problems=problems, views=notes)
-    atomic_write_text(place_dir / ADVISER_PAGE, notes_html)
-    path = place_dir / "index.html"
-    atomic_write_text(path, page_html)
-    return path
+    publish.write(place_dir.parent, place_dir / ADVISER_PAGE, notes_html)
+    return publish.write(place_dir.parent, place_dir / "index.html", page_html)

@@ -27,10 +27,12 @@ from __future__ import annotations
 import atexit
 import functools
 import os
+import threading
 import time
 from pathlib import Path
 
 from ccdata.errors import WarmKernelError
+from ccdata.files import work_folder
 
 #: Modules imported once when a warm kernel starts (missing optional ones are skipped).
 PRELOAD = ("pandas", "numpy", "pyarrow.parquet", "geopandas", "shapely", "pyproj", "matplotlib.pyplot",
@@ -259,7 +261,8 @@ class WarmKernel:
         if self.alive and self.env != _environment():
             self.restart()
         self.start()
-        fd, path = tempfile.mkstemp(prefix="ccdata-call-", suffix=".json")
+        # under this process's one work folder, removed with it even if the run is killed here
+        fd, path = tempfile.mkstemp(prefix="call-", suffix=".json", dir=work_folder())
         os.close(fd)
         try:
             try:
@@ -324,3 +327,24 @@ def shutdown_worker_kernel() -> None:
     if _WORKER is not None:
         _WORKER.shutdown()
         _WORKER = None
+
+
+#: How often a worker checks that the batch that started it is still running (seconds).
+PARENT_CHECK_SECONDS = 2.0
+
+
+def watch_parent(parent: int) -> None:
+    """Start of a worker process: when the batch process ``parent`` is gone, stop this
+    worker and its warm kernel (they would otherwise go on with the queued places, with
+    no one to report to)."""
+    if not isinstance(parent, int) or parent <= 0:
+        raise ValueError(f"watch_parent expects the batch's process id, not {parent!r}")
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_CHECK_SECONDS)
+            if os.getppid() != parent:
+                shutdown_worker_kernel()
+                os._exit(3)
+
+    threading.Thread(target=watch, name="ccdata-batch-parent", daemon=True).start()

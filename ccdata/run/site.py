@@ -16,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 from markupsafe import Markup
 
+from ccdata import publish
 from ccdata._version import __version__
-from ccdata.files import atomic_write_text
 from ccdata.io.fetch import read_manifest
 from ccdata.present import table_html
 from ccdata.present.pages import ADVISER_PAGE, page_context, render, shell
@@ -216,7 +216,7 @@ def _update_latest(out: Path, run_id: str) -> None:
             os.replace(link, old)
         os.replace(staging, link)
         shutil.rmtree(old, ignore_errors=True)
-    atomic_write_text(out / LATEST_TXT, run_id + "\n")
+    publish.write(out, out / LATEST_TXT, run_id + "\n")
 
 
 def _new_run_id(runs: Path, now: dt.datetime) -> str:
@@ -226,3 +226,32 @@ def _new_run_id(runs: Path, now: dt.datetime) -> str:
         n += 1
         run_id = f"{base}-{n}"
     return run_id
+
+
+def _gone(pid: str) -> bool:
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError):
+        return False
+    return False
+
+
+def clean_dead_runs(runs_dir: Path) -> None:
+    """Remove what runs killed while building left: their hidden run folders
+    (``runs/.tmp-<id>-<pid>``) and half-moved ``latest`` pointers (``.latest.<pid>``,
+    ``.latest.copy.<pid>``, ``.latest.old.<pid>`` beside ``runs``), when their process is gone;
+    a run still building beside this one keeps its own."""
+    runs_dir = Path(runs_dir)
+    leftovers = [(e, e.name.rsplit("-", 1)[-1]) for e in runs_dir.glob(".tmp-*-*")]
+    leftovers += [(e, e.name.rsplit(".", 1)[-1]) for e in runs_dir.parent.glob(f".{LATEST}.*")]
+    for entry, pid in leftovers:
+        if not _gone(pid):
+            continue
+        if entry.is_symlink() or entry.is_file():
+            entry.unlink(missing_ok=True)
+        elif entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)

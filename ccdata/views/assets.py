@@ -13,7 +13,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from ccdata import present
+from ccdata import present, publish
 from ccdata.analysis.assets import (
     BUFFER,
     BUFFER_M,
@@ -26,7 +26,6 @@ from ccdata.analysis.assets import (
     placement_counts,
 )
 from ccdata.errors import DataQualityWarning, MissingDataError
-from ccdata.files import atomic_write_text
 from ccdata.geo.boundshift import shift_sentence
 from ccdata.geo.build import table
 from ccdata.geo.lsoabounds import GAP_M, generalisation_sentence
@@ -128,15 +127,18 @@ def _check_cap(max_rows, files_dir):
 
 
 def full_list(frame: pd.DataFrame, files_dir, name: str) -> Path:
-    """Write ``frame`` as a CSV file ``name`` in ``files_dir`` (atomically) and return its path."""
+    """Write ``frame`` as a CSV file ``name`` in ``files_dir`` (the page's folder) and return its path.
+
+    The file goes through the publish gate (:func:`ccdata.publish.write`): ``name`` must be
+    declared there, text cells are neutralised for spreadsheets (formulas, direction controls).
+    """
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*\.csv", name):
         raise ValueError(f"file name must be lower-case letters, digits and hyphens ending .csv, not {name!r}")
     folder = Path(files_dir)
     if not folder.is_dir():
         raise NotADirectoryError(f"{folder} is not a folder: the full list cannot be written there")
-    path = folder / name
-    atomic_write_text(path, frame.to_csv(index=False))
-    return path
+    # through the publish gate: a declared file, inside the pages' output folder, formulas neutralised
+    return publish.write(folder.resolve().parent, folder.resolve() / name, frame)
 
 
 def _capped(shown: pd.DataFrame, caption: str, *, name: str, what: str, files_dir, max_rows: int,
@@ -176,7 +178,7 @@ def map_section(lsoas, boundary, wards, assets, *, deprivation_col: str = "imd_d
                                 "there are no neighbourhood (LSOA) boundaries for this place")]
     m = map_assets(lsoas, boundary, wards, assets, deprivation_col, deprivation_label=deprivation_label, **kwargs)
     n = 0 if assets is None else len(assets)
-    frame = embed(m, title=f"Map of {n} assets over {deprivation_label}")
+    frame = embed(m, title=f"Map of {n:,} assets over {deprivation_label}")
     listed = assets if assets is None or len(assets) <= max_rows else _first(assets, max_rows)
     listing = asset_list_html(listed) if assets is not None else ""
     key = key_text(categories=m.ccdata_key["categories"], wards=m.ccdata_key["wards"],
@@ -251,7 +253,7 @@ def outside_section(assets, *, files_dir=None, max_rows: int = MAX_ROWS) -> list
         "Postcode": far["postcode"].fillna(""),
         "Distance from the place": [f"{d / 1000:,.1f} km" if d >= 1000 else f"{d:,.0f} m" for d in far["distance_m"]],
         "Reference": [display_ref(s, r) for s, r in zip(far["source"], far["source_ref"])]})
-    return _capped(shown, f"{len(far)} asset{'' if len(far) == 1 else 's'} outside the area (straight-line distance "
+    return _capped(shown, f"{len(far):,} asset{'' if len(far) == 1 else 's'} outside the area (straight-line distance "
                    "from the place boundary); they are not on the map", name="assets-outside-the-area.csv",
                    what="assets outside the area", files_dir=files_dir, max_rows=max_rows)
 
@@ -326,7 +328,7 @@ def unplaced_section(unplaced, problems=None, *, files_dir=None, max_rows: int =
                                                                                unplaced["source_ref"])])
         shown = shown.rename(columns={"source": "List", "source_ref": "Reference", "name": "Name",
                                       "category": "Category", "postcode": "Postcode", "reason": "Reason"})
-        blocks += _capped(shown, f"{len(unplaced)} assets that could not be located, and why",
+        blocks += _capped(shown, f"{len(unplaced):,} assets that could not be located, and why",
                           name="assets-not-located.csv", what="assets that could not be located",
                           files_dir=files_dir, max_rows=max_rows)
     if problems is not None and len(problems):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ccdata import present
+from ccdata import present, publish
 from ccdata.analysis import disclosure, labels, linked, pupils, survey, survey_options
 from ccdata.errors import CcdataError, MissingDataError, ValidationError
 from ccdata.present import charts
@@ -50,6 +50,9 @@ class ListeningData:
     responses: pd.DataFrame | None = None
     pupil_records: pd.DataFrame | None = None
     missing: dict[str, str] = field(default_factory=dict)
+    #: Files the place names that could not be used (refused before or while reading), one
+    #: line each for the adviser; the report then fails (see :class:`RefusedFiles`).
+    refused: list[str] = field(default_factory=list)
 
     @property
     def has_survey(self) -> bool:
@@ -64,10 +67,16 @@ def _reason(exc: CcdataError) -> str:
     problems are given; the adviser sees the full list when loading the file directly.
     """
     if isinstance(exc, ValidationError):
-        columns = sorted({p.column for p in exc.problems if p.column})
-        where = f" (columns: {', '.join(columns)})" if columns else ""
-        return (f"{exc.file} could not be read: {len(exc.problems)} problem(s){where}; load it with "
-                "ccdata.analysis.survey or ccdata.analysis.pupils to see every row")
+        n = len(exc.problems)
+        columns = sorted({str(p.column) for p in exc.problems if p.column})
+        found = "it is not a spreadsheet file that can be read" if not columns and n == 1 \
+            and exc.problems[0].row is None else f"{n:,} problem{'s were' if n != 1 else ' was'} found in it"
+        where = f" (in the column{'s' if len(columns) > 1 else ''} {', '.join(columns)})" if columns else ""
+        return (f"The file set up for this section could not be read: {found}{where}. "
+                "Your adviser has the details.")
+    if getattr(exc, "reason", None):  # refused before opening (a folder, a pipe, too big): said in words
+        return (f"The file set up for this section could not be used: {exc.reason}. "
+                "Your adviser has the details.")
     if isinstance(exc, MissingDataError):
         return str(exc)
     return f"the file could not be used ({type(exc).__name__})"
@@ -92,15 +101,47 @@ def load(place) -> ListeningData:
     if not hasattr(place, "local_path") or not hasattr(place, "id"):
         raise TypeError(f"place must be a ccdata Place (ccdata.place(...)), not {type(place).__name__}")
     data = ListeningData()
+    named = (getattr(place, "definition", None) or {}).get("local") or {}
     try:
         data.questions, data.responses = survey.load_place_survey(place)
     except CcdataError as exc:  # missing or unreadable files: the page says so
         data.missing[SURVEY] = _reason(exc)
+        if named.get("survey_responses") or named.get("survey_questions"):
+            data.refused.append(f"the listening survey: {_first_line(exc)}")
     try:
         data.pupil_records = pupils.load_place_pupils(place)
     except CcdataError as exc:
         data.missing[PUPILS] = _reason(exc)
+        if named.get("pupils"):
+            data.refused.append(f"the pupil extracts: {_first_line(exc)}")
     return data
+
+
+def _first_line(exc: Exception) -> str:
+    """One line for the adviser; a file's problems named by row and column, never by value
+    (a value in a personal file may identify someone)."""
+    if isinstance(exc, ValidationError):
+        shown = []
+        for p in exc.problems[:3]:
+            where = "".join([f", row {p.row:,}" if p.row is not None else "",
+                             f", column {p.column!r}" if p.column is not None else ""])
+            shown.append(f"{p.file}{where}: {p.message}")
+        more = f" and {len(exc.problems) - 3:,} more" if len(exc.problems) > 3 else ""
+        return f"{len(exc.problems):,} problem(s): " + "; ".join(shown) + more
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+@dataclass(frozen=True, repr=False)
+class RefusedFiles(present.Block):
+    """A block that also tells the report, in its output's metadata, which named files
+    could not be used (:data:`ccdata.publish.REFUSED_METADATA`); on the page it is the
+    block it wraps."""
+
+    refused: tuple[str, ...] = ()
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        # no data here: IPython adds the block's HTML; the metadata travels with it
+        return {}, {publish.REFUSED_METADATA: list(self.refused)}
 
 
 def _personal(section):
@@ -213,7 +254,8 @@ def overview(data: ListeningData, rules: disclosure.Rules | None = None) -> Bloc
     rules = _check(data, rules)
     blocks = [present.notice(disclosure.note(rules))]
     if data.missing:
-        blocks.append(present.section_missing_list(data.missing))
+        block = present.section_missing_list(data.missing)
+        blocks.append(RefusedFiles(block.html, tuple(data.refused)) if data.refused else block)
     return blocks
 
 

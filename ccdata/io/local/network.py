@@ -487,8 +487,8 @@ def read_network(organisations: str | Path, relationships: str | Path) -> Networ
     all_issues["row"] = all_issues["row"].astype("Int64")
     if len(all_issues):
         counts = all_issues["kind"].value_counts()
-        warnings.warn(f"relationship mapping: {len(all_issues)} issue(s) ("
-                      + "; ".join(f"{n} x {k}" for k, n in counts.items())
+        warnings.warn(f"relationship mapping: {len(all_issues):,} issue(s) ("
+                      + "; ".join(f"{n:,} x {k}" for k, n in counts.items())
                       + "); see NetworkData.issues for file, row and column of each.",
                       DataQualityWarning, stacklevel=2)
     orgs.attrs.pop("issues", None)

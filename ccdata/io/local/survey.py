@@ -167,8 +167,8 @@ def warn_summary(exclusions: list[Problem], file: str) -> None:
         reason = re.sub(r"\(.*?\)", "", p.message.split(";")[0]).strip()
         label = f"{p.column}: {reason}" if p.column else reason
         kinds[label] = kinds.get(label, 0) + 1
-    summary = "; ".join(f"{n} x {k}" for k, n in kinds.items())
-    warnings.warn(f"{file}: {len(exclusions)} cell(s)/row(s) excluded or adjusted ({summary}); rows are listed "
+    summary = "; ".join(f"{n:,} x {k}" for k, n in kinds.items())
+    warnings.warn(f"{file}: {len(exclusions):,} cell(s)/row(s) excluded or adjusted ({summary}); rows are listed "
                   "in the table's attrs['exclusions']", DataQualityWarning, stacklevel=3)
 
 
