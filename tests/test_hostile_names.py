@@ -103,3 +103,17 @@ def test_hostile_names_run_no_script_in_chromium(tmp_path, chromium, hostile):
             assert len(page.frames) == 2                 # the page and the map
         finally:
             browser.close()
+
+
+def test_names_in_the_drawing_are_isolated_and_lose_direction_overrides(tmp_path):
+    """A name typed with a right-to-left override cannot reverse the words around it in the
+    drawing's titles, tooltips or list: the override is removed and the name isolated."""
+    reversed_name = "Kids \u202eCo"
+    data = _data(tmp_path, [reversed_name] + BENIGN)
+    html = netviz.network_view(data).html
+    assert "\u202e" not in html
+    fsi, pdi = "\u2068", "\u2069"
+    assert f"<title>{fsi}Kids Co{pdi} (school, core team):" in html      # the node's title
+    assert f'data-tip="{fsi}Kids Co{pdi} (school, core team):' in html   # its tooltip
+    assert f"\u201c{fsi}Kids Co{pdi}\u201d and \u201c{fsi}" in html or f"and \u201c{fsi}Kids Co{pdi}\u201d" in html
+    assert "<bdi>Kids Co</bdi>" in html                                  # the list under the drawing

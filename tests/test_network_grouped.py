@@ -56,13 +56,16 @@ _LONG_FLOAT = re.compile(r"\d+\.\d{10,}")
 _RAN_CELLS = re.compile(r"(<td>ok</td>)(<td class=\"num\" data-sort=\"[\d.]+\">[\d.]+</td>){2}")
 _RAN_JSON = re.compile(r'"(seconds|bytes)": [\d.]+')
 _RAN_CSV = re.compile(r",ok,[\d.]+,[\d.]+,")
+#: When a footprint record was made (the adviser's file beside the pages).
+_RESOLVED_AT = re.compile(r'"resolved_at": "[^"]*"')
 
 
 def _normalise(text: str) -> str:
     """Take out what differs between any two runs: folium's random element ids, the last
-    digits of floats summed in a different order, and the run log's seconds and sizes (the
-    pages themselves are compared whole)."""
+    digits of floats summed in a different order, when a footprint was recorded, and the run
+    log's seconds and sizes (the pages themselves are compared whole)."""
     text = _FOLIUM_ID.sub("_ID", text)
+    text = _RESOLVED_AT.sub('"resolved_at": "_"', text)
     text = _LONG_FLOAT.sub(lambda m: f"{float(m.group()):.9f}", text)
     text = _RAN_CELLS.sub(r"\1<td>RAN</td>", text)
     text = _RAN_JSON.sub(r'"\1": RAN', text)

@@ -83,6 +83,11 @@ def _esc(value) -> str:
     return escape.html_text(value)
 
 
+def _name(value) -> str:
+    # a name from input in a title, tooltip or attribute: escaped and isolated (FSI ... PDI)
+    return escape.name_attr(value)
+
+
 def _layout(data: net.NetworkData, seed: int, rules=None) -> dict:
     """One layout for every wave, so an organisation stays put when the wave changes.
 
@@ -246,8 +251,9 @@ def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: 
 
 
 def _pair(g: nx.Graph, u, v) -> str:
-    """Two organisations' names, each in quotes, so that a name containing "and" stays whole."""
-    return f'\u201c{g.nodes[u]["label"]}\u201d and \u201c{g.nodes[v]["label"]}\u201d'
+    """Two organisations' names, each in quotes (so that a name containing "and" stays whole),
+    escaped and isolated (a right-to-left name cannot reorder the words around it)."""
+    return f'\u201c{_name(g.nodes[u]["label"])}\u201d and \u201c{_name(g.nodes[v]["label"])}\u201d'
 
 
 def _wave_group(g: nx.Graph, w: str, kind: str, attrs_text: str, xy, size_by: str, labels: int,
@@ -268,13 +274,13 @@ def _wave_group(g: nx.Graph, w: str, kind: str, attrs_text: str, xy, size_by: st
         if "residents" in attrs:  # the residents' group: a rounded count of people, no one by name
             other = v if u == net.RESIDENTS_GROUP else u
             k = attrs["residents"]
-            said = (f'Residents and {g.nodes[other]["label"]}: about {k} '
-                    f'{"resident" if k == 1 else "residents"} named it ({types})')
+            said = (f'Residents and {_name(g.nodes[other]["label"])}: about {k} '
+                    f'{"resident" if k == 1 else "residents"} named it ({_esc(types)})')
         else:
-            said = f'{_pair(g, u, v)}: {types}'
+            said = f'{_pair(g, u, v)}: {_esc(types)}'
         parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
                      f'stroke="#7a7a7a" stroke-opacity="0.55" stroke-width="{stroke:.1f}">'
-                     f'<title>{_esc(said)}</title></line>')
+                     f'<title>{said}</title></line>')
     labelled = set(measure.sort_values(ascending=False).index[:labels]) if labels else set()
     for n in sorted(g.nodes, key=lambda n: measure.get(n, 0.0)):
         x, y = xy(n)
@@ -283,13 +289,13 @@ def _wave_group(g: nx.Graph, w: str, kind: str, attrs_text: str, xy, size_by: st
         core = node["core_team"]
         row = cent.loc[n]
         who = ("Residents who took part, as one group" if n == net.RESIDENTS_GROUP else
-               f'{node["label"]} ({node["sector"]}{", core team" if core else ""})')
+               f'{_name(node["label"])} ({_esc(node["sector"])}{", core team" if core else ""})')
         degree = int(row["degree"])
         tip = f'{who}: {degree} tie{"" if degree == 1 else "s"}, betweenness {row["betweenness"]:.2f}'
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" tabindex="0" role="img" '
-                     f'aria-label="{_esc(tip)}" data-tip="{_esc(tip)}" class="ccnet-node" '
+                     f'aria-label="{tip}" data-tip="{tip}" class="ccnet-node" '
                      f'fill="{SECTOR_COLOURS[node["sector"]]}" stroke="{"#000" if core else "#555"}" '
-                     f'stroke-width="{3 if core else 0.6}"><title>{_esc(tip)}</title></circle>')
+                     f'stroke-width="{3 if core else 0.6}"><title>{tip}</title></circle>')
         if n in labelled and measure.get(n, 0.0) > 0:
             # a label on the right half runs leftwards, so that no name is cut off at the edge
             left = x > width / 2
@@ -306,9 +312,10 @@ def _as_list(g: nx.Graph, wave: str) -> str:
     items = []
     for n in sorted(g.nodes, key=lambda n: str(g.nodes[n]["label"]).casefold()):
         partners = sorted((str(g.nodes[m]["label"]) for m in g[n]), key=str.casefold)
+        partners = [escape.name_html(m) for m in partners]
         name = "Residents, as one group" if n == net.RESIDENTS_GROUP else g.nodes[n]["label"]
         tied = "; ".join(partners) if partners else "no ties"
-        items.append(f'<li><strong>{_esc(name)}</strong> ({_esc(g.nodes[n]["sector"])}): {_esc(tied)}</li>')
+        items.append(f'<li><strong>{escape.name_html(name)}</strong> ({_esc(g.nodes[n]["sector"])}): {tied}</li>')
     return (f'<details class="ccnet-list"><summary>The network as a list (wave {_esc(wave)}, every kind of '
             f'relationship): each organisation and the organisations it is tied to</summary>'
             f'<ul>{"".join(items)}</ul></details>')
@@ -392,13 +399,13 @@ def map_network(data: net.NetworkData, points: pd.DataFrame, lsoas=None, *, wave
     for u, v, attrs in g.edges(data=True):
         if u in where and v in where:
             folium.PolyLine([where[u], where[v]], color="#444", weight=1 + 0.5 * attrs.get("weight", 1.0),
-                            opacity=0.6, tooltip=_esc(_pair(g, u, v))
+                            opacity=0.6, tooltip=_pair(g, u, v)
                             ).add_to(ties)
     ties.add_to(fmap)
     orgs = folium.FeatureGroup(name="Organisations")
     for r in geo.itertuples():
         core = bool(getattr(r, "core_team", False))
-        text = _esc(f"{r.label} ({r.sector}{', core team' if core else ''})")
+        text = f"{_name(r.label)} ({_esc(r.sector)}{', core team' if core else ''})"
         folium.CircleMarker([r.geometry.y, r.geometry.x], radius=7 if core else 5,
                             color="#000" if core else "#fff", weight=2 if core else 1, fill=True,
                             fill_color=SECTOR_COLOURS.get(r.sector, "#999999"), fill_opacity=0.95,
