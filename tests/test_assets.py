@@ -377,6 +377,14 @@ def test_outside_section_and_placement_sentence():
     html = "".join(b.html for b in asset_view.outside_section(located))
     assert "10.6 km" in html and "row 7 of assets.csv" in html and "Far &lt;b&gt;Club" in html
     assert "Youth" in html and "1 asset outside the area" in html
+    # one asset on the map: "1 asset", which the publishing check requires (it refused 91 asset
+    # pages of the whole-country run for "1 assets" before)
+    one = located.iloc[[0]].copy()
+    one.attrs = {"buffer_m": 800}
+    text = asset_view.placement_sentence(one)
+    assert "The map shows 1 asset: 1 inside the place and 0 in the 800 m around it" in text
+    from ccdata.present import devtext
+    assert devtext.check(f"<p>{text}</p>") == []
 
 
 def test_a_place_without_boundaries_gets_an_asset_page_that_says_so(official_data_dir, use_data_dir, tmp_path,

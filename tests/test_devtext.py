@@ -40,6 +40,8 @@ CLEAN = [
     # adviser sections and scripts are not partner text
     '<section data-audience="adviser"><p>Run ccdata fetch x; see /tmp/y and places.yaml</p></section>',
     "<script>var a = '/tmp/x'; // places.yaml</script><style>a{}</style>",
+    # a name from the official lists: the method's name alone is not adviser text
+    "<li>Wilson Street Surgery (GP practice)</li>",
 ]
 
 

@@ -17,7 +17,7 @@ looks for exactly these patterns:
   before or after a counted noun ("45.0 ties"), or a cell of a table column headed
   as a count ("Children", "Number of ...", not "%");
 - "1 neighbourhoods"-style plurals;
-- the adviser's words (:data:`ADVISER_PHRASES`: "standard errors", "Wilson", ...);
+- the adviser's words (:data:`ADVISER_PHRASES`: "standard errors", "Wilson interval", ...);
 - a section listed as "without data" (``data-missing-section``) that has a table or
   chart under its heading;
 - one figure shown with two values: every figure printed from a computed table
@@ -53,7 +53,8 @@ COUNT_NOUNS = ("neighbourhoods", "neighborhoods", "wards", "ties", "children", "
                "assets", "places", "members", "areas", "authorities", "LSOAs", "questions", "years")
 _NOUNS = "|".join(COUNT_NOUNS)
 #: Words for advisers that partners should not meet (the statistics and the machinery).
-ADVISER_PHRASES = ("standard error", "Wilson", "perturbed", "has not been fetched", "not been generated",
+#: "Wilson" only with the words of the method: a surgery or street may be called Wilson.
+ADVISER_PHRASES = ("standard error", "Wilson interval", "Wilson score", "Wilson 95", "perturbed", "has not been fetched", "not been generated",
                    "Edit to match", "Partnerships can add", "collection=", "L14.1", "z-score")
 _TEXT_PATTERNS += (
     ("a plural after one (\"1 neighbourhoods\")",

@@ -178,7 +178,7 @@ def map_section(lsoas, boundary, wards, assets, *, deprivation_col: str = "imd_d
                                 "there are no neighbourhood (LSOA) boundaries for this place")]
     m = map_assets(lsoas, boundary, wards, assets, deprivation_col, deprivation_label=deprivation_label, **kwargs)
     n = 0 if assets is None else len(assets)
-    frame = embed(m, title=f"Map of {n:,} assets over {deprivation_label}")
+    frame = embed(m, title=f"Map of {n:,} {'asset' if n == 1 else 'assets'} over {deprivation_label}")
     listed = assets if assets is None or len(assets) <= max_rows else _first(assets, max_rows)
     listing = asset_list_html(listed) if assets is not None else ""
     key = key_text(categories=m.ccdata_key["categories"], wards=m.ccdata_key["wards"],
@@ -224,8 +224,9 @@ def placement_sentence(assets) -> str:
     c = placement_counts(assets)
     buffer_m = assets.attrs.get("buffer_m")
     ring = f"the {buffer_m:,.0f} m around it" if isinstance(buffer_m, (int, float)) else "the buffer around it"
-    text = (f"The map shows {c[INSIDE] + c[BUFFER]} assets: {c[INSIDE]} inside the place and {c[BUFFER]} in "
-            f"{ring}, all within the first view.")
+    shown = c[INSIDE] + c[BUFFER]
+    text = (f"The map shows {shown:,} {'asset' if shown == 1 else 'assets'}: {c[INSIDE]:,} inside the place and "
+            f"{c[BUFFER]:,} in {ring}, all within the first view.")
     if c[OUTSIDE]:
         text += (f" {c[OUTSIDE]} more on the partnership's list {'lies' if c[OUTSIDE] == 1 else 'lie'} farther away "
                  f"and {'is' if c[OUTSIDE] == 1 else 'are'} listed under "
@@ -328,7 +329,8 @@ def unplaced_section(unplaced, problems=None, *, files_dir=None, max_rows: int =
                                                                                unplaced["source_ref"])])
         shown = shown.rename(columns={"source": "List", "source_ref": "Reference", "name": "Name",
                                       "category": "Category", "postcode": "Postcode", "reason": "Reason"})
-        blocks += _capped(shown, f"{len(unplaced):,} assets that could not be located, and why",
+        n_out = len(unplaced)
+        blocks += _capped(shown, f"{n_out:,} {'asset' if n_out == 1 else 'assets'} that could not be located, and why",
                           name="assets-not-located.csv", what="assets that could not be located",
                           files_dir=files_dir, max_rows=max_rows)
     if problems is not None and len(problems):
