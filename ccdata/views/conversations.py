@@ -10,7 +10,6 @@ The rows no theme matched and the rule counts go to the adviser's notes, never a
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -116,12 +115,8 @@ def _check(data, rules) -> disclosure.Rules:
     return disclosure._check_rules(rules)
 
 
-def _personal(section):
-    @functools.wraps(section)
-    def run(*args, **kwargs):
-        with present.personal("the listening page"):
-            return section(*args, **kwargs)
-    return run
+#: Every section's tables are personal data (``present.personal`` also decorates).
+_personal = present.personal("the listening page")
 
 
 def _page(data: ConversationData, rules: disclosure.Rules):

@@ -8,7 +8,6 @@ A section whose data are missing says so and why instead of showing an empty cha
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -144,13 +143,9 @@ class RefusedFiles(present.Block):
         return {}, {publish.REFUSED_METADATA: list(self.refused)}
 
 
-def _personal(section):
-    """Run a section with every table treated as personal data (only sealed tables are shown)."""
-    @functools.wraps(section)
-    def run(*args, **kwargs):
-        with present.personal("the listening page"):
-            return section(*args, **kwargs)
-    return run
+#: Runs a section with every table treated as personal data (only sealed tables are shown):
+#: ``present.personal`` is a context manager, and so also a decorator.
+_personal = present.personal("the listening page")
 
 
 def _check(data, rules) -> disclosure.Rules:
