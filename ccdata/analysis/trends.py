@@ -33,6 +33,7 @@ from ccdata.analysis import (
     pupil_years,
     stats,
     survey,
+    survey_options,
 )
 from ccdata.analysis import outcomes as outcome_figures
 from ccdata.analysis.survey import NOT_KNOWN
@@ -211,19 +212,21 @@ def pupil_series(pupils: pd.DataFrame, rules: disclosure.Rules | None = None,
     return pd.DataFrame(rows, columns=SERIES_COLUMNS), sealed, notes
 
 
-def survey_series(by_wave: pd.DataFrame, waves: list, wave_names=None) -> pd.DataFrame:
+def survey_series(by_wave: pd.DataFrame, waves: list, wave_names=None, skip=()) -> pd.DataFrame:
     """Each closed question's share of positive answers by wave, from the listening page's protected
     by-wave table (:func:`ccdata.analysis.linked.survey_page`), so the change and its verdict are
     those of the listening page. No better or worse is judged: a question's positive answers
     are the questions file's, not a policy aim.
 
     ``wave_names`` (``{wave: name}``, e.g. :func:`ccdata.present.labels.wave_names`) names the waves.
+    ``skip`` names questions left out: a multiple-choice question has no "positive answer" (the
+    listening page tells it answer by answer).
     """
     names = dict(wave_names or {})
     order = {w: i for i, w in enumerate(waves)}
     rows = []
     for r in by_wave.to_dict("records"):
-        if r["wave"] not in order:
+        if r["wave"] not in order or r["question_id"] in set(skip):
             continue
         rows.append({"measure": f"survey:{r['question_id']}", "title": f"Positive answers to \u201c{r['question_text']}\u201d",
                      "stage": "voices", "kind": stats.PROPORTION, "polarity": stats.NO_JUDGEMENT, "unit": "%",
@@ -480,7 +483,11 @@ def for_place(place, rules: disclosure.Rules | None = None, *, wave_names=None) 
             notes.append(f"Listening survey: {page.note}")
             if page.ok:
                 named = {**(wave_names(waves) if wave_names else {}), "place": place.name}
-                parts.append(survey_series(page.by_wave, waves, named))
+                multiple = survey_options.multiple_choice(questions)
+                parts.append(survey_series(page.by_wave, waves, named, skip=multiple))
+                if multiple:
+                    lacking.append("Questions where people could tick several answers are told answer by "
+                                   "answer on the listening page, not followed here.")
                 sealed.append(page.by_wave)
             else:
                 lacking.append("The listening survey's answers are not shown: they could not be protected well enough.")
