@@ -152,6 +152,48 @@ def require_columns(found: list[str], required: list[str] | tuple[str, ...], fil
     return problems
 
 
+def check_frame(obj, name: str, columns=(), *, made_by: str | None = None) -> pd.DataFrame:
+    """The one check that an argument is a table with the columns a function reads.
+
+    Parameters
+    ----------
+    obj : object
+        The argument to check.
+    name : str
+        The argument's name as the caller's documentation gives it (``"assets"``).
+    columns : iterable of str
+        Columns the function reads; all must be present.
+    made_by : str, optional
+        The function whose result is expected (``"brokerage()"``): named in the message so
+        the adviser knows which table to pass.
+
+    Returns
+    -------
+    DataFrame
+        ``obj`` itself, for chaining.
+
+    Raises
+    ------
+    TypeError
+        ``obj`` is not a pandas DataFrame.
+    ValueError
+        Columns are missing: the message lists them, with the closest column found as a hint
+        and the columns the table has.
+    """
+    expected = f" (the table returned by {made_by})" if made_by else ""
+    if not isinstance(obj, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame{expected}, not {type(obj).__name__}")
+    found = [str(c) for c in obj.columns]
+    missing = [c for c in columns if c not in obj.columns]
+    if missing:
+        hints = []
+        for col in missing:
+            close = difflib.get_close_matches(str(col), found, n=1, cutoff=0.6)
+            hints.append(f"{col!r} (found {close[0]!r}: renamed?)" if close else repr(col))
+        raise ValueError(f"{name}{expected} has no column {', '.join(hints)}; it has {found[:30]}")
+    return obj
+
+
 def slug(label: str) -> str:
     """``'Aged 4 years and under'`` -> ``'aged_4_years_and_under'``."""
     text = re.sub(r"[^0-9a-zA-Z]+", "_", label.strip().lower())
