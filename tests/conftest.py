@@ -160,7 +160,7 @@ def official(official_data_dir, use_data_dir) -> Path:
 def demo_data_dir(tmp_path_factory) -> Path:
     """A data folder with the fictional demo place generated and built."""
     from ccdata import demo
-    from ccdata.geo.build import build
+    from ccdata.run.steps import build
 
     root = tmp_path_factory.mktemp("demo-data")
     with data_dir_env(root):

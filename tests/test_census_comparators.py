@@ -14,7 +14,8 @@ from conftest import census_published_rows, census_raw_rows
 import ccdata
 from ccdata import config
 from ccdata.analysis import indicators, profile
-from ccdata.analysis.profile import comparator_rows
+from ccdata.geo import censusareas
+from ccdata.geo.censusareas import comparator_rows
 
 DEMO_LAD = "E06900001"
 
@@ -110,7 +111,7 @@ def test_comparator_table_is_built_once_and_read_per_place(demo_data):
     from ccdata.geo import build
 
     comp = build.table("census_comparators", config.DEMO)
-    assert set(comp.columns) == set(profile.COMPARATOR_COLUMNS)
+    assert set(comp.columns) == set(censusareas.COMPARATOR_COLUMNS)
     assert str(comp["count"].dtype) == "Int64"
     # every Census LSOA table of the demo has a row per authority and one for England
     assert set(comp["dataset"]) >= {"census21_ts007a", "census21_ts054", "census21_ts011", "census21_ts045"}

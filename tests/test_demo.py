@@ -460,7 +460,7 @@ def test_loaded_census_total_matches_hand_sum(demo_raw):
 
 
 def test_build_of_the_demo_collection_reports_no_failures(demo_data):
-    from ccdata.geo.build import build
+    from ccdata.run.steps import build
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
