@@ -419,7 +419,7 @@ def _loader_or_skip(dataset_id: str) -> None:
     from ccdata import io as ccio
 
     try:
-        ccio._reader(sources.get(dataset_id).loader)
+        ccio.reader(sources.get(dataset_id).loader)
     except Exception as exc:  # loader module not written yet
         pytest.skip(f"no loader for {dataset_id} yet ({exc})")
 

@@ -1,8 +1,10 @@
 """Loaders: one reader per published format, returning tidy validated frames.
 
 ``load(dataset_id)`` finds the fetched raw files of a registry dataset and hands
-them to the reader named in the registry row (``Dataset.loader``). Readers
-register themselves with :func:`loader`. Every frame returned carries, in
+them to the reader named in the registry row (``Dataset.loader``). Each reader module
+declares the formats it reads beside its readers (``READERS = {format: reader}``), and
+:func:`readers` assembles them from the modules listed in :data:`READER_MODULES` (nothing
+registers itself on import). Every frame returned carries, in
 ``DataFrame.attrs``:
 
 ``dataset``      the registry id
@@ -14,10 +16,12 @@ register themselves with :func:`loader`. Every frame returned carries, in
 """
 from __future__ import annotations
 
+import functools
 import importlib
 from dataclasses import asdict
 from pathlib import Path
-from typing import Callable
+from types import MappingProxyType
+from typing import Callable, Mapping
 
 import pandas as pd
 
@@ -27,36 +31,55 @@ from ccdata.io._read import warn_exclusions
 from ccdata.io.fetch import raw_files, read_manifest
 
 Reader = Callable[[sources.Dataset, list[Path]], pd.DataFrame]
-_READERS: dict[str, Reader] = {}
-_MODULES = ("iod", "iodpublic", "census", "lookups", "boundaries", "dwp", "services", "postcodes")
+#: The modules of this package that read official formats; each declares ``READERS``.
+READER_MODULES = ("iod", "iodpublic", "census", "lookups", "boundaries", "dwp", "services", "postcodes")
 
 
-def loader(name: str) -> Callable[[Reader], Reader]:
-    """Register ``func`` as the reader for registry rows whose ``loader`` is ``name``."""
-    def register(func: Reader) -> Reader:
-        _READERS[name] = func
-        return func
-    return register
+@functools.cache
+def readers() -> Mapping[str, Reader]:
+    """Every reader, by the format name a registry row gives as its ``loader``.
+
+    Assembled on first use from the ``READERS`` of each module in :data:`READER_MODULES`
+    (they import this package, so it cannot import them first).
+
+    Raises
+    ------
+    CcdataError
+        A format declared by two modules (both are named), or a module without ``READERS``.
+    """
+    table: dict[str, Reader] = {}
+    for name in READER_MODULES:
+        module = importlib.import_module(f"{__name__}.{name}")
+        declared = getattr(module, "READERS", None)
+        if not isinstance(declared, dict):
+            raise CcdataError(f"{module.__name__} declares no READERS table of its formats")
+        for fmt, func in declared.items():
+            if fmt in table:
+                raise CcdataError(f"the reader of format {fmt!r} is declared twice: in "
+                                  f"{table[fmt].__module__} and {module.__name__}")
+            table[fmt] = func
+    return MappingProxyType(table)
 
 
-def _reader(name: str) -> Reader:
-    if name not in _READERS:
-        for module in _MODULES:
-            try:
-                importlib.import_module(f"{__name__}.{module}")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{__name__}.{module}":
-                    raise
-    if name not in _READERS:
-        raise CcdataError(f"no reader registered for format {name!r}")
-    return _READERS[name]
+def reader(name: str) -> Reader:
+    """The reader of a registry format (``Dataset.loader``).
+
+    Raises
+    ------
+    CcdataError
+        No reader module declares the format.
+    """
+    table = readers()
+    if name not in table:
+        raise CcdataError(f"no reader is declared for format {name!r}; known: {', '.join(sorted(table))}")
+    return table[name]
 
 
 def read(dataset_id: str, paths: list[Path] | Path) -> pd.DataFrame:
     """Parse given files as dataset ``dataset_id`` (used by tests and by ``load``)."""
     dataset = sources.get(dataset_id)
     paths = [Path(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
-    return _reader(dataset.loader)(dataset, paths)
+    return reader(dataset.loader)(dataset, paths)
 
 
 def load(dataset_id: str, collection: str = config.OFFICIAL) -> pd.DataFrame:
