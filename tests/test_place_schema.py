@@ -135,3 +135,11 @@ def test_the_contracts_doc_carries_the_schema_as_declared():
     for key in placeschema.PLACE_KEYS:
         assert f"| `{key.name}` |" in written
     assert config.places_file().exists()
+
+
+def test_the_shipped_places_file_tells_every_local_kind():
+    # the comment at the top of places.yaml is what an adviser reads while editing it
+    header = "\n".join(line for line in config.resource("places.yaml").read_text(encoding="utf-8").splitlines()
+                       if line.startswith("#"))
+    missing = [name for name in kinds.LOCAL_KINDS if name not in header]
+    assert not missing, f"places.yaml's comment does not name the local kind(s) {missing}"
