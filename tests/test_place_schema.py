@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import ast
-import types
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +13,6 @@ from ccdata.errors import CcdataError, PlaceError
 from ccdata.geo import placeschema
 from ccdata.geo.adhoc import adhoc_definition
 from ccdata.geo.places import definitions
-from ccdata.io import local as io_local
 from ccdata.io.local import kinds
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,31 +95,31 @@ def test_every_shipped_and_adhoc_definition_passes_unchanged():
         assert placeschema.check_definition(place_id, definition) == definition
 
 
-def test_local_kinds_are_declared_once_beside_their_readers():
-    declaring = set()
-    for path in Path(io_local.__file__).parent.glob("*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        if any(isinstance(n, ast.Assign) and any(getattr(t, "id", None) == "KINDS" for t in n.targets)
-               for n in tree.body):
-            declaring.add(f"ccdata.io.local.{path.stem}")
-    assert declaring == {m.__name__ for m in kinds.LOCAL_MODULES}
-    for module in kinds.LOCAL_MODULES:
-        for kind in module.KINDS:
-            assert kinds.LOCAL_KINDS[kind.name] is kind and kind.reader.__module__ == module.__name__
+def test_every_local_kind_names_a_reader_of_io_local():
     assert [k for k, v in kinds.LOCAL_KINDS.items() if v.folder] == ["pupils"]
+    for name, kind in kinds.LOCAL_KINDS.items():
+        assert kind.name == name and kind.reader.__module__.startswith("ccdata.io.local."), name
+    # the views read these through Place.local_path; every kind they ask for is declared
+    asked = set()
+    for path in (ROOT / "ccdata").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "local_path" and node.args
+                    and isinstance(node.args[0], ast.Constant)):
+                asked.add(node.args[0].value)
+    assert asked and asked <= set(kinds.LOCAL_KINDS)
 
 
-def test_a_kind_declared_twice_is_refused_naming_both_modules():
-    twin = types.ModuleType("ccdata.io.local.twin")
-    twin.KINDS = (io_local.LocalKind("assets", "another asset list", len),)
-    with pytest.raises(CcdataError, match="'assets' is declared twice: in ccdata.io.local.assets and "
-                                          "ccdata.io.local.twin"):
-        kinds.assemble(kinds.LOCAL_MODULES + (twin,))
-    twin.KINDS = ()
-    with pytest.raises(CcdataError, match="declares no KINDS"):
-        kinds.assemble((twin,))
+def test_a_kind_declared_twice_is_refused_naming_both_readers():
+    twin = kinds.LocalKind("assets", "another asset list", len)
+    with pytest.raises(CcdataError, match="'assets' is declared twice: read by "
+                                          "ccdata.io.local.assets.load_asset_list and builtins.len"):
+        kinds.assemble(tuple(kinds.LOCAL_KINDS.values()) + (twin,))
+    with pytest.raises(CcdataError, match="must be a LocalKind"):
+        kinds.assemble(("assets",))
     with pytest.raises(ValueError, match="lower case"):
-        io_local.LocalKind("Assets", "x", len)
+        kinds.LocalKind("Assets", "x", len)
+    with pytest.raises(TypeError, match="reader must be callable"):
+        kinds.LocalKind("assets", "x", "load_asset_list")
 
 
 def test_the_contracts_doc_carries_the_schema_as_declared():

@@ -352,7 +352,7 @@ class Place:
         ``places.yaml`` names local files relative to the data folder
         (``CCDATA_DATA_DIR``) or as absolute paths, e.g.
         ``local: {assets: raw/demo/local/assets.csv}``. Known kinds are those of
-        :data:`ccdata.io.local.kinds.LOCAL_KINDS`, each declared beside its reader.
+        :data:`ccdata.io.local.kinds.LOCAL_KINDS`, each with its reader.
 
         Returns
         -------

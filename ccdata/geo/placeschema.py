@@ -2,7 +2,7 @@
 
 :data:`PLACE_KEYS` lists every top-level key a place may have, with its type and what
 it is for; ``local:`` takes the kinds of :data:`ccdata.io.local.kinds.LOCAL_KINDS`
-(each declared beside its reader) and ``local_authority:`` the keys of
+(each with the reader of its file) and ``local_authority:`` the keys of
 :data:`AUTHORITY_KEYS`. :func:`check_definition` checks a definition against it before
 a place is resolved, so a misspelt key (``locl:``, ``asset:``) is named with the place
 and the nearest known key instead of being ignored; :func:`markdown` writes the

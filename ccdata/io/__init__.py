@@ -1,10 +1,10 @@
 """Loaders: one reader per published format, returning tidy validated frames.
 
 ``load(dataset_id)`` finds the fetched raw files of a registry dataset and hands
-them to the reader named in the registry row (``Dataset.loader``). Each reader module
-declares the formats it reads beside its readers (``READERS = {format: reader}``), and
-:func:`readers` assembles them from the modules listed in :data:`READER_MODULES` (nothing
-registers itself on import). Every frame returned carries, in
+them to the reader named in the registry row (``Dataset.loader``). Each reader is labelled
+with the format it reads where it is defined (``@loader("iod")``: a label, nothing is
+registered on import), and :func:`readers` assembles the labelled functions of the
+modules listed in :data:`READER_MODULES` into one table. Every frame returned carries, in
 ``DataFrame.attrs``:
 
 ``dataset``      the registry id
@@ -31,32 +31,65 @@ from ccdata.io._read import warn_exclusions
 from ccdata.io.fetch import raw_files, read_manifest
 
 Reader = Callable[[sources.Dataset, list[Path]], pd.DataFrame]
-#: The modules of this package that read official formats; each declares ``READERS``.
+#: The modules of this package that read official formats, each reader labelled with :func:`loader`.
 READER_MODULES = ("iod", "iodpublic", "census", "lookups", "boundaries", "dwp", "services", "postcodes")
+#: The attribute :func:`loader` sets on a reader: the format it reads.
+FORMAT_LABEL = "ccdata_format"
+
+
+def loader(name: str) -> Callable[[Reader], Reader]:
+    """Label a function as the reader of the registry rows whose ``loader`` is ``name``.
+
+    Only a label, beside the reader (the function's ``ccdata_format``): importing the
+    module registers nothing. :func:`readers` collects the labelled functions of the
+    modules in :data:`READER_MODULES`.
+
+    Raises
+    ------
+    ValueError
+        ``name`` is not a non-empty string, or the function is labelled already.
+    """
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"a reader's format is a non-empty string, not {name!r}")
+
+    def label(func: Reader) -> Reader:
+        if not callable(func):
+            raise TypeError(f"@loader({name!r}) labels a function, not {type(func).__name__}")
+        if getattr(func, FORMAT_LABEL, name) != name:
+            raise ValueError(f"{func.__qualname__} is labelled already, as the reader of "
+                             f"{getattr(func, FORMAT_LABEL)!r}")
+        setattr(func, FORMAT_LABEL, name)
+        return func
+    return label
 
 
 @functools.cache
 def readers() -> Mapping[str, Reader]:
     """Every reader, by the format name a registry row gives as its ``loader``.
 
-    Assembled on first use from the ``READERS`` of each module in :data:`READER_MODULES`
-    (they import this package, so it cannot import them first).
+    Assembled on first use from the functions each module of :data:`READER_MODULES`
+    defines and labels with :func:`loader` (the modules import this package, so it
+    cannot import them first).
 
     Raises
     ------
     CcdataError
-        A format declared by two modules (both are named), or a module without ``READERS``.
+        A format read by two functions (both are named), or a listed module that labels
+        no reader.
     """
     table: dict[str, Reader] = {}
     for name in READER_MODULES:
         module = importlib.import_module(f"{__name__}.{name}")
-        declared = getattr(module, "READERS", None)
-        if not isinstance(declared, dict):
-            raise CcdataError(f"{module.__name__} declares no READERS table of its formats")
-        for fmt, func in declared.items():
+        found = [obj for obj in vars(module).values()
+                 if callable(obj) and getattr(obj, "__module__", None) == module.__name__
+                 and isinstance(getattr(obj, FORMAT_LABEL, None), str)]
+        if not found:
+            raise CcdataError(f"{module.__name__} labels no reader with @loader")
+        for func in found:
+            fmt = getattr(func, FORMAT_LABEL)
             if fmt in table:
-                raise CcdataError(f"the reader of format {fmt!r} is declared twice: in "
-                                  f"{table[fmt].__module__} and {module.__name__}")
+                raise CcdataError(f"format {fmt!r} has two readers: {table[fmt].__module__}."
+                                  f"{table[fmt].__qualname__} and {module.__name__}.{func.__qualname__}")
             table[fmt] = func
     return MappingProxyType(table)
 
@@ -69,6 +102,8 @@ def reader(name: str) -> Reader:
     CcdataError
         No reader module declares the format.
     """
+    if not isinstance(name, str):
+        raise TypeError(f"a reader is named by its format (a string), not {type(name).__name__}")
     table = readers()
     if name not in table:
         raise CcdataError(f"no reader is declared for format {name!r}; known: {', '.join(sorted(table))}")

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ccdata import sources
 from ccdata.errors import Problem, ValidationError
-from ccdata.io import attach_exclusions
+from ccdata.io import attach_exclusions, loader
 from ccdata.io.codes import LSOA21
 from ccdata.io.geomcheck import check_geometries, kind_of
 from ccdata.io.lookups import check_lsoa, check_paths, collection_for, combine, norm
@@ -92,6 +92,7 @@ def _to_bng(frame: gpd.GeoDataFrame, display: str, exclusions: list[Problem]) ->
     return frame.to_crs(BNG) if frame.crs.to_epsg() != BNG else frame
 
 
+@loader("boundaries")
 def read_boundaries(dataset: sources.Dataset, paths: list[Path]) -> gpd.GeoDataFrame:
     """Read boundary polygons as a GeoDataFrame in EPSG:27700.
 
@@ -173,7 +174,3 @@ def read_boundaries(dataset: sources.Dataset, paths: list[Path]) -> gpd.GeoDataF
     out.attrs["repaired"] = len(repairs)
     out.attrs["repairs"] = repairs
     return attach_exclusions(out, exclusions)
-
-
-#: The registry formats (``Dataset.loader``) this module reads, and their readers.
-READERS = {"boundaries": read_boundaries}

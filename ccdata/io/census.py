@@ -27,7 +27,7 @@ import pandas as pd
 
 from ccdata import config, sources
 from ccdata.errors import Problem
-from ccdata.io import attach_exclusions
+from ccdata.io import attach_exclusions, loader
 from ccdata.io._read import (
     _blank_rows,
     _record_start_lines,
@@ -146,6 +146,7 @@ def required_columns(dataset_id: str) -> dict[str, str]:
     return dict(_indicator_columns(str(INDICATORS_FILE)).get(table_code(dataset_id), {}))
 
 
+@loader("census_bulk")
 def read_census(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
     """Read a Census 2021 table from a Nomis bulk download or a Nomis table view.
 
@@ -424,7 +425,3 @@ def _check_percentages(frame, pct, order, labels, display) -> list[Problem]:
                                     f"disagrees with the count and total ({expected.loc[line]:.1f}% expected): "
                                     "figures may have been edited or columns shifted", share.loc[line]))
     return problems
-
-
-#: The registry formats (``Dataset.loader``) this module reads, and their readers.
-READERS = {"census_bulk": read_census}

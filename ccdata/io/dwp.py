@@ -18,7 +18,7 @@ import pandas as pd
 
 from ccdata import sources
 from ccdata.errors import Problem, ValidationError
-from ccdata.io import attach_exclusions
+from ccdata.io import attach_exclusions, loader
 from ccdata.io._read import _blank_rows, parse_numbers, read_csv_lines, read_excel_sheet
 from ccdata.io.lookups import check_paths, combine, norm, raise_if
 from ccdata.schemas import Col, validate
@@ -180,6 +180,7 @@ def _name_columns(columns: list[str], ward: bool, display: str) -> tuple[list[st
     return names, problems
 
 
+@loader("dwp_cilif")
 def read_cilif(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
     """Read a Children in low income families table (local authority or ward).
 
@@ -269,7 +270,3 @@ def read_cilif(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
     out = combine(parts, [code_col])
     out.attrs["national"] = national
     return attach_exclusions(out, exclusions)
-
-
-#: The registry formats (``Dataset.loader``) this module reads, and their readers.
-READERS = {"dwp_cilif": read_cilif}

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ccdata import sources
 from ccdata.errors import DataQualityWarning, Problem, ValidationError
-from ccdata.io import attach_exclusions
+from ccdata.io import attach_exclusions, loader
 from ccdata.io._read import parse_numbers, read_csv_lines, read_excel_sheet
 from ccdata.io.codes import LSOA11, LSOA21, check_complete
 from ccdata.io.lookups import (
@@ -176,6 +176,7 @@ def _choose_sheet(path: Path, area: dict[str, str], measures: list[str]) -> str 
     return best
 
 
+@loader("iod")
 def read_iod(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
     """Read an English Indices of Deprivation file (2019 on LSOA 2011, 2025 on LSOA 2021).
 
@@ -334,6 +335,7 @@ def _la_area_columns(cells: list[object]) -> dict[str, str]:
     return found
 
 
+@loader("iod_la_summary")
 def read_iod_la_summary(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
     """Read the IoD local authority summaries (IoD 2025 File 10 or File 11).
 
@@ -489,6 +491,7 @@ def summary_domain(label: object) -> str | None:
     return None
 
 
+@loader("iod_lad_summary")
 def read_lad_summary(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
     """Read the published local authority summaries of an IoD edition (File 10, long form).
 
@@ -559,7 +562,3 @@ def read_lad_summary(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFram
         parts.append((display, frame))
         exclusions += excl + ex_int + ex_float
     return attach_exclusions(combine(parts, [code_col, "domain"]), exclusions)
-
-
-#: The registry formats (``Dataset.loader``) this module reads, and their readers.
-READERS = {"iod": read_iod, "iod_la_summary": read_iod_la_summary, "iod_lad_summary": read_lad_summary}

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from ccdata import sources
-from ccdata.io import attach_exclusions
+from ccdata.io import attach_exclusions, loader
 from ccdata.io._read import parse_numbers, read_csv_lines
 from ccdata.io.codes import LSOA21
 from ccdata.io.iod import DOMAINS, SUBDOMAINS, _schema
@@ -33,6 +33,7 @@ PUBLIC_STEMS = {
 MEASURES = [f"{d}_{m}" for d in DOMAINS + SUBDOMAINS for m in ("score", "rank", "decile")]
 
 
+@loader("iod2025_public")
 def read_iod2025_public(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
     """Read the public copy of IoD 2025 File 7 (LSOA 2021, every domain and sub-domain).
 
@@ -80,7 +81,3 @@ def read_iod2025_public(dataset: sources.Dataset, paths: list[Path]) -> pd.DataF
         parts.append((display, frame))
         exclusions += excl + ex_int + ex_float
     return attach_exclusions(combine(parts, ["lsoa21_code"]), exclusions)
-
-
-#: The registry formats (``Dataset.loader``) this module reads, and their readers.
-READERS = {"iod2025_public": read_iod2025_public}

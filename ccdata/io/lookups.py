@@ -15,7 +15,7 @@ import pandas as pd
 
 from ccdata import config, sources
 from ccdata.errors import MissingDataError, Problem, ValidationError
-from ccdata.io import attach_exclusions
+from ccdata.io import attach_exclusions, loader
 from ccdata.io._read import read_csv_lines
 from ccdata.io.codes import LSOA11, LSOA21, check_codes
 from ccdata.schemas import (
@@ -202,6 +202,7 @@ def _column_spec(name: str, dataset_id: str = "") -> Col:
     return Col("str", pattern=WARD_CODE if prefix.startswith("ward") else LAD_CODE)
 
 
+@loader("lookup")
 def read_lookup(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
     """Read an ONS geography lookup (portal CSV, ArcGIS-paged CSV or a regional subset).
 
@@ -258,7 +259,3 @@ def read_lookup(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
         parts.append((display, frame))
         exclusions += excl
     return attach_exclusions(combine(parts, key), exclusions)
-
-
-#: The registry formats (``Dataset.loader``) this module reads, and their readers.
-READERS = {"lookup": read_lookup}

@@ -23,7 +23,7 @@ import pandas as pd
 
 from ccdata import sources
 from ccdata.errors import Problem, ValidationError
-from ccdata.io import attach_exclusions
+from ccdata.io import attach_exclusions, loader
 from ccdata.schemas import POSTCODE, Col, validate
 
 #: Published column names (Doc/Code-Point_Open_Column_Headers.csv), in file order.
@@ -215,6 +215,7 @@ def area_bounds(path: Path) -> pd.DataFrame:
     return _area_bounds_cached(str(path.resolve()), path.stat().st_mtime_ns).copy()
 
 
+@loader("codepoint")
 def read_codepoint(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
     """Every postcode in OS Code-Point Open (all areas; 1.7 million rows).
 
@@ -266,7 +267,3 @@ def postcode_area(value) -> str | None:
     """The postcode area (leading letters: ``"NE"`` for ``"NE28 6AB"``) of a valid postcode."""
     match = POSTCODE_RE.match(value) if isinstance(value, str) else None
     return match.group(1) if match else None
-
-
-#: The registry formats (``Dataset.loader``) this module reads, and their readers.
-READERS = {"codepoint": read_codepoint}

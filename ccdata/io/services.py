@@ -8,7 +8,7 @@ import pandas as pd
 
 from ccdata import sources
 from ccdata.errors import DataQualityWarning, Problem
-from ccdata.io import attach_exclusions
+from ccdata.io import attach_exclusions, loader
 from ccdata.io._read import parse_numbers, read_csv_lines
 from ccdata.io.lookups import check_paths, combine, pick_columns, raise_if
 from ccdata.schemas import POSTCODE, Col, validate
@@ -45,6 +45,7 @@ def _dates(frame: pd.DataFrame, columns: list[str], file: str, fmt: str) -> tupl
     return frame, problems
 
 
+@loader("epraccur")
 def read_epraccur(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
     """Read the NHS ODS ``epraccur`` extract (GP practices and prescribing cost centres).
 
@@ -109,6 +110,7 @@ GIAS_COLUMNS = {
 GIAS_OPTIONAL = ("pupils", "pct_fsm", "ofsted_rating", "lsoa_code", "ward_code", "type_group")
 
 
+@loader("gias")
 def read_gias(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
     """Read the DfE Get Information about Schools extract (``edubasealldataYYYYMMDD.csv``).
 
@@ -175,6 +177,7 @@ LIBRARY_COLUMNS = {"name": "name", "address1": "address1", "address2": "address2
 _NOT_A_VALUE = {"", "n/a", "na", "[unknown]", "[no registered public address]", "-"}
 
 
+@loader("libraries")
 def read_libraries(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
     """Read the public libraries in England basic dataset.
 
@@ -230,7 +233,3 @@ def read_libraries(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
         parts.append((display, frame))
         exclusions += excl
     return attach_exclusions(combine(parts, None), exclusions)
-
-
-#: The registry formats (``Dataset.loader``) this module reads, and their readers.
-READERS = {"epraccur": read_epraccur, "gias": read_gias, "libraries": read_libraries}

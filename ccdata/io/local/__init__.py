@@ -6,45 +6,17 @@ honest rules: CSV (UTF-8 or Windows-1252) or XLSX, rows indexed by the line or r
 number a person sees in the file, headers matched ignoring case, spacing,
 underscores and hyphens, and every cell or row that is not used listed with file,
 row and column. The readers live in :mod:`.assets`, :mod:`.survey`, :mod:`.pupils`
-and :mod:`.network`; each declares its columns (field -> accepted headers) as data,
-and the kinds of file it reads (:class:`LocalKind`), which :mod:`.kinds` assembles into
-the one list of what a place may name under ``local:`` in ``places.yaml``.
+and :mod:`.network`; each declares its columns (field -> accepted headers) as data.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
 from ccdata.errors import MissingDataError, Problem, ValidationError
 from ccdata.io._read import read_csv_lines, read_excel_sheet
-
-
-@dataclass(frozen=True)
-class LocalKind:
-    """A kind of file a place may name under ``local:`` in ``places.yaml``, declared beside its reader.
-
-    ``name`` is the ``places.yaml`` key, ``about`` says in plain words what the file is,
-    ``reader`` is the function that reads it and ``folder`` is true for a folder of files
-    (one per school, say) rather than one file.
-    """
-
-    name: str
-    about: str
-    reader: Callable
-    folder: bool = False
-
-    def __post_init__(self):
-        if not isinstance(self.name, str) or not re.fullmatch(r"[a-z][a-z_]*", self.name):
-            raise ValueError(f"a local kind is named in lower case letters and underscores, not {self.name!r}")
-        if not isinstance(self.about, str) or not self.about.strip():
-            raise ValueError(f"local kind {self.name!r} needs a description of its file")
-        if not callable(self.reader):
-            raise TypeError(f"local kind {self.name!r}: reader must be callable, not {type(self.reader).__name__}")
-
 
 #: File endings the readers accept (compared in lower case: ``.CSV`` is a CSV).
 TABLE_SUFFIXES = (".csv", ".txt", ".gz", ".xlsx", ".xlsm")

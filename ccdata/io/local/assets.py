@@ -17,7 +17,7 @@ from pyproj import Transformer
 from ccdata.errors import Problem, ValidationError
 from ccdata.io import attach_exclusions
 from ccdata.io._read import duplicate_columns
-from ccdata.io.local import LocalKind, match_columns, read_table
+from ccdata.io.local import match_columns, read_table
 from ccdata.io.postcodes import is_postcode, normalise_postcode
 from ccdata.vocabulary import CATEGORIES
 
@@ -284,11 +284,3 @@ def load_asset_list(path) -> pd.DataFrame:
     result.attrs["file"] = display
     result.attrs["skipped"] = skipped_frame.reset_index(drop=True)
     return attach_exclusions(result, exclusions) if exclusions else result
-
-
-#: The kinds of file a place names under ``local:`` in ``places.yaml`` that this module reads.
-KINDS = (
-    LocalKind("assets",
-              "the partnership's own list of services, groups and places for children (CSV or XLSX)",
-              load_asset_list),
-)

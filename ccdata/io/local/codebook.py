@@ -34,7 +34,7 @@ import pandas as pd
 
 from ccdata.errors import MissingDataError, Problem, ValidationError
 from ccdata.io import _yaml
-from ccdata.io.local import LocalKind, match_columns, norm_key, read_table
+from ccdata.io.local import match_columns, norm_key, read_table
 
 COLUMNS = {"code": ("theme code", "theme"), "title": ("name", "theme title"), "description": ("about",),
            "parent": ("parent theme", "parent code"), "match": ("rules", "phrases", "matches"),
@@ -186,11 +186,3 @@ def load_codebook(path: str | Path) -> list[Theme]:
     if problems:
         raise ValidationError(file, problems)
     return themes
-
-
-#: The kinds of file a place names under ``local:`` in ``places.yaml`` that this module reads.
-KINDS = (
-    LocalKind("codebook",
-              "the themes conversations are coded to and the words that spot them (YAML, CSV or XLSX)",
-              load_codebook),
-)

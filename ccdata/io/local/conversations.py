@@ -33,7 +33,7 @@ import pandas as pd
 
 from ccdata.errors import Problem, ValidationError
 from ccdata.io._read import duplicate_columns
-from ccdata.io.local import LocalKind, match_columns, norm_key, read_table
+from ccdata.io.local import match_columns, norm_key, read_table
 from ccdata.io.local.survey import parse_wave
 
 #: Accepted headers per field (the field name itself is always accepted).
@@ -209,11 +209,3 @@ def read_conversations(path: str | Path) -> tuple[pd.DataFrame, list[Problem], s
     out["themes"] = themes
     out.attrs.update({"file": file, "people_given": given})
     return out, exclusions, file
-
-
-#: The kinds of file a place names under ``local:`` in ``places.yaml`` that this module reads.
-KINDS = (
-    LocalKind("conversations",
-              "listening conversations: one row per conversation, a few fields and a free-text note",
-              read_conversations),
-)

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ccdata.errors import DataQualityWarning, Problem, ValidationError
-from ccdata.io.local import LocalKind, match_columns, norm_header, norm_key, read_table, yes_no
+from ccdata.io.local import match_columns, norm_header, norm_key, read_table, yes_no
 from ccdata.schemas import POSTCODE
 from ccdata.vocabulary import (
     BUSINESS,
@@ -509,14 +509,3 @@ def _check_organisations(orgs) -> None:
     missing = {"org_id", "name", "label", "sector", "core_team"} - set(orgs.columns)
     if missing:
         raise ValueError(f"organisations frame lacks columns {sorted(missing)}; read it with read_organisations")
-
-
-#: The kinds of file a place names under ``local:`` in ``places.yaml`` that this module reads.
-KINDS = (
-    LocalKind("organisations",
-              "the relationship survey's organisations: id, name, sector and where they are",
-              read_organisations),
-    LocalKind("relationships",
-              "the relationship survey export: who works with whom, how and how often, by wave",
-              read_relationships),
-)

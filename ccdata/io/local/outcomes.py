@@ -35,7 +35,7 @@ import pandas as pd
 from ccdata import config
 from ccdata.errors import Problem, ValidationError
 from ccdata.io import _yaml
-from ccdata.io.local import LocalKind, match_columns, norm_key, read_table
+from ccdata.io.local import match_columns, norm_key, read_table
 
 #: Period forms and how a period of each is written.
 ACADEMIC, FINANCIAL, CALENDAR = "academic", "financial", "calendar"
@@ -317,11 +317,3 @@ def read_outcomes(path: str | Path, vocabulary: dict[str, Outcome] | None = None
     out.attrs["file"] = file
     out.attrs["periods"] = forms.to_dict()
     return out, exclusions
-
-
-#: The kinds of file a place names under ``local:`` in ``places.yaml`` that this module reads.
-KINDS = (
-    LocalKind("outcomes",
-              "the figures schools and the local authority share each year: outcome, period, area, figures",
-              read_outcomes),
-)

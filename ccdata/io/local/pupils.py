@@ -22,7 +22,7 @@ import pandas as pd
 
 from ccdata.errors import Problem, ValidationError
 from ccdata.io._read import duplicate_columns, parse_numbers
-from ccdata.io.local import LocalKind, match_columns, read_table, yes_no
+from ccdata.io.local import match_columns, read_table, yes_no
 
 #: Share of possible sessions missed at or above which a pupil is persistently absent (DfE).
 PERSISTENT_ABSENCE_THRESHOLD = 0.10
@@ -144,11 +144,3 @@ def read_school(path: str | Path) -> tuple[pd.DataFrame, list[Problem]]:
         out["academic_year"] = years
     out.attrs["file"] = file
     return out, exclusions
-
-
-#: The kinds of file a place names under ``local:`` in ``places.yaml`` that this module reads.
-KINDS = (
-    LocalKind("pupils",
-              "a folder of pupil extracts from partner schools, one CSV per school, one row per pupil",
-              read_school, folder=True),
-)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from ccdata.errors import Problem, ValidationError
-from ccdata.io.local import LocalKind, match_columns, norm_key, read_table, yes_no
+from ccdata.io.local import match_columns, norm_key, read_table, yes_no
 
 QUOTE_COLUMNS = {"quote": ("approved quote", "words", "text"), "theme": ("theme code", "code"),
                  "consent": ("consent given", "consented", "consent to quote")}
@@ -83,14 +83,3 @@ def read_names(path: str | Path) -> pd.DataFrame:
     if problems:
         raise ValidationError(file, problems)
     return pd.DataFrame(rows, columns=["name", "kind"])
-
-
-#: The kinds of file a place names under ``local:`` in ``places.yaml`` that this module reads.
-KINDS = (
-    LocalKind("quotes",
-              "quotes people agreed to have shown, each with its theme and consent",
-              read_quotes),
-    LocalKind("names",
-              "the names of people and organisations a quote shown must not contain",
-              read_names),
-)

@@ -33,7 +33,7 @@ import pandas as pd
 
 from ccdata.errors import DataQualityWarning, Problem, ValidationError
 from ccdata.io._read import duplicate_columns
-from ccdata.io.local import LocalKind, read_table
+from ccdata.io.local import read_table
 from ccdata.schemas import require_columns
 
 SINGLE, MULTIPLE, LIKERT, FREE_TEXT = "single", "multiple", "likert", "free_text"
@@ -306,14 +306,3 @@ def read_responses(path: str | Path, questions: pd.DataFrame) -> tuple[pd.DataFr
         out[q.question_id] = answers
     out.attrs["free_text_dropped"] = dropped
     return out, exclusions, file
-
-
-#: The kinds of file a place names under ``local:`` in ``places.yaml`` that this module reads.
-KINDS = (
-    LocalKind("survey_responses",
-              "the listening survey's responses as the survey tool exports them, one row per respondent",
-              read_responses),
-    LocalKind("survey_questions",
-              "the listening survey's questions: id, wording, type, options and the positive answers",
-              load_questions),
-)
