@@ -20,9 +20,9 @@ from ccdata import config, sources
 from ccdata.errors import DataQualityWarning, InputError, MissingDataError, PlaceError
 from ccdata.geo import build
 from ccdata.geo.adhoc import adhoc_definition, is_adhoc
-from ccdata.geo.footprint import resolve as resolve_footprint
-from ccdata.geo.iod2025 import iod2025_lsoa21
 from ccdata.geo.placeschema import check_definition
+from ccdata.geo.iod2025 import iod2025_lsoa21
+from ccdata.geo.footprint import resolve as resolve_footprint
 from ccdata.io import _yaml, read
 from ccdata.io.census import BASES, population, table_code
 from ccdata.io.fetch import is_available, read_manifest
