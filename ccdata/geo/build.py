@@ -245,6 +245,18 @@ def _step(name: str | Step) -> Step:
     return STEPS[name]
 
 
+def _by_name(steps) -> dict[str, Step]:
+    """``{name: step}`` of a sequence of steps, each name once."""
+    out: dict[str, Step] = {}
+    for step in steps:
+        if not isinstance(step, Step):
+            raise TypeError(f"steps must be Step objects, not {type(step).__name__}")
+        if step.name in out:
+            raise CcdataError(f"processed table {step.name!r} is declared twice")
+        out[step.name] = step
+    return out
+
+
 def _write_table(frame: pd.DataFrame, path: Path) -> None:
     frame = frame.copy()
     frame.attrs = {}
@@ -341,18 +353,6 @@ def build(collection: str = config.OFFICIAL, force: bool = False, progress: bool
     return results
 
 
-def _by_name(steps) -> dict[str, Step]:
-    """``{name: step}`` of a sequence of steps, each name once."""
-    out: dict[str, Step] = {}
-    for step in steps:
-        if not isinstance(step, Step):
-            raise TypeError(f"steps must be Step objects, not {type(step).__name__}")
-        if step.name in out:
-            raise CcdataError(f"processed table {step.name!r} is declared twice")
-        out[step.name] = step
-    return out
-
-
 _MEMO: dict[tuple, pd.DataFrame] = {}
 
 
@@ -400,7 +400,7 @@ def _held(name: str | Step, collection: str) -> pd.DataFrame:
         frame = _read(data)
         frame.attrs["table"] = name
         frame.attrs["collection"] = collection
-        labels = provenance(step, collection).get("labels")
+        labels = provenance(name, collection).get("labels")
         if labels:
             frame.attrs["labels"] = labels
         for stale in [k for k in _MEMO if k[:2] == key[:2] and k != key]:
