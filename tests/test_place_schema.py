@@ -141,3 +141,24 @@ def test_the_shipped_places_file_tells_every_local_kind():
                        if line.startswith("#"))
     missing = [name for name in kinds.LOCAL_KINDS if name not in header]
     assert not missing, f"places.yaml's comment does not name the local kind(s) {missing}"
+
+
+def test_a_key_that_is_not_text_is_named_before_the_place_is_hashed(tmp_path, monkeypatch):
+    # YAML reads `1:` as a number: the place cache's key (a sorted JSON dump) used to fail
+    # on it with a TypeError traceback before any check could name it
+    from ccdata.geo import placecache
+
+    path = tmp_path / "places.yaml"
+    monkeypatch.setenv("CCDATA_PLACES", str(path))
+    for extra, expected in (("  1: 2\n", "the key 1 must be text, not int"),
+                            ("  census: {ts003: a.csv, 2021: b.csv}\n", "the key 2021 under census must be text"),
+                            ("  local: {assets: a.csv}\n  targets: {gld: {2027: 70}}\n",
+                             "the key 2027 under targets gld must be text")):
+        path.write_text(f"odd:{GOOD}{extra}", encoding="utf-8")
+        with pytest.raises(PlaceError, match=expected):
+            placecache.cache_key("odd")
+        with pytest.raises(PlaceError, match=expected):
+            ccdata.place("odd")
+    path.write_text(f"odd:{GOOD}  local: {{asset: a.csv}}\n", encoding="utf-8")
+    with pytest.raises(PlaceError, match="unknown local file kind 'asset'"):
+        placecache.cache_key("odd")

@@ -87,6 +87,20 @@ def _unknown(where: str, what: str, key, known) -> PlaceError:
     return PlaceError(f"{where}: unknown {what} {_shown(key)}{hint}; known: {', '.join(known)}")
 
 
+def _text_keys(where: str, value, inside: str = "") -> None:
+    """Every key of every mapping in ``value`` is text (YAML reads ``2024:`` or ``yes:`` as another type)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                place = f" under {inside}" if inside else ""
+                raise PlaceError(f"{where}: the key {_shown(key)}{place} must be text, not "
+                                 f"{type(key).__name__} (put it in quotes)")
+            _text_keys(where, item, f"{inside} {key}".strip())
+    elif isinstance(value, list):
+        for item in value:
+            _text_keys(where, item, inside)
+
+
 def _check_keys(where: str, what: str, value: dict, keys: tuple[Key, ...], container: str) -> dict:
     """``value`` without its empty optional keys, after checking names, presence and types."""
     known = {k.name: k for k in keys}
@@ -128,7 +142,7 @@ def check_definition(place_id: str, definition: dict) -> dict:
     Raises
     ------
     PlaceError
-        Not a mapping; an unknown key or local kind (the nearest known one suggested);
+        Not a mapping; a key that is not text (at any depth); an unknown key or local kind (the nearest known one suggested);
         a required key missing or empty; a value of the wrong type (a list where a
         mapping belongs, a number for a file path).
     """
@@ -136,6 +150,7 @@ def check_definition(place_id: str, definition: dict) -> dict:
     if not isinstance(definition, dict):
         raise PlaceError(f"{where}: the definition must be a mapping of keys to values, "
                          f"not {type(definition).__name__} {_shown(definition)}")
+    _text_keys(where, definition)
     checked = _check_keys(where, "key", definition, PLACE_KEYS, "")
     checked["local_authority"] = _check_keys(where, "local_authority key", checked["local_authority"],
                                              AUTHORITY_KEYS, "local_authority ")
