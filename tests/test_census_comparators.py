@@ -84,6 +84,8 @@ def test_bad_input_is_named():
         comparator_rows("x", lsoa.drop(columns=["lsoa21_code"]), geo)
     with pytest.raises(ValueError, match="lad24_code"):
         comparator_rows("x", lsoa, geo.drop(columns=["lad24_code"]))
+    with pytest.raises(TypeError, match="geography must be a pandas DataFrame, not list"):
+        comparator_rows("x", lsoa, geo.values.tolist())
 
 
 # --------------------------------------------------------------------------- demo place

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ccdata.schemas import check_frame
+
 #: Code of England in the published Census country tables.
 ENGLAND_CODE = "E92000001"
 #: How a comparator row was made (column ``method`` of ``census_comparators``).
@@ -55,12 +57,19 @@ def comparator_rows(dataset: str, lsoa: pd.DataFrame, geography: pd.DataFrame,
     DataFrame
         :data:`COMPARATOR_COLUMNS`, one row per area and category; ``count`` is a
         whole number (``Int64``; missing where a cell is suppressed).
+
+    Raises
+    ------
+    TypeError, ValueError
+        A table that is not a DataFrame, or lacks the columns read (named).
     """
-    if "lsoa21_code" not in lsoa.columns:
-        raise ValueError(f"{dataset}: the LSOA table needs an lsoa21_code column")
-    needed = {"lsoa21_code", "lad24_code", "lad24_name"}
-    if not needed <= set(geography.columns):
-        raise ValueError(f"geography needs columns {sorted(needed)}")
+    if not isinstance(dataset, str):
+        raise TypeError(f"dataset must be a registry id (a string), not {type(dataset).__name__}")
+    check_frame(lsoa, f"the LSOA table of {dataset}", ["lsoa21_code"])
+    check_frame(geography, "geography", ["lsoa21_code", "lad24_code", "lad24_name"])
+    for name, other in (("ltla", ltla), ("country", country)):
+        if other is not None:
+            check_frame(other, name)
     values = [c for c in lsoa.columns if c not in ("lsoa21_code", "lsoa21_name")]
     frame = lsoa.merge(geography[["lsoa21_code", "lad24_code", "lad24_name"]], on="lsoa21_code", how="inner")
     rows: list[dict] = []
