@@ -50,3 +50,14 @@ def test_the_missing_years_are_said_in_plain_words():
 def test_a_measure_that_is_not_declared_is_refused():
     with pytest.raises(ValueError, match="measure must be one of"):
         trends.child_poverty_series(_figures([2024]), "Demoton", "Demoland", "absolute_bhc")
+
+
+def test_indicator_sums_take_every_dwp_year_the_table_holds():
+    from ccdata.analysis import indicators
+
+    table = pd.DataFrame({"lad24_code": ["E06900001"], "children_fye2019": [50], "pct_fye2019": [25.0],
+                          "children_fye2026": [30], "pct_fye2026": [0.0]})
+    out = indicators._dwp_population(table)
+    assert out["population_under16_fye2019"].tolist() == [200.0]  # 50 / 25%: years not in any list kept here
+    # a zero percentage implies no population: both sides missing, never one alone
+    assert out["population_under16_fye2026"].isna().all() and out["children_fye2026"].isna().all()
