@@ -37,7 +37,8 @@ def test_each_measure_is_its_own_series_and_every_held_year_is_listed():
 def test_the_missing_years_are_said_in_plain_words():
     held_ahc = trends.child_poverty_series(_figures([2024, 2025]), "Demoton", "Demoland")
     gaps = trends.dwp_gaps(held_ahc)
-    assert gaps[0] == "Child poverty after housing costs: the data folder holds FYE 2024 and FYE 2025 only."
+    assert gaps[0] == ("Child poverty after housing costs: the data folder holds FYE 2024 and FYE 2025 only "
+                       "(FYE 2025 is the financial year April 2024 to March 2025).")
     assert any("is not in the data folder, so it is not followed here" in g and "FYE 2015 to FYE 2025" in g
                for g in gaps)
     # a before-housing-costs series with a hole: the hole is named

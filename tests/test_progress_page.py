@@ -131,7 +131,7 @@ def test_the_demo_first_section_tells_the_story(demo_data):
     # children first: child poverty leads the list it is in; DWP years the folder lacks are named
     assert sec["No clear change"].index("low income") < sec["No clear change"].index("phonics")
     lacking = sec["What this page does not have yet"]
-    assert "Child poverty after housing costs: the data folder holds FYE 2024 and FYE 2025 only." in lacking
+    assert "Child poverty after housing costs: the data folder holds FYE 2024 and FYE 2025 only" in lacking
     assert "figures for FYE 2015 to FYE 2023 count income before housing costs, a different measure" in lacking
     assert ("Child poverty before housing costs, which DWP publishes for FYE 2015 to FYE 2025, is not in the "
             "data folder") in lacking
@@ -156,7 +156,7 @@ def test_real_places_show_iod_and_child_poverty_over_time_and_what_they_lack(off
     assert "Deprivation: of the place" in html and "no verdict is given" in html
     lacking = " ".join(progress.lacking)
     assert "no outcomes file" in lacking
-    assert "Child poverty after housing costs: the data folder holds FYE 2024 and FYE 2025 only." in lacking
+    assert "Child poverty after housing costs: the data folder holds FYE 2024 and FYE 2025 only" in lacking
     assert "FYE 2015 to FYE 2023 count income before housing costs" in lacking
     assert "before housing costs, which DWP publishes for FYE 2015 to FYE 2025, is not in the data folder" in lacking
 

@@ -335,8 +335,9 @@ def dwp_gaps(series: pd.DataFrame) -> list[str]:
             continue
         earlier = [y for y in schedule.index if y not in usable and int(y[4:]) < int(held[0][4:])]
         if missing or earlier:
+            last = int(held[-1][4:])
             out.append(f"Child poverty {words}: the data folder holds {' and '.join(held) if len(held) < 3 else _span(held)}"
-                       " only.")
+                       f" only ({held[-1]} is the financial year April {last - 1} to March {last}).")
         if missing:
             out.append(f"Child poverty {words}: DWP also publishes {_span(missing)}, which "
                        f"{'is' if len(missing) == 1 else 'are'} not in the data folder yet.")
