@@ -241,7 +241,7 @@ def test_a_revised_year_takes_the_later_release_and_a_break_is_never_crossed(tmp
 def _wards(code_col="ward23_code"):
     return pd.DataFrame({code_col: ["E05000001", "E05000002", "E05000003", "E05000004"],
                          "children_fye2023": pd.array([100, 50, 30, None], dtype="Int64"),
-                         "pct_fye2023": [20.0, 25.0, 10.0, None]})
+                         "pct_fye2023": pd.array([20.0, 25.0, 10.0, None], dtype="Float64")})  # as read
 
 
 def test_an_earlier_ward_table_keeps_unchanged_wards_and_leaves_out_the_rest():

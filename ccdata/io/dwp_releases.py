@@ -290,7 +290,9 @@ def align_wards(table: pd.DataFrame, code_col: str, current_codes, crosswalk: pd
     for y in years:
         out[f"children_fye{y}"] = pd.array([None if pd.isna(v) else int(v) for v in out[f"children_fye{y}"]],
                                            dtype="Int64")
-        out[f"pct_fye{y}"] = out[f"pct_fye{y}"].astype("float64")
+        # the reader's percentages are nullable (pd.NA where suppressed): NaN here, as in the shares
+        out[f"pct_fye{y}"] = pd.array([np.nan if pd.isna(v) else float(v) for v in out[f"pct_fye{y}"]],
+                                      dtype="float64")
     out.attrs["left_out"] = left_out
     out.attrs["estimated"] = sorted(estimated)
     return out
