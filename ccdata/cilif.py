@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass
 
 from ccdata.dataset import CILIF_LANDING, OGL, Dataset
+from ccdata.errors import UnknownDatasetError
 
 #: The measures: relative low income after and before housing costs, children under 16.
 RELATIVE_AHC, RELATIVE_BHC = "relative_ahc", "relative_bhc"
@@ -121,7 +122,7 @@ def table_of(dataset_id: str) -> tuple[Release, Table]:
 
     Raises
     ------
-    KeyError
+    UnknownDatasetError
         ``dataset_id`` is not a DWP children in low income families table.
     """
     if not isinstance(dataset_id, str):
@@ -130,7 +131,7 @@ def table_of(dataset_id: str) -> tuple[Release, Table]:
         for t in release.tables:
             if t.dataset_id == dataset_id:
                 return release, t
-    raise KeyError(f"{dataset_id!r} is not a DWP children in low income families table; known: "
+    raise UnknownDatasetError(f"{dataset_id!r} is not a DWP children in low income families table; known: "
                    f"{', '.join(t.dataset_id for r in RELEASES for t in r.tables)}")
 
 

@@ -110,7 +110,7 @@ def loopback(monkeypatch):
         def log_message(self, *args):
             pass
 
-        def do_GET(self):  # noqa: N802 (http.server naming)
+        def do_GET(self):
             body = served.get(self.path)
             if body is None:
                 self.send_response(404)

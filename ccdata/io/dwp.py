@@ -17,7 +17,7 @@ from xml.etree import ElementTree
 import pandas as pd
 
 from ccdata import cilif, sources
-from ccdata.errors import Problem, ValidationError
+from ccdata.errors import Problem, UnknownDatasetError, ValidationError
 from ccdata.io import attach_exclusions, loader
 from ccdata.io._read import _blank_rows, parse_numbers, read_csv_lines, read_excel_sheet
 from ccdata.io.lookups import check_paths, combine, norm, raise_if
@@ -194,7 +194,7 @@ def _sheet_of(dataset: sources.Dataset) -> str | re.Pattern:
     """The worksheet of a registry table: as declared with its release (a name or a pattern)."""
     try:
         return cilif.sheet_pattern(cilif.table_of(dataset.id)[1].sheet)
-    except KeyError:  # a table not declared with a release (a test's own row): by its geography
+    except UnknownDatasetError:  # a table not declared with a release (a test's own row): by its geography
         return SHEETS["ward24"] if dataset.geography.startswith("ward") else SHEETS["lad24"]
 
 

@@ -39,8 +39,21 @@ from ccdata.errors import Problem, ValidationError
 from ccdata.io import routes
 from ccdata.schemas import check_frame
 
-__all__ = ["RELEASES", "RELATIVE_AHC", "RELATIVE_BHC", "SERIES_2025", "SERIES_PRE_2025", "BREAKS",
-           "MEASURE_WORDS", "Release", "find", "plan", "combine_years", "load_crosswalks", "align_wards"]
+__all__ = [
+    "BREAKS",
+    "MEASURE_WORDS",
+    "RELATIVE_AHC",
+    "RELATIVE_BHC",
+    "RELEASES",
+    "SERIES_2025",
+    "SERIES_PRE_2025",
+    "Release",
+    "align_wards",
+    "combine_years",
+    "find",
+    "load_crosswalks",
+    "plan",
+]
 
 CROSSWALKS_FILE = config.resource("ward_crosswalks.yaml")
 WARD_CODE = re.compile(r"^(E05|W05|S13|N08)\d{6}$")
@@ -261,8 +274,8 @@ def align_wards(table: pd.DataFrame, code_col: str, current_codes, crosswalk: pd
     pairs = pd.DataFrame(columns=["from_code", "to_code", "share"]) if crosswalk is None else crosswalk
     check_frame(pairs, "crosswalk", ["from_code", "to_code", "share"], made_by="ccdata.io.dwp_releases.load_crosswalks")
     pairs = pairs[pairs["from_code"].isin(set(gone[code_col].astype(str)))]
-    left_out = [(c, f"ward {c} of the {release or 'earlier'} release has changed since and no crosswalk to the "
-                    "May 2024 wards is declared, so only its authority's figure is used")
+    left_out = [(c, (f"ward {c} of the {release or 'earlier'} release has changed since and no crosswalk to the "
+                     "May 2024 wards is declared, so only its authority's figure is used"))
                 for c in sorted(set(gone[code_col].astype(str)) - set(pairs["from_code"]))]
     by_code = gone.assign(_code=gone[code_col].astype(str)).set_index("_code")
     rows, estimated = [], []
