@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ccdata import cilif
 from ccdata.dataset import (  # noqa: F401  (the row type and the publishers' addresses, re-exported)
     _IOD25_AREA,
     _IOD_AREA,
@@ -25,7 +26,6 @@ from ccdata.dataset import (  # noqa: F401  (the row type and the publishers' ad
     Dataset,
     _census,
 )
-from ccdata import cilif
 from ccdata.errors import UnknownDatasetError
 
 _TS045_TOTAL = ("Number of cars or vans: Total: All households",)
