@@ -340,3 +340,20 @@ def test_bad_input_is_refused():
         rel.align_wards(pd.DataFrame({"x": [1]}), "ward23_code", [])
     with pytest.raises(KeyError):
         cilif.table_of("dwp_nothing")
+
+
+def test_a_year_from_an_earlier_release_without_the_place_wards_says_why():
+    from ccdata.analysis import child_poverty
+
+    figures = pd.DataFrame({"year": ["fye2021", "fye2022", "fye2025"], "status": ["ok"] * 3,
+                            "method": ["published"] * 3})
+    by_ward = pd.DataFrame({"ward24_code": ["E05100001", "E05100002"]})
+    tables = {"sources": {"FYE 2021": "old", "FYE 2022": "crosswalked", "FYE 2025": "new"},
+              "covered": {"old": {"E05100002"}, "crosswalked": {"E05100001", "E05100002"},
+                          "new": {"E05100001", "E05100002"}},
+              "estimated": {"crosswalked": ["E05100001"]}}
+    out = child_poverty._mark_release_gaps(figures, by_ward, tables).set_index("year")
+    assert "E05100001 did not exist when DWP published this year" in out.loc["fye2021", "status"]
+    assert "local authority's figure is given" in out.loc["fye2021", "status"]
+    assert out.loc["fye2022", "method"] == child_poverty.ESTIMATE and out.loc["fye2022", "status"] == "ok"
+    assert out.loc["fye2025", ["status", "method"]].tolist() == ["ok", "published"]

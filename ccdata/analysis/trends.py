@@ -5,8 +5,10 @@ place, every series that has at least two periods:
 
 - the partnership's outcomes file (:mod:`ccdata.analysis.outcomes`, protected as one
   linked set), for the place, its wards, the authority and England;
-- children in low income families for every DWP year the data folder holds (a place
-  drawn across ward boundaries gets an *estimate*, and its change is marked so);
+- children in low income families for every DWP year the data folder holds, after housing
+  costs and (when held) before housing costs as two series, each year from the latest
+  release holding it and never across DWP's series break (:mod:`ccdata.io.dwp_releases`;
+  a place drawn across ward boundaries gets an *estimate*, and its change is marked so);
 - pupil extracts with an academic year (:mod:`ccdata.analysis.pupil_years`: every year,
   ward and pooled table protected as one linked set);
 - the Indices of Deprivation 2019 and 2025 on the same neighbourhoods: decile movement
