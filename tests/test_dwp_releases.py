@@ -357,3 +357,18 @@ def test_a_year_from_an_earlier_release_without_the_place_wards_says_why():
     assert "local authority's figure is given" in out.loc["fye2021", "status"]
     assert out.loc["fye2022", "method"] == child_poverty.ESTIMATE and out.loc["fye2022", "status"] == "ok"
     assert out.loc["fye2025", ["status", "method"]].tolist() == ["ok", "published"]
+
+
+def test_an_xlsx_workbook_with_both_measures_is_read_by_the_declared_sheet(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    head = ["Local Authority [note 2]", "Area Code", "Number of children FYE 2024", "Percentage of children FYE 2024"]
+    for name, n in (("1_BHC_Relative_LA", "5"), ("2_AHC_Relative_LA", "9")):
+        ws = book.create_sheet(name)
+        ws.append(head)
+        ws.append(["Demoton", "E06900001", n, f"{n}0.0%"])
+    book.save(tmp_path / "both.xlsx")
+    ahc = dwp.read_cilif(sources.get("dwp_cilif_la"), [tmp_path / "both.xlsx"])
+    bhc = dwp.read_cilif(sources.get("dwp_cilif_bhc_la"), [tmp_path / "both.xlsx"])
+    assert ahc["children_fye2024"].tolist() == [9] and bhc["children_fye2024"].tolist() == [5]

@@ -198,6 +198,20 @@ def _sheet_of(dataset: sources.Dataset) -> str | re.Pattern:
         return SHEETS["ward24"] if dataset.geography.startswith("ward") else SHEETS["lad24"]
 
 
+def _excel_sheet(path: Path, sheet: str | re.Pattern) -> str | None:
+    """The workbook's sheet of that name (or matching that pattern); ``None`` when it has none.
+
+    A workbook holding both measures has sheets with the same columns: without the name the
+    first of them would be read, whichever measure it is. A sheet saved on its own under
+    another name is still found by its columns (``None``).
+    """
+    with pd.ExcelFile(path, engine="openpyxl") as book:
+        names = [str(n) for n in book.sheet_names]
+    if isinstance(sheet, str):
+        return sheet if sheet in names else None
+    return next((n for n in names if sheet.fullmatch(n)), None)
+
+
 @loader("dwp_cilif")
 def read_cilif(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
     """Read a Children in low income families table (local authority or ward).
@@ -249,7 +263,7 @@ def read_cilif(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
             raw, excl, display = read_ods_sheet(path, sheet=sheet,
                                                 required=required)
         elif path.name.lower().endswith((".xlsx", ".xlsm")):
-            raw, excl, display = read_excel_sheet(path, required=required)
+            raw, excl, display = read_excel_sheet(path, sheet=_excel_sheet(path, sheet), required=required)
         else:
             raw, excl, display = read_csv_lines(path, required=("Area Code",))
         names, problems = _name_columns(list(raw.columns), ward, display, lad, wd)
