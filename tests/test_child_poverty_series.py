@@ -62,3 +62,20 @@ def test_indicator_sums_take_every_dwp_year_the_table_holds():
     assert out["population_under16_fye2019"].tolist() == [200.0]  # 50 / 25%: years not in any list kept here
     # a zero percentage implies no population: both sides missing, never one alone
     assert out["population_under16_fye2026"].isna().all() and out["children_fye2026"].isna().all()
+
+
+def test_years_published_only_before_the_break_are_said_not_joined(monkeypatch):
+    from ccdata import cilif
+
+    # the newest series starts at FYE 2022: FYE 2015-2021 exist only in the earlier series
+    newer = cilif.Release("n", cilif.BASE + "n", "2026-03-26", cilif.SERIES_2025, 2024, 2024, (
+        cilif.Table("n_w", rel.RELATIVE_BHC, "ward", "x", 2022, 2025),
+        cilif.Table("n_l", rel.RELATIVE_BHC, "la", "x", 2022, 2025)))
+    older = cilif.Release("o", cilif.BASE + "o", "2024-03-21", cilif.SERIES_PRE_2025, 2023, 2023, (
+        cilif.Table("o_w", rel.RELATIVE_BHC, "ward", "x", 2015, 2023),
+        cilif.Table("o_l", rel.RELATIVE_BHC, "la", "x", 2015, 2023)))
+    monkeypatch.setattr(rel, "RELEASES", (newer, older))
+    bhc = trends.child_poverty_series(_figures(range(2022, 2026)), "Demoton", "Demoland", rel.RELATIVE_BHC)
+    gaps = " ".join(trends.dwp_gaps(bhc))
+    assert ("FYE 2015 to FYE 2021 were published only before DWP revised its method in March 2025, so they "
+            "cannot be joined to these figures.") in gaps

@@ -325,6 +325,8 @@ def dwp_gaps(series: pd.DataFrame) -> list[str]:
     out = []
     for measure, (measure_id, _) in CHILD_POVERTY_MEASURES.items():
         words = dwp_releases.MEASURE_WORDS[measure]
+        if not any(measure in r.measures for r in dwp_releases.RELEASES):
+            continue  # no release publishes it: nothing is missing
         held = _held(series, measure_id)
         schedule = dwp_releases.plan(dwp_releases.RELEASES, measure).set_index("year")
         usable = [y for y in schedule.index if schedule.loc[y, "release"]]
@@ -349,9 +351,10 @@ def dwp_gaps(series: pd.DataFrame) -> list[str]:
             out.append(f"Child poverty {words}: DWP's figures for {_span(other)} count income "
                        f"{'before' if measure == dwp_releases.RELATIVE_AHC else 'after'} housing costs, a different "
                        "measure, so they are not joined to these.")
-        if broken:
+        if broken:  # the latest declared break: the newest series starts after it
+            when = pd.Timestamp(dwp_releases.BREAKS[-1][0]).strftime("%B %Y")
             out.append(f"Child poverty {words}: {_span(broken)} were published only before DWP revised its "
-                       "method in March 2025, so they cannot be joined to these figures.")
+                       f"method in {when}, so they cannot be joined to these figures.")
     return out
 
 
