@@ -20,6 +20,10 @@ Worksheet names: the current release's after-housing-costs sheets are named as
 published (``2_AHC_Relative_LA``, ``4_AHC_Relative_Ward``); the 2014-to-2024 workbook's
 relative sheets are ``3_Relative_Local_Authority`` and ``7_Relative_Ward``. The other
 sheets are found by a pattern of their name, not checked against the published files.
+Nor are the ward vintages of the earlier releases (May 2024 wards assumed for the
+2014-to-2024 release): an earlier ward table is matched to the May 2024 wards by code
+(:func:`ccdata.io.dwp_releases.align_wards`), so a wrong assumption leaves a ward out,
+never joins it to another.
 """
 from __future__ import annotations
 
