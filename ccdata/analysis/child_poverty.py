@@ -28,6 +28,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from ccdata import config
 from ccdata.errors import MissingDataError
 from ccdata.geo import build
 from ccdata.geo.geography import largest_remainder
@@ -496,8 +497,10 @@ def release_tables(place, measure: str = RELATIVE_AHC) -> dict:
         held[release.id] = [int(y[3:]) for y in years(wards_of[release.id])]
     if not wards_of:
         first = dwp_releases.RELEASES[0].table(measure, "ward")
+        hint = (f"run `ccdata fetch {first.dataset_id}`" if getattr(place, "collection", "") != config.DEMO
+                else "the fictional demo data has none")
         raise MissingDataError(f"no DWP children in low income families table ({measure.replace('_', ' ')}) "
-                               f"is in the data folder; run `ccdata fetch {first.dataset_id}`")
+                               f"is in the data folder; {hint}")
     schedule = dwp_releases.plan(dwp_releases.RELEASES, measure, held=held)
     used = [r for r in dict.fromkeys(schedule["release"]) if r in wards_of]
     sources = {rec.year: rec.release for rec in schedule.itertuples() if rec.release in wards_of}
