@@ -49,7 +49,7 @@ from bench_batch import papermill_floor  # noqa: E402  (one definition of the fl
 #: (label, file ending, function) whose cumulative time is one profile category
 CATEGORIES = {
     "data loading": [("geo/build.py", "table"), ("io/postcodes.py", "_read_member"),
-                     ("io/postcodes.py", "_area_bounds_cached")],
+                     ("io/postcodes.py", "_read_area_bounds")],
     "charts and maps": [("present/charts.py", f) for f in ("decile_chart", "composition_chart",
                                                          "age_chart", "indicator_chart")]
     + [("present/blocks.py", "png_data_uri"), ("present/blocks.py", "figure"),

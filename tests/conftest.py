@@ -144,8 +144,8 @@ def use_data_dir(monkeypatch):
     """Point ccdata at a data folder for one test: ``use_data_dir(path)``."""
     def _use(path: Path) -> Path:
         monkeypatch.setenv("CCDATA_DATA_DIR", str(path))
-        from ccdata.io import codes
-        codes._reference.cache_clear()
+        from ccdata import cache
+        cache.clear()  # nothing read from another folder is handed out (it is keyed by path too)
         return path
     return _use
 

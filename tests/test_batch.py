@@ -62,7 +62,7 @@ def fake_runner(task: batch.Task) -> batch.TaskResult:
 def places_file(demo_data_dir, tmp_path_factory):
     """demo, a copy of demo that fails, and an official place with no data fetched."""
     from ccdata.geo.places import definitions
-    from ccdata.io import codes
+    from ccdata import cache
 
     demo = dict(definitions()["demo"])
     broken = {**demo, "name": "Broken <b>place</b>"}
@@ -74,9 +74,9 @@ def places_file(demo_data_dir, tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CCDATA_DATA_DIR", str(demo_data_dir))
         mp.setenv("CCDATA_PLACES", str(path))
-        codes._reference.cache_clear()
+        cache.clear()
         yield path
-    codes._reference.cache_clear()
+    cache.clear()
 
 
 class _Links(HTMLParser):
