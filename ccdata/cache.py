@@ -259,15 +259,31 @@ def info() -> dict[str, dict[str, int]]:
     return out
 
 
-def clear() -> None:
+def clear(*stores: str) -> None:
     """Empty every cache of the process: each data store and every registered pure function.
 
     Nothing on disk changes (the processed tables and the resolved places kept in
     ``data/processed`` stay); the next call reads or makes each value again.
+
+    Parameters
+    ----------
+    *stores : str
+        Only these data stores (a benchmark timing one step with the others warm);
+        none: everything.
+
+    Raises
+    ------
+    ValueError
+        For an unknown store (nothing is emptied).
     """
+    for name in stores:
+        _store(name)
     with _LOCK:
-        for entries in _DATA.values():
-            entries.clear()
+        for name, entries in _DATA.items():
+            if not stores or name in stores:
+                entries.clear()
+        if stores:
+            return
         _WRITES.clear()
         for f in _PURE:
             f.cache_clear()

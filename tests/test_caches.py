@@ -458,3 +458,16 @@ def test_pure_caches_take_their_size_from_the_limits():
     from ccdata.present import labstyle
 
     assert labstyle._style_tag.cache_info().maxsize == cache.LIMITS["block styles"]
+
+
+def test_clear_of_named_stores_leaves_the_others():
+    cache.clear()
+    cache.put("tables", "t", (), "table")
+    cache.put("places", "p", (), "place")
+    with pytest.raises(ValueError, match="unknown cache store"):
+        cache.clear("places", "nowhere")
+    assert cache.get("places", "p", ()) == "place"  # nothing emptied for a wrong name
+    cache.clear("places")
+    assert cache.get("places", "p", ()) is cache.MISSING and cache.get("tables", "t", ()) == "table"
+    cache.clear()
+    assert cache.get("tables", "t", ()) is cache.MISSING
