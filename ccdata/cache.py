@@ -67,6 +67,8 @@ MISSING = object()
 
 _LOCK = threading.RLock()
 _DATA: dict[str, OrderedDict] = {name: OrderedDict() for name in STORES}
+#: The summed weight of each store's entries (kept, so a look-up never adds them up).
+_WEIGHT: dict[str, int] = dict.fromkeys(STORES, 0)
 _PURE: list[Callable] = []
 #: How many times this process wrote each file (``files`` calls :func:`written`).
 _WRITES: dict[str, int] = {}
@@ -81,8 +83,8 @@ def _store(name: str) -> OrderedDict:
 def _trim(name: str, entries: OrderedDict) -> None:
     """Drop the entries used longest ago until the store is within its limit (the newest stays)."""
     limit = LIMITS[_LIMIT_OF.get(name, name)]
-    while len(entries) > 1 and sum(e[2] for e in entries.values()) > limit:
-        entries.popitem(last=False)
+    while len(entries) > 1 and _WEIGHT[name] > limit:
+        _WEIGHT[name] -= entries.popitem(last=False)[1][2]
 
 
 def fingerprint(*paths) -> tuple:
@@ -178,7 +180,8 @@ def put(store: str, key, state, value, weight: int = 1) -> None:
         raise ValueError(f"a cache entry's weight is a whole number of at least 0, not {weight!r}")
     with _LOCK:
         entries = _store(store)
-        entries.pop(key, None)
+        old = entries.pop(key, None)
+        _WEIGHT[store] += weight - (old[2] if old is not None else 0)
         entries[key] = (state, value, weight)
         _trim(store, entries)
 
@@ -251,7 +254,7 @@ def info() -> dict[str, dict[str, int]]:
     """What is held now: per data store its ``entries``, ``weight`` and ``limit``, and per pure
     function (``module.name``) its ``entries`` and ``limit``."""
     with _LOCK:
-        out = {name: {"entries": len(e), "weight": sum(v[2] for v in e.values()),
+        out = {name: {"entries": len(e), "weight": _WEIGHT[name],
                       "limit": LIMITS[_LIMIT_OF.get(name, name)]} for name, e in _DATA.items()}
         for f in _PURE:
             stats = f.cache_info()
@@ -282,6 +285,7 @@ def clear(*stores: str) -> None:
         for name, entries in _DATA.items():
             if not stores or name in stores:
                 entries.clear()
+                _WEIGHT[name] = 0
         if stores:
             return
         _WRITES.clear()
