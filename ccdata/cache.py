@@ -35,28 +35,23 @@ import threading
 from collections import OrderedDict
 from typing import Any, Callable
 
-#: Memory limits, in one place. Data stores (entries, unless the comment says otherwise):
-#: ``tables``: processed tables (every table of both collections a batch reads, with room
-#: for a second data folder); ``derived``: values made from whole-country tables (names,
-#: sorted comparator codes, national asset lists); ``files``: what a loader read from one
-#: file (code lists, places.yaml, indicators.yaml, a place's own Census file, the member
-#: list and area boxes of a postcode file); ``places``: resolved places, and the figures
-#: computed for each (a batch job works on one place at a time); ``postcode areas``:
-#: Code-Point Open area members, counted in *rows* (about 30 average areas).
-#: Pure caches (the ``maxsize`` of :func:`functools.lru_cache`): ``single`` for a function
-#: without arguments (an environment, an exporter, a class); ``demo seeds``: the demo
-#: generator's tables, by seed; ``block styles``: the style tag of a set of class names;
-#: ``postcode text``: the postcode area of a typed postcode (national lists repeat them).
+#: Memory limits, in one place (see :func:`info` for what is held against them).
 LIMITS: dict[str, int] = {
-    "tables": 64,
-    "derived": 64,
-    "files": 32,
-    "places": 2,
-    "postcode areas": 400_000,
-    "single": 1,
-    "demo seeds": 4,
-    "block styles": 256,
-    "postcode text": 200_000,
+    # data stores, in entries unless said otherwise
+    "tables": 150,  # processed tables: every one of both collections (about 65 each), so a
+                    # batch never reads one twice; only a process visiting many data folders meets it
+    "derived": 64,  # values made from whole-country tables (names, sorted comparator codes,
+                    # national asset lists, each authority's comparator areas)
+    "files": 32,  # what a loader read from one file: code lists, places.yaml, indicators.yaml, a
+                  # place's own Census file, a postcode file's member list and area boxes
+    "places": 2,  # resolved places, and the figures computed for each (a batch job works on one
+                  # place at a time)
+    "postcode areas": 400_000,  # Code-Point Open area members, in rows (about 30 average areas)
+    # pure caches: the maxsize of their functools.lru_cache
+    "single": 1,  # a function without arguments (an environment, an exporter, a class)
+    "demo seeds": 4,  # the demo generator's tables, by seed
+    "block styles": 256,  # the style tag of a set of class names
+    "postcode text": 200_000,  # the postcode area of a typed postcode (national lists repeat them)
 }
 #: The data stores (each limited by :data:`LIMITS` under its own name).
 STORES = ("tables", "derived", "files", "places", "figures", "postcode areas")
