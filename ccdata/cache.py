@@ -13,8 +13,10 @@ only while that state is the same. The state is always made the same way: the
 :func:`fingerprint` of the files the value read (their path, inode, size and
 modification time, and how many times this process has written them, so that a
 table rebuilt within one tick of the file clock is still seen as changed) and, for
-a place, its definition in places.yaml. A changed state makes the value again and
-replaces the older entry: a rebuilt table or an edited place is never served stale.
+a place, its definition in places.yaml (a resolved place's key, made by
+:func:`ccdata.geo.placecache.cache_key`, holds both). A changed state makes the value
+again and replaces the older entry: a rebuilt table or an edited place is never served
+stale. Every key also names the data folder, so two folders never share an entry.
 
 **Pure entries** (:func:`pure`) are functions whose result depends only on their
 arguments and the installed package (the page templates, block styles, the demo
