@@ -76,10 +76,11 @@ class Place:
     def comparators(self) -> list[Area]:
         # a section asks for them many times; sorting England's 33,000 codes each time
         # was most of a dashboard's computation. Kept per data state (the table's files).
-        state = cache.fingerprint(config.processed_dir(self.collection) / "lsoa21_geography.parquet")
+        folder = config.processed_dir(self.collection)
+        state = cache.fingerprint(folder / "lsoa21_geography.parquet")
         if state[0][1] is None:  # not built yet: made (and built) now, kept from the next call
             return self._comparator_areas()
-        key = ("comparator areas", self.collection, self.lad_code, self.lad_name, self.fictional)
+        key = ("comparator areas", str(folder), self.collection, self.lad_code, self.lad_name, self.fictional)
         return list(cache.held("derived", key, state, lambda: tuple(self._comparator_areas())))
 
     def _comparator_areas(self) -> list[Area]:
