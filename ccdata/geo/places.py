@@ -77,9 +77,7 @@ class Place:
         # a section asks for them many times; sorting England's 33,000 codes each time
         # was most of a dashboard's computation. Kept per data state (the table's files).
         folder = config.processed_dir(self.collection)
-        state = cache.fingerprint(folder / "lsoa21_geography.parquet")
-        if state[0][1] is None:  # not built yet: made (and built) now, kept from the next call
-            return self._comparator_areas()
+        state = cache.fingerprint(folder / "lsoa21_geography.parquet")  # not built yet: built, then a new state
         key = ("comparator areas", str(folder), self.collection, self.lad_code, self.lad_name, self.fictional)
         return list(cache.held("derived", key, state, lambda: tuple(self._comparator_areas())))
 
@@ -113,8 +111,6 @@ class Place:
         if not isinstance(key, str) or not key:
             raise ValueError("remembered needs a non-empty string key")
         folder = cache.fingerprint(config.processed_dir(self.collection), *self._census_files())
-        if folder[0][1] is None:
-            return make()
         # a place changed after it was made (its LSOAs, wards or authority) is computed again
         wards = (tuple(map(tuple, self.wards.astype(str).itertuples(index=False)))
                  if isinstance(self.wards, pd.DataFrame) else repr(self.wards))
@@ -226,11 +222,8 @@ class Place:
     def _census_files(self) -> list[Path]:
         """Every file this place names under ``census:`` (a folder's files; none that is missing)."""
         named = self.definition.get("census")
-        out = []
-        for value in named.values() if isinstance(named, dict) else ():
-            path = Path(str(value))
-            out += _files_of(path if path.is_absolute() else config.data_dir() / path)
-        return out
+        paths = [Path(str(v)) for v in named.values()] if isinstance(named, dict) else []
+        return [f for p in paths for f in _files_of(p if p.is_absolute() else config.data_dir() / p)]
 
     def _census_area(self, dataset: str, frame: pd.DataFrame, a: Area) -> dict:
         """One area's row: the place summed; LA and England from the comparator table or summed."""
