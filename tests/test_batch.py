@@ -61,8 +61,8 @@ def fake_runner(task: batch.Task) -> batch.TaskResult:
 @pytest.fixture(scope="module")
 def places_file(demo_data_dir, tmp_path_factory):
     """demo, a copy of demo that fails, and an official place with no data fetched."""
-    from ccdata.geo.places import definitions
     from ccdata import cache
+    from ccdata.geo.places import definitions
 
     demo = dict(definitions()["demo"])
     broken = {**demo, "name": "Broken <b>place</b>"}
