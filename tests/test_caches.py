@@ -118,7 +118,7 @@ def test_place_remembers_and_recomputes_a_changed_place(demo_data):
     pd.testing.assert_frame_equal(indicators.compute(b), indicators._compute(b, indicators.definitions()))
     pd.testing.assert_frame_equal(indicators.compute(a), once)
     pd.testing.assert_frame_equal(once, indicators._compute(ccdata.place("demo"), indicators.definitions()))
-    fresh = child_poverty._for_place(ccdata.place("demo-estate"))
+    fresh = child_poverty._for_place(ccdata.place("demo-estate"), child_poverty.RELATIVE_AHC)  # for_place's default
     for key, value in child_poverty.for_place(b).items():
         if isinstance(value, pd.DataFrame):
             pd.testing.assert_frame_equal(value, fresh[key])
