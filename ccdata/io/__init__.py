@@ -16,7 +16,6 @@ modules listed in :data:`READER_MODULES` into one table. Every frame returned ca
 """
 from __future__ import annotations
 
-import functools
 import importlib
 from dataclasses import asdict
 from pathlib import Path
@@ -25,7 +24,7 @@ from typing import Callable, Mapping
 
 import pandas as pd
 
-from ccdata import config, sources
+from ccdata import cache, config, sources
 from ccdata.errors import CcdataError, Problem
 from ccdata.io._read import warn_exclusions
 from ccdata.io.fetch import raw_files, read_manifest
@@ -63,7 +62,7 @@ def loader(name: str) -> Callable[[Reader], Reader]:
     return label
 
 
-@functools.cache
+@cache.pure("single")
 def readers() -> Mapping[str, Reader]:
     """Every reader, by the format name a registry row gives as its ``loader``.
 
