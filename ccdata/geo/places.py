@@ -23,7 +23,7 @@ from ccdata.geo.adhoc import adhoc_definition, is_adhoc
 from ccdata.geo.footprint import mapping
 from ccdata.geo.iod2025 import iod2025_lsoa21
 from ccdata.geo.footprint import resolve as resolve_footprint
-from ccdata.io import _yaml, read
+from ccdata.io import yamlfile, read
 from ccdata.io.census import BASES, population, table_code
 from ccdata.io.fetch import is_available, read_manifest
 from ccdata.io.local.checks import check_local_file
@@ -476,7 +476,7 @@ def iod_lsoa21(edition: str, collection: str) -> pd.DataFrame:
 # --------------------------------------------------------------------------- definitions
 @functools.lru_cache(maxsize=4)
 def _definitions(path: str, mtime: float) -> dict:
-    data = _yaml.load(path, what="place definitions") or {}
+    data = yamlfile.load(path, what="place definitions") or {}
     if not isinstance(data, dict):
         raise PlaceError(f"{path}: expected a mapping of place ids to definitions")
     bad = [str(k) for k in data if not isinstance(k, str) or not PLACE_ID.fullmatch(k)]

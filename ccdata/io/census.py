@@ -28,15 +28,15 @@ import pandas as pd
 from ccdata import config, sources
 from ccdata.errors import Problem
 from ccdata.io import attach_exclusions, loader
-from ccdata.io._read import (
-    _blank_rows,
-    _record_start_lines,
+from ccdata.io.tables import (
+    blank_rows,
+    record_start_lines,
     decode,
     parse_numbers,
     read_bytes,
     read_csv_lines,
 )
-from ccdata.io._yaml import load as load_yaml
+from ccdata.io.yamlfile import load as load_yaml
 from ccdata.io.codes import LSOA21
 from ccdata.io.lookups import (
     check_lsoa,
@@ -278,7 +278,7 @@ def _read_table_view(dataset: sources.Dataset, text: str, display: str, collecti
     """Parse a Nomis table view (see the module docstring) into the bulk layout."""
     code_col, name_col = _AREA_COLUMNS[dataset.geography]
     rows = list(csv.reader(io.StringIO(text, newline="")))
-    lines = _record_start_lines(text, len(rows))
+    lines = record_start_lines(text, len(rows))
     problems: list[Problem] = []
     exclusions: list[Problem] = []
     wanted = table_code(dataset.id).upper()
@@ -380,7 +380,7 @@ def _read_table_view(dataset: sources.Dataset, text: str, display: str, collecti
         records.append([match.group(1), match.group(2)] + [cells[j] for j in columns.values()]
                        + [cells[pct_of[j]] if j in pct_of else None for j in columns.values()])
         index.append(line)
-    exclusions += _blank_rows(display, blank, last_line=lines[-1] if lines else 0)
+    exclusions += blank_rows(display, blank, last_line=lines[-1] if lines else 0)
     text_of_note = " ".join(t for _, t in footnote).lower()
     if not any(w in text_of_note for w in _TV_FOOTNOTE):
         last = index[-1] if index else (lines[head_at] if lines else None)

@@ -18,7 +18,7 @@ import pandas as pd
 from ccdata import sources
 from ccdata.errors import DataQualityWarning, Problem, ValidationError
 from ccdata.io import attach_exclusions, loader
-from ccdata.io._read import parse_numbers, read_csv_lines, read_excel_sheet
+from ccdata.io.tables import parse_numbers, read_csv_lines, read_excel_sheet
 from ccdata.io.codes import LSOA11, LSOA21, check_complete
 from ccdata.io.lookups import (
     check_lsoa,

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ccdata import sources
 from ccdata.io import attach_exclusions, loader
-from ccdata.io._read import parse_numbers, read_csv_lines
+from ccdata.io.tables import parse_numbers, read_csv_lines
 from ccdata.io.codes import LSOA21
 from ccdata.io.iod import DOMAINS, SUBDOMAINS, _schema
 from ccdata.io.lookups import check_lsoa, check_paths, collection_for, combine, pick_columns, raise_if

@@ -16,7 +16,7 @@ import pandas as pd
 from ccdata import config, sources
 from ccdata.errors import MissingDataError, Problem, ValidationError
 from ccdata.io import attach_exclusions, loader
-from ccdata.io._read import read_csv_lines
+from ccdata.io.tables import read_csv_lines
 from ccdata.io.codes import LSOA11, LSOA21, check_codes
 from ccdata.schemas import (
     LAD_CODE,

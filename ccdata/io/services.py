@@ -9,7 +9,7 @@ import pandas as pd
 from ccdata import sources
 from ccdata.errors import DataQualityWarning, Problem
 from ccdata.io import attach_exclusions, loader
-from ccdata.io._read import parse_numbers, read_csv_lines
+from ccdata.io.tables import parse_numbers, read_csv_lines
 from ccdata.io.lookups import check_paths, combine, pick_columns, raise_if
 from ccdata.schemas import POSTCODE, Col, validate
 

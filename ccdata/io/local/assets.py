@@ -16,7 +16,7 @@ from pyproj import Transformer
 
 from ccdata.errors import Problem, ValidationError
 from ccdata.io import attach_exclusions
-from ccdata.io._read import duplicate_columns
+from ccdata.io.tables import duplicate_columns
 from ccdata.io.local import match_columns, read_table
 from ccdata.io.postcodes import is_postcode, normalise_postcode
 from ccdata.vocabulary import CATEGORIES

@@ -32,7 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from ccdata.errors import Problem, ValidationError
-from ccdata.io._read import duplicate_columns
+from ccdata.io.tables import duplicate_columns
 from ccdata.io.local import match_columns, norm_key, read_table
 from ccdata.io.local.survey import parse_wave
 

@@ -34,7 +34,7 @@ import pandas as pd
 
 from ccdata import config
 from ccdata.errors import Problem, ValidationError
-from ccdata.io import _yaml
+from ccdata.io import yamlfile
 from ccdata.io.local import match_columns, norm_key, read_table
 
 #: Period forms and how a period of each is written.
@@ -92,7 +92,7 @@ def load_vocabulary(path: str | Path | None = None) -> dict[str, Outcome]:
         that is not declared (every problem is named with the entry's position).
     """
     path = Path(path) if path is not None else config.resource("outcomes.yaml")
-    data = _yaml.load(path, what="outcome vocabulary")
+    data = yamlfile.load(path, what="outcome vocabulary")
     if not isinstance(data, list):
         raise ValidationError(path.name, [Problem(path.name, None, None, "must be a list of outcomes")])
     problems, out = [], {}

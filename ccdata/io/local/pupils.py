@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from ccdata.errors import Problem, ValidationError
-from ccdata.io._read import duplicate_columns, parse_numbers
+from ccdata.io.tables import duplicate_columns, parse_numbers
 from ccdata.io.local import match_columns, read_table, yes_no
 
 #: Share of possible sessions missed at or above which a pupil is persistently absent (DfE).

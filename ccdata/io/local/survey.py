@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ccdata.errors import DataQualityWarning, Problem, ValidationError
-from ccdata.io._read import duplicate_columns
+from ccdata.io.tables import duplicate_columns
 from ccdata.io.local import read_table
 from ccdata.schemas import require_columns
 
