@@ -15,13 +15,8 @@ import numpy as np
 import pandas as pd
 
 from ccdata.errors import DataQualityWarning
-from ccdata.geo.geography import (
-    _as_series,
-    _is_whole,
-    _require_columns,
-    _require_frame,
-    largest_remainder,
-)
+from ccdata.geo.geography import is_whole, largest_remainder, weights_series
+from ccdata.schemas import check_frame
 
 #: ONS change indicators in the LSOA 2011 -> 2021 exact-fit lookup.
 UNCHANGED, SPLIT, MERGED, COMPLEX = "U", "S", "M", "X"
@@ -66,8 +61,7 @@ def _components(pairs: pd.DataFrame) -> pd.Series:
 
 
 def _check_lookup(lookup: pd.DataFrame, name: str = "lookup") -> pd.DataFrame:
-    _require_frame(lookup, name)
-    _require_columns(lookup, ["lsoa11_code", "lsoa21_code"], name)
+    check_frame(lookup, name, ["lsoa11_code", "lsoa21_code"])
     out = lookup.copy()
     missing = out["lsoa11_code"].isna() | out["lsoa21_code"].isna()
     if missing.any():
@@ -237,13 +231,13 @@ def crosswalk_counts(df11: pd.DataFrame, count_cols, lookup: pd.DataFrame,
     >>> out["n"].tolist()
     [3.0, 2.0]
     """
-    _require_frame(df11, "df11")
+    check_frame(df11, "df11")
     count_cols = [count_cols] if isinstance(count_cols, str) else list(count_cols)
     if not count_cols:
         raise ValueError("count_cols is empty: name at least one count column")
-    _require_columns(df11, ["lsoa11_code", *count_cols], "df11")
+    check_frame(df11, "df11", ["lsoa11_code", *count_cols])
     pairs = _check_lookup(lookup)
-    weights = _as_series(weights21, "weights21", "lsoa21_code")
+    weights = weights_series(weights21, "weights21", "lsoa21_code")
 
     data = df11[["lsoa11_code", *count_cols]].copy()
     if data["lsoa11_code"].isna().any():
@@ -266,7 +260,7 @@ def crosswalk_counts(df11: pd.DataFrame, count_cols, lookup: pd.DataFrame,
         raise ValueError(f"df11: missing counts at rows {rows}; a missing count cannot be shared "
                          "(fill or drop those rows and say so)")
 
-    whole = {c: _is_whole(data[c].to_numpy()) for c in count_cols}
+    whole = {c: is_whole(data[c].to_numpy()) for c in count_cols}
     total_in = {c: float(data[c].sum()) for c in count_cols}
     in_lookup = data["lsoa11_code"].isin(pairs["lsoa11_code"])
     unmatched = data[~in_lookup]
@@ -398,14 +392,13 @@ def iod2019_on_lsoa21(iod11: pd.DataFrame, lookup: pd.DataFrame, pop11=None, pop
     TypeError, ValueError
         Missing ``lsoa11_code``, repeated codes, a lookup without its columns.
     """
-    _require_frame(iod11, "iod11")
-    _require_columns(iod11, ["lsoa11_code"], "iod11")
+    check_frame(iod11, "iod11", ["lsoa11_code"])
     pairs = _check_lookup(lookup)
     if iod11["lsoa11_code"].duplicated().any():
         dup = iod11.loc[iod11["lsoa11_code"].duplicated(), "lsoa11_code"].tolist()[:10]
         raise ValueError(f"iod11: lsoa11_code repeated ({dup})")
-    w11 = _as_series(pop11, "pop11", "lsoa11_code")
-    w21 = _as_series(pop21, "pop21", "lsoa21_code")
+    w11 = weights_series(pop11, "pop11", "lsoa11_code")
+    w21 = weights_series(pop21, "pop21", "lsoa21_code")
     scores, positional, pops = _iod_columns(iod11)
     lad = [c for c in ("lad19_code", "lad19_name") if c in iod11.columns]
     data = iod11.copy()

@@ -22,12 +22,7 @@ from ccdata.geo.build import table
 from ccdata.geo.lsoabounds import GAP_M
 from ccdata.io import postcodes as codepoint
 from ccdata.io.fetch import raw_files
-from ccdata.io.postcodes import (  # noqa: F401
-    POSTCODE_RE,
-    is_postcode,
-    normalise_postcode,
-    postcode_area,
-)
+from ccdata.io.postcodes import is_postcode, normalise_postcode, postcode_area
 
 #: Dataset id of the postcode directory.
 CODEPOINT_ID = "os_codepoint_open"
@@ -96,7 +91,7 @@ def postcode_points(postcodes, collection: str = config.OFFICIAL, *, source: Pat
     if isinstance(postcodes, (str, bytes)) or not pd.api.types.is_list_like(postcodes):
         raise TypeError("postcodes must be a Series or list of postcodes, not "
                         f"{type(postcodes).__name__}")
-    config._check_collection(collection)
+    config.check_collection(collection)
     series = postcodes if isinstance(postcodes, pd.Series) else pd.Series(list(postcodes), dtype=object)
     normal = series.map(normalise_postcode)
     valid = normal.map(is_postcode).astype(bool)
@@ -172,7 +167,7 @@ def locate(frame: pd.DataFrame, collection: str = config.OFFICIAL, x: str = "eas
     missing = [c for c in (x, y) if c not in frame.columns]
     if missing:
         raise KeyError(f"locate: frame has no coordinate column(s) {missing}; columns are {list(frame.columns)}")
-    config._check_collection(collection)
+    config.check_collection(collection)
     # work by position and give the caller's index back at the end: results are written
     # by label, and a repeated label would send one point's area to every row sharing it
     labels = frame.index

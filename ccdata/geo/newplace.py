@@ -24,7 +24,7 @@ from ccdata.errors import InputError, PlaceError
 from ccdata.files import atomic_write_text
 from ccdata.geo import build
 from ccdata.geo.geocode import LOCATED, OK, locate, postcode_points
-from ccdata.geo.places import PLACE_ID, _definitions
+from ccdata.geo.places import PLACE_ID, read_definitions
 
 #: Default share of the located postcodes the chosen LSOAs must hold.
 DEFAULT_SHARE = 0.8
@@ -143,7 +143,7 @@ def from_postcodes(postcodes: pd.DataFrame, collection: str = config.OFFICIAL, *
         raise InputError(f"share must be a number above 0 and at most 1 (0.8 for 80%), not {share!r}")
     if not isinstance(postcodes, pd.DataFrame) or not {"postcode", "count"} <= set(postcodes.columns):
         raise InputError("postcodes must be a table with postcode and count columns")
-    config._check_collection(collection)
+    config.check_collection(collection)
     points = postcode_points(postcodes["postcode"], collection)
     placed = locate(points, collection)
     reason = pd.Series("", index=postcodes.index, dtype=object)
@@ -238,7 +238,7 @@ def append_place(place_id: str, text: str, path: Path | None = None) -> Path:
         raise PlaceError("ccdata's own places.yaml is not changed: set CCDATA_PLACES to a place file of your "
                          "own (it may start empty), then add the place again")
     old = path.read_text(encoding="utf-8") if path.exists() else ""
-    defs = _definitions(str(path), path.stat().st_mtime) if path.exists() and old.strip() else {}
+    defs = read_definitions(path) if path.exists() and old.strip() else {}
     if place_id in defs:
         raise PlaceError(f"place {place_id!r} is already defined in {path}; choose another id")
     new = old + ("" if not old or old.endswith("\n") else "\n") + text

@@ -508,16 +508,26 @@ def check_place_id(place_id) -> str:
     return place_id
 
 
+def read_definitions(path) -> dict:
+    """The place definitions of one place file as written (read again only when it changes).
+
+    Raises
+    ------
+    PlaceError
+        The file is missing, is not a mapping of places, or names an id that is not allowed.
+    """
+    if not Path(path).is_file():
+        raise PlaceError(f"place definitions not found: {path}")
+    return _definitions(str(path), Path(path).stat().st_mtime)
+
+
 def definitions(with_ids=()) -> dict:
     """The raw place definitions from ``places.yaml`` (``CCDATA_PLACES`` overrides).
 
     ``with_ids`` adds the definitions of the authority and ward places among them
     (``la-e08000008``, ``ward24-e05...``, see :mod:`ccdata.geo.adhoc`) that the file lacks.
     """
-    path = config.places_file()
-    if not path.exists():
-        raise PlaceError(f"place definitions not found: {path}")
-    defs = _definitions(str(path), path.stat().st_mtime)
+    defs = read_definitions(config.places_file())
     wanted = [i for i in ([with_ids] if isinstance(with_ids, str) else with_ids) if i not in defs and is_adhoc(i)]
     if wanted:
         geo = build.table("lsoa21_geography", config.OFFICIAL)

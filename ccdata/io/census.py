@@ -25,7 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ccdata import config, sources
+from ccdata import config
+from ccdata.dataset import Dataset
 from ccdata.errors import Problem
 from ccdata.io import attach_exclusions, loader
 from ccdata.io.tables import (
@@ -100,7 +101,7 @@ def category_label(header: str) -> str:
     return text.split(": ", 1)[1] if ": " in text else text
 
 
-def member_name(dataset: sources.Dataset) -> str:
+def member_name(dataset: Dataset) -> str:
     """The CSV inside the Nomis zip for this dataset (``census2021-ts007a-lsoa.csv``)."""
     return f"census2021-{table_code(dataset.id)}-{_LEVEL[dataset.geography]}.csv"
 
@@ -147,7 +148,7 @@ def required_columns(dataset_id: str) -> dict[str, str]:
 
 
 @loader("census_bulk")
-def read_census(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
+def read_census(dataset: Dataset, paths: list[Path]) -> pd.DataFrame:
     """Read a Census 2021 table from a Nomis bulk download or a Nomis table view.
 
     Parameters
@@ -224,7 +225,7 @@ def is_table_view(text: str) -> bool:
     return bool(first) and bool(_TV_TITLE.match(first[0]))
 
 
-def _read_bulk(dataset: sources.Dataset, path: Path, collection: str):
+def _read_bulk(dataset: Dataset, path: Path, collection: str):
     """Parse one Nomis bulk CSV (or zip member); returns (frame, labels, exclusions)."""
     code_col, name_col = _AREA_COLUMNS[dataset.geography]
     raw, excl, display = read_csv_lines(path, required=("geography code",), member_suffix=member_name(dataset))
@@ -274,7 +275,7 @@ def _finish(dataset, frame, order, display, collection, extra):
     return frame, suppressed
 
 
-def _read_table_view(dataset: sources.Dataset, text: str, display: str, collection: str):
+def _read_table_view(dataset: Dataset, text: str, display: str, collection: str):
     """Parse a Nomis table view (see the module docstring) into the bulk layout."""
     code_col, name_col = _AREA_COLUMNS[dataset.geography]
     rows = list(csv.reader(io.StringIO(text, newline="")))

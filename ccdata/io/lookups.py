@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ccdata import config, sources
+from ccdata import config
+from ccdata.dataset import Dataset
 from ccdata.errors import MissingDataError, Problem, ValidationError
 from ccdata.io import attach_exclusions, loader
 from ccdata.io.tables import read_csv_lines
@@ -203,7 +204,7 @@ def _column_spec(name: str, dataset_id: str = "") -> Col:
 
 
 @loader("lookup")
-def read_lookup(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
+def read_lookup(dataset: Dataset, paths: list[Path]) -> pd.DataFrame:
     """Read an ONS geography lookup (portal CSV, ArcGIS-paged CSV or a regional subset).
 
     Field names are matched without regard to case, so the portal's ``LSOA21CD`` and

@@ -15,6 +15,7 @@ import pandas as pd
 from pyproj import Transformer
 
 from ccdata.errors import Problem, ValidationError
+from ccdata.schemas import check_frame
 from ccdata.io import attach_exclusions
 from ccdata.io.tables import duplicate_columns
 from ccdata.io.local import match_columns, read_table
@@ -97,12 +98,58 @@ def normalise_category(value) -> str | None:
     return None
 
 
-def _details(parts) -> str:
+def join_details(parts) -> str:
+    """The ``details`` cell of an asset: the parts that say something, joined by ``"; "``.
+
+    Parameters
+    ----------
+    parts : list
+        Text parts (phone number, opening hours ...); ``None``, missing values and blank
+        text are left out.
+
+    Returns
+    -------
+    str
+        The parts joined, or ``""`` when none says anything.
+
+    Raises
+    ------
+    TypeError
+        ``parts`` is a single string rather than a list of parts.
+    """
+    if isinstance(parts, (str, bytes)):
+        raise TypeError(f"join_details needs a list of parts, not the text {parts[:40]!r}")
     return "; ".join(str(p) for p in parts if p is not None and not (not isinstance(p, str) and pd.isna(p))
                      and str(p).strip())
 
 
-def _finish(frame: pd.DataFrame, extra: tuple[str, ...] = ()) -> pd.DataFrame:
+def finish_asset_table(frame: pd.DataFrame, extra: tuple[str, ...] = ()) -> pd.DataFrame:
+    """An asset list in the columns every list shares (:data:`ASSET_COLUMNS`).
+
+    Official service lists and the adviser's list end here, so they combine.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Every column of :data:`ASSET_COLUMNS` except ``asset_id`` and
+        ``category_label``, which are made here (``source:source_ref``, the
+        category's label).
+    extra : tuple of str
+        Further columns to keep, after the shared ones, with their dtypes as they are.
+
+    Returns
+    -------
+    DataFrame
+        Numbered from 0; ``easting``/``northing`` as ``Float64``, the shared text
+        columns as ``string``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``frame`` is not a DataFrame, or lacks a shared column.
+    """
+    made_here = ("asset_id", "category_label")
+    check_frame(frame, "frame", [c for c in ASSET_COLUMNS if c not in made_here])
     frame = frame.copy()
     frame["category_label"] = frame["category"].map(CATEGORIES)
     frame["asset_id"] = frame["source"] + ":" + frame["source_ref"].astype(str)
@@ -114,6 +161,8 @@ def _finish(frame: pd.DataFrame, extra: tuple[str, ...] = ()) -> pd.DataFrame:
         if col not in ("easting", "northing") and col not in extra:
             out[col] = out[col].astype("string")
     return out
+
+
 _LOCAL_ALIASES = {
     "name": ("name", "asset", "asset name", "organisation", "organization", "organisation name"),
     "category": ("category", "type", "kind", "asset type"),
@@ -278,7 +327,7 @@ def load_asset_list(path) -> pd.DataFrame:
     skipped_frame = out.loc[sorted(skip_lines)].copy()
     skipped_frame["reason"] = [dict(skipped)[i] for i in skipped_frame.index]
     kept = out.drop(index=sorted(skip_lines))
-    result = _finish(kept, ("row", "category_original", "postcode_status", "notes", "location"))
+    result = finish_asset_table(kept, ("row", "category_original", "postcode_status", "notes", "location"))
     result["row"] = result["row"].astype("int64")
     exclusions.sort(key=lambda p: (p.row or 0, p.column or ""))
     result.attrs["file"] = display

@@ -30,7 +30,7 @@ import pandas as pd
 
 from ccdata.errors import DataQualityWarning, Problem, ValidationError
 from ccdata.io.local import match_columns, norm_header, norm_key, read_table, yes_no
-from ccdata.schemas import POSTCODE
+from ccdata.schemas import POSTCODE, check_frame
 from ccdata.vocabulary import (
     BUSINESS,
     EARLY_YEARS,
@@ -314,7 +314,7 @@ def read_relationships(path: str | Path, organisations: pd.DataFrame) -> tuple[p
     MissingDataError, ValidationError
         File absent, not CSV/XLSX, or a required column missing.
     """
-    _check_organisations(organisations)
+    check_organisations(organisations)
     if _empty_file(path):  # a survey with no answers yet: no ties, and the issue says why
         ties = pd.DataFrame({"respondent_id": pd.Series(dtype="object"), "partner_id": pd.Series(dtype="object"),
                              "relationship": pd.Series(dtype="object"), "strength": pd.Series(dtype="Float64"),
@@ -503,9 +503,23 @@ def sort_waves(waves) -> list[str]:
     return sorted({str(w) for w in waves}, key=key)
 
 
-def _check_organisations(orgs) -> None:
-    if not isinstance(orgs, pd.DataFrame):
-        raise TypeError(f"organisations must be a DataFrame from read_organisations, not {type(orgs).__name__}")
-    missing = {"org_id", "name", "label", "sector", "core_team"} - set(orgs.columns)
-    if missing:
-        raise ValueError(f"organisations frame lacks columns {sorted(missing)}; read it with read_organisations")
+def check_organisations(orgs) -> pd.DataFrame:
+    """The organisations table, checked to be one :func:`read_organisations` returned.
+
+    Parameters
+    ----------
+    orgs : DataFrame
+        From :func:`read_organisations`.
+
+    Returns
+    -------
+    DataFrame
+        ``orgs`` itself.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Not a DataFrame, or without ``org_id``, ``name``, ``label``, ``sector`` or ``core_team``.
+    """
+    return check_frame(orgs, "organisations", ("org_id", "name", "label", "sector", "core_team"),
+                       made_by="read_organisations()")
