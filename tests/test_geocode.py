@@ -151,8 +151,11 @@ def test_locate_converts_lon_lat(tiny_lsoas):
 
 def test_locate_validates_input(tiny_lsoas):
     lsoas, geo = tiny_lsoas
-    with pytest.raises(KeyError, match="easting"):
+    with pytest.raises(ValueError, match=r"frame has no column 'easting', 'northing'; it has \['x'\]"):
         geocode.locate(pd.DataFrame({"x": [1]}), "demo", lsoas=lsoas, geography=geo)
+    with pytest.raises(ValueError, match=r"geography \(the lsoa21_geography table\) has no column 'ward24_code'"):
+        geocode.locate(pd.DataFrame({"easting": [1], "northing": [1]}), "demo", lsoas=lsoas,
+                       geography=geo.drop(columns="ward24_code"))
     with pytest.raises(ValueError, match="not numeric"):
         geocode.locate(pd.DataFrame({"easting": ["abc"], "northing": [1]}), "demo", lsoas=lsoas, geography=geo)
     with pytest.raises(TypeError):

@@ -25,6 +25,7 @@ from ccdata.files import atomic_write_text
 from ccdata.geo import build
 from ccdata.geo.geocode import LOCATED, OK, locate, postcode_points
 from ccdata.geo.places import PLACE_ID, read_definitions
+from ccdata.schemas import check_frame
 
 #: Default share of the located postcodes the chosen LSOAs must hold.
 DEFAULT_SHARE = 0.8
@@ -141,8 +142,10 @@ def from_postcodes(postcodes: pd.DataFrame, collection: str = config.OFFICIAL, *
     """
     if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share <= 1:
         raise InputError(f"share must be a number above 0 and at most 1 (0.8 for 80%), not {share!r}")
-    if not isinstance(postcodes, pd.DataFrame) or not {"postcode", "count"} <= set(postcodes.columns):
-        raise InputError("postcodes must be a table with postcode and count columns")
+    try:
+        check_frame(postcodes, "postcodes", ("postcode", "count"))
+    except (TypeError, ValueError) as exc:  # an adviser's input: the command line reports InputError
+        raise InputError(str(exc)) from exc
     config.check_collection(collection)
     points = postcode_points(postcodes["postcode"], collection)
     placed = locate(points, collection)
