@@ -241,6 +241,8 @@ def seam_points(joined: gpd.GeoDataFrame, points: gpd.GeoDataFrame, lsoas) -> tu
     (GeoDataFrame, int)
         ``joined`` with those points' ``lsoa21_code`` filled, and how many there were.
     """
+    check_frame(joined, "joined", ("_row", "lsoa21_code"))
+    check_frame(points, "points", ("_row", "geometry"))
     if "generalisation" not in getattr(lsoas, "columns", ()):
         return joined, 0
     missing = joined[joined["lsoa21_code"].isna()]

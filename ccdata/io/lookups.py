@@ -26,6 +26,7 @@ from ccdata.schemas import (
     OA_CODE,
     WARD_CODE,
     Col,
+    check_frame,
     validate,
 )
 
@@ -119,6 +120,8 @@ def combine(parts: list[tuple[str, pd.DataFrame]], key: list[str] | None) -> pd.
     """
     if not parts:
         raise ValueError("no files to read")
+    for display, frame in parts:
+        check_frame(frame, display, key or ())
     problems: list[Problem] = []
     if key and len(parts) > 1:
         seen: dict[tuple, tuple[str, int]] = {}

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ccdata.errors import DataQualityWarning, Problem, ValidationError
+from ccdata.schemas import check_frame
 
 SUPPRESSION_MARKERS = {"c", "x", ":", "[c]", "[x]", "[z]", "z", "..", "-", "*", "~", "[low]"}
 
@@ -349,8 +350,10 @@ def parse_numbers(frame: pd.DataFrame, columns: list[str], file: str, *, integer
 
     Returns ``(frame, problems, exclusions)``: cells that are not numbers are
     *problems*; statistical suppression markers (``c``, ``x``, ``:``, ``[x]``) are
-    set to missing and listed as *exclusions* when ``suppression`` is true.
+    set to missing and listed as *exclusions* when ``suppression`` is true. Columns the
+    frame lacks are left alone (optional columns of a published file).
     """
+    check_frame(frame, "frame")
     out = frame.copy()
     problems: list[Problem] = []
     exclusions: list[Problem] = []
