@@ -23,8 +23,6 @@ from ccdata.schemas import check_frame
 
 #: Registry ids, most detailed first.
 BGC_ID, BSC_ID = "boundaries_lsoa21", "boundaries_lsoa21_bsc"
-#: Value of the ``generalisation`` column, per registry id.
-GENERALISATION = {BGC_ID: "BGC", BSC_ID: "BSC"}
 #: What each generalisation is, in words a partner can read (the map's key says it).
 GENERALISATION_TEXT = {
     "BGC": "generalised: simplified to within 20 m of the surveyed line",
