@@ -7,7 +7,6 @@ fixtures fetch into temporary data folders.
 """
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import os
 import shutil
@@ -18,32 +17,15 @@ from pathlib import Path
 import pytest
 
 from ccdata import config
+from helpers.folders import data_dir_env
+from helpers.paths import CHECKOUT_FOLDERS, GUARD_DIR, mirror
 
-REPO = Path(__file__).resolve().parent.parent
-
-
-def _mirror() -> Path | None:
-    value = os.environ.get("CCDATA_MIRROR")
-    candidates = [Path(value)] if value and not value.startswith("http") else []
-    candidates.append(REPO.parent / "shared" / "data")
-    for c in candidates:
-        c = c if c.is_absolute() else (REPO / c)
-        if (c / "MANIFEST.md").exists():
-            return c.resolve()
-    return None
-
-
-MIRROR = _mirror()
-
-#: The checkout's own data and reports folders: ``make demo``, ``ccdata fetch`` and
-#: ``ccdata build`` fill them, and no test may read or change them.
-CHECKOUT_FOLDERS = (REPO / "data", REPO / "reports")
+MIRROR = mirror()
 
 #: Writes under the checkout's folders are recorded by an audit hook in this process and,
 #: through ``tests/writeguard/sitecustomize.py`` on ``PYTHONPATH``, in every Python
 #: process the tests start (kernels, the command line), each into this log. Only the
 #: suite's own processes are watched: a person's ``ccdata build`` in the same checkout is not.
-GUARD_DIR = Path(__file__).resolve().parent / "writeguard"
 GUARD_LOG = Path(tempfile.mkdtemp(prefix="ccdata-writeguard-")) / "writes.log"
 GUARD_LOG.touch()
 os.environ["CCDATA_TEST_GUARD_FOLDERS"] = os.pathsep.join(str(f) for f in CHECKOUT_FOLDERS)
@@ -100,19 +82,6 @@ def _isolated_folders(_session_folders, tmp_path_factory, monkeypatch):
                     "folders):\n  " + "\n  ".join(changed[:20]), pytrace=False)
 
 
-@contextlib.contextmanager
-def data_dir_env(path):
-    """Point ``CCDATA_DATA_DIR`` at ``path`` for the ``with`` block (session fixtures,
-    where ``monkeypatch`` is not available), restoring the previous value after."""
-    old = os.environ.get("CCDATA_DATA_DIR")
-    os.environ["CCDATA_DATA_DIR"] = str(path)
-    try:
-        yield path
-    finally:
-        if old is None:
-            os.environ.pop("CCDATA_DATA_DIR", None)
-        else:
-            os.environ["CCDATA_DATA_DIR"] = old
 needs_mirror = pytest.mark.skipif(
     MIRROR is None,
     reason="official files not available: set CCDATA_MIRROR to a folder laid out like ../shared/data",
@@ -217,62 +186,3 @@ def axe_scan(browser):
         return found
 
     return scan
-
-
-def axe_entry(name: str, violation: dict) -> str:
-    """One line for a test's output: page, rule, impact and how many elements."""
-    return f"{name}: {violation['id']} ({violation['impact']}, {len(violation['nodes'])} element(s))"
-
-
-def census_raw_rows(dataset_id: str, collection: str) -> list[dict]:
-    """Rows of a raw Census LSOA file read with the standard library only (independent of
-    ccdata's loaders): a Nomis zip (member ``*-lsoa.csv``), a gzipped CSV or a plain CSV."""
-    import csv
-    import gzip
-    import io
-    import zipfile
-
-    from ccdata.io.fetch import raw_files
-
-    path = raw_files(dataset_id, collection)[0]
-    if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as zf:
-            member = next(m for m in zf.namelist() if m.endswith("-lsoa.csv"))
-            data = zf.read(member)
-    elif path.name.endswith(".gz"):
-        data = gzip.decompress(path.read_bytes())
-    else:
-        data = path.read_bytes()
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
-
-
-def census_published_rows(dataset_id: str, collection: str) -> dict[str, dict] | None:
-    """Rows of a published Census area file (``census21_<t>_ltla`` / ``_ctry``), by
-    geography code, read with the standard library; ``None`` when not fetched."""
-    import csv
-    import gzip
-    import io
-
-    from ccdata import sources
-    from ccdata.io.fetch import is_available, raw_files
-
-    if dataset_id not in sources.REGISTRY or not is_available(dataset_id, collection):
-        return None
-    path = raw_files(dataset_id, collection)[0]
-    data = gzip.decompress(path.read_bytes()) if path.name.endswith(".gz") else path.read_bytes()
-    return {r["geography code"]: r for r in csv.DictReader(io.StringIO(data.decode("utf-8-sig")))}
-
-
-# Postcodes -> (lsoa21, ward24) known to ``fake_geocoder`` (tests of survey and pupil
-# loading, without Code-Point Open). Any other postcode is "not found".
-POSTCODES = {"DE1 1AA": ("E01900001", "E05900001"), "DE1 1AB": ("E01900002", "E05900001"),
-             "DE2 2AA": ("E01900003", "E05900002")}
-
-
-def fake_geocoder(postcodes):
-    import pandas as pd
-
-    found = [POSTCODES.get(str(p).upper()) for p in postcodes]
-    return pd.DataFrame({"lsoa21_code": [v[0] if v else None for v in found],
-                         "ward24_code": [v[1] if v else None for v in found],
-                         "located": ["ok" if v else "not found" for v in found]}, index=postcodes.index)

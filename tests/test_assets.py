@@ -10,7 +10,7 @@ from shapely.geometry import Point, box
 
 from ccdata.analysis import assets, coverage
 from ccdata.errors import DataQualityWarning, MissingDataError, ValidationError
-from test_geocode import X0, Y0, make_codepoint_zip
+from helpers.geocoding import X0, Y0, make_codepoint_zip
 
 HEADER = "Name,Category,Address,Postcode,Latitude,Longitude,Website,Opening notes\n"
 

@@ -10,7 +10,7 @@ import pytest
 
 from ccdata.geo import build, geocode
 from ccdata.io import postcodes
-from tests.test_geocode import X0, Y0, make_codepoint_zip
+from helpers.geocoding import X0, Y0, make_codepoint_zip
 
 A = [("DM1 1AA", 10, X0 + 500, Y0 + 500, "E06900001", "E05900001"),
      ("DM1 1AB", 10, X0 + 1500, Y0 + 500, "E06900001", "E05900001")]

@@ -9,7 +9,7 @@ import warnings
 import pandas as pd
 import pytest
 import yaml
-from conftest import census_published_rows, census_raw_rows
+from helpers.census import census_published_rows, census_raw_rows
 
 import ccdata
 from ccdata import config
@@ -208,7 +208,7 @@ def _published(mirror_dir, table: str, level: str) -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def real_places(official_data_dir):
-    from conftest import data_dir_env
+    from helpers.folders import data_dir_env
 
     with data_dir_env(official_data_dir), warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -13,7 +13,7 @@ from ccdata import present
 from ccdata.analysis import findings
 from ccdata.present import devtext
 from ccdata.present import figures as marks
-from tests.conftest import data_dir_env
+from helpers.folders import data_dir_env
 
 def KINDS(html):  # noqa: N802 - reads as a constant in the assertions
     return sorted({p.kind for p in devtext.check(html)})

@@ -22,7 +22,7 @@ from ccdata.views import dashboard
 from ccdata.analysis import deprivation, indicators, profile
 from ccdata.io.fetch import raw_files
 
-from conftest import census_published_rows, census_raw_rows
+from helpers.census import census_published_rows, census_raw_rows
 
 PLACE_WARDS = {"E05900001", "E05900002", "E05900003", "E05900004"}  # places.yaml, demo footprint
 DEMO_LAD = "E06900001"
@@ -39,7 +39,7 @@ def _lookup() -> list[dict]:
 @pytest.fixture(scope="module")
 def areas(demo_data_dir):
     """LSOA 2021 codes of the place (its four wards), its LA and the whole country."""
-    from conftest import data_dir_env
+    from helpers.folders import data_dir_env
 
     with data_dir_env(demo_data_dir):
         rows = _lookup()

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import data_dir_env
+from helpers.folders import data_dir_env
 
 from ccdata import config, sources
 from ccdata.demo import SEED, official

@@ -9,7 +9,7 @@ import warnings
 
 import pytest
 
-from conftest import data_dir_env
+from helpers.folders import data_dir_env
 
 from ccdata.analysis import brokerage as bk
 from ccdata.analysis import netlinks as nl

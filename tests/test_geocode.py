@@ -1,7 +1,6 @@
 """Postcode normalisation, Code-Point Open reading and point-in-LSOA location."""
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -12,21 +11,7 @@ from shapely.geometry import box
 from ccdata.geo import geocode
 from ccdata.errors import ValidationError
 from ccdata.io import postcodes
-
-X0, Y0 = 430000, 566000
-
-
-def make_codepoint_zip(path: Path, rows_by_area: dict[str, list[tuple]]) -> Path:
-    """A Code-Point Open zip in the published layout (headerless per-area CSVs)."""
-    with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr("Doc/Code-Point_Open_Column_Headers.csv",
-                    "PC,PQ,EA,NO,CY,RH,LH,CC,DC,WC\r\n" + ",".join(postcodes.CODEPOINT_COLUMNS) + "\r\n")
-        for area, rows in rows_by_area.items():
-            text = "".join(f'"{pc}",{pq},{e},{n},"E92000001","E19000001","E18000001","","{lad}","{ward}"\r\n'
-                           for pc, pq, e, n, lad, ward in rows)
-            zf.writestr(f"Data/CSV/{area}.csv", text)
-    return path
-
+from helpers.geocoding import X0, Y0, make_codepoint_zip
 
 @pytest.fixture
 def tiny_zip(tmp_path) -> Path:

@@ -3,29 +3,31 @@ from __future__ import annotations
 
 import os
 import shutil
-from pathlib import Path
 
 from ccdata import config
+from helpers.paths import REPO
 
-HERE = Path(__file__).resolve().parent
+SUITE = REPO / "tests"
 
 pytest_plugins = ["pytester"]
 
 
 def test_each_test_has_its_own_data_and_reports_folders(tmp_path):
     data, reports = config.data_dir(), config.reports_dir()
-    repo = HERE.parent.resolve()
+    repo = REPO.resolve()
     assert data != repo / "data" and reports != repo / "reports"
     assert not data.is_relative_to(repo) and not reports.is_relative_to(repo)
     assert os.environ["CCDATA_DATA_DIR"] != os.environ["CCDATA_REPORTS_DIR"]
 
 
 def _inner_suite(pytester, body: str):
-    """A copy of this suite's conftest in a throwaway checkout (its data/ is the one
+    """A copy of this suite's conftest and helpers in a throwaway checkout (its data/ is the one
     the fixture guards), with one test module."""
     (pytester.path / "tests").mkdir()
-    shutil.copy2(HERE / "conftest.py", pytester.path / "tests" / "conftest.py")
-    shutil.copytree(HERE / "writeguard", pytester.path / "tests" / "writeguard")
+    shutil.copy2(SUITE / "conftest.py", pytester.path / "tests" / "conftest.py")
+    shutil.copytree(SUITE / "writeguard", pytester.path / "tests" / "writeguard")
+    shutil.copytree(SUITE / "helpers", pytester.path / "tests" / "helpers",
+                    ignore=shutil.ignore_patterns("__pycache__"))
     (pytester.path / "data" / "raw").mkdir(parents=True)
     (pytester.path / "tests" / "test_inner.py").write_text(body)
     return pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:xdist", "-q", "tests")
@@ -34,17 +36,17 @@ def _inner_suite(pytester, body: str):
 def test_the_fixture_fails_a_test_that_writes_into_the_checkouts_data(pytester):
     result = _inner_suite(pytester, '''
 from pathlib import Path
-import conftest
+from helpers.paths import REPO
 
 def test_planted_write():
-    (conftest.REPO / "data" / "raw" / "planted.csv").write_text("a,b\\n1,2\\n")
+    (REPO / "data" / "raw" / "planted.csv").write_text("a,b\\n1,2\\n")
 
 def test_planted_report():
-    (conftest.REPO / "reports").mkdir()
+    (REPO / "reports").mkdir()
 
 def test_planted_by_a_process_the_test_starts():
     import subprocess, sys
-    target = conftest.REPO / "data" / "raw" / "from-kernel.csv"
+    target = REPO / "data" / "raw" / "from-kernel.csv"
     subprocess.run([sys.executable, "-c", f"open({str(target)!r}, 'w').write('a')"], check=True)
 
 def test_well_behaved(tmp_path):
@@ -64,11 +66,11 @@ def test_well_behaved(tmp_path):
 
 def test_the_fixture_points_the_library_away_from_the_checkout(pytester):
     result = _inner_suite(pytester, '''
-import conftest
+from helpers.paths import REPO
 from ccdata import config
 
 def test_defaults():
-    assert not config.data_dir().is_relative_to(conftest.REPO / "data")
-    assert not config.reports_dir().is_relative_to(conftest.REPO / "reports")
+    assert not config.data_dir().is_relative_to(REPO / "data")
+    assert not config.reports_dir().is_relative_to(REPO / "reports")
 ''')
     result.assert_outcomes(passed=1)

@@ -12,7 +12,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import REPO, data_dir_env
+from helpers.paths import REPO
+from helpers.folders import data_dir_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

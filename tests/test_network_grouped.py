@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import data_dir_env
+from helpers.folders import data_dir_env
 
 from ccdata.analysis import disclosure
 from ccdata.analysis import network as net

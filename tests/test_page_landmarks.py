@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
-from conftest import axe_entry
+from helpers.browser import axe_entry
 
 from ccdata import present
 from ccdata.present.pages import page_context, render, shell

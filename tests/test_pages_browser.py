@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import axe_entry, data_dir_env
+from helpers.browser import axe_entry
+from helpers.folders import data_dir_env
 
 from ccdata.run import report
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import data_dir_env
+from helpers.folders import data_dir_env
 
 from ccdata.run import report
 

@@ -39,7 +39,7 @@ def test_demo_place_is_the_lsoas_of_its_wards(demo_data):
 
 
 def test_census_sums_for_place_la_and_england_match_hand_sums(demo_data):
-    from conftest import census_raw_rows
+    from helpers.census import census_raw_rows
 
     p = ccdata.place("demo")
     rows = census_raw_rows("census21_ts007a", config.DEMO)
@@ -56,7 +56,7 @@ def test_census_sums_for_place_la_and_england_match_hand_sums(demo_data):
     assert sums37.loc["england", "total"] == sum(int(r[total37]) for r in rows37 if r["geography code"].startswith("E"))
     assert sums37.loc["england", "method"] == "sum of LSOAs"
     # ts007a has: England is the published row, which (perturbed) differs from the LSOA sum
-    from conftest import census_published_rows
+    from helpers.census import census_published_rows
 
     published = census_published_rows("census21_ts007a_ctry", config.DEMO)["E92900001"]
     assert sums.loc["england", "total"] == int(published["Age: Total"]) != england_sum

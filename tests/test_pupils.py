@@ -10,7 +10,7 @@ from ccdata.analysis import disclosure, pupils
 from ccdata.analysis.disclosure import Rules
 from ccdata.errors import DataQualityWarning, MissingDataError, ValidationError
 
-from conftest import POSTCODES, fake_geocoder  # noqa: E402
+from helpers.geocoding import POSTCODES, fake_geocoder  # noqa: E402
 
 
 def wilson(x, n, z=1.959963984540054):

@@ -14,14 +14,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import data_dir_env
+from helpers.folders import data_dir_env
 
 import ccdata
 from ccdata import config
 from ccdata.present import pages
 from ccdata.run import report
 
-from conftest import census_raw_rows
+from helpers.census import census_raw_rows
 
 REPO = Path(__file__).resolve().parent.parent
 SECTIONS = ["Key findings", "Who lives here", "Deprivation", "Children in low income families",

@@ -19,7 +19,7 @@ help,Where do you go for help?,multiple,Family|School|Youth club|Nobody,Family|S
 other,Anything else?,free_text,,,,
 """
 
-from conftest import POSTCODES, fake_geocoder  # noqa: E402
+from helpers.geocoding import POSTCODES, fake_geocoder  # noqa: E402
 
 
 def write(tmp_path, name, text, encoding="utf-8"):
@@ -307,7 +307,7 @@ def test_demo_listening_files_load_and_never_leak(tmp_path):
 def test_notebook_is_thin_and_has_no_outputs():
     import nbformat
 
-    from tests.conftest import REPO
+    from helpers.paths import REPO
 
     nb = nbformat.read(REPO / "notebooks" / "listening.ipynb", as_version=4)
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")

@@ -5,7 +5,7 @@ import os
 import subprocess
 import sys
 
-from conftest import GUARD_DIR
+from helpers.paths import GUARD_DIR
 
 WRITER = """
 import os, pathlib
