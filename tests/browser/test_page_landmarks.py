@@ -1,6 +1,6 @@
 """Landmarks (axe-core "region" and "landmark-unique") on pages built from the templates alone:
 an exported view, the page shell and the adviser notes of a fictional place. Fast: no notebook
-runs; the demo pages are checked the same way by tests/test_pages_browser.py."""
+runs; the demo pages are checked the same way by tests/browser/test_pages_browser.py."""
 from __future__ import annotations
 
 import types

@@ -22,7 +22,7 @@ from ccdata.demo.official import demo_postcodes
 from ccdata.errors import DataQualityWarning
 from ccdata.present.labels import column_label
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 RULES = disclosure.Rules()
 
 

@@ -19,7 +19,7 @@ from ccdata.geo import placecache, places
 from ccdata.run import batch, report
 from ccdata.run.runner import WarmKernel, WarmKernelError
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 VIEWS = ["dashboard", "assets"]
 #: folium names each map element ``<kind>_<uuid4 hex>``, new on every run
 _FOLIUM_ID = re.compile(r"_[0-9a-f]{32}(?![0-9a-f])")

@@ -21,7 +21,7 @@ from ccdata.present import netviz
 from ccdata.views import network as network_view
 from ccdata.errors import DataQualityWarning, MissingDataError, ValidationError
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 ORG_HEADER = "id,name,sector,core_team,first_wave\n"
 REL_HEADER = "respondent,partner,relationship,strength,wave\n"
 

@@ -13,7 +13,7 @@ from ccdata import cli
 from ccdata._version import __version__
 from ccdata.run import report
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _subparsers() -> dict[str, argparse.ArgumentParser]:

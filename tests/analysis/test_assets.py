@@ -267,7 +267,7 @@ def test_demo_place_assets(demo_data):
 
 
 # ----------------------------------------------------------------------------- notebook
-NOTEBOOK = __import__("pathlib").Path(__file__).resolve().parent.parent / "notebooks" / "asset_map.ipynb"
+NOTEBOOK = __import__("pathlib").Path(__file__).resolve().parents[2] / "notebooks" / "asset_map.ipynb"
 
 
 def test_notebook_structure():

@@ -23,7 +23,7 @@ from ccdata.run import report
 
 from helpers.census import census_raw_rows
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SECTIONS = ["Key findings", "Who lives here", "Deprivation", "Children in low income families",
             "Indicators by workstream", "Data and methods"]
 

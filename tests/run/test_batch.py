@@ -26,7 +26,7 @@ from ccdata.run import site as site_mod
 from ccdata.run.site import _long
 from markupsafe import escape
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
 BROKEN = "broken"
 GHOST = "ghost"

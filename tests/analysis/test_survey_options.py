@@ -1,6 +1,6 @@
 """Multiple-choice questions reported option by option, and the listening page's table
-helpers. The fixture is the one of ``test_survey.py``; the expected figures are counted
-by hand from ``build_rows`` there:
+helpers. The fixtures are the survey tests' (``tests/analysis/conftest.py``); the expected figures
+are counted by hand from ``build_rows`` in ``tests/helpers/survey.py``:
 
 question "help" (multiple): wave 1 has 10 "Family;School", 20 "Nobody", 12 "Youth club";
 wave 2 has 40 "Family". Whole place: 82 answered (published 80), Family 50, School 10,
@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from test_survey import questions, responses  # noqa: F401  (fixtures)
 
 from ccdata.analysis import disclosure, survey_options
 from ccdata.errors import DisclosureError
 from ccdata.views import listening_tables
 
 
-def test_each_option_is_its_own_share_of_the_people_who_answered(responses, questions):  # noqa: F811
+def test_each_option_is_its_own_share_of_the_people_who_answered(responses, questions):
     shares = survey_options.option_shares(responses, questions, "help")
     assert disclosure.is_protected(shares)
     assert list(shares["option"]) == ["Family", "School", "Youth club", "Nobody"]  # the question's order
@@ -28,7 +27,7 @@ def test_each_option_is_its_own_share_of_the_people_who_answered(responses, ques
     assert shares["pct_ticked"].sum() > 100  # they do not add up: people ticked two
 
 
-def test_option_sentence_names_each_option_and_never_a_positive_share(responses, questions):  # noqa: F811
+def test_option_sentence_names_each_option_and_never_a_positive_share(responses, questions):
     text = survey_options.option_sentence(survey_options.option_shares(responses, questions, "help"))
     assert text.startswith("Where do you go for help? People could tick more than one answer: ")
     assert "Family 62%" in text or "Family 63%" in text
@@ -36,14 +35,14 @@ def test_option_sentence_names_each_option_and_never_a_positive_share(responses,
     assert "positive" not in text
 
 
-def test_options_by_wave_hide_small_counts(responses, questions):  # noqa: F811
+def test_options_by_wave_hide_small_counts(responses, questions):
     shares = survey_options.option_shares(responses, questions, "help", by="wave")
     wave2 = shares[shares["group"] == "2025-03-01"].set_index("option")
     # nobody in wave 2 ticked School: a count under the threshold is hidden, not shown as 0
     assert bool(wave2.loc["School", "suppressed"]) and pd.isna(wave2.loc["School", "pct_ticked"])
 
 
-def test_a_hidden_wave_cannot_be_worked_out_from_the_whole_place_figure(responses, questions):  # noqa: F811
+def test_a_hidden_wave_cannot_be_worked_out_from_the_whole_place_figure(responses, questions):
     """The page shows each option for the whole place and per wave. School: 10 ticked it in
     the whole place and 10 in wave 1, so showing both would give wave 2's hidden 0 by
     subtraction; protected as one linked set, wave 1 is hidden too."""
@@ -58,7 +57,7 @@ def test_a_hidden_wave_cannot_be_worked_out_from_the_whole_place_figure(response
     assert waves.loc[waves["option"] == "School", "suppressed"].astype(bool).all()
 
 
-def test_option_shares_refuse_other_questions_and_unsealed_tables(responses, questions):  # noqa: F811
+def test_option_shares_refuse_other_questions_and_unsealed_tables(responses, questions):
     with pytest.raises(ValueError, match="multiple-choice"):
         survey_options.option_shares(responses, questions, "happy")
     with pytest.raises(KeyError):
@@ -105,7 +104,7 @@ def test_readable_drops_the_yes_no_column_and_codes_beside_names():
     assert pd.isna(shown["n"].iloc[1])
 
 
-def test_options_by_wave_is_one_row_per_answer_and_one_column_per_wave(responses, questions):  # noqa: F811
+def test_options_by_wave_is_one_row_per_answer_and_one_column_per_wave(responses, questions):
     shares = survey_options.option_shares(responses, questions, "help", by="wave")
     shares = shares.assign(wave_name=shares["group"].map({"2024-03-01": "Wave 1", "2025-03-01": "Wave 2"}))
     wide = listening_tables.options_by_wave(shares)

@@ -17,7 +17,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from test_maps import layers, render  # noqa: F401  (fixture)
+from helpers.maps import render
 
 from ccdata.present import mapkey, maps, tiles
 from ccdata.present.palette import DECILE_COLOURS
@@ -80,7 +80,7 @@ def _conf(page: str) -> dict:
     return json.loads(found[0])
 
 
-def test_street_layer_configuration(layers):  # noqa: F811
+def test_street_layer_configuration(layers):
     source = tiles.TileSource(url="https://tiles.example.org/{z}/{x}/{y}.png", attribution="Example tiles",
                               attribution_url="https://example.org/credit")
     m = maps.map_assets(*layers, tiles=source)
@@ -162,7 +162,7 @@ def servers(tmp_path):
         s.shutdown()
 
 
-def _page(layers, folder: Path, source) -> Path:  # noqa: F811
+def _page(layers, folder: Path, source) -> Path:
     block = maps.embed(maps.map_assets(*layers, tiles=source), title="Map of the place")
     path = folder / "map.html"
     path.write_text(f"<!DOCTYPE html><html lang=en><head><title>t</title></head><body style='margin:0'>"
@@ -177,7 +177,7 @@ def _map_frame(page):
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_served_page_shows_streets_with_the_sites_name_as_referrer(layers, servers, browser):  # noqa: F811
+def test_served_page_shows_streets_with_the_sites_name_as_referrer(layers, servers, browser):
     source = tiles.TileSource(url=servers["tiles"] + "/{z}/{x}/{y}.png", attribution="Local test tiles")
     _page(layers, servers["dir"], source)
     page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -197,7 +197,7 @@ def test_served_page_shows_streets_with_the_sites_name_as_referrer(layers, serve
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_file_page_says_why_there_are_no_streets_and_fills_match_the_key(layers, servers, browser):  # noqa: F811
+def test_file_page_says_why_there_are_no_streets_and_fills_match_the_key(layers, servers, browser):
     source = tiles.TileSource(url=servers["tiles"] + "/{z}/{x}/{y}.png", attribution="Local test tiles")
     path = _page(layers, servers["dir"], source)
     page = browser.new_page(viewport={"width": 900, "height": 700})

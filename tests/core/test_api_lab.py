@@ -102,7 +102,7 @@ def test_geopandas_explore_works_with_a_classification_scheme():
 def test_readme_says_how_to_work_in_lab_and_make_lab_registers_the_kernel():
     from pathlib import Path
 
-    repo = Path(__file__).resolve().parent.parent
+    repo = Path(__file__).resolve().parents[2]
     readme = (repo / "README.md").read_text(encoding="utf-8")
     assert "## Working in JupyterLab" in readme and "make lab" in readme
     makefile = (repo / "Makefile").read_text(encoding="utf-8")

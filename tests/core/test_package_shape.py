@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MODULES = sorted(p for p in (ROOT / "ccdata").rglob("*.py"))
 #: The fictional place's generator writes a whole country in official formats: one long module.
 LONG_ALLOWED = {"ccdata/demo/official.py"}

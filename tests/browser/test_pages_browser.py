@@ -15,7 +15,7 @@ from helpers.folders import data_dir_env
 
 from ccdata.run import report
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "pages"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "pages"
 WIDTHS = (1280, 390)
 #: Elements wider than the viewport that are not inside a scrolling region.
 OVERFLOW_JS = """() => { const out = [];

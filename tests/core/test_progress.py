@@ -9,7 +9,7 @@ from tqdm.std import tqdm as text_tqdm
 
 from ccdata import progress
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_text_bar_outside_a_kernel_or_without_widgets():
