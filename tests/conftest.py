@@ -19,6 +19,7 @@ import pytest
 from ccdata import config
 from helpers.folders import data_dir_env
 from helpers.paths import CHECKOUT_FOLDERS, GUARD_DIR, mirror
+from helpers.shared import once_per_run
 
 MIRROR = mirror()
 
@@ -145,6 +146,26 @@ def demo_data_dir(tmp_path_factory) -> Path:
 @pytest.fixture
 def demo_data(demo_data_dir, use_data_dir) -> Path:
     return use_data_dir(demo_data_dir)
+
+
+@pytest.fixture(scope="session")
+def demo_site(demo_data_dir, tmp_path_factory):
+    """The demo place reported once for the whole run: every view, notebooks kept
+    (``ccdata.run.report.report``'s result; pages in ``.place_dir``).
+
+    For the tests that only read pages. They must not change it: a test of the run itself
+    (failures, changes, what a run writes) makes its own. Under pytest-xdist the workers
+    share one site, made by the first worker that needs it.
+    """
+    def make(out: Path):
+        from ccdata.run import report
+
+        with data_dir_env(demo_data_dir):
+            result = report.report("demo", out=out, keep_notebook=True)
+        assert result.ok, result.summary()
+        return result
+
+    return once_per_run(tmp_path_factory, "demo-site", make)
 
 
 @pytest.fixture(scope="session")

@@ -43,15 +43,10 @@ def _located(place_id: str):
 
 
 @pytest.fixture(scope="module")
-def demo(demo_data_dir, tmp_path_factory):
-    from ccdata.run import report
-
-    out = tmp_path_factory.mktemp("map-pages")
+def demo(demo_data_dir, demo_site):
     with data_dir_env(demo_data_dir):
-        result = report.report("demo", out=out, views=["assets", "network"])
-        assert result.ok, result.summary()
         located, points, extent = _located("demo")
-    return {"dir": result.place_dir, "located": located, "points": points, "extent": extent}
+    return {"dir": demo_site.place_dir, "located": located, "points": points, "extent": extent}
 
 
 @pytest.fixture(scope="module", params=["pembury", "smallshaw-hurst", "wallsend"])

@@ -1,6 +1,6 @@
 """Every page of the demo place in headless Chromium: accessibility (axe-core), width at
 1280 px and 390 px, and print at A4. Screenshots and PDFs go to ``test-artifacts/`` so a
-reviewer can look at them. The report is made once for the whole module (CPU is scarce).
+reviewer can look at them. The pages are the session's demo site (made once for the run).
 """
 from __future__ import annotations
 
@@ -11,9 +11,6 @@ from pathlib import Path
 import pytest
 
 from helpers.browser import axe_entry
-from helpers.folders import data_dir_env
-
-from ccdata.run import report
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "pages"
 WIDTHS = (1280, 390)
@@ -35,12 +32,8 @@ UNREACHABLE_JS = """() => [...document.querySelectorAll('main *')].filter(e => {
 
 
 @pytest.fixture(scope="module")
-def pages(demo_data_dir, tmp_path_factory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("browser-reports")
-    with data_dir_env(demo_data_dir):
-        result = report.report("demo", out=out)
-    assert result.ok, result.summary()
-    return {p.stem: p for p in sorted(result.place_dir.glob("*.html"))}
+def pages(demo_site) -> dict[str, Path]:
+    return {p.stem: p for p in sorted(demo_site.place_dir.glob("*.html"))}
 
 
 

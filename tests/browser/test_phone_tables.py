@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers.folders import data_dir_env
 
 from ccdata.run import report
 
@@ -35,12 +34,8 @@ TABLES_JS = """() => [...document.querySelectorAll('main table')].filter(t => t.
 
 
 @pytest.fixture(scope="module")
-def pages(demo_data_dir, tmp_path_factory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("phone-pages")
-    with data_dir_env(demo_data_dir):
-        result = report.report("demo", out=out, views=list(KINDS))
-    assert result.ok, result.summary()
-    return {kind: result.place_dir / report.VIEWS[kind].output for kind in KINDS}
+def pages(demo_site) -> dict[str, Path]:
+    return {kind: demo_site.place_dir / report.VIEWS[kind].output for kind in KINDS}
 
 
 @pytest.mark.parametrize("kind", KINDS)

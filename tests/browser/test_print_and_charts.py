@@ -127,12 +127,8 @@ def _check_print_width(browser, path: Path, name: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_pages(demo_data_dir, tmp_path_factory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("chart-pages")
-    with data_dir_env(demo_data_dir):
-        result = report.report("demo", out=out, views=["dashboard", "listening"])
-    assert result.ok, result.summary()
-    return {v: result.place_dir / f"{v}.html" for v in ("dashboard", "listening")}
+def demo_pages(demo_site) -> dict[str, Path]:
+    return {v: demo_site.place_dir / f"{v}.html" for v in ("dashboard", "listening")}
 
 
 @pytest.fixture(scope="module", params=REAL_PLACES)

@@ -54,12 +54,9 @@ def _headings(page: str) -> list[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def demo_report(demo_data_dir, tmp_path_factory):
-    out = tmp_path_factory.mktemp("reports")
-    with data_dir_env(demo_data_dir):
-        result = report.report("demo", out=out, keep_notebook=True)
-    assert result.ok, result.summary()
-    return result
+def demo_report(demo_site):
+    """The session's demo site (every view, notebooks kept): these tests only read it."""
+    return demo_site
 
 
 @pytest.fixture(scope="module")

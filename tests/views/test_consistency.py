@@ -180,13 +180,8 @@ def check_pages(place_dir: Path) -> None:
     assert ids.count("children_low_income/place/verdict") >= 2
 
 
-def test_demo_partner_pages_are_consistent(demo_data_dir, tmp_path):
-    from ccdata.run import report
-
-    with data_dir_env(demo_data_dir):
-        result = report.report("demo", out=tmp_path)
-    assert result.ok, result.summary()
-    check_pages(result.place_dir)
+def test_demo_partner_pages_are_consistent(demo_site):
+    check_pages(demo_site.place_dir)
 
 
 @pytest.mark.parametrize("place_id", ["pembury", "smallshaw-hurst", "wallsend"])
