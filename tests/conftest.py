@@ -43,6 +43,18 @@ def guard_writes() -> list[str]:
     return GUARD_LOG.read_text(encoding="utf-8").splitlines()
 
 
+#: Each notebook kernel the suite's processes start adds a line here (the write guard's
+#: start-up code notes it), so a test that starts one without a slow mark is caught.
+KERNEL_LOG = GUARD_LOG.parent / "kernels.log"
+KERNEL_LOG.touch()
+os.environ["CCDATA_TEST_KERNEL_LOG"] = str(KERNEL_LOG)
+
+
+def kernel_starts() -> int:
+    """How many notebook kernels the suite's processes have started so far."""
+    return len(KERNEL_LOG.read_text(encoding="utf-8").splitlines())
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _session_folders(tmp_path_factory):
     """Session fixtures (the demo and official data folders) and anything else outside
@@ -81,6 +93,19 @@ def _isolated_folders(_session_folders, tmp_path_factory, monkeypatch):
     if changed:
         pytest.fail("the test wrote into the checkout's data/ or reports/ (tests must use their own "
                     "folders):\n  " + "\n  ".join(changed[:20]), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _kernels_are_slow(request):
+    """A test that starts a notebook kernel (in its body or its function fixtures; the
+    session's demo site and module fixtures are shared, so not counted) is marked slow."""
+    before = kernel_starts()
+    yield
+    started = kernel_starts() - before
+    if started and request.node.get_closest_marker("slow") is None:
+        pytest.fail(f"the test started {started} notebook kernel(s) but is not marked slow: mark it "
+                    "@pytest.mark.slow(reason=...), or read the session's demo site (the demo_site "
+                    "fixture) if it only reads pages", pytrace=False)
 
 
 needs_mirror = pytest.mark.skipif(

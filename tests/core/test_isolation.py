@@ -74,3 +74,28 @@ def test_defaults():
     assert not config.reports_dir().is_relative_to(REPO / "reports")
 ''')
     result.assert_outcomes(passed=1)
+
+
+def test_a_test_that_starts_a_notebook_kernel_must_be_marked_slow(pytester):
+    result = _inner_suite(pytester, '''
+import subprocess, sys
+import pytest
+
+def _start_a_kernel():
+    # ipykernel's launcher, as papermill and the warm kernel start it (--version returns at once)
+    subprocess.run([sys.executable, "-m", "ipykernel_launcher", "--version"], check=True, capture_output=True)
+
+def test_unmarked_kernel():
+    _start_a_kernel()
+
+@pytest.mark.slow(reason="starts a kernel")
+def test_marked_kernel():
+    _start_a_kernel()
+
+def test_no_kernel():
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+''')
+    result.assert_outcomes(passed=3, errors=1)
+    out = result.stdout.str()
+    assert "ERROR tests/test_inner.py::test_unmarked_kernel" in out
+    assert "started 1 notebook kernel(s) but is not marked slow" in out
