@@ -123,15 +123,22 @@ def mirror_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def official_data_dir(tmp_path_factory, mirror_dir) -> Path:
-    """A data folder with every mirrored dataset fetched (copied) into raw/official."""
+    """A data folder with every mirrored dataset fetched (copied) into raw/official.
+
+    One folder for the whole run (under pytest-xdist the workers share it): the tables
+    built from it as tests first need them are then built once, not once per worker.
+    Tests never change it (a test that damages a file works on a copy).
+    """
     from ccdata.io.fetch import fetch
 
-    root = tmp_path_factory.mktemp("official-data")
-    with data_dir_env(root):
-        results = fetch(mirror=str(mirror_dir), progress=False)
-    failed = [r for r in results if r.status == "failed"]
-    assert not failed, failed
-    return root
+    def make(root: Path) -> Path:
+        with data_dir_env(root):
+            results = fetch(mirror=str(mirror_dir), progress=False)
+        failed = [r for r in results if r.status == "failed"]
+        assert not failed, failed
+        return root
+
+    return once_per_run(tmp_path_factory, "official-data", make)
 
 
 @pytest.fixture
@@ -153,19 +160,25 @@ def official(official_data_dir, use_data_dir) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_data_dir(tmp_path_factory) -> Path:
-    """A data folder with the fictional demo place generated and built."""
+    """A data folder with the fictional demo place generated and built.
+
+    One folder for the whole run (under pytest-xdist the workers share it). Tests never
+    change it (a test that changes a file works on a copy).
+    """
     from ccdata import demo
     from ccdata.geo.build import build
 
-    root = tmp_path_factory.mktemp("demo-data")
-    with data_dir_env(root):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            demo.generate()
-            results = build(collection=config.DEMO, progress=False)
-    failed = [r for r in results if r.status == "failed"]
-    assert not failed, failed
-    return root
+    def make(root: Path) -> Path:
+        with data_dir_env(root):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                demo.generate()
+                results = build(collection=config.DEMO, progress=False)
+        failed = [r for r in results if r.status == "failed"]
+        assert not failed, failed
+        return root
+
+    return once_per_run(tmp_path_factory, "demo-data", make)
 
 
 @pytest.fixture
@@ -232,3 +245,37 @@ def axe_scan(browser):
         return found
 
     return scan
+
+
+# --------------------------------------------------------------------------- slow tests
+#: A test longer than this (setup and call, on the quiet 2-core machine) is marked slow.
+SLOW_SECONDS = 60
+_DEMO_SITE_REASON = "reads the demo site (every notebook of the demo, run once per run)"
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test that reads the session's demo site is slow: deselecting slow tests
+    (``-m "not slow"``) must not leave one to make the whole site."""
+    for item in items:
+        if "demo_site" in getattr(item, "fixturenames", ()) and item.get_closest_marker("slow") is None:
+            item.add_marker(pytest.mark.slow(reason=_DEMO_SITE_REASON))
+
+
+_durations: dict[str, tuple[float, bool]] = {}
+
+
+def pytest_runtest_logreport(report):
+    seconds, _ = _durations.get(report.nodeid, (0.0, False))
+    if report.when in ("setup", "call"):
+        _durations[report.nodeid] = (seconds + report.duration, "slow" in report.keywords)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Name any test over ``SLOW_SECONDS`` that is not marked slow (machine load can push
+    a test over: a quiet machine is the measure)."""
+    unmarked = sorted(((s, n) for n, (s, slow) in _durations.items() if s > SLOW_SECONDS and not slow),
+                      reverse=True)
+    if unmarked:
+        terminalreporter.write_sep("=", f"tests over {SLOW_SECONDS} s without a slow mark")
+        for seconds, nodeid in unmarked:
+            terminalreporter.write_line(f"{seconds:7.1f}s  {nodeid}")

@@ -383,6 +383,7 @@ def test_outside_section_and_placement_sentence():
     assert devtext.check(f"<p>{text}</p>") == []
 
 
+@pytest.mark.slow(reason="official tables without the BSC boundaries, and the assets notebook")
 def test_a_place_without_boundaries_gets_an_asset_page_that_says_so(official_data_dir, use_data_dir, tmp_path,
                                                                     monkeypatch):
     """A data folder whose LSOA boundaries cover some authorities only (the official one without the

@@ -164,6 +164,7 @@ def _published(path, code_col):
 
 
 @pytest.mark.realdata
+@pytest.mark.slow(reason="every authority of both IoD editions from the official files")
 def test_every_authority_matches_the_published_summaries_both_editions(official, mirror_dir):
     import warnings
 

@@ -235,6 +235,7 @@ def test_demo_findings_match_the_indicator_table(demo_data):
     check_place_findings(ccdata.place("demo"))
 
 
+@pytest.mark.slow(reason="builds every official table (the first realdata test on a worker)")
 def test_real_place_findings_match_the_indicator_table(official):
     from ccdata.geo.build import build
 

@@ -15,7 +15,7 @@ import pytest
 from helpers.paths import REPO
 from helpers.folders import data_dir_env
 
-pytestmark = [pytest.mark.slow, pytest.mark.browser]
+pytestmark = [pytest.mark.slow(reason="Chromium on the demo's maps and the real places' asset maps"), pytest.mark.browser]
 
 FIND_MAP = """() => { for (const k of Object.keys(window)) { let v = null;
   try { v = window[k]; } catch (e) { continue; }  // a sandboxed frame refuses localStorage

@@ -56,7 +56,7 @@ def _pages(tmp_path: Path) -> dict[str, str]:
             "adviser notes": render("adviser_notes.html.j2", _page(), problems=[], views=notes)}
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="axe-core in Chromium")
 def test_no_content_outside_landmarks_and_landmarks_unique(tmp_path, axe_scan):
     paths = {}
     for name, text in _pages(tmp_path).items():

@@ -38,7 +38,7 @@ def pages(demo_site) -> dict[str, Path]:
 
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="axe-core, two widths and print in Chromium on every demo page")
 def test_no_serious_accessibility_violations(pages, axe_scan):
     serious, others = [], []
     for name, v in axe_scan(pages):
@@ -47,7 +47,7 @@ def test_no_serious_accessibility_violations(pages, axe_scan):
     assert not serious, serious
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="axe-core, two widths and print in Chromium on every demo page")
 @pytest.mark.parametrize("width", WIDTHS)
 def test_nothing_wider_than_the_screen_and_scroll_regions_reachable(pages, browser, width):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -59,7 +59,7 @@ def test_nothing_wider_than_the_screen_and_scroll_regions_reachable(pages, brows
         assert page.evaluate(UNREACHABLE_JS) == [], (name, width)
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="axe-core, two widths and print in Chromium on every demo page")
 def test_dashboard_prints_on_a4_with_the_data_behind_each_chart(pages, browser):
     from pypdf import PdfReader
 
@@ -88,7 +88,7 @@ def test_dashboard_prints_on_a4_with_the_data_behind_each_chart(pages, browser):
 A4_PRINTABLE_PX = int((210 - 2 * 12) / 25.4 * 96)
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="axe-core, two widths and print in Chromium on every demo page")
 def test_no_table_wider_than_the_printable_area(pages, browser):
     page = browser.new_page(viewport={"width": A4_PRINTABLE_PX, "height": 1000})
     page.emulate_media(media="print")

@@ -10,7 +10,7 @@ import pytest
 
 from ccdata.run import report
 
-pytestmark = [pytest.mark.slow, pytest.mark.browser]
+pytestmark = [pytest.mark.slow(reason="every table of four pages in Chromium at phone width"), pytest.mark.browser]
 PHONE = 390
 KINDS = ("dashboard", "assets", "listening", "network")
 

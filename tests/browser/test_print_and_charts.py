@@ -20,7 +20,7 @@ from helpers.folders import data_dir_env
 
 from ccdata.run import report
 
-pytestmark = [pytest.mark.slow, pytest.mark.browser]
+pytestmark = [pytest.mark.slow(reason="the real places' dashboards (official tables, a notebook each) in Chromium"), pytest.mark.browser]
 
 ARTIFACTS = REPO / "test-artifacts" / "print-and-charts"
 WIDTHS = (1280, 390)

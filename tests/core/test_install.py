@@ -67,7 +67,7 @@ def test_wheel_carries_notebooks_templates_and_yaml(wheel):
     assert not any(n.startswith(("notebooks/", "templates/")) for n in names)  # nothing at top level
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="builds a wheel into a fresh virtual environment and runs the demo there")
 def test_installed_wheel_runs_the_demo_from_any_folder(wheel, tmp_path):
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)

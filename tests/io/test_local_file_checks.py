@@ -132,7 +132,7 @@ def test_unicode_text_with_or_without_a_byte_order_mark_is_read(tmp_path, encodi
     assert frame.iloc[0].tolist() == ["Café Ωmega", "DM1 8TB"]
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="runs the listening notebook")
 def test_a_refused_survey_file_publishes_the_page_without_it_and_exits_1(place_with, tmp_path, capsys):
     folder = tmp_path / "answers.csv"
     folder.mkdir()   # a folder where the answers file should be
@@ -149,7 +149,7 @@ def test_a_refused_survey_file_publishes_the_page_without_it_and_exits_1(place_w
     assert "refused: " in err and "local: survey_responses" in err
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="runs the listening notebook")
 def test_an_unreadable_survey_file_publishes_the_page_without_it_and_exits_1(place_with, tmp_path, capsys):
     fake = tmp_path / "answers.csv"
     fake.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)  # an old .xls saved under a .csv name
@@ -167,7 +167,7 @@ def test_an_unreadable_survey_file_publishes_the_page_without_it_and_exits_1(pla
     assert "refused: the listening survey: 1 problem(s)" in " ".join(capsys.readouterr().err.split())
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="runs the listening notebook")
 def test_a_batch_publishes_the_page_and_fails_the_run_when_a_local_file_is_refused(place_with, tmp_path):
     from ccdata.run import batch
 

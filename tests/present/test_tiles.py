@@ -175,7 +175,7 @@ def _map_frame(page):
     return next(f for f in page.frames if f.url == "about:srcdoc")
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="Chromium with a tile server on this computer")
 @pytest.mark.browser
 def test_served_page_shows_streets_with_the_sites_name_as_referrer(layers, servers, browser):
     source = tiles.TileSource(url=servers["tiles"] + "/{z}/{x}/{y}.png", attribution="Local test tiles")
@@ -195,7 +195,7 @@ def test_served_page_shows_streets_with_the_sites_name_as_referrer(layers, serve
     page.close()
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="Chromium with a tile server on this computer")
 @pytest.mark.browser
 def test_file_page_says_why_there_are_no_streets_and_fills_match_the_key(layers, servers, browser):
     source = tiles.TileSource(url=servers["tiles"] + "/{z}/{x}/{y}.png", attribution="Local test tiles")

@@ -337,7 +337,7 @@ def _use_tiny_notebook(tmp_path, monkeypatch) -> None:
     monkeypatch.setitem(report.VIEWS, "dashboard", report.View("dashboard", "Tiny", "tiny.ipynb"))
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="runs notebooks through the batch's real runner")
 def test_real_runner_with_a_tiny_notebook(places_file, tmp_path, monkeypatch):
     _use_tiny_notebook(tmp_path, monkeypatch)
     res = batch.run_batch(["demo", BROKEN], views=["dashboard"], out=tmp_path / "s", jobs=2,
@@ -610,7 +610,7 @@ def recording_runner(task: batch.Task) -> batch.TaskResult:
     return result
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="runs every notebook of the demo on one warm kernel")
 def test_one_job_runs_every_notebook_on_one_warm_kernel_and_stops_it(places_file, tmp_path, monkeypatch):
     from ccdata.run import runner
 
@@ -641,7 +641,7 @@ def run(task):
 '''
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="starts batch worker processes and kills them")
 def test_workers_stop_when_the_batch_process_is_killed(places_file, tmp_path):
     import signal
     import subprocess

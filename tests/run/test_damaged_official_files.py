@@ -21,7 +21,7 @@ from ccdata import cli, config
 from ccdata.io import codes
 from ccdata.io.fetch import add_file, raw_files
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(reason="builds and reports on damaged copies of the data folder")
 
 #: A place drawn by May 2023 wards: resolved by best fit from the ward boundaries.
 OLD_WARDS = "demo-old-wards"

@@ -61,7 +61,7 @@ def tiny_views(tmp_path, monkeypatch):
     return nb_dir
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="runs tiny notebooks through report and batch")
 def test_report_files_are_0644_and_folders_0755_under_umask_022(demo_data, tiny_views, tmp_path, umask_022):
     out = tmp_path / "reports"
     result = report.report("demo", out=out, views=["dashboard", "assets"], keep_notebook=True)
@@ -82,7 +82,7 @@ def _tiny_runner(task):
     return batch.run_task(task)
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="runs tiny notebooks through report and batch")
 def test_batch_site_is_0644_and_0755_under_umask_022(demo_data, tiny_views, tmp_path, monkeypatch, umask_022):
     monkeypatch.setenv("TINY_NOTEBOOKS", str(tiny_views))
     site = tmp_path / "site"

@@ -204,7 +204,7 @@ def test_batch_marks_the_changed_place_failed_and_goes_on(two_places, tmp_path):
 
 # --------------------------------------------------------------------------- the real place the issue names
 @pytest.mark.realdata
-@pytest.mark.slow
+@pytest.mark.slow(reason="builds Wallsend's tables from the official files twice")
 def test_wallsend_refused_when_its_ward_boundary_moves(official_data_dir, use_data_dir, tmp_path, monkeypatch,
                                                        capsys):
     """Wallsend is drawn by May 2023 wards, matched to LSOAs by best fit from the ward boundaries:

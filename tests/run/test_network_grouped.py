@@ -77,7 +77,7 @@ def _published(root: Path) -> dict[str, str]:
             for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="two real batches of the demo place")
 def test_one_more_resident_changes_no_published_file(demo_data_dir, tmp_path):
     data_a, data_b = tmp_path / "data-a", tmp_path / "data-b"
     shutil.copytree(demo_data_dir, data_a)

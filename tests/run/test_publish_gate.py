@@ -78,7 +78,7 @@ def _cells(path: Path) -> list[tuple[int, str, str]]:
             for j, cell in enumerate(row)] + [(1, c, c) for c in head]
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="two real batches of the demo place (module fixture)")
 def test_no_spreadsheet_cell_starts_a_formula(hostile_runs):
     out, first, second = hostile_runs
     assert first.ok and second.ok, second.summary()
@@ -106,7 +106,7 @@ def test_no_spreadsheet_cell_starts_a_formula(hostile_runs):
     assert "'=1+1" in connections or "'\t=1+1" in connections
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="two real batches of the demo place (module fixture)")
 def test_what_changed_reads_the_names_back_as_written(hostile_runs):
     out, first, second = hostile_runs
     old, new = first.run_dir / "demo", second.run_dir / "demo"
@@ -122,7 +122,7 @@ def test_what_changed_reads_the_names_back_as_written(hostile_runs):
     assert "cmd|" not in page and "HYPERLINK" not in page   # listed neither as closed nor as new
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="two real batches of the demo place (module fixture)")
 def test_every_file_a_batch_writes_is_declared(hostile_runs):
     from ccdata.run import report
 
@@ -136,7 +136,7 @@ def test_every_file_a_batch_writes_is_declared(hostile_runs):
     assert not [f for f in found if f.endswith(".part") or "/.tmp-" in f]
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="two real batches of the demo place (module fixture)")
 def test_pages_carry_no_direction_override(hostile_runs):
     out, first, second = hostile_runs
     for page in (second.run_dir / "demo").glob("*.html"):

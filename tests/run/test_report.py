@@ -72,7 +72,7 @@ def _col(rows: list[dict], startswith: str) -> str:
     return next(c for c in rows[0] if c.startswith(startswith))
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="reads the demo site (every notebook of the demo, run once per run)")
 def test_dashboard_has_no_code_and_every_section(dashboard_html):
     heads = _headings(dashboard_html)
     assert heads and heads[0][0] == "h1"
@@ -89,14 +89,14 @@ def test_dashboard_has_no_code_and_every_section(dashboard_html):
     assert '<main id="content">' in dashboard_html and 'role="banner"' in dashboard_html
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="reads the demo site (every notebook of the demo, run once per run)")
 def test_dashboard_is_labelled_fictional(dashboard_html):
     assert "ccdata-fictional-banner" in dashboard_html
     assert "Fictional data" in dashboard_html
     assert "Demoton" in dashboard_html
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="reads the demo site (every notebook of the demo, run once per run)")
 def test_headline_figures_equal_hand_sums(demo_data, dashboard_html):
     p = ccdata.place("demo")
     rows = [r for r in _census_rows("ts007a") if r["geography code"] in set(p.lsoa21)]
@@ -112,7 +112,7 @@ def test_headline_figures_equal_hand_sums(demo_data, dashboard_html):
     assert f"<dt>LSOAs (2021)</dt><dd>{len(p.lsoa21)}</dd>" in dashboard_html
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="reads the demo site (every notebook of the demo, run once per run)")
 def test_indicator_value_equals_hand_computation(demo_data, dashboard_html):
     p = ccdata.place("demo")
     rows = [r for r in _census_rows("ts037") if r["geography code"] in set(p.lsoa21)]
@@ -130,7 +130,7 @@ def test_indicator_value_equals_hand_computation(demo_data, dashboard_html):
     assert cells[2] == expected
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="reads the demo site (every notebook of the demo, run once per run)")
 def test_place_index_links_existing_views(demo_report):
     index = demo_report.index_path.read_text(encoding="utf-8")
     links = re.findall(r'href="([^"]+)"', index)
@@ -142,7 +142,7 @@ def test_place_index_links_existing_views(demo_report):
         assert (demo_report.index_path.parent / link).exists(), link
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="reads the demo site (every notebook of the demo, run once per run)")
 def test_kept_notebook_records_parameters(demo_report):
     nb = nbformat.read(str(demo_report.place_dir.parent / ".notebooks" / "demo" / "place_dashboard.ipynb"), as_version=4)
     assert nb.metadata["papermill"]["parameters"]["place_id"] == "demo"
@@ -176,7 +176,7 @@ def _failing_notebook(folder: Path) -> None:
     nbformat.write(nb, str(folder / "place_dashboard.ipynb"))
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="runs the dashboard notebook with a planted failure")
 def test_failed_run_keeps_previous_html_and_names_the_cell(demo_data, tmp_path, monkeypatch):
     from ccdata import cli
 
@@ -244,7 +244,7 @@ def _artifacts() -> Path:
     return folder
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="reads the demo site (every notebook of the demo, run once per run); Chromium")
 @pytest.mark.browser
 @pytest.mark.parametrize("view,layers,min_shapes", [("assets", 5, 40), ("network", 3, 40)])
 def test_maps_draw_offline_in_chromium(demo_report, browser, view, layers, min_shapes):
@@ -257,7 +257,7 @@ def test_maps_draw_offline_in_chromium(demo_report, browser, view, layers, min_s
         assert frame.locator("path.leaflet-interactive, .leaflet-marker-icon").count() >= min_shapes
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="reads the demo site (every notebook of the demo, run once per run); Chromium")
 @pytest.mark.browser
 def test_asset_map_lists_the_script_named_asset_as_text(demo_report, browser):
     with _clean_page(browser, demo_report.place_dir / "assets.html") as page:
@@ -266,7 +266,7 @@ def test_asset_map_lists_the_script_named_asset_as_text(demo_report, browser):
         assert page.evaluate("() => typeof window.alert") == "function"
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="reads the demo site (every notebook of the demo, run once per run); Chromium")
 @pytest.mark.browser
 @pytest.mark.parametrize("view", ["listening", "network", "index"])
 def test_other_pages_open_cleanly(demo_report, browser, view):
@@ -275,7 +275,7 @@ def test_other_pages_open_cleanly(demo_report, browser, view):
         assert page.locator(".jp-CodeCell .jp-InputArea, .jp-CodeMirrorEditor").count() == 0
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="reads the demo site (every notebook of the demo, run once per run); Chromium")
 @pytest.mark.browser
 def test_dashboard_in_headless_chromium(demo_report, browser):
     with _clean_page(browser, demo_report.place_dir / "dashboard.html", "dashboard-demo.png",
@@ -297,7 +297,7 @@ def test_dashboard_in_headless_chromium(demo_report, browser):
         assert table.locator("tbody tr td.num[data-sort]").evaluate_all(script) == sorted(before, reverse=True)
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="reads the demo site (every notebook of the demo, run once per run)")
 def test_partner_pages_carry_no_developer_text_and_adviser_notes_do(demo_report):
     from ccdata.present import devtext
 
@@ -312,7 +312,7 @@ def test_partner_pages_carry_no_developer_text_and_adviser_notes_do(demo_report)
     assert "place_id='demo'" in html.unescape(notes)  # the dashboard's parameters moved here
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="reads the demo site (every notebook of the demo, run once per run)")
 def test_key_findings_open_the_dashboard_and_the_index(demo_report, dashboard_html):
     index = demo_report.index_path.read_text(encoding="utf-8")
     for page in (dashboard_html, index):
@@ -320,7 +320,7 @@ def test_key_findings_open_the_dashboard_and_the_index(demo_report, dashboard_ht
     assert dashboard_html.index("Key findings") < dashboard_html.index("Who lives here")
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="reads the demo site (every notebook of the demo, run once per run)")
 def test_notebook_blocks_carry_their_styles_and_the_page_carries_them_once(demo_report):
     """In JupyterLab a block styles itself; on the exported page the stylesheet is in the head once."""
     from ccdata.present import labstyle
@@ -343,7 +343,7 @@ def test_notebook_blocks_carry_their_styles_and_the_page_carries_them_once(demo_
         assert page.count("dl.ccdata-metrics dd {") == 1, view
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="reads the demo site (every notebook of the demo, run once per run)")
 def test_demo_pages_credit_no_publisher(demo_report):
     from ccdata.present.pages import FICTIONAL_LICENCE
 
@@ -367,7 +367,7 @@ def _stock_exporter():
 _WRAPPERS = (".jp-Notebook div.jp-Cell-inputWrapper", ".jp-Notebook div.jp-OutputArea-output")
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="reads the demo site (every notebook of the demo, run once per run)")
 def test_export_is_nbconverts_page_without_its_empty_tab_stops(demo_data_dir, demo_report):
     """ccdata's exporter skips nbconvert's reparse of the page: the same page, element for
     element and word for word, less the ``tabindex="0"`` the reparse put on every output."""
@@ -406,7 +406,7 @@ def _images(page: str) -> list[dict]:
     return parser.images
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="reads the demo site (every notebook of the demo, run once per run)")
 def test_no_image_on_the_demo_pages_lacks_alt_text(demo_report):
     for page in sorted(demo_report.place_dir.glob("*.html")):
         text = page.read_text(encoding="utf-8")

@@ -40,7 +40,7 @@ def _two_demo_places(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="starts warm and cold notebook kernels")
 def test_warm_pages_of_a_b_a_equal_a_cold_page(demo_data, tmp_path, monkeypatch):
     monkeypatch.setenv("CCDATA_PLACES", str(_two_demo_places(tmp_path)))
     cold = report.report("demo", out=tmp_path / "cold", views=VIEWS, warm=False)
@@ -115,7 +115,7 @@ def _stdout(path: Path) -> dict:
     return json.loads(texts[-1])
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="starts warm and cold notebook kernels")
 def test_kernel_state_is_put_back_between_notebooks(tmp_path):
     state = _notebook(tmp_path / "state.ipynb", _STATE)
     pollute = _notebook(tmp_path / "pollute.ipynb", _POLLUTE, _STATE)
@@ -140,7 +140,7 @@ def test_kernel_state_is_put_back_between_notebooks(tmp_path):
     assert [c.execution_count for c in nb.cells] == [1, 2, 3]
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="starts warm and cold notebook kernels")
 def test_failed_notebook_is_written_and_the_kernel_replaced(tmp_path):
     import papermill as pm
 
@@ -160,7 +160,7 @@ def test_failed_notebook_is_written_and_the_kernel_replaced(tmp_path):
         kernel.shutdown()
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="starts warm and cold notebook kernels")
 def test_report_failure_on_warm_kernel_keeps_notebook_and_names_cell(demo_data, tmp_path, monkeypatch):
     folder = tmp_path / "nb"
     folder.mkdir()
@@ -252,7 +252,7 @@ def test_unknown_place_is_an_error(demo_data):
 
 
 # --------------------------------------------------------------------------- calls into the kernel
-@pytest.mark.slow
+@pytest.mark.slow(reason="starts warm and cold notebook kernels")
 def test_a_call_runs_in_the_kernel_and_a_failing_call_replaces_it(demo_data, tmp_path):
     kernel = WarmKernel()
     try:

@@ -195,7 +195,7 @@ def test_counts_in_exclusion_messages_carry_thousands_separators():
 
 
 # --------------------------------------------------------------------------- a real report
-@pytest.mark.slow
+@pytest.mark.slow(reason="runs a notebook of the demo")
 def test_report_refuses_a_symlinked_notes_folder_and_keeps_notebooks_away_from_pages(demo_data, tmp_path):
     out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
     (out / "demo").mkdir(parents=True)
@@ -233,7 +233,7 @@ def test_the_full_asset_list_goes_through_the_gate(tmp_path):
     assert not (place_dir / "everything.csv").exists()
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="stops a report of the demo mid-run")
 def test_a_stopped_report_removes_its_work_folder_and_leaves_no_part_file(demo_data, tmp_path):
     import signal
     import time

@@ -56,7 +56,7 @@ def _check(browser, path):
     return text, len(captions)
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="reads the demo site (every notebook of the demo, run once per run); Chromium")
 @pytest.mark.browser
 def test_demo_annual_report_prints_on_at_most_16_pages(demo_site, browser, axe_scan):
     text, n_charts = _check(browser, demo_site.place_dir / "annual.html")
@@ -72,7 +72,7 @@ def test_demo_annual_report_prints_on_at_most_16_pages(demo_site, browser, axe_s
     assert "Harbour" in text  # the diverging ward, from the progress page's first section
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="the official tables and the annual notebook; Chromium")
 @pytest.mark.browser
 def test_smallshaw_hurst_annual_report_prints_on_at_most_16_pages(official, tmp_path, browser):
     result = report.report("smallshaw-hurst", out=tmp_path, views=["annual"], warm=False)

@@ -184,6 +184,7 @@ def test_demo_partner_pages_are_consistent(demo_site):
     check_pages(demo_site.place_dir)
 
 
+@pytest.mark.slow(reason="reports on a real place from the official files (two notebooks)")
 @pytest.mark.parametrize("place_id", ["pembury", "smallshaw-hurst", "wallsend"])
 def test_real_partner_pages_are_consistent(place_id, official_data_dir, tmp_path):
     from ccdata.io import codes

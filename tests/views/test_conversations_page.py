@@ -96,7 +96,7 @@ def _leaks(out: Path, proc: subprocess.CompletedProcess) -> list[str]:
     return found
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="runs the listening notebook on planted notes")
 def test_no_note_reaches_any_output_and_the_page_shows_the_themes(demo_data_dir, tmp_path):
     env = _marked_place(tmp_path, demo_data_dir)
     out = tmp_path / "out"
@@ -114,7 +114,7 @@ def test_no_note_reaches_any_output_and_the_page_shows_the_themes(demo_data_dir,
     assert not list(out.rglob("*.ipynb"))
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="runs the listening notebook on planted notes")
 def test_no_note_reaches_any_output_when_the_view_fails(demo_data_dir, tmp_path):
     env = _marked_place(tmp_path, demo_data_dir)
     out = tmp_path / "out"
@@ -127,7 +127,7 @@ def test_no_note_reaches_any_output_when_the_view_fails(demo_data_dir, tmp_path)
     assert _leaks(out, proc) == []
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="runs the listening notebook on planted notes")
 def test_a_failed_notebook_that_read_notes_holds_none(demo_data_dir, tmp_path):
     """Where the notebook is executed (a temporary folder), it still holds no note."""
     import nbformat

@@ -378,7 +378,7 @@ def test_notebook_cells_are_single_section_calls():
     assert code[-1].source.startswith("for block in listening.privacy_section(")
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="reads the demo site (every notebook of the demo, run once per run)")
 def test_exported_page_leaks_nothing_and_ward_counts_pass_the_threshold(demo_data, demo_site):
     place = ccdata.place("demo")
     page = (demo_site.place_dir / "listening.html").read_text(encoding="utf-8")

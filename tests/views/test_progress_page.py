@@ -157,7 +157,7 @@ def test_real_places_show_iod_and_child_poverty_over_time_and_what_they_lack(off
     assert "cannot be joined" in lacking
 
 
-@pytest.mark.slow
+@pytest.mark.slow(reason="reads the demo site (every notebook of the demo, run once per run)")
 def test_demo_progress_page_is_exported_with_charts_and_their_data(demo_site):
     from ccdata.present import devtext
 
