@@ -255,10 +255,12 @@ _DEMO_SITE_REASON = "reads the demo site (every notebook of the demo, run once p
 
 def pytest_collection_modifyitems(config, items):
     """A test that reads the session's demo site is slow: deselecting slow tests
-    (``-m "not slow"``) must not leave one to make the whole site."""
+    (``-m "not slow"``) must not leave one to make the whole site. A slow mark says why."""
     for item in items:
         if "demo_site" in getattr(item, "fixturenames", ()) and item.get_closest_marker("slow") is None:
             item.add_marker(pytest.mark.slow(reason=_DEMO_SITE_REASON))
+        if any(not (m.kwargs.get("reason") or m.args) for m in item.iter_markers("slow")):
+            item.warn(pytest.PytestWarning('a slow mark without its reason: @pytest.mark.slow(reason="...")'))
 
 
 _durations: dict[str, tuple[float, bool]] = {}
