@@ -207,6 +207,30 @@ def demo_site(demo_data_dir, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def real_site(official_data_dir, tmp_path_factory):
+    """``real_site(place_id)``: a real place's dashboard and asset pages made from the
+    official files once for the whole run (``report``'s result), for tests that only read
+    them. Under pytest-xdist the workers share each place's pages."""
+    def pages(place_id: str):
+        def make(out: Path):
+            from ccdata.io import codes
+            from ccdata.run import report
+
+            with data_dir_env(official_data_dir):
+                codes._reference.cache_clear()
+                try:
+                    result = report.report(place_id, out=out, views=["dashboard", "assets"])
+                finally:
+                    codes._reference.cache_clear()
+            assert result.ok, result.summary()
+            return result
+
+        return once_per_run(tmp_path_factory, f"real-site-{place_id}", make)
+
+    return pages
+
+
+@pytest.fixture(scope="session")
 def chromium() -> str:
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     if not path:
@@ -250,15 +274,17 @@ def axe_scan(browser):
 # --------------------------------------------------------------------------- slow tests
 #: A test longer than this (setup and call, on the quiet 2-core machine) is marked slow.
 SLOW_SECONDS = 60
-_DEMO_SITE_REASON = "reads the demo site (every notebook of the demo, run once per run)"
+_SHARED_SITE_REASON = "reads the demo site or a real place's pages (notebooks run once per run)"
 
 
 def pytest_collection_modifyitems(config, items):
-    """A test that reads the session's demo site is slow: deselecting slow tests
-    (``-m "not slow"``) must not leave one to make the whole site. A slow mark says why."""
+    """A test that reads the session's demo site or a real place's pages is slow:
+    deselecting slow tests (``-m "not slow"``) must not leave one to make them. A slow
+    mark says why."""
     for item in items:
-        if "demo_site" in getattr(item, "fixturenames", ()) and item.get_closest_marker("slow") is None:
-            item.add_marker(pytest.mark.slow(reason=_DEMO_SITE_REASON))
+        shared = {"demo_site", "real_site"} & set(getattr(item, "fixturenames", ()))
+        if shared and item.get_closest_marker("slow") is None:
+            item.add_marker(pytest.mark.slow(reason=_SHARED_SITE_REASON))
         if any(not (m.kwargs.get("reason") or m.args) for m in item.iter_markers("slow")):
             item.warn(pytest.PytestWarning('a slow mark without its reason: @pytest.mark.slow(reason="...")'))
 

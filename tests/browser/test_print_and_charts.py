@@ -16,9 +16,7 @@ from pathlib import Path
 
 import pytest
 from helpers.paths import REPO
-from helpers.folders import data_dir_env
 
-from ccdata.run import report
 
 pytestmark = [pytest.mark.slow(reason="the real places' dashboards (official tables, a notebook each) in Chromium"), pytest.mark.browser]
 
@@ -132,19 +130,9 @@ def demo_pages(demo_site) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module", params=REAL_PLACES)
-def real_dashboard(request, official_data_dir, tmp_path_factory) -> tuple[str, Path]:
+def real_dashboard(request, real_site) -> tuple[str, Path]:
     """A real place's dashboard made from the official files (skipped without the mirror)."""
-    from ccdata.io import codes
-
-    out = tmp_path_factory.mktemp(f"dashboard-{request.param}")
-    with data_dir_env(official_data_dir):
-        codes._reference.cache_clear()
-        try:
-            result = report.report(request.param, out=out, views=["dashboard"])
-        finally:
-            codes._reference.cache_clear()
-    assert result.ok, result.summary()
-    return request.param, result.place_dir / "dashboard.html"
+    return request.param, real_site(request.param).place_dir / "dashboard.html"
 
 
 def test_demo_chart_text_is_legible_and_nothing_is_wider_than_the_screen(demo_pages, browser):

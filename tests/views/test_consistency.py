@@ -13,7 +13,6 @@ from ccdata import present
 from ccdata.analysis import findings
 from ccdata.present import devtext
 from ccdata.present import figures as marks
-from helpers.folders import data_dir_env
 
 def KINDS(html):  # noqa: N802 - reads as a constant in the assertions
     return sorted({p.kind for p in devtext.check(html)})
@@ -186,15 +185,5 @@ def test_demo_partner_pages_are_consistent(demo_site):
 
 @pytest.mark.slow(reason="reports on a real place from the official files (two notebooks)")
 @pytest.mark.parametrize("place_id", ["pembury", "smallshaw-hurst", "wallsend"])
-def test_real_partner_pages_are_consistent(place_id, official_data_dir, tmp_path):
-    from ccdata.io import codes
-    from ccdata.run import report
-
-    with data_dir_env(official_data_dir):
-        codes._reference.cache_clear()
-        try:
-            result = report.report(place_id, out=tmp_path, views=["dashboard", "assets"])
-        finally:
-            codes._reference.cache_clear()
-    assert result.ok, result.summary()
-    check_pages(result.place_dir)
+def test_real_partner_pages_are_consistent(place_id, real_site):
+    check_pages(real_site(place_id).place_dir)
