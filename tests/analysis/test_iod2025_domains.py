@@ -238,6 +238,7 @@ def test_2025_authority_comparators_equal_the_published_summaries(official):
     assert fits, "no single LSOA moved from West Northamptonshire to Cherwell explains the published figures"
 
 
+@pytest.mark.slow(reason="reports on Hartlepool from the official files (notebooks)")
 def test_hartlepool_from_the_command_line_draws_every_lsoa_and_shows_the_2025_domains(official, tmp_path):
     """Done when: `ccdata report la:E06000001` (no regional boundary file) draws every Hartlepool
     LSOA, the key says the boundaries are super-generalised, GP practices and libraries are

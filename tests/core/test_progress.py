@@ -33,6 +33,7 @@ def test_a_bar_counts_like_tqdm():
     assert bar.n == 3 and isinstance(bar, text_tqdm)
 
 
+@pytest.mark.slow(reason="starts a notebook kernel")
 def test_no_tqdm_warning_in_a_notebook_kernel(tmp_path, monkeypatch):
     """Importing every module that draws a bar, and drawing one, in a real kernel: no TqdmWarning.
 

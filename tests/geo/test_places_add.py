@@ -99,6 +99,7 @@ def test_a_bad_id_is_refused():
 
 
 # ------------------------------------------------------------------------------------------ demo country
+@pytest.mark.slow(reason="runs the assets notebook for the new place")
 def test_200_fictional_postcodes_make_a_place_that_reports(demo_data, tmp_path, monkeypatch, capsys):
     from ccdata.geo.geocode import codepoint_path
     from ccdata.io.postcodes import read_areas
