@@ -123,12 +123,12 @@ def _dwp_population(frame: pd.DataFrame) -> pd.DataFrame:
     # Where either is suppressed ([x], [low]) both are set missing, so a row never adds
     # to the numerator without adding to the denominator.
     out = frame.copy()
-    for year in ("fye2024", "fye2025"):
+    # the years are the table's own (one home: child_poverty.years), never a list kept here
+    for year in child_poverty.years(out):
         count, pct = f"children_{year}", f"pct_{year}"
-        if count in out and pct in out:
-            pop = f"population_under16_{year}"
-            out[pop] = (out[count] / (out[pct] / 100)).where(out[pct] > 0)
-            out[count] = out[count].where(out[pop].notna())
+        pop = f"population_under16_{year}"
+        out[pop] = (out[count] / (out[pct] / 100)).where(out[pct] > 0)
+        out[count] = out[count].where(out[pop].notna())
     return out
 
 
