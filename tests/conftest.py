@@ -4,6 +4,12 @@ Real-data tests read the official files from the mirror named by ``CCDATA_MIRROR
 (CI sets it to ``../shared/data``) or from ``../shared/data`` when it exists, and are
 skipped with the reason otherwise. Nothing is ever copied into the repository: the
 fixtures fetch into temporary data folders.
+
+The expensive things are made once per run and shared by pytest-xdist's workers
+(``helpers/shared.py``): the demo and official data folders, the demo site (every view
+of the demo place) and a real place's pages. Tests only read them. The tests of each
+layer are in its folder (``tests/io``, ``tests/run``, ...); plain helpers are in
+``tests/helpers``, fixtures of one layer in that folder's ``conftest.py``.
 """
 from __future__ import annotations
 
