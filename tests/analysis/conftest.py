@@ -4,13 +4,14 @@ from __future__ import annotations
 import pytest
 
 from ccdata.analysis import survey
+from ccdata.io.local.survey import load_questions
 from helpers.geocoding import fake_geocoder
 from helpers.survey import QUESTIONS, build_rows, responses_csv, write
 
 
 @pytest.fixture
 def questions(tmp_path):
-    return survey.load_questions(write(tmp_path, "q.csv", QUESTIONS))
+    return load_questions(write(tmp_path, "q.csv", QUESTIONS))
 
 
 @pytest.fixture
