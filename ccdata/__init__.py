@@ -9,10 +9,6 @@ The public API is small::
 """
 from __future__ import annotations
 
-# The analysis layer registers the derived tables it computes (the published-geography
-# comparators) with the processed cache; importing it here makes them known to every
-# entry point (`ccdata build`, `Place.census`, notebooks) whatever is imported first.
-import ccdata.analysis  # noqa: E402,F401
 from ccdata._version import __version__  # noqa: F401
 from ccdata.errors import (  # noqa: F401
                            CcdataError,

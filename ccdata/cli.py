@@ -14,7 +14,7 @@ from pathlib import Path
 from ccdata import config, demo
 from ccdata._version import __version__
 from ccdata.errors import BuildError, CcdataError, InputError, OutputError
-from ccdata.geo.build import build
+from ccdata.run.steps import build
 from ccdata.geo.adhoc import place_id_for
 from ccdata.geo.places import list_places
 from ccdata.io.fetch import add_file, fetch

@@ -181,7 +181,7 @@ def demo_data_dir(tmp_path_factory) -> Path:
     change it (a test that changes a file works on a copy).
     """
     from ccdata import demo
-    from ccdata.geo.build import build
+    from ccdata.run.steps import build
 
     def make(root: Path) -> Path:
         with data_dir_env(root):

@@ -87,7 +87,7 @@ def comparators(place, edition: str) -> dict[str, pd.Series]:
     Read from the processed table ``iod_comparators`` (built once by ``ccdata build``).
     """
     _check_edition(edition)
-    return comparator(place.table("iod_comparators"), edition, place.lad_code)
+    return comparator(build.table(COMPARATORS_STEP, place.collection), edition, place.lad_code)
 
 
 def _place_frame(place, edition: str) -> pd.DataFrame:
@@ -586,9 +586,10 @@ def make_comparators(collection: str) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-#: Built by `ccdata build` once per build, read by every place's dashboard.
-COMPARATORS_STEP = build.register_step(build.Step(
+#: The processed table ``iod_comparators``: built by `ccdata build` once per build (the run
+#: layer lists it, :mod:`ccdata.run.steps`), read by every place's dashboard through this step.
+COMPARATORS_STEP = build.Step(
     "iod_comparators", ("lookup_lsoa21_ward24", "lookup_lsoa11_lsoa21"), make_comparators,
     optional=("iod2019_file1", "iod2019_file2", "iod2019_file6", "iod2019_file7", "iod2025_file1",
               "iod2025_file3", "iod2025_file7", "census21_ts007a"),
-    description="deprivation summaries of each local authority and England, on each edition's LSOAs"))
+    description="deprivation summaries of each local authority and England, on each edition's LSOAs")

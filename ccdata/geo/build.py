@@ -28,6 +28,7 @@ from ccdata._version import __version__
 from ccdata.errors import BuildError, CcdataError, MissingDataError
 from ccdata.files import atomic_path, atomic_write_bytes
 from ccdata.geo.boundshift import make_boundary_shift
+from ccdata.geo.censusareas import comparator_rows as census_comparator_rows
 from ccdata.geo.crosswalk import crosswalk_counts, iod2019_on_lsoa21
 from ccdata.geo.lsoabounds import BGC_ID, BSC_ID, make_lsoa21_boundaries
 from ccdata.io import load
@@ -124,6 +125,40 @@ def make_crosswalk_reconciliation(collection: str) -> pd.DataFrame:
     return recon.to_frame()
 
 
+#: The Census tables on LSOA 2021 (each may have published LTLA and country companions).
+CENSUS_LSOA = tuple(d.id for d in sources.REGISTRY.values()
+                    if d.loader == "census_bulk" and d.geography == "lsoa21")
+
+
+def make_census_comparators(collection: str) -> pd.DataFrame:
+    """Local authority and England rows of every fetched Census table (see
+    :func:`ccdata.geo.censusareas.comparator_rows`): the published tables where
+    available, else sums of LSOAs. Computed once per build so each place reads its rows."""
+    geography = table("lsoa21_geography", collection)
+    lad22 = None
+    if is_fetched("lookup_lsoa11_lsoa21", collection):
+        lookup = table("lookup_lsoa11_lsoa21", collection)
+        lad22 = lookup.drop_duplicates("lsoa21_code").set_index("lsoa21_code")["lad22_code"]
+    parts = []
+    for dataset_id in CENSUS_LSOA:
+        if not is_fetched(dataset_id, collection):
+            continue
+        try:
+            lsoa = table(dataset_id, collection)
+            level = {}
+            for suffix in ("ltla", "ctry"):
+                other = f"{dataset_id}_{suffix}"
+                level[suffix] = (table(other, collection) if other in sources.REGISTRY
+                                 and is_fetched(other, collection) else None)
+        except CcdataError as exc:  # one unreadable table never hides the others' comparators
+            warnings.warn(f"census_comparators: {dataset_id} left out: {exc}", stacklevel=2)
+            continue
+        parts.append(census_comparator_rows(dataset_id, lsoa, geography, lad22, level["ltla"], level["ctry"]))
+    if not parts:
+        raise MissingDataError("no Census LSOA table is fetched")
+    return pd.concat(parts, ignore_index=True)
+
+
 def _steps() -> list[Step]:
     steps = [Step(d.id, (d.id,), _load(d.id), description=d.title) for d in sources.REGISTRY.values()
              # Code-Point (1.7M postcodes) is read on demand; the two LSOA sets make one table (below)
@@ -143,24 +178,21 @@ def _steps() -> list[Step]:
         Step("crosswalk_reconciliation", ("lookup_lsoa11_lsoa21",), make_crosswalk_reconciliation,
              optional=("iod2019_file6", "iod2019_file7", "census21_ts007a"),
              description="population conservation LSOA 2011 -> 2021"),
+        # read by every place's Census comparators (Place.census) and indicators
+        Step("census_comparators", ("lookup_lsoa21_ward24",), make_census_comparators,
+             optional=("lookup_lsoa11_lsoa21",) + tuple(d for d in sources.REGISTRY if d.startswith("census21_")),
+             description="Census local authority and England rows (published tables where available)"),
     ]
     return steps
 
 
+#: The processed tables of the geography layer, by name: each registry dataset, the
+#: geographies made from them and the Census comparators. Declared here, in full; nothing
+#: is added when another module is imported. A table computed by a higher layer (the
+#: deprivation comparators of :mod:`ccdata.analysis.deprivation`) is a :class:`Step` its
+#: owner passes to :func:`table` itself, and the run layer assembles every layer's steps
+#: for ``ccdata build`` (:mod:`ccdata.run.steps`).
 STEPS: dict[str, Step] = {s.name: s for s in _steps()}
-
-
-def register_step(step: Step) -> Step:
-    """Add a derived table computed by a higher layer (analysis registers its own on import).
-
-    The cache layer cannot import the analysis that computes, for example, the
-    published-geography deprivation comparators; ``ccdata.analysis`` registers those
-    steps here when it is imported, so ``build()`` and ``table()`` know them.
-    """
-    if not isinstance(step, Step):
-        raise TypeError(f"step must be a Step, not {type(step).__name__}")
-    STEPS[step.name] = step
-    return step
 
 
 # --------------------------------------------------------------------------- provenance
@@ -181,14 +213,16 @@ def _paths(name: str, collection: str) -> tuple[Path, Path]:
     return folder / f"{name}.parquet", folder / f"{name}.json"
 
 
-def provenance(name: str, collection: str = config.OFFICIAL) -> dict:
+def provenance(name: str | Step, collection: str = config.OFFICIAL) -> dict:
     """The provenance sidecar of a processed table (empty if never built)."""
-    _, meta = _paths(name, collection)
+    _, meta = _paths(name.name if isinstance(name, Step) else name, collection)
     return json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else {}
 
 
-def is_current(name: str, collection: str = config.OFFICIAL) -> bool:
+def is_current(name: str | Step, collection: str = config.OFFICIAL) -> bool:
+    """Whether a processed table is built from the raw files now held, by this ccdata."""
     step = _step(name)
+    name = step.name
     data, _ = _paths(name, collection)
     prov = provenance(name, collection)
     return (data.exists() and prov.get("ccdata_version") == __version__
@@ -196,10 +230,31 @@ def is_current(name: str, collection: str = config.OFFICIAL) -> bool:
             and prov.get("inputs") == _inputs_state(step, collection))
 
 
-def _step(name: str) -> Step:
+def _step(name: str | Step) -> Step:
+    """The step of a table named by the geography layer, or a higher layer's own :class:`Step`."""
+    if isinstance(name, Step):
+        if STEPS.get(name.name, name) is not name:
+            raise CcdataError(f"processed table {name.name!r} is a table of the geography layer; "
+                              "a step of another layer needs a name of its own")
+        return name
+    if not isinstance(name, str):
+        raise TypeError(f"a processed table is named by a string or given as a Step, not {type(name).__name__}")
     if name not in STEPS:
-        raise CcdataError(f"unknown processed table {name!r}; known: {', '.join(sorted(STEPS))}")
+        raise CcdataError(f"unknown processed table {name!r}; known here: {', '.join(sorted(STEPS))} "
+                          "(ccdata.run.steps.table also knows the tables the analysis layer computes)")
     return STEPS[name]
+
+
+def _by_name(steps) -> dict[str, Step]:
+    """``{name: step}`` of a sequence of steps, each name once."""
+    out: dict[str, Step] = {}
+    for step in steps:
+        if not isinstance(step, Step):
+            raise TypeError(f"steps must be Step objects, not {type(step).__name__}")
+        if step.name in out:
+            raise CcdataError(f"processed table {step.name!r} is declared twice")
+        out[step.name] = step
+    return out
 
 
 def _write_table(frame: pd.DataFrame, path: Path) -> None:
@@ -212,14 +267,18 @@ def _write_table(frame: pd.DataFrame, path: Path) -> None:
             frame.to_parquet(tmp, index=False, engine="pyarrow")
 
 
-def build_table(name: str, collection: str = config.OFFICIAL, force: bool = False) -> BuildResult:
-    """Build one processed table if its inputs changed (or ``force``)."""
+def build_table(name: str | Step, collection: str = config.OFFICIAL, force: bool = False) -> BuildResult:
+    """Build one processed table if its inputs changed (or ``force``).
+
+    ``name`` names a table of :data:`STEPS`, or is a higher layer's :class:`Step`.
+    """
     step = _step(name)
+    name = step.name
     started = time.perf_counter()
     missing = [d for d in step.inputs if not is_fetched(d, collection)]
     if missing:
         return BuildResult(name, "skipped", f"input not fetched: {', '.join(missing)}")
-    if not force and is_current(name, collection):
+    if not force and is_current(step, collection):
         return BuildResult(name, "current")
     state = _inputs_state(step, collection)
     try:
@@ -255,22 +314,50 @@ def build_table(name: str, collection: str = config.OFFICIAL, force: bool = Fals
 
 
 def build(collection: str = config.OFFICIAL, force: bool = False, progress: bool = True,
-          names: list[str] | None = None) -> list[BuildResult]:
+          names: list[str] | None = None, steps=None) -> list[BuildResult]:
     """Build every processed table whose inputs are available.
 
-    Returns one :class:`BuildResult` per table; a table that fails is reported
-    and the others are still built.
+    Parameters
+    ----------
+    collection : {"official", "demo"}
+    force : bool
+        Rebuild even the tables whose inputs are unchanged.
+    progress : bool
+        Show a progress bar.
+    names : list of str, optional
+        Build only these tables (default: every table of ``steps``).
+    steps : sequence of Step, optional
+        The tables known (default: the geography layer's :data:`STEPS`); ``ccdata
+        build`` passes every layer's (:data:`ccdata.run.steps.STEPS`).
+
+    Returns
+    -------
+    list of BuildResult
+        One per table; a table that fails is reported and the others are still built.
+
+    Raises
+    ------
+    CcdataError
+        An unknown table name, or two steps with one name.
     """
     config.processed_dir(collection)  # validates the collection name
-    todo = [_step(n) for n in names] if names else list(STEPS.values())
+    known = dict(STEPS) if steps is None else _by_name(steps)
+    unknown = [n for n in (names or ()) if n not in known]
+    if unknown:
+        raise CcdataError(f"unknown processed table(s) {', '.join(map(repr, unknown))}; "
+                          f"known: {', '.join(sorted(known))}")
+    todo = [known[n] for n in names] if names else list(known.values())
     results = []
     for step in tqdm(todo, desc=f"build {collection}", disable=not progress, leave=False):
-        results.append(build_table(step.name, collection, force))
+        results.append(build_table(step, collection, force))
     return results
 
 
-def table(name: str, collection: str = config.OFFICIAL) -> pd.DataFrame:
+def table(name: str | Step, collection: str = config.OFFICIAL) -> pd.DataFrame:
     """Read a processed table, building it first when missing or stale.
+
+    ``name`` names a table of :data:`STEPS`, or is a higher layer's :class:`Step`
+    (the analysis layer reads the tables it computes by passing its own step).
 
     Raises
     ------
@@ -282,23 +369,24 @@ def table(name: str, collection: str = config.OFFICIAL) -> pd.DataFrame:
     return _held(name, collection).copy(deep=False)
 
 
-def _held(name: str, collection: str) -> pd.DataFrame:
+def _held(name: str | Step, collection: str) -> pd.DataFrame:
     """The kept frame of a processed table (built first when missing or stale); never for callers to change."""
     step = _step(name)
+    name = step.name
     data, _ = _paths(name, collection)
-    if not is_current(name, collection):
+    if not is_current(step, collection):
         started = time.perf_counter()
-        announce = available(name, collection)
+        announce = available(step, collection)
         if announce:  # first use before `ccdata build`: say why this call takes a while
             print(f"ccdata: building the {name!r} table ({collection}) on first use; "
                   "`ccdata build` does this ahead ...", file=sys.stderr, flush=True)
-        result = build_table(name, collection)
+        result = build_table(step, collection)
         if announce and result.status not in ("skipped", "failed"):
             print(f"ccdata: {name!r} ready ({time.perf_counter() - started:.1f}s)", file=sys.stderr, flush=True)
         if result.status == "skipped":
             what = ", ".join(step.inputs or step.optional)
             hint = "`ccdata demo`" if collection == config.DEMO else f"`ccdata fetch {what}` then `ccdata build`"
-            if collection != config.DEMO and is_current(name, config.DEMO):
+            if collection != config.DEMO and is_current(step, config.DEMO):
                 hint += ", or use the fictional demo copy that is built: collection=\"demo\""
             raise MissingDataError(f"processed table {name!r} ({collection}) cannot be built: "
                                    f"{result.message}. Run {hint}.")
@@ -372,7 +460,7 @@ def _read(path: Path) -> pd.DataFrame:
     return pd.read_parquet(path)
 
 
-def available(name: str, collection: str = config.OFFICIAL) -> bool:
+def available(name: str | Step, collection: str = config.OFFICIAL) -> bool:
     """Whether a processed table can be had (built or buildable)."""
     step = _step(name)
     if not step.inputs:  # made from whichever of its optional inputs are fetched

@@ -44,6 +44,7 @@ from ccdata.errors import PlaceError
 from ccdata.geo import build, footprint, geography, places
 from ccdata.geo.places import definitions
 from ccdata.geo.places import place as resolve_now
+from ccdata.geo.placeschema import check_definition
 
 #: Processed tables that place resolution may read.
 TABLES = ("lsoa21_geography", "lookup_lsoa21_ward24", "lookup_lsoa21_ward22",
@@ -74,7 +75,8 @@ def cache_key(place_id: str) -> tuple[str, str]:
     Raises
     ------
     PlaceError
-        Unknown place id or a definition that is not a mapping.
+        Unknown place id, or a definition that is not a mapping or breaks the schema
+        (:func:`ccdata.geo.placeschema.check_definition`).
     """
     if not isinstance(place_id, str) or not place_id:
         raise PlaceError("a place id must be a non-empty string from places.yaml")
@@ -85,6 +87,7 @@ def cache_key(place_id: str) -> tuple[str, str]:
     d = defs[place_id] or {}
     if not isinstance(d, dict):
         raise PlaceError(f"place {place_id!r} in {config.places_file()}: the definition must be a mapping")
+    check_definition(place_id, d)  # before it is hashed: a misspelt or non-text key is named, not a traceback
     collection = d.get("collection", config.OFFICIAL)
     if collection not in config.COLLECTIONS:
         raise PlaceError(f"place {place_id!r}: collection must be one of {config.COLLECTIONS}")

@@ -20,24 +20,20 @@ from ccdata import cache, config, sources
 from ccdata.errors import DataQualityWarning, InputError, MissingDataError, PlaceError
 from ccdata.geo import build
 from ccdata.geo.adhoc import adhoc_definition, is_adhoc
-from ccdata.geo.footprint import mapping
+from ccdata.geo.placeschema import check_definition
 from ccdata.geo.iod2025 import iod2025_lsoa21
 from ccdata.geo.footprint import resolve as resolve_footprint
 from ccdata.io import yamlfile, read
 from ccdata.io.census import BASES, population, table_code
 from ccdata.io.fetch import is_available, read_manifest
 from ccdata.io.local.checks import check_local_file
+from ccdata.io.local.kinds import LOCAL_KINDS
 
 ENGLAND = "England"
 #: Leading columns of ``Place.census(table, area=...)`` for areas other than ``lsoa``.
 CENSUS_AREA_COLUMNS = ["area", "area_name", "n_lsoas", "n_missing_cells", "method", "note"]
 #: ``method`` of a Census area row that cannot be made (the note says why).
 NOT_AVAILABLE = "not available"
-#: Local (adviser-kept) files a place may name under ``local:`` in places.yaml.
-LOCAL_KINDS = ("assets", "survey_responses", "survey_questions", "pupils",
-               "organisations", "relationships", "conversations", "codebook", "quotes", "names", "outcomes")
-#: Local kinds that name a folder of files rather than one file.
-LOCAL_FOLDERS = ("pupils",)
 
 
 @dataclass(frozen=True)
@@ -350,8 +346,8 @@ class Place:
 
         ``places.yaml`` names local files relative to the data folder
         (``CCDATA_DATA_DIR``) or as absolute paths, e.g.
-        ``local: {assets: raw/demo/local/assets.csv}``. Known kinds are
-        :data:`LOCAL_KINDS`.
+        ``local: {assets: raw/demo/local/assets.csv}``. Known kinds are those of
+        :data:`ccdata.io.local.kinds.LOCAL_KINDS`, each with its reader.
 
         Returns
         -------
@@ -361,7 +357,7 @@ class Place:
         Raises
         ------
         ValueError
-            For a kind that is not in :data:`LOCAL_KINDS`.
+            For a kind that is not one of the local kinds.
         MissingDataError
             When the file is configured but does not exist (the message names it).
         ccdata.io.local.checks.LocalFileError
@@ -370,7 +366,7 @@ class Place:
             reader opens it, in one line naming the ``places.yaml`` key.
         """
         if kind not in LOCAL_KINDS:
-            raise ValueError(f"local data kind must be one of {LOCAL_KINDS}, not {kind!r}")
+            raise ValueError(f"local data kind must be one of {', '.join(LOCAL_KINDS)}; not {kind!r}")
         value = (self.definition.get("local") or {}).get(kind)
         if not value:
             return None
@@ -382,7 +378,7 @@ class Place:
             raise MissingDataError(f"place {self.id!r}: local {kind} file {path} named in "
                                    f"{config.places_file()} does not exist{hint}")
         return check_local_file(path, key=f"{config.places_file().name} place {self.id!r} local: {kind}",
-                                folder=kind in LOCAL_FOLDERS)
+                                folder=LOCAL_KINDS[kind].folder)
 
     def summary(self) -> dict:
         return {"id": self.id, "name": self.name, "collection": self.collection,
@@ -547,9 +543,6 @@ def list_places() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-_REQUIRED = ("name", "local_authority", "footprint")
-
-
 def place(place_id: str) -> Place:
     """Resolve a place from ``places.yaml``.
 
@@ -569,15 +562,12 @@ def place(place_id: str) -> Place:
     if place_id not in defs:
         raise PlaceError(f"unknown place {place_id!r}; defined places: {', '.join(defs)} "
                          f"(in {config.places_file()})")
-    d = mapping(place_id, defs[place_id] or {}, "the definition")
-    missing = [k for k in _REQUIRED if k not in d]
-    if missing:
-        raise PlaceError(f"place {place_id!r} in {config.places_file()} lacks {', '.join(missing)}")
+    # every key, its type and the local kinds, as declared in ccdata.geo.placeschema
+    d = check_definition(place_id, defs[place_id] or {})
     collection = d.get("collection", config.OFFICIAL)
     if collection not in config.COLLECTIONS:
         raise PlaceError(f"place {place_id!r}: collection must be one of {config.COLLECTIONS}")
-    la = mapping(place_id, d["local_authority"], "local_authority")
-    mapping(place_id, d.get("local") or {}, "local")
+    la = d["local_authority"]
     lad_code = str(la.get("code", ""))
     geo = build.table("lsoa21_geography", collection)
     la_names = geo.loc[geo["lad24_code"] == lad_code, "lad24_name"]

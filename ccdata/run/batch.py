@@ -49,7 +49,7 @@ from ccdata.analysis import findings as key_findings
 from ccdata.errors import DataQualityWarning, MissingDataError, PlaceError
 from ccdata import publish
 from ccdata.files import clean_parts, work_folder
-from ccdata.geo.build import build
+from ccdata.run.steps import build
 from ccdata.geo.placecache import resolve
 from ccdata.geo.placecache import resolve as get_place
 from ccdata.geo.places import check_place_id, definitions

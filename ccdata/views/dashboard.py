@@ -508,8 +508,8 @@ def used_sources() -> set[str]:
     used = {d for ids in SECTION_SOURCES.values() for d in ids} | {i.source for i in indicators.definitions()}
     census = {d for d in used if d.startswith("census21_")}
     used |= {f"{d}_{level}" for d in census for level in ("ltla", "ctry")} | {"census21_ts007_ltla"}
-    for step in ("iod_comparators", "iod2019_lsoa21"):
-        used |= {d for d in build.STEPS[step].optional if d.startswith("iod")}
+    for step in (deprivation.COMPARATORS_STEP, build.STEPS["iod2019_lsoa21"]):
+        used |= {d for d in step.optional if d.startswith("iod")}
     used |= {"iod2025_file7", "iod2025_public_domains"}  # the domains section (ccdata.views.domains)
     return used
 

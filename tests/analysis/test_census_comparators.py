@@ -14,7 +14,8 @@ from helpers.census import census_published_rows, census_raw_rows
 import ccdata
 from ccdata import config
 from ccdata.analysis import indicators, profile
-from ccdata.analysis.profile import comparator_rows
+from ccdata.geo import censusareas
+from ccdata.geo.censusareas import comparator_rows
 
 DEMO_LAD = "E06900001"
 
@@ -83,6 +84,8 @@ def test_bad_input_is_named():
         comparator_rows("x", lsoa.drop(columns=["lsoa21_code"]), geo)
     with pytest.raises(ValueError, match="lad24_code"):
         comparator_rows("x", lsoa, geo.drop(columns=["lad24_code"]))
+    with pytest.raises(TypeError, match="geography must be a pandas DataFrame, not list"):
+        comparator_rows("x", lsoa, geo.values.tolist())
 
 
 # --------------------------------------------------------------------------- demo place
@@ -110,7 +113,7 @@ def test_comparator_table_is_built_once_and_read_per_place(demo_data):
     from ccdata.geo import build
 
     comp = build.table("census_comparators", config.DEMO)
-    assert set(comp.columns) == set(profile.COMPARATOR_COLUMNS)
+    assert set(comp.columns) == set(censusareas.COMPARATOR_COLUMNS)
     assert str(comp["count"].dtype) == "Int64"
     # every Census LSOA table of the demo has a row per authority and one for England
     assert set(comp["dataset"]) >= {"census21_ts007a", "census21_ts054", "census21_ts011", "census21_ts045"}

@@ -40,7 +40,7 @@ def test_deprivation_counts_are_integers(demo_place, edition):
 def test_comparator_table_counts_are_integers(demo_data):
     from ccdata.geo import build
 
-    table = build.table("iod_comparators", "demo")
+    table = build.table(deprivation.COMPARATORS_STEP, "demo")
     _assert_integer_counts(table, "iod_comparators")
     assert set(deprivation.COMPARATOR_COUNTS) <= set(_count_columns(table))
 

@@ -237,7 +237,7 @@ def test_demo_findings_match_the_indicator_table(demo_data):
 
 @pytest.mark.slow(reason="builds every official table (the first realdata test on a worker)")
 def test_real_place_findings_match_the_indicator_table(official):
-    from ccdata.geo.build import build
+    from ccdata.run.steps import build
 
     build(progress=False)
     real = ccdata.list_places()
