@@ -7,7 +7,7 @@ import warnings
 import pandas as pd
 import pytest
 
-from ccdata.analysis import disclosure, survey
+from ccdata.analysis import leaks, survey
 from ccdata.present import charts
 from ccdata.analysis.disclosure import Rules
 from ccdata.errors import DataQualityWarning, ValidationError
@@ -255,7 +255,7 @@ def test_exported_tables_carry_no_identifiers_free_text_or_small_cells(tmp_path,
               survey.answer_counts(responses, questions, "happy", by="ward24_code", rules=rules)]
     text = "\n".join(t.to_csv() + t.to_html() for t in tables) + "\n".join(survey.headlines(tables[0]))
     forbidden = list(POSTCODES) + [f"I am pupil {i}" for i in range(30)] + ["A1", "B3"]
-    assert disclosure.scan_for_leaks(text, forbidden) == []
+    assert leaks.scan_for_leaks(text, forbidden) == []
     for t in tables[:3]:
         shown = t[~t["suppressed"]]
         assert (shown["n"] >= rules.min_respondents).all()
@@ -301,7 +301,7 @@ def test_demo_listening_files_load_and_never_leak(tmp_path):
     text = "\n".join(t.to_csv() + t.to_html() for t in tables)
     raw = pd.read_csv(tmp_path / listening.RESPONSES_FILE, dtype=str)
     forbidden = [listening.PLANTED_NAME, *raw["comments"].dropna().unique(), *raw["respondent_id"].head(50)]
-    assert disclosure.scan_for_leaks(text, forbidden + list(POSTCODES)) == []
+    assert leaks.scan_for_leaks(text, forbidden + list(POSTCODES)) == []
 
 
 def test_notebook_is_thin_and_has_no_outputs():

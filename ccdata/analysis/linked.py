@@ -67,7 +67,7 @@ def survey_page(responses: pd.DataFrame, questions: pd.DataFrame, rules: disclos
         ``ok`` is False when a hidden figure could still be pinned down; the caller must
         then publish none of the survey tables.
     """
-    rules = disclosure._check_rules(rules)
+    rules = disclosure.check_rules(rules)
     overall = survey.summarise(responses, questions, rules=rules)
     by_wave = survey.summarise(responses, questions, by="wave", rules=rules)
     by_ward = survey.summarise(responses, questions, by=WARD, rules=rules)
@@ -296,7 +296,7 @@ def protect_breakdowns(records: pd.DataFrame, outcome: str, breakdowns, rules: d
         Not a DataFrame; a column missing; ``breakdowns`` not tuples of column names;
         ``max_rounds`` below 1.
     """
-    rules = disclosure._check_rules(rules)
+    rules = disclosure.check_rules(rules)
     if not isinstance(records, pd.DataFrame):
         raise TypeError(f"records must be a DataFrame, not {type(records).__name__}")
     if isinstance(max_rounds, bool) or not isinstance(max_rounds, int) or max_rounds < 1:

@@ -229,7 +229,7 @@ def protect(frame: pd.DataFrame, rules: disclosure.Rules | None = None) -> Outco
     -------
     OutcomeFigures
     """
-    rules = disclosure._check_rules(rules)
+    rules = disclosure.check_rules(rules)
     need = {"outcome", "period", "area_type", "area", "numerator", "denominator", "mean", "sd", "count",
             "suppressed", "measure"}
     if not isinstance(frame, pd.DataFrame) or not need <= set(frame.columns):

@@ -176,7 +176,7 @@ def rates(pupils: pd.DataFrame, measure: str, by: str = "ward24_code", *, depriv
     safe = disclosure.apply(grouped, rules, count="cases", denominator="pupils", within=[[]],
                             derived=["rate", "ci_lower", "ci_upper", "share_of_cases"])
     # shares of the place's published (rounded) count of cases, as the summary table shows it
-    whole = disclosure.round_counts([total], disclosure._check_rules(rules).round_to).iloc[0]
+    whole = disclosure.round_counts([total], disclosure.check_rules(rules).round_to).iloc[0]
     safe = _from_published(safe, share=True, total=float(whole))
     safe.attrs["measure"] = MEASURES[measure]
     return disclosure.mark(safe, rules)
@@ -305,7 +305,7 @@ def page(pupils: pd.DataFrame, measure: str, *, deprivation: pd.DataFrame | None
     _check_pupils(pupils)
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {list(MEASURES)}, not {measure!r}")
-    rules = disclosure._check_rules(rules)
+    rules = disclosure.check_rules(rules)
     labels.check(pupils["ward24_code"], "ward24_code")
     frame = pupils[pupils.get("counted_in_areas", True) == True].copy()  # noqa: E712
     keys = ["ward24_code"]

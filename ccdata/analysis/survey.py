@@ -378,7 +378,7 @@ def wave_change(responses: pd.DataFrame, questions: pd.DataFrame, *, first: str 
     """
     _check_responses(responses)
     questions = _check_questions(questions)
-    rules = disclosure._check_rules(rules)
+    rules = disclosure.check_rules(rules)
     waves = responses.attrs.get("waves") or _wave_order(responses)
     # the change is worked out from the by-wave table as published (rounded, protected),
     # so it can never show a wave that table hides, nor be more exact than it
@@ -436,7 +436,7 @@ def answer_counts(responses: pd.DataFrame, questions: pd.DataFrame, question_id:
              else pd.Series("All", index=frame.index))
     answers = frame[q["question_id"]]
     ok = answers.notna()
-    rules = disclosure._check_rules(rules)
+    rules = disclosure.check_rules(rules)
     if q["type"] != MULTIPLE:
         counts = pd.crosstab(group[ok], answers[ok]).reindex(columns=list(q["options"]), fill_value=0)
         counts.index.name = key[0] if key else None

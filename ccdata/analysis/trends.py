@@ -415,7 +415,7 @@ def for_place(place, rules: disclosure.Rules | None = None, *, wave_names=None) 
     A malformed ``baseline:`` or ``targets:`` does not stop the page: each series then
     starts at its earliest period (or shows no target), and the adviser's notes say why.
     """
-    rules = disclosure._check_rules(rules)
+    rules = disclosure.check_rules(rules)
     definition = getattr(place, "definition", {}) or {}
     config_notes = []
     try:

@@ -151,7 +151,7 @@ _personal = present.personal("the listening page")
 def _check(data, rules) -> disclosure.Rules:
     if not isinstance(data, ListeningData):
         raise TypeError(f"data must be a ListeningData from ccdata.views.listening.load, not {type(data).__name__}")
-    return disclosure._check_rules(rules)
+    return disclosure.check_rules(rules)
 
 
 PUPILS_WITHHELD = ("the pupil figures are withheld to protect privacy: a hidden figure could have been worked "
