@@ -11,6 +11,7 @@ from ccdata.analysis import leaks, survey
 from ccdata.present import charts
 from ccdata.analysis.disclosure import Rules
 from ccdata.errors import DataQualityWarning, ValidationError
+from ccdata.io.local.survey import load_questions
 
 QUESTIONS = """question_id,question_text,type,options,positive,benchmark,benchmark_source
 happy,How happy are you with your neighbourhood?,likert,Very happy|Fairly happy|Not very happy|Not at all happy,Very happy|Fairly happy,67,Community Life Survey
@@ -30,7 +31,7 @@ def write(tmp_path, name, text, encoding="utf-8"):
 
 @pytest.fixture
 def questions(tmp_path):
-    return survey.load_questions(write(tmp_path, "q.csv", QUESTIONS))
+    return load_questions(write(tmp_path, "q.csv", QUESTIONS))
 
 
 def responses_csv(rows):
@@ -83,7 +84,7 @@ def test_bad_question_metadata_lists_every_problem(tmp_path):
             "q1,A,single,Yes|No,Maybe,\n"
             "q1,B,scale,Yes|No,Yes,120\n")
     with pytest.raises(ValidationError) as err:
-        survey.load_questions(write(tmp_path, "q.csv", text))
+        load_questions(write(tmp_path, "q.csv", text))
     msg = str(err.value)
     assert "q.csv, row 2, column 'positive'" in msg
     assert "row 3, column 'question_id': duplicate question id (first on row 2)" in msg
@@ -289,7 +290,7 @@ def test_demo_listening_files_load_and_never_leak(tmp_path):
     for rel, data in files.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_bytes(data)
-    qs = survey.load_questions(tmp_path / listening.QUESTIONS_FILE)
+    qs = load_questions(tmp_path / listening.QUESTIONS_FILE)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
         rs = survey.load_responses(tmp_path / listening.RESPONSES_FILE, qs, geocoder=fake_geocoder)
@@ -326,7 +327,7 @@ def test_questions_workbook_with_blank_cells(tmp_path):
     pd.DataFrame({"question_id": ["safe", "other"], "question_text": ["Safe?", "Anything else?"],
                   "type": ["single", "free_text"], "options": ["Yes|No", None],
                   "positive": ["Yes", None]}).to_excel(path, index=False)
-    got = survey.load_questions(path)
+    got = load_questions(path)
     assert got["options"].tolist() == [("Yes", "No"), ()]
     assert got["positive"].tolist() == [("Yes",), ()]
 
@@ -337,7 +338,7 @@ def test_questions_workbook_blank_question_id_is_listed(tmp_path):
                   "type": ["single", "free_text"], "options": ["Yes|No", None],
                   "positive": ["Yes", None]}).to_excel(path, index=False)
     with pytest.raises(ValidationError, match=r"q.xlsx\[Sheet1\], row 3, column 'question_id': missing question id"):
-        survey.load_questions(path)
+        load_questions(path)
 
 
 def test_repeated_question_column_is_an_error(tmp_path, questions):
@@ -349,7 +350,7 @@ def test_repeated_question_column_is_an_error(tmp_path, questions):
 def test_repeated_column_in_questions_file_is_an_error(tmp_path):
     text = "question_id,question_text,type,options,positive,type\nsafe,Safe?,single,Yes|No,Yes,single\n"
     with pytest.raises(ValidationError, match=r"column 'type': column appears 2 times \(columns 3, 6\)"):
-        survey.load_questions(write(tmp_path, "q.csv", text))
+        load_questions(write(tmp_path, "q.csv", text))
 
 
 def test_typed_lsoa_codes_are_upper_cased_and_2011_codes_named(tmp_path, questions, monkeypatch):

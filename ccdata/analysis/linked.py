@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ccdata.analysis import audit, disclosure, labels, survey
+from ccdata.io.local.survey import _check_questions
 
 WARD = "ward24_code"
 WITHHELD = "hidden because the audit found it could be worked out from other tables on this page"
@@ -449,9 +450,9 @@ def survey_breakdowns(responses: pd.DataFrame, questions: pd.DataFrame, by=("sch
     dict
         Question id -> :class:`LinkedSet` (tables keyed ``()``, ``(by[0],)`` ...).
     """
-    survey._check_responses(responses)
-    questions = survey._check_questions(questions)
-    by = tuple(survey._by(list(by)))
+    survey.check_responses(responses)
+    questions = _check_questions(questions)
+    by = tuple(survey.check_breakdowns(list(by)))
     if not by:
         raise ValueError("by must name at least one breakdown")
     for k in by:  # a postcode or respondent id in a label column must never become a heading
@@ -462,11 +463,11 @@ def survey_breakdowns(responses: pd.DataFrame, questions: pd.DataFrame, by=("sch
             raise ValueError("a cross-tab needs two breakdowns")
         breakdowns.append(by[:2])
     out = {}
-    for q in survey._closed(questions).itertuples(index=False):
+    for q in survey.closed_questions(questions).itertuples(index=False):
         if not q.positive:
             continue
         frame = responses[list(by)].copy()
-        frame["_positive"] = survey._positive(responses[q.question_id], q.positive)
+        frame["_positive"] = survey.is_positive(responses[q.question_id], q.positive)
         out[q.question_id] = protect_breakdowns(frame, "_positive", breakdowns, rules, max_rounds=max_rounds,
                                                 link=protect, label=f"{q.question_id}: ")
     return out

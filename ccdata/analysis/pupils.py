@@ -15,14 +15,11 @@ import numpy as np
 import pandas as pd
 
 from ccdata.analysis import audit, disclosure, labels, linked, stats
-from ccdata.analysis.survey import NOT_KNOWN, Geocoder, locate_respondents, warn_summary
+from ccdata.analysis.survey import NOT_KNOWN, Geocoder, locate_respondents
 from ccdata.errors import MissingDataError, Problem
 from ccdata.io.local import TABLE_SUFFIXES
-from ccdata.io.local.pupils import (  # noqa: F401
-    KNOWN_COLUMNS,
-    PERSISTENT_ABSENCE_THRESHOLD,
-    read_school,
-)
+from ccdata.io.local.pupils import read_school
+from ccdata.io.local.survey import warn_summary
 
 #: Pupil-level measures and what they count.
 MEASURES = {"persistent_absence": "pupils persistently absent (missing 10% or more of sessions)",

@@ -20,23 +20,17 @@ from ccdata.errors import MissingDataError, Problem
 from ccdata.geo import geocode as gc
 from ccdata.geo.build import table
 from ccdata.io.codes import LSOA21, check_codes
-from ccdata.io.local.survey import (  # noqa: F401
+from ccdata.io.local.survey import (
     ANSWER_SEP,
     FREE_TEXT,
-    LIKERT,
-    META_COLUMNS,
     MULTIPLE,
-    OPTION_SEP,
-    QUESTION_COLUMNS,
-    QUESTION_TYPES,
-    SINGLE,
     _check_questions,
     _wave_order,
     load_questions,
-    parse_wave,
     read_responses,
     warn_summary,
 )
+from ccdata.schemas import check_frame
 
 #: Breakdowns :func:`summarise` accepts.
 BREAKDOWNS = ("wave", "ward24_code", "lsoa21_code", "school", "year_group")
@@ -47,18 +41,6 @@ Geocoder = Callable[[pd.Series], pd.DataFrame]
 
 
 # --------------------------------------------------------------------------- reading
-
-
-
-
-
-
-
-
-
-
-
-
 
 def default_geocoder(collection: str) -> Geocoder:
     """Postcode -> LSOA 2021 and ward, through :mod:`ccdata.geo.geocode` (OS Code-Point Open)."""
@@ -237,7 +219,23 @@ def load_place_survey(place) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 # --------------------------------------------------------------------------- aggregation
 
-def _closed(questions: pd.DataFrame, question_ids=None) -> pd.DataFrame:
+def closed_questions(questions: pd.DataFrame, question_ids=None) -> pd.DataFrame:
+    """The rows of ``questions`` that may be aggregated: every question but the free-text ones.
+
+    Parameters
+    ----------
+    questions : DataFrame
+        From :func:`ccdata.io.local.survey.load_questions`.
+    question_ids : str or list of str, optional
+        Only these questions (default: all closed questions).
+
+    Raises
+    ------
+    KeyError
+        An unknown question id.
+    ValueError
+        A free-text question asked for (free text is never aggregated or exported).
+    """
     qs = questions[questions["type"] != FREE_TEXT]
     if question_ids is not None:
         ids = [question_ids] if isinstance(question_ids, str) else list(question_ids)
@@ -251,12 +249,21 @@ def _closed(questions: pd.DataFrame, question_ids=None) -> pd.DataFrame:
     return qs
 
 
-def _positive(answers: pd.Series, positive: tuple) -> pd.Series:
+def is_positive(answers: pd.Series, positive: tuple) -> pd.Series:
+    """Per answer: True when it holds one of the ``positive`` options (a multiple-choice answer
+    when any ticked option is), False otherwise, missing when the question was not answered."""
     pos = set(positive)
     return answers.map(lambda a: pd.NA if pd.isna(a) else any(p in pos for p in str(a).split(ANSWER_SEP)))
 
 
-def _by(by) -> list[str]:
+def check_breakdowns(by) -> list[str]:
+    """``by`` as a list of breakdown columns (empty for None).
+
+    Raises
+    ------
+    ValueError
+        A breakdown not among :data:`BREAKDOWNS`.
+    """
     if by is None:
         return []
     by = [by] if isinstance(by, str) else list(by)
@@ -293,19 +300,19 @@ def summarise(responses: pd.DataFrame, questions: pd.DataFrame, by=None, *, rule
         breakdown protected against subtraction from the total. Marked personal with
         its disclosure note.
     """
-    _check_responses(responses)
+    check_responses(responses)
     questions = _check_questions(questions)
-    keys = _by(by)
+    keys = check_breakdowns(by)
     for k in keys:  # a postcode or respondent id in a label column must never become a heading
         labels.check(responses[k], k)
     frame = responses.copy()
     for k in keys:
         frame[k] = frame[k].astype("object").where(frame[k].notna(), NOT_KNOWN)
     rows = []
-    for q in _closed(questions, question_ids).itertuples(index=False):
+    for q in closed_questions(questions, question_ids).itertuples(index=False):
         if not q.positive:
             continue
-        pos = _positive(frame[q.question_id], q.positive)
+        pos = is_positive(frame[q.question_id], q.positive)
         answered = pos.notna()
         data = pd.DataFrame({k: frame.loc[answered, k] for k in keys})
         data["positive"] = pos[answered].astype(bool).astype(int)
@@ -376,7 +383,7 @@ def wave_change(responses: pd.DataFrame, questions: pd.DataFrame, *, first: str 
         Newcombe-Wilson 95% interval; ``p_value`` from a two-sample test of proportions.
         Hidden when either wave's figure is hidden.
     """
-    _check_responses(responses)
+    check_responses(responses)
     questions = _check_questions(questions)
     rules = disclosure.check_rules(rules)
     waves = responses.attrs.get("waves") or _wave_order(responses)
@@ -428,9 +435,9 @@ def answer_counts(responses: pd.DataFrame, questions: pd.DataFrame, question_id:
     separate figure of "respondents who ticked it", protected with
     :func:`ccdata.analysis.disclosure.apply`; the same shape is returned.
     """
-    _check_responses(responses)
-    q = _closed(_check_questions(questions), question_id).iloc[0]
-    key = _by(by)
+    check_responses(responses)
+    q = closed_questions(_check_questions(questions), question_id).iloc[0]
+    key = check_breakdowns(by)
     frame = responses
     group = (frame[key[0]].astype("object").where(frame[key[0]].notna(), NOT_KNOWN) if key
              else pd.Series("All", index=frame.index))
@@ -504,12 +511,18 @@ def exclusions(responses: pd.DataFrame) -> pd.DataFrame:
     return disclosure.apply(counts, count="rows", denominator=None).drop(columns=["suppressed", "suppression"])
 
 
-def _check_responses(responses) -> None:
-    if not isinstance(responses, pd.DataFrame):
-        raise TypeError(f"responses must be a DataFrame from load_responses, not {type(responses).__name__}")
-    missing = [c for c in ("wave", "ward24_code", "lsoa21_code") if c not in responses.columns]
-    if missing:
-        raise ValueError(f"responses lack columns {missing}: read them with ccdata.analysis.survey.load_responses")
+def check_responses(responses) -> None:
+    """Check that ``responses`` is the located table of :func:`load_responses`.
+
+    Raises
+    ------
+    TypeError
+        Not a DataFrame.
+    ValueError
+        The area columns :func:`load_responses` adds are missing.
+    """
+    check_frame(responses, "responses", ("wave", "ward24_code", "lsoa21_code"),
+                made_by="ccdata.analysis.survey.load_responses()")
 
 
 # --------------------------------------------------------------------------- charts

@@ -11,14 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ccdata.analysis import disclosure, labels, linked
-from ccdata.analysis.survey import (
-    ANSWER_SEP,
-    MULTIPLE,
-    _by,
-    _check_responses,
-    _closed,
-)
-from ccdata.io.local.survey import _check_questions
+from ccdata.analysis.survey import check_breakdowns, check_responses, closed_questions
+from ccdata.io.local.survey import ANSWER_SEP, MULTIPLE, _check_questions
 
 #: The columns of :func:`option_shares`.
 COLUMNS = ("question_id", "question_text", "group", "option", "n", "ticked", "pct_ticked", "suppressed",
@@ -61,14 +55,14 @@ def option_shares(responses: pd.DataFrame, questions: pd.DataFrame, question_id:
     ValueError
         A question that is not multiple choice, or an unknown breakdown.
     """
-    _check_responses(responses)
+    check_responses(responses)
     if not isinstance(question_id, str):
         raise TypeError(f"question_id must be a str, not {type(question_id).__name__}")
-    q = _closed(_check_questions(questions), question_id).iloc[0]
+    q = closed_questions(_check_questions(questions), question_id).iloc[0]
     if q["type"] != MULTIPLE:
         raise ValueError(f"question {question_id!r} is of type {q['type']!r}; only multiple-choice questions "
                          "are reported option by option")
-    keys = _by(by)
+    keys = check_breakdowns(by)
     if keys:  # a postcode or id in a label column must never become a heading
         labels.check(responses[keys[0]], keys[0])
     # The page publishes each option for the whole place and per wave (and any breakdown
