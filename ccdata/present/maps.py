@@ -43,13 +43,8 @@ from ccdata.vocabulary import CATEGORIES
 from ccdata.present import escape
 from ccdata.present.mapscript import PARENT, script_line
 from ccdata.present.tiles import PAGE_RELAY, TileSource, add_street_layer, frame_attributes, tile_source
-from ccdata.present.mapkey import (  # noqa: F401
-    asset_list_html,
-    legend_html,
-    map_with_text,
-    marker_svg,
-)
-from ccdata.present.palette import CATEGORY_COLOURS, DECILE_COLOURS, NO_DATA_COLOUR  # noqa: F401
+from ccdata.present.mapkey import legend_html, marker_svg
+from ccdata.present.palette import DECILE_COLOURS, NO_DATA_COLOUR
 
 #: How opaque the deprivation fills are: the streets show through, and the key's swatches are
 #: drawn at the same opacity on the same white, so a fill and its swatch look alike.
@@ -229,8 +224,21 @@ body .leaflet-container{background:#fff}
 """
 
 
-def _finish_map(m, bounds, legend: str) -> None:
-    """Add the key (a Leaflet control), the initial frame, the print refit and the map CSS."""
+def finish_map(m, bounds, legend: str) -> None:
+    """Add the key (a Leaflet control), the initial frame, the print refit and the map CSS.
+
+    Every map of the project ends here (the asset map and the network map alike), so they
+    frame, print and show their key the same way.
+
+    Parameters
+    ----------
+    m : folium.Map
+        From :func:`base_map`.
+    bounds : list
+        ``[[south, west], [north, east]]`` in degrees: the frame the map opens on.
+    legend : str
+        The key's HTML (:func:`ccdata.present.mapkey.legend_html`), already escaped.
+    """
     from branca.element import (
         Element,  # folium's toolkit: loaded only when a map is drawn
     )
@@ -431,7 +439,7 @@ def map_assets(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col: 
     control = folium.LayerControl(collapsed=True).add_to(m)
     if source is not None:
         add_street_layer(m, source, control)
-    _finish_map(m, bounds, legend_html(deprivation_label, categories=shown, wards=ward_key,
+    finish_map(m, bounds, legend_html(deprivation_label, categories=shown, wards=ward_key,
                                        fill_opacity=FILL_OPACITY))
     m.ccdata_key = {"categories": shown, "wards": ward_key, "deprivation_label": deprivation_label,
                     "clustered": clustered}

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 
 from ccdata.analysis import disclosure
-from ccdata.present.charts import WIDTH, _fit, _styled, _wrap
+from ccdata.present.charts import WIDTH, fit, styled, wrap_label
 
 
-@_styled
+@styled
 def theme_chart(table: pd.DataFrame, label: str = "title", unit: str = "conversations"):
     """Horizontal bars of ``pct`` (0-100) per row with ``ci_lower``/``ci_upper`` lines.
 
@@ -33,7 +33,7 @@ def theme_chart(table: pd.DataFrame, label: str = "title", unit: str = "conversa
         raise KeyError(f"theme table lacks the column(s) {missing}")
     if table.empty:
         raise ValueError("theme table has no rows to draw")
-    names = [_wrap(str(v)) for v in table[label]]
+    names = [wrap_label(str(v)) for v in table[label]]
     pct = table["pct"].astype(float).to_numpy()
     lo = table["ci_lower"].astype(float).to_numpy()
     hi = table["ci_upper"].astype(float).to_numpy()
@@ -52,4 +52,4 @@ def theme_chart(table: pd.DataFrame, label: str = "title", unit: str = "conversa
     ax.set_xlim(0, min(100.0, 10 * np.ceil(top / 10) + 5))
     ax.set_xlabel(f"% of {unit} (lines: 95% interval)")
     plt.close(fig)
-    return _fit(fig)
+    return fit(fig)
