@@ -26,15 +26,7 @@ from ccdata.geo.geocode import NOT_FOUND, OK, codepoint_path, locate, postcode_p
 from ccdata.geo.places import Place
 from ccdata.geo.places import place as get_place
 from ccdata.io import exclusions as exclusions_table
-from ccdata.io.local.assets import (  # noqa: F401
-    ASSET_COLUMNS,
-    CATEGORIES,
-    CATEGORY_SYNONYMS,
-    _details,
-    _finish,
-    load_asset_list,
-    normalise_category,
-)
+from ccdata.io.local.assets import ASSET_COLUMNS, _details, _finish, load_asset_list
 from ccdata.io.local.checks import LocalFileError
 from ccdata.io.postcodes import area_bounds, normalise_postcode, postcode_area
 
