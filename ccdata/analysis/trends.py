@@ -406,6 +406,111 @@ def _ward_names(place) -> dict[str, str]:
     return {}
 
 
+@dataclass
+class _Found:
+    """What :func:`for_place` gathers source by source: series, tables they were worked out from
+    (sealed), sentences on what the page lacks, and notes for the adviser, in page order."""
+
+    parts: list = field(default_factory=list)
+    sealed: list = field(default_factory=list)
+    lacking: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+
+def _outcomes(place, vocab, rules, names, found: _Found) -> None:
+    path = place.local_path("outcomes")
+    if path is None:
+        found.lacking.append("The partnership's own outcome figures (school readiness, phonics, attainment, "
+                             "attendance) are not here yet: no outcomes file has been named for this place.")
+        return
+    raw, exclusions = reader.read_outcomes(path, vocab)
+    figures = outcome_figures.protect(raw, rules)
+    found.notes.append(figures.note)
+    found.notes += [str(p) for p in exclusions]
+    if figures.withheld:
+        found.lacking.append("Some outcome figures are not shown because they could not be protected well enough.")
+    found.parts.append(outcome_series(figures, raw, names))
+    found.sealed.append(figures.local)
+
+
+def _pupils(place, rules, names, found: _Found) -> None:
+    try:
+        folder = place.local_path("pupils")
+    except MissingDataError as exc:
+        found.notes.append(str(exc))
+        return
+    if folder is None:
+        return
+    try:
+        pupils = pupil_years.load_years(folder, collection=place.collection)
+    except MissingDataError as exc:
+        found.lacking.append("Pupil extracts (attendance, free school meals, exclusions) describe one year only, "
+                             "so they are not compared over time here.")
+        found.notes.append(str(exc))
+        return
+    if len(pupils.attrs.get("years", [])) < 2:
+        found.lacking.append("Pupil extracts hold one year only, so they are not compared over time yet.")
+        return
+    part, more, msgs = pupil_series(pupils, rules, names)
+    found.parts.append(part)
+    found.sealed.extend(more)
+    found.notes += msgs
+
+
+def _child_poverty(place, found: _Found) -> None:
+    try:
+        cp = child_poverty.for_place(place)
+        found.parts.append(child_poverty_series(cp, place.name, place.lad_name))
+    except MissingDataError as exc:
+        found.lacking.append("Child poverty over time is not available: the DWP figures are not in the data folder.")
+        found.notes.append(str(exc))
+
+
+def _listening(place, rules, wave_names, found: _Found) -> None:
+    try:
+        questions, responses = survey.load_place_survey(place)
+    except MissingDataError as exc:
+        found.lacking.append("No listening survey has been named for this place, so residents' and pupils' "
+                             "answers are not followed over time here.")
+        found.notes.append(str(exc))
+        return
+    waves = responses.attrs.get("waves") or list(dict.fromkeys(responses["wave"]))
+    if len(waves) < 2:
+        found.lacking.append("The listening survey has one wave so far, so its answers are not compared over time.")
+        return
+    page = linked.survey_page(responses, questions, rules)
+    found.notes.append(f"Listening survey: {page.note}")
+    if not page.ok:
+        found.lacking.append("The listening survey's answers are not shown: they could not be protected well "
+                             "enough.")
+        return
+    named = {**(wave_names(waves) if wave_names else {}), "place": place.name}
+    multiple = survey_options.multiple_choice(questions)
+    found.parts.append(survey_series(page.by_wave, waves, named, skip=multiple))
+    if multiple:
+        found.lacking.append("Questions where people could tick several answers are told answer by "
+                             "answer on the listening page, not followed here.")
+    found.sealed.append(page.by_wave)
+
+
+def _iod_and_network(place, found: _Found) -> pd.DataFrame:
+    """The two IoD editions compared (empty when one is missing); whether a relationship survey is named."""
+    try:
+        iod = deprivation.compare_editions(place)
+    except MissingDataError as exc:
+        iod = pd.DataFrame()
+        found.lacking.append("The Indices of Deprivation cannot be compared over time: an edition is missing.")
+        found.notes.append(str(exc))
+    try:
+        has_network = place.local_path("relationships") is not None
+    except MissingDataError:
+        has_network = False
+    if not has_network:
+        found.lacking.append("No relationship survey has been named for this place, so how organisations work "
+                             "together is not followed over time here.")
+    return iod
+
+
 def for_place(place, rules: disclosure.Rules | None = None, *, wave_names=None) -> Progress:
     """Every series of ``place`` with two or more periods, its changes and what it lacks.
 
@@ -425,88 +530,19 @@ def for_place(place, rules: disclosure.Rules | None = None, *, wave_names=None) 
         config_notes.append(f"places.yaml: {exc}; each series starts at its earliest period.")
     vocab = reader.load_vocabulary()
     names = {**_ward_names(place), "place": place.name, "la": place.lad_name}
-    parts, lacking, notes, forms = [], [], [], {k: v.period for k, v in vocab.items()}
+    forms = {k: v.period for k, v in vocab.items()}
     forms[CHILD_POVERTY] = reader.FINANCIAL
     forms.update({mid: reader.ACADEMIC for mid, _, _ in PUPIL_MEASURES.values()})
-    sealed = []
-    path = place.local_path("outcomes")
-    if path is None:
-        lacking.append("The partnership's own outcome figures (school readiness, phonics, attainment, attendance) "
-                       "are not here yet: no outcomes file has been named for this place.")
-    else:
-        raw, exclusions = reader.read_outcomes(path, vocab)
-        figures = outcome_figures.protect(raw, rules)
-        notes.append(figures.note)
-        notes += [str(p) for p in exclusions]
-        if figures.withheld:
-            lacking.append("Some outcome figures are not shown because they could not be protected well enough.")
-        parts.append(outcome_series(figures, raw, names))
-        sealed.append(figures.local)
-    try:
-        folder = place.local_path("pupils")
-    except MissingDataError as exc:
-        folder = None
-        notes.append(str(exc))
-    if folder is not None:
-        try:
-            pupils = pupil_years.load_years(folder, collection=place.collection)
-        except MissingDataError as exc:
-            lacking.append("Pupil extracts (attendance, free school meals, exclusions) describe one year only, so "
-                           "they are not compared over time here.")
-            notes.append(str(exc))
-        else:
-            if len(pupils.attrs.get("years", [])) < 2:
-                lacking.append("Pupil extracts hold one year only, so they are not compared over time yet.")
-            else:
-                part, more, msgs = pupil_series(pupils, rules, names)
-                parts.append(part)
-                sealed.extend(more)
-                notes += msgs
-    try:
-        cp = child_poverty.for_place(place)
-        parts.append(child_poverty_series(cp, place.name, place.lad_name))
-    except MissingDataError as exc:
-        lacking.append("Child poverty over time is not available: the DWP figures are not in the data folder.")
-        notes.append(str(exc))
-    try:
-        questions, responses = survey.load_place_survey(place)
-    except MissingDataError as exc:
-        lacking.append("No listening survey has been named for this place, so residents' and pupils' answers "
-                       "are not followed over time here.")
-        notes.append(str(exc))
-    else:
-        waves = responses.attrs.get("waves") or list(dict.fromkeys(responses["wave"]))
-        if len(waves) < 2:
-            lacking.append("The listening survey has one wave so far, so its answers are not compared over time.")
-        else:
-            page = linked.survey_page(responses, questions, rules)
-            notes.append(f"Listening survey: {page.note}")
-            if page.ok:
-                named = {**(wave_names(waves) if wave_names else {}), "place": place.name}
-                multiple = survey_options.multiple_choice(questions)
-                parts.append(survey_series(page.by_wave, waves, named, skip=multiple))
-                if multiple:
-                    lacking.append("Questions where people could tick several answers are told answer by "
-                                   "answer on the listening page, not followed here.")
-                sealed.append(page.by_wave)
-            else:
-                lacking.append("The listening survey's answers are not shown: they could not be protected well enough.")
+    found = _Found()
+    _outcomes(place, vocab, rules, names, found)
+    _pupils(place, rules, names, found)
+    _child_poverty(place, found)
+    _listening(place, rules, wave_names, found)
+    parts, sealed, lacking, notes = found.parts, found.sealed, found.lacking, found.notes
     series = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \
         else pd.DataFrame(columns=SERIES_COLUMNS)
     lacking += dwp_gaps(series)
-    try:
-        iod = deprivation.compare_editions(place)
-    except MissingDataError as exc:
-        iod = pd.DataFrame()
-        lacking.append("The Indices of Deprivation cannot be compared over time: an edition is missing.")
-        notes.append(str(exc))
-    try:
-        has_network = place.local_path("relationships") is not None
-    except MissingDataError:
-        has_network = False
-    if not has_network:
-        lacking.append("No relationship survey has been named for this place, so how organisations work together "
-                       "is not followed over time here.")
+    iod = _iod_and_network(place, found)
     table = changes(series, base, forms)
     for r in table[table["reason"].str.startswith("the baseline")].itertuples():
         notes.append(f"{r.title} ({r.area_name}): {r.reason}.")

@@ -292,6 +292,30 @@ def _compact_markers(points, category: str):
     return FastMarkerCluster(data, callback=callback, name=None, control=False)
 
 
+def _check_map_inputs(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col: str,
+                      cluster_threshold, compact_threshold) -> pd.Series:
+    """The checks of :func:`map_assets`' arguments; returns the deciles as numbers."""
+    _check_gdf(lsoas_gdf, "lsoas_gdf", ["lsoa21_code", deprivation_col])
+    _check_gdf(boundary_gdf, "boundary_gdf")
+    if wards_gdf is not None:
+        _check_gdf(wards_gdf, "wards_gdf")
+    if assets_gdf is not None:
+        _check_gdf(assets_gdf, "assets_gdf", ["name", "category"])
+    deciles = pd.to_numeric(lsoas_gdf[deprivation_col], errors="coerce")
+    bad = deciles.notna() & ~deciles.isin(range(1, 11))
+    if bad.any() or (deciles.isna() & lsoas_gdf[deprivation_col].notna()).any():
+        raise ValueError(f"{deprivation_col} must hold deciles 1-10; found "
+                         f"{sorted(map(str, lsoas_gdf.loc[bad, deprivation_col].unique()))[:5]}")
+    if assets_gdf is not None:
+        unknown = sorted(set(assets_gdf["category"].dropna()) - set(CATEGORIES))
+        if unknown:
+            raise ValueError(f"unknown asset categories {unknown}; use ccdata.vocabulary.CATEGORIES")
+    for what, value in (("cluster_threshold", cluster_threshold), ("compact_threshold", compact_threshold)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"{what} must be a whole number >= 0")
+    return deciles
+
+
 def map_assets(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col: str = "imd_decile", *,
                deprivation_label: str = "Index of Multiple Deprivation decile",
                ward_name_col: str | None = None, tiles: TileSource | str | None = "default",
@@ -351,25 +375,8 @@ def map_assets(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col: 
     import folium  # heavy (about 1 s): loaded only when a map is drawn
     from folium.plugins import MarkerCluster
 
-    _check_gdf(lsoas_gdf, "lsoas_gdf", ["lsoa21_code", deprivation_col])
-    _check_gdf(boundary_gdf, "boundary_gdf")
-    if wards_gdf is not None:
-        _check_gdf(wards_gdf, "wards_gdf")
-    if assets_gdf is not None:
-        _check_gdf(assets_gdf, "assets_gdf", ["name", "category"])
-    deciles = pd.to_numeric(lsoas_gdf[deprivation_col], errors="coerce")
-    bad = deciles.notna() & ~deciles.isin(range(1, 11))
-    if bad.any() or (deciles.isna() & lsoas_gdf[deprivation_col].notna()).any():
-        raise ValueError(f"{deprivation_col} must hold deciles 1-10; found "
-                         f"{sorted(map(str, lsoas_gdf.loc[bad, deprivation_col].unique()))[:5]}")
-    if assets_gdf is not None:
-        unknown = sorted(set(assets_gdf["category"].dropna()) - set(CATEGORIES))
-        if unknown:
-            raise ValueError(f"unknown asset categories {unknown}; use ccdata.vocabulary.CATEGORIES")
-    for what, value in (("cluster_threshold", cluster_threshold), ("compact_threshold", compact_threshold)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ValueError(f"{what} must be a whole number >= 0")
-
+    deciles = _check_map_inputs(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col,
+                                cluster_threshold, compact_threshold)
     boundary = _web(boundary_gdf, simplify_m, [])
     bounds = frame_bounds(boundary_gdf, assets_gdf)
     (south, west), (north, east) = bounds
