@@ -35,7 +35,6 @@ import pandas as pd
 from ccdata.errors import DisclosureError
 from ccdata.schemas import check_frame
 
-
 #: Shown in place of a hidden figure (the convention of DfE and ONS tables).
 SUPPRESSED_MARK = "c"
 PRIMARY = "fewer than {n} respondents"

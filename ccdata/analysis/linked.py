@@ -26,6 +26,7 @@ import pandas as pd
 
 from ccdata.analysis import audit, disclosure, labels, survey
 from ccdata.io.local.survey import _check_questions
+from ccdata.schemas import check_frame
 
 WARD = "ward24_code"
 WITHHELD = "hidden because the audit found it could be worked out from other tables on this page"
@@ -298,8 +299,7 @@ def protect_breakdowns(records: pd.DataFrame, outcome: str, breakdowns, rules: d
         ``max_rounds`` below 1.
     """
     rules = disclosure.check_rules(rules)
-    if not isinstance(records, pd.DataFrame):
-        raise TypeError(f"records must be a DataFrame, not {type(records).__name__}")
+    check_frame(records, "records")
     if isinstance(max_rounds, bool) or not isinstance(max_rounds, int) or max_rounds < 1:
         raise ValueError(f"max_rounds must be a whole number >= 1, not {max_rounds!r}")
     breakdowns = [tuple(b) for b in breakdowns]

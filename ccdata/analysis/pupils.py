@@ -20,6 +20,7 @@ from ccdata.errors import MissingDataError, Problem
 from ccdata.io.local import TABLE_SUFFIXES
 from ccdata.io.local.pupils import read_school
 from ccdata.io.local.survey import warn_summary
+from ccdata.schemas import check_frame
 
 #: Pupil-level measures and what they count.
 MEASURES = {"persistent_absence": "pupils persistently absent (missing 10% or more of sessions)",
@@ -105,13 +106,11 @@ def load_pupils(folder: str | Path, *, collection: str = "official", geocoder: G
 
 
 def _check_pupils(pupils) -> None:
-    if not isinstance(pupils, pd.DataFrame):
-        raise TypeError(f"pupils must be a DataFrame from load_pupils, not {type(pupils).__name__}")
+    check_frame(pupils, "pupils", made_by="ccdata.analysis.pupils.load_pupils()")
     if "pupil_id" in pupils.columns:
         raise ValueError("pupils still carry pupil_id: read them with ccdata.analysis.pupils.load_pupils")
-    missing = [c for c in ("school", "lsoa21_code", "ward24_code", *MEASURES) if c not in pupils.columns]
-    if missing:
-        raise ValueError(f"pupils lack columns {missing}: read them with ccdata.analysis.pupils.load_pupils")
+    check_frame(pupils, "pupils", ("school", "lsoa21_code", "ward24_code", *MEASURES),
+                made_by="ccdata.analysis.pupils.load_pupils()")
 
 
 def rates(pupils: pd.DataFrame, measure: str, by: str = "ward24_code", *, deprivation: pd.DataFrame | None = None,

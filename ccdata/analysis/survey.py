@@ -475,8 +475,7 @@ def headlines(summary: pd.DataFrame, limit: int | None = None) -> list[str]:
 
     Hidden figures give a sentence saying so rather than a number.
     """
-    if not isinstance(summary, pd.DataFrame) or "pct_positive" not in summary:
-        raise TypeError("summary must be a table from ccdata.analysis.survey.summarise")
+    check_frame(summary, "summary", ["pct_positive"], made_by="ccdata.analysis.survey.summarise()")
     if "disclosure" not in summary.attrs:
         raise ValueError("summary has not been through disclosure control")
     out = []

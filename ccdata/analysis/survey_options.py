@@ -13,6 +13,7 @@ import pandas as pd
 from ccdata.analysis import disclosure, labels, linked
 from ccdata.analysis.survey import check_breakdowns, check_responses, closed_questions
 from ccdata.io.local.survey import ANSWER_SEP, MULTIPLE, _check_questions
+from ccdata.schemas import check_frame
 
 #: The columns of :func:`option_shares`.
 COLUMNS = ("question_id", "question_text", "group", "option", "n", "ticked", "pct_ticked", "suppressed",
@@ -114,8 +115,7 @@ def option_sentence(shares: pd.DataFrame) -> str:
     ValueError
         A table that is not sealed, or holds more than one question or group.
     """
-    if not isinstance(shares, pd.DataFrame) or "pct_ticked" not in shares.columns:
-        raise TypeError("shares must be a table from ccdata.analysis.survey_options.option_shares")
+    check_frame(shares, "shares", ["pct_ticked"], made_by="ccdata.analysis.survey_options.option_shares()")
     if not disclosure.is_protected(shares):
         raise ValueError("shares has not been through disclosure control")
     if shares.empty:

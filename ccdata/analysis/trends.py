@@ -40,6 +40,7 @@ from ccdata.analysis.survey import NOT_KNOWN
 from ccdata.errors import BaselineError, MissingDataError
 from ccdata.io import dwp_releases
 from ccdata.io.local import outcomes as reader
+from ccdata.schemas import check_frame
 
 #: Order of stages on the page: children's measures first.
 STAGES = {"children": ("Children", 0), "early_years": ("Early years", 1), "primary": ("Primary school", 2),
@@ -353,9 +354,7 @@ def changes(series: pd.DataFrame, baseline: dict[str, str] | None = None,
         measure's unit for means; ``verdict`` from :mod:`ccdata.analysis.stats`; a row
         whose baseline or latest figure is hidden gets ``no verdict`` and the reason.
     """
-    missing = [c for c in SERIES_COLUMNS if c not in series.columns]
-    if missing:
-        raise KeyError(f"series lacks the column(s) {missing}")
+    check_frame(series, "series", SERIES_COLUMNS)
     baseline, forms = baseline or {}, forms or {}
     rows = []
     for (measure, area_type, area), g in series.groupby(["measure", "area_type", "area"], sort=False):

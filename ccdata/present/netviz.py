@@ -28,6 +28,7 @@ from ccdata.present import escape
 from ccdata.present.mapkey import legend_html
 from ccdata.present.maps import FILL_OPACITY, base_map, finish_map
 from ccdata.present.palette import NO_DATA_COLOUR, SECTOR_COLOURS, decile_colour
+from ccdata.schemas import check_frame
 from ccdata.vocabulary import RELATIONSHIP_TYPES, RESIDENTS, SECTORS
 
 #: Measures a node's size may show.
@@ -355,11 +356,9 @@ def map_network(data: net.NetworkData, points: pd.DataFrame, lsoas=None, *, wave
     """
     import folium  # heavy (about 1 s): loaded only when a map is drawn
 
-    if not isinstance(data, net.NetworkData):
-        raise TypeError(f"expected NetworkData, not {type(data).__name__}")
-    need = {"org_id", "label", "sector", "easting", "northing"}
-    if not isinstance(points, pd.DataFrame) or need - set(points.columns):
-        raise ValueError(f"points must be the frame from organisation_points with columns {sorted(need)}")
+    net.check_data(data)
+    check_frame(points, "points", ("org_id", "label", "sector", "easting", "northing"),
+                made_by="ccdata.analysis.network.organisation_points()")
     g = net.graph(data, wave)
     pts = points[points["easting"].notna() & points["northing"].notna()
                  & (points["sector"] != RESIDENTS)]

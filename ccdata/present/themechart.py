@@ -7,6 +7,7 @@ import pandas as pd
 
 from ccdata.analysis import disclosure
 from ccdata.present.charts import WIDTH, fit, styled, wrap_label
+from ccdata.schemas import check_frame
 
 
 @styled
@@ -28,9 +29,7 @@ def theme_chart(table: pd.DataFrame, label: str = "title", unit: str = "conversa
         Hidden figures are labelled "c".
     """
     disclosure.require(table, "theme chart")
-    missing = [c for c in (label, "pct", "ci_lower", "ci_upper") if c not in table.columns]
-    if missing:
-        raise KeyError(f"theme table lacks the column(s) {missing}")
+    check_frame(table, "table", (label, "pct", "ci_lower", "ci_upper"))
     if table.empty:
         raise ValueError("theme table has no rows to draw")
     names = [wrap_label(str(v)) for v in table[label]]
