@@ -23,7 +23,6 @@ from ccdata.io.codes import LSOA21, check_codes
 from ccdata.io.local.survey import (
     ANSWER_SEP,
     FREE_TEXT,
-    MULTIPLE,
     _check_questions,
     _wave_order,
     load_questions,
@@ -359,109 +358,6 @@ def _from_published(safe: pd.DataFrame) -> pd.DataFrame:
     safe["compared"] = [stats.compare(p, a, b, m, stats.HIGHER_IS_BETTER) if ok else stats.NOT_COMPARED
                         for p, a, b, m, ok in zip(pct, lo, hi, safe["benchmark"], shown)]
     return safe
-
-
-def wave_change(responses: pd.DataFrame, questions: pd.DataFrame, *, first: str | None = None,
-                second: str | None = None, rules: disclosure.Rules | None = None,
-                question_ids=None) -> pd.DataFrame:
-    """Change in the share of positive answers between two waves, with a test.
-
-    Parameters
-    ----------
-    responses, questions : DataFrame
-    first, second : str, optional
-        Wave labels (default: the last two waves in date order).
-    rules : disclosure.Rules, optional
-    question_ids : optional
-
-    Returns
-    -------
-    DataFrame
-        ``question_id, question_text, wave_1, wave_2, n_1, pct_1, n_2, pct_2,
-        change_pts, change_lower, change_upper, p_value, significant, suppressed,
-        suppression``. ``change_*`` in percentage points (wave 2 minus wave 1) with the
-        Newcombe-Wilson 95% interval; ``p_value`` from a two-sample test of proportions.
-        Hidden when either wave's figure is hidden.
-    """
-    check_responses(responses)
-    questions = _check_questions(questions)
-    rules = disclosure.check_rules(rules)
-    waves = responses.attrs.get("waves") or _wave_order(responses)
-    # the change is worked out from the by-wave table as published (rounded, protected),
-    # so it can never show a wave that table hides, nor be more exact than it
-    by_wave = summarise(responses, questions, by="wave", rules=rules, question_ids=question_ids)
-    if first is None and second is None:
-        # a wave nobody answered (blank answers, a header-only export) never replaces a real one
-        answered = [w for w in waves if (by_wave["wave"] == w).any()]
-        if len(answered) < 2:
-            raise ValueError(f"need two waves with answers to compare; the responses have {waves}"
-                             + (f", with answers in {answered}" if answered != list(waves) else ""))
-        first, second = answered[-2], answered[-1]
-    for w in (first, second):
-        if w not in set(responses["wave"]):
-            raise ValueError(f"wave {w!r} not in the responses (waves: {waves})")
-    rows = []
-    for qid, group in by_wave.groupby("question_id", sort=False):
-        pick = {w: group[group["wave"] == w] for w in (first, second)}
-        row = {"question_id": qid, "question_text": group["question_text"].iloc[0], "wave_1": first,
-               "wave_2": second, "n_1": pd.NA, "pct_1": np.nan, "n_2": pd.NA, "pct_2": np.nan,
-               "change_pts": np.nan, "change_lower": np.nan, "change_upper": np.nan, "p_value": np.nan,
-               "significant": pd.NA, "suppressed": True,
-               "suppression": "fewer respondents or answers than the rules allow in one of the waves"}
-        if all(len(p) == 1 and not bool(p["suppressed"].iloc[0]) for p in pick.values()):
-            (c1, n1), (c2, n2) = [(int(pick[w]["positive"].iloc[0]), int(pick[w]["n"].iloc[0]))
-                                  for w in (first, second)]
-            test = stats.difference_test(c1, n1, c2, n2)
-            row.update(pct_1=100 * test["p1"], pct_2=100 * test["p2"], change_pts=100 * test["difference"],
-                       change_lower=100 * test["lower"], change_upper=100 * test["upper"],
-                       p_value=test["p_value"], significant=test["significant"], n_1=n1, n_2=n2,
-                       suppressed=False, suppression="")
-        rows.append(row)
-    out = pd.DataFrame(rows)
-    for col in ("n_1", "n_2"):
-        if col in out:
-            out[col] = out[col].astype("Int64")
-    return disclosure.mark(out, rules, sources=[by_wave])
-
-
-def answer_counts(responses: pd.DataFrame, questions: pd.DataFrame, question_id: str, by: str | None = None, *,
-                  rules: disclosure.Rules | None = None) -> pd.DataFrame:
-    """How many chose each answer (row percentages), protected as a crosstab.
-
-    For ``single`` and ``likert`` questions, a table of groups (``by``; one "All" row when
-    ``None``) x options in response order, with a total column, through
-    :func:`ccdata.analysis.disclosure.protect_crosstab` (``percent="row"``). For ``multiple``
-    questions the options do not add up (people tick several), so each option is a
-    separate figure of "respondents who ticked it", protected with
-    :func:`ccdata.analysis.disclosure.apply`; the same shape is returned.
-    """
-    check_responses(responses)
-    q = closed_questions(_check_questions(questions), question_id).iloc[0]
-    key = check_breakdowns(by)
-    frame = responses
-    group = (frame[key[0]].astype("object").where(frame[key[0]].notna(), NOT_KNOWN) if key
-             else pd.Series("All", index=frame.index))
-    answers = frame[q["question_id"]]
-    ok = answers.notna()
-    rules = disclosure.check_rules(rules)
-    if q["type"] != MULTIPLE:
-        counts = pd.crosstab(group[ok], answers[ok]).reindex(columns=list(q["options"]), fill_value=0)
-        counts.index.name = key[0] if key else None
-        counts.columns.name = None
-        return disclosure.protect_crosstab(counts, rules, percent="row", total_label="Respondents")
-    rows = []
-    for g in sorted(group[ok].unique()):
-        sel = answers[ok & (group == g)]
-        for opt in q["options"]:
-            ticked = int(sel.map(lambda a: opt in str(a).split(ANSWER_SEP)).sum())
-            rows.append({"group": g, "option": opt, "count": ticked, "n": int(sel.size),
-                         "pct": 100 * ticked / sel.size})
-    safe = disclosure.apply(pd.DataFrame(rows), rules, count="count", denominator="n", derived=["pct"])
-    wide = safe.pivot(index="group", columns="option", values="pct").reindex(columns=list(q["options"]))
-    wide["Respondents"] = safe.groupby("group")["n"].first()
-    wide.index.name = key[0] if key else None
-    wide.columns.name = None
-    return disclosure.mark(wide, rules, sources=[safe])
 
 
 #: How a share reads against its benchmark ("similar to the benchmark of 67%").
