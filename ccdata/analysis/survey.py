@@ -235,6 +235,7 @@ def closed_questions(questions: pd.DataFrame, question_ids=None) -> pd.DataFrame
     ValueError
         A free-text question asked for (free text is never aggregated or exported).
     """
+    questions = _check_questions(questions)
     qs = questions[questions["type"] != FREE_TEXT]
     if question_ids is not None:
         ids = [question_ids] if isinstance(question_ids, str) else list(question_ids)
@@ -250,7 +251,17 @@ def closed_questions(questions: pd.DataFrame, question_ids=None) -> pd.DataFrame
 
 def is_positive(answers: pd.Series, positive: tuple) -> pd.Series:
     """Per answer: True when it holds one of the ``positive`` options (a multiple-choice answer
-    when any ticked option is), False otherwise, missing when the question was not answered."""
+    when any ticked option is), False otherwise, missing when the question was not answered.
+
+    Raises
+    ------
+    TypeError
+        ``answers`` is not a Series, or ``positive`` not a tuple or list of option texts.
+    """
+    if not isinstance(answers, pd.Series):
+        raise TypeError(f"answers must be a pandas Series (one question's column), not {type(answers).__name__}")
+    if not isinstance(positive, (tuple, list)) or not all(isinstance(p, str) for p in positive):
+        raise TypeError(f"positive must be a tuple of option texts, not {positive!r}")
     pos = set(positive)
     return answers.map(lambda a: pd.NA if pd.isna(a) else any(p in pos for p in str(a).split(ANSWER_SEP)))
 

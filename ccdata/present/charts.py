@@ -57,6 +57,9 @@ def styled(build):
     Every chart of the pages is drawn through it (here and in :mod:`ccdata.present.themechart`),
     so they share one look.
     """
+    if not callable(build):
+        raise TypeError(f"styled decorates a function that draws a chart, not {type(build).__name__}")
+
     @functools.wraps(build)
     def wrapper(*args, **kwargs):
         with plt.rc_context(STYLE):
@@ -93,6 +96,8 @@ def fit(fig: plt.Figure, key: _Key | None = None) -> plt.Figure:
     matplotlib.figure.Figure
         ``fig`` itself, laid out.
     """
+    if not isinstance(fig, plt.Figure):
+        raise TypeError(f"fig must be a matplotlib Figure, not {type(fig).__name__}")
     renderer, axes = _measurer(), fig.axes
     for ax in axes:
         # the tick locator sizes labels from the settings at the time it runs, and the chart
@@ -152,7 +157,12 @@ def _area_names(df: pd.DataFrame) -> list[str]:
 
 
 def wrap_label(text, width: int = LABEL_CHARS) -> str:
-    """``text`` broken into lines of at most ``width`` characters at spaces, for an axis label."""
+    """``text`` broken into lines of at most ``width`` characters at spaces, for an axis label.
+
+    A word longer than ``width`` stays whole on its own line.
+    """
+    if isinstance(width, bool) or not isinstance(width, int) or width < 1:
+        raise ValueError(f"width must be a whole number of characters >= 1, not {width!r}")
     return textwrap.fill(str(text), width, break_long_words=False, break_on_hyphens=False)
 
 

@@ -225,10 +225,7 @@ body .leaflet-container{background:#fff}
 
 
 def finish_map(m, bounds, legend: str) -> None:
-    """Add the key (a Leaflet control), the initial frame, the print refit and the map CSS.
-
-    Every map of the project ends here (the asset map and the network map alike), so they
-    frame, print and show their key the same way.
+    """Add the key (a Leaflet control), the initial frame, the print refit and the map CSS (every map).
 
     Parameters
     ----------
@@ -238,7 +235,16 @@ def finish_map(m, bounds, legend: str) -> None:
         ``[[south, west], [north, east]]`` in degrees: the frame the map opens on.
     legend : str
         The key's HTML (:func:`ccdata.present.mapkey.legend_html`), already escaped.
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``legend`` is not text; ``bounds`` is not two (latitude, longitude) corners.
     """
+    if not isinstance(legend, str):
+        raise TypeError(f"legend must be the key's HTML text, not {type(legend).__name__}")
+    if len(bounds) != 2 or any(len(corner) != 2 for corner in bounds):  # a number has no len(): TypeError
+        raise ValueError(f"bounds must be [[south, west], [north, east]] in degrees, not {bounds!r}")
     from branca.element import (
         Element,  # folium's toolkit: loaded only when a map is drawn
     )
