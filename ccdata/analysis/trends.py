@@ -5,8 +5,10 @@ place, every series that has at least two periods:
 
 - the partnership's outcomes file (:mod:`ccdata.analysis.outcomes`, protected as one
   linked set), for the place, its wards, the authority and England;
-- children in low income families for every DWP year the data folder holds (a place
-  drawn across ward boundaries gets an *estimate*, and its change is marked so);
+- children in low income families for every DWP year the data folder holds, after housing
+  costs and (when held) before housing costs as two series, each year from the latest
+  release holding it and never across DWP's series break (:mod:`ccdata.io.dwp_releases`;
+  a place drawn across ward boundaries gets an *estimate*, and its change is marked so);
 - pupil extracts with an academic year (:mod:`ccdata.analysis.pupil_years`: every year,
   ward and pooled table protected as one linked set);
 - the Indices of Deprivation 2019 and 2025 on the same neighbourhoods: decile movement
@@ -14,30 +16,20 @@ place, every series that has at least two periods:
 
 Each change runs from the baseline (``baseline:`` of the place in ``places.yaml``, one
 period per form, else the series' earliest) to the latest period, and gets the verdict
-of the one change rule in :mod:`ccdata.analysis.stats`. Pure functions on tables, except
-:func:`for_place`, which reads through the place's accessors.
+of the one change rule in :mod:`ccdata.analysis.stats`. Pure functions on tables: gathering
+them for a place, through its accessors, is :func:`ccdata.analysis.progress.for_place`.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from ccdata.analysis import (
-    child_poverty,
-    deprivation,
-    disclosure,
-    linked,
-    pupil_years,
-    stats,
-    survey,
-    survey_options,
-)
+from ccdata.analysis import child_poverty, disclosure, pupil_years, stats
 from ccdata.analysis import outcomes as outcome_figures
 from ccdata.analysis.survey import NOT_KNOWN
-from ccdata.errors import BaselineError, MissingDataError
+from ccdata.errors import BaselineError
 from ccdata.io import dwp_releases
 from ccdata.io.local import outcomes as reader
 from ccdata.schemas import check_frame
@@ -58,41 +50,19 @@ PUPIL_MEASURES = {
 DWP_FIRST_YEAR = 2015
 CHILD_POVERTY = "children_low_income"
 CHILD_POVERTY_TITLE = "Children under 16 in relative low income families (after housing costs)"
+#: The same before housing costs: its own series (another measure), never joined to the one above.
+CHILD_POVERTY_BHC = "children_low_income_bhc"
+CHILD_POVERTY_MEASURES = {
+    dwp_releases.RELATIVE_AHC: (CHILD_POVERTY, CHILD_POVERTY_TITLE),
+    dwp_releases.RELATIVE_BHC: (CHILD_POVERTY_BHC,
+                                "Children under 16 in relative low income families (before housing costs)"),
+}
 SERIES_COLUMNS = ["measure", "title", "stage", "kind", "polarity", "unit", "area_type", "area", "area_name",
                   "period", "period_end", "value", "lower", "upper", "numerator", "denominator", "sd", "count",
                   "estimate", "suppressed", "suppression"]
 CHANGE_COLUMNS = ["measure", "title", "stage", "kind", "polarity", "unit", "area_type", "area", "area_name",
                   "baseline", "latest", "baseline_value", "latest_value", "change", "change_lower",
                   "change_upper", "verdict", "estimate", "reason"]
-
-
-@dataclass
-class Progress:
-    """What the progress page shows about a place.
-
-    Attributes
-    ----------
-    series : DataFrame
-        :data:`SERIES_COLUMNS`, one row per measure, area and period (protected figures
-        only: hidden ones are missing, with the reason).
-    changes : DataFrame
-        :data:`CHANGE_COLUMNS`, one row per measure and area with at least two periods.
-    iod : DataFrame
-        Each neighbourhood's IMD decile in 2019 and 2025 (empty when either is missing).
-    targets : DataFrame
-        ``measure, title, target, period, latest, latest_value`` for declared targets.
-    lacking : list of str
-        Plain sentences: series the place does not have, and DWP years not in the data folder.
-    notes : list of str
-        For the adviser: the disclosure audit, baselines not found, data problems.
-    """
-
-    series: pd.DataFrame
-    changes: pd.DataFrame
-    iod: pd.DataFrame
-    targets: pd.DataFrame
-    lacking: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- baselines and targets
@@ -246,13 +216,18 @@ def _fye(year: str) -> tuple[str, int]:
     return f"FYE {m.group(1)}", int(m.group(1))
 
 
-def child_poverty_series(figures: dict, place_name: str, la_name: str) -> pd.DataFrame:
+def child_poverty_series(figures: dict, place_name: str, la_name: str,
+                         measure: str = dwp_releases.RELATIVE_AHC) -> pd.DataFrame:
     """DWP children in low income families per year for the place, its authority and England.
 
-    ``figures`` is :func:`ccdata.analysis.child_poverty.for_place` output. A year without a
-    figure keeps its row with the reason. The place's figure is marked ``estimate`` when it
-    was shared out from wards.
+    ``figures`` is :func:`ccdata.analysis.child_poverty.for_place` output for ``measure``
+    (after or before housing costs: two measures, two series). A year without a figure keeps
+    its row with the reason. The place's figure is marked ``estimate`` when it was shared out
+    from wards.
     """
+    if measure not in CHILD_POVERTY_MEASURES:
+        raise ValueError(f"measure must be one of {sorted(CHILD_POVERTY_MEASURES)}, not {measure!r}")
+    measure_id, title = CHILD_POVERTY_MEASURES[measure]
     rows = []
     for area_type, key, name in (("place", "place", place_name), ("local_authority", "la", la_name),
                                  ("england", "england", "England")):
@@ -268,7 +243,7 @@ def child_poverty_series(figures: dict, place_name: str, la_name: str) -> pd.Dat
             if ok and d > 0:
                 low, high = stats.wilson_ci(n, d)
                 lo, hi = 100 * float(low[0]), 100 * float(high[0])
-            rows.append({"measure": CHILD_POVERTY, "title": CHILD_POVERTY_TITLE, "stage": "children",
+            rows.append({"measure": measure_id, "title": title, "stage": "children",
                          "kind": stats.PROPORTION, "polarity": stats.LOWER_IS_BETTER, "unit": "%",
                          "area_type": area_type, "area": key, "area_name": name, "period": label,
                          "period_end": end, "value": 100 * n / d if ok and d else np.nan, "lower": lo,
@@ -287,27 +262,61 @@ def missing_dwp_years(series: pd.DataFrame) -> list[str]:
 
 
 def _span(years: list[str]) -> str:
-    return years[0] if len(years) == 1 else f"{years[0]} to {years[-1]}"
+    """``FYE 2015 to FYE 2019 and FYE 2022``: runs of consecutive years, never a range over a hole."""
+    runs: list[list[str]] = []
+    for y in sorted(years, key=lambda p: int(p[4:])):
+        if runs and int(y[4:]) == int(runs[-1][-1][4:]) + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    words = [r[0] if len(r) == 1 else f"{r[0]} to {r[-1]}" for r in runs]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _held(series: pd.DataFrame, measure_id: str) -> list[str]:
+    return sorted(set(series.loc[series["measure"] == measure_id, "period"]), key=lambda p: int(p[4:]))
 
 
 def dwp_gaps(series: pd.DataFrame) -> list[str]:
-    """Plain sentences on the child poverty years the page lacks: those the current series publishes
-    but the data folder does not hold, and those published only in another measure or before the
-    March 2025 series break (never joined to these figures; :mod:`ccdata.io.dwp_releases`)."""
-    gaps = missing_dwp_years(series)
-    if not gaps:
-        return []
-    held = sorted(set(series.loc[series["measure"] == CHILD_POVERTY, "period"]), key=lambda p: int(p[4:]))
-    schedule = dwp_releases.plan(dwp_releases.RELEASES, dwp_releases.RELATIVE_AHC).set_index("year")
-    usable = [y for y in gaps if y in schedule.index and schedule.loc[y, "release"]]
-    other = [y for y in gaps if y not in usable]
-    out = [f"Child poverty: the data folder holds {' and '.join(held)} only."]
-    if usable:
-        out.append(f"Child poverty: DWP's current series also has {_span(usable)}, which are not in the data "
-                   "folder yet.")
-    if other:
-        out.append(f"Child poverty: {_span(other)} were published only before housing costs and before DWP "
-                   "revised the series in March 2025, so they cannot be joined to these figures.")
+    """Plain sentences on the child poverty years the page lacks, for each measure.
+
+    After housing costs (the page's main figure): the years DWP publishes that the data folder
+    does not hold, and the earlier years published only before housing costs (another measure)
+    or only before the March 2025 series break, never joined to these figures. Before housing
+    costs: its years not in the data folder (:mod:`ccdata.io.dwp_releases` plans both)."""
+    out = []
+    for measure, (measure_id, _) in CHILD_POVERTY_MEASURES.items():
+        words = dwp_releases.MEASURE_WORDS[measure]
+        if not any(measure in r.measures for r in dwp_releases.RELEASES):
+            continue  # no release publishes it: nothing is missing
+        held = _held(series, measure_id)
+        schedule = dwp_releases.plan(dwp_releases.RELEASES, measure).set_index("year")
+        usable = [y for y in schedule.index if schedule.loc[y, "release"]]
+        missing = [y for y in usable if y not in held]
+        if measure != dwp_releases.RELATIVE_AHC and not held:
+            out.append(f"Child poverty {words}, which DWP publishes for {_span(usable)}, is not in the data "
+                       "folder, so it is not followed here.")
+            continue
+        if not held:
+            continue
+        earlier = [y for y in schedule.index if y not in usable and int(y[4:]) < int(held[0][4:])]
+        if missing or earlier:
+            last = int(held[-1][4:])
+            out.append(f"Child poverty {words}: the data folder holds {' and '.join(held) if len(held) < 3 else _span(held)}"
+                       f" only ({held[-1]} is the financial year April {last - 1} to March {last}).")
+        if missing:
+            out.append(f"Child poverty {words}: DWP also publishes {_span(missing)}, which "
+                       f"{'is' if len(missing) == 1 else 'are'} not in the data folder yet.")
+        other = [y for y in earlier if "before the series break" not in schedule.loc[y, "reason"]]
+        broken = [y for y in earlier if y not in other]
+        if other:
+            out.append(f"Child poverty {words}: DWP's figures for {_span(other)} count income "
+                       f"{'before' if measure == dwp_releases.RELATIVE_AHC else 'after'} housing costs, a different "
+                       "measure, so they are not joined to these.")
+        if broken:  # the latest declared break: the newest series starts after it
+            when = pd.Timestamp(dwp_releases.BREAKS[-1][0]).strftime("%B %Y")
+            out.append(f"Child poverty {words}: {_span(broken)} were published only before DWP revised its "
+                       f"method in {when}, so they cannot be joined to these figures.")
     return out
 
 
@@ -395,168 +404,3 @@ def diverging(changes_table: pd.DataFrame) -> pd.DataFrame:
             for r in wards.itertuples() if r.measure in place.index and place[r.measure] != r.verdict
             and place[r.measure] != stats.NO_VERDICT]
     return pd.DataFrame(rows, columns=["measure", "title", "area", "area_name", "verdict", "place_verdict"])
-
-
-# --------------------------------------------------------------------------- a place
-def _ward_names(place) -> dict[str, str]:
-    wards = getattr(place, "wards", None)
-    if isinstance(wards, pd.DataFrame) and {"ward_code", "ward_name"} <= set(wards.columns):
-        return dict(zip(wards["ward_code"].astype(str), wards["ward_name"].astype(str)))
-    return {}
-
-
-@dataclass
-class _Found:
-    """What :func:`for_place` gathers source by source: series, tables they were worked out from
-    (sealed), sentences on what the page lacks, and notes for the adviser, in page order."""
-
-    parts: list = field(default_factory=list)
-    sealed: list = field(default_factory=list)
-    lacking: list = field(default_factory=list)
-    notes: list = field(default_factory=list)
-
-
-def _outcomes(place, vocab, rules, names, found: _Found) -> None:
-    path = place.local_path("outcomes")
-    if path is None:
-        found.lacking.append("The partnership's own outcome figures (school readiness, phonics, attainment, "
-                             "attendance) are not here yet: no outcomes file has been named for this place.")
-        return
-    raw, exclusions = reader.read_outcomes(path, vocab)
-    figures = outcome_figures.protect(raw, rules)
-    found.notes.append(figures.note)
-    found.notes += [str(p) for p in exclusions]
-    if figures.withheld:
-        found.lacking.append("Some outcome figures are not shown because they could not be protected well enough.")
-    found.parts.append(outcome_series(figures, raw, names))
-    found.sealed.append(figures.local)
-
-
-def _pupils(place, rules, names, found: _Found) -> None:
-    try:
-        folder = place.local_path("pupils")
-    except MissingDataError as exc:
-        found.notes.append(str(exc))
-        return
-    if folder is None:
-        return
-    try:
-        pupils = pupil_years.load_years(folder, collection=place.collection)
-    except MissingDataError as exc:
-        found.lacking.append("Pupil extracts (attendance, free school meals, exclusions) describe one year only, "
-                             "so they are not compared over time here.")
-        found.notes.append(str(exc))
-        return
-    if len(pupils.attrs.get("years", [])) < 2:
-        found.lacking.append("Pupil extracts hold one year only, so they are not compared over time yet.")
-        return
-    part, more, msgs = pupil_series(pupils, rules, names)
-    found.parts.append(part)
-    found.sealed.extend(more)
-    found.notes += msgs
-
-
-def _child_poverty(place, found: _Found) -> None:
-    try:
-        cp = child_poverty.for_place(place)
-        found.parts.append(child_poverty_series(cp, place.name, place.lad_name))
-    except MissingDataError as exc:
-        found.lacking.append("Child poverty over time is not available: the DWP figures are not in the data folder.")
-        found.notes.append(str(exc))
-
-
-def _listening(place, rules, wave_names, found: _Found) -> None:
-    try:
-        questions, responses = survey.load_place_survey(place)
-    except MissingDataError as exc:
-        found.lacking.append("No listening survey has been named for this place, so residents' and pupils' "
-                             "answers are not followed over time here.")
-        found.notes.append(str(exc))
-        return
-    waves = responses.attrs.get("waves") or list(dict.fromkeys(responses["wave"]))
-    if len(waves) < 2:
-        found.lacking.append("The listening survey has one wave so far, so its answers are not compared over time.")
-        return
-    page = linked.survey_page(responses, questions, rules)
-    found.notes.append(f"Listening survey: {page.note}")
-    if not page.ok:
-        found.lacking.append("The listening survey's answers are not shown: they could not be protected well "
-                             "enough.")
-        return
-    named = {**(wave_names(waves) if wave_names else {}), "place": place.name}
-    multiple = survey_options.multiple_choice(questions)
-    found.parts.append(survey_series(page.by_wave, waves, named, skip=multiple))
-    if multiple:
-        found.lacking.append("Questions where people could tick several answers are told answer by "
-                             "answer on the listening page, not followed here.")
-    found.sealed.append(page.by_wave)
-
-
-def _iod_and_network(place, found: _Found) -> pd.DataFrame:
-    """The two IoD editions compared (empty when one is missing); whether a relationship survey is named."""
-    try:
-        iod = deprivation.compare_editions(place)
-    except MissingDataError as exc:
-        iod = pd.DataFrame()
-        found.lacking.append("The Indices of Deprivation cannot be compared over time: an edition is missing.")
-        found.notes.append(str(exc))
-    try:
-        has_network = place.local_path("relationships") is not None
-    except MissingDataError:
-        has_network = False
-    if not has_network:
-        found.lacking.append("No relationship survey has been named for this place, so how organisations work "
-                             "together is not followed over time here.")
-    return iod
-
-
-def for_place(place, rules: disclosure.Rules | None = None, *, wave_names=None) -> Progress:
-    """Every series of ``place`` with two or more periods, its changes and what it lacks.
-
-    ``wave_names``: a function from a list of survey waves to ``{wave: name}`` (the pages'
-    :func:`ccdata.present.labels.wave_names`), so waves read as on the listening page.
-
-    A malformed ``baseline:`` or ``targets:`` does not stop the page: each series then
-    starts at its earliest period (or shows no target), and the adviser's notes say why.
-    """
-    rules = disclosure.check_rules(rules)
-    definition = getattr(place, "definition", {}) or {}
-    config_notes = []
-    try:
-        base = baselines(definition)
-    except BaselineError as exc:  # the page still shows every series, from its earliest period
-        base = {}
-        config_notes.append(f"places.yaml: {exc}; each series starts at its earliest period.")
-    vocab = reader.load_vocabulary()
-    names = {**_ward_names(place), "place": place.name, "la": place.lad_name}
-    forms = {k: v.period for k, v in vocab.items()}
-    forms[CHILD_POVERTY] = reader.FINANCIAL
-    forms.update({mid: reader.ACADEMIC for mid, _, _ in PUPIL_MEASURES.values()})
-    found = _Found()
-    _outcomes(place, vocab, rules, names, found)
-    _pupils(place, rules, names, found)
-    _child_poverty(place, found)
-    _listening(place, rules, wave_names, found)
-    parts, sealed, lacking, notes = found.parts, found.sealed, found.lacking, found.notes
-    series = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \
-        else pd.DataFrame(columns=SERIES_COLUMNS)
-    lacking += dwp_gaps(series)
-    iod = _iod_and_network(place, found)
-    table = changes(series, base, forms)
-    for r in table[table["reason"].str.startswith("the baseline")].itertuples():
-        notes.append(f"{r.title} ({r.area_name}): {r.reason}.")
-    try:
-        tg = targets(definition, vocab)
-    except BaselineError as exc:
-        tg = pd.DataFrame(columns=["measure", "target", "period"])
-        config_notes.append(f"places.yaml: {exc}; no target is shown.")
-    notes = config_notes + notes
-    if len(tg):
-        latest = table[table["area_type"] == reader.PLACE].set_index("measure")
-        tg = tg.assign(title=[vocab[m].title for m in tg["measure"]],
-                       latest=[latest["latest"].get(m, "") for m in tg["measure"]],
-                       latest_value=[latest["latest_value"].get(m, np.nan) for m in tg["measure"]])
-    if sealed:  # figures from pupil records: the tables stay sealed as worked out from the protected ones
-        series = disclosure.mark(series, rules, sources=sealed)
-        table = disclosure.mark(table, rules, sources=sealed)
-    return Progress(series, table, iod, tg, lacking, [n for n in notes if n])

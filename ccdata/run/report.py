@@ -16,7 +16,6 @@ the result names the cell that failed and its error.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import re
 import tempfile
@@ -26,7 +25,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ccdata import config, publish
+from ccdata import cache, config, publish
 from ccdata._version import __version__
 from ccdata.analysis import findings as key_findings
 from ccdata.errors import MissingDataError, OutputPathError, OutsideOutputError, PlaceError  # noqa: F401
@@ -244,7 +243,7 @@ def execute(view: View, place_id: str, workdir: Path, parameters: dict | None = 
     return executed
 
 
-@functools.lru_cache(maxsize=1)
+@cache.pure("single")
 def _exporter():
     """One HTML exporter per process (building one loads the template and its Jinja environment)."""
     exporter = _exporter_class()(template_name=TEMPLATE, extra_template_basedirs=[str(TEMPLATES_DIR)])
