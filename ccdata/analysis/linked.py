@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ccdata.analysis import audit, disclosure, labels, survey
-from ccdata.io.local.survey import _check_questions
+from ccdata.io.local.survey import check_questions
 from ccdata.schemas import check_frame
 
 WARD = "ward24_code"
@@ -451,7 +451,7 @@ def survey_breakdowns(responses: pd.DataFrame, questions: pd.DataFrame, by=("sch
         Question id -> :class:`LinkedSet` (tables keyed ``()``, ``(by[0],)`` ...).
     """
     survey.check_responses(responses)
-    questions = _check_questions(questions)
+    questions = check_questions(questions)
     by = tuple(survey.check_breakdowns(list(by)))
     if not by:
         raise ValueError("by must name at least one breakdown")

@@ -23,11 +23,11 @@ from ccdata.io.codes import LSOA21, check_codes
 from ccdata.io.local.survey import (
     ANSWER_SEP,
     FREE_TEXT,
-    _check_questions,
-    _wave_order,
+    check_questions,
     load_questions,
     read_responses,
     warn_summary,
+    wave_order,
 )
 from ccdata.schemas import check_frame
 
@@ -176,7 +176,7 @@ def load_responses(path: str | Path, questions: pd.DataFrame, *, collection: str
         dates written in mixed formats (normalised and listed), respondents whose home
         area is not known, questions with no column, and Windows-1252 files.
     """
-    questions = _check_questions(questions)
+    questions = check_questions(questions)
     out, exclusions, file = read_responses(path, questions)
     dropped = out.attrs.get("free_text_dropped", [])
     out, located_excl = locate_respondents(out, file, collection=collection, geocoder=geocoder,
@@ -184,7 +184,7 @@ def load_responses(path: str | Path, questions: pd.DataFrame, *, collection: str
     exclusions = list(exclusions) + located_excl
     meta = ["wave", "wave_date", "school", "year_group", "lsoa21_code", "ward24_code", "located"]
     out = out[meta + [c for c in out.columns if c not in meta]]
-    order = _wave_order(out)
+    order = wave_order(out)
     out.attrs.update({"personal": True, "file": file, "exclusions": [asdict(p) for p in exclusions],
                       "free_text_dropped": dropped, "waves": order})
     if exclusions:
@@ -235,7 +235,7 @@ def closed_questions(questions: pd.DataFrame, question_ids=None) -> pd.DataFrame
     ValueError
         A free-text question asked for (free text is never aggregated or exported).
     """
-    questions = _check_questions(questions)
+    questions = check_questions(questions)
     qs = questions[questions["type"] != FREE_TEXT]
     if question_ids is not None:
         ids = [question_ids] if isinstance(question_ids, str) else list(question_ids)
@@ -311,7 +311,7 @@ def summarise(responses: pd.DataFrame, questions: pd.DataFrame, by=None, *, rule
         its disclosure note.
     """
     check_responses(responses)
-    questions = _check_questions(questions)
+    questions = check_questions(questions)
     keys = check_breakdowns(by)
     for k in keys:  # a postcode or respondent id in a label column must never become a heading
         labels.check(responses[k], k)

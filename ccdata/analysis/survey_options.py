@@ -12,7 +12,7 @@ import pandas as pd
 
 from ccdata.analysis import disclosure, labels, linked
 from ccdata.analysis.survey import check_breakdowns, check_responses, closed_questions
-from ccdata.io.local.survey import ANSWER_SEP, MULTIPLE, _check_questions
+from ccdata.io.local.survey import ANSWER_SEP, MULTIPLE, check_questions
 from ccdata.schemas import check_frame
 
 #: The columns of :func:`option_shares`.
@@ -22,7 +22,7 @@ COLUMNS = ("question_id", "question_text", "group", "option", "n", "ticked", "pc
 
 def multiple_choice(questions: pd.DataFrame) -> list[str]:
     """Ids of the multiple-choice questions, in question order."""
-    questions = _check_questions(questions)
+    questions = check_questions(questions)
     return list(questions.loc[questions["type"] == MULTIPLE, "question_id"])
 
 
@@ -59,7 +59,7 @@ def option_shares(responses: pd.DataFrame, questions: pd.DataFrame, question_id:
     check_responses(responses)
     if not isinstance(question_id, str):
         raise TypeError(f"question_id must be a str, not {type(question_id).__name__}")
-    q = closed_questions(_check_questions(questions), question_id).iloc[0]
+    q = closed_questions(check_questions(questions), question_id).iloc[0]
     if q["type"] != MULTIPLE:
         raise ValueError(f"question {question_id!r} is of type {q['type']!r}; only multiple-choice questions "
                          "are reported option by option")
