@@ -25,17 +25,15 @@ from ccdata.geo.geocode import NOT_FOUND, OK, codepoint_path, locate, postcode_p
 from ccdata.geo.places import Place
 from ccdata.geo.places import place as get_place
 from ccdata.io import exclusions as exclusions_table
-from ccdata.io.local.assets import (  # noqa: F401
+from ccdata.io.local.assets import (
     ASSET_COLUMNS,
-    CATEGORIES,
-    CATEGORY_SYNONYMS,
     finish_asset_table,
     join_details,
     load_asset_list,
-    normalise_category,
 )
 from ccdata.io.local.checks import LocalFileError
 from ccdata.io.postcodes import area_bounds, normalise_postcode, postcode_area
+from ccdata.schemas import check_frame
 
 #: Official assets are kept when within this distance (metres, straight line) of the
 #: place boundary: services just outside the footprint are used by its children, and
@@ -256,8 +254,7 @@ def placement_counts(located) -> dict[str, int]:
     ``located`` is the first frame :func:`place_assets` / :func:`combine_assets`
     returns; the outside count is the length of its ``attrs["outside"]`` list.
     """
-    if not isinstance(located, pd.DataFrame) or "placement" not in located:
-        raise ValueError("placement_counts needs the located assets from place_assets (a 'placement' column)")
+    check_frame(located, "located", ["placement"], made_by="place_assets()")
     outside = located.attrs.get("outside")
     return {INSIDE: int((located["placement"] == INSIDE).sum()), BUFFER: int((located["placement"] == BUFFER).sum()),
             OUTSIDE: 0 if outside is None else len(outside)}
@@ -334,36 +331,59 @@ def combine_assets(official: list[pd.DataFrame], local: pd.DataFrame | None, bou
         shape = boundary
     else:
         raise TypeError("boundary must be a GeoDataFrame or a shapely geometry")
-    zone = shape.buffer(buffer_m)
     for frame in official + ([local] if local is not None else []):
-        if not isinstance(frame, pd.DataFrame) or not set(ASSET_COLUMNS) <= set(frame.columns):
-            raise ValueError(f"asset tables must have the columns {ASSET_COLUMNS}")
-
+        check_frame(frame, "an asset table", ASSET_COLUMNS)
+    coder = _Geocoder(collection, codepoint, shape.buffer(buffer_m))
     counts: dict[str, int] = {}
     unplaced: list[pd.DataFrame] = []
     outside: list[pd.DataFrame] = []
-    pieces: list[pd.DataFrame] = []
-    lazy_path: list[Path] = []
+    pieces = [_official_near(frame, coder, buffer_m, counts, unplaced) for frame in official if not frame.empty]
+    if local is not None and not local.empty:
+        pieces.append(_local_near(local, coder, shape, unplaced, outside))
+    gdf = _located(pieces, shape, collection, place_lsoa21, lsoas, geography)
+    un = (pd.concat(unplaced, ignore_index=True) if unplaced
+          else pd.DataFrame({c: pd.Series(dtype="string") for c in UNPLACED_COLUMNS}))
+    un = un[list(UNPLACED_COLUMNS)].astype("string").reset_index(drop=True)
+    far = (pd.concat(outside, ignore_index=True) if outside
+           else pd.DataFrame({c: pd.Series(dtype="int64" if c == "distance_m" else "string")
+                              for c in OUTSIDE_COLUMNS}))
+    gdf["placement"] = placement(gdf["in_place"], gdf["distance_to_place_m"], buffer_m)
+    gdf.attrs["counts"] = counts
+    gdf.attrs["buffer_m"] = buffer_m
+    gdf.attrs["outside"] = far[list(OUTSIDE_COLUMNS)].sort_values("distance_m", kind="stable").reset_index(drop=True)
+    un.attrs["counts"] = counts
+    return gdf, un
 
-    def cp_path() -> Path:
-        if not lazy_path:
-            lazy_path.append(Path(codepoint) if codepoint is not None else codepoint_path(collection))
-        return lazy_path[0]
 
-    near_areas: set[str] | None = None
+class _Geocoder:
+    """Postcodes to grid references for :func:`combine_assets`, within ``zone`` (the place and its
+    buffer): the Code-Point file is found, and its postcode areas near the zone listed, only when
+    first needed (a list whose rows all carry coordinates never opens it)."""
 
-    def areas_near() -> set[str]:
-        nonlocal near_areas
-        if near_areas is None:
-            b = area_bounds(cp_path())
-            x0, y0, x1, y1 = zone.bounds
+    def __init__(self, collection: str, codepoint: Path | None, zone):
+        self.collection, self.codepoint, self.zone = collection, codepoint, zone
+        self._path: Path | None = None
+        self._near: set[str] | None = None
+
+    def path(self) -> Path:
+        if self._path is None:
+            self._path = Path(self.codepoint) if self.codepoint is not None else codepoint_path(self.collection)
+        return self._path
+
+    def areas_near(self) -> set[str]:
+        """Postcode areas whose extent touches the zone."""
+        if self._near is None:
+            b = area_bounds(self.path())
+            x0, y0, x1, y1 = self.zone.bounds
             hit = (b["min_easting"] <= x1) & (b["max_easting"] >= x0) & (b["min_northing"] <= y1) & \
                   (b["max_northing"] >= y0)
-            near_areas = set(b.loc[hit, "area"])
-        return near_areas
+            self._near = set(b.loc[hit, "area"])
+        return self._near
 
-    def geocode(frame: pd.DataFrame, need: pd.Series) -> pd.DataFrame:
-        points = postcode_points(frame.loc[need, "postcode"], collection, source=cp_path())
+    def geocode(self, frame: pd.DataFrame, need: pd.Series) -> pd.DataFrame:
+        """``frame`` with the rows ``need`` given coordinates from their postcode, and the status of
+        each look-up in ``_pc_status`` (missing for rows not looked up)."""
+        points = postcode_points(frame.loc[need, "postcode"], self.collection, source=self.path())
         frame = frame.copy()
         frame.loc[need, "easting"] = points["easting"].astype("Float64")
         frame.loc[need, "northing"] = points["northing"].astype("Float64")
@@ -371,68 +391,79 @@ def combine_assets(official: list[pd.DataFrame], local: pd.DataFrame | None, bou
         frame.loc[need, "_pc_status"] = points["status"]
         return frame
 
-    for frame in official:
-        if frame.empty:
-            continue
-        source = str(frame["source"].iloc[0])
-        frame = frame.reset_index(drop=True)
-        no_xy = frame["easting"].isna() | frame["northing"].isna()
-        area = pd.Series([_postcode_area_of(p) if isinstance(p, str) else None for p in frame["postcode"].tolist()],
-                         index=frame.index, dtype=object)
-        near_pc = area.isin(areas_near()) if no_xy.any() else pd.Series(False, index=frame.index)
-        far = no_xy & ~near_pc
-        counts[f"{source}: not near the place (postcode area)"] = int(far.sum())
-        frame = frame[~far]
-        need = frame["easting"].isna() | frame["northing"].isna()
-        if need.any():
-            frame = geocode(frame, need)
-            bad = need & frame["_pc_status"].ne(OK).fillna(True)
-            if bad.any():
-                why = frame.loc[bad, "_pc_status"].map(
-                    lambda s: "postcode not found in OS Code-Point Open" if s == NOT_FOUND else "malformed postcode")
-                unplaced.append(_unplaced(frame[bad], why.to_numpy()))
-            frame = frame[~bad].drop(columns="_pc_status")
-        pts = gpd.points_from_xy(frame["easting"].astype(float), frame["northing"].astype(float))
-        inside = pd.Series(gpd.GeoSeries(pts, crs=27700).within(zone).to_numpy(), index=frame.index)
-        counts[f"{source}: farther than {buffer_m:g} m from the place"] = int((~inside).sum())
-        pieces.append(frame[inside])
 
-    if local is not None and not local.empty:
-        frame = local.reset_index(drop=True)
-        need = (frame["easting"].isna() | frame["northing"].isna()) & frame["postcode"].notna()
-        if "postcode_status" in frame:
-            need &= frame["postcode_status"].eq("ok")
-        if need.any():
-            frame = geocode(frame, need)
+def _official_near(frame: pd.DataFrame, coder: _Geocoder, buffer_m: float, counts: dict,
+                   unplaced: list) -> pd.DataFrame:
+    """The rows of one national list within the zone. Rows far away (by grid reference, or by
+    postcode area when they have none) are only counted in ``counts``; rows near the place that
+    cannot be located are added to ``unplaced`` with the reason."""
+    source = str(frame["source"].iloc[0])
+    frame = frame.reset_index(drop=True)
+    no_xy = frame["easting"].isna() | frame["northing"].isna()
+    area = pd.Series([_postcode_area_of(p) if isinstance(p, str) else None for p in frame["postcode"].tolist()],
+                     index=frame.index, dtype=object)
+    near_pc = area.isin(coder.areas_near()) if no_xy.any() else pd.Series(False, index=frame.index)
+    far = no_xy & ~near_pc
+    counts[f"{source}: not near the place (postcode area)"] = int(far.sum())
+    frame = frame[~far]
+    need = frame["easting"].isna() | frame["northing"].isna()
+    if need.any():
+        frame = coder.geocode(frame, need)
+        bad = need & frame["_pc_status"].ne(OK).fillna(True)
+        if bad.any():
+            why = frame.loc[bad, "_pc_status"].map(
+                lambda s: "postcode not found in OS Code-Point Open" if s == NOT_FOUND else "malformed postcode")
+            unplaced.append(_unplaced(frame[bad], why.to_numpy()))
+        frame = frame[~bad].drop(columns="_pc_status")
+    pts = gpd.points_from_xy(frame["easting"].astype(float), frame["northing"].astype(float))
+    inside = pd.Series(gpd.GeoSeries(pts, crs=27700).within(coder.zone).to_numpy(), index=frame.index)
+    counts[f"{source}: farther than {buffer_m:g} m from the place"] = int((~inside).sum())
+    return frame[inside]
+
+
+def _local_near(local: pd.DataFrame, coder: _Geocoder, shape, unplaced: list, outside: list) -> pd.DataFrame:
+    """The rows of the adviser's list within the zone. Every other row is accounted for: rows that
+    cannot be located (and rows the reader skipped) go to ``unplaced`` with the reason, located rows
+    beyond the zone to ``outside`` with their distance to the place."""
+    frame = local.reset_index(drop=True)
+    need = (frame["easting"].isna() | frame["northing"].isna()) & frame["postcode"].notna()
+    if "postcode_status" in frame:
+        need &= frame["postcode_status"].eq("ok")
+    if need.any():
+        frame = coder.geocode(frame, need)
+    else:
+        frame = frame.assign(_pc_status=pd.Series(pd.NA, index=frame.index, dtype="string"))
+    no_xy = frame["easting"].isna() | frame["northing"].isna()
+    reasons = []
+    for i in frame.index[no_xy]:
+        status = frame.at[i, "_pc_status"]
+        pstat = frame.at[i, "postcode_status"] if "postcode_status" in frame else None
+        if isinstance(status, str) and status == NOT_FOUND:
+            reasons.append(f"postcode {frame.at[i, 'postcode']} not found in OS Code-Point Open")
+        elif isinstance(pstat, str) and pstat == "malformed":
+            reasons.append(f"malformed postcode {frame.at[i, 'postcode']!r} and no coordinates")
         else:
-            frame = frame.assign(_pc_status=pd.Series(pd.NA, index=frame.index, dtype="string"))
-        no_xy = frame["easting"].isna() | frame["northing"].isna()
-        reasons = []
-        for i in frame.index[no_xy]:
-            status = frame.at[i, "_pc_status"]
-            pstat = frame.at[i, "postcode_status"] if "postcode_status" in frame else None
-            if isinstance(status, str) and status == NOT_FOUND:
-                reasons.append(f"postcode {frame.at[i, 'postcode']} not found in OS Code-Point Open")
-            elif isinstance(pstat, str) and pstat == "malformed":
-                reasons.append(f"malformed postcode {frame.at[i, 'postcode']!r} and no coordinates")
-            else:
-                reasons.append("no postcode or coordinates")
-        if no_xy.any():
-            unplaced.append(_unplaced(frame[no_xy], reasons))
-        frame = frame[~no_xy].drop(columns="_pc_status")
-        pts = gpd.GeoSeries(gpd.points_from_xy(frame["easting"].astype(float), frame["northing"].astype(float)),
-                            crs=27700)
-        inside = pd.Series(pts.within(zone).to_numpy(), index=frame.index)
-        if (~inside).any():
-            far = frame[~inside]
-            outside.append(pd.DataFrame({
-                **{c: far[c] if c in far else pd.NA for c in OUTSIDE_COLUMNS[:-1]},
-                "distance_m": pts[~inside.to_numpy()].distance(shape).round(0).astype("int64").to_numpy()}))
-        pieces.append(frame[inside])
-        skipped = local.attrs.get("skipped")
-        if isinstance(skipped, pd.DataFrame) and not skipped.empty:
-            unplaced.append(_unplaced(skipped, ("skipped: " + skipped["reason"].astype(str)).to_numpy()))
+            reasons.append("no postcode or coordinates")
+    if no_xy.any():
+        unplaced.append(_unplaced(frame[no_xy], reasons))
+    frame = frame[~no_xy].drop(columns="_pc_status")
+    pts = gpd.GeoSeries(gpd.points_from_xy(frame["easting"].astype(float), frame["northing"].astype(float)),
+                        crs=27700)
+    inside = pd.Series(pts.within(coder.zone).to_numpy(), index=frame.index)
+    if (~inside).any():
+        far = frame[~inside]
+        outside.append(pd.DataFrame({
+            **{c: far[c] if c in far else pd.NA for c in OUTSIDE_COLUMNS[:-1]},
+            "distance_m": pts[~inside.to_numpy()].distance(shape).round(0).astype("int64").to_numpy()}))
+    skipped = local.attrs.get("skipped")
+    if isinstance(skipped, pd.DataFrame) and not skipped.empty:
+        unplaced.append(_unplaced(skipped, ("skipped: " + skipped["reason"].astype(str)).to_numpy()))
+    return frame[inside]
 
+
+def _located(pieces: list, shape, collection: str, place_lsoa21, lsoas, geography) -> gpd.GeoDataFrame:
+    """The kept rows of every list as one GeoDataFrame (EPSG:27700), each located in LSOA, ward and
+    LAD, with whether it lies in the place and how far from it."""
     keep = [p for p in pieces if not p.empty]
     assets = pd.concat(keep, ignore_index=True) if keep else _empty_assets()
     if not assets.empty:
@@ -447,18 +478,7 @@ def combine_assets(official: list[pd.DataFrame], local: pd.DataFrame | None, bou
     if place_lsoa21 is not None:
         # a point on the boundary line counts with the LSOA it falls in
         gdf["in_place"] = gdf["in_place"] | gdf["lsoa21_code"].isin(list(place_lsoa21)).fillna(False)
-    un = (pd.concat(unplaced, ignore_index=True) if unplaced
-          else pd.DataFrame({c: pd.Series(dtype="string") for c in UNPLACED_COLUMNS}))
-    un = un[list(UNPLACED_COLUMNS)].astype("string").reset_index(drop=True)
-    far = (pd.concat(outside, ignore_index=True) if outside
-           else pd.DataFrame({c: pd.Series(dtype="int64" if c == "distance_m" else "string")
-                              for c in OUTSIDE_COLUMNS}))
-    gdf["placement"] = placement(gdf["in_place"], gdf["distance_to_place_m"], buffer_m)
-    gdf.attrs["counts"] = counts
-    gdf.attrs["buffer_m"] = buffer_m
-    gdf.attrs["outside"] = far[list(OUTSIDE_COLUMNS)].sort_values("distance_m", kind="stable").reset_index(drop=True)
-    un.attrs["counts"] = counts
-    return gdf, un
+    return gdf
 
 
 def place_assets(place, *, buffer_m: float = BUFFER_M, official: bool = True):

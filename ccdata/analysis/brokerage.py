@@ -35,6 +35,7 @@ import pandas as pd
 
 from ccdata.analysis.residents import RESIDENTS_GROUP, as_undirected, check_graph
 from ccdata.io.local.network import BOTH_WAYS, FROM_PARTNER, RESIDENTS, TO_PARTNER
+from ccdata.schemas import check_frame
 
 COORDINATOR = "coordinator"
 ITINERANT = "itinerant"
@@ -285,8 +286,7 @@ def roles_table(frame: pd.DataFrame) -> pd.DataFrame:
         ``label, sector`` and one column per role (counts), ``total``, and ``more_than_chance``
         (the roles called strong, in words); organisations brokering nothing are left out.
     """
-    if not isinstance(frame, pd.DataFrame) or not set(_COLUMNS) <= set(frame.columns):
-        raise TypeError("expected the table returned by brokerage()")
+    check_frame(frame, "frame", _COLUMNS, made_by="brokerage()")
     roles = list(DIRECTED_ROLES if set(frame["role"]) & {GATEKEEPER_ONLY, REPRESENTATIVE} else ROLES)
     wide = frame.pivot_table(index=["org_id", "label", "sector"], columns="role", values="observed",
                              aggfunc="sum", fill_value=0).reindex(columns=roles, fill_value=0)

@@ -21,7 +21,7 @@ from ccdata.errors import MissingDataError, Problem
 from ccdata.geo.build import table
 from ccdata.io.local.codebook import Theme, load_codebook, rule_pattern
 from ccdata.io.local.conversations import NOT_KNOWN, read_conversations
-from ccdata.io.local.survey import wave_order
+from ccdata.io.local.survey import warn_summary, wave_order
 
 #: Columns of the loaded (de-identified) conversations, before the theme columns.
 META = ("conversation_id", "wave", "wave_date", "setting", "who", "age_band", "lsoa21_code", "ward24_code",
@@ -244,7 +244,7 @@ def load_conversations(path: str | Path, codebook, *, collection: str = "officia
     out.attrs.update({"personal": True, "file": file, "exclusions": [asdict(p) for p in exclusions],
                       "waves": order, "people_given": bool(raw.attrs.get("people_given"))})
     if exclusions:
-        survey.warn_summary(exclusions, file)
+        warn_summary(exclusions, file)
     return Conversations(out, codebook, coding, file)
 
 

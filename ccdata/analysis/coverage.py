@@ -181,6 +181,18 @@ def calculate_coverage(lsoas, children, assets, geography: pd.DataFrame | None =
                              "per_1000_children": (1000 * n / n_children) if n_children > 0 else np.nan})
     by_area = pd.DataFrame(rows)
 
+    reach = _reach(lsoas, kids, assets, codes, dist, labels)
+    method = (f"Children are Census 2021 usual residents aged 0-19 (TS007A age bands summed). Asset counts "
+              f"include only assets inside the place's LSOAs; ward rows cover the place's LSOAs in each "
+              f"ward. 'Within' distances are straight lines from each LSOA's centroid (the centre of its "
+              f"area, where all its children are assumed to live) to the nearest asset of the category, "
+              f"including assets up to the buffer beyond the boundary; real walking routes are longer.")
+    return Coverage(by_area=by_area, reach=reach, method=method)
+
+
+def _reach(lsoas, kids: pd.Series, assets, codes: list, dist: tuple, labels: dict) -> pd.DataFrame:
+    """Children whose LSOA centroid lies within each distance of the nearest asset of each category."""
+    cats = list(labels)
     centroids = lsoas.set_index("lsoa21_code").geometry.centroid
     total = float(kids.reindex(codes).sum())
     reach_rows = []
@@ -197,13 +209,7 @@ def calculate_coverage(lsoas, children, assets, geography: pd.DataFrame | None =
                                "straight_line_m": d, "children_within": int(round(within)),
                                "children_total": int(round(total)),
                                "share_within_pct": (100 * within / total) if total > 0 else np.nan})
-    reach = pd.DataFrame(reach_rows)
-    method = (f"Children are Census 2021 usual residents aged 0-19 (TS007A age bands summed). Asset counts "
-              f"include only assets inside the place's LSOAs; ward rows cover the place's LSOAs in each "
-              f"ward. 'Within' distances are straight lines from each LSOA's centroid (the centre of its "
-              f"area, where all its children are assumed to live) to the nearest asset of the category, "
-              f"including assets up to the buffer beyond the boundary; real walking routes are longer.")
-    return Coverage(by_area=by_area, reach=reach, method=method)
+    return pd.DataFrame(reach_rows)
 
 
 def children_by_lsoa(place) -> pd.DataFrame:

@@ -16,6 +16,7 @@ import pandas as pd
 from ccdata.errors import MissingDataError
 from ccdata.geo import build
 from ccdata.geo.geography import imd_extent, share_most_deprived
+from ccdata.schemas import check_frame
 
 EDITIONS = {"iod2019": "IoD 2019", "iod2025": "IoD 2025"}
 #: LSOAs ranked nationally in each edition (England).
@@ -371,12 +372,7 @@ def comparator_rows(iod: pd.DataFrame, edition: str, *, code_col: str, area_code
     [['E09000001', 2, 1], ['E09000002', 2, 0], ['E92000001', 4, 1]]
     """
     _check_edition(edition)
-    if not isinstance(iod, pd.DataFrame):
-        raise TypeError(f"iod must be a DataFrame, not {type(iod).__name__}")
-    needed = [code_col, area_code, area_name, "imd_rank", "imd_decile"]
-    absent = [c for c in needed if c not in iod.columns]
-    if absent:
-        raise ValueError(f"IoD table lacks column(s) {absent}; it has {list(iod.columns)}")
+    check_frame(iod, "iod", [code_col, area_code, area_name, "imd_rank", "imd_decile"])
     repeated = iod[code_col][iod[code_col].duplicated()]
     if len(repeated):
         raise ValueError(f"LSOA(s) listed twice in the IoD table: {sorted(repeated)[:10]}")
@@ -438,9 +434,7 @@ def current_authorities(lsoa_area: pd.DataFrame, lsoa_lad24: pd.DataFrame, *, co
     """
     for frame, cols, name in ((lsoa_area, [code_col, area_code], "lsoa_area"),
                               (lsoa_lad24, [code_col, "lad24_code"], "lsoa_lad24")):
-        absent = [c for c in cols if c not in frame.columns]
-        if absent:
-            raise ValueError(f"{name} lacks column(s) {absent}")
+        check_frame(frame, name, cols)
     pairs = lsoa_area[[code_col, area_code]].merge(
         lsoa_lad24[[code_col, "lad24_code"]].drop_duplicates(), on=code_col, how="left")
     counts = (pairs.groupby([area_code, "lad24_code"], dropna=False)[code_col].nunique()

@@ -32,9 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ccdata.analysis.leaks import scan_for_leaks  # noqa: F401  (checks of exported text, kept here too)
 from ccdata.errors import DisclosureError
-
+from ccdata.schemas import check_frame
 
 #: Shown in place of a hidden figure (the convention of DfE and ONS tables).
 SUPPRESSED_MARK = "c"
@@ -93,7 +92,7 @@ def note(rules: Rules | None = None) -> str:
     >>> note(Rules()).startswith("To protect privacy")
     True
     """
-    rules = _check_rules(rules)
+    rules = check_rules(rules)
     parts = [f"To protect privacy, figures based on fewer than {rules.min_respondents} people, "
              f"or counting fewer than {rules.min_cases} people"]
     if rules.check_complement:
@@ -107,7 +106,14 @@ def note(rules: Rules | None = None) -> str:
     return "".join(parts)
 
 
-def _check_rules(rules) -> Rules:
+def check_rules(rules) -> Rules:
+    """The rules to apply: ``rules``, or :data:`DEFAULT` when None (every function taking rules asks here).
+
+    Raises
+    ------
+    TypeError
+        ``rules`` is neither None nor a :class:`Rules`.
+    """
     if rules is None:
         return DEFAULT
     if not isinstance(rules, Rules):
@@ -178,8 +184,7 @@ def mark(frame: pd.DataFrame, rules: Rules | None = None, *, sources=()) -> pd.D
     """Seal ``frame`` as it is now: for a table worked out from protected tables only (e.g. a change
     from two published waves). It must carry a seal already, or every table in ``sources`` must be
     protected, or it must be empty; anything else raises :class:`DisclosureError`."""
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"only a DataFrame can be marked, not {type(frame).__name__}")
+    check_frame(frame, "frame")
     sources = list(sources)
     derived = isinstance(frame.attrs.get("disclosure_seal"), _Seal) or frame.empty \
         or (sources and all(is_protected(t) for t in sources))
@@ -307,9 +312,8 @@ def apply(table: pd.DataFrame, rules: Rules | None = None, *, count: str = "coun
     >>> apply(t)["count"].tolist()
     [<NA>, 40, 50]
     """
-    rules = _check_rules(rules)
-    if not isinstance(table, pd.DataFrame):
-        raise TypeError(f"table must be a DataFrame, not {type(table).__name__}")
+    rules = check_rules(rules)
+    check_frame(table, "table")
     out = table.copy()
     c = _check_count_column(out, count)
     d = _check_count_column(out, denominator) if denominator is not None else None
@@ -431,9 +435,8 @@ def protect_crosstab(table: pd.DataFrame, rules: Rules | None = None, *, percent
         Not a DataFrame; empty; counts that are not whole numbers >= 0; unknown
         ``percent``; ``total_label`` already used as a row or column label.
     """
-    rules = _check_rules(rules)
-    if not isinstance(table, pd.DataFrame):
-        raise TypeError(f"table must be a DataFrame, not {type(table).__name__}")
+    rules = check_rules(rules)
+    check_frame(table, "table")
     if table.empty:
         raise ValueError("table is empty")
     if percent not in (None, "row", "column"):

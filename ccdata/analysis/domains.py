@@ -18,6 +18,7 @@ from ccdata.errors import InputError, MissingDataError
 from ccdata.geo import build
 from ccdata.geo.iod2025 import domains_source
 from ccdata.geo.places import iod_lsoa21
+from ccdata.schemas import check_frame
 
 #: Domains compared between editions, with the labels readers see (the IMD first).
 DOMAIN_LABELS = {
@@ -49,8 +50,7 @@ def authority_shares(frame: pd.DataFrame, lad_col: str, domains=None) -> pd.Data
         ``area_code`` (authority codes, then ``England``), ``domain``, ``lsoas``,
         ``lsoas_most_deprived_10``, ``pct_most_deprived_10`` (0-100).
     """
-    if not isinstance(frame, pd.DataFrame) or lad_col not in frame.columns:
-        raise InputError(f"frame must be an IoD table with a {lad_col!r} column")
+    check_frame(frame, "frame", [lad_col])
     domains = [d for d in (domains or DOMAIN_LABELS) if f"{d}_decile" in frame.columns]
     # counted with bincount over the factorised authority codes: a page asks for every LSOA of
     # England for two editions, and a batch for every place

@@ -35,6 +35,7 @@ import pandas as pd
 
 from ccdata.analysis import child_poverty, deprivation, indicators, stats
 from ccdata.errors import MissingDataError
+from ccdata.schemas import check_frame
 
 #: Columns of the indicator table the findings read.
 INDICATOR_COLUMNS = ("indicator", "title", "area", "area_name", "numerator", "denominator", "value", "lower",
@@ -118,12 +119,7 @@ def _ok(x) -> bool:
 
 
 def _check(frame: pd.DataFrame, columns, what: str) -> pd.DataFrame:
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{what} must be a DataFrame, not {type(frame).__name__}")
-    absent = [c for c in columns if c not in frame.columns]
-    if absent:
-        raise ValueError(f"{what} lacks column(s) {', '.join(absent)}")
-    return frame
+    return check_frame(frame, what, columns)
 
 
 def _by_area(frame: pd.DataFrame) -> dict[str, dict[str, dict]]:

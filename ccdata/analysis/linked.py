@@ -26,6 +26,7 @@ import pandas as pd
 
 from ccdata.analysis import audit, disclosure, labels, survey
 from ccdata.io.local.survey import check_questions
+from ccdata.schemas import check_frame
 
 WARD = "ward24_code"
 WITHHELD = "hidden because the audit found it could be worked out from other tables on this page"
@@ -68,7 +69,7 @@ def survey_page(responses: pd.DataFrame, questions: pd.DataFrame, rules: disclos
         ``ok`` is False when a hidden figure could still be pinned down; the caller must
         then publish none of the survey tables.
     """
-    rules = disclosure._check_rules(rules)
+    rules = disclosure.check_rules(rules)
     overall = survey.summarise(responses, questions, rules=rules)
     by_wave = survey.summarise(responses, questions, by="wave", rules=rules)
     by_ward = survey.summarise(responses, questions, by=WARD, rules=rules)
@@ -297,9 +298,8 @@ def protect_breakdowns(records: pd.DataFrame, outcome: str, breakdowns, rules: d
         Not a DataFrame; a column missing; ``breakdowns`` not tuples of column names;
         ``max_rounds`` below 1.
     """
-    rules = disclosure._check_rules(rules)
-    if not isinstance(records, pd.DataFrame):
-        raise TypeError(f"records must be a DataFrame, not {type(records).__name__}")
+    rules = disclosure.check_rules(rules)
+    check_frame(records, "records")
     if isinstance(max_rounds, bool) or not isinstance(max_rounds, int) or max_rounds < 1:
         raise ValueError(f"max_rounds must be a whole number >= 1, not {max_rounds!r}")
     breakdowns = [tuple(b) for b in breakdowns]
@@ -450,9 +450,9 @@ def survey_breakdowns(responses: pd.DataFrame, questions: pd.DataFrame, by=("sch
     dict
         Question id -> :class:`LinkedSet` (tables keyed ``()``, ``(by[0],)`` ...).
     """
-    survey._check_responses(responses)
+    survey.check_responses(responses)
     questions = check_questions(questions)
-    by = tuple(survey._by(list(by)))
+    by = tuple(survey.check_breakdowns(list(by)))
     if not by:
         raise ValueError("by must name at least one breakdown")
     for k in by:  # a postcode or respondent id in a label column must never become a heading
@@ -463,11 +463,11 @@ def survey_breakdowns(responses: pd.DataFrame, questions: pd.DataFrame, by=("sch
             raise ValueError("a cross-tab needs two breakdowns")
         breakdowns.append(by[:2])
     out = {}
-    for q in survey._closed(questions).itertuples(index=False):
+    for q in survey.closed_questions(questions).itertuples(index=False):
         if not q.positive:
             continue
         frame = responses[list(by)].copy()
-        frame["_positive"] = survey._positive(responses[q.question_id], q.positive)
+        frame["_positive"] = survey.is_positive(responses[q.question_id], q.positive)
         out[q.question_id] = protect_breakdowns(frame, "_positive", breakdowns, rules, max_rounds=max_rounds,
                                                 link=protect, label=f"{q.question_id}: ")
     return out

@@ -18,6 +18,9 @@ import pandas as pd
 
 from ccdata.analysis import disclosure
 from ccdata.analysis import network as net
+from ccdata.analysis.residents import protected_count
+from ccdata.io.local.network import NOT_STATED, NetworkData
+from ccdata.vocabulary import RELATIONSHIP_TYPES, RESIDENTS, SECTORS
 
 #: Below this share of organisations answering in a wave, whole-network measures are flagged.
 MIN_RESPONSE = 0.7
@@ -27,13 +30,13 @@ MIN_SECTOR_RESPONSE = 0.5
 MIN_SECTOR_SIZE = 3
 
 
-def _types(data: net.NetworkData) -> list[str]:
+def _types(data: NetworkData) -> list[str]:
     present = set(data.ties["relationship"])
-    return [t for t in net.RELATIONSHIP_TYPES if t in present] + (
-        [net.NOT_STATED] if net.NOT_STATED in present else [])
+    return [t for t in RELATIONSHIP_TYPES if t in present] + (
+        [NOT_STATED] if NOT_STATED in present else [])
 
 
-def types_table(data: net.NetworkData, rules: disclosure.Rules | None = None) -> pd.DataFrame:
+def types_table(data: NetworkData, rules: disclosure.Rules | None = None) -> pd.DataFrame:
     """The network of each relationship type, per wave.
 
     Returns
@@ -43,7 +46,7 @@ def types_table(data: net.NetworkData, rules: disclosure.Rules | None = None) ->
         residents' group counts once, and only through ties it may show), ``ties``,
         ``cross_sector_share``, ``density``.
     """
-    net._check_data(data)
+    net.check_data(data)
     rows = []
     for t in _types(data):
         for w in data.waves:
@@ -56,7 +59,7 @@ def types_table(data: net.NetworkData, rules: disclosure.Rules | None = None) ->
                                        "density"])
 
 
-def types_change(data: net.NetworkData, before: str, after: str,
+def types_change(data: NetworkData, before: str, after: str,
                  rules: disclosure.Rules | None = None) -> pd.DataFrame:
     """Each relationship type in two waves side by side, with the change.
 
@@ -80,7 +83,7 @@ def types_change(data: net.NetworkData, before: str, after: str,
     return out
 
 
-def coverage(data: net.NetworkData, rules: disclosure.Rules | None = None) -> pd.DataFrame:
+def coverage(data: NetworkData, rules: disclosure.Rules | None = None) -> pd.DataFrame:
     """Who answered the survey, by wave and sector.
 
     Organisations in a wave's network (listed, joined by then, or named in a tie) and those
@@ -92,19 +95,19 @@ def coverage(data: net.NetworkData, rules: disclosure.Rules | None = None) -> pd
     DataFrame
         ``wave, sector, organisations, answered, response_rate``.
     """
-    net._check_data(data)
+    net.check_data(data)
     rows = []
     for w in data.waves:
         g = net.graph(data, w)
         answered = g.graph["respondents"]
-        for sector in net.SECTORS:
+        for sector in SECTORS:
             members = [n for n in g.nodes if g.nodes[n]["sector"] == sector]
             if not members:
                 continue
             said = sum(1 for n in members if n in answered)
-            if sector == net.RESIDENTS:
+            if sector == RESIDENTS:
                 people = len(members)
-                listed, said = net.protected_count(people, people, rules), net.protected_count(said, people, rules)
+                listed, said = protected_count(people, people, rules), protected_count(said, people, rules)
                 rows.append({"wave": w, "sector": sector, "organisations": listed, "answered": said,
                              "response_rate": float("nan")})
                 continue
@@ -116,21 +119,21 @@ def coverage(data: net.NetworkData, rules: disclosure.Rules | None = None) -> pd
     return frame
 
 
-def response_rates(data: net.NetworkData) -> pd.DataFrame:
+def response_rates(data: NetworkData) -> pd.DataFrame:
     """Share of organisations (not residents) that answered, per wave: ``wave, organisations,
     answered, response_rate``."""
-    net._check_data(data)
+    net.check_data(data)
     rows = []
     for w in data.waves:
         g = net.graph(data, w)
-        orgs = [n for n in g.nodes if g.nodes[n]["sector"] != net.RESIDENTS]
+        orgs = [n for n in g.nodes if g.nodes[n]["sector"] != RESIDENTS]
         said = sum(1 for n in orgs if n in g.graph["respondents"])
         rows.append({"wave": w, "organisations": len(orgs), "answered": said,
                      "response_rate": said / len(orgs) if orgs else float("nan")})
     return pd.DataFrame(rows, columns=["wave", "organisations", "answered", "response_rate"])
 
 
-def one_sided(data: net.NetworkData) -> pd.DataFrame:
+def one_sided(data: NetworkData) -> pd.DataFrame:
     """Ties between organisations that only one end reported, per wave.
 
     Returns
@@ -139,14 +142,14 @@ def one_sided(data: net.NetworkData) -> pd.DataFrame:
         ``wave, ties, both_ends, one_end_other_silent`` (the other end did not answer the
         survey) and ``one_end_other_answered`` (it answered but did not name this partner).
     """
-    net._check_data(data)
+    net.check_data(data)
     rows = []
     for w in data.waves:
         g = net.graph(data, w)
         answered = g.graph["respondents"]
         both = silent = unnamed = 0
         for u, v, attrs in g.edges(data=True):
-            if net.RESIDENTS in (g.nodes[u]["sector"], g.nodes[v]["sector"]):
+            if RESIDENTS in (g.nodes[u]["sector"], g.nodes[v]["sector"]):
                 continue
             if attrs["reported_by"] >= 2:
                 both += 1
@@ -160,7 +163,7 @@ def one_sided(data: net.NetworkData) -> pd.DataFrame:
                                        "one_end_other_answered"])
 
 
-def coverage_warnings(data: net.NetworkData) -> list[str]:
+def coverage_warnings(data: NetworkData) -> list[str]:
     """Plain sentences for each wave or sector where too few organisations answered.
 
     The rule: a wave where fewer than :data:`MIN_RESPONSE` of the organisations answered, and
@@ -176,7 +179,7 @@ def coverage_warnings(data: net.NetworkData) -> list[str]:
                        "partner named them, so the figures for that wave probably miss some ties; treat them as "
                        "the least there is.")
     cov = coverage(data)
-    cov = cov[cov["sector"] != net.RESIDENTS]
+    cov = cov[cov["sector"] != RESIDENTS]
     for r in cov.itertuples(index=False):
         if r.organisations >= MIN_SECTOR_SIZE and r.response_rate < MIN_SECTOR_RESPONSE:
             out.append(f"In wave {r.wave} fewer than half of the {r.sector} organisations answered "

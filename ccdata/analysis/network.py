@@ -30,51 +30,13 @@ from pyproj import Transformer
 
 from ccdata.analysis import disclosure
 from ccdata.analysis.netlinks import cross_sector_dependence
-from ccdata.analysis.residents import (  # noqa: F401  (re-exported for callers)
-    RESIDENTS_GROUP,
-    RESIDENTS_LABEL,
-    as_undirected,
-    check_graph,
-    group_residents,
-    protected_count,
-    residents_note,
-)
+from ccdata.analysis.residents import as_undirected, check_graph, group_residents
 from ccdata.errors import CcdataError, DataQualityWarning, MissingDataError
 from ccdata.geo.geocode import postcode_points
 from ccdata.geo.places import Place
 from ccdata.geo.places import place as get_place
-from ccdata.io.local.network import (  # noqa: F401  (the vocabulary, re-exported for callers)
-    CONFLICT_GAP,
-    EXCLUDED,
-    FREQUENCY_STRENGTH,
-    ISSUE_COLUMNS,
-    KEPT,
-    NOT_STATED,
-    STRENGTH_MAX,
-    STRENGTH_MIN,
-    NetworkData,
-    read_network,
-    read_organisations,
-    read_relationships,
-    sort_waves,
-)
-from ccdata.vocabulary import (  # noqa: F401  (the vocabulary, re-exported for callers)
-    BUSINESS,
-    EARLY_YEARS,
-    FAITH,
-    HEALTH,
-    HOUSING,
-    INFORMATION_SHARING,
-    JOINT_DELIVERY,
-    LOCAL_AUTHORITY,
-    REFERRALS,
-    RELATIONSHIP_TYPES,
-    RESIDENTS,
-    SCHOOL,
-    SECTORS,
-    SHARED_FUNDING,
-    VOLUNTARY,
-)
+from ccdata.io.local.network import EXCLUDED, NOT_STATED, NetworkData, read_network
+from ccdata.vocabulary import RELATIONSHIP_TYPES, RESIDENTS, SECTORS
 
 # ---------------------------------------------------------------------------- reading
 
@@ -106,10 +68,24 @@ def load_network(place) -> NetworkData:
     return read_network(paths["organisations"], paths["relationships"])
 
 
-def _check_data(data) -> NetworkData:
+def check_data(data) -> NetworkData:
+    """``data`` itself when it is a :class:`~ccdata.io.local.network.NetworkData`.
+
+    Raises
+    ------
+    TypeError
+        Anything else (read the files with :func:`load_network`).
+    """
     if not isinstance(data, NetworkData):
         raise TypeError(f"expected NetworkData (from read_network or load_network), not {type(data).__name__}")
     return data
+
+
+def excluded_rows(data: NetworkData) -> int:
+    """How many rows of the two files were left out (blank, unreadable or unusable), from
+    :attr:`NetworkData.issues`; issues whose rows were kept as given are not counted."""
+    check_data(data)
+    return int((data.issues["action"] == EXCLUDED).sum())
 
 
 # ---------------------------------------------------------------------------- graphs
@@ -145,7 +121,7 @@ def graph(data: NetworkData, wave: str | None = None, *, directed: bool = False,
     ValueError
         For an unknown wave or relationship type.
     """
-    _check_data(data)
+    check_data(data)
     waves = data.waves
     if wave is None:
         if not waves:
@@ -284,7 +260,7 @@ def published_summary(data: NetworkData, wave: str | None = None, *,
     dict
         The keys of :func:`summarise` and ``respondents``.
     """
-    _check_data(data)
+    check_data(data)
     out = summarise(published_graph(data, wave, relationships=relationships, rules=rules))
     answers = _organisations_only(graph(data, wave, directed=True, relationships=relationships))
     out["reciprocity"] = reciprocity(answers)
@@ -442,7 +418,7 @@ def compare_waves(data: NetworkData, before: str, after: str, rules: disclosure.
     ValueError
         For an unknown wave or ``before`` not earlier than ``after``.
     """
-    _check_data(data)
+    check_data(data)
     waves = data.waves
     for w in (before, after):
         if str(w) not in waves:
@@ -486,7 +462,7 @@ def over_time(data: NetworkData, rules: disclosure.Rules | None = None) -> pd.Da
         different sectors outside the core team, the share connected only through it,
         :func:`ccdata.analysis.netlinks.cross_sector_dependence`).
     """
-    _check_data(data)
+    check_data(data)
     rows = []
     for w in data.waves:
         row = {"wave": w, **published_summary(data, w, rules=rules)}
@@ -513,7 +489,7 @@ def organisation_points(data: NetworkData, collection: str | None = None) -> pd.
         ``org_id, label, sector, core_team, easting, northing, located`` where
         ``located`` says how (``coordinates``, ``postcode``) or why not.
     """
-    _check_data(data)
+    check_data(data)
     orgs = data.organisations.copy()
     out = orgs[["org_id", "label", "sector", "core_team"]].copy()
     out["easting"] = orgs["easting"].astype(float)
@@ -561,7 +537,7 @@ def issues_table(data: NetworkData, values: bool = False) -> pd.DataFrame:
     unknown "organisation" typed into a survey may be a person's name. The file,
     row and column are enough to find and fix it.
     """
-    _check_data(data)
+    check_data(data)
     cols = ["file", "row", "column", "kind", "message", "action"] + (["value"] if values else [])
     # messages are fixed text or quote labels (never a resident's name); values are raw input
     return data.issues[cols].reset_index(drop=True)
@@ -577,7 +553,7 @@ def map_layers(place, data: NetworkData) -> tuple[pd.DataFrame, object]:
         place's LSOA 2021 polygons with ``imd_decile`` (IoD 2025), or ``None``
         when boundaries or deprivation are not available (the reason is warned).
     """
-    _check_data(data)
+    check_data(data)
     points = organisation_points(data, place.collection)
     try:
         lsoas = place.lsoa_boundaries()

@@ -26,6 +26,7 @@ import pandas as pd
 from ccdata.analysis import audit, disclosure, linked
 from ccdata.errors import Problem, ValidationError
 from ccdata.io.local import outcomes as reader
+from ccdata.schemas import check_frame
 
 #: Areas whose rows come from pupil records of the place (protected); the others are published.
 LOCAL_AREAS = (reader.PLACE, reader.WARD, reader.SCHOOL)
@@ -229,11 +230,9 @@ def protect(frame: pd.DataFrame, rules: disclosure.Rules | None = None) -> Outco
     -------
     OutcomeFigures
     """
-    rules = disclosure._check_rules(rules)
-    need = {"outcome", "period", "area_type", "area", "numerator", "denominator", "mean", "sd", "count",
-            "suppressed", "measure"}
-    if not isinstance(frame, pd.DataFrame) or not need <= set(frame.columns):
-        raise TypeError("frame must be the table read by ccdata.io.local.outcomes.read_outcomes")
+    rules = disclosure.check_rules(rules)
+    check_frame(frame, "frame", ("outcome", "period", "area_type", "area", "numerator", "denominator", "mean", "sd",
+                                 "count", "suppressed", "measure"), made_by="ccdata.io.local.outcomes.read_outcomes()")
     file = str(frame.attrs.get("file", "outcomes file"))
     published = frame[~frame["area_type"].isin(LOCAL_AREAS)].copy()
     published["value"] = np.where(published["measure"] == reader.MEAN, published["mean"],

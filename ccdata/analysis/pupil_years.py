@@ -30,6 +30,7 @@ from ccdata.analysis.pupils import MEASURES, load_pupils
 from ccdata.analysis.survey import NOT_KNOWN
 from ccdata.errors import MissingDataError
 from ccdata.io.local.outcomes import ACADEMIC, parse_period
+from ccdata.schemas import check_frame
 
 YEAR = "academic_year"
 WARD = "ward24_code"
@@ -110,13 +111,10 @@ def protect_years(pupils: pd.DataFrame, measure: str, rules: disclosure.Rules | 
     LinkedSet
         ``tables`` keyed by the breakdowns, with ``pupils, cases, rate, ci_lower, ci_upper``.
     """
-    if not isinstance(pupils, pd.DataFrame):
-        raise TypeError(f"pupils must be a DataFrame, not {type(pupils).__name__}")
+    check_frame(pupils, "pupils", made_by="load_years()")
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {list(MEASURES)}, not {measure!r}")
-    missing = [c for c in (YEAR, WARD, measure) if c not in pupils.columns]
-    if missing:
-        raise ValueError(f"pupils lack the column(s) {missing}; read them with load_years")
+    check_frame(pupils, "pupils", (YEAR, WARD, measure), made_by="load_years()")
     # a pupil on two schools' rolls in one year counts once by area
     frame = (pupils[pupils["counted_in_areas"].astype(bool)] if "counted_in_areas" in pupils else pupils).copy()
     cells = frame[[YEAR, WARD]].astype("object").where(frame[[YEAR, WARD]].notna(), NOT_KNOWN)

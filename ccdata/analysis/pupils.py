@@ -15,14 +15,12 @@ import numpy as np
 import pandas as pd
 
 from ccdata.analysis import audit, disclosure, labels, linked, stats
-from ccdata.analysis.survey import NOT_KNOWN, Geocoder, locate_respondents, warn_summary
+from ccdata.analysis.survey import NOT_KNOWN, Geocoder, locate_respondents
 from ccdata.errors import MissingDataError, Problem
 from ccdata.io.local import TABLE_SUFFIXES
-from ccdata.io.local.pupils import (  # noqa: F401
-    KNOWN_COLUMNS,
-    PERSISTENT_ABSENCE_THRESHOLD,
-    read_school,
-)
+from ccdata.io.local.pupils import read_school
+from ccdata.io.local.survey import warn_summary
+from ccdata.schemas import check_frame
 
 #: Pupil-level measures and what they count.
 MEASURES = {"persistent_absence": "pupils persistently absent (missing 10% or more of sessions)",
@@ -108,13 +106,11 @@ def load_pupils(folder: str | Path, *, collection: str = "official", geocoder: G
 
 
 def _check_pupils(pupils) -> None:
-    if not isinstance(pupils, pd.DataFrame):
-        raise TypeError(f"pupils must be a DataFrame from load_pupils, not {type(pupils).__name__}")
+    check_frame(pupils, "pupils", made_by="ccdata.analysis.pupils.load_pupils()")
     if "pupil_id" in pupils.columns:
         raise ValueError("pupils still carry pupil_id: read them with ccdata.analysis.pupils.load_pupils")
-    missing = [c for c in ("school", "lsoa21_code", "ward24_code", *MEASURES) if c not in pupils.columns]
-    if missing:
-        raise ValueError(f"pupils lack columns {missing}: read them with ccdata.analysis.pupils.load_pupils")
+    check_frame(pupils, "pupils", ("school", "lsoa21_code", "ward24_code", *MEASURES),
+                made_by="ccdata.analysis.pupils.load_pupils()")
 
 
 def rates(pupils: pd.DataFrame, measure: str, by: str = "ward24_code", *, deprivation: pd.DataFrame | None = None,
@@ -176,7 +172,7 @@ def rates(pupils: pd.DataFrame, measure: str, by: str = "ward24_code", *, depriv
     safe = disclosure.apply(grouped, rules, count="cases", denominator="pupils", within=[[]],
                             derived=["rate", "ci_lower", "ci_upper", "share_of_cases"])
     # shares of the place's published (rounded) count of cases, as the summary table shows it
-    whole = disclosure.round_counts([total], disclosure._check_rules(rules).round_to).iloc[0]
+    whole = disclosure.round_counts([total], disclosure.check_rules(rules).round_to).iloc[0]
     safe = _from_published(safe, share=True, total=float(whole))
     safe.attrs["measure"] = MEASURES[measure]
     return disclosure.mark(safe, rules)
@@ -305,7 +301,7 @@ def page(pupils: pd.DataFrame, measure: str, *, deprivation: pd.DataFrame | None
     _check_pupils(pupils)
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {list(MEASURES)}, not {measure!r}")
-    rules = disclosure._check_rules(rules)
+    rules = disclosure.check_rules(rules)
     labels.check(pupils["ward24_code"], "ward24_code")
     frame = pupils[pupils.get("counted_in_areas", True) == True].copy()  # noqa: E712
     keys = ["ward24_code"]

@@ -21,6 +21,7 @@ import pandas as pd
 
 from ccdata.io.local.network import read_organisations
 from ccdata.io.local.quotes import read_names, read_quotes
+from ccdata.schemas import check_frame
 
 CONSENT, LENGTH, PERSON, ORGANISATION, POSTCODE, EMAIL, PHONE, DATE, THEME = (
     "no consent", "too long", "names a person", "names an organisation", "postcode", "e-mail address",
@@ -84,12 +85,11 @@ def check_quotes(quotes: pd.DataFrame, *, themes, names: pd.DataFrame | None = N
         ``row, theme, quote, shown (bool), refused (the rules that refused it, "; "),
         flagged (capitalised words to check)``. Only rows with ``shown`` may reach a page.
     """
-    if not isinstance(quotes, pd.DataFrame) or not {"row", "quote", "theme", "consent"} <= set(quotes.columns):
-        raise TypeError("quotes must be a DataFrame from ccdata.io.local.quotes.read_quotes")
+    check_frame(quotes, "quotes", ("row", "quote", "theme", "consent"), made_by="ccdata.io.local.quotes.read_quotes()")
     if isinstance(max_words, bool) or not isinstance(max_words, int) or max_words < 1:
         raise ValueError(f"max_words must be a whole number of at least 1, not {max_words!r}")
-    if names is not None and (not isinstance(names, pd.DataFrame) or not {"name", "kind"} <= set(names.columns)):
-        raise TypeError("names must be a DataFrame from ccdata.io.local.quotes.read_names")
+    if names is not None:
+        check_frame(names, "names", ("name", "kind"), made_by="ccdata.io.local.quotes.read_names()")
     known_themes = {str(t) for t in themes}
     common = frozenset(str(w).casefold() for w in common_words)
     people = [] if names is None else [n for n, k in zip(names["name"], names["kind"]) if k == "person"]

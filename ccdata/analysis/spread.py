@@ -20,6 +20,7 @@ import pandas as pd
 from ccdata.analysis import child_poverty, indicators
 from ccdata.errors import MissingDataError
 from ccdata.geo import build
+from ccdata.schemas import check_frame
 
 #: Columns of :func:`authority_values`.
 VALUE_COLUMNS = ["indicator", "lad24_code", "lad24_name", "numerator", "denominator", "value"]
@@ -142,11 +143,9 @@ def spine(frame: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
         "lower"/"higher" for an indicator without a direction; the worse side is
         drawn on the left).
     """
-    need = {"indicator", "title", "area", "value", "lower", "upper", "band", "polarity", "status"}
-    if not isinstance(frame, pd.DataFrame) or not need <= set(frame.columns):
-        raise ValueError(f"spine expects the indicator table (columns {sorted(need)})")
-    if not isinstance(values, pd.DataFrame) or not set(VALUE_COLUMNS) <= set(values.columns):
-        raise ValueError(f"spine expects authority values (columns {VALUE_COLUMNS})")
+    check_frame(frame, "frame", ("indicator", "title", "area", "value", "lower", "upper", "band", "polarity", "status"),
+                made_by="ccdata.analysis.indicators.compute()")
+    check_frame(values, "values", VALUE_COLUMNS, made_by="authority_values()")
     ok = frame[frame["status"] == indicators.OK]
     rows = []
     for ind, grp in ok.groupby("indicator", sort=False):

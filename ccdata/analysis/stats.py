@@ -30,6 +30,8 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint, test_proportions_2indep
 
+from ccdata.schemas import check_frame
+
 #: Polarity of an indicator: which direction is good.
 HIGHER_IS_BETTER = "higher_is_better"
 LOWER_IS_BETTER = "lower_is_better"
@@ -112,9 +114,7 @@ def published_rates(safe: pd.DataFrame, count: str, base: str) -> tuple[np.ndarr
     pct, lower, upper : ndarray
         Percentages (0-100), one per row.
     """
-    missing = [c for c in (count, base, "suppressed") if c not in safe.columns]
-    if missing:
-        raise ValueError(f"published_rates needs the column(s) {missing}; pass a protected table")
+    check_frame(safe, "safe", (count, base, "suppressed"), made_by="ccdata.analysis.disclosure.apply()")
     num = safe[count].to_numpy(dtype=float, na_value=np.nan)
     den = safe[base].to_numpy(dtype=float, na_value=np.nan)
     ok = ~safe["suppressed"].to_numpy(dtype=bool) & (den > 0)

@@ -20,23 +20,16 @@ from ccdata.errors import MissingDataError, Problem
 from ccdata.geo import geocode as gc
 from ccdata.geo.build import table
 from ccdata.io.codes import LSOA21, check_codes
-from ccdata.io.local.survey import (  # noqa: F401
+from ccdata.io.local.survey import (
     ANSWER_SEP,
     FREE_TEXT,
-    LIKERT,
-    META_COLUMNS,
-    MULTIPLE,
-    OPTION_SEP,
-    QUESTION_COLUMNS,
-    QUESTION_TYPES,
-    SINGLE,
     check_questions,
     load_questions,
-    parse_wave,
     read_responses,
     warn_summary,
     wave_order,
 )
+from ccdata.schemas import check_frame
 
 #: Breakdowns :func:`summarise` accepts.
 BREAKDOWNS = ("wave", "ward24_code", "lsoa21_code", "school", "year_group")
@@ -47,18 +40,6 @@ Geocoder = Callable[[pd.Series], pd.DataFrame]
 
 
 # --------------------------------------------------------------------------- reading
-
-
-
-
-
-
-
-
-
-
-
-
 
 def default_geocoder(collection: str) -> Geocoder:
     """Postcode -> LSOA 2021 and ward, through :mod:`ccdata.geo.geocode` (OS Code-Point Open)."""
@@ -237,7 +218,24 @@ def load_place_survey(place) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 # --------------------------------------------------------------------------- aggregation
 
-def _closed(questions: pd.DataFrame, question_ids=None) -> pd.DataFrame:
+def closed_questions(questions: pd.DataFrame, question_ids=None) -> pd.DataFrame:
+    """The rows of ``questions`` that may be aggregated: every question but the free-text ones.
+
+    Parameters
+    ----------
+    questions : DataFrame
+        From :func:`ccdata.io.local.survey.load_questions`.
+    question_ids : str or list of str, optional
+        Only these questions (default: all closed questions).
+
+    Raises
+    ------
+    KeyError
+        An unknown question id.
+    ValueError
+        A free-text question asked for (free text is never aggregated or exported).
+    """
+    questions = check_questions(questions)
     qs = questions[questions["type"] != FREE_TEXT]
     if question_ids is not None:
         ids = [question_ids] if isinstance(question_ids, str) else list(question_ids)
@@ -251,12 +249,31 @@ def _closed(questions: pd.DataFrame, question_ids=None) -> pd.DataFrame:
     return qs
 
 
-def _positive(answers: pd.Series, positive: tuple) -> pd.Series:
+def is_positive(answers: pd.Series, positive: tuple) -> pd.Series:
+    """Per answer: True when it holds one of the ``positive`` options (a multiple-choice answer
+    when any ticked option is), False otherwise, missing when the question was not answered.
+
+    Raises
+    ------
+    TypeError
+        ``answers`` is not a Series, or ``positive`` not a tuple or list of option texts.
+    """
+    if not isinstance(answers, pd.Series):
+        raise TypeError(f"answers must be a pandas Series (one question's column), not {type(answers).__name__}")
+    if not isinstance(positive, (tuple, list)) or not all(isinstance(p, str) for p in positive):
+        raise TypeError(f"positive must be a tuple of option texts, not {positive!r}")
     pos = set(positive)
     return answers.map(lambda a: pd.NA if pd.isna(a) else any(p in pos for p in str(a).split(ANSWER_SEP)))
 
 
-def _by(by) -> list[str]:
+def check_breakdowns(by) -> list[str]:
+    """``by`` as a list of breakdown columns (empty for None).
+
+    Raises
+    ------
+    ValueError
+        A breakdown not among :data:`BREAKDOWNS`.
+    """
     if by is None:
         return []
     by = [by] if isinstance(by, str) else list(by)
@@ -293,19 +310,19 @@ def summarise(responses: pd.DataFrame, questions: pd.DataFrame, by=None, *, rule
         breakdown protected against subtraction from the total. Marked personal with
         its disclosure note.
     """
-    _check_responses(responses)
+    check_responses(responses)
     questions = check_questions(questions)
-    keys = _by(by)
+    keys = check_breakdowns(by)
     for k in keys:  # a postcode or respondent id in a label column must never become a heading
         labels.check(responses[k], k)
     frame = responses.copy()
     for k in keys:
         frame[k] = frame[k].astype("object").where(frame[k].notna(), NOT_KNOWN)
     rows = []
-    for q in _closed(questions, question_ids).itertuples(index=False):
+    for q in closed_questions(questions, question_ids).itertuples(index=False):
         if not q.positive:
             continue
-        pos = _positive(frame[q.question_id], q.positive)
+        pos = is_positive(frame[q.question_id], q.positive)
         answered = pos.notna()
         data = pd.DataFrame({k: frame.loc[answered, k] for k in keys})
         data["positive"] = pos[answered].astype(bool).astype(int)
@@ -354,109 +371,6 @@ def _from_published(safe: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
-def wave_change(responses: pd.DataFrame, questions: pd.DataFrame, *, first: str | None = None,
-                second: str | None = None, rules: disclosure.Rules | None = None,
-                question_ids=None) -> pd.DataFrame:
-    """Change in the share of positive answers between two waves, with a test.
-
-    Parameters
-    ----------
-    responses, questions : DataFrame
-    first, second : str, optional
-        Wave labels (default: the last two waves in date order).
-    rules : disclosure.Rules, optional
-    question_ids : optional
-
-    Returns
-    -------
-    DataFrame
-        ``question_id, question_text, wave_1, wave_2, n_1, pct_1, n_2, pct_2,
-        change_pts, change_lower, change_upper, p_value, significant, suppressed,
-        suppression``. ``change_*`` in percentage points (wave 2 minus wave 1) with the
-        Newcombe-Wilson 95% interval; ``p_value`` from a two-sample test of proportions.
-        Hidden when either wave's figure is hidden.
-    """
-    _check_responses(responses)
-    questions = check_questions(questions)
-    rules = disclosure._check_rules(rules)
-    waves = responses.attrs.get("waves") or wave_order(responses)
-    # the change is worked out from the by-wave table as published (rounded, protected),
-    # so it can never show a wave that table hides, nor be more exact than it
-    by_wave = summarise(responses, questions, by="wave", rules=rules, question_ids=question_ids)
-    if first is None and second is None:
-        # a wave nobody answered (blank answers, a header-only export) never replaces a real one
-        answered = [w for w in waves if (by_wave["wave"] == w).any()]
-        if len(answered) < 2:
-            raise ValueError(f"need two waves with answers to compare; the responses have {waves}"
-                             + (f", with answers in {answered}" if answered != list(waves) else ""))
-        first, second = answered[-2], answered[-1]
-    for w in (first, second):
-        if w not in set(responses["wave"]):
-            raise ValueError(f"wave {w!r} not in the responses (waves: {waves})")
-    rows = []
-    for qid, group in by_wave.groupby("question_id", sort=False):
-        pick = {w: group[group["wave"] == w] for w in (first, second)}
-        row = {"question_id": qid, "question_text": group["question_text"].iloc[0], "wave_1": first,
-               "wave_2": second, "n_1": pd.NA, "pct_1": np.nan, "n_2": pd.NA, "pct_2": np.nan,
-               "change_pts": np.nan, "change_lower": np.nan, "change_upper": np.nan, "p_value": np.nan,
-               "significant": pd.NA, "suppressed": True,
-               "suppression": "fewer respondents or answers than the rules allow in one of the waves"}
-        if all(len(p) == 1 and not bool(p["suppressed"].iloc[0]) for p in pick.values()):
-            (c1, n1), (c2, n2) = [(int(pick[w]["positive"].iloc[0]), int(pick[w]["n"].iloc[0]))
-                                  for w in (first, second)]
-            test = stats.difference_test(c1, n1, c2, n2)
-            row.update(pct_1=100 * test["p1"], pct_2=100 * test["p2"], change_pts=100 * test["difference"],
-                       change_lower=100 * test["lower"], change_upper=100 * test["upper"],
-                       p_value=test["p_value"], significant=test["significant"], n_1=n1, n_2=n2,
-                       suppressed=False, suppression="")
-        rows.append(row)
-    out = pd.DataFrame(rows)
-    for col in ("n_1", "n_2"):
-        if col in out:
-            out[col] = out[col].astype("Int64")
-    return disclosure.mark(out, rules, sources=[by_wave])
-
-
-def answer_counts(responses: pd.DataFrame, questions: pd.DataFrame, question_id: str, by: str | None = None, *,
-                  rules: disclosure.Rules | None = None) -> pd.DataFrame:
-    """How many chose each answer (row percentages), protected as a crosstab.
-
-    For ``single`` and ``likert`` questions, a table of groups (``by``; one "All" row when
-    ``None``) x options in response order, with a total column, through
-    :func:`ccdata.analysis.disclosure.protect_crosstab` (``percent="row"``). For ``multiple``
-    questions the options do not add up (people tick several), so each option is a
-    separate figure of "respondents who ticked it", protected with
-    :func:`ccdata.analysis.disclosure.apply`; the same shape is returned.
-    """
-    _check_responses(responses)
-    q = _closed(check_questions(questions), question_id).iloc[0]
-    key = _by(by)
-    frame = responses
-    group = (frame[key[0]].astype("object").where(frame[key[0]].notna(), NOT_KNOWN) if key
-             else pd.Series("All", index=frame.index))
-    answers = frame[q["question_id"]]
-    ok = answers.notna()
-    rules = disclosure._check_rules(rules)
-    if q["type"] != MULTIPLE:
-        counts = pd.crosstab(group[ok], answers[ok]).reindex(columns=list(q["options"]), fill_value=0)
-        counts.index.name = key[0] if key else None
-        counts.columns.name = None
-        return disclosure.protect_crosstab(counts, rules, percent="row", total_label="Respondents")
-    rows = []
-    for g in sorted(group[ok].unique()):
-        sel = answers[ok & (group == g)]
-        for opt in q["options"]:
-            ticked = int(sel.map(lambda a: opt in str(a).split(ANSWER_SEP)).sum())
-            rows.append({"group": g, "option": opt, "count": ticked, "n": int(sel.size),
-                         "pct": 100 * ticked / sel.size})
-    safe = disclosure.apply(pd.DataFrame(rows), rules, count="count", denominator="n", derived=["pct"])
-    wide = safe.pivot(index="group", columns="option", values="pct").reindex(columns=list(q["options"]))
-    wide["Respondents"] = safe.groupby("group")["n"].first()
-    wide.index.name = key[0] if key else None
-    wide.columns.name = None
-    return disclosure.mark(wide, rules, sources=[safe])
-
-
 #: How a share reads against its benchmark ("similar to the benchmark of 67%").
 BENCHMARK_WORDS = {stats.BETTER: "better than", stats.SIMILAR: "similar to", stats.WORSE: "worse than",
                    stats.HIGHER: "higher than", stats.LOWER: "lower than",
@@ -468,8 +382,7 @@ def headlines(summary: pd.DataFrame, limit: int | None = None) -> list[str]:
 
     Hidden figures give a sentence saying so rather than a number.
     """
-    if not isinstance(summary, pd.DataFrame) or "pct_positive" not in summary:
-        raise TypeError("summary must be a table from ccdata.analysis.survey.summarise")
+    check_frame(summary, "summary", ["pct_positive"], made_by="ccdata.analysis.survey.summarise()")
     if "disclosure" not in summary.attrs:
         raise ValueError("summary has not been through disclosure control")
     out = []
@@ -504,12 +417,18 @@ def exclusions(responses: pd.DataFrame) -> pd.DataFrame:
     return disclosure.apply(counts, count="rows", denominator=None).drop(columns=["suppressed", "suppression"])
 
 
-def _check_responses(responses) -> None:
-    if not isinstance(responses, pd.DataFrame):
-        raise TypeError(f"responses must be a DataFrame from load_responses, not {type(responses).__name__}")
-    missing = [c for c in ("wave", "ward24_code", "lsoa21_code") if c not in responses.columns]
-    if missing:
-        raise ValueError(f"responses lack columns {missing}: read them with ccdata.analysis.survey.load_responses")
+def check_responses(responses) -> None:
+    """Check that ``responses`` is the located table of :func:`load_responses`.
+
+    Raises
+    ------
+    TypeError
+        Not a DataFrame.
+    ValueError
+        The area columns :func:`load_responses` adds are missing.
+    """
+    check_frame(responses, "responses", ("wave", "ward24_code", "lsoa21_code"),
+                made_by="ccdata.analysis.survey.load_responses()")
 
 
 # --------------------------------------------------------------------------- charts

@@ -11,14 +11,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ccdata.analysis import disclosure, labels, linked
-from ccdata.analysis.survey import (
-    ANSWER_SEP,
-    MULTIPLE,
-    _by,
-    _check_responses,
-    _closed,
-)
-from ccdata.io.local.survey import check_questions
+from ccdata.analysis.survey import check_breakdowns, check_responses, closed_questions
+from ccdata.io.local.survey import ANSWER_SEP, MULTIPLE, check_questions
+from ccdata.schemas import check_frame
 
 #: The columns of :func:`option_shares`.
 COLUMNS = ("question_id", "question_text", "group", "option", "n", "ticked", "pct_ticked", "suppressed",
@@ -61,14 +56,14 @@ def option_shares(responses: pd.DataFrame, questions: pd.DataFrame, question_id:
     ValueError
         A question that is not multiple choice, or an unknown breakdown.
     """
-    _check_responses(responses)
+    check_responses(responses)
     if not isinstance(question_id, str):
         raise TypeError(f"question_id must be a str, not {type(question_id).__name__}")
-    q = _closed(check_questions(questions), question_id).iloc[0]
+    q = closed_questions(check_questions(questions), question_id).iloc[0]
     if q["type"] != MULTIPLE:
         raise ValueError(f"question {question_id!r} is of type {q['type']!r}; only multiple-choice questions "
                          "are reported option by option")
-    keys = _by(by)
+    keys = check_breakdowns(by)
     if keys:  # a postcode or id in a label column must never become a heading
         labels.check(responses[keys[0]], keys[0])
     # The page publishes each option for the whole place and per wave (and any breakdown
@@ -120,8 +115,7 @@ def option_sentence(shares: pd.DataFrame) -> str:
     ValueError
         A table that is not sealed, or holds more than one question or group.
     """
-    if not isinstance(shares, pd.DataFrame) or "pct_ticked" not in shares.columns:
-        raise TypeError("shares must be a table from ccdata.analysis.survey_options.option_shares")
+    check_frame(shares, "shares", ["pct_ticked"], made_by="ccdata.analysis.survey_options.option_shares()")
     if not disclosure.is_protected(shares):
         raise ValueError("shares has not been through disclosure control")
     if shares.empty:

@@ -119,7 +119,7 @@ def theme_page(convs: Conversations, rules: disclosure.Rules | None = None, *, m
         A setting, who or wave column whose labels look like postcodes, e-mail addresses,
         free text or identifiers (nothing may then be shown).
     """
-    rules = disclosure._check_rules(rules)
+    rules = disclosure.check_rules(rules)
     if isinstance(max_rounds, bool) or not isinstance(max_rounds, int) or max_rounds < 1:
         raise ValueError(f"max_rounds must be a whole number >= 1, not {max_rounds!r}")
     frame = _frame(convs)

@@ -16,32 +16,23 @@ place, every series that has at least two periods:
 
 Each change runs from the baseline (``baseline:`` of the place in ``places.yaml``, one
 period per form, else the series' earliest) to the latest period, and gets the verdict
-of the one change rule in :mod:`ccdata.analysis.stats`. Pure functions on tables, except
-:func:`for_place`, which reads through the place's accessors.
+of the one change rule in :mod:`ccdata.analysis.stats`. Pure functions on tables: gathering
+them for a place, through its accessors, is :func:`ccdata.analysis.progress.for_place`.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from ccdata.analysis import (
-    child_poverty,
-    deprivation,
-    disclosure,
-    linked,
-    pupil_years,
-    stats,
-    survey,
-    survey_options,
-)
+from ccdata.analysis import child_poverty, disclosure, pupil_years, stats
 from ccdata.analysis import outcomes as outcome_figures
 from ccdata.analysis.survey import NOT_KNOWN
-from ccdata.errors import BaselineError, MissingDataError
+from ccdata.errors import BaselineError
 from ccdata.io import dwp_releases
 from ccdata.io.local import outcomes as reader
+from ccdata.schemas import check_frame
 
 #: Order of stages on the page: children's measures first.
 STAGES = {"children": ("Children", 0), "early_years": ("Early years", 1), "primary": ("Primary school", 2),
@@ -72,35 +63,6 @@ SERIES_COLUMNS = ["measure", "title", "stage", "kind", "polarity", "unit", "area
 CHANGE_COLUMNS = ["measure", "title", "stage", "kind", "polarity", "unit", "area_type", "area", "area_name",
                   "baseline", "latest", "baseline_value", "latest_value", "change", "change_lower",
                   "change_upper", "verdict", "estimate", "reason"]
-
-
-@dataclass
-class Progress:
-    """What the progress page shows about a place.
-
-    Attributes
-    ----------
-    series : DataFrame
-        :data:`SERIES_COLUMNS`, one row per measure, area and period (protected figures
-        only: hidden ones are missing, with the reason).
-    changes : DataFrame
-        :data:`CHANGE_COLUMNS`, one row per measure and area with at least two periods.
-    iod : DataFrame
-        Each neighbourhood's IMD decile in 2019 and 2025 (empty when either is missing).
-    targets : DataFrame
-        ``measure, title, target, period, latest, latest_value`` for declared targets.
-    lacking : list of str
-        Plain sentences: series the place does not have, and DWP years not in the data folder.
-    notes : list of str
-        For the adviser: the disclosure audit, baselines not found, data problems.
-    """
-
-    series: pd.DataFrame
-    changes: pd.DataFrame
-    iod: pd.DataFrame
-    targets: pd.DataFrame
-    lacking: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- baselines and targets
@@ -401,9 +363,7 @@ def changes(series: pd.DataFrame, baseline: dict[str, str] | None = None,
         measure's unit for means; ``verdict`` from :mod:`ccdata.analysis.stats`; a row
         whose baseline or latest figure is hidden gets ``no verdict`` and the reason.
     """
-    missing = [c for c in SERIES_COLUMNS if c not in series.columns]
-    if missing:
-        raise KeyError(f"series lacks the column(s) {missing}")
+    check_frame(series, "series", SERIES_COLUMNS)
     baseline, forms = baseline or {}, forms or {}
     rows = []
     for (measure, area_type, area), g in series.groupby(["measure", "area_type", "area"], sort=False):
@@ -444,137 +404,3 @@ def diverging(changes_table: pd.DataFrame) -> pd.DataFrame:
             for r in wards.itertuples() if r.measure in place.index and place[r.measure] != r.verdict
             and place[r.measure] != stats.NO_VERDICT]
     return pd.DataFrame(rows, columns=["measure", "title", "area", "area_name", "verdict", "place_verdict"])
-
-
-# --------------------------------------------------------------------------- a place
-def _ward_names(place) -> dict[str, str]:
-    wards = getattr(place, "wards", None)
-    if isinstance(wards, pd.DataFrame) and {"ward_code", "ward_name"} <= set(wards.columns):
-        return dict(zip(wards["ward_code"].astype(str), wards["ward_name"].astype(str)))
-    return {}
-
-
-def for_place(place, rules: disclosure.Rules | None = None, *, wave_names=None) -> Progress:
-    """Every series of ``place`` with two or more periods, its changes and what it lacks.
-
-    ``wave_names``: a function from a list of survey waves to ``{wave: name}`` (the pages'
-    :func:`ccdata.present.labels.wave_names`), so waves read as on the listening page.
-
-    A malformed ``baseline:`` or ``targets:`` does not stop the page: each series then
-    starts at its earliest period (or shows no target), and the adviser's notes say why.
-    """
-    rules = disclosure._check_rules(rules)
-    definition = getattr(place, "definition", {}) or {}
-    config_notes = []
-    try:
-        base = baselines(definition)
-    except BaselineError as exc:  # the page still shows every series, from its earliest period
-        base = {}
-        config_notes.append(f"places.yaml: {exc}; each series starts at its earliest period.")
-    vocab = reader.load_vocabulary()
-    names = {**_ward_names(place), "place": place.name, "la": place.lad_name}
-    parts, lacking, notes, forms = [], [], [], {k: v.period for k, v in vocab.items()}
-    forms[CHILD_POVERTY] = forms[CHILD_POVERTY_BHC] = reader.FINANCIAL
-    forms.update({mid: reader.ACADEMIC for mid, _, _ in PUPIL_MEASURES.values()})
-    sealed = []
-    path = place.local_path("outcomes")
-    if path is None:
-        lacking.append("The partnership's own outcome figures (school readiness, phonics, attainment, attendance) "
-                       "are not here yet: no outcomes file has been named for this place.")
-    else:
-        raw, exclusions = reader.read_outcomes(path, vocab)
-        figures = outcome_figures.protect(raw, rules)
-        notes.append(figures.note)
-        notes += [str(p) for p in exclusions]
-        if figures.withheld:
-            lacking.append("Some outcome figures are not shown because they could not be protected well enough.")
-        parts.append(outcome_series(figures, raw, names))
-        sealed.append(figures.local)
-    try:
-        folder = place.local_path("pupils")
-    except MissingDataError as exc:
-        folder = None
-        notes.append(str(exc))
-    if folder is not None:
-        try:
-            pupils = pupil_years.load_years(folder, collection=place.collection)
-        except MissingDataError as exc:
-            lacking.append("Pupil extracts (attendance, free school meals, exclusions) describe one year only, so "
-                           "they are not compared over time here.")
-            notes.append(str(exc))
-        else:
-            if len(pupils.attrs.get("years", [])) < 2:
-                lacking.append("Pupil extracts hold one year only, so they are not compared over time yet.")
-            else:
-                part, more, msgs = pupil_series(pupils, rules, names)
-                parts.append(part)
-                sealed.extend(more)
-                notes += msgs
-    try:
-        cp = child_poverty.for_place(place)
-        parts.append(child_poverty_series(cp, place.name, place.lad_name))
-    except MissingDataError as exc:
-        lacking.append("Child poverty over time is not available: the DWP figures are not in the data folder.")
-        notes.append(str(exc))
-    try:  # before housing costs: a series of its own, shown when the data folder holds it
-        cp = child_poverty.for_place(place, dwp_releases.RELATIVE_BHC)
-        parts.append(child_poverty_series(cp, place.name, place.lad_name, dwp_releases.RELATIVE_BHC))
-    except MissingDataError as exc:
-        notes.append(str(exc))
-    try:
-        questions, responses = survey.load_place_survey(place)
-    except MissingDataError as exc:
-        lacking.append("No listening survey has been named for this place, so residents' and pupils' answers "
-                       "are not followed over time here.")
-        notes.append(str(exc))
-    else:
-        waves = responses.attrs.get("waves") or list(dict.fromkeys(responses["wave"]))
-        if len(waves) < 2:
-            lacking.append("The listening survey has one wave so far, so its answers are not compared over time.")
-        else:
-            page = linked.survey_page(responses, questions, rules)
-            notes.append(f"Listening survey: {page.note}")
-            if page.ok:
-                named = {**(wave_names(waves) if wave_names else {}), "place": place.name}
-                multiple = survey_options.multiple_choice(questions)
-                parts.append(survey_series(page.by_wave, waves, named, skip=multiple))
-                if multiple:
-                    lacking.append("Questions where people could tick several answers are told answer by "
-                                   "answer on the listening page, not followed here.")
-                sealed.append(page.by_wave)
-            else:
-                lacking.append("The listening survey's answers are not shown: they could not be protected well enough.")
-    series = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \
-        else pd.DataFrame(columns=SERIES_COLUMNS)
-    lacking += dwp_gaps(series)
-    try:
-        iod = deprivation.compare_editions(place)
-    except MissingDataError as exc:
-        iod = pd.DataFrame()
-        lacking.append("The Indices of Deprivation cannot be compared over time: an edition is missing.")
-        notes.append(str(exc))
-    try:
-        has_network = place.local_path("relationships") is not None
-    except MissingDataError:
-        has_network = False
-    if not has_network:
-        lacking.append("No relationship survey has been named for this place, so how organisations work together "
-                       "is not followed over time here.")
-    table = changes(series, base, forms)
-    for r in table[table["reason"].str.startswith("the baseline")].itertuples():
-        notes.append(f"{r.title} ({r.area_name}): {r.reason}.")
-    try:
-        tg = targets(definition, vocab)
-    except BaselineError as exc:
-        tg = pd.DataFrame(columns=["measure", "target", "period"])
-        config_notes.append(f"places.yaml: {exc}; no target is shown.")
-    notes = config_notes + notes
-    if len(tg):
-        latest = table[table["area_type"] == reader.PLACE].set_index("measure")
-        tg = tg.assign(title=[vocab[m].title for m in tg["measure"]],
-                       latest=[latest["latest"].get(m, "") for m in tg["measure"]],
-                       latest_value=[latest["latest_value"].get(m, np.nan) for m in tg["measure"]])
-    if sealed:  # figures from pupil records: the tables stay sealed as worked out from the protected ones
-        series = disclosure.mark(series, rules, sources=sealed)
-        table = disclosure.mark(table, rules, sources=sealed)
-    return Progress(series, table, iod, tg, lacking, [n for n in notes if n])

@@ -34,6 +34,7 @@ from ccdata.present import labstyle
 from ccdata.present.escape import html_text
 from ccdata.present.labels import column_label, p_value
 from ccdata.present.labels import glossary as glossary_lines
+from ccdata.schemas import check_frame
 
 NOTICE_KINDS = ("info", "warning", "fictional")
 
@@ -158,8 +159,7 @@ def table_html(df: pd.DataFrame, *, caption: str, sortable: bool = False,
     ``figures`` maps a column to one ``(figure id, kind)`` (or ``None``) per row: those
     cells carry ``data-figure``/``data-kind`` (:mod:`ccdata.present.figures`).
     """
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"table expects a DataFrame, not {type(df).__name__}")
+    check_frame(df, "df")
     _guard(df, caption)
     frame = df.reset_index() if index else df
     figures = figures or {}

@@ -30,6 +30,7 @@ from matplotlib.text import Text  # noqa: E402
 
 from ccdata import cache  # noqa: E402
 from ccdata.analysis import disclosure  # noqa: E402
+from ccdata.schemas import check_frame  # noqa: E402
 
 PALETTE = "colorblind"
 AREA_ORDER = ("place", "la", "england")
@@ -51,8 +52,15 @@ KEY_FONT = STYLE["legend.fontsize"]
 PAD = 3 / 72
 
 
-def _styled(build):
-    """Draw a chart with :data:`STYLE` (and leave the caller's settings as they were)."""
+def styled(build):
+    """Decorator: draw a chart with :data:`STYLE` (and leave the caller's settings as they were).
+
+    Every chart of the pages is drawn through it (here and in :mod:`ccdata.present.themechart`),
+    so they share one look.
+    """
+    if not callable(build):
+        raise TypeError(f"styled decorates a function that draws a chart, not {type(build).__name__}")
+
     @functools.wraps(build)
     def wrapper(*args, **kwargs):
         with plt.rc_context(STYLE):
@@ -68,7 +76,7 @@ def _measurer() -> RendererSVG:
     return RendererSVG(1, 1, io.StringIO())
 
 
-def _fit(fig: plt.Figure, key: _Key | None = None) -> plt.Figure:
+def fit(fig: plt.Figure, key: _Key | None = None) -> plt.Figure:
     """Place the axes of a one-column chart around their text, once, before it is saved.
 
     The axes (stacked one above the other) get the width their tick labels and axis
@@ -76,7 +84,21 @@ def _fit(fig: plt.Figure, key: _Key | None = None) -> plt.Figure:
     equally, with :data:`PAD` around each part: the layout constrained layout makes,
     but constrained layout makes it at every save by drawing the whole figure an extra
     time. Here the text is measured once (again only if the new size changes the ticks).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A chart drawn in :data:`STYLE` (:func:`styled`).
+    key : optional
+        The key drawn above the axes by this module's charts, if any.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``fig`` itself, laid out.
     """
+    if not isinstance(fig, plt.Figure):
+        raise TypeError(f"fig must be a matplotlib Figure, not {type(fig).__name__}")
     renderer, axes = _measurer(), fig.axes
     for ax in axes:
         # the tick locator sizes labels from the settings at the time it runs, and the chart
@@ -124,11 +146,7 @@ def _fit(fig: plt.Figure, key: _Key | None = None) -> plt.Figure:
 
 
 def _require(df: pd.DataFrame, columns: list[str], what: str) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"{what} expects a DataFrame, not {type(df).__name__}")
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ValueError(f"{what}: missing column(s) {missing}")
+    check_frame(df, f"the table passed to {what}()", columns)
     if df.empty:
         raise ValueError(f"{what}: no rows to plot (show ccdata.present.missing instead)")
 
@@ -139,7 +157,13 @@ def _area_names(df: pd.DataFrame) -> list[str]:
     return [names[a] for a in order]
 
 
-def _wrap(text, width: int = LABEL_CHARS) -> str:
+def wrap_label(text, width: int = LABEL_CHARS) -> str:
+    """``text`` broken into lines of at most ``width`` characters at spaces, for an axis label.
+
+    A word longer than ``width`` stays whole on its own line.
+    """
+    if isinstance(width, bool) or not isinstance(width, int) or width < 1:
+        raise ValueError(f"width must be a whole number of characters >= 1, not {width!r}")
     return textwrap.fill(str(text), width, break_long_words=False, break_on_hyphens=False)
 
 
@@ -195,7 +219,7 @@ def _grouped_bars(ax, data: pd.DataFrame, category: str, value: str, names: list
         handles.append({**style, "label": name})
     ticks = np.arange(len(categories))
     if horizontal:
-        ax.set_yticks(ticks, [_wrap(c) for c in categories])
+        ax.set_yticks(ticks, [wrap_label(c) for c in categories])
         ax.invert_yaxis()
         ax.grid(axis="x", color="#e0e0e0", linewidth=0.6)
     else:
@@ -238,7 +262,7 @@ class _Key:
 def _key_above(fig, handles: list[dict], title: str | None = None) -> _Key:
     """The key above the plot, one area a line, so it never hides a bar or widens the
     chart; the chart's title heads it. ``handles`` are the bars' styles, each with its
-    area's ``label``; :func:`_fit` places it."""
+    area's ``label``; :func:`fit` places it."""
     head = None if title is None else fig.text(0, 1, title, fontsize=13, fontweight="bold", va="top", ha="left")
     rows = []
     for handle in handles:
@@ -248,7 +272,7 @@ def _key_above(fig, handles: list[dict], title: str | None = None) -> _Key:
     return _Key(fig, head, rows)
 
 
-@_styled
+@styled
 def decile_chart(dist: pd.DataFrame, value: str = "pct_residents") -> plt.Figure:
     """Share of residents (or LSOAs) in each national IMD decile, per area and edition.
 
@@ -267,22 +291,22 @@ def decile_chart(dist: pd.DataFrame, value: str = "pct_residents") -> plt.Figure
         ax.set_title(str(edition), loc="left")
         ax.set_ylabel("% of residents" if value == "pct_residents" else "% of LSOAs")
     axes[-1, 0].set_xlabel("National decile (1 = most deprived 10%)")
-    return _fit(fig, _key_above(fig, handles))
+    return fit(fig, _key_above(fig, handles))
 
 
-@_styled
+@styled
 def composition_chart(comp: pd.DataFrame, title: str) -> plt.Figure:
     """Horizontal bars: share of each category, place beside its LA and England."""
     _require(comp, ["area", "area_name", "label", "pct"], "composition_chart")
-    lines = [_wrap(c).count("\n") + 1 for c in dict.fromkeys(comp["label"])]
+    lines = [wrap_label(c).count("\n") + 1 for c in dict.fromkeys(comp["label"])]
     rows = sum(max(0.42, 0.2 * n + 0.08) for n in lines)  # inches: three bars, or the label's lines
     fig, ax = plt.subplots(figsize=(WIDTH, rows + 1.65))
     handles = _grouped_bars(ax, comp, "label", "pct", _area_names(comp), horizontal=True)
     ax.set_xlabel("% of total")
-    return _fit(fig, _key_above(fig, handles, title=_wrap(title, 48)))
+    return fit(fig, _key_above(fig, handles, title=wrap_label(title, 48)))
 
 
-@_styled
+@styled
 def age_chart(kids: pd.DataFrame) -> plt.Figure:
     """Children and young people by age band as a share of residents, per area."""
     _require(kids, ["area", "area_name", "age band", "pct"], "age_chart")
@@ -291,10 +315,10 @@ def age_chart(kids: pd.DataFrame) -> plt.Figure:
     handles = _grouped_bars(ax, data, "age band", "pct", _area_names(data))
     ax.set_ylabel("% of residents")
     ax.set_xlabel("Age band (years)")
-    return _fit(fig, _key_above(fig, handles))
+    return fit(fig, _key_above(fig, handles))
 
 
-@_styled
+@styled
 def indicator_chart(frame: pd.DataFrame) -> plt.Figure:
     """Place value with its 95% interval for each indicator, with England marked.
 
@@ -308,7 +332,7 @@ def indicator_chart(frame: pd.DataFrame) -> plt.Figure:
     if place.empty:
         raise ValueError("indicator_chart: no indicator has a place value")
     colours = sns.color_palette(PALETTE)
-    labels = [_wrap(t, 56) for t in place["title"]]
+    labels = [wrap_label(t, 56) for t in place["title"]]
     line = 0.19  # inches a line of 11-point text takes
     tops, y, centres = [], 0.08, []
     for text in labels:
@@ -340,7 +364,7 @@ def indicator_chart(frame: pd.DataFrame) -> plt.Figure:
     return fig
 
 
-@_styled
+@styled
 def plot_positive(summary: pd.DataFrame, question_id: str, group: str | None = None):
     """Bar chart of % positive with 95% intervals (and the benchmark) for one question.
 
@@ -356,7 +380,7 @@ def plot_positive(summary: pd.DataFrame, question_id: str, group: str | None = N
     pct = rows["pct_positive"].astype(float).to_numpy()
     lo = rows["ci_lower"].astype(float).to_numpy()
     hi = rows["ci_upper"].astype(float).to_numpy()
-    labels = [_wrap(v) for v in labels]
+    labels = [wrap_label(v) for v in labels]
     lines = sum(v.count("\n") + 1 for v in labels)
     fig, ax = plt.subplots(figsize=(WIDTH, 1.5 + 0.3 * len(rows) + 0.2 * lines))
     y = np.arange(len(rows))
@@ -375,10 +399,10 @@ def plot_positive(summary: pd.DataFrame, question_id: str, group: str | None = N
     ax.set_xlim(0, 100)
     ax.set_xlabel("% positive (lines: 95% confidence interval)")
     plt.close(fig)
-    return _fit(fig)
+    return fit(fig)
 
 
-@_styled
+@styled
 def plot_ward_map(wards, summary: pd.DataFrame, question_id: str, *, code_col: str = "ward24_code",
                   name_col: str | None = None):
     """Choropleth of % positive by ward (wards with hidden figures hatched grey).

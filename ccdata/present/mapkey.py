@@ -11,8 +11,6 @@ from __future__ import annotations
 import math
 import re
 
-import pandas as pd
-
 from ccdata import present
 from ccdata.vocabulary import CATEGORIES
 from ccdata.present.escape import html_text, name_html
@@ -22,6 +20,7 @@ from ccdata.present.palette import (
     NO_DATA_COLOUR,
     SECTOR_COLOURS,
 )
+from ccdata.schemas import check_frame
 
 #: One marker shape per asset category (drawn in an 18 x 18 box).
 CATEGORY_SHAPES = {
@@ -186,8 +185,7 @@ def asset_list_html(assets, *, anchor: str = "asset-list", placement_words: dict
         A ``<section>`` that can take focus, grouped by category with each group's
         marker described in words; every name is escaped.
     """
-    if not isinstance(assets, pd.DataFrame) or not {"name", "category"} <= set(assets.columns):
-        raise ValueError("assets must be a table with 'name' and 'category' columns")
+    check_frame(assets, "assets", ("name", "category"))
     if not re.fullmatch(r"[A-Za-z][\w-]*", anchor):
         raise ValueError(f"anchor must be letters, digits and hyphens, not {anchor!r}")
     words = placement_words or {"inside": "inside the place", "buffer": "just outside the place"}

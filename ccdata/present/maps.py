@@ -43,13 +43,8 @@ from ccdata.vocabulary import CATEGORIES
 from ccdata.present import escape
 from ccdata.present.mapscript import PARENT, script_line
 from ccdata.present.tiles import PAGE_RELAY, TileSource, add_street_layer, frame_attributes, tile_source
-from ccdata.present.mapkey import (  # noqa: F401
-    asset_list_html,
-    legend_html,
-    map_with_text,
-    marker_svg,
-)
-from ccdata.present.palette import CATEGORY_COLOURS, DECILE_COLOURS, NO_DATA_COLOUR  # noqa: F401
+from ccdata.present.mapkey import legend_html, marker_svg
+from ccdata.present.palette import DECILE_COLOURS, NO_DATA_COLOUR
 
 #: How opaque the deprivation fills are: the streets show through, and the key's swatches are
 #: drawn at the same opacity on the same white, so a fill and its swatch look alike.
@@ -229,8 +224,27 @@ body .leaflet-container{background:#fff}
 """
 
 
-def _finish_map(m, bounds, legend: str) -> None:
-    """Add the key (a Leaflet control), the initial frame, the print refit and the map CSS."""
+def finish_map(m, bounds, legend: str) -> None:
+    """Add the key (a Leaflet control), the initial frame, the print refit and the map CSS (every map).
+
+    Parameters
+    ----------
+    m : folium.Map
+        From :func:`base_map`.
+    bounds : list
+        ``[[south, west], [north, east]]`` in degrees: the frame the map opens on.
+    legend : str
+        The key's HTML (:func:`ccdata.present.mapkey.legend_html`), already escaped.
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``legend`` is not text; ``bounds`` is not two (latitude, longitude) corners.
+    """
+    if not isinstance(legend, str):
+        raise TypeError(f"legend must be the key's HTML text, not {type(legend).__name__}")
+    if len(bounds) != 2 or any(len(corner) != 2 for corner in bounds):  # a number has no len(): TypeError
+        raise ValueError(f"bounds must be [[south, west], [north, east]] in degrees, not {bounds!r}")
     from branca.element import (
         Element,  # folium's toolkit: loaded only when a map is drawn
     )
@@ -282,6 +296,30 @@ def _compact_markers(points, category: str):
                 "mk.on('add', function(){ if (mk._icon) { mk._icon.setAttribute('aria-label', t); } });"
                 "return mk;}")
     return FastMarkerCluster(data, callback=callback, name=None, control=False)
+
+
+def _check_map_inputs(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col: str,
+                      cluster_threshold, compact_threshold) -> pd.Series:
+    """The checks of :func:`map_assets`' arguments; returns the deciles as numbers."""
+    _check_gdf(lsoas_gdf, "lsoas_gdf", ["lsoa21_code", deprivation_col])
+    _check_gdf(boundary_gdf, "boundary_gdf")
+    if wards_gdf is not None:
+        _check_gdf(wards_gdf, "wards_gdf")
+    if assets_gdf is not None:
+        _check_gdf(assets_gdf, "assets_gdf", ["name", "category"])
+    deciles = pd.to_numeric(lsoas_gdf[deprivation_col], errors="coerce")
+    bad = deciles.notna() & ~deciles.isin(range(1, 11))
+    if bad.any() or (deciles.isna() & lsoas_gdf[deprivation_col].notna()).any():
+        raise ValueError(f"{deprivation_col} must hold deciles 1-10; found "
+                         f"{sorted(map(str, lsoas_gdf.loc[bad, deprivation_col].unique()))[:5]}")
+    if assets_gdf is not None:
+        unknown = sorted(set(assets_gdf["category"].dropna()) - set(CATEGORIES))
+        if unknown:
+            raise ValueError(f"unknown asset categories {unknown}; use ccdata.vocabulary.CATEGORIES")
+    for what, value in (("cluster_threshold", cluster_threshold), ("compact_threshold", compact_threshold)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"{what} must be a whole number >= 0")
+    return deciles
 
 
 def map_assets(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col: str = "imd_decile", *,
@@ -343,25 +381,8 @@ def map_assets(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col: 
     import folium  # heavy (about 1 s): loaded only when a map is drawn
     from folium.plugins import MarkerCluster
 
-    _check_gdf(lsoas_gdf, "lsoas_gdf", ["lsoa21_code", deprivation_col])
-    _check_gdf(boundary_gdf, "boundary_gdf")
-    if wards_gdf is not None:
-        _check_gdf(wards_gdf, "wards_gdf")
-    if assets_gdf is not None:
-        _check_gdf(assets_gdf, "assets_gdf", ["name", "category"])
-    deciles = pd.to_numeric(lsoas_gdf[deprivation_col], errors="coerce")
-    bad = deciles.notna() & ~deciles.isin(range(1, 11))
-    if bad.any() or (deciles.isna() & lsoas_gdf[deprivation_col].notna()).any():
-        raise ValueError(f"{deprivation_col} must hold deciles 1-10; found "
-                         f"{sorted(map(str, lsoas_gdf.loc[bad, deprivation_col].unique()))[:5]}")
-    if assets_gdf is not None:
-        unknown = sorted(set(assets_gdf["category"].dropna()) - set(CATEGORIES))
-        if unknown:
-            raise ValueError(f"unknown asset categories {unknown}; use ccdata.vocabulary.CATEGORIES")
-    for what, value in (("cluster_threshold", cluster_threshold), ("compact_threshold", compact_threshold)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ValueError(f"{what} must be a whole number >= 0")
-
+    deciles = _check_map_inputs(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col,
+                                cluster_threshold, compact_threshold)
     boundary = _web(boundary_gdf, simplify_m, [])
     bounds = frame_bounds(boundary_gdf, assets_gdf)
     (south, west), (north, east) = bounds
@@ -431,7 +452,7 @@ def map_assets(lsoas_gdf, boundary_gdf, wards_gdf, assets_gdf, deprivation_col: 
     control = folium.LayerControl(collapsed=True).add_to(m)
     if source is not None:
         add_street_layer(m, source, control)
-    _finish_map(m, bounds, legend_html(deprivation_label, categories=shown, wards=ward_key,
+    finish_map(m, bounds, legend_html(deprivation_label, categories=shown, wards=ward_key,
                                        fill_opacity=FILL_OPACITY))
     m.ccdata_key = {"categories": shown, "wards": ward_key, "deprivation_label": deprivation_label,
                     "clustered": clustered}

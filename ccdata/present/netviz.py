@@ -8,7 +8,7 @@ deprivation map (folium).
 
 Both take data and return objects; neither reads files. Residents are never shown
 one by one: the diagram draws them as one "Residents" group whose ties pass
-disclosure control (:func:`ccdata.analysis.network.group_residents`), and the map
+disclosure control (:func:`ccdata.analysis.residents.group_residents`), and the map
 never places them.
 """
 from __future__ import annotations
@@ -23,15 +23,13 @@ import numpy as np
 import pandas as pd
 
 from ccdata.analysis import network as net
+from ccdata.analysis.residents import RESIDENTS_GROUP, group_residents, residents_note
 from ccdata.present import escape
 from ccdata.present.mapkey import legend_html
-from ccdata.present.maps import FILL_OPACITY, _finish_map, base_map
-from ccdata.present.palette import (  # noqa: F401
-    DECILE_COLOURS,
-    NO_DATA_COLOUR,
-    SECTOR_COLOURS,
-    decile_colour,
-)
+from ccdata.present.maps import FILL_OPACITY, base_map, finish_map
+from ccdata.present.palette import NO_DATA_COLOUR, SECTOR_COLOURS, decile_colour
+from ccdata.schemas import check_frame
+from ccdata.vocabulary import RELATIONSHIP_TYPES, RESIDENTS, SECTORS
 
 #: Measures a node's size may show.
 SIZE_MEASURES = ("betweenness", "degree", "weighted_degree")
@@ -98,7 +96,7 @@ def _layout(data: net.NetworkData, seed: int, rules=None) -> dict:
     """
     union = nx.Graph()
     for w in data.waves:
-        g = net.group_residents(net.graph(data, w), rules)
+        g = group_residents(net.graph(data, w), rules)
         union.add_nodes_from(g.nodes)
         union.add_edges_from(g.edges)
     if union.number_of_nodes() == 0:
@@ -130,7 +128,7 @@ def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: 
     """An interactive network diagram that works offline.
 
     Residents are one node, "Residents", whose ties to an organisation are drawn only
-    when enough residents named it (:func:`ccdata.analysis.network.group_residents`);
+    when enough residents named it (:func:`ccdata.analysis.residents.group_residents`);
     a sentence per wave says how many ties that leaves out.
 
     Nodes are coloured by sector (Okabe-Ito palette, with a legend, so colour is
@@ -141,7 +139,7 @@ def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: 
     Parameters
     ----------
     data : NetworkData
-        From :func:`ccdata.analysis.network.read_network` / :func:`~ccdata.analysis.network.load_network`.
+        From :func:`ccdata.io.local.network.read_network` / :func:`~ccdata.analysis.network.load_network`.
     size_by : {"betweenness", "degree", "weighted_degree"}
         Measure shown by node area.
     waves : list of str, optional
@@ -181,7 +179,7 @@ def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: 
     if unknown:
         raise ValueError(f"unknown wave(s) {unknown}; the survey has waves {all_waves}")
     # the id is made from what the page shows: organisations, never residents one by one
-    shown = data.organisations.loc[data.organisations["sector"] != net.RESIDENTS, "org_id"]
+    shown = data.organisations.loc[data.organisations["sector"] != RESIDENTS, "org_id"]
     digest = hashlib.sha1(json.dumps([list(shown), waves, size_by, seed]).encode())
     uid = f"ccnet-{digest.hexdigest()[:10]}"
     pos = _layout(data, seed, rules)
@@ -191,7 +189,7 @@ def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: 
         x, y = pos[n]
         return margin + x * (width - 2 * margin), margin + y * (height - 2 * margin)
 
-    types = [t for t in net.RELATIONSHIP_TYPES if t in set(data.ties["relationship"])]
+    types = [t for t in RELATIONSHIP_TYPES if t in set(data.ties["relationship"])]
     kinds = [ALL_TYPES] + (types if len(types) > 1 else [])
     groups, notes = [], []
     for w in waves:
@@ -201,7 +199,7 @@ def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: 
             visible = w == waves[-1] and kind == ALL_TYPES
             attrs_text = f'data-wave="{_esc(w)}" data-type="{_esc(kind)}"' + ('' if visible else ' style="display:none"')
             groups.append(_wave_group(g, w, kind, attrs_text, xy, size_by, labels, width))
-            said = net.residents_note(g, rules)
+            said = residents_note(g, rules)
             if said:
                 notes.append(f'<p {attrs_text} class="ccnet-residents">{_esc(said)}</p>')
     options = "".join(f'<option value="{_esc(w)}"{" selected" if w == waves[-1] else ""}>'
@@ -213,14 +211,14 @@ def network_view(data: net.NetworkData, *, size_by: str = "betweenness", waves: 
                                for k in kinds)
         type_menu = (f' <label>Kind of relationship <select data-pick="type" aria-controls="{uid}-svg">'
                      f'{type_options}</select></label>')
-    present = [s for s in net.SECTORS if s in set(data.organisations["sector"])]
+    present = [s for s in SECTORS if s in set(data.organisations["sector"])]
     legend = "".join(f'<li><svg width="12" height="12" aria-hidden="true"><circle cx="6" cy="6" r="5" '
                      f'fill="{SECTOR_COLOURS[s]}"/></svg> {_esc(s)}</li>' for s in present)
     legend += ('<li><svg width="12" height="12" aria-hidden="true"><circle cx="6" cy="6" r="4" fill="#fff" '
                'stroke="#000" stroke-width="3"/></svg> core team</li>')
     size_text = {"betweenness": "betweenness (how often an organisation lies on the shortest path between two others)",
                  "degree": "number of ties", "weighted_degree": "number and strength of ties"}[size_by]
-    n_orgs = int((data.organisations["sector"] != net.RESIDENTS).sum())
+    n_orgs = int((data.organisations["sector"] != RESIDENTS).sum())
     alt = (f"Network diagram of {n_orgs} organisations"
            + (" and residents as one group" if n_orgs < len(data.organisations) else "")
            + f"; circles are coloured by sector and sized by {size_by.replace('_', ' ')}, "
@@ -272,7 +270,7 @@ def _wave_group(g: nx.Graph, w: str, kind: str, attrs_text: str, xy, size_by: st
         stroke = 0.6 + 0.5 * float(attrs.get("weight", 1.0))
         types = ", ".join(attrs.get("types", ()))
         if "residents" in attrs:  # the residents' group: a rounded count of people, no one by name
-            other = v if u == net.RESIDENTS_GROUP else u
+            other = v if u == RESIDENTS_GROUP else u
             k = attrs["residents"]
             said = (f'Residents and {_name(g.nodes[other]["label"])}: about {k} '
                     f'{"resident" if k == 1 else "residents"} named it ({_esc(types)})')
@@ -288,7 +286,7 @@ def _wave_group(g: nx.Graph, w: str, kind: str, attrs_text: str, xy, size_by: st
         r = 4 + 14 * math.sqrt(measure.get(n, 0.0) / top_value)
         core = node["core_team"]
         row = cent.loc[n]
-        who = ("Residents who took part, as one group" if n == net.RESIDENTS_GROUP else
+        who = ("Residents who took part, as one group" if n == RESIDENTS_GROUP else
                f'{_name(node["label"])} ({_esc(node["sector"])}{", core team" if core else ""})')
         degree = int(row["degree"])
         tip = f'{who}: {degree} tie{"" if degree == 1 else "s"}, betweenness {row["betweenness"]:.2f}'
@@ -313,7 +311,7 @@ def _as_list(g: nx.Graph, wave: str) -> str:
     for n in sorted(g.nodes, key=lambda n: str(g.nodes[n]["label"]).casefold()):
         partners = sorted((str(g.nodes[m]["label"]) for m in g[n]), key=str.casefold)
         partners = [escape.name_html(m) for m in partners]
-        name = "Residents, as one group" if n == net.RESIDENTS_GROUP else g.nodes[n]["label"]
+        name = "Residents, as one group" if n == RESIDENTS_GROUP else g.nodes[n]["label"]
         tied = "; ".join(partners) if partners else "no ties"
         items.append(f'<li><strong>{escape.name_html(name)}</strong> ({_esc(g.nodes[n]["sector"])}): {tied}</li>')
     return (f'<details class="ccnet-list"><summary>The network as a list (wave {_esc(wave)}, every kind of '
@@ -358,14 +356,12 @@ def map_network(data: net.NetworkData, points: pd.DataFrame, lsoas=None, *, wave
     """
     import folium  # heavy (about 1 s): loaded only when a map is drawn
 
-    if not isinstance(data, net.NetworkData):
-        raise TypeError(f"expected NetworkData, not {type(data).__name__}")
-    need = {"org_id", "label", "sector", "easting", "northing"}
-    if not isinstance(points, pd.DataFrame) or need - set(points.columns):
-        raise ValueError(f"points must be the frame from organisation_points with columns {sorted(need)}")
+    net.check_data(data)
+    check_frame(points, "points", ("org_id", "label", "sector", "easting", "northing"),
+                made_by="ccdata.analysis.network.organisation_points()")
     g = net.graph(data, wave)
     pts = points[points["easting"].notna() & points["northing"].notna()
-                 & (points["sector"] != net.RESIDENTS)]
+                 & (points["sector"] != RESIDENTS)]
     geo = gpd.GeoDataFrame(pts.copy(), geometry=gpd.points_from_xy(pts["easting"].astype(float),
                                                                    pts["northing"].astype(float)),
                            crs=27700).to_crs(4326)
@@ -413,13 +409,13 @@ def map_network(data: net.NetworkData, points: pd.DataFrame, lsoas=None, *, wave
         bounds.append([r.geometry.y, r.geometry.x])
     orgs.add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
-    sectors = [s for s in net.SECTORS if s in set(geo["sector"])]
+    sectors = [s for s in SECTORS if s in set(geo["sector"])]
     frame = None
     if bounds:
         arr = np.array(bounds)
         frame = [arr.min(axis=0).tolist(), arr.max(axis=0).tolist()]
         fmap.fit_bounds(frame)
-    _finish_map(fmap, frame or [[50.0, -5.0], [55.0, 1.0]],
+    finish_map(fmap, frame or [[50.0, -5.0], [55.0, 1.0]],
                 legend_html(deprivation_label, sectors=sectors, boundary=False, fill_opacity=FILL_OPACITY)
                 if lsoas is not None
                 else legend_html("", sectors=sectors, boundary=False, deciles=False))

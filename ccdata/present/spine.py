@@ -23,6 +23,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from ccdata.present.charts import PALETTE, STYLE, WIDTH
+from ccdata.schemas import check_frame
 
 REQUIRED = ["title", "polarity", "place", "lower", "upper", "band", "la", "england", "lowest", "q1", "q3",
             "highest", "left_word", "right_word"]
@@ -58,11 +59,7 @@ def spine_chart(table: pd.DataFrame) -> plt.Figure:
     ValueError
         An empty table or one without the columns of :data:`REQUIRED`.
     """
-    if not isinstance(table, pd.DataFrame):
-        raise TypeError(f"spine_chart expects a DataFrame, not {type(table).__name__}")
-    absent = [c for c in REQUIRED if c not in table.columns]
-    if absent:
-        raise ValueError(f"spine_chart: the table lacks column(s) {absent}")
+    check_frame(table, "table", REQUIRED, made_by="ccdata.analysis.spread.spine()")
     if table.empty:
         raise ValueError("spine_chart: no indicator has both a place value and a spread of authorities")
     colours = sns.color_palette(PALETTE)

@@ -6,10 +6,11 @@ import numpy as np
 import pandas as pd
 
 from ccdata.analysis import disclosure
-from ccdata.present.charts import WIDTH, _fit, _styled, _wrap
+from ccdata.present.charts import WIDTH, fit, styled, wrap_label
+from ccdata.schemas import check_frame
 
 
-@_styled
+@styled
 def theme_chart(table: pd.DataFrame, label: str = "title", unit: str = "conversations"):
     """Horizontal bars of ``pct`` (0-100) per row with ``ci_lower``/``ci_upper`` lines.
 
@@ -28,12 +29,10 @@ def theme_chart(table: pd.DataFrame, label: str = "title", unit: str = "conversa
         Hidden figures are labelled "c".
     """
     disclosure.require(table, "theme chart")
-    missing = [c for c in (label, "pct", "ci_lower", "ci_upper") if c not in table.columns]
-    if missing:
-        raise KeyError(f"theme table lacks the column(s) {missing}")
+    check_frame(table, "table", (label, "pct", "ci_lower", "ci_upper"))
     if table.empty:
         raise ValueError("theme table has no rows to draw")
-    names = [_wrap(str(v)) for v in table[label]]
+    names = [wrap_label(str(v)) for v in table[label]]
     pct = table["pct"].astype(float).to_numpy()
     lo = table["ci_lower"].astype(float).to_numpy()
     hi = table["ci_upper"].astype(float).to_numpy()
@@ -52,4 +51,4 @@ def theme_chart(table: pd.DataFrame, label: str = "title", unit: str = "conversa
     ax.set_xlim(0, min(100.0, 10 * np.ceil(top / 10) + 5))
     ax.set_xlabel(f"% of {unit} (lines: 95% interval)")
     plt.close(fig)
-    return _fit(fig)
+    return fit(fig)

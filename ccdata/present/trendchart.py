@@ -19,6 +19,7 @@ import pandas as pd
 import seaborn as sns
 
 from ccdata.present.charts import PALETTE, STYLE, WIDTH
+from ccdata.schemas import check_frame
 
 #: How each kind of area is drawn: label suffix, line style, marker, palette index.
 AREA_STYLE = {"place": ("-", "o", 0), "local_authority": ("--", "s", 1), "england": (":", "^", 3)}
@@ -45,12 +46,10 @@ def trend_chart(series: pd.DataFrame, *, title: str, unit: str = "%") -> plt.Fig
 
     Raises
     ------
-    KeyError, ValueError
-        A column missing; no place figure to draw.
+    TypeError, ValueError
+        Not a table, a column missing; no place figure to draw.
     """
-    missing = [c for c in _NEEDED if c not in series.columns]
-    if missing:
-        raise KeyError(f"trend_chart: series lacks {missing}")
+    check_frame(series, "series", _NEEDED)
     rows = series[series["area_type"].isin(AREA_STYLE)]
     if rows[rows["area_type"] == "place"]["value"].notna().sum() == 0:
         raise ValueError("trend_chart: the place has no figure to draw")

@@ -44,6 +44,7 @@ from ccdata import publish
 from ccdata.errors import ChangesError, DisclosureError, MissingDataError, Problem, ValidationError
 from ccdata.geo.places import Place
 from ccdata.provenance import FICTIONAL_NOTICE
+from ccdata.vocabulary import RESIDENTS, SECTORS
 
 INDICATORS_FILE = "indicators.csv"
 DEPRIVATION_FILE = "deprivation.csv"
@@ -201,7 +202,7 @@ def network_exports(data, rules: disclosure.Rules | None = None) -> dict[str, pd
     labels = data.labels()
     sectors = dict(zip(data.organisations["org_id"], data.organisations["sector"]))
     pairs = sorted({tuple(sorted((a, b))) for a, b in g.to_undirected().edges})
-    resident = network.RESIDENTS
+    resident = RESIDENTS
     connections = pd.DataFrame([{"organisation_a": labels[a], "sector_a": sectors[a],
                                  "organisation_b": labels[b], "sector_b": sectors[b]} for a, b in pairs
                                 if resident not in (sectors[a], sectors[b])],
@@ -210,7 +211,7 @@ def network_exports(data, rules: disclosure.Rules | None = None) -> dict[str, pd
     partner = [sectors[b if sectors[a] == resident else a] for a, b in pairs
                if resident in (sectors[a], sectors[b])]
     counts = pd.Series(partner, dtype="object").value_counts().reindex(
-        [s for s in network.SECTORS if s in set(sectors.values())], fill_value=0)
+        [s for s in SECTORS if s in set(sectors.values())], fill_value=0)
     ties = pd.DataFrame({"partner_sector": counts.index, "ties": counts.to_numpy(dtype=int)})
     # as for the residents' group on the page: nothing is shown of a group smaller than the
     # rules' minimum; the sectors add up to all residents' ties, so secondary suppression too

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ccdata import present
+from ccdata.schemas import check_frame
 from ccdata.vocabulary import CATEGORIES
 
 #: Each kind in words, singular and plural, as a sentence uses it.
@@ -69,11 +70,10 @@ def kinds_sentence(assets) -> str:
 
     Raises
     ------
-    TypeError
+    TypeError, ValueError
         ``assets`` is not the table of located assets.
     """
-    if not isinstance(assets, pd.DataFrame) or "category" not in assets.columns:
-        raise TypeError("assets must be the located assets (ccdata.views.assets.locate)")
+    check_frame(assets, "assets", ["category"], made_by="ccdata.views.assets.locate()")
     counts = assets["category"].value_counts()
     shown = [f"{int(counts[k]):,} {KIND_WORDS[k][0 if counts[k] == 1 else 1]}" for k in CATEGORIES
              if k in counts.index and counts[k] > 0]
@@ -99,8 +99,7 @@ def without_lists(table: pd.DataFrame, assets, label_column: str | None = None) 
     those columns go; or long, with the kind's label in ``label_column`` (the reach table):
     those rows go. :func:`kinds_sentence` says in words that there is no list yet.
     """
-    if not isinstance(table, pd.DataFrame):
-        raise TypeError(f"table must be a DataFrame, not {type(table).__name__}")
+    check_frame(table, "table")
     unlisted = {CATEGORIES[k] for k in CATEGORIES if k not in listed_kinds(assets)}
     if label_column is not None:
         if label_column not in table.columns:

@@ -112,7 +112,7 @@ def _check(data, rules) -> disclosure.Rules:
     if not isinstance(data, ConversationData):
         raise TypeError(f"data must be a ConversationData from ccdata.views.conversations.load, "
                         f"not {type(data).__name__}")
-    return disclosure._check_rules(rules)
+    return disclosure.check_rules(rules)
 
 
 #: Every section's tables are personal data (``present.personal`` also decorates).

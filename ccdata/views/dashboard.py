@@ -374,6 +374,14 @@ def low_income_section(place) -> Blocks:
             "up. The wards' own figures are shown below."
             + (" Shared by children alone, each neighbourhood takes its ward's rate, so differences within "
                "a ward are not seen." if result["weighting"] == child_poverty.WEIGHTING["children"] else "")))
+    blocks += _low_income_table(place, result, years, estimate)
+    return blocks + _low_income_wards(place, by_ward, years, estimate)
+
+
+def _low_income_table(place, result: dict, years: list, estimate: bool) -> Blocks:
+    """The place, its LA and England in both years, with the change, and a note on any missing figure."""
+    figures = result["place"]
+    blocks: Blocks = []
     rows = []
     names = {a.id: a.name for a in place.areas()}
     notes = []
@@ -411,6 +419,12 @@ def low_income_section(place) -> Blocks:
         + ". The change is in percentage points between the two years.")))
     for note in dict.fromkeys(notes):
         blocks.append(present.notice(note))
+    return blocks
+
+
+def _low_income_wards(place, by_ward: pd.DataFrame, years: list, estimate: bool) -> Blocks:
+    """The wards the place is drawn from, with their published figures (and the part in the place)."""
+    blocks: Blocks = []
     vintages = set(place.wards["vintage"].astype(str)) if not place.wards.empty else set()
     if vintages and vintages != {"2024"}:
         old = " and ".join(f"May {v}" for v in sorted(vintages - {"2024"}))

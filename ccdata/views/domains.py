@@ -12,6 +12,7 @@ import pandas as pd
 from ccdata import present
 from ccdata.analysis.domains import DOMAIN_LABELS, domain_shares
 from ccdata.geo.iod2025 import FILE7, SOURCE_TEXT
+from ccdata.schemas import check_frame
 
 Blocks = list
 
@@ -35,8 +36,7 @@ def domains_table(shares: pd.DataFrame, place_name: str, la_name: str, *, same_a
     same_as_la : bool
         The place is the whole authority: its columns are shown once.
     """
-    if not isinstance(shares, pd.DataFrame) or "domain" not in shares.columns:
-        raise ValueError("shares must be the table domain_shares returns")
+    check_frame(shares, "shares", ["domain"], made_by="ccdata.analysis.domains.domain_shares()")
     if not same_as_la and place_name == la_name:
         raise ValueError(f"the place and its authority need different headings, not both {place_name!r}")
     areas = [("la", la_name)] if same_as_la else [("place", place_name), ("la", la_name)]

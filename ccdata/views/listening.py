@@ -151,7 +151,7 @@ _personal = present.personal("the listening page")
 def _check(data, rules) -> disclosure.Rules:
     if not isinstance(data, ListeningData):
         raise TypeError(f"data must be a ListeningData from ccdata.views.listening.load, not {type(data).__name__}")
-    return disclosure._check_rules(rules)
+    return disclosure.check_rules(rules)
 
 
 PUPILS_WITHHELD = ("the pupil figures are withheld to protect privacy: a hidden figure could have been worked "
@@ -206,8 +206,7 @@ def _named_waves(data: ListeningData, frame: pd.DataFrame, columns=("wave",)) ->
 
 def _answered(data: ListeningData) -> pd.Series:
     """Per response: True when it answers at least one closed question."""
-    closed = [q for q in data.questions.loc[data.questions["type"] != survey.FREE_TEXT, "question_id"]
-              if q in data.responses.columns]
+    closed = [q for q in survey.closed_questions(data.questions)["question_id"] if q in data.responses.columns]
     if not closed or data.responses.empty:
         return pd.Series(False, index=data.responses.index)
     return data.responses[closed].notna().any(axis=1)
@@ -282,7 +281,8 @@ def headlines_section(data: ListeningData, rules: disclosure.Rules | None = None
 def _ticked_words(data: ListeningData) -> dict[str, str]:
     """For each multiple-choice question, what its share "positive" counts, in words."""
     out = {}
-    for q in data.questions[data.questions["type"] == survey.MULTIPLE].itertuples(index=False):
+    multiple = data.questions["question_id"].isin(survey_options.multiple_choice(data.questions))
+    for q in data.questions[multiple].itertuples(index=False):
         if q.positive:
             out[q.question_id] = (f"{str(q.question_text).rstrip()} (ticked at least one of: "
                                   f"{', '.join(map(str, q.positive))})")

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ccdata.analysis import disclosure
+from ccdata.schemas import check_frame
 
 #: Code columns left out when the same rows carry the area's name.
 CODES = {"ward24_code": "ward_name", "ward_code": "ward_name", "lsoa21_code": "lsoa21_name"}
@@ -21,9 +22,7 @@ DECIMALS = 1
 
 
 def _protected(frame, what: str) -> pd.DataFrame:
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{what} must be a DataFrame, not {type(frame).__name__}")
-    return disclosure.require(frame, what)
+    return disclosure.require(check_frame(frame, what), what)
 
 
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
@@ -101,9 +100,7 @@ def options_by_wave(shares: pd.DataFrame, rules: disclosure.Rules | None = None)
     """Per-option shares of one multiple-choice question as one row per answer and one column
     per wave (``wave_name`` rows of :func:`ccdata.analysis.survey_options.option_shares`)."""
     shares = _protected(shares, "option shares")
-    missing = [c for c in ("wave_name", "option", "n", "pct_ticked") if c not in shares.columns]
-    if missing:
-        raise ValueError(f"the option shares lack column(s) {missing}")
+    check_frame(shares, "option shares", ("wave_name", "option", "n", "pct_ticked"))
     waves = list(dict.fromkeys(shares["wave_name"]))
     out = pd.DataFrame({"option": list(dict.fromkeys(shares["option"]))})
     for wave in waves:

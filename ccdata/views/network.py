@@ -17,6 +17,7 @@ from ccdata.analysis import network as net
 from ccdata.present.mapkey import key_text, map_with_text
 from ccdata.present.maps import embed
 from ccdata.present.netviz import map_network, network_view
+from ccdata.vocabulary import RESIDENTS
 
 
 def no_answers(data: net.NetworkData) -> str:
@@ -25,7 +26,7 @@ def no_answers(data: net.NetworkData) -> str:
     issues = data.issues
     if len(issues) and (issues["kind"] == "empty file").any():
         return "the relationship survey has no answers yet (its file is empty)"
-    if len(data.ties) == 0 and not (issues["action"] == net.EXCLUDED).any():
+    if len(data.ties) == 0 and not net.excluded_rows(data):
         return "the relationship survey has no answers yet (its file has only the column headings)"
     return "none of the relationship survey's answers could be used; the adviser notes list each one and why"
 
@@ -63,7 +64,7 @@ def overview(place, data: net.NetworkData, rules=None) -> list:
                         "of them confirmed by both ends, mean services that know and use each other; organisations "
                         "with no ties are the ones to reach first."))
     blocks.append(present.glossary(["density", "cross-sector share", "reciprocity", "betweenness", "constraint"]))
-    excluded = int((data.issues["action"] == net.EXCLUDED).sum())
+    excluded = net.excluded_rows(data)
     if len(data.issues):
         # partners get one plain sentence; the rows and cells themselves are for the adviser
         blocks.append(present.notice(
@@ -248,7 +249,7 @@ def map_section(data: net.NetworkData, points: pd.DataFrame, lsoas=None) -> list
         return [present.missing("the map of relationships", "no organisation has a postcode or coordinates "
                                 "that could be placed")]
     # residents are never placed and never listed one by one: one sentence says so
-    residents = points["sector"] == net.RESIDENTS
+    residents = points["sector"] == RESIDENTS
     not_placed = points[points["easting"].isna() & ~residents]
 
     fmap = map_network(data, points, lsoas)

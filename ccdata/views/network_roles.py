@@ -17,6 +17,7 @@ from ccdata.analysis import netlinks as nl
 from ccdata.analysis import netsurvey as ns
 from ccdata.analysis import network as net
 from ccdata.views.network import means, no_answers
+from ccdata.vocabulary import SECTORS
 
 #: Plain names of the roles, for partners.
 ROLE_WORDS = {
@@ -208,7 +209,7 @@ def coverage_section(data: net.NetworkData, rules=None) -> list:
     cells = [f"{a} of {o} ({_pct(r)})" if pd.notna(r) else "not shown (too few to show)"
              for a, o, r in zip(cov["answered"], cov["organisations"], cov["response_rate"])]
     wide = cov.assign(cell=cells).pivot(index="sector", columns="wave", values="cell")
-    order = [s for s in net.SECTORS if s in wide.index]
+    order = [s for s in SECTORS if s in wide.index]
     wide = wide.reindex(order).rename(columns=lambda w: f"Wave {w}")
     wide.index.name = "Sector"
     blocks = [present.notice(w, "warning") for w in ns.coverage_warnings(data)]

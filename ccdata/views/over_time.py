@@ -1,7 +1,7 @@
 """The progress page: what improved, what worsened, what did not move, and the series behind it.
 
 Sections return lists of display blocks; the notebook ``progress.ipynb`` shows them in
-order. Figures come from :func:`ccdata.analysis.trends.for_place` (outcome figures already
+order. Figures come from :func:`ccdata.analysis.progress.for_place` (outcome figures already
 protected as one linked set); every verdict is the one change rule's
 (:mod:`ccdata.analysis.stats`), read here and never recomputed. The first section speaks
 of the place only; ward verdicts stay in a table, with a sentence that among many
@@ -13,6 +13,7 @@ import pandas as pd
 
 from ccdata import present
 from ccdata.analysis import disclosure, stats, trends
+from ccdata.analysis.progress import Progress, for_place
 from ccdata.present import labels as words
 from ccdata.present.trendchart import trend_chart
 
@@ -30,10 +31,10 @@ RULE = ("A change is called clear when the range of likely values for the change
         "\"no clear change\": the figures moved, but not by more than chance could explain.")
 
 
-def load(place, rules: disclosure.Rules | None = None) -> trends.Progress:
-    """The place's progress figures (see :func:`ccdata.analysis.trends.for_place`), survey waves
+def load(place, rules: disclosure.Rules | None = None) -> Progress:
+    """The place's progress figures (see :func:`ccdata.analysis.progress.for_place`), survey waves
     named as on the listening page."""
-    return trends.for_place(place, rules, wave_names=words.wave_names)
+    return for_place(place, rules, wave_names=words.wave_names)
 
 
 def _value(v, kind: str) -> str:
@@ -62,7 +63,7 @@ def _sentence(r) -> str:
     return text + "."
 
 
-def summary_section(progress: trends.Progress) -> list:
+def summary_section(progress: Progress) -> list:
     """The first section, in plain words: place-level changes grouped by verdict, children's
     measures first; wards that moved against the place; what the page lacks."""
     place = _order(progress.changes[progress.changes["area_type"] == "place"])
@@ -103,7 +104,7 @@ def _chart_title(row) -> str:
     return f"{row.title}: {verdict} since {row.baseline}" if row.verdict != stats.NO_VERDICT else row.title
 
 
-def charts_section(progress: trends.Progress, *, exclude_stages: tuple[str, ...] = ()) -> list:
+def charts_section(progress: Progress, *, exclude_stages: tuple[str, ...] = ()) -> list:
     """One small chart per measure (place, authority, England), each with its data.
 
     ``exclude_stages``: stages whose charts another section shows already (the annual
@@ -183,7 +184,7 @@ def _table(rows: pd.DataFrame, progress, caption: str, with_area: bool) -> prese
     return present.table(out, caption=caption)
 
 
-def place_section(progress: trends.Progress) -> list:
+def place_section(progress: Progress) -> list:
     """Baseline, latest and change for the place, with the same change for its authority and
     England beside it; targets after the table."""
     c = progress.changes
@@ -220,7 +221,7 @@ def place_section(progress: trends.Progress) -> list:
     return blocks
 
 
-def wards_section(progress: trends.Progress) -> list:
+def wards_section(progress: Progress) -> list:
     """Ward changes in a table, with the sentence on chance."""
     w = _order(progress.changes[progress.changes["area_type"] == "ward"])
     if w.empty:
@@ -243,7 +244,7 @@ def iod_sentence(iod: pd.DataFrame) -> str:
             "move says how a neighbourhood compares, not that it changed: no verdict is given.")
 
 
-def iod_section(progress: trends.Progress, names: dict[str, str] | None = None) -> list:
+def iod_section(progress: Progress, names: dict[str, str] | None = None) -> list:
     """Deprivation deciles of each neighbourhood in IoD 2019 and 2025: movement only, no verdict.
 
     ``names``: neighbourhood code -> name (:func:`ccdata.views.common.lsoa21_names`).
@@ -279,7 +280,7 @@ def network_section(place) -> list:
     return network_view.change_section(data)[:4]
 
 
-def notes_section(progress: trends.Progress) -> list:
+def notes_section(progress: Progress) -> list:
     """For the adviser: the disclosure audit and data notes."""
     if not progress.notes:
         return []

@@ -10,7 +10,8 @@ from shapely.geometry import Point, box
 
 from ccdata.analysis import assets, coverage
 from ccdata.errors import DataQualityWarning, MissingDataError, ValidationError
-from ccdata.io.local.assets import finish_asset_table
+from ccdata.io.local.assets import CATEGORY_SYNONYMS, finish_asset_table, load_asset_list, normalise_category
+from ccdata.vocabulary import CATEGORIES
 from helpers.geocoding import X0, Y0, make_codepoint_zip
 
 HEADER = "Name,Category,Address,Postcode,Latitude,Longitude,Website,Opening notes\n"
@@ -30,12 +31,12 @@ def write(tmp_path, text: str, name: str = "assets.csv", encoding: str = "utf-8"
     ("Pre-school", "early_years"), ("other", "other"), ("Spaceport", None), ("", None), (None, None),
 ])
 def test_normalise_category(typed, expected):
-    assert assets.normalise_category(typed) == expected
+    assert normalise_category(typed) == expected
 
 
 def test_every_synonym_maps_to_a_category():
-    assert set(assets.CATEGORY_SYNONYMS.values()) <= set(assets.CATEGORIES)
-    assert len(assets.CATEGORIES) == 12
+    assert set(CATEGORY_SYNONYMS.values()) <= set(CATEGORIES)
+    assert len(CATEGORIES) == 12
 
 
 # ----------------------------------------------------------------------------- asset list
@@ -50,7 +51,7 @@ def test_load_asset_list_reports_every_problem(tmp_path):
                  + ",Church,,DM1 1AB,,,,\n"                                                        # line 8 no name
                  + "Swapped,Church,,,1.5,52.5,,\n")                                                # line 9
     with pytest.warns(DataQualityWarning):
-        out = assets.load_asset_list(path)
+        out = load_asset_list(path)
     assert list(out["row"]) == [2, 3, 4, 5, 7, 9]
     assert list(out["category"]) == ["youth", "youth", "community", "community", "other", "faith"]
     assert out.loc[0, "postcode"] == "DM1 1AA" and out.loc[0, "postcode_status"] == "ok"
@@ -74,23 +75,23 @@ def test_load_asset_list_cp1252_and_missing_columns(tmp_path):
     path = write(tmp_path, "Name,Category,Postcode\nCaf\u00e9 Caf\u00e9,Community centre,DM1 1AA\n",
                  encoding="cp1252")
     with pytest.warns(DataQualityWarning, match="cp1252"):
-        out = assets.load_asset_list(path)
+        out = load_asset_list(path)
     assert out.loc[0, "name"] == "Caf\u00e9 Caf\u00e9"
     bad = write(tmp_path, "Title,Kind\nx,y\n", "bad.csv")
     with pytest.raises(ValidationError) as info:
-        assets.load_asset_list(bad)
+        load_asset_list(bad)
     assert {p.column for p in info.value.problems} >= {"name", "postcode"}
     with pytest.raises(MissingDataError):
-        assets.load_asset_list(tmp_path / "absent.csv")
+        load_asset_list(tmp_path / "absent.csv")
     with pytest.raises(TypeError):
-        assets.load_asset_list(42)
+        load_asset_list(42)
 
 
 def test_load_asset_list_xlsx(tmp_path):
     path = tmp_path / "assets.xlsx"
     pd.DataFrame({"Name": ["Hall"], "Category": ["Community Centre"], "Easting": [X0 + 10],
                   "Northing": [Y0 + 10]}).to_excel(path, index=False)
-    out = assets.load_asset_list(path)
+    out = load_asset_list(path)
     assert out.loc[0, "category"] == "community" and out.loc[0, "easting"] == X0 + 10
     assert out.loc[0, "row"] == 2
 
@@ -125,7 +126,7 @@ def test_combine_assets_unplaced_list(tmp_path, world):
                  + "Far Club,Youth,,DM1 1FF,,,,\n")                         # 7 duplicate of 3
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
-        local = assets.load_asset_list(path)
+        local = load_asset_list(path)
     official = finish_asset_table(pd.DataFrame({
         "source": "GP list", "source_ref": ["G1", "G2", "G3"], "name": ["Near GP", "Far GP", "Lost GP"],
         "category": "gp_practice", "subtype": "GP practice", "address": pd.NA,
@@ -327,7 +328,7 @@ def test_load_asset_list_with_no_category_at_all_shows_other(tmp_path):
     path = tmp_path / "a.csv"
     path.write_text("Name,Category,Postcode\nHall,,E8 1FA\nPark,,E8 1FB\n")
     with pytest.warns(DataQualityWarning):
-        got = assets.load_asset_list(path)
+        got = load_asset_list(path)
     assert got["category"].tolist() == ["other", "other"]
     listed = [(e["row"], e["message"]) for e in got.attrs["exclusions"]]
     assert listed == [(2, "missing category; shown as other"), (3, "missing category; shown as other")]
@@ -337,7 +338,7 @@ def test_load_asset_list_repeated_header_is_named(tmp_path):
     path = tmp_path / "a.csv"
     path.write_text("Name,Category,Postcode,Name\nHall,library,E8 1FA,Other hall\n")
     with pytest.raises(ValidationError, match=r"a.csv, column 'Name': column appears 2 times \(columns 1, 4\)"):
-        assets.load_asset_list(path)
+        load_asset_list(path)
 
 
 def test_load_asset_list_zero_easting_northing_is_no_location(tmp_path):
@@ -346,7 +347,7 @@ def test_load_asset_list_zero_easting_northing_is_no_location(tmp_path):
                            "Zero Hub,youth,DM1 1AA,0,0\n"            # line 3: placeholder, postcode kept
                            "Real Club,youth,,612000,301000\n")       # line 4
     with pytest.warns(DataQualityWarning):
-        out = assets.load_asset_list(path).set_index("row")
+        out = load_asset_list(path).set_index("row")
     assert out.loc[2, "location"] == "none" and pd.isna(out.loc[2, "easting"]) and pd.isna(out.loc[2, "northing"])
     assert out.loc[3, "location"] == "postcode" and pd.isna(out.loc[3, "easting"])
     assert out.loc[4, "location"] == "coordinates" and out.loc[4, "easting"] == 612000

@@ -234,6 +234,7 @@ def test_direction_column_read_and_turned_into_flows(tmp_path):
 
     from ccdata.analysis import network as network_measures
     from ccdata.errors import DataQualityWarning
+    from ccdata.io.local.network import read_network
 
     (tmp_path / "o.csv").write_text("id,name,sector\nA,Alpha,school\nB,Beta,health\nC,Gamma,health\n")
     # Alpha refers to Beta; Beta to Gamma (Gamma says it receives from Beta)
@@ -242,7 +243,7 @@ def test_direction_column_read_and_turned_into_flows(tmp_path):
     (tmp_path / "r.csv").write_text(rels)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
-        data = network_measures.read_network(tmp_path / "o.csv", tmp_path / "r.csv")
+        data = read_network(tmp_path / "o.csv", tmp_path / "r.csv")
     assert list(data.ties["direction"]) == ["to partner", "to partner", "from partner"]
     g = network_measures.published_graph(data, "1")
     flows = bk.flow_graph(data, g, "1")
@@ -254,7 +255,7 @@ def test_direction_column_read_and_turned_into_flows(tmp_path):
                                     .replace("C,B,referrals,3,1,from partner\n", ""))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
-        data = network_measures.read_network(tmp_path / "o.csv", tmp_path / "r.csv")
+        data = read_network(tmp_path / "o.csv", tmp_path / "r.csv")
     bad = data.issues[data.issues["kind"] == "bad direction"]
     assert list(zip(bad["row"], bad["column"])) == [(3, "direction")]
     assert bk.flow_graph(data, network_measures.published_graph(data, "1"), "1") is None

@@ -69,7 +69,7 @@ def test_an_lsoa_without_population_leaves_the_population_measures_unknown():
 
 
 @pytest.mark.parametrize("bad, match", [
-    (IOD.drop(columns=["imd_decile"]), "lacks column"),
+    (IOD.drop(columns=["imd_decile"]), "has no column .imd_decile."),
     (pd.concat([IOD, IOD.iloc[[0]]]), "listed twice"),
     (IOD.assign(imd_decile=[1, 2, 7, 11, 1]), "out-of-range"),
     (IOD.assign(imd_rank=[0, 3285, 20000, 32844, 2]), "out-of-range"),

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ccdata.analysis import disclosure
+from ccdata.analysis import disclosure, leaks
 from ccdata.analysis.disclosure import Rules
 
 NO_ROUNDING = Rules(round_to=1)
@@ -190,8 +190,8 @@ def test_round_counts_nearest_five():
 
 def test_scan_for_leaks_finds_tokens_and_postcodes_without_spaces():
     text = "<td>DE1 2AB</td><td>P123</td><p>Anna  Smith said</p> DE99ZZ"
-    assert disclosure.scan_for_leaks(text, ["de1 2ab", "P12", "Anna Smith", "DE9 9ZZ", "XX1 1XX"]) == \
+    assert leaks.scan_for_leaks(text, ["de1 2ab", "P12", "Anna Smith", "DE9 9ZZ", "XX1 1XX"]) == \
         ["de1 2ab", "Anna Smith", "DE9 9ZZ"]
-    assert disclosure.scan_for_leaks("nothing here", ["P1"]) == []
+    assert leaks.scan_for_leaks("nothing here", ["P1"]) == []
     with pytest.raises(TypeError):
-        disclosure.scan_for_leaks(b"bytes", ["x"])
+        leaks.scan_for_leaks(b"bytes", ["x"])

@@ -15,8 +15,10 @@ from ccdata.analysis import brokerage as bk
 from ccdata.analysis import netlinks as nl
 from ccdata.analysis import netsurvey as ns
 from ccdata.analysis import network as net
+from ccdata.io.local.network import read_network
 from ccdata.views import network as network_view
 from ccdata.views import network_roles
+from ccdata.vocabulary import RELATIONSHIP_TYPES
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +32,7 @@ def estate(tmp_path_factory):
         assert again == [orgs.read_bytes(), rels.read_bytes()]   # written by hand: same bytes
         with warnings.catch_warnings():
             warnings.simplefilter("error")   # no row of the hand-written files is a problem
-            return net.read_network(orgs, rels)
+            return read_network(orgs, rels)
 
 
 def test_every_role_has_its_case(estate):
@@ -73,7 +75,7 @@ def test_core_team_dependence_falls(estate):
 
 def test_types_and_coverage(estate):
     change = ns.types_change(estate, "2024", "2025").set_index("relationship")
-    assert set(change.index) == set(net.RELATIONSHIP_TYPES)
+    assert set(change.index) == set(RELATIONSHIP_TYPES)
     # shared funding 2024: Partnership-Food bank and Partnership-Credit union; 2025 the same two
     # plus Estate Office-Food bank
     assert change.loc["shared funding", ["ties_before", "ties_after"]].tolist() == [2, 3]

@@ -177,7 +177,7 @@ def test_at_most_eight_and_bad_input():
     assert len(findings.stands_out(frame)) == findings.MAX_STANDS_OUT == 8
     assert len(findings.stands_out(frame, limit=3)) == 3
     assert len(findings.findings(frame).sentences) == findings.MAX_SENTENCES
-    with pytest.raises(ValueError, match="lacks column"):
+    with pytest.raises(ValueError, match="has no column .upper."):
         findings.findings(frame.drop(columns=["upper"]))
     with pytest.raises(TypeError):
         findings.stands_out("table")

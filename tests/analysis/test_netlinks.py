@@ -8,10 +8,12 @@ import warnings
 import networkx as nx
 import pytest
 
-from ccdata.analysis import network as net
 from ccdata.analysis import netlinks as nl
 from ccdata.analysis import netsurvey as ns
+from ccdata.analysis import network as net
+from ccdata.analysis.residents import RESIDENTS_GROUP
 from ccdata.errors import DataQualityWarning
+from ccdata.io.local.network import read_network
 
 
 def g_of(sectors: dict[str, str], ties: list[tuple[str, str, float]], core=()) -> nx.Graph:
@@ -92,7 +94,7 @@ def survey(tmp_path):
     (tmp_path / "r.csv").write_text(RELS)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
-        return net.read_network(tmp_path / "o.csv", tmp_path / "r.csv")
+        return read_network(tmp_path / "o.csv", tmp_path / "r.csv")
 
 
 def test_one_sided_ties(survey):
@@ -130,7 +132,7 @@ def test_sector_warning_needs_three_organisations(tmp_path):
                                     "A,C,referrals,3,1\n")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
-        data = net.read_network(tmp_path / "o.csv", tmp_path / "r.csv")
+        data = read_network(tmp_path / "o.csv", tmp_path / "r.csv")
     said = ns.coverage_warnings(data)
     assert said[0].startswith("In wave 1 only 2 of 6 organisations answered (33%)")
     assert said[1] == ("In wave 1 fewer than half of the school organisations answered (1 of 4): that "
@@ -174,7 +176,7 @@ def _residents_survey(tmp_path, n_residents: int, named: dict[str, tuple[str, in
     (tmp_path / "r.csv").write_text(rels)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
-        return net.read_network(tmp_path / "o.csv", tmp_path / "r.csv")
+        return read_network(tmp_path / "o.csv", tmp_path / "r.csv")
 
 
 def test_per_type_residents_ties_pass_disclosure(tmp_path):
@@ -187,7 +189,7 @@ def test_per_type_residents_ties_pass_disclosure(tmp_path):
     # information sharing: only the group's tie to Alpha is shown -> 2 organisations (group, Alpha), 1 tie
     assert table.loc[("information sharing", "1"), ["organisations", "ties"]].tolist() == [2, 1]
     g = net.published_graph(data, "1", relationships=("information sharing",))
-    assert g.edges[net.RESIDENTS_GROUP, "A"]["residents"] == 5 and not g.has_edge(net.RESIDENTS_GROUP, "G")
+    assert g.edges[RESIDENTS_GROUP, "A"]["residents"] == 5 and not g.has_edge(RESIDENTS_GROUP, "G")
     # joint delivery: 3 residents only: nothing shown, no organisation has a tie of that type
     assert table.loc[("joint delivery", "1"), ["organisations", "ties"]].tolist() == [0, 0]
 

@@ -17,9 +17,18 @@ from helpers.folders import data_dir_env
 
 from ccdata.analysis import disclosure
 from ccdata.analysis import network as net
-from ccdata.present import netviz
-from ccdata.views import network as network_view
+from ccdata.analysis.residents import RESIDENTS_GROUP, group_residents, residents_note
 from ccdata.errors import DataQualityWarning, MissingDataError, ValidationError
+from ccdata.io.local.network import (
+    KEPT,
+    NetworkData,
+    read_network,
+    read_organisations,
+    read_relationships,
+    sort_waves,
+)
+from ccdata.present import netviz, palette
+from ccdata.views import network as network_view
 
 REPO = Path(__file__).resolve().parents[2]
 ORG_HEADER = "id,name,sector,core_team,first_wave\n"
@@ -32,10 +41,10 @@ def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path
     return path
 
 
-def network(tmp_path, orgs: str, rels: str) -> net.NetworkData:
+def network(tmp_path, orgs: str, rels: str) -> NetworkData:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
-        return net.read_network(write(tmp_path, "orgs.csv", ORG_HEADER + orgs),
+        return read_network(write(tmp_path, "orgs.csv", ORG_HEADER + orgs),
                                 write(tmp_path, "rels.csv", REL_HEADER + rels))
 
 
@@ -169,7 +178,7 @@ def test_overview_explains_density_betweenness_and_constraint(tmp_path):
 
 
 def test_waves_sort_by_number():
-    assert net.sort_waves(["Wave 10", "Wave 2", "Wave 1"]) == ["Wave 1", "Wave 2", "Wave 10"]
+    assert sort_waves(["Wave 10", "Wave 2", "Wave 1"]) == ["Wave 1", "Wave 2", "Wave 10"]
 
 
 # ---------------------------------------------------------------------------- bad input
@@ -199,7 +208,7 @@ def test_bad_rows_are_listed_with_row_and_column(tmp_path):
     assert ("missing wave", 11, "wave") in found
     conflicts = issues[issues["kind"] == "conflicting answers"]
     assert set(conflicts["column"]) == {"strength", "relationship"} and len(conflicts) == 2
-    assert (conflicts["action"] == net.KEPT).all()
+    assert (conflicts["action"] == KEPT).all()
     assert set(issues["file"]) == {"rels.csv"}
     # usable answers: rows 2, 3, 7, 8, 10 (one type each)
     assert sorted(data.ties["row"]) == [2, 3, 7, 8, 10]
@@ -213,7 +222,7 @@ def test_bad_rows_are_listed_with_row_and_column(tmp_path):
 
 def test_read_network_warns_once_with_counts(tmp_path):
     with pytest.warns(DataQualityWarning, match="self-tie"):
-        net.read_network(write(tmp_path, "o.csv", ORG_HEADER + STAR_ORGS),
+        read_network(write(tmp_path, "o.csv", ORG_HEADER + STAR_ORGS),
                          write(tmp_path, "r.csv", REL_HEADER + BAD_RELS))
 
 
@@ -227,21 +236,21 @@ def test_organisation_list_problems_raise_together(tmp_path):
     bad = write(tmp_path, "o.csv", ORG_HEADER + "A,Alpha,school,,\nA,Again,health,,\n"
                                                 "B,,astrology,maybe,\n")
     with pytest.raises(ValidationError) as err:
-        net.read_organisations(bad)
+        read_organisations(bad)
     where = {(p.row, p.column) for p in err.value.problems}
     assert where == {(3, "org_id"), (4, "name"), (4, "sector"), (4, "core_team")}
 
 
 def test_missing_column_and_missing_file(tmp_path):
     with pytest.raises(ValidationError, match="sector"):
-        net.read_organisations(write(tmp_path, "o.csv", "id,name\nA,Alpha\n"))
+        read_organisations(write(tmp_path, "o.csv", "id,name\nA,Alpha\n"))
     with pytest.raises(MissingDataError):
-        net.read_organisations(tmp_path / "absent.csv")
-    orgs = net.read_organisations(write(tmp_path, "o2.csv", ORG_HEADER + STAR_ORGS))
+        read_organisations(tmp_path / "absent.csv")
+    orgs = read_organisations(write(tmp_path, "o2.csv", ORG_HEADER + STAR_ORGS))
     with pytest.raises(ValidationError, match="partner"):
-        net.read_relationships(write(tmp_path, "r.csv", "respondent,wave\nA,1\n"), orgs)
+        read_relationships(write(tmp_path, "r.csv", "respondent,wave\nA,1\n"), orgs)
     with pytest.raises(TypeError):
-        net.read_relationships(write(tmp_path, "r2.csv", REL_HEADER), "not a frame")
+        read_relationships(write(tmp_path, "r2.csv", REL_HEADER), "not a frame")
     with pytest.raises(TypeError):
         net.graph("not data")
 
@@ -249,7 +258,7 @@ def test_missing_column_and_missing_file(tmp_path):
 def test_cp1252_names_are_read_with_a_warning(tmp_path):
     path = write(tmp_path, "o.csv", ORG_HEADER + "A,Café Crèche,early years,,\n", encoding="cp1252")
     with pytest.warns(DataQualityWarning, match="cp1252"):
-        orgs = net.read_organisations(path)
+        orgs = read_organisations(path)
     assert orgs.loc[0, "name"] == "Café Crèche"
 
 
@@ -257,7 +266,7 @@ def test_xlsx_organisations(tmp_path):
     path = tmp_path / "o.xlsx"
     pd.DataFrame({"ID": ["A", "B"], "Name": ["Alpha", "Beta"], "Sector": ["School", "Voluntary and community"],
                   "Core team": ["Y", "N"]}).to_excel(path, index=False)
-    orgs = net.read_organisations(path)
+    orgs = read_organisations(path)
     assert orgs["sector"].tolist() == ["school", "voluntary & community"]
     assert orgs["core_team"].tolist() == [True, False]
     assert orgs["row"].tolist() == [2, 3]
@@ -296,21 +305,21 @@ def _crowd(tmp_path, n_residents: int, named: dict[str, int], extra_orgs: str = 
 def test_residents_group_hides_a_tie_named_by_one_of_three(tmp_path):
     # 3 residents, R0 the only one tied to Alpha: fewer than 5 people and fewer than 10 residents
     data = _crowd(tmp_path, 3, {"A": 1})
-    g = net.group_residents(net.graph(data, "1"))
-    assert set(g.nodes) == {"A", "B", "C", "D", net.RESIDENTS_GROUP}
-    assert g.nodes[net.RESIDENTS_GROUP]["label"] == "Residents"
-    assert not g.has_edge(net.RESIDENTS_GROUP, "A")
+    g = group_residents(net.graph(data, "1"))
+    assert set(g.nodes) == {"A", "B", "C", "D", RESIDENTS_GROUP}
+    assert g.nodes[RESIDENTS_GROUP]["label"] == "Residents"
+    assert not g.has_edge(RESIDENTS_GROUP, "A")
     assert sorted(map(sorted, g.edges)) == [["A", "D"]]
     assert g.graph["residents"] == {"people": 3, "hidden_ties": 1, "ties_between_residents": 0}
-    assert net.residents_note(g).endswith("Some ties from residents to organisations are not shown because too "
+    assert residents_note(g).endswith("Some ties from residents to organisations are not shown because too "
                                           "few residents named those organisations.")
     cent = net.centrality(g)
     assert not cent["label"].str.contains(r"Residents \(").any()
     # rules given to the page reach the group: with no threshold and no rounding the tie shows, counted 1
     loose = disclosure.Rules(min_respondents=0, min_cases=0, suppress_zeros=False, round_to=1)
     assert "Residents and \u2068Alpha\u2069: about 1 resident named it" in netviz.network_view(data, rules=loose).html
-    shown = net.group_residents(net.graph(data, "1"), loose)
-    assert sorted(shown[net.RESIDENTS_GROUP]) == ["A"]          # Beta, Gamma, Delta: named by none, no line
+    shown = group_residents(net.graph(data, "1"), loose)
+    assert sorted(shown[RESIDENTS_GROUP]) == ["A"]          # Beta, Gamma, Delta: named by none, no line
     blocks = network_view.brokers_section(data, rules=loose)
     assert ">Residents<" in "".join(b._repr_html_() for b in blocks)
 
@@ -320,8 +329,8 @@ def test_residents_group_shows_rounded_counts_of_big_enough_ties(tmp_path):
     # 6 name Gamma -> drawn, 6 rounds to 5; 1 names Beta -> hidden (fewer than 5);
     # Delta named by none -> a hidden zero, so two figures are hidden and none is recoverable
     data = _crowd(tmp_path, 20, {"A": 8, "C": 6, "B": 1})
-    g = net.group_residents(net.graph(data, "1"))
-    grp = net.RESIDENTS_GROUP
+    g = group_residents(net.graph(data, "1"))
+    grp = RESIDENTS_GROUP
     assert g.edges[grp, "A"]["residents"] == 10 and g.edges[grp, "C"]["residents"] == 5
     assert not g.has_edge(grp, "B") and not g.has_edge(grp, "D")
     assert g.edges[grp, "A"]["types"] == ("joint delivery",) and g.edges[grp, "A"]["weight"] == pytest.approx(2.0)
@@ -343,8 +352,8 @@ def test_residents_group_complement_and_lone_hidden_tie(tmp_path):
     # 5 name Beta, 5 name Delta. Alpha is the only small figure, so the smallest shown one
     # (Beta or Delta, 5 each; Beta first by id) is hidden too, else Alpha = total - the others.
     data = _crowd(tmp_path, 12, {"A": 10, "C": 6, "B": 5, "D": 5})
-    g = net.group_residents(net.graph(data, "1"))
-    grp = net.RESIDENTS_GROUP
+    g = group_residents(net.graph(data, "1"))
+    grp = RESIDENTS_GROUP
     assert not g.has_edge(grp, "A") and not g.has_edge(grp, "B")
     assert g.edges[grp, "C"]["residents"] == 5 and g.edges[grp, "D"]["residents"] == 5
     assert g.graph["residents"]["hidden_ties"] == 15
@@ -353,9 +362,9 @@ def test_residents_group_complement_and_lone_hidden_tie(tmp_path):
 def test_residents_group_across_waves_and_between_residents(tmp_path):
     # wave 1: 2 residents tied to each other and one to Alpha; wave 2: also a tie to Beta
     data = _crowd(tmp_path, 2, {"A": 1}, extra_rels="R0,R1,referrals,1,1\nR0,A,referrals,1,2\nR1,B,referrals,1,2\n")
-    g = net.group_residents(net.graph(data, "1"))
+    g = group_residents(net.graph(data, "1"))
     assert g.graph["residents"]["ties_between_residents"] == 1
-    assert "Ties between residents are not shown." in net.residents_note(g)
+    assert "Ties between residents are not shown." in residents_note(g)
     diff = net.compare_waves(data, "1", "2")
     shown = pd.concat([diff["gained"], diff["lost"]]).to_string() + diff["new_organisations"].to_string()
     assert "Residents (" not in shown
@@ -364,9 +373,9 @@ def test_residents_group_across_waves_and_between_residents(tmp_path):
     # summaries count the residents as one group: Alpha to Delta and the group
     assert diff["before"]["organisations"] == 5
     with pytest.raises(TypeError):
-        net.group_residents(net.graph(data, "1"), rules=5)
+        group_residents(net.graph(data, "1"), rules=5)
     with pytest.raises(TypeError, match="group_residents"):
-        net.residents_note(net.graph(data, "1"))
+        residents_note(net.graph(data, "1"))
 
 
 def test_map_section_lists_no_resident(tmp_path):
@@ -375,7 +384,7 @@ def test_map_section_lists_no_resident(tmp_path):
     rels = write(tmp_path, "rels.csv", REL_HEADER + "A,B,referrals,2,1\nR,A,referrals,2,1\n")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
-        data = net.read_network(orgs, rels)
+        data = read_network(orgs, rels)
     points = net.organisation_points(data)
     page = "".join(b._repr_html_() for b in network_view.map_section(data, points))
     assert "Beta" in page                      # an organisation not placed is listed
@@ -429,7 +438,7 @@ def test_network_view_sizes_and_validates(star):
     assert len(radii) == 5                                  # the legend's circles are not nodes
     # degree 4 -> 4 + 14 * sqrt(4/4) = 18; degree 1 -> 4 + 14 * sqrt(1/4) = 11
     assert max(radii) == pytest.approx(18.0) and min(radii) == pytest.approx(11.0)
-    assert netviz.SECTOR_COLOURS["school"] in view
+    assert palette.SECTOR_COLOURS["school"] in view
     with pytest.raises(ValueError, match="size_by"):
         netviz.network_view(star, size_by="fame")
     with pytest.raises(ValueError, match="unknown wave"):
@@ -445,7 +454,7 @@ def test_map_network_draws_ties_over_deciles_and_escapes(tmp_path):
     orgs = (ORG_HEADER.strip() + ",easting,northing\n"
             "A,<b>Alpha</b>,school,yes,,530000,180000\nB,Beta,health,,,530500,180500\n"
             "C,Casey Person,residents,,,530200,180200\nD,Delta,faith,,,,\n")
-    data = net.read_network(write(tmp_path, "o.csv", orgs),
+    data = read_network(write(tmp_path, "o.csv", orgs),
                             write(tmp_path, "r.csv", REL_HEADER + "A,B,referrals,2,1\nA,C,referrals,2,1\n"))
     pts = net.organisation_points(data)
     located = pts.set_index("org_id")["located"].to_dict()
@@ -460,10 +469,10 @@ def test_map_network_draws_ties_over_deciles_and_escapes(tmp_path):
     assert out.count("L.circleMarker") == 2
     assert "Casey" not in out and "<b>Alpha" not in out and "&lt;b&gt;Alpha" in out
     assert "<i>x" not in out
-    assert netviz.DECILE_COLOURS[0] in out and netviz.DECILE_COLOURS[9] in out
+    assert palette.DECILE_COLOURS[0] in out and palette.DECILE_COLOURS[9] in out
     # the same key as the asset map (deciles), a sector key, and a folded layer list
     assert re.search(r'"collapsed":\s*true', out) and "(most deprived)" in out
-    assert "school" in out and netviz.SECTOR_COLOURS["school"] in out and "core team" in out
+    assert "school" in out and palette.SECTOR_COLOURS["school"] in out and "core team" in out
     with pytest.raises(ValueError, match="organisation_points"):
         netviz.map_network(data, pd.DataFrame({"x": [1]}))
 
@@ -501,7 +510,7 @@ def test_demo_network_has_the_promised_shape(demo_files):
     orgs_path, rels_path = demo_files
     assert (orgs_path.name, rels_path.name) == ("organisations.csv", "relationships.csv")
     with pytest.warns(DataQualityWarning):
-        data = net.read_network(orgs_path, rels_path)
+        data = read_network(orgs_path, rels_path)
     assert 55 <= len(data.organisations) <= 65
     assert data.waves == ["2024", "2025"]
     assert data.organisations["core_team"].sum() >= 1
@@ -553,7 +562,7 @@ def test_unknown_columns_are_listed_with_a_close_match(tmp_path):
                                        "A,Alpha,school,DE1 1AB,7\n")
     rels = write(tmp_path, "rels.csv", "respondent,partner,relationship,wave,strenght\nC,A,referrals,1,3\n")
     with pytest.warns(DataQualityWarning, match="unknown column"):
-        data = net.read_network(orgs, rels)
+        data = read_network(orgs, rels)
     unknown = data.issues[data.issues["kind"] == "unknown column"]
     got = {(f, c): m for f, c, m in zip(unknown["file"], unknown["column"], unknown["message"])}
     assert set(got) == {("orgs.csv", "postocde"), ("orgs.csv", "shoe size"), ("rels.csv", "strenght")}

@@ -6,7 +6,7 @@ import math
 import pandas as pd
 import pytest
 
-from ccdata.analysis import disclosure, pupils
+from ccdata.analysis import leaks, pupils
 from ccdata.analysis.disclosure import Rules
 from ccdata.errors import DataQualityWarning, MissingDataError, ValidationError
 
@@ -133,7 +133,7 @@ def test_outputs_carry_no_pupil_ids_postcodes_or_small_cells(loaded, extracts):
     tables.append(pupils.summary(loaded, rules=rules))
     text = "\n".join(t.to_csv() + t.to_html() for t in tables)
     ids = [f"OAK{i:03d}" for i in range(40)] + [f"ELM{i:03d}" for i in range(20)]
-    assert disclosure.scan_for_leaks(text, ids + list(POSTCODES)) == []
+    assert leaks.scan_for_leaks(text, ids + list(POSTCODES)) == []
     for t in tables:
         shown = t[~t["suppressed"]]
         assert (shown["pupils"] >= 10).all() and (shown["cases"] >= 5).all()

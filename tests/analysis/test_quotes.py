@@ -73,7 +73,9 @@ def test_files_are_read(tmp_path):
 
 
 def test_bad_input_is_refused():
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="quotes must be a pandas DataFrame"):
+        q.check_quotes("quotes.csv", themes=THEMES)
+    with pytest.raises(ValueError, match="has no column 'row', 'theme', 'consent'"):
         q.check_quotes(pd.DataFrame({"quote": ["x"]}), themes=THEMES)
     with pytest.raises(ValueError):
         _check("x", max_words=0)

@@ -7,10 +7,11 @@ import warnings
 import pandas as pd
 import pytest
 
-from ccdata.analysis import disclosure, survey
+from ccdata.analysis import leaks, survey
 from ccdata.present import charts
 from ccdata.analysis.disclosure import Rules
 from ccdata.errors import DataQualityWarning, ValidationError
+from ccdata.io.local.survey import load_questions
 
 from helpers.geocoding import POSTCODES, fake_geocoder
 from helpers.survey import build_rows, responses_csv, write
@@ -38,7 +39,7 @@ def test_bad_question_metadata_lists_every_problem(tmp_path):
             "q1,A,single,Yes|No,Maybe,\n"
             "q1,B,scale,Yes|No,Yes,120\n")
     with pytest.raises(ValidationError) as err:
-        survey.load_questions(write(tmp_path, "q.csv", text))
+        load_questions(write(tmp_path, "q.csv", text))
     msg = str(err.value)
     assert "q.csv, row 2, column 'positive'" in msg
     assert "row 3, column 'question_id': duplicate question id (first on row 2)" in msg
@@ -153,43 +154,6 @@ def test_breakdown_by_wave_and_ward_with_suppression(responses, questions):
     assert t["pct_positive"].isna().all() and t["ci_lower"].isna().all()
 
 
-def test_wave_change_uses_two_proportion_test(responses, questions):
-    out = survey.wave_change(responses, questions, rules=Rules(round_to=1)).set_index("question_id")
-    # safe: wave 1 25 + 12 = 37 of 42; wave 2 30 of 40
-    from statsmodels.stats.proportion import test_proportions_2indep
-    row = out.loc["safe"]
-    assert row["pct_1"] == pytest.approx(100 * 37 / 42)
-    assert row["pct_2"] == pytest.approx(100 * 30 / 40)
-    assert row["change_pts"] == pytest.approx(100 * (30 / 40 - 37 / 42))
-    assert row["p_value"] == pytest.approx(test_proportions_2indep(30, 40, 37, 42, method="wald").pvalue)
-    assert row["change_lower"] < row["change_pts"] < row["change_upper"]
-
-
-def test_answer_counts_is_a_protected_crosstab(responses, questions):
-    out = survey.answer_counts(responses, questions, "happy", by="ward24_code", rules=Rules(round_to=1))
-    assert list(out.columns) == ["Very happy", "Fairly happy", "Not very happy", "Not at all happy", "Respondents"]
-    # ward 2: Fairly happy 3 (<5) and Very happy 0 are hidden
-    assert pd.isna(out.loc["E05900002", "Fairly happy"])
-    assert pd.isna(out.loc["E05900002", "Very happy"])
-    # respondents by hand: ward 1 30 + 40 = 70, ward 2 12, all 82
-    assert out.loc["E05900001", "Respondents"] == 70
-    assert out.loc["E05900002", "Respondents"] == 12
-    assert out.loc["Respondents", "Respondents"] == 82
-    # Very happy overall: 20 + 32 = 52 of 82 (a row percentage of the total row)
-    assert out.loc["Respondents", "Very happy"] == pytest.approx(100 * 52 / 82)
-    # every body cell whose count is below 5 (zeros included) is hidden: counts by hand
-    counts = {("E05900001", "Very happy"): 52, ("E05900001", "Fairly happy"): 0,
-              ("E05900001", "Not very happy"): 18, ("E05900001", "Not at all happy"): 0,
-              ("E05900002", "Very happy"): 0, ("E05900002", "Fairly happy"): 3,
-              ("E05900002", "Not very happy"): 0, ("E05900002", "Not at all happy"): 9}
-    for (ward, option), n in counts.items():
-        if n < 5:
-            assert pd.isna(out.loc[ward, option]), (ward, option)
-        elif pd.notna(out.loc[ward, option]):
-            assert out.loc[ward, option] == pytest.approx(100 * n / (70 if ward == "E05900001" else 12))
-    assert out.attrs["disclosure"]
-
-
 def test_bad_aggregation_requests(responses, questions):
     with pytest.raises(ValueError, match="break down"):
         survey.summarise(responses, questions, by="postcode")
@@ -197,20 +161,16 @@ def test_bad_aggregation_requests(responses, questions):
         survey.summarise(responses, questions, question_ids="other")
     with pytest.raises(KeyError):
         survey.summarise(responses, questions, question_ids="nope")
-    with pytest.raises(ValueError, match="wave"):
-        survey.wave_change(responses, questions, first="2020", second="2024-03-01")
 
 
 def test_exported_tables_carry_no_identifiers_free_text_or_small_cells(tmp_path, responses, questions):
     rules = Rules()
     tables = [survey.summarise(responses, questions, rules=rules),
               survey.summarise(responses, questions, by="ward24_code", rules=rules),
-              survey.summarise(responses, questions, by=["school", "year_group"], rules=rules),
-              survey.wave_change(responses, questions, rules=rules),
-              survey.answer_counts(responses, questions, "happy", by="ward24_code", rules=rules)]
+              survey.summarise(responses, questions, by=["school", "year_group"], rules=rules)]
     text = "\n".join(t.to_csv() + t.to_html() for t in tables) + "\n".join(survey.headlines(tables[0]))
     forbidden = list(POSTCODES) + [f"I am pupil {i}" for i in range(30)] + ["A1", "B3"]
-    assert disclosure.scan_for_leaks(text, forbidden) == []
+    assert leaks.scan_for_leaks(text, forbidden) == []
     for t in tables[:3]:
         shown = t[~t["suppressed"]]
         assert (shown["n"] >= rules.min_respondents).all()
@@ -244,7 +204,7 @@ def test_demo_listening_files_load_and_never_leak(tmp_path):
     for rel, data in files.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_bytes(data)
-    qs = survey.load_questions(tmp_path / listening.QUESTIONS_FILE)
+    qs = load_questions(tmp_path / listening.QUESTIONS_FILE)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
         rs = survey.load_responses(tmp_path / listening.RESPONSES_FILE, qs, geocoder=fake_geocoder)
@@ -256,7 +216,7 @@ def test_demo_listening_files_load_and_never_leak(tmp_path):
     text = "\n".join(t.to_csv() + t.to_html() for t in tables)
     raw = pd.read_csv(tmp_path / listening.RESPONSES_FILE, dtype=str)
     forbidden = [listening.PLANTED_NAME, *raw["comments"].dropna().unique(), *raw["respondent_id"].head(50)]
-    assert disclosure.scan_for_leaks(text, forbidden + list(POSTCODES)) == []
+    assert leaks.scan_for_leaks(text, forbidden + list(POSTCODES)) == []
 
 
 def test_notebook_is_thin_and_has_no_outputs():
@@ -281,7 +241,7 @@ def test_questions_workbook_with_blank_cells(tmp_path):
     pd.DataFrame({"question_id": ["safe", "other"], "question_text": ["Safe?", "Anything else?"],
                   "type": ["single", "free_text"], "options": ["Yes|No", None],
                   "positive": ["Yes", None]}).to_excel(path, index=False)
-    got = survey.load_questions(path)
+    got = load_questions(path)
     assert got["options"].tolist() == [("Yes", "No"), ()]
     assert got["positive"].tolist() == [("Yes",), ()]
 
@@ -292,7 +252,7 @@ def test_questions_workbook_blank_question_id_is_listed(tmp_path):
                   "type": ["single", "free_text"], "options": ["Yes|No", None],
                   "positive": ["Yes", None]}).to_excel(path, index=False)
     with pytest.raises(ValidationError, match=r"q.xlsx\[Sheet1\], row 3, column 'question_id': missing question id"):
-        survey.load_questions(path)
+        load_questions(path)
 
 
 def test_repeated_question_column_is_an_error(tmp_path, questions):
@@ -304,7 +264,7 @@ def test_repeated_question_column_is_an_error(tmp_path, questions):
 def test_repeated_column_in_questions_file_is_an_error(tmp_path):
     text = "question_id,question_text,type,options,positive,type\nsafe,Safe?,single,Yes|No,Yes,single\n"
     with pytest.raises(ValidationError, match=r"column 'type': column appears 2 times \(columns 3, 6\)"):
-        survey.load_questions(write(tmp_path, "q.csv", text))
+        load_questions(write(tmp_path, "q.csv", text))
 
 
 def test_typed_lsoa_codes_are_upper_cased_and_2011_codes_named(tmp_path, questions, monkeypatch):

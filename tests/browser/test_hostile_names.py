@@ -9,6 +9,7 @@ from shapely.geometry import box
 
 from ccdata.analysis import network as net
 from ccdata.errors import DataQualityWarning
+from ccdata.io.local.network import read_network
 from ccdata.present import escape, netviz
 from ccdata.views import network as network_view
 
@@ -36,7 +37,7 @@ def _data(tmp_path, names):
     (tmp_path / "r.csv").write_text(rels, encoding="utf-8")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
-        return net.read_network(tmp_path / "o.csv", tmp_path / "r.csv")
+        return read_network(tmp_path / "o.csv", tmp_path / "r.csv")
 
 
 def _page(tmp_path, names=HOSTILE):

@@ -7,7 +7,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point, box
 
-from ccdata.present import maps
+from ccdata.present import mapkey, maps, palette
 from helpers.maps import SCRIPT, X0, Y0, render
 
 
@@ -64,13 +64,13 @@ def test_map_layers_and_legend(layers):
     # three schools exceed the threshold of two: clustered; the others are not
     assert page.count("L.markerClusterGroup") == 1
     # legend: ten viridis colours, decile 1 most deprived, and a no-data swatch
-    assert "(most deprived)" in page and all(c in page for c in maps.DECILE_COLOURS)
-    assert maps.NO_DATA_COLOUR in page
+    assert "(most deprived)" in page and all(c in page for c in palette.DECILE_COLOURS)
+    assert palette.NO_DATA_COLOUR in page
     # the layer list starts folded; the key is a Leaflet control in its own corner
     assert re.search(r'"collapsed":\s*true', page) and "position: 'bottomright'" in page
     # the list of assets lives on the page, not inside the map's frame
     assert "List of assets" not in page
-    listing = maps.asset_list_html(layers[3])
+    listing = mapkey.asset_list_html(layers[3])
     assert "List of assets on the map (5)" in listing and "&lt;script&gt;alert(1)" in listing
     assert SCRIPT not in listing
 

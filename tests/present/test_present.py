@@ -10,6 +10,7 @@ import pytest  # noqa: E402
 
 from ccdata import present  # noqa: E402
 from ccdata.analysis import disclosure  # noqa: E402
+from ccdata.errors import DisclosureError  # noqa: E402
 
 EVIL = '<script>alert("x")</script>'
 
@@ -34,14 +35,14 @@ def test_table_sortable_numbers_carry_sort_keys_and_max_rows_says_so():
 def test_personal_data_is_refused_without_disclosure():
     df = pd.DataFrame({"answer": ["yes"], "n": [3]})
     df.attrs["personal"] = True
-    with pytest.raises(present.DisclosureError):
+    with pytest.raises(DisclosureError):
         present.table(df, caption="survey")
     fig = plt.figure()
-    with pytest.raises(present.DisclosureError):
+    with pytest.raises(DisclosureError):
         present.figure(fig, alt="a", caption="c", data=df)
     # a note written by hand is not disclosure control: only a table sealed by it passes
     df.attrs["disclosure"] = "cells under 10 suppressed"
-    with pytest.raises(present.DisclosureError):
+    with pytest.raises(DisclosureError):
         present.table(df, caption="survey")
     safe = disclosure.apply(pd.DataFrame({"answer": ["yes", "no"], "count": [30, 40], "n": [70, 70]}))
     assert "survey" in present.table(safe, caption="survey").html

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from ccdata import publish
-from ccdata.analysis import disclosure, survey
+from ccdata.analysis import disclosure, leaks, survey
 from ccdata.errors import DataQualityWarning, DisclosureError
 from ccdata.io.local import network as net
 from ccdata.run import changes
@@ -37,7 +37,7 @@ def test_residents_ties_are_counted_and_protected_never_listed(tmp_path):
     assert sorted(zip(conn["organisation_a"], conn["organisation_b"])) == [("Alpha", "Centre"),
                                                                            ("Beta", "Centre")]
     text = "".join(f.to_csv() for f in files.values())
-    assert not disclosure.scan_for_leaks(text, [f"Resident Person {i}" for i in range(1, 9)]
+    assert not leaks.scan_for_leaks(text, [f"Resident Person {i}" for i in range(1, 9)]
                                          + [f"Residents ({i})" for i in range(1, 9)])
     ties = files[changes.RESIDENT_TIES_FILE]
     assert disclosure.is_protected(ties)

@@ -20,20 +20,23 @@ from helpers.folders import data_dir_env
 
 from ccdata.analysis import disclosure
 from ccdata.analysis import network as net
+from ccdata.analysis.residents import group_residents, residents_note
 from ccdata.errors import DataQualityWarning
+from ccdata.io.local.network import NetworkData, read_network
 from ccdata.run import batch, changes
+from ccdata.vocabulary import RESIDENTS
 
 ORG_HEADER = "id,name,sector,core_team,first_wave\n"
 REL_HEADER = "respondent,partner,relationship,strength,wave\n"
 NEWCOMER = "Casey Newcomer"
 
 
-def _read(tmp_path: Path, orgs: str, rels: str) -> net.NetworkData:
+def _read(tmp_path: Path, orgs: str, rels: str) -> NetworkData:
     (tmp_path / "o.csv").write_text(ORG_HEADER + orgs, encoding="utf-8")
     (tmp_path / "r.csv").write_text(REL_HEADER + rels, encoding="utf-8")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
-        return net.read_network(tmp_path / "o.csv", tmp_path / "r.csv")
+        return read_network(tmp_path / "o.csv", tmp_path / "r.csv")
 
 
 def _add_resident(local: Path) -> tuple[str, str]:
@@ -87,10 +90,10 @@ def test_one_more_resident_changes_no_published_file(demo_data_dir, tmp_path):
     # the resident is read, answered in 2025 and named both organisations
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
-        before = net.read_network(data_a / "raw/demo/local/organisations.csv",
+        before = read_network(data_a / "raw/demo/local/organisations.csv",
                                   data_a / "raw/demo/local/relationships.csv")
-        after = net.read_network(local_b / "organisations.csv", local_b / "relationships.csv")
-    people = lambda d: int((d.organisations["sector"] == net.RESIDENTS).sum())  # noqa: E731
+        after = read_network(local_b / "organisations.csv", local_b / "relationships.csv")
+    people = lambda d: int((d.organisations["sector"] == RESIDENTS).sum())  # noqa: E731
     assert (people(before), people(after)) == (4, 5)
     assert len(after.ties) == len(before.ties) + 2
     full = net.graph(after, "2025")
@@ -154,7 +157,7 @@ def test_over_time_and_compare_waves_use_the_grouped_graph(tmp_path):
 
 def test_residents_note_gives_no_exact_count_of_residents_ties(tmp_path):
     data = _read(tmp_path, SMALL_ORGS, SMALL_RELS)
-    note = net.residents_note(net.group_residents(net.graph(data, "1")))
+    note = residents_note(group_residents(net.graph(data, "1")))
     assert "Some ties from residents to organisations are not shown" in note
     assert "Ties between residents are not shown." in note
     assert not re.search(r"\d", note)
@@ -167,9 +170,9 @@ def test_residents_note_rounds_a_shown_count(tmp_path):
         f"R{i},P{i},residents,,\n" for i in range(20))
     named = ["A"] * 3 + ["B"] * 4 + ["G"] * 4 + ["D"] * 3
     rels = "A,B,referrals,2,1\n" + "".join(f"R{i},{o},referrals,2,1\n" for i, o in enumerate(named))
-    g = net.group_residents(net.graph(_read(tmp_path, orgs, rels), "1"))
+    g = group_residents(net.graph(_read(tmp_path, orgs, rels), "1"))
     assert g.graph["residents"]["hidden_ties"] == 14
-    note = net.residents_note(g)
+    note = residents_note(g)
     assert "About 15 ties from residents to organisations are not shown" in note
     assert "14" not in note
 

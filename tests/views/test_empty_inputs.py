@@ -104,14 +104,3 @@ def test_relationships_that_are_all_unusable_say_so(tmp_path):
     data = _network(tmp_path, "respondent,partner,relationship,strength,wave\nX,Y,referrals,3,1\n")
     html = _network_sections(data)[0]
     assert "none of the relationship survey&#x27;s answers could be used" in html
-
-
-def test_the_library_change_skips_a_wave_nobody_answered():
-    from ccdata.analysis import survey
-    rows = [("2024", "W1", "Yes")] * 30 + [("2024", "W1", "No")] * 20 \
-        + [("2025", "W1", "Yes")] * 25 + [("2025", "W1", "No")] * 25 + [("2026", "W1", None)] * 5
-    change = survey.wave_change(_responses(rows), QUESTIONS, rules=RULES)
-    assert change[["wave_1", "wave_2"]].iloc[0].tolist() == ["2024", "2025"]
-    assert change["pct_1"].iloc[0] == pytest.approx(60.0) and change["pct_2"].iloc[0] == pytest.approx(50.0)
-    with pytest.raises(ValueError, match="two waves with answers"):
-        survey.wave_change(_responses(rows[50:]), QUESTIONS, rules=RULES)

@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 import ccdata
-from ccdata.analysis import disclosure, pupils
+from ccdata.analysis import disclosure, leaks, pupils
 from ccdata.views import listening, common as notebook
 from ccdata.views import conversations
 from ccdata.demo.official import demo_postcodes
@@ -160,7 +160,7 @@ def test_unreadable_file_is_a_missing_note_that_quotes_no_value(demo_data, tmp_p
     reason = data.missing[listening.SURVEY]
     # in words, with the column; the file name and every row go to the adviser, not the page
     assert "1 problem was found" in reason and "column type" in reason and "questions.csv" not in reason
-    assert disclosure.scan_for_leaks(reason, ["DM1 8LS"]) == []
+    assert leaks.scan_for_leaks(reason, ["DM1 8LS"]) == []
 
 
 def test_bad_arguments_are_specific_errors(place, data):
@@ -399,7 +399,7 @@ def test_exported_page_leaks_nothing_and_ward_counts_pass_the_threshold(demo_dat
                        | {r["pupil_id"] for r in pupil_rows}
                        | {r["home_postcode"] for r in pupil_rows if r["home_postcode"].strip()})
     assert len(forbidden) > 500
-    assert disclosure.scan_for_leaks(page, forbidden) == []
+    assert leaks.scan_for_leaks(page, forbidden) == []
 
     tables = [t for t in _tables(page) if t["caption"].startswith("Share positive by ward: ")]
     assert tables
