@@ -15,7 +15,7 @@ from ccdata.geo.adhoc import adhoc_definition
 from ccdata.geo.places import definitions
 from ccdata.io.local import kinds
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GOOD = """
   name: Odd
   collection: demo
