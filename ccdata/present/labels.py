@@ -42,7 +42,7 @@ COLUMN_LABELS = {
     "isolates": "Organisations with no ties", "respondents": "Organisations answering",
     "reciprocity": "Ties confirmed by both ends, %",
     "positive": "Positive answers", "benchmark": "Benchmark, %", "compared": "Compared with the benchmark",
-    "significant": "Significant change", "suppressed": "Hidden to protect privacy",
+    "significant": "Clear change", "suppressed": "Hidden to protect privacy",
     "suppression": "Why hidden", "measure": "Measure", "pupils": "Pupils", "cases": "Pupils it applies to",
     "rate": "Rate, %", "rows": "Rows", "reason": "Reason", "column": "Column", "file": "File", "row": "Row",
     "school": "School", "year_group": "Year group", "option": "Answer", "ticked": "People who ticked it",

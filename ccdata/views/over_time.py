@@ -163,11 +163,15 @@ def _wrap(text: str, width: int = 58) -> str:
     return "\n".join(textwrap.wrap(text, width))
 
 
-def _change_text(v, kind: str) -> str:
+def change_text(v, kind: str) -> str:
+    """A change as the progress tables show it: signed, one decimal, in points for shares;
+    a change that rounds to nothing is ``0.0`` without a sign; empty when there is none."""
     if v is None or pd.isna(v):
         return ""
     unit = "" if kind == stats.MEAN else " points"
-    return f"{float(v):+.1f}{unit}"
+    shown = round(float(v), 1)
+    # a change that rounds to nothing is shown without a sign ("-0.0" reads as a fall)
+    return f"0.0{unit}" if shown == 0 else f"{shown:+.1f}{unit}"
 
 
 def _table(rows: pd.DataFrame, progress, caption: str, with_area: bool) -> present.Block:
@@ -176,7 +180,7 @@ def _table(rows: pd.DataFrame, progress, caption: str, with_area: bool) -> prese
         **({"Area": rows["area_name"]} if with_area else {}),
         "Baseline": [f"{_value(v, k)} ({p})" for v, k, p in zip(rows["baseline_value"], rows["kind"], rows["baseline"])],
         "Latest": [f"{_value(v, k)} ({p})" for v, k, p in zip(rows["latest_value"], rows["kind"], rows["latest"])],
-        "Change": [_change_text(v, k) for v, k in zip(rows["change"], rows["kind"])],
+        "Change": [change_text(v, k) for v, k in zip(rows["change"], rows["kind"])],
         "Verdict": [VERDICT_WORDS[v] + (" (estimate)" if e else "") for v, e in zip(rows["verdict"], rows["estimate"])],
     }).reset_index(drop=True)
     if disclosure.is_protected(progress.changes):
@@ -198,13 +202,13 @@ def place_section(progress: Progress) -> list:
         if measure not in rows.index:
             return "not available"
         r = rows.loc[measure]
-        return f"{_change_text(r['change'], kind)} ({VERDICT_WORDS[r['verdict']]})".strip()
+        return f"{change_text(r['change'], kind)} ({VERDICT_WORDS[r['verdict']]})".strip()
 
     out = pd.DataFrame({
         "Measure": place["title"],
         "Baseline": [f"{_value(v, k)} ({p})" for v, k, p in zip(place["baseline_value"], place["kind"], place["baseline"])],
         "Latest": [f"{_value(v, k)} ({p})" for v, k, p in zip(place["latest_value"], place["kind"], place["latest"])],
-        "Change": [_change_text(v, k) for v, k in zip(place["change"], place["kind"])],
+        "Change": [change_text(v, k) for v, k in zip(place["change"], place["kind"])],
         "Verdict": [VERDICT_WORDS[v] + (" (estimate)" if e else "") for v, e in zip(place["verdict"], place["estimate"])],
         "Local authority change": [beside("local_authority", m, k) for m, k in zip(place["measure"], place["kind"])],
         "England change": [beside("england", m, k) for m, k in zip(place["measure"], place["kind"])],

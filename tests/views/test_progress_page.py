@@ -225,3 +225,14 @@ def test_a_malformed_baseline_or_target_does_not_stop_the_page(demo_data):
     assert progress.targets.empty
     notes = " ".join(progress.notes)
     assert "'last year' is not a period" in notes and "'nope' is not a declared outcome" in notes
+
+
+def test_a_change_that_rounds_to_nothing_has_no_sign():
+    from ccdata.analysis import stats
+    from ccdata.views.over_time import change_text
+
+    assert change_text(-0.04, stats.PROPORTION) == "0.0 points"
+    assert change_text(0.04, stats.MEAN) == "0.0"
+    assert change_text(-0.05001, stats.PROPORTION) == "-0.1 points"
+    assert change_text(2.26, stats.PROPORTION) == "+2.3 points"
+    assert change_text(float("nan"), stats.PROPORTION) == ""
