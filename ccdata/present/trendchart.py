@@ -74,7 +74,7 @@ def trend_chart(series: pd.DataFrame, *, title: str, unit: str = "%") -> plt.Fig
                 ax.errorbar(np.flatnonzero(ok), values[ok], yerr=[values[ok] - lo[ok], hi[ok] - values[ok]],
                             fmt="none", ecolor=colours[colour], capsize=3, linewidth=1)
             top = max(top, np.nanmax(np.concatenate([values, hi[ok]])) if np.isfinite(values).any() else 0)
-        ax.set_xticks(range(len(periods)), periods)
+        ax.set_xticks(range(len(periods)), tick_labels(periods))
         if unit == "%":
             ax.set_ylim(0, min(100.0, max(10.0, top * 1.15)))
             ax.set_ylabel("%")
@@ -85,3 +85,28 @@ def trend_chart(series: pd.DataFrame, *, title: str, unit: str = "%") -> plt.Fig
         ax.set_title(title, loc="left", fontsize=12)
         ax.legend(loc="upper left", bbox_to_anchor=(0, -0.16), ncols=2, frameon=False, fontsize=10)
     return fig
+
+
+#: Period labels an axis carries side by side before some are left unlabelled.
+MAX_TICK_LABELS = 6
+
+
+def tick_labels(periods: list[str], most: int = MAX_TICK_LABELS) -> list[str]:
+    """The x-axis labels: every period while they fit, else every k-th with the first and last.
+
+    A long series (eleven DWP years) would print its labels on top of each other; every
+    period keeps its tick mark, and the chart's data table beside it names them all.
+    """
+    if not isinstance(periods, (list, tuple)) or most < 2:
+        raise ValueError("tick_labels: give a list of periods and room for at least two labels")
+    n = len(periods)
+    if n <= most:
+        return [str(p) for p in periods]
+    step = -(-(n - 1) // (most - 1))  # ceiling: labelled positions 0, step, 2*step, ... fit in `most`
+    shown = set(range(0, n, step))
+    last_shown = max(i for i in shown)
+    if n - 1 not in shown:
+        if n - 1 - last_shown < step:  # too close to the last label: it gives way to the latest period
+            shown.discard(last_shown)
+        shown.add(n - 1)
+    return [str(p) if i in shown else "" for i, p in enumerate(periods)]
