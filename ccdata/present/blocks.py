@@ -20,6 +20,7 @@ import hashlib
 import html as html_lib
 import io
 import math
+import numbers
 import re
 from dataclasses import dataclass
 
@@ -189,7 +190,7 @@ def table_html(df: pd.DataFrame, *, caption: str, sortable: bool = False,
             text = esc(p_value(v) if is_p else plain if plain is not None else _format(v, fmt))
             fig = mk[r] if mk is not None and text else ""
             if is_num:
-                sort = "" if (plain if plain is not None else _format(v)) == "" else f' data-sort="{esc(v)}"'
+                sort = "" if (plain if plain is not None else _format(v)) == "" else f' data-sort="{esc(sort_key(v))}"'
                 cells.append(f'<td class="num"{sort}{fig}>{text}</td>')
             else:
                 cells.append(f"<td{fig}>{text}</td>")
@@ -201,6 +202,20 @@ def table_html(df: pd.DataFrame, *, caption: str, sortable: bool = False,
     return (f'<div class="ccdata-table-wrap" tabindex="0" role="region" aria-label="{esc(caption)}">'
             f'<table class="{cls}"><caption>{esc(caption)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}</div>")
+
+
+def sort_key(value) -> str:
+    """A number as a sortable table cell carries it: ten significant figures for a float.
+
+    Sums over a network's ties can differ in the last binary digit from one run to the next
+    (the order of a set); ten figures sort every shown value the same way and keep the page
+    the same from run to run.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Number):
+        return str(value)
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    return f"{float(value):.10g}"
 
 
 def table(df: pd.DataFrame, *, caption: str, sortable: bool = False, max_rows: int | None = None,

@@ -123,3 +123,15 @@ def test_a_formatted_figure_of_100_or_more_whole_at_its_precision_prints_without
     assert devtext.check(html) == []
     raw = html.replace(">101<", ">101.0<")
     assert devtext.check(raw)  # the check would have refused the page
+
+
+def test_sort_keys_do_not_change_with_the_last_binary_digit():
+    import numpy as np
+
+    from ccdata.present.blocks import sort_key
+
+    a, b = 0.1 + 0.2 + 0.3, 0.3 + 0.2 + 0.1  # the same sum in another order: 0.6000000000000001 and 0.6
+    assert a != b and sort_key(a) == sort_key(b) == "0.6"
+    assert sort_key(np.int64(1234567)) == "1234567" and sort_key(np.float64(1 / 3)) == "0.3333333333"
+    html = present.table(pd.DataFrame({"x": [a]}), caption="Sums").html
+    assert 'data-sort="0.6"' in html
