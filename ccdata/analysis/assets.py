@@ -20,7 +20,7 @@ import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 from ccdata import config
-from ccdata.errors import DataQualityWarning, MissingDataError
+from ccdata.errors import DataQualityWarning, LocalFileError, MissingDataError
 from ccdata.geo.build import derived
 from ccdata.geo.geocode import NOT_FOUND, OK, codepoint_path, locate, postcode_points
 from ccdata.geo.places import Place
@@ -35,7 +35,6 @@ from ccdata.io.local.assets import (  # noqa: F401
     load_asset_list,
     normalise_category,
 )
-from ccdata.io.local.checks import LocalFileError
 from ccdata.io.postcodes import area_bounds, normalise_postcode, postcode_area
 
 #: Official assets are kept when within this distance (metres, straight line) of the

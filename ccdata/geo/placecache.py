@@ -40,7 +40,7 @@ from ccdata import config
 from ccdata._version import __version__
 from ccdata.errors import PlaceError
 from ccdata.geo import build, footprint, geography, places
-from ccdata.geo.places import definitions
+from ccdata.geo.places import check_defined
 from ccdata.geo.places import place as resolve_now
 
 #: Processed tables that place resolution may read.
@@ -78,13 +78,7 @@ def cache_key(place_id: str) -> tuple[str, str]:
     PlaceError
         Unknown place id or a definition that is not a mapping.
     """
-    if not isinstance(place_id, str) or not place_id:
-        raise PlaceError("a place id must be a non-empty string from places.yaml")
-    defs = definitions((place_id,))
-    if place_id not in defs:
-        raise PlaceError(f"unknown place {place_id!r}; defined places: {', '.join(defs)} "
-                         f"(in {config.places_file()})")
-    d = defs[place_id] or {}
+    d = check_defined(place_id)[place_id] or {}
     if not isinstance(d, dict):
         raise PlaceError(f"place {place_id!r} in {config.places_file()}: the definition must be a mapping")
     collection = d.get("collection", config.OFFICIAL)

@@ -508,6 +508,40 @@ def check_place_id(place_id) -> str:
     return place_id
 
 
+def check_defined(place_ids, defs: dict | None = None) -> dict:
+    """The definitions of ``place_ids`` (one id or several), each checked to be a safe id defined in
+    ``places.yaml`` (or an authority or ward place, :func:`definitions`): the one unknown-place check.
+
+    Parameters
+    ----------
+    place_ids : str or sequence of str
+        Place ids, in the order asked.
+    defs : dict, optional
+        The definitions to look in (default: :func:`definitions` of these ids).
+
+    Returns
+    -------
+    dict
+        ``{place id: definition}`` in the order of ``place_ids``.
+
+    Raises
+    ------
+    PlaceError
+        An id that is not a valid place id (:func:`check_place_id`), or ids that are not
+        defined (every one named, with the places that are).
+    """
+    ids = [place_ids] if isinstance(place_ids, str) else list(place_ids)
+    for pid in ids:
+        check_place_id(pid)
+    defs = definitions(ids) if defs is None else defs
+    unknown = [p for p in ids if p not in defs]
+    if unknown:
+        named = ", ".join(repr(p) for p in unknown)
+        raise PlaceError(f"unknown place{'s' if len(unknown) > 1 else ''} {named}; defined places: "
+                         f"{', '.join(defs)} (in {config.places_file()})")
+    return {p: defs[p] for p in ids}
+
+
 def definitions(with_ids=()) -> dict:
     """The raw place definitions from ``places.yaml`` (``CCDATA_PLACES`` overrides).
 
@@ -555,12 +589,7 @@ def place(place_id: str) -> Place:
     """
     if not isinstance(place_id, str):
         raise TypeError(f"place id must be a string, not {type(place_id).__name__}")
-    check_place_id(place_id)
-    defs = definitions((place_id,))
-    if place_id not in defs:
-        raise PlaceError(f"unknown place {place_id!r}; defined places: {', '.join(defs)} "
-                         f"(in {config.places_file()})")
-    d = mapping(place_id, defs[place_id] or {}, "the definition")
+    d = mapping(place_id, check_defined(place_id)[place_id] or {}, "the definition")
     missing = [k for k in _REQUIRED if k not in d]
     if missing:
         raise PlaceError(f"place {place_id!r} in {config.places_file()} lacks {', '.join(missing)}")

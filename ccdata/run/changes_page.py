@@ -37,7 +37,6 @@ from ccdata.run.changes import (
     describe_movement,
     read_place_summaries,
 )
-from ccdata.run.report import NOTES_DIR
 
 #: How a run folder is named (as ``ccdata.run.site.RUN_ID_FORMAT``, which imports the batch
 #: code that imports this module).
@@ -329,5 +328,5 @@ def write_changes(place_dir: Path | str, previous_dir: Path | str | None, *, pla
     if not checked.ok:
         raise CcdataError("the what-changed page carried text meant for the adviser, so it was not "
                           "published: " + "; ".join(map(str, checked.problems[:10])))
-    publish.write(place_dir.parent, place_dir / NOTES_DIR / CHANGES_PAGE, "\n".join(checked.notes))
+    publish.write(place_dir.parent, place_dir / publish.NOTES_DIR / CHANGES_PAGE, "\n".join(checked.notes))
     return publish.write(place_dir.parent, path, checked.partner)
