@@ -509,36 +509,14 @@ def check_place_id(place_id) -> str:
 
 
 def check_defined(place_ids, defs: dict | None = None) -> dict:
-    """The definitions of ``place_ids`` (one id or several), each checked to be a safe id defined in
-    ``places.yaml`` (or an authority or ward place, :func:`definitions`): the one unknown-place check.
-
-    Parameters
-    ----------
-    place_ids : str or sequence of str
-        Place ids, in the order asked.
-    defs : dict, optional
-        The definitions to look in (default: :func:`definitions` of these ids).
-
-    Returns
-    -------
-    dict
-        ``{place id: definition}`` in the order of ``place_ids``.
-
-    Raises
-    ------
-    PlaceError
-        An id that is not a valid place id (:func:`check_place_id`), or ids that are not
-        defined (every one named, with the places that are).
-    """
-    ids = [place_ids] if isinstance(place_ids, str) else list(place_ids)
-    for pid in ids:
-        check_place_id(pid)
+    """``{id: definition}`` of ``place_ids`` (one id or several) from ``defs`` (default :func:`definitions`):
+    the one unknown-place check. :class:`PlaceError` for an invalid id or every id not defined."""
+    ids = [check_place_id(p) for p in ([place_ids] if isinstance(place_ids, str) else place_ids)]
     defs = definitions(ids) if defs is None else defs
     unknown = [p for p in ids if p not in defs]
     if unknown:
-        named = ", ".join(repr(p) for p in unknown)
-        raise PlaceError(f"unknown place{'s' if len(unknown) > 1 else ''} {named}; defined places: "
-                         f"{', '.join(defs)} (in {config.places_file()})")
+        raise PlaceError(f"unknown place{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
+                         f"defined places: {', '.join(defs)} (in {config.places_file()})")
     return {p: defs[p] for p in ids}
 
 
