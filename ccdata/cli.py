@@ -287,6 +287,14 @@ def _parser() -> argparse.ArgumentParser:
                                      "2 bad input or usage",
                               formatter_class=_formatter)
 
+    _data_commands(command)
+    _places_command(command)
+    _page_commands(command)
+    return parser
+
+
+def _data_commands(command) -> None:
+    """``fetch`` and ``build``: the official files and the processed cache."""
     p = command("fetch", "download the official files (or copy them from a mirror)",
                 "Each dataset goes to data/raw/official/<dataset>/ with its checksum; files that\n"
                 "are already current are skipped.")
@@ -310,6 +318,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="rebuild even if inputs are unchanged")
     p.set_defaults(func=cmd_build)
 
+
+def _places_command(command) -> None:
+    """``places`` (list), ``places add`` and ``places accept``."""
     p = command("places", "list the places defined in places.yaml (or add one: places add)",
                 "CCDATA_PLACES names another place file.")
     p.set_defaults(func=cmd_places)
@@ -341,6 +352,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="the output folder of the refused report or batch (default: $CCDATA_REPORTS_DIR or reports/)")
     q.set_defaults(func=cmd_places)
 
+
+def _page_commands(command) -> None:
+    """``registry``, ``demo``, ``report`` and ``batch``."""
     p = command("registry", "list the datasets ccdata knows",
                 "Each dataset's vintage, whether the mirror has it, and its official source.")
     p.set_defaults(func=cmd_registry)
@@ -378,7 +392,6 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--mirror", metavar="DIR_OR_URL",
                    help="with --refresh-data: folder or URL to fetch from (default: $CCDATA_MIRROR)")
     p.set_defaults(func=cmd_batch)
-    return parser
 
 
 def _terminated(signum, frame):

@@ -158,7 +158,8 @@ def test_reports_run_in_this_interpreter_whatever_kernel_the_notebook_names(demo
         raise RuntimeError("stop here")
 
     monkeypatch.setattr(papermill, "execute_notebook", fake_execute)
-    report.report("demo", out=tmp_path / "out", views=["dashboard"])
+    # a fresh kernel for the view (a warm kernel is started as python3 too: ccdata.run.runner)
+    report.report("demo", out=tmp_path / "out", views=["dashboard"], warm=False)
     assert seen["kernel_name"] == report.KERNEL_NAME == "python3"
     assert any("log_level=CRITICAL" in a for a in seen["extra_arguments"])  # no kernel noise
 
