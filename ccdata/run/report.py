@@ -67,7 +67,7 @@ class ViewResult:
     message: str = ""
     bytes: int = 0
     #: Local files the place names that the view could not use: refused before opening
-    #: (:class:`ccdata.io.local.checks.LocalFileError`) or while reading (the view says so in
+    #: (:class:`ccdata.errors.LocalFileError`) or while reading (the view says so in
     #: its output metadata, :func:`refused_in`). The page is published without their
     #: sections, saying why, and the command fails.
     refused: list[str] = field(default_factory=list)
