@@ -3,7 +3,7 @@
 ``run_batch`` is what ``ccdata batch`` and a yearly timer call. Each place goes
 whole to one worker process (or Dask worker): its views one after another on the
 worker's warm kernel, then its summaries on the same kernel, so the figures
-computed for the place are computed once (:func:`run_group`). One failing notebook
+computed for the place are computed once (:func:`ccdata.run.tasks.run_group`). One failing notebook
 never stops the others. A run is built in a hidden temporary folder and renamed to
 ``<out>/runs/<YYYY-MM-DD>T<HHMMSS>/`` when every task has finished, so a reader
 never sees half a run. Layout::

@@ -1,10 +1,13 @@
 """Run a place's notebooks with papermill and export them as code-free HTML.
 
-``report(place_id)`` executes each view's notebook with papermill (several views
-run one after another on one warm kernel, see :mod:`ccdata.run.runner`), exports it
-through the project's nbconvert template (``templates/ccdata``: no code, a real
-``<h1>``, page landmarks, a fictional-data banner for the demo place, images
-embedded) and writes ``<out>/<place>/<view>.html`` plus ``<out>/<place>/index.html``.
+``report(place_id)`` runs like a batch of one place: the views (as declared in
+:mod:`ccdata.views.declared`, assembled in :data:`ccdata.run.registry.VIEWS`) run one after
+another on one warm kernel (:mod:`ccdata.run.runner`), then the place's key findings are
+computed on the same kernel (:mod:`ccdata.run.placework`). Each executed notebook is
+exported through the project's nbconvert template (``templates/ccdata``: no code, a real
+``<h1>``, page landmarks, a fictional-data banner for the demo place, images embedded) as
+``<out>/<place>/<view>.html``; ``<out>/<place>/index.html`` is written from the findings the
+kernel returned (:mod:`ccdata.run.placeindex`).
 
 Every file goes through the publish gate (:func:`ccdata.publish.write`): declared in
 the registry of outputs, written to a temporary name inside ``--out`` (never through a
