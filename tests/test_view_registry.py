@@ -184,3 +184,37 @@ def test_a_view_declared_outside_runs_through_report_with_no_other_change(demo_d
     assert str(escape(expected[0])) in index
     notes = (out / "demo" / "adviser-notes.html").read_text(encoding="utf-8")
     assert "Key findings" not in notes  # no findings error
+
+
+# --------------------------------------------------------------------------- unknown names, one check each
+def test_an_unknown_view_fails_report_and_batch_alike_with_exit_code_2(demo_data, tmp_path, capsys):
+    from ccdata import cli
+
+    for argv in (["-q", "report", "demo", "--views", "dashboard,nope"],
+                 ["-q", "batch", "demo", "--views", "nope", "--jobs", "1"]):
+        assert cli.main([*argv, "--out", str(tmp_path / argv[1])]) == 2
+        err = capsys.readouterr().err
+        assert "unknown view(s) ['nope']; views are ['dashboard', 'assets'" in err, err
+    assert not (tmp_path / "report" / "demo" / "index.html").exists()
+
+
+def test_one_unknown_place_check_everywhere(demo_data, tmp_path):
+    from ccdata.errors import PlaceError
+    from ccdata.geo import placecache, places
+    from ccdata.run import batch, commands
+
+    with pytest.raises(PlaceError, match=r"^unknown places 'atlantis', 'lyonesse'; defined places: .*demo"):
+        places.check_defined(["demo", "atlantis", "lyonesse"])
+    assert list(places.check_defined("demo")) == ["demo"]
+    with pytest.raises(PlaceError, match="not a valid place id"):
+        places.check_defined(["demo", "../up"])
+    # the same words from every command and function that takes a place id
+    said = set()
+    for call in (lambda: places.place("atlantis"), lambda: placecache.resolve("atlantis"),
+                 lambda: report.report("atlantis", out=tmp_path),
+                 lambda: batch.run_batch(["atlantis"], out=tmp_path, progress=False),
+                 lambda: commands.refresh_data(["atlantis"])):
+        with pytest.raises(PlaceError) as info:
+            call()
+        said.add(str(info.value))
+    assert len(said) == 1 and next(iter(said)).startswith("unknown place 'atlantis'; defined places: ")
