@@ -5,9 +5,9 @@ import argparse
 import shutil
 import signal
 import sys
-import threading
 import tempfile
 import textwrap
+import threading
 import time
 from pathlib import Path
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from ccdata.errors import ViewError
 from ccdata import publish
+from ccdata.errors import ViewError
 from ccdata.publish import Output
 from ccdata.views.declared import DECLARED, ViewSpec
 

@@ -32,7 +32,14 @@ from ccdata.errors import LocalFileError, MissingDataError, OutsideOutputError
 from ccdata.files import clean_parts, work_folder
 from ccdata.geo.placecache import resolve
 from ccdata.present import labstyle
-from ccdata.present.pages import ADVISER_PAGE, LICENCE, TEMPLATE, TEMPLATES_DIR, page_context, publishable
+from ccdata.present.pages import (
+    ADVISER_PAGE,
+    LICENCE,
+    TEMPLATE,
+    TEMPLATES_DIR,
+    page_context,
+    publishable,
+)
 from ccdata.provenance import FICTIONAL_NOTICE, git_hash
 from ccdata.run import footprints, placework
 from ccdata.run.folders import inside, notebook_path, place_folder

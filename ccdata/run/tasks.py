@@ -12,9 +12,9 @@ import contextlib
 import multiprocessing
 import os
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from typing import Callable
 
 from ccdata.errors import BatchError
 from ccdata.files import work_folder
