@@ -227,9 +227,8 @@ def run_batch(places: list[str] | None = None, *, all_places: bool = False,
     previous = latest_run(out)
 
     try:
-        resolved, checked, not_updated = {}, {}, []
-        results, tasks = _plan(place_ids, wanted, out, tmp, parameters, place_parameters, env, bool(warm),
-                               skip_unavailable, resolved, checked, not_updated)
+        results, tasks, resolved, checked, not_updated = _plan(place_ids, wanted, out, tmp, parameters,
+                                                               place_parameters, env, bool(warm), skip_unavailable)
         results = _order(results + execute_tasks(tasks, runner, jobs, scheduler, progress), place_ids)
         place_findings = _place_pages(resolved, results, tmp, previous, run_id, now.date().isoformat(), checked)
 
@@ -294,12 +293,18 @@ def _check_request(places, all_places: bool, views, jobs, parameters, place_para
 
 
 def _plan(place_ids, wanted, out: Path, tmp: Path, parameters: dict, place_parameters: dict, env: dict,
-          warm: bool, skip_unavailable: bool, resolved: dict, checked: dict,
-          not_updated: list) -> tuple[list[TaskResult], list[Task]]:
-    """Each place resolved once (into ``resolved``) and its footprint checked (``checked``,
-    ``not_updated``); returns the results known before anything runs (places without data,
-    refused footprints, views that do not apply) and the tasks to run: each view, then the summaries."""
-    results, tasks = [], []
+          warm: bool, skip_unavailable: bool) -> tuple[list[TaskResult], list[Task], dict, dict, list]:
+    """Each place resolved once and its footprint checked before anything runs.
+
+    Returns
+    -------
+    tuple
+        The results known already (places without data, refused footprints, views that do
+        not apply), the tasks to run (each view, then the summaries), the resolved places
+        ``{id: Place}``, their footprint checks ``{id: check}`` and the places whose
+        footprint changed unexpectedly (:func:`ccdata.run.footprints.screen`).
+    """
+    results, tasks, resolved, checked, not_updated = [], [], {}, {}, []
     for pid in place_ids:
         try:
             resolved[pid] = resolve(pid)
@@ -321,7 +326,7 @@ def _plan(place_ids, wanted, out: Path, tmp: Path, parameters: dict, place_param
                 params = {**parameters, **(place_parameters.get(pid) or {})}
                 tasks.append(Task(pid, view.name, str(tmp), params, nav, env, warm=warm))
         tasks.append(Task(pid, SUMMARIES, str(tmp), {}, nav, env, warm=warm))
-    return results, tasks
+    return results, tasks, resolved, checked, not_updated
 
 
 def _place_pages(resolved: dict, results: list[TaskResult], tmp: Path, previous: Path | None, run_id: str,
