@@ -49,7 +49,7 @@ from bench_batch import papermill_floor  # noqa: E402  (one definition of the fl
 #: (label, file ending, function) whose cumulative time is one profile category
 CATEGORIES = {
     "data loading": [("geo/build.py", "table"), ("io/postcodes.py", "_read_member"),
-                     ("io/postcodes.py", "_area_bounds_cached")],
+                     ("io/postcodes.py", "_read_area_bounds")],
     "charts and maps": [("present/charts.py", f) for f in ("decile_chart", "composition_chart",
                                                          "age_chart", "indicator_chart")]
     + [("present/blocks.py", "png_data_uri"), ("present/blocks.py", "figure"),
@@ -112,6 +112,7 @@ def inprocess_profile(place_id: str, view_name: str) -> dict:
     import IPython.display
     from IPython.core.formatters import DisplayFormatter
 
+    from ccdata import cache
     from ccdata.geo import placecache, places
     from ccdata.run import report
 
@@ -131,9 +132,9 @@ def inprocess_profile(place_id: str, view_name: str) -> dict:
     started = time.perf_counter()
     import importlib
 
-    from ccdata.run.runner import PRELOAD
+    from ccdata.run.runner import default_preload
 
-    for name in PRELOAD:  # as a warm kernel does first; the cells then time their own work
+    for name in default_preload():  # as a warm kernel does first; the cells then time their own work
         try:
             importlib.import_module(name)
         except ImportError:
@@ -145,20 +146,18 @@ def inprocess_profile(place_id: str, view_name: str) -> dict:
         resolved = places.place(place_id)
         out["place uncached"] = time.perf_counter() - t
         placecache.resolve(place_id)  # written to the processed cache if it was not there
-        placecache.clear_memory()
+        cache.clear("places", "figures")
         t = time.perf_counter()
         placecache.resolve(place_id)
         out["place from cache"] = time.perf_counter() - t
-        placecache.clear_memory()
+        cache.clear("places", "figures")
         out["lsoas"] = len(resolved.lsoa21)
-        from ccdata.geo import build
-
-        build._MEMO.clear()  # the cells read their tables as a fresh kernel would
+        cache.clear("tables", "derived")  # the cells read their tables as a fresh kernel would
     old_showwarning = warnings.showwarning
     for run in ("cold", "warm"):  # a fresh process, then the same process again (a warm kernel)
         ns: dict = {"__name__": "__main__"}
         out[run] = []
-        placecache.clear_memory()
+        cache.clear("places", "figures")
         for index, cell in enumerate(cells):
             source = "".join(cell["source"])
             if "parameters" in cell.get("metadata", {}).get("tags", []):
@@ -196,7 +195,7 @@ def _inprocess_in_subprocess(place_id: str, view: str) -> dict:
 # --------------------------------------------------------------------------- kernel figures
 def kernel_start_and_imports() -> tuple[float, float]:
     """Seconds to start a bare kernel, and to import ccdata and its dependencies in it."""
-    from ccdata.run.runner import _BASELINE, PRELOAD, WarmKernel
+    from ccdata.run.runner import _BASELINE, WarmKernel, default_preload
 
     kernel = WarmKernel()
     from jupyter_client.manager import KernelManager
@@ -211,7 +210,7 @@ def kernel_start_and_imports() -> tuple[float, float]:
     kernel.km, kernel.kc = km, kc
     try:
         started = time.perf_counter()
-        kernel._run_code(_BASELINE.format(modules=PRELOAD), "imports")
+        kernel._run_code(_BASELINE.format(modules=default_preload()), "imports")
         imports = time.perf_counter() - started
     finally:
         kernel.shutdown()

@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 from typing import Iterator
 
+from ccdata.cache import written
 from ccdata.errors import OutsideOutputError
 
 
@@ -63,6 +64,7 @@ def _temp_beside(path: Path) -> tuple[int, str]:
 def _publish(tmp: str, path: Path) -> None:
     os.chmod(tmp, file_mode())
     os.replace(tmp, path)
+    written(path)  # a value cached from the older file is made again, however quick the rewrite
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:

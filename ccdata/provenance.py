@@ -1,10 +1,9 @@
 """What every output says about where it came from: version, git hash, fictional-data notice."""
 from __future__ import annotations
 
-import functools
 import subprocess
 
-from ccdata import config
+from ccdata import cache, config
 from ccdata._version import __version__
 
 #: Banner text used by every output built on the demo place.
@@ -12,7 +11,7 @@ FICTIONAL_NOTICE = ("Fictional demo data: Demoton and Demoland are invented by c
                     "None of the people, schools, organisations or figures are real.")
 
 
-@functools.lru_cache(maxsize=1)
+@cache.pure("single")
 def git_hash() -> str:
     """Short git hash of the ccdata checkout (``unknown`` outside a git checkout)."""
     if not config.IN_CHECKOUT:  # an installed wheel: site-packages may sit inside another repository

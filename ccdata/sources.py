@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ccdata import cilif
 from ccdata.dataset import (  # noqa: F401  (the row type and the publishers' addresses, re-exported)
     _IOD25_AREA,
     _IOD_AREA,
@@ -459,40 +460,8 @@ _DATASETS: list[Dataset] = [
     ),
     *[_census(table, title, columns, mirrored=True, level=level)
       for table, title, columns in _CENSUS_AREA_TABLES for level in ("ltla", "utla", "rgn", "ctry")],
-    # ---------------------------------------------------------------- DWP
-    Dataset(
-        id="dwp_cilif_ward",
-        title="Children in low income families (relative, AHC), Table 4: ward, FYE 2024-2025",
-        publisher="Department for Work and Pensions / HMRC",
-        landing_page=CILIF_LANDING,
-        vintage="FYE 2025 release; May 2024 wards",
-        attachment=r"^children-in-low-income-families-local-area-statistics-.*\.ods$",
-        sheet="4_AHC_Relative_Ward",
-        manual=("save children-in-low-income-families-local-area-statistics-2022-2025.ods from "
-                f"{CILIF_LANDING}, then `ccdata fetch dwp_cilif_ward --file <saved file>`"),
-        licence=OGL, loader="dwp_cilif", geography="ward24",
-        expected_columns=("Local Authority [note 2]", "Area Code", "Ward [note 2]"),
-        mirror_paths=("low_income_families/dwp_cilif_fye2025/4_AHC_Relative_Ward.csv",),
-        notes="Published as one ODS workbook (sheet 4_AHC_Relative_Ward) found through the gov.uk "
-              "content API; the mirror holds the worksheet saved as CSV (title lines above the header).",
-        tags=("dwp",),
-    ),
-    Dataset(
-        id="dwp_cilif_la",
-        title="Children in low income families (relative, AHC), Table 2: local authority, FYE 2024-2025",
-        publisher="Department for Work and Pensions / HMRC",
-        landing_page=CILIF_LANDING,
-        vintage="FYE 2025 release; local authorities 2024",
-        attachment=r"^children-in-low-income-families-local-area-statistics-.*\.ods$",
-        sheet="2_AHC_Relative_LA",
-        manual=("save children-in-low-income-families-local-area-statistics-2022-2025.ods from "
-                f"{CILIF_LANDING}, then `ccdata fetch dwp_cilif_la --file <saved file>`"),
-        licence=OGL, loader="dwp_cilif", geography="lad24",
-        expected_columns=("Local Authority [note 2]", "Area Code"),
-        mirror_paths=("low_income_families/dwp_cilif_fye2025/2_AHC_Relative_LA.csv",),
-        notes="Published as one ODS workbook (sheet 2_AHC_Relative_LA) found through the gov.uk content API.",
-        tags=("dwp",),
-    ),
+    # ---------------------------------------------------------------- DWP: every release (ccdata.cilif)
+    *cilif.datasets(),
     # ---------------------------------------------------------------- services
     Dataset(
         id="nhs_epraccur",

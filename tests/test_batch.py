@@ -65,8 +65,8 @@ def fake_runner(task: batch.Task) -> batch.TaskResult:
 @pytest.fixture(scope="module")
 def places_file(demo_data_dir, tmp_path_factory):
     """demo, a copy of demo that fails, and an official place with no data fetched."""
+    from ccdata import cache
     from ccdata.geo.places import definitions
-    from ccdata.io import codes
 
     demo = dict(definitions()["demo"])
     broken = {**demo, "name": "Broken <b>place</b>"}
@@ -78,9 +78,9 @@ def places_file(demo_data_dir, tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CCDATA_DATA_DIR", str(demo_data_dir))
         mp.setenv("CCDATA_PLACES", str(path))
-        codes._reference.cache_clear()
+        cache.clear()
         yield path
-    codes._reference.cache_clear()
+    cache.clear()
 
 
 class _Links(HTMLParser):

@@ -191,14 +191,14 @@ def test_demo_partner_pages_are_consistent(demo_data_dir, tmp_path):
 
 @pytest.mark.parametrize("place_id", ["pembury", "smallshaw-hurst", "wallsend"])
 def test_real_partner_pages_are_consistent(place_id, official_data_dir, tmp_path):
-    from ccdata.io import codes
+    from ccdata import cache
     from ccdata.run import report
 
     with data_dir_env(official_data_dir):
-        codes._reference.cache_clear()
+        cache.clear()
         try:
             result = report.report(place_id, out=tmp_path, views=["dashboard", "assets"])
         finally:
-            codes._reference.cache_clear()
+            cache.clear()
     assert result.ok, result.summary()
     check_pages(result.place_dir)

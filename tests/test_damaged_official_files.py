@@ -17,8 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ccdata import cli, config
-from ccdata.io import codes
+from ccdata import cache, cli, config
 from ccdata.io.fetch import add_file, raw_files
 
 pytestmark = pytest.mark.slow
@@ -50,10 +49,10 @@ def good_site(demo_data_dir, tmp_path_factory):
         places = root / "places.yaml"
         places.write_text(yaml.safe_dump({"demo": demo, OLD_WARDS: place}), encoding="utf-8")
         mp.setenv("CCDATA_PLACES", str(places))
-        codes._reference.cache_clear()
+        cache.clear()
         out = root / "out"
         assert cli.main(["-q", "report", OLD_WARDS, "--out", str(out), "--views", "dashboard"]) == 0
-    codes._reference.cache_clear()
+    cache.clear()
     return root, data, places, out
 
 
@@ -67,9 +66,9 @@ def site(good_site, tmp_path, monkeypatch):
     shutil.copytree(out, pages, symlinks=True)
     monkeypatch.setenv("CCDATA_DATA_DIR", str(mine))
     monkeypatch.setenv("CCDATA_PLACES", str(places))
-    codes._reference.cache_clear()
+    cache.clear()
     yield tmp_path, pages
-    codes._reference.cache_clear()
+    cache.clear()
 
 
 def _replace(dataset_id: str, tmp_path: Path, change) -> str:

@@ -457,8 +457,8 @@ def test_suppressed_dwp_figures_are_reported_not_summed_on_one_side(place, monke
     monkeypatch.setattr(build, "table", patched)
     # the place's figures were remembered when ``before`` was computed: a fresh place reads
     # the patched tables
-    from ccdata.geo import placecache
-    placecache.clear_memory()
+    from ccdata import cache
+    cache.clear()
     got = indicators.compute(ccdata.place(place.id), ind).set_index("area")
     assert pd_isna(got.loc["place", "value"])
     assert "suppressed or missing" in got.loc["place", "status"]

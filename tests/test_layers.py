@@ -79,6 +79,7 @@ def _fake_package(tmp_path: Path, root: str, wrong: dict[str, str]) -> None:
     ("fakecc.io.reader", "fakecc.analysis", "layers"),                 # io reaching up into analysis
     ("fakecc.analysis.summary", "fakecc.present", "layers"),           # analysis drawing pages
     ("fakecc.config", "fakecc.io", "layers"),                          # core importing a loader
+    ("fakecc.cache", "fakecc.files", "layers"),                        # the cache above what it serves
     ("fakecc.views.page", "fakecc.demo", "demo-only-from-commands"),   # a view using the demo data
     ("fakecc.demo.maker", "fakecc.geo", "demo-writes-formats"),        # the demo using the cache
     ("fakecc.views.page", "fakecc.io", "pages-never-read-files"),      # a view reading a file

@@ -249,6 +249,14 @@ def test_change_needs_two_waves(data, raw):
         first, latest, change = (float(row[col[c]]) for c in ("pct_1", "pct_2", "change_pts"))
         # a reader who subtracts the two shares shown gets the change shown
         assert f"{latest - first:.1f}" == f"{change:.1f}", row
+    # the one change rule decides: the interval and the verdict are shown, no p-value beside them
+    assert column_label("p_value") not in two and "p-value" not in two
+    interval, verdict = (table["header"].index(column_label(c)) for c in ("change_interval", "significant"))
+    for row in table["rows"]:
+        if not row[interval]:
+            continue
+        lo, hi = (float(x.replace("\u2212", "-")) for x in row[interval].split(" to "))
+        assert row[verdict] == ("yes" if lo > 0 or hi < 0 else "no"), row
     one = listening.ListeningData(data.questions, data.responses[data.responses["wave"] == "2024-03-04"].copy(),
                                   None, {})
     one.responses.attrs["waves"] = ["2024-03-04"]

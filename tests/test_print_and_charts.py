@@ -137,15 +137,15 @@ def demo_pages(demo_data_dir, tmp_path_factory) -> dict[str, Path]:
 @pytest.fixture(scope="module", params=REAL_PLACES)
 def real_dashboard(request, official_data_dir, tmp_path_factory) -> tuple[str, Path]:
     """A real place's dashboard made from the official files (skipped without the mirror)."""
-    from ccdata.io import codes
+    from ccdata import cache
 
     out = tmp_path_factory.mktemp(f"dashboard-{request.param}")
     with data_dir_env(official_data_dir):
-        codes._reference.cache_clear()
+        cache.clear()
         try:
             result = report.report(request.param, out=out, views=["dashboard"])
         finally:
-            codes._reference.cache_clear()
+            cache.clear()
     assert result.ok, result.summary()
     return request.param, result.place_dir / "dashboard.html"
 

@@ -131,8 +131,10 @@ def test_the_demo_first_section_tells_the_story(demo_data):
     # children first: child poverty leads the list it is in; DWP years the folder lacks are named
     assert sec["No clear change"].index("low income") < sec["No clear change"].index("phonics")
     lacking = sec["What this page does not have yet"]
-    assert "FYE 2022 to FYE 2023, which are not in the data folder" in lacking
-    assert "FYE 2015 to FYE 2021 were published only before housing costs" in lacking
+    assert "Child poverty after housing costs: the data folder holds FYE 2024 and FYE 2025 only" in lacking
+    assert "figures for FYE 2015 to FYE 2023 count income before housing costs, a different measure" in lacking
+    assert ("Child poverty before housing costs, which DWP publishes for FYE 2015 to FYE 2025, is not in the "
+            "data folder") in lacking
     # and the target is beside the latest value, with no verdict on it
     place_html = "".join(b.html for b in over_time.place_section(progress))
     assert "target is 70% by 2026/27" in place_html
@@ -153,8 +155,10 @@ def test_real_places_show_iod_and_child_poverty_over_time_and_what_they_lack(off
     html = "".join(b.html for b in over_time.summary_section(progress))
     assert "Deprivation: of the place" in html and "no verdict is given" in html
     lacking = " ".join(progress.lacking)
-    assert "no outcomes file" in lacking and "FYE 2022 to FYE 2023, which are not in the data folder" in lacking
-    assert "cannot be joined" in lacking
+    assert "no outcomes file" in lacking
+    assert "Child poverty after housing costs: the data folder holds FYE 2024 and FYE 2025 only" in lacking
+    assert "FYE 2015 to FYE 2023 count income before housing costs" in lacking
+    assert "before housing costs, which DWP publishes for FYE 2015 to FYE 2025, is not in the data folder" in lacking
 
 
 @pytest.mark.slow

@@ -52,17 +52,17 @@ def _hostile_copy(demo_data_dir: Path, root: Path) -> Path:
 @pytest.fixture(scope="module")
 def hostile_runs(demo_data_dir, tmp_path_factory):
     """Two batches of the demo with hostile names (the second compares with the first)."""
-    from ccdata.io import codes
+    from ccdata import cache
 
     root = tmp_path_factory.mktemp("hostile-batch")
     data = _hostile_copy(demo_data_dir, root)
     out = root / "site"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CCDATA_DATA_DIR", str(data))
-        codes._reference.cache_clear()
+        cache.clear()
         first = batch.run_batch(["demo"], out=out, jobs=1, progress=False)
         second = batch.run_batch(["demo"], out=out, jobs=1, progress=False)
-    codes._reference.cache_clear()
+    cache.clear()
     return out, first, second
 
 

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from nbformat.v4 import new_code_cell, new_notebook
 
-from ccdata import DataQualityWarning, PlaceError, config
+from ccdata import DataQualityWarning, PlaceError, cache, config
 from ccdata.geo import placecache, places
 from ccdata.run import placework, report
 from ccdata.run.runner import WarmKernel, WarmKernelError
@@ -59,7 +59,7 @@ def test_warm_pages_of_a_b_a_equal_a_cold_page(demo_data, tmp_path, monkeypatch)
         assert kernel.starts == 1
     finally:
         kernel.shutdown()
-    placecache.clear_memory()
+    cache.clear()
     cold_sums = placework.place_summaries("demo", str(tmp_path / "cold-sums"))
     assert warm_sums == cold_sums and warm_sums["findings"]
     written = sorted(k for k, v in cold_sums["status"].items() if v == "ok")
@@ -190,7 +190,7 @@ def _places_file(tmp_path: Path, codes: list[str]) -> Path:
 
 def test_cached_place_equals_a_fresh_one_and_is_read_from_the_file(demo_data, tmp_path, monkeypatch):
     monkeypatch.setenv("CCDATA_PLACES", str(_places_file(tmp_path, ["E05900001", "E05900002"])))
-    placecache.clear_memory()
+    cache.clear()
     fresh = places.place("demo")
     first = placecache.resolve("demo")
     assert first.lsoa21 == fresh.lsoa21 and first.footprint_method == fresh.footprint_method
@@ -198,7 +198,7 @@ def test_cached_place_equals_a_fresh_one_and_is_read_from_the_file(demo_data, tm
     collection, key = placecache.cache_key("demo")
     assert collection == config.DEMO
     assert (config.processed_dir(config.DEMO) / placecache.FOLDER / f"demo-{key}.pickle").exists()
-    placecache.clear_memory()
+    cache.clear()
 
     def refuse(place_id):
         raise AssertionError("resolved again although the cache is current")
@@ -234,14 +234,14 @@ def test_resolution_warnings_are_raised_again_from_the_cache(demo_data, tmp_path
                                                                             "codes": outside}})}),
                     encoding="utf-8")
     monkeypatch.setenv("CCDATA_PLACES", str(path))
-    placecache.clear_memory()
+    cache.clear()
     for _ in range(2):  # resolved, then from the file
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             placecache.resolve("demo")
         texts = [str(w.message) for w in caught if issubclass(w.category, DataQualityWarning)]
         assert any(outside[0] in t and "outside" in t for t in texts), texts
-        placecache.clear_memory()
+        cache.clear()
 
 
 def test_unknown_place_is_an_error(demo_data):
@@ -277,7 +277,7 @@ def test_copies_of_a_place_share_its_figures_and_raise_their_warnings_again(demo
     import pandas as pd
 
     monkeypatch.setenv("CCDATA_PLACES", str(_two_demo_places(tmp_path)))
-    placecache.clear_memory()
+    cache.clear()
     calls = []
 
     def make():
@@ -300,8 +300,10 @@ def test_copies_of_a_place_share_its_figures_and_raise_their_warnings_again(demo
     changed = placecache.resolve("demo")
     changed.lsoa21 = changed.lsoa21[:-1]
     assert figures(changed) == (3, note)  # a caller's changed place is computed again
-    monkeypatch.setattr(placecache, "KEEP", 1)
-    placecache.resolve("demo-b")  # holds one place now: demo's figures are forgotten
-    assert list(placecache._MEMORY) == [placecache.cache_key("demo-b")[1]]
-    assert figures(placecache.resolve("demo"))[0] == 4
-    placecache.clear_memory()
+    monkeypatch.setitem(cache.LIMITS, "places", 1)
+    placecache.resolve("demo-b")  # holds one place now
+    assert cache.info()["places"]["entries"] == 1
+    assert figures(placecache.resolve("demo"))[0] == 4  # an unchanged copy after the changed one
+    assert cache.info()["figures"]["entries"] == 1
+    assert figures(placecache.resolve("demo-b"))[0] == 5  # demo-b's figures were dropped for room
+    cache.clear()

@@ -9,7 +9,6 @@ Coverage per child is :mod:`ccdata.analysis.coverage`.
 """
 from __future__ import annotations
 
-import functools
 import re
 import warnings
 from pathlib import Path
@@ -19,7 +18,7 @@ import numpy as np
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
-from ccdata import config
+from ccdata import cache, config
 from ccdata.errors import DataQualityWarning, LocalFileError, MissingDataError
 from ccdata.geo.build import derived
 from ccdata.geo.geocode import NOT_FOUND, OK, codepoint_path, locate, postcode_points
@@ -59,7 +58,7 @@ def _national(name: str, collection: str, make) -> pd.DataFrame:
     return derived(f"assets from {name}", (name,), collection, make).copy(deep=False)
 
 
-@functools.lru_cache(maxsize=200_000)
+@cache.pure("postcode text")
 def _postcode_area_of(text: str) -> str | None:
     """The postcode area of a typed postcode (kept: the national lists are read for every place)."""
     return postcode_area(normalise_postcode(text))

@@ -1,4 +1,4 @@
-"""Children in low income families for any footprint, from DWP's May 2024 ward figures.
+"""Children in low income families for any footprint, from DWP's ward figures on the May 2024 wards.
 
 DWP/HMRC publish the number and percentage of children under 16 in relative low
 income families for May 2024 wards (and local authorities) only. A place made of
@@ -9,11 +9,17 @@ numbers, in proportion to each LSOA's children under 16 at the 2021 Census
 (optionally weighted by its IDACI score), then summed over the place. The shares
 of every ward re-add to its published figures exactly.
 
+Earlier releases add earlier years (:func:`release_tables`): each year from the latest
+release that holds it, never across DWP's published series break, and an earlier ward
+table only for wards unchanged since or through a declared crosswalk; a place touching
+any other ward has no figure for that year (its authority and England still do).
+
 Suppressed ward cells (``[x]``, ``[low]``) are never summed on one side only: a ward
 year with a missing count or percentage gives its LSOAs no figure for that year, and
 a place that touches it has no figure for that year either (with the reason).
 
-Pure functions on DataFrames; no file I/O.
+Pure functions on DataFrames, except :func:`for_place` and :func:`release_tables`,
+which read through the place's accessors.
 """
 from __future__ import annotations
 
@@ -22,10 +28,13 @@ import re
 import numpy as np
 import pandas as pd
 
+from ccdata import config
 from ccdata.errors import MissingDataError
 from ccdata.geo import build
 from ccdata.geo.geography import largest_remainder
 from ccdata.geo.places import iod_lsoa21
+from ccdata.io import dwp_releases
+from ccdata.io.dwp_releases import RELATIVE_AHC
 
 #: Financial years in the DWP table (``children_fyeYYYY``/``pct_fyeYYYY`` columns).
 YEAR = re.compile(r"^children_(fye\d{4})$")
@@ -418,30 +427,129 @@ def area_figures(la_table: pd.DataFrame, lad_code: str) -> tuple[pd.DataFrame, p
     return out[0], out[1]
 
 
-def for_place(place) -> dict[str, pd.DataFrame | str]:
+def for_place(place, measure: str = RELATIVE_AHC) -> dict[str, pd.DataFrame | str]:
     """Children in low income families for a place, its local authority and England.
 
-    Reads the processed DWP tables, the LSOA to ward lookup, Census TS007A and (if
-    fetched) IoD 2025 File 7's IDACI scores through the place's accessors, and
-    calls :func:`place_figures` and :func:`area_figures`.
+    Reads the processed DWP tables of every release planned for ``measure`` that the data
+    folder holds (:func:`release_tables`), the LSOA to ward lookup, Census TS007A and (if
+    fetched) IoD 2025 File 7's IDACI scores through the place's accessors, and calls
+    :func:`place_figures` and :func:`area_figures`.
+
+    Parameters
+    ----------
+    place : Place
+        A resolved place.
+    measure : str
+        ``relative_ahc`` (after housing costs, the pages' figure) or ``relative_bhc``.
 
     Returns
     -------
     dict
-        ``place``, ``by_ward``, ``la``, ``england`` (frames as those functions give)
-        and ``weighting`` (plain words; empty when the place is made of whole wards).
+        ``place``, ``by_ward``, ``la``, ``england`` (frames as those functions give),
+        ``weighting`` (plain words; empty when the place is made of whole wards),
+        ``sources`` (``{FYE yyyy: release id}``) and ``plan`` (:func:`ccdata.io.dwp_releases.plan`
+        on what the data folder holds: every year, its release or why it is not joined).
 
     Raises
     ------
     MissingDataError
-        When the DWP tables, the ward lookup or Census TS007A are not available.
+        When no DWP table of ``measure``, the ward lookup or Census TS007A is available.
     """
+    if measure not in dwp_releases.MEASURE_WORDS:
+        raise ValueError(f"measure must be one of {sorted(dwp_releases.MEASURE_WORDS)}, not {measure!r}")
     # the dashboard's indicators, key findings and low-income section each ask: computed once
-    return place.remembered("child_poverty.for_place", lambda: _for_place(place))
+    key = "child_poverty.for_place" if measure == RELATIVE_AHC else f"child_poverty.for_place:{measure}"
+    return place.remembered(key, lambda: _for_place(place, measure))
 
 
-def _for_place(place) -> dict[str, pd.DataFrame | str]:
-    wards = place.table("dwp_cilif_ward")
+def release_tables(place, measure: str = RELATIVE_AHC) -> dict:
+    """The ward and authority tables of ``measure``, each year from the release planned for it.
+
+    Every release is asked for (:data:`ccdata.io.dwp_releases.RELEASES`); those the data
+    folder holds are read. Each year comes from the latest held-or-declared release of the
+    newest series (:func:`ccdata.io.dwp_releases.plan`); an earlier release's ward table is
+    put on the May 2024 wards first (:func:`ccdata.io.dwp_releases.align_wards`: unchanged
+    wards, or a declared crosswalk; other wards of it give their authority's figure only).
+
+    Returns
+    -------
+    dict
+        ``wards`` (``ward24_code, ward24_name`` and year columns), ``la`` (``lad24_code`` and
+        year columns), ``plan``, ``sources`` (``{FYE yyyy: release id}``), ``covered``
+        (``{release id: May 2024 wards it gives figures for}``, ``None`` for the current
+        wards), ``left_out`` (``{release id: [(ward, reason)]}``) and ``estimated``
+        (``{release id: May 2024 wards shared out through a crosswalk}``).
+
+    Raises
+    ------
+    MissingDataError
+        When the data folder holds no table of ``measure``.
+    """
+    wards_of, la_of, held = {}, {}, {}
+    for release in dwp_releases.RELEASES:
+        wt, lt = release.table(measure, "ward"), release.table(measure, "la")
+        if wt is None or lt is None:
+            continue
+        try:
+            wards_of[release.id], la_of[release.id] = place.table(wt.dataset_id), place.table(lt.dataset_id)
+        except MissingDataError:  # not fetched: its years are listed as missing, never guessed
+            continue
+        held[release.id] = [int(y[3:]) for y in years(wards_of[release.id])]
+    if not wards_of:
+        first = dwp_releases.RELEASES[0].table(measure, "ward")
+        hint = (f"run `ccdata fetch {first.dataset_id}`" if getattr(place, "collection", "") != config.DEMO
+                else "the fictional demo data has none")
+        raise MissingDataError(f"no DWP children in low income families table ({measure.replace('_', ' ')}) "
+                               f"is in the data folder; {hint}")
+    schedule = dwp_releases.plan(dwp_releases.RELEASES, measure, held=held)
+    used = [r for r in dict.fromkeys(schedule["release"]) if r in wards_of]
+    sources = {rec.year: rec.release for rec in schedule.itertuples() if rec.release in wards_of}
+    if used == [dwp_releases.RELEASES[0].id]:  # the current release alone: its tables as read
+        only = used[0]
+        return {"wards": wards_of[only], "la": la_of[only], "plan": schedule, "sources": sources,
+                "covered": {only: None}, "left_out": {}, "estimated": {}}
+    current = place.table("lsoa21_geography")[["ward24_code", "ward24_name"]].drop_duplicates("ward24_code")
+    crosswalk = dwp_releases.load_crosswalks()
+    ward_tables, la_tables, covered, left_out, estimated = {}, {}, {}, {}, {}
+    for rid in used:
+        table = wards_of[rid]
+        code = next(c for c in table.columns if str(c).startswith("ward") and str(c).endswith("_code"))
+        aligned = dwp_releases.align_wards(table, code, current["ward24_code"], crosswalk, release=rid)
+        ward_tables[rid] = aligned
+        covered[rid] = set(aligned["ward24_code"])
+        left_out[rid], estimated[rid] = aligned.attrs["left_out"], aligned.attrs["estimated"]
+        la = la_of[rid]
+        lad = next(c for c in la.columns if str(c).startswith("lad") and str(c).endswith("_code"))
+        la_tables[rid] = la.rename(columns={lad: "lad24_code"})
+    wards = dwp_releases.combine_years(ward_tables, schedule, "ward24_code")
+    wards = wards.merge(current, on="ward24_code", how="left")
+    la = dwp_releases.combine_years(la_tables, schedule, "lad24_code")
+    return {"wards": wards, "la": la, "plan": schedule, "sources": sources, "covered": covered,
+            "left_out": left_out, "estimated": estimated}
+
+
+def _mark_release_gaps(figures: pd.DataFrame, by_ward: pd.DataFrame, tables: dict) -> pd.DataFrame:
+    """Say why a year from an earlier release has no place figure, and mark crosswalked years as estimates."""
+    out = figures.copy()
+    touched = set(by_ward["ward24_code"])
+    for i, rec in out.iterrows():
+        rid = tables["sources"].get(f"FYE {str(rec['year'])[3:]}")
+        covered = tables["covered"].get(rid)
+        if covered is None:
+            continue
+        absent = sorted(touched - covered)
+        if absent:
+            out.at[i, "status"] = (f"ward(s) {', '.join(absent)} did not exist when DWP published this year "
+                                   "(the wards were redrawn) and no crosswalk is declared, so only the "
+                                   "local authority's figure is given")
+        elif touched & set(tables["estimated"].get(rid, ())):
+            out.at[i, "method"] = ESTIMATE
+    return out
+
+
+def _for_place(place, measure: str) -> dict[str, pd.DataFrame | str]:
+    tables = release_tables(place, measure)
+    wards = tables["wards"]
     geo = place.table("lsoa21_geography")[["lsoa21_code", "ward24_code", "ward24_name"]]
     # England's LSOAs: the same for every place (made once per process and data state)
     children = build.derived("children under 16", ("census21_ts007a",), place.collection,
@@ -454,7 +562,10 @@ def _for_place(place) -> dict[str, pd.DataFrame | str]:
     except MissingDataError:  # IDACI weighting is optional; children alone are used without it
         idaci = None
     figures, by_ward = place_figures(wards, geo, place.lsoa21, children, idaci)
-    la, england = area_figures(place.table("dwp_cilif_la"), place.lad_code)
+    if any(c is not None for c in tables["covered"].values()):  # earlier releases joined
+        figures = _mark_release_gaps(figures, by_ward, tables)
+    la, england = area_figures(tables["la"], place.lad_code)
     weighting = "" if (figures["method"] == PUBLISHED).all() else WEIGHTING.get(
         str(figures["weighting"].iloc[0]), "equal shares")
-    return {"place": figures, "by_ward": by_ward, "la": la, "england": england, "weighting": weighting}
+    return {"place": figures, "by_ward": by_ward, "la": la, "england": england, "weighting": weighting,
+            "sources": tables["sources"], "plan": tables["plan"]}

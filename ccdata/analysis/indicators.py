@@ -11,7 +11,6 @@ the data are missing and why, so a view never shows an empty chart.
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ccdata import config, sources
+from ccdata import cache, config, sources
 from ccdata.analysis import child_poverty, stats
 from ccdata.errors import CcdataError, MissingDataError
 from ccdata.geo.places import NOT_AVAILABLE, Place
@@ -81,7 +80,6 @@ def _parse(entry: dict, where: str) -> Indicator:
                      note=" ".join(str(entry.get("note", "")).split()), about_children=about)
 
 
-@functools.lru_cache(maxsize=4)
 def _load_definitions(path: str) -> tuple[Indicator, ...]:
     with open(path, encoding="utf-8") as fh:
         raw = yaml.safe_load(fh) or []
@@ -97,7 +95,9 @@ def _load_definitions(path: str) -> tuple[Indicator, ...]:
 
 def definitions(path: Path | str | None = None) -> list[Indicator]:
     """The declared indicators (``indicators.yaml`` beside this module by default)."""
-    return list(_load_definitions(str(path or DEFINITIONS_FILE)))
+    path = str(path or DEFINITIONS_FILE)  # read once per state of the file
+    return list(cache.held("files", ("indicator definitions", path), cache.fingerprint(path),
+                           lambda: _load_definitions(path)))
 
 
 # --------------------------------------------------------------------------- sums per area
@@ -123,12 +123,12 @@ def _dwp_population(frame: pd.DataFrame) -> pd.DataFrame:
     # Where either is suppressed ([x], [low]) both are set missing, so a row never adds
     # to the numerator without adding to the denominator.
     out = frame.copy()
-    for year in ("fye2024", "fye2025"):
+    # the years are the table's own (one home: child_poverty.years), never a list kept here
+    for year in child_poverty.years(out):
         count, pct = f"children_{year}", f"pct_{year}"
-        if count in out and pct in out:
-            pop = f"population_under16_{year}"
-            out[pop] = (out[count] / (out[pct] / 100)).where(out[pct] > 0)
-            out[count] = out[count].where(out[pop].notna())
+        pop = f"population_under16_{year}"
+        out[pop] = (out[count] / (out[pct] / 100)).where(out[pct] > 0)
+        out[count] = out[count].where(out[pop].notna())
     return out
 
 

@@ -5,8 +5,10 @@ place, every series that has at least two periods:
 
 - the partnership's outcomes file (:mod:`ccdata.analysis.outcomes`, protected as one
   linked set), for the place, its wards, the authority and England;
-- children in low income families for every DWP year the data folder holds (a place
-  drawn across ward boundaries gets an *estimate*, and its change is marked so);
+- children in low income families for every DWP year the data folder holds, after housing
+  costs and (when held) before housing costs as two series, each year from the latest
+  release holding it and never across DWP's series break (:mod:`ccdata.io.dwp_releases`;
+  a place drawn across ward boundaries gets an *estimate*, and its change is marked so);
 - pupil extracts with an academic year (:mod:`ccdata.analysis.pupil_years`: every year,
   ward and pooled table protected as one linked set);
 - the Indices of Deprivation 2019 and 2025 on the same neighbourhoods: decile movement
@@ -57,6 +59,13 @@ PUPIL_MEASURES = {
 DWP_FIRST_YEAR = 2015
 CHILD_POVERTY = "children_low_income"
 CHILD_POVERTY_TITLE = "Children under 16 in relative low income families (after housing costs)"
+#: The same before housing costs: its own series (another measure), never joined to the one above.
+CHILD_POVERTY_BHC = "children_low_income_bhc"
+CHILD_POVERTY_MEASURES = {
+    dwp_releases.RELATIVE_AHC: (CHILD_POVERTY, CHILD_POVERTY_TITLE),
+    dwp_releases.RELATIVE_BHC: (CHILD_POVERTY_BHC,
+                                "Children under 16 in relative low income families (before housing costs)"),
+}
 SERIES_COLUMNS = ["measure", "title", "stage", "kind", "polarity", "unit", "area_type", "area", "area_name",
                   "period", "period_end", "value", "lower", "upper", "numerator", "denominator", "sd", "count",
                   "estimate", "suppressed", "suppression"]
@@ -245,13 +254,18 @@ def _fye(year: str) -> tuple[str, int]:
     return f"FYE {m.group(1)}", int(m.group(1))
 
 
-def child_poverty_series(figures: dict, place_name: str, la_name: str) -> pd.DataFrame:
+def child_poverty_series(figures: dict, place_name: str, la_name: str,
+                         measure: str = dwp_releases.RELATIVE_AHC) -> pd.DataFrame:
     """DWP children in low income families per year for the place, its authority and England.
 
-    ``figures`` is :func:`ccdata.analysis.child_poverty.for_place` output. A year without a
-    figure keeps its row with the reason. The place's figure is marked ``estimate`` when it
-    was shared out from wards.
+    ``figures`` is :func:`ccdata.analysis.child_poverty.for_place` output for ``measure``
+    (after or before housing costs: two measures, two series). A year without a figure keeps
+    its row with the reason. The place's figure is marked ``estimate`` when it was shared out
+    from wards.
     """
+    if measure not in CHILD_POVERTY_MEASURES:
+        raise ValueError(f"measure must be one of {sorted(CHILD_POVERTY_MEASURES)}, not {measure!r}")
+    measure_id, title = CHILD_POVERTY_MEASURES[measure]
     rows = []
     for area_type, key, name in (("place", "place", place_name), ("local_authority", "la", la_name),
                                  ("england", "england", "England")):
@@ -267,7 +281,7 @@ def child_poverty_series(figures: dict, place_name: str, la_name: str) -> pd.Dat
             if ok and d > 0:
                 low, high = stats.wilson_ci(n, d)
                 lo, hi = 100 * float(low[0]), 100 * float(high[0])
-            rows.append({"measure": CHILD_POVERTY, "title": CHILD_POVERTY_TITLE, "stage": "children",
+            rows.append({"measure": measure_id, "title": title, "stage": "children",
                          "kind": stats.PROPORTION, "polarity": stats.LOWER_IS_BETTER, "unit": "%",
                          "area_type": area_type, "area": key, "area_name": name, "period": label,
                          "period_end": end, "value": 100 * n / d if ok and d else np.nan, "lower": lo,
@@ -286,27 +300,61 @@ def missing_dwp_years(series: pd.DataFrame) -> list[str]:
 
 
 def _span(years: list[str]) -> str:
-    return years[0] if len(years) == 1 else f"{years[0]} to {years[-1]}"
+    """``FYE 2015 to FYE 2019 and FYE 2022``: runs of consecutive years, never a range over a hole."""
+    runs: list[list[str]] = []
+    for y in sorted(years, key=lambda p: int(p[4:])):
+        if runs and int(y[4:]) == int(runs[-1][-1][4:]) + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    words = [r[0] if len(r) == 1 else f"{r[0]} to {r[-1]}" for r in runs]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _held(series: pd.DataFrame, measure_id: str) -> list[str]:
+    return sorted(set(series.loc[series["measure"] == measure_id, "period"]), key=lambda p: int(p[4:]))
 
 
 def dwp_gaps(series: pd.DataFrame) -> list[str]:
-    """Plain sentences on the child poverty years the page lacks: those the current series publishes
-    but the data folder does not hold, and those published only in another measure or before the
-    March 2025 series break (never joined to these figures; :mod:`ccdata.io.dwp_releases`)."""
-    gaps = missing_dwp_years(series)
-    if not gaps:
-        return []
-    held = sorted(set(series.loc[series["measure"] == CHILD_POVERTY, "period"]), key=lambda p: int(p[4:]))
-    schedule = dwp_releases.plan(dwp_releases.RELEASES, dwp_releases.RELATIVE_AHC).set_index("year")
-    usable = [y for y in gaps if y in schedule.index and schedule.loc[y, "release"]]
-    other = [y for y in gaps if y not in usable]
-    out = [f"Child poverty: the data folder holds {' and '.join(held)} only."]
-    if usable:
-        out.append(f"Child poverty: DWP's current series also has {_span(usable)}, which are not in the data "
-                   "folder yet.")
-    if other:
-        out.append(f"Child poverty: {_span(other)} were published only before housing costs and before DWP "
-                   "revised the series in March 2025, so they cannot be joined to these figures.")
+    """Plain sentences on the child poverty years the page lacks, for each measure.
+
+    After housing costs (the page's main figure): the years DWP publishes that the data folder
+    does not hold, and the earlier years published only before housing costs (another measure)
+    or only before the March 2025 series break, never joined to these figures. Before housing
+    costs: its years not in the data folder (:mod:`ccdata.io.dwp_releases` plans both)."""
+    out = []
+    for measure, (measure_id, _) in CHILD_POVERTY_MEASURES.items():
+        words = dwp_releases.MEASURE_WORDS[measure]
+        if not any(measure in r.measures for r in dwp_releases.RELEASES):
+            continue  # no release publishes it: nothing is missing
+        held = _held(series, measure_id)
+        schedule = dwp_releases.plan(dwp_releases.RELEASES, measure).set_index("year")
+        usable = [y for y in schedule.index if schedule.loc[y, "release"]]
+        missing = [y for y in usable if y not in held]
+        if measure != dwp_releases.RELATIVE_AHC and not held:
+            out.append(f"Child poverty {words}, which DWP publishes for {_span(usable)}, is not in the data "
+                       "folder, so it is not followed here.")
+            continue
+        if not held:
+            continue
+        earlier = [y for y in schedule.index if y not in usable and int(y[4:]) < int(held[0][4:])]
+        if missing or earlier:
+            last = int(held[-1][4:])
+            out.append(f"Child poverty {words}: the data folder holds {' and '.join(held) if len(held) < 3 else _span(held)}"
+                       f" only ({held[-1]} is the financial year April {last - 1} to March {last}).")
+        if missing:
+            out.append(f"Child poverty {words}: DWP also publishes {_span(missing)}, which "
+                       f"{'is' if len(missing) == 1 else 'are'} not in the data folder yet.")
+        other = [y for y in earlier if "before the series break" not in schedule.loc[y, "reason"]]
+        broken = [y for y in earlier if y not in other]
+        if other:
+            out.append(f"Child poverty {words}: DWP's figures for {_span(other)} count income "
+                       f"{'before' if measure == dwp_releases.RELATIVE_AHC else 'after'} housing costs, a different "
+                       "measure, so they are not joined to these.")
+        if broken:  # the latest declared break: the newest series starts after it
+            when = pd.Timestamp(dwp_releases.BREAKS[-1][0]).strftime("%B %Y")
+            out.append(f"Child poverty {words}: {_span(broken)} were published only before DWP revised its "
+                       f"method in {when}, so they cannot be joined to these figures.")
     return out
 
 
@@ -426,7 +474,7 @@ def for_place(place, rules: disclosure.Rules | None = None, *, wave_names=None) 
     vocab = reader.load_vocabulary()
     names = {**_ward_names(place), "place": place.name, "la": place.lad_name}
     parts, lacking, notes, forms = [], [], [], {k: v.period for k, v in vocab.items()}
-    forms[CHILD_POVERTY] = reader.FINANCIAL
+    forms[CHILD_POVERTY] = forms[CHILD_POVERTY_BHC] = reader.FINANCIAL
     forms.update({mid: reader.ACADEMIC for mid, _, _ in PUPIL_MEASURES.values()})
     sealed = []
     path = place.local_path("outcomes")
@@ -467,6 +515,11 @@ def for_place(place, rules: disclosure.Rules | None = None, *, wave_names=None) 
         parts.append(child_poverty_series(cp, place.name, place.lad_name))
     except MissingDataError as exc:
         lacking.append("Child poverty over time is not available: the DWP figures are not in the data folder.")
+        notes.append(str(exc))
+    try:  # before housing costs: a series of its own, shown when the data folder holds it
+        cp = child_poverty.for_place(place, dwp_releases.RELATIVE_BHC)
+        parts.append(child_poverty_series(cp, place.name, place.lad_name, dwp_releases.RELATIVE_BHC))
+    except MissingDataError as exc:
         notes.append(str(exc))
     try:
         questions, responses = survey.load_place_survey(place)

@@ -55,7 +55,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
 import gzip
 import io
 import json
@@ -75,7 +74,7 @@ from pyproj import Transformer
 from shapely.geometry import Point, Polygon
 from shapely.ops import unary_union
 
-from ccdata import config
+from ccdata import cache, config
 from ccdata.demo import SEED
 from ccdata.io import census
 from ccdata.io.fetch import store_generated
@@ -128,7 +127,7 @@ def _rng(seed: int, part: str) -> np.random.Generator:
     return np.random.default_rng([seed, sum(ord(c) * 31 ** i for i, c in enumerate(part)) % (2 ** 32)])
 
 
-@functools.lru_cache(maxsize=4)
+@cache.pure("demo seeds")
 def _geography(seed: int) -> _Geo:
     rng = _rng(seed, "geography")
     ward_of: dict[tuple[int, int], int] = {}
@@ -180,7 +179,7 @@ def _cell_polygon(geo: _Geo, c: int, r: int):
     return Polygon([tuple(n[c, r]), tuple(n[c + 1, r]), tuple(n[c + 1, r + 1]), tuple(n[c, r + 1])])
 
 
-@functools.lru_cache(maxsize=4)
+@cache.pure("demo seeds")
 def _polygons(seed: int) -> dict[str, object]:
     geo = _geography(seed)
     return {row.lsoa21_code: _cell_polygon(geo, row.col, row.row) for row in geo.lsoa.itertuples()}
@@ -189,7 +188,7 @@ def _polygons(seed: int) -> dict[str, object]:
 _UNIT_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"  # Royal Mail never uses C I K M O V in the unit
 
 
-@functools.lru_cache(maxsize=4)
+@cache.pure("demo seeds")
 def _postcodes(seed: int) -> pd.DataFrame:
     geo = _geography(seed)
     polys = _polygons(seed)
@@ -375,7 +374,7 @@ def _lsoa11(seed: int) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- population
-@functools.lru_cache(maxsize=4)
+@cache.pure("demo seeds")
 def _population(seed: int) -> pd.DataFrame:
     """Usual residents by five-year age band per LSOA 2021 (TS007A bands)."""
     geo = _geography(seed)
@@ -426,7 +425,7 @@ def decile_from_rank(rank: int, n_national: int) -> int:
     return math.ceil(10 * rank / n_national)
 
 
-@functools.lru_cache(maxsize=4)
+@cache.pure("demo seeds")
 def _deprivation21(seed: int) -> pd.DataFrame:
     geo = _geography(seed)
     rng = _rng(seed, "deprivation")
@@ -450,7 +449,7 @@ def _deprivation21(seed: int) -> pd.DataFrame:
 _IOD19_DOMAINS = ("income", "employment", "education", "health", "crime", "barriers", "living_env")
 
 
-@functools.lru_cache(maxsize=4)
+@cache.pure("demo seeds")
 def _deprivation11(seed: int) -> pd.DataFrame:
     lookup = _lsoa11(seed)
     d21 = _deprivation21(seed).set_index("lsoa21_code")
@@ -645,7 +644,7 @@ def _lookup_files(seed: int) -> list[Path]:
 
 
 # --------------------------------------------------------------------------- boundaries
-@functools.lru_cache(maxsize=1)
+@cache.pure("single")
 def _transformer():
 
     return Transformer.from_crs(27700, 4326, always_xy=True)

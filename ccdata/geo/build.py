@@ -23,7 +23,7 @@ import geopandas as gpd
 import pandas as pd
 import pyarrow.parquet as pq
 
-from ccdata import config, sources
+from ccdata import cache, config, sources
 from ccdata._version import __version__
 from ccdata.errors import BuildError, CcdataError, MissingDataError
 from ccdata.files import atomic_path, atomic_write_bytes
@@ -269,9 +269,6 @@ def build(collection: str = config.OFFICIAL, force: bool = False, progress: bool
     return results
 
 
-_MEMO: dict[tuple, pd.DataFrame] = {}
-
-
 def table(name: str, collection: str = config.OFFICIAL) -> pd.DataFrame:
     """Read a processed table, building it first when missing or stale.
 
@@ -307,21 +304,20 @@ def _held(name: str, collection: str) -> pd.DataFrame:
                                    f"{result.message}. Run {hint}.")
         if result.status == "failed":
             raise BuildError(f"building {name!r} ({collection}) failed: {result.message}")
-    key = (name, collection, data.stat().st_mtime_ns)
-    if key not in _MEMO:
-        frame = _read(data)
-        frame.attrs["table"] = name
-        frame.attrs["collection"] = collection
-        labels = provenance(name, collection).get("labels")
-        if labels:
-            frame.attrs["labels"] = labels
-        for stale in [k for k in _MEMO if k[:2] == key[:2] and k != key]:
-            del _MEMO[stale]  # a rebuilt table replaces its older copy (memory stays bounded)
-        _MEMO[key] = frame
-    return _MEMO[key]
+    # kept while the table and its sidecar (labels) are the files read; a rebuilt table
+    # replaces its older copy in the cache (memory stays bounded)
+    return cache.held("tables", (name, collection, str(data)), cache.fingerprint(*_paths(name, collection)),
+                      lambda: _read_table(name, collection, data))
 
 
-_DERIVED: dict[tuple, tuple] = {}
+def _read_table(name: str, collection: str, data: Path) -> pd.DataFrame:
+    frame = _read(data)
+    frame.attrs["table"] = name
+    frame.attrs["collection"] = collection
+    labels = provenance(name, collection).get("labels")
+    if labels:
+        frame.attrs["labels"] = labels
+    return frame
 
 
 def derived(what: str, names, collection: str, make: Callable):
@@ -355,13 +351,16 @@ def derived(what: str, names, collection: str, make: Callable):
         raise ValueError(f"derived needs the names of the processed tables it reads, not {names!r}")
     if not callable(make):
         raise TypeError(f"make must be callable, not {type(make).__name__}")
-    frames = tuple(_held(n, collection) for n in names)
-    key = (what, collection, names)
-    held = _DERIVED.get(key)
-    if held is None or len(held[0]) != len(frames) or any(a is not b for a, b in zip(held[0], frames)):
-        # the kept frames themselves are the state: a re-read table is another object
-        held = _DERIVED[key] = (frames, make(*(f.copy(deep=False) for f in frames)))
-    return held[1]
+    files = [p for n in names for p in _paths(n, collection)]
+    frames = tuple(_held(n, collection) for n in names)  # built first when missing or stale
+    state = cache.fingerprint(*files)  # the tables' files, as the kept frames were read from
+    key = (what, collection, names, str(config.processed_dir(collection)))
+    value = cache.get("derived", key, state)
+    if value is cache.MISSING:
+        value = make(*(f.copy(deep=False) for f in frames))
+        if state == cache.fingerprint(*files):  # a table another process rebuilt meanwhile: not kept
+            cache.put("derived", key, state, value)
+    return value
 
 
 def _read(path: Path) -> pd.DataFrame:

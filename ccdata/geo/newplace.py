@@ -238,7 +238,7 @@ def append_place(place_id: str, text: str, path: Path | None = None) -> Path:
         raise PlaceError("ccdata's own places.yaml is not changed: set CCDATA_PLACES to a place file of your "
                          "own (it may start empty), then add the place again")
     old = path.read_text(encoding="utf-8") if path.exists() else ""
-    defs = _definitions(str(path), path.stat().st_mtime) if path.exists() and old.strip() else {}
+    defs = _definitions(path) if path.exists() and old.strip() else {}
     if place_id in defs:
         raise PlaceError(f"place {place_id!r} is already defined in {path}; choose another id")
     new = old + ("" if not old or old.endswith("\n") else "\n") + text

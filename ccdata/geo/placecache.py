@@ -19,12 +19,14 @@ authority, for instance) are stored with it and raised again each time the
 cached place is handed out, so a report's data-quality notes are the same
 whether the place came from the cache or not.
 
-In a process, the last few places are also kept in memory (:data:`KEEP`), with
-the figures computed for them (:meth:`ccdata.geo.places.Place.remembered`): every
-copy handed out for the same key shares them, so the views of one place in a
-batch job (dashboard, asset map, the summaries) compute the indicators, the
-deprivation summaries and the asset placement once. A figure is recomputed when
-the place a caller holds was changed or the processed folder changed.
+In a process, the last few places are also kept in memory (the ``places`` store of
+:mod:`ccdata.cache`, as many as ``cache.LIMITS["places"]``), under the same key and the
+processed folder. The figures computed for a place
+(:meth:`ccdata.geo.places.Place.remembered`) are kept there too, by the place's
+definition and content, so every copy handed out for the same key shares them and the
+views of one place in a batch job (dashboard, asset map, the summaries) compute the
+indicators, the deprivation summaries and the asset placement once. A figure is
+recomputed when the place a caller holds was changed or the processed folder changed.
 """
 from __future__ import annotations
 
@@ -36,7 +38,7 @@ import tempfile
 import warnings
 from pathlib import Path
 
-from ccdata import config
+from ccdata import cache, config
 from ccdata._version import __version__
 from ccdata.errors import PlaceError
 from ccdata.geo import build, footprint, geography, places
@@ -48,10 +50,6 @@ TABLES = ("lsoa21_geography", "lookup_lsoa21_ward24", "lookup_lsoa21_ward22",
           "boundaries_ward23", "boundaries_ward24", "boundaries_lsoa21")
 FOLDER = "places"
 _FORMAT = 1
-#: In-process copies ``{key: (Place, warnings, figures)}``, most recently used last.
-_MEMORY: dict[str, tuple] = {}
-#: How many places :data:`_MEMORY` holds (a batch job works on one place at a time).
-KEEP = 2
 
 
 def _code_hash() -> str:
@@ -143,10 +141,11 @@ def resolve(place_id: str):
         As :func:`ccdata.geo.places.place` (nothing is cached for a place that fails).
     """
     collection, key = cache_key(place_id)
-    found = _MEMORY.get(key)
-    if found is None:
-        read = _read(_path(place_id, collection, key), place_id)
-        found = (*read, {}) if read is not None else None
+    # the key covers the definition and the tables' state; the folder tells two data folders apart
+    memory = (key, str(config.processed_dir(collection)))
+    found = cache.get("places", memory, None)
+    if found is cache.MISSING:
+        found = _read(_path(place_id, collection, key), place_id)
     if found is None:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -154,23 +153,13 @@ def resolve(place_id: str):
         recorded = [(w.category, str(w.message)) for w in caught]
         # the tables read may have been built just now: store under the key of what was read
         collection, key = cache_key(place_id)
-        found = (place, recorded, {})
+        memory = (key, str(config.processed_dir(collection)))
+        found = (place, recorded)
         try:
             _write(_path(place_id, collection, key), (place_id, place, recorded))
         except OSError as exc:  # a read-only data folder: the place is still returned
             warnings.warn(f"the resolved place {place_id!r} could not be cached: {exc}", RuntimeWarning,
                           stacklevel=2)
-    _MEMORY.pop(key, None)
-    _MEMORY[key] = found
-    while len(_MEMORY) > KEEP:
-        del _MEMORY[next(iter(_MEMORY))]
+    cache.put("places", memory, None, found)  # the most recently used place last
     _replay(found[1])
-    place = pickle.loads(pickle.dumps(found[0], protocol=pickle.HIGHEST_PROTOCOL))
-    # figures computed for an earlier copy of this place are shared (see the module docstring)
-    place.__dict__["_remembered"] = found[2]
-    return place
-
-
-def clear_memory() -> None:
-    """Forget the places held in this process (the files in the processed cache stay)."""
-    _MEMORY.clear()
+    return pickle.loads(pickle.dumps(found[0], protocol=pickle.HIGHEST_PROTOCOL))

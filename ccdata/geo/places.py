@@ -7,7 +7,7 @@ and records *how* each LSOA was chosen, so every report can say so.
 from __future__ import annotations
 
 import copy
-import functools
+import json
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -16,7 +16,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from ccdata import config, sources
+from ccdata import cache, config, sources
 from ccdata.errors import DataQualityWarning, InputError, MissingDataError, PlaceError
 from ccdata.geo import build
 from ccdata.geo.adhoc import adhoc_definition, is_adhoc
@@ -66,7 +66,6 @@ class Place:
     fictional: bool = False
     assignment: pd.DataFrame = field(default_factory=pd.DataFrame)
     definition: dict = field(default_factory=dict)
-    _comparator_cache: tuple | None = field(default=None, repr=False, compare=False)
 
     def __repr__(self) -> str:
         return (f"Place({self.id!r}, {self.name!r}, {len(self.lsoa21)} LSOAs, "
@@ -76,15 +75,11 @@ class Place:
     @property
     def comparators(self) -> list[Area]:
         # a section asks for them many times; sorting England's 33,000 codes each time
-        # was most of a dashboard's computation. Kept per data state (the table's file time).
-        try:
-            state = ((config.processed_dir(self.collection) / "lsoa21_geography.parquet").stat().st_mtime_ns,
-                     self.collection, self.lad_code, self.lad_name, self.fictional)
-        except OSError:
-            state = None
-        if state is None or self._comparator_cache is None or self._comparator_cache[0] != state:
-            self._comparator_cache = (state, tuple(self._comparator_areas()))
-        return list(self._comparator_cache[1])
+        # was most of a dashboard's computation. Kept per data state (the table's files).
+        folder = config.processed_dir(self.collection)
+        state = cache.fingerprint(folder / "lsoa21_geography.parquet")  # not built yet: built, then a new state
+        key = ("comparator areas", str(folder), self.collection, self.lad_code, self.lad_name, self.fictional)
+        return list(cache.held("derived", key, state, lambda: tuple(self._comparator_areas())))
 
     def _comparator_areas(self) -> list[Area]:
         # every place of a batch shares the sorted codes (made once per process and data state)
@@ -115,15 +110,16 @@ class Place:
         """
         if not isinstance(key, str) or not key:
             raise ValueError("remembered needs a non-empty string key")
-        try:
-            folder = config.processed_dir(self.collection).stat().st_mtime_ns
-        except OSError:
-            return make()
+        folder = cache.fingerprint(config.processed_dir(self.collection), *self._census_files())
         # a place changed after it was made (its LSOAs, wards or authority) is computed again
         wards = (tuple(map(tuple, self.wards.astype(str).itertuples(index=False)))
                  if isinstance(self.wards, pd.DataFrame) else repr(self.wards))
         state = (folder, self.collection, self.lad_code, tuple(self.lsoa21), wards)
-        memo = self.__dict__.setdefault("_remembered", {})
+        # the figures of this place's definition, shared by every copy of it (as many places
+        # are kept as resolved places are, see ccdata.cache.LIMITS)
+        identity = (self.id, self.collection, json.dumps(self.definition, sort_keys=True, default=str),
+                    str(config.processed_dir(self.collection)))
+        memo = cache.held("figures", identity, None, dict)
         if key not in memo or memo[key][0] != state:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
@@ -132,11 +128,6 @@ class Place:
         for category, message in memo[key][2]:
             warnings.warn(message, category, stacklevel=2)
         return _copied(memo[key][1])
-
-    def __getstate__(self) -> dict:
-        state = dict(self.__dict__)
-        state.pop("_remembered", None)  # per object; a copy or the place cache starts afresh
-        return state
 
     def areas(self) -> list[Area]:
         """The place itself followed by its comparators."""
@@ -211,24 +202,28 @@ class Place:
         named = (self.definition.get("census") or {}).get(table_code(dataset))
         if not named:
             return self.table(dataset), False
-        cache = self.__dict__.setdefault("_census_files", {})
-        if dataset not in cache:
-            path = Path(str(named))
-            if not path.is_absolute():
-                path = config.data_dir() / path
-            if not path.exists():
-                raise MissingDataError(f"place {self.id!r}: the Census file {path} named for "
-                                       f"{table_code(dataset)} in {config.places_file()} does not exist")
-            files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(("_", "."))) \
-                if path.is_dir() else [path]
-            if not files:
-                raise MissingDataError(f"place {self.id!r}: the folder {path} named for {table_code(dataset)} "
-                                       "holds no file")
-            cache[dataset] = read(dataset, files)
-        frame = cache[dataset]
+        path = Path(str(named))
+        if not path.is_absolute():
+            path = config.data_dir() / path
+        if not path.exists():
+            raise MissingDataError(f"place {self.id!r}: the Census file {path} named for "
+                                   f"{table_code(dataset)} in {config.places_file()} does not exist")
+        files = _files_of(path)
+        if not files:
+            raise MissingDataError(f"place {self.id!r}: the folder {path} named for {table_code(dataset)} "
+                                   "holds no file")
+        # read once per state of the files (shared with other copies of the place)
+        frame = cache.held("files", ("place census file", dataset, tuple(map(str, files))),
+                           cache.fingerprint(*files), lambda: read(dataset, files))
         out = frame.copy()
         out.attrs = dict(frame.attrs)
         return out, True
+
+    def _census_files(self) -> list[Path]:
+        """Every file this place names under ``census:`` (a folder's files; none that is missing)."""
+        named = self.definition.get("census")
+        paths = [Path(str(v)) for v in named.values()] if isinstance(named, dict) else []
+        return [f for p in paths for f in _files_of(p if p.is_absolute() else config.data_dir() / p)]
 
     def _census_area(self, dataset: str, frame: pd.DataFrame, a: Area) -> dict:
         """One area's row: the place summed; LA and England from the comparator table or summed."""
@@ -395,6 +390,13 @@ class Place:
                 "wards": len(self.wards), "footprint": self.footprint_method, "fictional": self.fictional}
 
 
+def _files_of(path: Path) -> list[Path]:
+    """The file ``path``, or the files of the folder ``path`` (not hidden ones, nor ``_`` ones)."""
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(("_", ".")))
+    return [path] if path.exists() else []
+
+
 def _copied(value):
     """A copy of ``value`` that the caller may change without changing the original.
 
@@ -428,9 +430,6 @@ def _warn_missing(expected, found: pd.Series, what: str, place_id: str) -> None:
                       f"{what}: {', '.join(missing[:10])}", DataQualityWarning, stacklevel=3)
 
 
-_COMPARATOR_ROWS: dict = {}
-
-
 def _comparator_rows(dataset: str, area: str, collection: str) -> pd.DataFrame:
     """The ``census_comparators`` rows of one dataset and area kind (``la`` or ``england``).
 
@@ -438,20 +437,15 @@ def _comparator_rows(dataset: str, area: str, collection: str) -> pd.DataFrame:
     dataset and area once per process and data state, instead of being filtered on
     every look-up (a dashboard makes about sixty).
     """
-    path = config.processed_dir(collection) / "census_comparators.parquet"
-    try:
-        mtime = path.stat().st_mtime_ns
-    except OSError:
-        mtime = None
-    key = (collection, str(path))
-    held = _COMPARATOR_ROWS.get(key)
-    if held is None or held[0] != mtime or mtime is None:
-        comp = build.table("census_comparators", collection)
-        mtime = path.stat().st_mtime_ns  # the table may have been built just now
-        groups = {k: g.reset_index(drop=True) for k, g in comp.groupby(["dataset", "area"], sort=False)}
-        held = _COMPARATOR_ROWS[key] = (mtime, groups, comp.iloc[0:0])
-    found = held[1].get((dataset, area))
-    return (found if found is not None else held[2]).copy(deep=False)
+    groups, empty = build.derived("census comparator rows", ("census_comparators",), collection, _comparator_groups)
+    found = groups.get((dataset, area))
+    return (found if found is not None else empty).copy(deep=False)
+
+
+def _comparator_groups(comp: pd.DataFrame) -> tuple[dict, pd.DataFrame]:
+    """``census_comparators`` split by dataset and area kind, and its columns without rows."""
+    groups = {k: g.reset_index(drop=True) for k, g in comp.groupby(["dataset", "area"], sort=False)}
+    return groups, comp.iloc[0:0]
 
 
 def _comparator_codes(geo: pd.DataFrame) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
@@ -474,8 +468,13 @@ def iod_lsoa21(edition: str, collection: str) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- definitions
-@functools.lru_cache(maxsize=4)
-def _definitions(path: str, mtime: float) -> dict:
+def _definitions(path: Path) -> dict:
+    """places.yaml, read once per state of the file (shared: never change it)."""
+    return cache.held("files", ("place definitions", str(path)), cache.fingerprint(path),
+                      lambda: _read_definitions(str(path)))
+
+
+def _read_definitions(path: str) -> dict:
     data = _yaml.load(path, what="place definitions") or {}
     if not isinstance(data, dict):
         raise PlaceError(f"{path}: expected a mapping of place ids to definitions")
@@ -529,7 +528,7 @@ def definitions(with_ids=()) -> dict:
     path = config.places_file()
     if not path.exists():
         raise PlaceError(f"place definitions not found: {path}")
-    defs = _definitions(str(path), path.stat().st_mtime)
+    defs = _definitions(path)
     wanted = [i for i in ([with_ids] if isinstance(with_ids, str) else with_ids) if i not in defs and is_adhoc(i)]
     if wanted:
         geo = build.table("lsoa21_geography", config.OFFICIAL)

@@ -18,14 +18,13 @@ and a disclosure footnote. It may hold only some categories and no total column.
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import re
 from pathlib import Path
 
 import pandas as pd
 
-from ccdata import config, sources
+from ccdata import cache, config, sources
 from ccdata.errors import Problem
 from ccdata.io import attach_exclusions, loader
 from ccdata.io._read import (
@@ -109,7 +108,6 @@ def member_name(dataset: sources.Dataset) -> str:
 INDICATORS_FILE = config.resource("indicators.yaml")
 
 
-@functools.lru_cache(maxsize=4)
 def _indicator_columns(path: str) -> dict[str, dict[str, str]]:
     """``{table code: {column: indicator title}}`` for every Census column an indicator reads."""
     entries = load_yaml(path, what="indicator definitions") or []
@@ -143,7 +141,10 @@ def required_columns(dataset_id: str) -> dict[str, str]:
     """
     if not isinstance(dataset_id, str) or not dataset_id.startswith("census21_"):
         raise ValueError(f"not a Census 2021 dataset id: {dataset_id!r}")
-    return dict(_indicator_columns(str(INDICATORS_FILE)).get(table_code(dataset_id), {}))
+    path = str(INDICATORS_FILE)  # read once per state of the file
+    columns = cache.held("files", ("Census columns of the indicators", path), cache.fingerprint(path),
+                         lambda: _indicator_columns(path))
+    return dict(columns.get(table_code(dataset_id), {}))
 
 
 @loader("census_bulk")

@@ -9,15 +9,14 @@ it has not been fetched, only the code pattern can be checked and
 """
 from __future__ import annotations
 
-import functools
 import warnings
 
 import pandas as pd
 
-from ccdata import config
+from ccdata import cache, config
 from ccdata.errors import DataQualityWarning, MissingDataError, Problem
 from ccdata.io import load
-from ccdata.io.fetch import read_manifest
+from ccdata.io.fetch import dataset_dir, read_manifest
 
 LSOA11 = "lsoa11"
 LSOA21 = "lsoa21"
@@ -25,8 +24,7 @@ _OTHER = {LSOA11: LSOA21, LSOA21: LSOA11}
 _LABEL = {LSOA11: "LSOA 2011", LSOA21: "LSOA 2021"}
 
 
-@functools.lru_cache(maxsize=8)
-def _reference(collection: str, stamp: str) -> dict[str, frozenset[str]]:
+def _reference(collection: str) -> dict[str, frozenset[str]]:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
@@ -44,8 +42,11 @@ def known_codes(kind: str, collection: str = config.OFFICIAL) -> frozenset[str] 
     if not manifest:
         return None
     stamp = ",".join(sorted(m.get("sha256", "") for m in manifest.get("files", {}).values()))
+    folder = dataset_dir("lookup_lsoa11_lsoa21", collection)
+    # read once per state of the lookup: its manifest's checksums and the files themselves
+    state = (stamp, cache.fingerprint(*(folder / name for name in manifest.get("files", {}))))
     try:
-        return _reference(collection, stamp)[kind]
+        return cache.held("files", ("LSOA code lists", str(folder)), state, lambda: _reference(collection))[kind]
     except MissingDataError:
         return None
 

@@ -16,8 +16,8 @@ from xml.etree import ElementTree
 
 import pandas as pd
 
-from ccdata import sources
-from ccdata.errors import Problem, ValidationError
+from ccdata import cilif, sources
+from ccdata.errors import Problem, UnknownDatasetError, ValidationError
 from ccdata.io import attach_exclusions, loader
 from ccdata.io._read import _blank_rows, parse_numbers, read_csv_lines, read_excel_sheet
 from ccdata.io.lookups import check_paths, combine, norm, raise_if
@@ -68,9 +68,12 @@ def _row_cells(row: ElementTree.Element) -> list[str]:
     return cells
 
 
-def read_ods_sheet(path: Path, *, sheet: str, required: tuple[str, ...] = (),
+def read_ods_sheet(path: Path, *, sheet: str | re.Pattern, required: tuple[str, ...] = (),
                    max_title_lines: int = 30) -> tuple[pd.DataFrame, list[Problem], str]:
     """Read one worksheet of an OpenDocument spreadsheet as strings.
+
+    ``sheet`` is the worksheet's name, or a compiled pattern its name must match in full
+    (the first such sheet is read).
 
     Cells are read as displayed (thousands separators, ``%``, suppression markers
     such as ``[x]``), like a sheet saved as CSV; rows are indexed by spreadsheet row
@@ -85,9 +88,13 @@ def read_ods_sheet(path: Path, *, sheet: str, required: tuple[str, ...] = (),
         no header row with the required columns.
     """
     path = Path(path)
-    display = f"{path.name}[{sheet}]"
+    if not isinstance(sheet, (str, re.Pattern)):
+        raise TypeError(f"sheet must be a name or a compiled pattern, not {type(sheet).__name__}")
+    wanted_sheet = sheet.pattern if isinstance(sheet, re.Pattern) else sheet
+    display = f"{path.name}[{wanted_sheet}]"
     rows: list[tuple[int, list[str]]] = []
     names: list[str] = []
+    found = None
     try:
         with zipfile.ZipFile(path) as book, book.open("content.xml") as content:
             # "end" events only (half the work): the rows of each sheet are collected and
@@ -103,16 +110,19 @@ def read_ods_sheet(path: Path, *, sheet: str, required: tuple[str, ...] = (),
                     elem.clear()
                 elif elem.tag == f"{_TABLE}table":
                     names.append(elem.get(f"{_TABLE}name"))
-                    if names[-1] == sheet:
+                    if (names[-1] == sheet if isinstance(sheet, str) else bool(sheet.fullmatch(names[-1] or ""))):
+                        found = names[-1]
                         break
                     rows, line = [], 0
                     elem.clear()
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as exc:
         raise ValidationError(path.name, [Problem(path.name, None, None,
                                                   f"cannot be read as an ODS workbook: {exc}")]) from exc
-    if sheet not in names:
+    if found is None:
+        what = f"named {wanted_sheet!r}" if isinstance(sheet, str) else f"whose name matches {wanted_sheet!r}"
         raise ValidationError(path.name, [Problem(path.name, None, None,
-                                                  f"no sheet named {sheet!r}; the workbook has: {', '.join(names)}")])
+                                                  f"no sheet {what}; the workbook has: {', '.join(names)}")])
+    display = f"{path.name}[{found}]"
     wanted = [" ".join(r.split()).lower() for r in required]
     head_at = None
     for i, (_, cells) in enumerate(rows[:max_title_lines]):
@@ -149,12 +159,12 @@ def _plain(header: object) -> str:
     return " ".join(_NOTE.sub(" ", norm(header)).split())
 
 
-def _name_columns(columns: list[str], ward: bool, display: str) -> tuple[list[str | None], list[Problem]]:
+def _name_columns(columns: list[str], ward: bool, display: str,
+                  lad: str = "lad24", wd: str = "ward24") -> tuple[list[str | None], list[Problem]]:
     """Output name per published column (by position: both code columns say 'Area Code')."""
     names: list[str | None] = []
     problems: list[Problem] = []
     last_area = None
-    lad, wd = "lad24", "ward24"
     for col in columns:
         text = _plain(col)
         out = None
@@ -180,6 +190,28 @@ def _name_columns(columns: list[str], ward: bool, display: str) -> tuple[list[st
     return names, problems
 
 
+def _sheet_of(dataset: sources.Dataset) -> str | re.Pattern:
+    """The worksheet of a registry table: as declared with its release (a name or a pattern)."""
+    try:
+        return cilif.sheet_pattern(cilif.table_of(dataset.id)[1].sheet)
+    except UnknownDatasetError:  # a table not declared with a release (a test's own row): by its geography
+        return SHEETS["ward24"] if dataset.geography.startswith("ward") else SHEETS["lad24"]
+
+
+def _excel_sheet(path: Path, sheet: str | re.Pattern) -> str | None:
+    """The workbook's sheet of that name (or matching that pattern); ``None`` when it has none.
+
+    A workbook holding both measures has sheets with the same columns: without the name the
+    first of them would be read, whichever measure it is. A sheet saved on its own under
+    another name is still found by its columns (``None``).
+    """
+    with pd.ExcelFile(path, engine="openpyxl") as book:
+        names = [str(n) for n in book.sheet_names]
+    if isinstance(sheet, str):
+        return sheet if sheet in names else None
+    return next((n for n in names if sheet.fullmatch(n)), None)
+
+
 @loader("dwp_cilif")
 def read_cilif(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
     """Read a Children in low income families table (local authority or ward).
@@ -197,7 +229,8 @@ def read_cilif(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``[ward24_code, ward24_name,] lad24_code, lad24_name``, then
+        ``[ward24_code, ward24_name,] lad24_code, lad24_name`` (an earlier release's tables on
+        its own wards and authorities: ``ward23_code``, ``lad23_code`` ...), then
         ``children_fyeYYYY`` (counts) and ``pct_fyeYYYY`` (percent, 0-100) for each
         financial year in the table. The United Kingdom total row is not an area:
         it is kept in ``attrs["national"]`` and listed as an exclusion. Suppressed
@@ -212,23 +245,28 @@ def read_cilif(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
     Notes
     -----
     Source: DWP / HMRC, Children in low income families: local area statistics,
-    FYE 2024 to FYE 2025 (relative, after housing costs; children under 16).
+    FYE 2024 to FYE 2025 (relative, after housing costs; children under 16), and the
+    earlier releases declared in :mod:`ccdata.cilif` (relative, before housing costs).
     """
-    ward = dataset.geography == "ward24"
+    ward = dataset.geography.startswith("ward")
+    # an earlier release's tables are on its own wards and authorities (ward23_code, lad23_code)
+    wd = dataset.geography if ward else "ward24"
+    lad = "lad" + wd[4:] if ward else dataset.geography
     paths = check_paths(paths)
-    code_col = "ward24_code" if ward else "lad24_code"
+    code_col = f"{wd}_code" if ward else f"{lad}_code"
+    sheet = dataset.sheet or _sheet_of(dataset)
     parts, exclusions = [], []
     national: dict[str, object] = {}
     for path in paths:
         required = ("Area Code",) + (("Ward [note 2]",) if ward else ())
         if path.name.lower().endswith(".ods"):
-            raw, excl, display = read_ods_sheet(path, sheet=dataset.sheet or SHEETS[dataset.geography],
+            raw, excl, display = read_ods_sheet(path, sheet=sheet,
                                                 required=required)
         elif path.name.lower().endswith((".xlsx", ".xlsm")):
-            raw, excl, display = read_excel_sheet(path, required=required)
+            raw, excl, display = read_excel_sheet(path, sheet=_excel_sheet(path, sheet), required=required)
         else:
             raw, excl, display = read_csv_lines(path, required=("Area Code",))
-        names, problems = _name_columns(list(raw.columns), ward, display)
+        names, problems = _name_columns(list(raw.columns), ward, display, lad, wd)
         raise_if(problems, display)
         frame = raw.copy()
         frame.columns = [n or f"_skip{i}" for i, n in enumerate(names)]
@@ -257,10 +295,10 @@ def read_cilif(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
                 national[col] = None if pd.isna(value) else float(value)
         spec = {}
         if ward:
-            spec["ward24_code"] = Col("str", pattern=WARD_CODE_UK)
-            spec["ward24_name"] = Col("str")
-        spec["lad24_code"] = Col("str", pattern=LAD_CODE_UK)
-        spec["lad24_name"] = Col("str")
+            spec[f"{wd}_code"] = Col("str", pattern=WARD_CODE_UK)
+            spec[f"{wd}_name"] = Col("str")
+        spec[f"{lad}_code"] = Col("str", pattern=LAD_CODE_UK)
+        spec[f"{lad}_name"] = Col("str")
         spec.update({c: Col("int", ge=0, nullable=True) for c in counts})
         spec.update({c: Col("float", ge=0, le=100, nullable=True) for c in pcts})
         frame = frame[list(spec)]

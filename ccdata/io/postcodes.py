@@ -12,16 +12,14 @@ members it needs (:func:`read_areas`); the registered loader reads every member.
 """
 from __future__ import annotations
 
-import functools
 import io
 import re
 import zipfile
-from collections import OrderedDict
 from pathlib import Path
 
 import pandas as pd
 
-from ccdata import sources
+from ccdata import cache, sources
 from ccdata.errors import Problem, ValidationError
 from ccdata.io import attach_exclusions, loader
 from ccdata.schemas import POSTCODE, Col, validate
@@ -94,15 +92,16 @@ def read_areas(path: Path, areas=None) -> pd.DataFrame:
         if isinstance(areas, str):
             raise TypeError("areas must be a collection of postcode areas, not one string")
         areas = {str(a).strip().upper() for a in areas}
-    resolved, mtime = str(path.resolve()), path.stat().st_mtime_ns
-    members = _members_cached(resolved, mtime)
+    resolved = str(path.resolve())
+    state = cache.fingerprint(resolved)
+    members = _members_cached(resolved, state)
     wanted = sorted(members) if areas is None else sorted(a for a in areas if a in members)
     name = path.name
     frames, problems, exclusions = [], [], []
     for area in wanted:
         # every area of the whole file would not fit the per-process cache: read, not kept
         frame, excluded, broken = (_read_member(resolved, members[area]) if areas is None
-                                   else _cached_member(resolved, mtime, members[area]))
+                                   else _cached_member(resolved, state, members[area]))
         problems.extend(broken)
         exclusions.extend(excluded)
         if not broken:
@@ -118,36 +117,17 @@ def read_areas(path: Path, areas=None) -> pd.DataFrame:
     return attach_exclusions(out, exclusions) if exclusions else _no_exclusions(out)
 
 
-#: Postcode-area members kept per process (a batch worker geocodes place after place, and
-#: neighbouring places share areas). Keyed by the zip's path, its modification time and the
-#: member, so a replaced file is read again. Bounded by rows (about 30 average areas).
-CACHE_ROWS = 400_000
-_MEMBERS: OrderedDict = OrderedDict()
+def _members_cached(path: str, state: tuple) -> dict[str, str]:
+    return cache.held("files", ("postcode members", path), state, lambda: area_members(Path(path)))
 
 
-def clear_cache() -> None:
-    """Forget the postcode areas kept in this process."""
-    _MEMBERS.clear()
-    _members_cached.cache_clear()
-    _area_bounds_cached.cache_clear()
-
-
-@functools.lru_cache(maxsize=4)
-def _members_cached(path: str, mtime: int) -> dict[str, str]:
-    return area_members(Path(path))
-
-
-def _cached_member(path: str, mtime: int, member: str) -> tuple[pd.DataFrame, list, list]:
-    key = (path, mtime, member)
-    if key in _MEMBERS:
-        _MEMBERS.move_to_end(key)
-        return _MEMBERS[key]
-    found = _read_member(path, member)
-    _MEMBERS[key] = found
-    for other in [k for k in _MEMBERS if k[0] == path and k[1] != mtime]:
-        del _MEMBERS[other]  # the file was replaced: its older areas are never asked again
-    while len(_MEMBERS) > 1 and sum(len(f[0]) for f in _MEMBERS.values()) > CACHE_ROWS:
-        _MEMBERS.popitem(last=False)
+def _cached_member(path: str, state: tuple, member: str) -> tuple[pd.DataFrame, list, list]:
+    """A member read once per state of the file: a batch worker geocodes place after place,
+    and neighbouring places share areas (kept by rows: ``ccdata.cache.LIMITS``)."""
+    found = cache.get("postcode areas", (path, member), state)
+    if found is cache.MISSING:
+        found = _read_member(path, member)
+        cache.put("postcode areas", (path, member), state, found, weight=len(found[0]))
     return found
 
 
@@ -181,8 +161,7 @@ def _no_exclusions(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-@functools.lru_cache(maxsize=4)
-def _area_bounds_cached(path: str, mtime: int) -> pd.DataFrame:
+def _read_area_bounds(path: str) -> pd.DataFrame:
     members = area_members(Path(path))
     rows = []
     with zipfile.ZipFile(path) as zf:
@@ -212,7 +191,9 @@ def area_bounds(path: Path) -> pd.DataFrame:
         area, min_easting, min_northing, max_easting, max_northing, postcodes.
     """
     path = Path(path)
-    return _area_bounds_cached(str(path.resolve()), path.stat().st_mtime_ns).copy()
+    resolved = str(path.resolve())
+    return cache.held("files", ("postcode area bounds", resolved), cache.fingerprint(resolved),
+                      lambda: _read_area_bounds(resolved)).copy()
 
 
 @loader("codepoint")

@@ -28,6 +28,7 @@ from matplotlib.backends.backend_svg import RendererSVG  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
+from ccdata import cache  # noqa: E402
 from ccdata.analysis import disclosure  # noqa: E402
 
 PALETTE = "colorblind"
@@ -59,7 +60,7 @@ def _styled(build):
     return wrapper
 
 
-@functools.cache
+@cache.pure("single")
 def _measurer() -> RendererSVG:
     """The renderer text is measured with to lay charts out: the SVG backend's, which
     writes the pages' charts (one, kept, so that the sizes of texts every chart repeats,

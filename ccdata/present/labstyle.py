@@ -16,10 +16,9 @@ notebook marked trusted.
 """
 from __future__ import annotations
 
-import functools
 import re
 
-from ccdata import config
+from ccdata import cache, config
 
 #: The page stylesheet the rules are read from.
 STYLESHEET = config.resource("templates") / "ccdata" / "ccdata.css"
@@ -90,7 +89,7 @@ def parse(css: str, media: str = "") -> list[tuple[str, str, str]]:
         pos = end + 1
 
 
-@functools.lru_cache(maxsize=1)
+@cache.pure("single")
 def _stylesheet_rules() -> tuple[tuple[str, str, str], ...]:
     return tuple(parse(STYLESHEET.read_text(encoding="utf-8")))
 
@@ -142,7 +141,7 @@ def rules_for(classes, rules=None) -> str:
     return "".join(plain) + "".join(f"{media}{{{''.join(rs)}}}" for media, rs in by_media.items())
 
 
-@functools.lru_cache(maxsize=256)
+@cache.pure("block styles")
 def _style_tag(classes: frozenset[str]) -> str:
     css = rules_for(classes)
     return f"<style {MARKER}>{css}</style>" if css else ""

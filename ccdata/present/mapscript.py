@@ -8,14 +8,14 @@ the page without being read as a template.
 """
 from __future__ import annotations
 
-import functools
+from ccdata import cache
 
 #: Where a script line names the map or marker it is added to. ``escape.js_string`` writes
 #: ``<`` and ``>`` as ``\\u`` escapes, so text from an input file can never contain it.
 PARENT = "<parent>"
 
 
-@functools.lru_cache(maxsize=1)
+@cache.pure("single")
 def _script_class():
     """A folium element that writes one line of script, with :data:`PARENT` replaced by the
     name of the element it is added to.

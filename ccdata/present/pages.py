@@ -12,14 +12,13 @@ partner page, and the gate a page passes before it is published
 """
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 
 import jinja2
 from markupsafe import Markup
 
-from ccdata import config
+from ccdata import cache, config
 from ccdata._version import __version__
 from ccdata.present import devtext
 
@@ -33,7 +32,7 @@ FICTIONAL_LICENCE = ("Every figure, boundary and name in these reports is invent
                      "them in the formats of the official releases.")
 
 
-@functools.lru_cache(maxsize=1)
+@cache.pure("single")
 def environment() -> jinja2.Environment:
     """The one Jinja2 environment for ccdata pages (autoescaped, undefined names fail)."""
     return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR / TEMPLATE)),

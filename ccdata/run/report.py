@@ -19,14 +19,13 @@ the result names the cell that failed and its error.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ccdata import config, publish
+from ccdata import cache, config, publish
 from ccdata._version import __version__
 from ccdata.errors import LocalFileError, MissingDataError, OutsideOutputError
 from ccdata.files import clean_parts, work_folder
@@ -199,7 +198,7 @@ def execute(view: ViewSpec, place_id: str, workdir: Path, parameters: dict | Non
     return executed
 
 
-@functools.lru_cache(maxsize=1)
+@cache.pure("single")
 def _exporter():
     """One HTML exporter per process (building one loads the template and its Jinja environment)."""
     exporter = _exporter_class()(template_name=TEMPLATE, extra_template_basedirs=[str(TEMPLATES_DIR)])

@@ -25,12 +25,12 @@ changed, the kernel is replaced too.
 from __future__ import annotations
 
 import atexit
-import functools
 import os
 import threading
 import time
 from pathlib import Path
 
+from ccdata import cache
 from ccdata.errors import WarmKernelError
 from ccdata.files import work_folder
 from ccdata.run.registry import VIEWS
@@ -119,7 +119,7 @@ def _environment() -> dict:
     return {k: v for k, v in os.environ.items() if k.startswith("CCDATA_")}
 
 
-@functools.lru_cache(maxsize=1)
+@cache.pure("single")
 def _engine_class():
     # papermill and nbclient are heavy: imported only when a notebook is run
     from papermill.clientwrap import PapermillNotebookClient

@@ -353,7 +353,10 @@ def change_section(data: ListeningData, rules: disclosure.Rules | None = None) -
     # the change printed is the difference of the two shares printed; one pair of waves is
     # named in the caption, not in every row
     change = one_question_per_row(change_interval(change_shown(change, rules), rules), _ticked_words(data), rules)
-    drop = ["question_id"] + (["wave_1_name", "wave_2_name"] if len(pairs) == 1 else [])
+    # the verdict is the one change rule's (the interval excludes zero): a p-value beside it is
+    # another test, which can disagree with it, so it is not shown
+    drop = [c for c in ("question_id", "p_value") if c in change.columns]
+    drop += ["wave_1_name", "wave_2_name"] if len(pairs) == 1 else []
     return [present.table(readable(change.drop(columns=drop)), caption=caption)] + note
 
 
