@@ -83,7 +83,24 @@ def data_dir() -> Path:
     return Path(os.environ.get("CCDATA_DATA_DIR") or default).resolve()
 
 
-def _check_collection(collection: str) -> str:
+def check_collection(collection: str) -> str:
+    """The data collection named, checked against :data:`COLLECTIONS`.
+
+    Parameters
+    ----------
+    collection : str
+        ``"official"`` (the published data) or ``"demo"`` (the fictional place).
+
+    Returns
+    -------
+    str
+        ``collection`` itself, for chaining.
+
+    Raises
+    ------
+    ValueError
+        ``collection`` is not one of :data:`COLLECTIONS`.
+    """
     if collection not in COLLECTIONS:
         raise ValueError(f"unknown data collection {collection!r}; expected one of {COLLECTIONS}")
     return collection
@@ -91,12 +108,12 @@ def _check_collection(collection: str) -> str:
 
 def raw_dir(collection: str = OFFICIAL) -> Path:
     """Read-only raw files, one folder per dataset id: ``data/raw/<collection>/<id>/``."""
-    return data_dir() / "raw" / _check_collection(collection)
+    return data_dir() / "raw" / check_collection(collection)
 
 
 def processed_dir(collection: str = OFFICIAL) -> Path:
     """Disposable processed Parquet cache: ``data/processed/<collection>/``."""
-    return data_dir() / "processed" / _check_collection(collection)
+    return data_dir() / "processed" / check_collection(collection)
 
 
 def mirror() -> str | None:

@@ -32,10 +32,12 @@ NOMIS_BULK = "https://www.nomisweb.co.uk/output/census/2021"
 NOMIS_LANDING = "https://www.nomisweb.co.uk/sources/census_2021_bulk"
 CILIF_LANDING = "https://www.gov.uk/government/statistics/children-in-low-income-families-local-area-statistics-2022-to-2025"
 
-_IOD_AREA = ("LSOA code (2011)", "LSOA name (2011)",
-             "Local Authority District code (2019)", "Local Authority District name (2019)")
-_IOD25_AREA = ("LSOA code (2021)", "LSOA name (2021)",
-               "Local Authority District code (2024)", "Local Authority District name (2024)")
+#: The area columns that open every IoD 2019 LSOA file (LSOA 2011, LAD 2019).
+IOD2019_AREA_COLUMNS = ("LSOA code (2011)", "LSOA name (2011)",
+                        "Local Authority District code (2019)", "Local Authority District name (2019)")
+#: The area columns that open every IoD 2025 LSOA file (LSOA 2021, LAD 2024).
+IOD2025_AREA_COLUMNS = ("LSOA code (2021)", "LSOA name (2021)",
+                        "Local Authority District code (2024)", "Local Authority District name (2024)")
 
 
 @dataclass(frozen=True)
@@ -128,14 +130,38 @@ _CENSUS_LEVELS = {  # registry suffix -> (geography, Nomis member level, mirror 
 NOMIS_TABLE_VIEW = "census/nomis_table_view"
 
 
-def _census(table: str, title: str, columns: tuple[str, ...] = (), mirrored: bool = False,
-            level: str = "lsoa", table_view: str | None = None) -> Dataset:
-    """A Census 2021 table at one geography level, from the Nomis bulk zip.
+def census_dataset(table: str, title: str, columns: tuple[str, ...] = (), mirrored: bool = False,
+                   level: str = "lsoa", table_view: str | None = None) -> Dataset:
+    """The registry row of a Census 2021 table at one geography level, from the Nomis bulk zip.
 
-    ``mirrored``: the mirror holds the bulk member (``census2021-<t>-<level>.csv.gz``);
-    ``table_view``: instead, the mirror holds a Nomis table view download (file name
-    under ``census/nomis_table_view/``), which the same loader reads.
+    Parameters
+    ----------
+    table : str
+        The Census table (``"TS001"``).
+    title : str
+        What the table counts, in words.
+    columns : tuple of str
+        Columns the file must have besides ``date``, ``geography`` and ``geography code``.
+    mirrored : bool
+        The mirror holds the bulk member (``census2021-<t>-<level>.csv.gz``).
+    level : str
+        ``"lsoa"``, ``"ltla"``, ``"utla"``, ``"rgn"`` or ``"ctry"``.
+    table_view : str, optional
+        Instead, the mirror holds a Nomis table view download (file name under
+        ``census/nomis_table_view/``), which the same loader reads.
+
+    Returns
+    -------
+    Dataset
+        ``census21_<table>`` (LSOA) or ``census21_<table>_<level>``.
+
+    Raises
+    ------
+    ValueError
+        ``level`` is not a known geography level.
     """
+    if level not in _CENSUS_LEVELS:
+        raise ValueError(f"Census level must be one of {sorted(_CENSUS_LEVELS)}, not {level!r}")
     code = table.lower()
     geography, member, folder, where = _CENSUS_LEVELS[level]
     mirror: tuple[str, ...] = ()

@@ -8,23 +8,20 @@ from __future__ import annotations
 import pandas as pd
 
 from ccdata import cilif
-from ccdata.dataset import (  # noqa: F401  (the row type and the publishers' addresses, re-exported)
-    _IOD25_AREA,
-    _IOD_AREA,
-    CILIF_LANDING,
+from ccdata.dataset import (
     GOV_ASSETS,
-    GOVUK,
+    IOD2019_AREA_COLUMNS,
     IOD2019_ASSETS,
     IOD2019_LANDING,
+    IOD2025_AREA_COLUMNS,
     IOD2025_LANDING,
     NOMIS_BULK,
     NOMIS_LANDING,
-    NOMIS_TABLE_VIEW,
     OGL,
     OGL_OS,
     ONS_ARCGIS,
     Dataset,
-    _census,
+    census_dataset,
 )
 from ccdata.errors import UnknownDatasetError
 
@@ -51,7 +48,7 @@ _DATASETS: list[Dataset] = [
         attachment=r"^File_1_-_IMD2019_Index_of_Multiple_Deprivation\.xlsx$",
         vintage="IoD2019 (26 Sep 2019); LSOA 2011; LAD 2019",
         licence=OGL, loader="iod", geography="lsoa11",
-        expected_columns=_IOD_AREA + ("Index of Multiple Deprivation (IMD) Rank",
+        expected_columns=IOD2019_AREA_COLUMNS + ("Index of Multiple Deprivation (IMD) Rank",
                                       "Index of Multiple Deprivation (IMD) Decile"),
         mirror_paths=("deprivation/iod2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz",),
         tags=("iod", "iod2019"),
@@ -65,7 +62,7 @@ _DATASETS: list[Dataset] = [
         attachment=r"^File_2_-_IoD2019_Domains_of_Deprivation\.xlsx$",
         vintage="IoD2019 (26 Sep 2019); LSOA 2011; LAD 2019",
         licence=OGL, loader="iod", geography="lsoa11",
-        expected_columns=_IOD_AREA + ("Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)",
+        expected_columns=IOD2019_AREA_COLUMNS + ("Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)",
                                       "Income Rank (where 1 is most deprived)"),
         mirror_paths=("deprivation/iod2019/File_2_-_IoD2019_Domains_of_Deprivation.csv.gz",),
         tags=("iod", "iod2019"),
@@ -79,7 +76,7 @@ _DATASETS: list[Dataset] = [
         attachment=r"^File_5_-_IoD2019_Scores\.xlsx$",
         vintage="IoD2019 (26 Sep 2019); LSOA 2011; LAD 2019",
         licence=OGL, loader="iod", geography="lsoa11",
-        expected_columns=_IOD_AREA + ("Index of Multiple Deprivation (IMD) Score",),
+        expected_columns=IOD2019_AREA_COLUMNS + ("Index of Multiple Deprivation (IMD) Score",),
         notes="Not in the shared mirror; File 7 carries the same scores.",
         tags=("iod", "iod2019"),
     ),
@@ -92,7 +89,7 @@ _DATASETS: list[Dataset] = [
         attachment=r"^File_6_-_IoD2019_Population_Denominators\.xlsx$",
         vintage="IoD2019; mid-2015 population excluding prisoners; LSOA 2011",
         licence=OGL, loader="iod", geography="lsoa11",
-        expected_columns=_IOD_AREA + ("Total population: mid 2015 (excluding prisoners)",),
+        expected_columns=IOD2019_AREA_COLUMNS + ("Total population: mid 2015 (excluding prisoners)",),
         mirror_paths=("deprivation/iod2019/File_6_-_IoD2019_Population_Denominators.csv.gz",),
         tags=("iod", "iod2019"),
     ),
@@ -105,7 +102,7 @@ _DATASETS: list[Dataset] = [
         attachment=r"^File_7_-_All_IoD2019_Scores__Ranks__Deciles_and_Population_Denominators(_\d+)?\.csv$",
         vintage="IoD2019 (26 Sep 2019); LSOA 2011; LAD 2019",
         licence=OGL, loader="iod", geography="lsoa11",
-        expected_columns=_IOD_AREA + ("Index of Multiple Deprivation (IMD) Score",
+        expected_columns=IOD2019_AREA_COLUMNS + ("Index of Multiple Deprivation (IMD) Score",
                                       "Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)"),
         notes="Not in the shared mirror (about 11 MB); Files 1, 2 and 6 stand in.",
         tags=("iod", "iod2019"),
@@ -120,7 +117,8 @@ _DATASETS: list[Dataset] = [
         attachment=r"^File_1_IoD2025_Index_of_Multiple_Deprivation\.xlsx$",
         vintage="IoD2025 (30 Oct 2025); LSOA 2021; LAD 2024",
         licence=OGL, loader="iod", geography="lsoa21",
-        expected_columns=_IOD25_AREA + ("Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)",),
+        expected_columns=IOD2025_AREA_COLUMNS + (
+            "Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)",),
         mirror_paths=("deprivation/iod2025/File_1_IoD2025_Index_of_Multiple_Deprivation.xlsx",),
         notes="XLSX with sheets 'Notes' and 'IMD25'.",
         tags=("iod", "iod2025"),
@@ -134,7 +132,7 @@ _DATASETS: list[Dataset] = [
         attachment=r"^File_3_IoD2025_Supplementary_Indices_IDACI_and_IDAOPI\.xlsx$",
         vintage="IoD2025 (30 Oct 2025); LSOA 2021; LAD 2024",
         licence=OGL, loader="iod", geography="lsoa21",
-        expected_columns=_IOD25_AREA + (
+        expected_columns=IOD2025_AREA_COLUMNS + (
             "Income Deprivation Affecting Children Index (IDACI) Rank (where 1 is most deprived)",),
         mirror_paths=("deprivation/iod2025/File_3_IoD2025_Supplementary_Indices_IDACI_and_IDAOPI.xlsx",),
         notes="XLSX with sheets 'Notes' and 'IoD2025 IDACI & IDAOPI'.",
@@ -149,7 +147,7 @@ _DATASETS: list[Dataset] = [
         attachment=r"^File_2_IoD2025_Domains_of_Deprivation\.xlsx$",
         vintage="IoD2025 (30 Oct 2025); LSOA 2021; LAD 2024",
         licence=OGL, loader="iod", geography="lsoa21",
-        expected_columns=_IOD25_AREA + ("Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)",
+        expected_columns=IOD2025_AREA_COLUMNS + ("Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)",
                                         "Income Rank (where 1 is most deprived)"),
         notes="Not in the shared mirror. XLSX; the sheet is chosen by its columns.",
         tags=("iod", "iod2025"),
@@ -163,7 +161,7 @@ _DATASETS: list[Dataset] = [
         attachment=r"^File_5_IoD2025_Scores_for_the_Indices_of_Deprivation\.xlsx$",
         vintage="IoD2025 (30 Oct 2025); LSOA 2021; LAD 2024",
         licence=OGL, loader="iod", geography="lsoa21",
-        expected_columns=_IOD25_AREA + ("Index of Multiple Deprivation (IMD) Score",),
+        expected_columns=IOD2025_AREA_COLUMNS + ("Index of Multiple Deprivation (IMD) Score",),
         sheet="IoD2025 Scores",
         notes="Not in the shared mirror. XLSX with sheets 'Notes' and 'IoD2025 Scores'.",
         tags=("iod", "iod2025"),
@@ -177,7 +175,7 @@ _DATASETS: list[Dataset] = [
         attachment=r"^File_7_IoD2025_All_Ranks_Scores_Deciles_Population_Denominators\.csv$",
         vintage="IoD2025 (30 Oct 2025); LSOA 2021; LAD 2024; mid-2022 denominators",
         licence=OGL, loader="iod", geography="lsoa21",
-        expected_columns=_IOD25_AREA,
+        expected_columns=IOD2025_AREA_COLUMNS,
         notes="Not in the shared mirror (9.9 MB); Files 1 and 3 and the public copy (iod2025_public_domains) stand "
               "in. When fetched it is used instead of all three. Its columns are read by the names the release "
               "documents (as in 2019, sub-domains included); not yet checked against the published file itself.",
@@ -431,18 +429,18 @@ _DATASETS: list[Dataset] = [
         tags=("boundaries",),
     ),
     # ---------------------------------------------------------------- Census 2021
-    _census("TS001", "number of usual residents in households and communal establishments"),
-    _census("TS007A", "age by five-year age bands", ("Age: Total",), mirrored=True),
-    _census("TS003", "household composition", table_view="nomis_ts003_lsoa_lone_parent_table_view.csv.gz"),
-    _census("TS011", "households by deprivation dimensions", table_view="nomis_ts011_lsoa_table_view.csv.gz"),
-    _census("TS017", "household size"),
-    _census("TS021", "ethnic group", table_view="nomis_ts021_lsoa_table_view.csv.gz"),
-    _census("TS037", "general health", ("General health: Total: All usual residents",), mirrored=True),
-    _census("TS045", "car or van availability", _TS045_TOTAL, mirrored=True),
-    _census("TS054", "tenure", _TS054_TOTAL, mirrored=True),
-    _census("TS062", "NS-SeC (socio-economic classification)", _TS062_TOTAL, mirrored=True),
-    _census("TS066", "economic activity status"),
-    _census("TS067", "highest level of qualification",
+    census_dataset("TS001", "number of usual residents in households and communal establishments"),
+    census_dataset("TS007A", "age by five-year age bands", ("Age: Total",), mirrored=True),
+    census_dataset("TS003", "household composition", table_view="nomis_ts003_lsoa_lone_parent_table_view.csv.gz"),
+    census_dataset("TS011", "households by deprivation dimensions", table_view="nomis_ts011_lsoa_table_view.csv.gz"),
+    census_dataset("TS017", "household size"),
+    census_dataset("TS021", "ethnic group", table_view="nomis_ts021_lsoa_table_view.csv.gz"),
+    census_dataset("TS037", "general health", ("General health: Total: All usual residents",), mirrored=True),
+    census_dataset("TS045", "car or van availability", _TS045_TOTAL, mirrored=True),
+    census_dataset("TS054", "tenure", _TS054_TOTAL, mirrored=True),
+    census_dataset("TS062", "NS-SeC (socio-economic classification)", _TS062_TOTAL, mirrored=True),
+    census_dataset("TS066", "economic activity status"),
+    census_dataset("TS067", "highest level of qualification",
             ("Highest level of qualification: Total: All usual residents aged 16 years and over",),
             mirrored=True),
     Dataset(
@@ -458,7 +456,7 @@ _DATASETS: list[Dataset] = [
         notes="Nomis bulk zip; the loader reads member census2021-ts007-ltla.csv.",
         tags=("census",),
     ),
-    *[_census(table, title, columns, mirrored=True, level=level)
+    *[census_dataset(table, title, columns, mirrored=True, level=level)
       for table, title, columns in _CENSUS_AREA_TABLES for level in ("ltla", "utla", "rgn", "ctry")],
     # ---------------------------------------------------------------- DWP: every release (ccdata.cilif)
     *cilif.datasets(),

@@ -10,6 +10,7 @@ from shapely.geometry import Point, box
 
 from ccdata.analysis import assets, coverage
 from ccdata.errors import DataQualityWarning, MissingDataError, ValidationError
+from ccdata.io.local.assets import finish_asset_table
 from test_geocode import X0, Y0, make_codepoint_zip
 
 HEADER = "Name,Category,Address,Postcode,Latitude,Longitude,Website,Opening notes\n"
@@ -125,7 +126,7 @@ def test_combine_assets_unplaced_list(tmp_path, world):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
         local = assets.load_asset_list(path)
-    official = assets._finish(pd.DataFrame({
+    official = finish_asset_table(pd.DataFrame({
         "source": "GP list", "source_ref": ["G1", "G2", "G3"], "name": ["Near GP", "Far GP", "Lost GP"],
         "category": "gp_practice", "subtype": "GP practice", "address": pd.NA,
         "postcode": ["DM1 1AB", "DM1 1FF", "DM1 4XY"], "website": pd.NA, "details": pd.NA,
@@ -155,7 +156,7 @@ def test_combine_assets_unplaced_list(tmp_path, world):
 
 
 def test_combine_assets_buffer_keeps_nearby(world):
-    near = assets._finish(pd.DataFrame({
+    near = finish_asset_table(pd.DataFrame({
         "source": "List", "source_ref": ["1", "2"], "name": ["Just outside", "Too far"], "category": "school",
         "subtype": pd.NA, "address": pd.NA, "postcode": pd.NA, "website": pd.NA, "details": pd.NA,
         "easting": [X0 + 2700, X0 + 2900], "northing": [Y0 + 500, Y0 + 500]}))

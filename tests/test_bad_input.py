@@ -236,7 +236,7 @@ def test_demo_collection_checks_against_demo_lookup(tmp_path, use_data_dir):
 
 
 def test_trailing_blank_rows_are_listed_once_and_inner_blanks_each(tmp_path):
-    from ccdata.io._read import read_csv_lines
+    from ccdata.io.tables import read_csv_lines
 
     path = tmp_path / "padded.csv"
     path.write_text("a,b\n1,2\n\n3,4\n" + "\n" * 200, encoding="utf-8")
@@ -248,7 +248,7 @@ def test_trailing_blank_rows_are_listed_once_and_inner_blanks_each(tmp_path):
 
 
 def test_headerless_row_with_wrong_cell_count_is_reported(tmp_path):
-    from ccdata.io._read import read_csv_lines
+    from ccdata.io.tables import read_csv_lines
 
     path = tmp_path / "epraccur.csv"
     path.write_text('"A1","N","X"\n"A2","N"\n"A3","N","X","extra"\n', encoding="utf-8")

@@ -26,6 +26,7 @@ import urllib3
 from ccdata.io import fetch as F
 from ccdata.io import http, routes
 from ccdata import sources
+from ccdata.dataset import CILIF_LANDING, IOD2025_LANDING
 from ccdata.errors import OfflineError
 
 SMALL_ID = "lookup_lsoa21_ward22"        # one mirror path, a small CSV
@@ -520,8 +521,8 @@ def test_store_generated_writes_and_records(data_dir):
 
 
 # =========================================================================== routes found on the day
-IOD25_PAGE = urllib.parse.urlsplit(sources.IOD2025_LANDING).path
-CILIF_PAGE = urllib.parse.urlsplit(sources.CILIF_LANDING).path
+IOD25_PAGE = urllib.parse.urlsplit(IOD2025_LANDING).path
+CILIF_PAGE = urllib.parse.urlsplit(CILIF_LANDING).path
 FILE1_NAME = "File_1_IoD2025_Index_of_Multiple_Deprivation.xlsx"
 ODS_NAME = "children-in-low-income-families-local-area-statistics-2022-2025.ods"
 LIBRARIES_CSV = (b"name,address1,authority,postcode,type,closed\n"

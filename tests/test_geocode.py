@@ -44,7 +44,7 @@ def tiny_zip(tmp_path) -> Path:
     ("ec1a 1bb", "EC1A 1BB"), ("", None), (None, None), (float("nan"), None),
 ])
 def test_normalise_postcode(typed, expected):
-    assert geocode.normalise_postcode(typed) == expected
+    assert postcodes.normalise_postcode(typed) == expected
 
 
 @pytest.mark.parametrize("value, ok", [
@@ -52,7 +52,7 @@ def test_normalise_postcode(typed, expected):
     ("DM1", False), ("1AA DM1", False), ("DMM1 1AA", False), ("DM1 1A", False), ("DM1 AAA", False),
 ])
 def test_is_postcode(value, ok):
-    assert geocode.is_postcode(value) is ok
+    assert postcodes.is_postcode(value) is ok
 
 
 def test_postcode_points_statuses_and_index(tiny_zip):
@@ -151,8 +151,11 @@ def test_locate_converts_lon_lat(tiny_lsoas):
 
 def test_locate_validates_input(tiny_lsoas):
     lsoas, geo = tiny_lsoas
-    with pytest.raises(KeyError, match="easting"):
+    with pytest.raises(ValueError, match=r"frame has no column 'easting', 'northing'; it has \['x'\]"):
         geocode.locate(pd.DataFrame({"x": [1]}), "demo", lsoas=lsoas, geography=geo)
+    with pytest.raises(ValueError, match=r"geography \(the lsoa21_geography table\) has no column 'ward24_code'"):
+        geocode.locate(pd.DataFrame({"easting": [1], "northing": [1]}), "demo", lsoas=lsoas,
+                       geography=geo.drop(columns="ward24_code"))
     with pytest.raises(ValueError, match="not numeric"):
         geocode.locate(pd.DataFrame({"easting": ["abc"], "northing": [1]}), "demo", lsoas=lsoas, geography=geo)
     with pytest.raises(TypeError):

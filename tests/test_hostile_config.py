@@ -7,7 +7,7 @@ import pytest
 
 from ccdata.errors import BatchError, CcdataError, OutputPathError, PlaceError
 from ccdata.geo import footprint, places
-from ccdata.io import _yaml
+from ccdata.io import yamlfile
 from ccdata.run import batchparams, folders
 
 BOMB = """a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
@@ -26,8 +26,8 @@ def test_yaml_bomb_refused_before_expansion(tmp_path, monkeypatch):
     path = tmp_path / "places.yaml"
     path.write_text(BOMB)
     started = time.perf_counter()
-    with pytest.raises(_yaml.YamlError) as info:
-        _yaml.load(path)
+    with pytest.raises(yamlfile.YamlError) as info:
+        yamlfile.load(path)
     assert time.perf_counter() - started < 2
     assert ", line " in str(info.value) and "aliases" in str(info.value)
     assert len(str(info.value)) < 300
@@ -39,22 +39,22 @@ def test_yaml_bomb_refused_before_expansion(tmp_path, monkeypatch):
 def test_deep_nesting_and_invalid_yaml_are_clean_errors(tmp_path):
     deep = tmp_path / "deep.yaml"
     deep.write_text("[" * 5000 + "]" * 5000)
-    with pytest.raises(_yaml.YamlError, match="nests deeper than 40"):
-        _yaml.load(deep)
+    with pytest.raises(yamlfile.YamlError, match="nests deeper than 40"):
+        yamlfile.load(deep)
     bad = tmp_path / "bad.yaml"
     bad.write_text("demo:\n  name: Demoton\n  footprint: [unclosed\n  other: 1\n")
-    with pytest.raises(_yaml.YamlError) as info:
-        _yaml.load(bad)
+    with pytest.raises(yamlfile.YamlError) as info:
+        yamlfile.load(bad)
     assert str(bad) in str(info.value) and ", line " in str(info.value)
     big = tmp_path / "big.yaml"
     big.write_text("x: " + "a" * 2_000_001)
-    with pytest.raises(_yaml.YamlError, match="limit"):
-        _yaml.load(big)
-    with pytest.raises(_yaml.YamlError, match="cannot be read"):
-        _yaml.load(tmp_path / "absent.yaml")
+    with pytest.raises(yamlfile.YamlError, match="limit"):
+        yamlfile.load(big)
+    with pytest.raises(yamlfile.YamlError, match="cannot be read"):
+        yamlfile.load(tmp_path / "absent.yaml")
     ok = tmp_path / "ok.yaml"
     ok.write_text("a: &x {b: [1, 2]}\nc: *x\n")        # a shared value, as yaml.safe_dump writes it
-    assert _yaml.load(ok) == {"a": {"b": [1, 2]}, "c": {"b": [1, 2]}}
+    assert yamlfile.load(ok) == {"a": {"b": [1, 2]}, "c": {"b": [1, 2]}}
 
 
 def test_batch_parameter_file_bomb(tmp_path):

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ccdata.errors import DataQualityWarning, ValidationError
-from ccdata.io._read import read_csv_lines
+from ccdata.io.tables import read_csv_lines
 from ccdata.io.local import read_table
 
 HEADER = "name,postcode,notes\n"
@@ -132,7 +132,7 @@ def test_fuzz_rows_read_plus_rows_listed_equal_data_lines(tmp_path_factory, dama
 
 
 def _delim(text):
-    from ccdata.io._read import _delimiter
+    from ccdata.io.tables import _delimiter
     return _delimiter(text)
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from ccdata import sources
+from ccdata.dataset import IOD2025_LANDING
 from ccdata.errors import ValidationError
 from ccdata.io import read
 from ccdata.io.iod import classify_la_summary
@@ -44,7 +45,7 @@ def la_sheet(prefix: str, codes: list[str], names: list[str], area: str, values:
 def test_registry_rows_for_the_new_files():
     for file in ("file2", "file5", "file10", "file11"):
         d = sources.get(f"iod2025_{file}")
-        assert d.landing_page == sources.IOD2025_LANDING and d.route_kind == "govuk"
+        assert d.landing_page == IOD2025_LANDING and d.route_kind == "govuk"
     assert sources.get("iod2025_file5").sheet == "IoD2025 Scores"
     assert sources.get("iod2025_file10").loader == sources.get("iod2025_file11").loader == "iod_la_summary"
     # File 10/11 have no recorded URL: the note says what to save by hand if the content API fails

@@ -180,7 +180,7 @@ def test_a_long_place_id_is_named_truncated_and_not_blamed_on_out(capsys, tmp_pa
 
 def test_counts_in_exclusion_messages_carry_thousands_separators():
     from ccdata.errors import Problem
-    from ccdata.io._read import warn_exclusions
+    from ccdata.io.tables import warn_exclusions
 
     with pytest.warns(UserWarning) as seen:
         warn_exclusions([Problem("s.csv", i, None, "blank row") for i in range(972_840)], "s.csv")

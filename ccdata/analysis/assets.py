@@ -29,8 +29,8 @@ from ccdata.io.local.assets import (  # noqa: F401
     ASSET_COLUMNS,
     CATEGORIES,
     CATEGORY_SYNONYMS,
-    _details,
-    _finish,
+    finish_asset_table,
+    join_details,
     load_asset_list,
     normalise_category,
 )
@@ -95,7 +95,7 @@ def schools(collection: str = config.OFFICIAL) -> pd.DataFrame:
         If GIAS has not been fetched for ``collection``.
     """
 
-    config._check_collection(collection)
+    config.check_collection(collection)
     return _national("dfe_gias", collection, _schools)
 
 
@@ -113,7 +113,7 @@ def _schools(gias: pd.DataFrame) -> pd.DataFrame:
         "source": SOURCE_GIAS, "source_ref": df["urn"].astype("string"), "name": df["name"],
         "category": category, "subtype": df["type"], "address": pd.NA, "postcode": df["postcode"],
         "website": pd.NA,
-        "details": [_details([p if p and p != "Not applicable" else None, t,
+        "details": [join_details([p if p and p != "Not applicable" else None, t,
                               f"{int(n):,} pupils" if pd.notna(n) else None,
                               f"{f:.1f}% eligible for free school meals" if pd.notna(f) else None,
                               f"Ofsted: {o}" if isinstance(o, str) and o.strip() else None])
@@ -122,7 +122,7 @@ def _schools(gias: pd.DataFrame) -> pd.DataFrame:
         "phase": phase, "pupils": pupils.astype("Int64"), "pct_fsm": fsm.astype("Float64"),
         "ofsted_rating": df["ofsted_rating"], "la_code": df["la_code"],
     })
-    result = _finish(out, ("phase", "pupils", "pct_fsm", "ofsted_rating", "la_code"))
+    result = finish_asset_table(out, ("phase", "pupils", "pct_fsm", "ofsted_rating", "la_code"))
     result.attrs["excluded"] = {"not open": int((~open_).sum())}
     return result
 
@@ -143,7 +143,7 @@ def gp_practices(collection: str = config.OFFICIAL) -> pd.DataFrame:
         If epraccur has not been fetched for ``collection``.
     """
 
-    config._check_collection(collection)
+    config.check_collection(collection)
     return _national("nhs_epraccur", collection, _gp_practices)
 
 
@@ -162,11 +162,11 @@ def _gp_practices(ods: pd.DataFrame) -> pd.DataFrame:
         "source": SOURCE_EPRACCUR, "source_ref": df["org_code"], "name": df["name"].astype("string").str.title(),
         "category": "gp_practice", "subtype": "GP practice", "address": address, "postcode": df["postcode"],
         "website": pd.NA,
-        "details": [_details([f"ODS code {c}", f"Tel. {p}" if isinstance(p, str) and p.strip() else None])
+        "details": [join_details([f"ODS code {c}", f"Tel. {p}" if isinstance(p, str) and p.strip() else None])
                     for c, p in zip(df["org_code"], df["phone"])],
         "easting": np.nan, "northing": np.nan,
     })
-    result = _finish(out)
+    result = finish_asset_table(out)
     result.attrs["excluded"] = {"not a GP practice": int((~is_gp).sum()),
                                 "GP practice not active": int((is_gp & ~active).sum())}
     return result
@@ -194,7 +194,7 @@ def libraries(collection: str = config.OFFICIAL) -> pd.DataFrame:
         If the dataset has not been fetched for ``collection``.
     """
 
-    config._check_collection(collection)
+    config.check_collection(collection)
     return _national("libraries_england", collection, _libraries)
 
 
@@ -207,12 +207,12 @@ def _libraries(libs: pd.DataFrame) -> pd.DataFrame:
         "source": SOURCE_LIBRARIES, "source_ref": ref, "name": df["name"], "category": "library",
         "subtype": df["type"] if "type" in df else pd.NA, "address": df["address"], "postcode": df["postcode"],
         "website": pd.NA,
-        "details": [_details([f"Library service: {a}" if isinstance(a, str) else None,
+        "details": [join_details([f"Library service: {a}" if isinstance(a, str) else None,
                               f"Type: {t}" if isinstance(t, str) else None])
                     for a, t in zip(df["authority"], df["type"] if "type" in df else [None] * len(df))],
         "easting": np.nan, "northing": np.nan,
     })
-    result = _finish(out)
+    result = finish_asset_table(out)
     result.attrs["excluded"] = {"closed": int(closed.sum())}
     return result
 

@@ -21,6 +21,7 @@ from ccdata.errors import MissingDataError, Problem
 from ccdata.geo.build import table
 from ccdata.io.local.codebook import Theme, load_codebook, rule_pattern
 from ccdata.io.local.conversations import NOT_KNOWN, read_conversations
+from ccdata.io.local.survey import wave_order
 
 #: Columns of the loaded (de-identified) conversations, before the theme columns.
 META = ("conversation_id", "wave", "wave_date", "setting", "who", "age_band", "lsoa21_code", "ward24_code",
@@ -239,7 +240,7 @@ def load_conversations(path: str | Path, codebook, *, collection: str = "officia
     out = located[list(META)].copy()
     for t in codebook:
         out[THEME_PREFIX + t.code] = coding.themes[t.code].to_numpy(dtype=bool)
-    order = survey._wave_order(out)
+    order = wave_order(out)
     out.attrs.update({"personal": True, "file": file, "exclusions": [asdict(p) for p in exclusions],
                       "waves": order, "people_given": bool(raw.attrs.get("people_given"))})
     if exclusions:

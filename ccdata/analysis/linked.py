@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ccdata.analysis import audit, disclosure, labels, survey
+from ccdata.io.local.survey import check_questions
 
 WARD = "ward24_code"
 WITHHELD = "hidden because the audit found it could be worked out from other tables on this page"
@@ -450,7 +451,7 @@ def survey_breakdowns(responses: pd.DataFrame, questions: pd.DataFrame, by=("sch
         Question id -> :class:`LinkedSet` (tables keyed ``()``, ``(by[0],)`` ...).
     """
     survey._check_responses(responses)
-    questions = survey._check_questions(questions)
+    questions = check_questions(questions)
     by = tuple(survey._by(list(by)))
     if not by:
         raise ValueError("by must name at least one breakdown")

@@ -53,7 +53,6 @@ from ccdata.io.local.network import (  # noqa: F401  (the vocabulary, re-exporte
     STRENGTH_MAX,
     STRENGTH_MIN,
     NetworkData,
-    _check_organisations,
     read_network,
     read_organisations,
     read_relationships,

@@ -30,12 +30,12 @@ from ccdata.io.local.survey import (  # noqa: F401
     QUESTION_COLUMNS,
     QUESTION_TYPES,
     SINGLE,
-    _check_questions,
-    _wave_order,
+    check_questions,
     load_questions,
     parse_wave,
     read_responses,
     warn_summary,
+    wave_order,
 )
 
 #: Breakdowns :func:`summarise` accepts.
@@ -195,7 +195,7 @@ def load_responses(path: str | Path, questions: pd.DataFrame, *, collection: str
         dates written in mixed formats (normalised and listed), respondents whose home
         area is not known, questions with no column, and Windows-1252 files.
     """
-    questions = _check_questions(questions)
+    questions = check_questions(questions)
     out, exclusions, file = read_responses(path, questions)
     dropped = out.attrs.get("free_text_dropped", [])
     out, located_excl = locate_respondents(out, file, collection=collection, geocoder=geocoder,
@@ -203,7 +203,7 @@ def load_responses(path: str | Path, questions: pd.DataFrame, *, collection: str
     exclusions = list(exclusions) + located_excl
     meta = ["wave", "wave_date", "school", "year_group", "lsoa21_code", "ward24_code", "located"]
     out = out[meta + [c for c in out.columns if c not in meta]]
-    order = _wave_order(out)
+    order = wave_order(out)
     out.attrs.update({"personal": True, "file": file, "exclusions": [asdict(p) for p in exclusions],
                       "free_text_dropped": dropped, "waves": order})
     if exclusions:
@@ -294,7 +294,7 @@ def summarise(responses: pd.DataFrame, questions: pd.DataFrame, by=None, *, rule
         its disclosure note.
     """
     _check_responses(responses)
-    questions = _check_questions(questions)
+    questions = check_questions(questions)
     keys = _by(by)
     for k in keys:  # a postcode or respondent id in a label column must never become a heading
         labels.check(responses[k], k)
@@ -377,9 +377,9 @@ def wave_change(responses: pd.DataFrame, questions: pd.DataFrame, *, first: str 
         Hidden when either wave's figure is hidden.
     """
     _check_responses(responses)
-    questions = _check_questions(questions)
+    questions = check_questions(questions)
     rules = disclosure._check_rules(rules)
-    waves = responses.attrs.get("waves") or _wave_order(responses)
+    waves = responses.attrs.get("waves") or wave_order(responses)
     # the change is worked out from the by-wave table as published (rounded, protected),
     # so it can never show a wave that table hides, nor be more exact than it
     by_wave = summarise(responses, questions, by="wave", rules=rules, question_ids=question_ids)
@@ -429,7 +429,7 @@ def answer_counts(responses: pd.DataFrame, questions: pd.DataFrame, question_id:
     :func:`ccdata.analysis.disclosure.apply`; the same shape is returned.
     """
     _check_responses(responses)
-    q = _closed(_check_questions(questions), question_id).iloc[0]
+    q = _closed(check_questions(questions), question_id).iloc[0]
     key = _by(by)
     frame = responses
     group = (frame[key[0]].astype("object").where(frame[key[0]].notna(), NOT_KNOWN) if key

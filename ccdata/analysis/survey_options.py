@@ -18,7 +18,7 @@ from ccdata.analysis.survey import (
     _check_responses,
     _closed,
 )
-from ccdata.io.local.survey import _check_questions
+from ccdata.io.local.survey import check_questions
 
 #: The columns of :func:`option_shares`.
 COLUMNS = ("question_id", "question_text", "group", "option", "n", "ticked", "pct_ticked", "suppressed",
@@ -27,7 +27,7 @@ COLUMNS = ("question_id", "question_text", "group", "option", "n", "ticked", "pc
 
 def multiple_choice(questions: pd.DataFrame) -> list[str]:
     """Ids of the multiple-choice questions, in question order."""
-    questions = _check_questions(questions)
+    questions = check_questions(questions)
     return list(questions.loc[questions["type"] == MULTIPLE, "question_id"])
 
 
@@ -64,7 +64,7 @@ def option_shares(responses: pd.DataFrame, questions: pd.DataFrame, question_id:
     _check_responses(responses)
     if not isinstance(question_id, str):
         raise TypeError(f"question_id must be a str, not {type(question_id).__name__}")
-    q = _closed(_check_questions(questions), question_id).iloc[0]
+    q = _closed(check_questions(questions), question_id).iloc[0]
     if q["type"] != MULTIPLE:
         raise ValueError(f"question {question_id!r} is of type {q['type']!r}; only multiple-choice questions "
                          "are reported option by option")

@@ -704,11 +704,11 @@ _M = "; measures: Value"
 # published table carries it. Weights are given for leaf categories only (None for
 # totals and subtotals); "place" weights are used in the demo place's LSOAs.
 _CENSUS: dict[str, dict] = {
-    "ts001": {"universe": "total", "suffix": True, "cols": [
+    "ts001": {"suffix": True, "cols": [
         ("Residence type: Total", None, None),
         ("Residence type: Lives in a household", 98.5, 99.4),
         ("Residence type: Lives in a communal establishment", 1.5, 0.6)]},
-    "ts003": {"universe": "households", "suffix": True, "cols": [
+    "ts003": {"suffix": True, "cols": [
         ("Household composition: Total", None, None),
         ("Household composition: One person household", None, None),
         ("Household composition: One person household: Aged 66 years and over", 12.8, 8.0),
@@ -739,7 +739,7 @@ _CENSUS: dict[str, dict] = {
         ("Household composition: Other household types: With dependent children", 1.8, 4.0),
         ("Household composition: Other household types: Other, including all full-time students and all aged "
          "66 years and over", 4.0, 4.0)]},
-    "ts011": {"universe": "households", "suffix": True, "table_view": "Households by deprivation dimensions",
+    "ts011": {"suffix": True, "table_view": "Households by deprivation dimensions",
               "cols": [
         ("Household deprivation: Total: All households", None, None),
         ("Household deprivation: Household is not deprived in any dimension", 48.4, 30.0),
@@ -747,7 +747,7 @@ _CENSUS: dict[str, dict] = {
         ("Household deprivation: Household is deprived in two dimensions", 14.2, 24.0),
         ("Household deprivation: Household is deprived in three dimensions", 3.7, 9.0),
         ("Household deprivation: Household is deprived in four dimensions", 0.2, 1.0)]},
-    "ts017": {"universe": "household_spaces", "suffix": True, "cols": [
+    "ts017": {"suffix": True, "cols": [
         ("Household size: Total: All household spaces", None, None),
         ("Household size: 0 people in household", 4.0, 3.0),
         ("Household size: 1 person in household", 28.8, 24.0),
@@ -758,7 +758,7 @@ _CENSUS: dict[str, dict] = {
         ("Household size: 6 people in household", 1.5, 4.0),
         ("Household size: 7 people in household", 0.4, 1.5),
         ("Household size: 8 or more people in household", 0.2, 0.8)]},
-    "ts021": {"universe": "total", "suffix": False, "cols": [
+    "ts021": {"suffix": False, "cols": [
         ("Ethnic group: Total: All usual residents", None, None),
         ("Ethnic group: Asian, Asian British or Asian Welsh", None, None),
         ("Ethnic group: Asian, Asian British or Asian Welsh: Bangladeshi", 1.1, 4.0),
@@ -784,7 +784,7 @@ _CENSUS: dict[str, dict] = {
         ("Ethnic group: Other ethnic group", None, None),
         ("Ethnic group: Other ethnic group: Arab", 0.6, 1.0),
         ("Ethnic group: Other ethnic group: Any other ethnic group", 1.6, 1.6)]},
-    "ts054": {"universe": "households", "suffix": False, "mirrored": True, "areas": True, "cols": [
+    "ts054": {"suffix": False, "mirrored": True, "areas": True, "cols": [
         ("Tenure of household: Total: All households", None, None),
         ("Tenure of household: Owned", None, None),
         ("Tenure of household: Owned: Owns outright", 32.5, 15.0),
@@ -798,7 +798,7 @@ _CENSUS: dict[str, dict] = {
         ("Tenure of household: Private rented: Private landlord or letting agency", 18.2, 20.0),
         ("Tenure of household: Private rented: Other private rented", 1.3, 2.0),
         ("Tenure of household: Lives rent free", 0.1, 0.5)]},
-    "ts066": {"universe": "aged_16_plus", "suffix": False, "cols": [
+    "ts066": {"suffix": False, "cols": [
         ("Economic activity status: Total: All usual residents aged 16 years and over", None, None),
         ("Economic activity status: Economically active (excluding full-time students)", None, None),
         ("Economic activity status: Economically active (excluding full-time students):In employment", None, None),
@@ -850,13 +850,13 @@ _CENSUS: dict[str, dict] = {
         ("Economic activity status: Economically inactive: Other", 3.1, 4.5)]},
     # Mirrored tables (mirror layout: csv.gz, unquoted, no suffix); "areas": the mirror also
     # holds the published local authority and country files
-    "ts045": {"universe": "households", "suffix": False, "mirrored": True, "areas": True, "cols": [
+    "ts045": {"suffix": False, "mirrored": True, "areas": True, "cols": [
         ("Number of cars or vans: Total: All households", None, None),
         ("Number of cars or vans: No cars or vans in household", 23.3, 42.0),
         ("Number of cars or vans: 1 car or van in household", 41.3, 40.0),
         ("Number of cars or vans: 2 cars or vans in household", 26.1, 14.0),
         ("Number of cars or vans: 3 or more cars or vans in household", 9.3, 4.0)]},
-    "ts062": {"universe": "aged_16_plus", "suffix": False, "mirrored": True, "areas": True, "cols": [
+    "ts062": {"suffix": False, "mirrored": True, "areas": True, "cols": [
         ("National Statistics Socio-economic Classification (NS-SEC): Total: All usual residents aged 16 years "
          "and over", None, None),
         ("National Statistics Socio-economic Classification (NS-SEC): L1, L2 and L3 Higher managerial, "
@@ -873,14 +873,14 @@ _CENSUS: dict[str, dict] = {
         ("National Statistics Socio-economic Classification (NS-SEC): L14.1 and L14.2 Never worked and long-term "
          "unemployed", 7.8, 15.0),
         ("National Statistics Socio-economic Classification (NS-SEC): L15 Full-time students", 9.4, 9.0)]},
-    "ts037": {"universe": "total", "suffix": False, "mirrored": True, "cols": [
+    "ts037": {"suffix": False, "mirrored": True, "cols": [
         ("General health: Total: All usual residents", None, None),
         ("General health: Very good health", 48.5, 40.0),
         ("General health: Good health", 33.7, 33.0),
         ("General health: Fair health", 12.7, 17.0),
         ("General health: Bad health", 4.0, 7.0),
         ("General health: Very bad health", 1.2, 3.0)]},
-    "ts067": {"universe": "aged_16_plus", "suffix": False, "mirrored": True, "cols": [
+    "ts067": {"suffix": False, "mirrored": True, "cols": [
         ("Highest level of qualification: Total: All usual residents aged 16 years and over", None, None),
         ("Highest level of qualification: No qualifications", 18.1, 30.0),
         ("Highest level of qualification: Level 1 and entry level qualifications", 9.7, 12.0),
@@ -921,6 +921,11 @@ def census_hierarchy(labels: list[str]) -> dict[str, list[str]]:
     return children
 
 
+#: The demo population each Census population is drawn from.
+_UNIVERSE = {"All usual residents": "total", "All households": "households",
+             "All usual residents aged 16 years and over": "aged_16_plus", "All household spaces": "household_spaces"}
+
+
 def _census_counts(seed: int, table: str, spec: dict) -> pd.DataFrame:
     """Counts per LSOA for every column of the table (leaves + subtotals + total)."""
     geo = _geography(seed)
@@ -929,15 +934,16 @@ def _census_counts(seed: int, table: str, spec: dict) -> pd.DataFrame:
     labels = [c[0] for c in spec["cols"]]
     leaves = [c for c in spec["cols"] if c[1] is not None]
     children = census_hierarchy(labels)
+    kind = _UNIVERSE[census.population(f"census21_{table}")]  # who the table counts: io.census says
     rows = []
     for r in geo.lsoa.itertuples():
         p = pop.loc[r.lsoa21_code]
         households = int(round(p["total"] / (2.75 if r.place else 2.35)))
         universe = {"total": int(p["total"]), "households": households, "aged_16_plus": int(p["aged_16_plus"]),
-                    "household_spaces": households}[spec["universe"]]
+                    "household_spaces": households}[kind]
         w = np.array([lf[2] if r.place else lf[1] for lf in leaves], dtype=float)
         w = w * rng.uniform(0.8, 1.2, len(w))
-        if spec["universe"] == "household_spaces":
+        if kind == "household_spaces":
             # the universe is household spaces: occupied households plus empty ones (0 people)
             empty = int(rng.binomial(households, w[0] / w.sum()))
             counts = [empty] + list(rng.multinomial(households, w[1:] / w[1:].sum()))

@@ -19,6 +19,7 @@ from ccdata.geo.lsoabounds import BGC_ID, BSC_ID
 from ccdata.io import load
 from ccdata.io import postcodes as codepoint
 from ccdata.io.fetch import raw_files
+from ccdata.schemas import check_frame
 
 #: The ten authorities of Greater Manchester (the mirror's BGC subset), LAD 2024 codes.
 GREATER_MANCHESTER = frozenset(f"E080000{n:02d}" for n in range(1, 11))
@@ -65,11 +66,11 @@ def measure_shift(points: pd.DataFrame, detailed: gpd.GeoDataFrame, coarse: gpd.
         and a last row ``All``: points inside a detailed polygon, how many the coarse
         set places in another LSOA (``outside_bsc``: in none), and the share.
     """
-    if not isinstance(points, pd.DataFrame) or not {"easting", "northing"} <= set(points.columns):
-        raise ValueError("points must be a table with easting and northing columns")
+    check_frame(points, "points", ("easting", "northing"))
     for name, frame in (("detailed", detailed), ("coarse", coarse)):
-        if not isinstance(frame, gpd.GeoDataFrame) or "lsoa21_code" not in frame.columns:
-            raise ValueError(f"{name} must be a GeoDataFrame with an lsoa21_code column")
+        check_frame(frame, name, ("lsoa21_code",))
+        if not isinstance(frame, gpd.GeoDataFrame):
+            raise TypeError(f"{name} must be a GeoDataFrame (LSOA 2021 polygons), not {type(frame).__name__}")
     xy = points[["easting", "northing"]].apply(pd.to_numeric, errors="coerce").dropna()
     pts = gpd.GeoDataFrame(index=pd.RangeIndex(len(xy)),
                            geometry=gpd.points_from_xy(xy["easting"].to_numpy(float),
@@ -123,8 +124,7 @@ def make_boundary_shift(collection: str) -> pd.DataFrame:
 
 def shift_sentence(shift: pd.DataFrame) -> str:
     """The measurement in one adviser sentence (per region and overall)."""
-    if not isinstance(shift, pd.DataFrame) or not set(COLUMNS) <= set(shift.columns):
-        raise ValueError(f"shift must be the lsoa21_boundary_shift table (columns {COLUMNS})")
+    check_frame(shift, "shift (the lsoa21_boundary_shift table)", COLUMNS)
     parts = [f"{r.region} {r.changed:,} of {r.postcodes:,} ({r.share_changed:.1%})"
              for r in shift.itertuples() if r.region != "All"]
     total = shift[shift["region"] == "All"]

@@ -15,13 +15,8 @@ import numpy as np
 import pandas as pd
 
 from ccdata.errors import DataQualityWarning
-from ccdata.geo.geography import (
-    _as_series,
-    _is_whole,
-    _require_columns,
-    _require_frame,
-    largest_remainder,
-)
+from ccdata.geo.geography import is_whole, largest_remainder, weights_series
+from ccdata.schemas import check_frame
 
 #: ONS change indicators in the LSOA 2011 -> 2021 exact-fit lookup.
 UNCHANGED, SPLIT, MERGED, COMPLEX = "U", "S", "M", "X"
@@ -66,8 +61,7 @@ def _components(pairs: pd.DataFrame) -> pd.Series:
 
 
 def _check_lookup(lookup: pd.DataFrame, name: str = "lookup") -> pd.DataFrame:
-    _require_frame(lookup, name)
-    _require_columns(lookup, ["lsoa11_code", "lsoa21_code"], name)
+    check_frame(lookup, name, ["lsoa11_code", "lsoa21_code"])
     out = lookup.copy()
     missing = out["lsoa11_code"].isna() | out["lsoa21_code"].isna()
     if missing.any():
@@ -237,14 +231,50 @@ def crosswalk_counts(df11: pd.DataFrame, count_cols, lookup: pd.DataFrame,
     >>> out["n"].tolist()
     [3.0, 2.0]
     """
-    _require_frame(df11, "df11")
+    check_frame(df11, "df11")
     count_cols = [count_cols] if isinstance(count_cols, str) else list(count_cols)
     if not count_cols:
         raise ValueError("count_cols is empty: name at least one count column")
-    _require_columns(df11, ["lsoa11_code", *count_cols], "df11")
+    check_frame(df11, "df11", ["lsoa11_code", *count_cols])
     pairs = _check_lookup(lookup)
-    weights = _as_series(weights21, "weights21", "lsoa21_code")
+    weights = weights_series(weights21, "weights21", "lsoa21_code")
+    data = _checked_counts(df11, count_cols)
 
+    whole = {c: is_whole(data[c].to_numpy()) for c in count_cols}
+    total_in = {c: float(data[c].sum()) for c in count_cols}
+    in_lookup = data["lsoa11_code"].isin(pairs["lsoa11_code"])
+    unmatched = data[~in_lookup]
+    data = data[in_lookup]
+    total_unmatched = {c: float(unmatched[c].sum()) for c in count_cols}
+
+    pairs["group"] = pairs["lsoa11_code"].map(_components(pairs))
+    kind_of_group = _group_kind(pairs)
+    group_of = pairs.drop_duplicates("lsoa11_code").set_index("lsoa11_code")["group"]
+    have = set(data["lsoa11_code"])
+    missing11 = sorted(set(pairs["lsoa11_code"]) - have)
+    used = pairs[pairs["group"].isin(group_of.reindex(list(have)).unique())]
+    incomplete = sorted(used.loc[~used["lsoa11_code"].isin(list(have)), "lsoa21_code"].unique())
+
+    df21, equal_groups = _move_groups(data, count_cols, used, group_of, kind_of_group, weights, whole)
+    by_change, mismatch = _by_change(data, count_cols, pairs, group_of, kind_of_group)
+    rec = Reconciliation(
+        count_cols=count_cols, total_in=total_in,
+        total_out={c: float(df21[c].astype("float64").sum()) for c in count_cols},
+        total_unmatched=total_unmatched, by_change=by_change,
+        weighting="weights21" if weights is not None else "equal",
+        unmatched_lsoa11=sorted(unmatched["lsoa11_code"]), missing_lsoa11=missing11,
+        incomplete_lsoa21=incomplete, equal_share_groups=sorted(equal_groups),
+        change_flag_mismatch=mismatch)
+    if len(unmatched):
+        warnings.warn(f"crosswalk_counts: {len(unmatched)} LSOA 2011 code(s) not in the lookup were not "
+                      f"placed (first {rec.unmatched_lsoa11[:5]}); their totals {total_unmatched} are in "
+                      "the reconciliation", DataQualityWarning, stacklevel=2)
+    df21.attrs["reconciliation"] = rec.summary()
+    return df21, rec
+
+
+def _checked_counts(df11: pd.DataFrame, count_cols: list[str]) -> pd.DataFrame:
+    """``lsoa11_code`` and the counts of ``df11``: codes present and unique, counts numbers >= 0."""
     data = df11[["lsoa11_code", *count_cols]].copy()
     if data["lsoa11_code"].isna().any():
         raise ValueError(f"df11: rows {list(data.index[data['lsoa11_code'].isna()][:10])} have no lsoa11_code")
@@ -265,22 +295,15 @@ def crosswalk_counts(df11: pd.DataFrame, count_cols, lookup: pd.DataFrame,
         rows = list(data.index[data[count_cols].isna().any(axis=1)][:10])
         raise ValueError(f"df11: missing counts at rows {rows}; a missing count cannot be shared "
                          "(fill or drop those rows and say so)")
+    return data
 
-    whole = {c: _is_whole(data[c].to_numpy()) for c in count_cols}
-    total_in = {c: float(data[c].sum()) for c in count_cols}
-    in_lookup = data["lsoa11_code"].isin(pairs["lsoa11_code"])
-    unmatched = data[~in_lookup]
-    data = data[in_lookup]
-    total_unmatched = {c: float(unmatched[c].sum()) for c in count_cols}
 
-    pairs["group"] = pairs["lsoa11_code"].map(_components(pairs))
-    kind_of_group = _group_kind(pairs)
-    group_of = pairs.drop_duplicates("lsoa11_code").set_index("lsoa11_code")["group"]
-    have = set(data["lsoa11_code"])
-    missing11 = sorted(set(pairs["lsoa11_code"]) - have)
-    used = pairs[pairs["group"].isin(group_of.reindex(list(have)).unique())]
-    incomplete = sorted(used.loc[~used["lsoa11_code"].isin(list(have)), "lsoa21_code"].unique())
+def _move_groups(data, count_cols, used, group_of, kind_of_group, weights, whole):
+    """The counts of each lookup group moved onto its 2021 LSOAs: whole, or shared by weight.
 
+    Returns the 2021 table (``lsoa21_code``, counts, ``change``, ``method``) and the 2021
+    LSOAs of groups shared equally because their weights were missing or zero.
+    """
     values = data.set_index("lsoa11_code")[count_cols]
     group_totals = values.groupby(values.index.map(group_of)).sum()
     targets = used[["group", "lsoa21_code"]].drop_duplicates().sort_values(["group", "lsoa21_code"])
@@ -325,7 +348,13 @@ def crosswalk_counts(df11: pd.DataFrame, count_cols, lookup: pd.DataFrame,
         if whole[c]:
             df21[c] = df21[c].round().astype("Int64")
     df21 = df21.sort_values("lsoa21_code").reset_index(drop=True)
+    return df21, equal_groups
 
+
+def _by_change(data, count_cols, pairs, group_of, kind_of_group):
+    """The LSOA 2011 rows and totals by the lookup's published change flag, and the codes whose
+    flag differs from the shape of their group."""
+    have = set(data["lsoa11_code"])
     # the published flag is what advisers see; the shape is what the arithmetic used
     shape11 = group_of.map(kind_of_group)
     if "change" in pairs.columns:
@@ -344,20 +373,7 @@ def crosswalk_counts(df11: pd.DataFrame, count_cols, lookup: pd.DataFrame,
         row = {"change": ch, "lsoa11": int(mask.sum())}
         row.update({"total_" + c: float(vals.loc[mask, c].sum()) for c in count_cols})
         by_rows.append(row)
-    rec = Reconciliation(
-        count_cols=count_cols, total_in=total_in,
-        total_out={c: float(df21[c].astype("float64").sum()) for c in count_cols},
-        total_unmatched=total_unmatched, by_change=pd.DataFrame(by_rows),
-        weighting="weights21" if weights is not None else "equal",
-        unmatched_lsoa11=sorted(unmatched["lsoa11_code"]), missing_lsoa11=missing11,
-        incomplete_lsoa21=incomplete, equal_share_groups=sorted(equal_groups),
-        change_flag_mismatch=mismatch)
-    if len(unmatched):
-        warnings.warn(f"crosswalk_counts: {len(unmatched)} LSOA 2011 code(s) not in the lookup were not "
-                      f"placed (first {rec.unmatched_lsoa11[:5]}); their totals {total_unmatched} are in "
-                      "the reconciliation", DataQualityWarning, stacklevel=2)
-    df21.attrs["reconciliation"] = rec.summary()
-    return df21, rec
+    return pd.DataFrame(by_rows), mismatch
 
 
 def _iod_columns(iod11: pd.DataFrame) -> tuple[list[str], list[str], list[str]]:
@@ -398,14 +414,13 @@ def iod2019_on_lsoa21(iod11: pd.DataFrame, lookup: pd.DataFrame, pop11=None, pop
     TypeError, ValueError
         Missing ``lsoa11_code``, repeated codes, a lookup without its columns.
     """
-    _require_frame(iod11, "iod11")
-    _require_columns(iod11, ["lsoa11_code"], "iod11")
+    check_frame(iod11, "iod11", ["lsoa11_code"])
     pairs = _check_lookup(lookup)
     if iod11["lsoa11_code"].duplicated().any():
         dup = iod11.loc[iod11["lsoa11_code"].duplicated(), "lsoa11_code"].tolist()[:10]
         raise ValueError(f"iod11: lsoa11_code repeated ({dup})")
-    w11 = _as_series(pop11, "pop11", "lsoa11_code")
-    w21 = _as_series(pop21, "pop21", "lsoa21_code")
+    w11 = weights_series(pop11, "pop11", "lsoa11_code")
+    w21 = weights_series(pop21, "pop21", "lsoa21_code")
     scores, positional, pops = _iod_columns(iod11)
     lad = [c for c in ("lad19_code", "lad19_name") if c in iod11.columns]
     data = iod11.copy()
@@ -413,25 +428,7 @@ def iod2019_on_lsoa21(iod11: pd.DataFrame, lookup: pd.DataFrame, pop11=None, pop
     known = data["lsoa11_code"].isin(pairs["lsoa11_code"])
     excluded = data.loc[~known, "lsoa11_code"].tolist()
     data = data[known].set_index("lsoa11_code")
-    pairs = pairs[pairs["lsoa11_code"].isin(data.index)].copy()
-
-    # how much of each 2011 LSOA's population lies in each of its 2021 parts
-    if w21 is not None:
-        pw = pairs["lsoa21_code"].map(w21)
-        ok = pw.notna().groupby(pairs["lsoa11_code"]).transform("all") & \
-            pw.fillna(0).groupby(pairs["lsoa11_code"]).transform("sum").gt(0)
-        pairs["share"] = np.where(ok, pw.fillna(0) / pw.fillna(0).groupby(pairs["lsoa11_code"]).transform("sum"),
-                                  1.0 / pairs.groupby("lsoa11_code")["lsoa21_code"].transform("size"))
-    else:
-        pairs["share"] = 1.0 / pairs.groupby("lsoa11_code")["lsoa21_code"].transform("size")
-    if w11 is not None:
-        base = pairs["lsoa11_code"].map(w11)
-        if base.isna().any():
-            miss = sorted(pairs.loc[base.isna(), "lsoa11_code"].unique())[:10]
-            raise ValueError(f"pop11 has no population for LSOA 2011 {miss}")
-    else:
-        base = pd.Series(1.0, index=pairs.index)
-    pairs["contribution"] = base * pairs["share"]
+    pairs = _contributions(pairs[pairs["lsoa11_code"].isin(data.index)].copy(), w11, w21)
     n11 = pairs.groupby("lsoa21_code")["lsoa11_code"].transform("size")
 
     single = pairs[n11 == 1]
@@ -442,30 +439,8 @@ def iod2019_on_lsoa21(iod11: pd.DataFrame, lookup: pd.DataFrame, pop11=None, pop
     out_single["method"] = [
         "inherited from LSOA 2011 " + c11 + (" (unchanged)" if k == 1 else f" (split into {k})")
         for c11, k in zip(single["lsoa11_code"], splits)]
-
-    records = []
-    multi = pairs[n11 > 1].sort_values(["lsoa21_code", "contribution", "lsoa11_code"],
-                                        ascending=[True, False, True])
-    for code21, part in multi.groupby("lsoa21_code", sort=True):
-        rows = data.loc[part["lsoa11_code"]]
-        w = part["contribution"].to_numpy(dtype="float64")
-        rec = {"lsoa21_code": code21}
-        lead = part["lsoa11_code"].iloc[0]  # sorted: largest contribution, then lowest code
-        for c in lad:
-            rec[c] = data.at[lead, c]
-        for c in scores:
-            v = pd.to_numeric(rows[c], errors="coerce").to_numpy(dtype="float64")
-            ok = ~np.isnan(v)
-            rec[c] = float(np.dot(v[ok], w[ok]) / w[ok].sum()) if ok.any() and w[ok].sum() > 0 else np.nan
-        for c in positional:
-            rec[c] = data.at[lead, c]
-        share = w[0] / w.sum() if w.sum() > 0 else float("nan")
-        weight_word = "population-weighted" if w11 is not None else "equally weighted (no population given)"
-        how = "merged" if (part["lsoa11_code"].map(parts_of) == 1).all() else "complex change"
-        rec["method"] = (f"{how}: from {len(part)} LSOA 2011 ({', '.join(part['lsoa11_code'])}): scores "
-                         f"{weight_word}; ranks and deciles of {lead}, the largest contributor "
-                         f"({share:.0%} of population)")
-        records.append(rec)
+    records = _merged_rows(pairs[n11 > 1], data, lad, scores, positional, parts_of,
+                           "population-weighted" if w11 is not None else "equally weighted (no population given)")
     out = pd.concat([out_single, pd.DataFrame(records)], ignore_index=True) if records else out_single
 
     if pops:
@@ -490,3 +465,52 @@ def iod2019_on_lsoa21(iod11: pd.DataFrame, lookup: pd.DataFrame, pop11=None, pop
                       f"placed (first {excluded[:5]}); listed in attrs['exclusions']",
                       DataQualityWarning, stacklevel=2)
     return out
+
+
+def _contributions(pairs: pd.DataFrame, w11, w21) -> pd.DataFrame:
+    """``pairs`` with ``share`` (how much of each 2011 LSOA's population lies in each of its
+    2021 parts) and ``contribution`` (the 2011 weight times that share)."""
+    if w21 is not None:
+        pw = pairs["lsoa21_code"].map(w21)
+        ok = pw.notna().groupby(pairs["lsoa11_code"]).transform("all") & \
+            pw.fillna(0).groupby(pairs["lsoa11_code"]).transform("sum").gt(0)
+        pairs["share"] = np.where(ok, pw.fillna(0) / pw.fillna(0).groupby(pairs["lsoa11_code"]).transform("sum"),
+                                  1.0 / pairs.groupby("lsoa11_code")["lsoa21_code"].transform("size"))
+    else:
+        pairs["share"] = 1.0 / pairs.groupby("lsoa11_code")["lsoa21_code"].transform("size")
+    if w11 is not None:
+        base = pairs["lsoa11_code"].map(w11)
+        if base.isna().any():
+            miss = sorted(pairs.loc[base.isna(), "lsoa11_code"].unique())[:10]
+            raise ValueError(f"pop11 has no population for LSOA 2011 {miss}")
+    else:
+        base = pd.Series(1.0, index=pairs.index)
+    pairs["contribution"] = base * pairs["share"]
+    return pairs
+
+
+def _merged_rows(multi, data, lad, scores, positional, parts_of, weight_word) -> list[dict]:
+    """One row per 2021 LSOA made from several 2011 LSOAs: scores weighted by contribution,
+    ranks, deciles and the authority of the largest contributor (never averaged)."""
+    records = []
+    multi = multi.sort_values(["lsoa21_code", "contribution", "lsoa11_code"], ascending=[True, False, True])
+    for code21, part in multi.groupby("lsoa21_code", sort=True):
+        rows = data.loc[part["lsoa11_code"]]
+        w = part["contribution"].to_numpy(dtype="float64")
+        rec = {"lsoa21_code": code21}
+        lead = part["lsoa11_code"].iloc[0]  # sorted: largest contribution, then lowest code
+        for c in lad:
+            rec[c] = data.at[lead, c]
+        for c in scores:
+            v = pd.to_numeric(rows[c], errors="coerce").to_numpy(dtype="float64")
+            ok = ~np.isnan(v)
+            rec[c] = float(np.dot(v[ok], w[ok]) / w[ok].sum()) if ok.any() and w[ok].sum() > 0 else np.nan
+        for c in positional:
+            rec[c] = data.at[lead, c]
+        share = w[0] / w.sum() if w.sum() > 0 else float("nan")
+        how = "merged" if (part["lsoa11_code"].map(parts_of) == 1).all() else "complex change"
+        rec["method"] = (f"{how}: from {len(part)} LSOA 2011 ({', '.join(part['lsoa11_code'])}): scores "
+                         f"{weight_word}; ranks and deciles of {lead}, the largest contributor "
+                         f"({share:.0%} of population)")
+        records.append(rec)
+    return records

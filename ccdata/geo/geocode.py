@@ -22,12 +22,8 @@ from ccdata.geo.build import table
 from ccdata.geo.lsoabounds import GAP_M
 from ccdata.io import postcodes as codepoint
 from ccdata.io.fetch import raw_files
-from ccdata.io.postcodes import (  # noqa: F401
-    POSTCODE_RE,
-    is_postcode,
-    normalise_postcode,
-    postcode_area,
-)
+from ccdata.io.postcodes import is_postcode, normalise_postcode, postcode_area
+from ccdata.schemas import check_frame
 
 #: Dataset id of the postcode directory.
 CODEPOINT_ID = "os_codepoint_open"
@@ -96,7 +92,7 @@ def postcode_points(postcodes, collection: str = config.OFFICIAL, *, source: Pat
     if isinstance(postcodes, (str, bytes)) or not pd.api.types.is_list_like(postcodes):
         raise TypeError("postcodes must be a Series or list of postcodes, not "
                         f"{type(postcodes).__name__}")
-    config._check_collection(collection)
+    config.check_collection(collection)
     series = postcodes if isinstance(postcodes, pd.Series) else pd.Series(list(postcodes), dtype=object)
     normal = series.map(normalise_postcode)
     valid = normal.map(is_postcode).astype(bool)
@@ -167,12 +163,8 @@ def locate(frame: pd.DataFrame, collection: str = config.OFFICIAL, x: str = "eas
         If the boundaries or lookup are not available for ``collection``.
     """
 
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"frame must be a DataFrame, not {type(frame).__name__}")
-    missing = [c for c in (x, y) if c not in frame.columns]
-    if missing:
-        raise KeyError(f"locate: frame has no coordinate column(s) {missing}; columns are {list(frame.columns)}")
-    config._check_collection(collection)
+    check_frame(frame, "frame", (x, y))
+    config.check_collection(collection)
     # work by position and give the caller's index back at the end: results are written
     # by label, and a repeated label would send one point's area to every row sharing it
     labels = frame.index
@@ -192,11 +184,8 @@ def locate(frame: pd.DataFrame, collection: str = config.OFFICIAL, x: str = "eas
     if geography is None:
 
         geography = table("lsoa21_geography", collection)
-    for name, need, have in (("lsoas", ["lsoa21_code", "geometry"], lsoas),
-                             ("geography", ["lsoa21_code", "ward24_code", "lad24_code"], geography)):
-        lacking = [c for c in need if c not in have.columns]
-        if lacking:
-            raise KeyError(f"locate: {name} table lacks column(s) {lacking}")
+    check_frame(lsoas, "lsoas (LSOA 2021 boundaries)", ("lsoa21_code", "geometry"))
+    check_frame(geography, "geography (the lsoa21_geography table)", ("lsoa21_code", "ward24_code", "lad24_code"))
 
     out = frame.copy()
     for col in ("lsoa21_code", "ward24_code", "lad24_code"):
@@ -252,6 +241,8 @@ def seam_points(joined: gpd.GeoDataFrame, points: gpd.GeoDataFrame, lsoas) -> tu
     (GeoDataFrame, int)
         ``joined`` with those points' ``lsoa21_code`` filled, and how many there were.
     """
+    check_frame(joined, "joined", ("_row", "lsoa21_code"))
+    check_frame(points, "points", ("_row", "geometry"))
     if "generalisation" not in getattr(lsoas, "columns", ()):
         return joined, 0
     missing = joined[joined["lsoa21_code"].isna()]

@@ -27,6 +27,7 @@ import pandas as pd
 import shapely
 
 from ccdata.errors import DataQualityWarning
+from ccdata.schemas import check_frame
 
 #: Projected CRS used for areas (British National Grid, metres).
 BNG = 27700
@@ -40,20 +41,30 @@ EXTENT_LAST_PERCENTILE = 30
 
 
 # --------------------------------------------------------------------------- helpers
-def _require_frame(df, name: str) -> pd.DataFrame:
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, not {type(df).__name__}")
-    return df
+def weights_series(values, name: str, index_name: str) -> pd.Series | None:
+    """Weights given as a Series (indexed by code), a mapping, or ``None``, as float weights.
 
+    Parameters
+    ----------
+    values : Series, Mapping, two-column DataFrame or None
+        Weight per code; a DataFrame must have ``index_name`` and one value column.
+    name : str
+        The argument's name, for messages.
+    index_name : str
+        The code the weights are indexed by (``"lsoa21_code"``).
 
-def _require_columns(df: pd.DataFrame, columns: Iterable[str], name: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ValueError(f"{name} has no column(s) {missing}; it has {list(df.columns)}")
+    Returns
+    -------
+    Series or None
+        ``float64`` weights indexed by code; ``None`` when ``values`` is ``None``.
 
-
-def _as_series(values, name: str, index_name: str) -> pd.Series | None:
-    """Weights given as a Series (indexed by code), a mapping, or ``None``."""
+    Raises
+    ------
+    TypeError
+        ``values`` is neither a Series, a mapping nor a two-column table.
+    ValueError
+        A code repeats, a weight is not a number, or a weight is negative.
+    """
     if values is None:
         return None
     if isinstance(values, Mapping) and not isinstance(values, pd.Series):
@@ -77,7 +88,28 @@ def _as_series(values, name: str, index_name: str) -> pd.Series | None:
     return out
 
 
-def _is_whole(values: np.ndarray) -> bool:
+def is_whole(values: np.ndarray) -> bool:
+    """Whether every value that is not missing is a whole number.
+
+    Parameters
+    ----------
+    values : numpy array of numbers
+        Missing values are ``NaN``.
+
+    Returns
+    -------
+    bool
+        ``True`` when counts in ``values`` can stay whole when moved.
+
+    Raises
+    ------
+    TypeError
+        ``values`` is not numeric.
+    """
+    values = np.asarray(values)
+    if values.dtype.kind not in "iuf":
+        raise TypeError(f"is_whole needs numbers, not an array of {values.dtype}")
+    values = values.astype("float64")
     finite = values[~np.isnan(values)]
     return bool(np.all(finite == np.round(finite)))
 
@@ -171,7 +203,7 @@ def aggregate(df: pd.DataFrame, by, counts=(), rates: Mapping | None = None,
     >>> aggregate(df, "ward", counts=["kids"], rates={"pct": ("kids", "pop")})["pct"].tolist()
     [20.0]
     """
-    _require_frame(df, "df")
+    check_frame(df, "df")
     by = [by] if isinstance(by, str) else list(by)
     if not by:
         raise ValueError("by is empty: name the column(s) to group by")
@@ -189,7 +221,7 @@ def aggregate(df: pd.DataFrame, by, counts=(), rates: Mapping | None = None,
                          "positions in a national ordering and are never summed or averaged; "
                          "aggregate the scores (population-weighted) or use imd_extent / share_most_deprived")
     needed = by + counts + [c for p in rates.values() for c in p] + [c for p in scores.values() for c in p]
-    _require_columns(df, list(dict.fromkeys(needed)), "df")
+    check_frame(df, "df", list(dict.fromkeys(needed)))
     clash = set(rates) | set(scores)
     clash = sorted(clash & (set(by) | set(counts)))
     if clash:
@@ -378,8 +410,8 @@ def best_fit_lsoas(lsoas_gdf, areas_gdf, area_col: str) -> pd.DataFrame:
             raise TypeError(f"{name} must be a GeoDataFrame, not {type(obj).__name__}")
         if obj.crs is None:
             raise ValueError(f"{name} has no CRS; set it (e.g. .set_crs(27700)) before matching areas")
-    _require_columns(lsoas_gdf, ["lsoa21_code"], "lsoas_gdf")
-    _require_columns(areas_gdf, [area_col], "areas_gdf")
+    check_frame(lsoas_gdf, "lsoas_gdf", ["lsoa21_code"])
+    check_frame(areas_gdf, "areas_gdf", [area_col])
     for obj, col, name in ((lsoas_gdf, "lsoa21_code", "lsoas_gdf"), (areas_gdf, area_col, "areas_gdf")):
         if obj[col].isna().any():
             raise ValueError(f"{name}: rows {list(obj.index[obj[col].isna()][:10])} have no {col}")

@@ -19,11 +19,10 @@ import shapely
 from ccdata.errors import MissingDataError, Problem
 from ccdata.io import attach_exclusions, load
 from ccdata.io.fetch import read_manifest
+from ccdata.schemas import check_frame
 
 #: Registry ids, most detailed first.
 BGC_ID, BSC_ID = "boundaries_lsoa21", "boundaries_lsoa21_bsc"
-#: Value of the ``generalisation`` column, per registry id.
-GENERALISATION = {BGC_ID: "BGC", BSC_ID: "BSC"}
 #: What each generalisation is, in words a partner can read (the map's key says it).
 GENERALISATION_TEXT = {
     "BGC": "generalised: simplified to within 20 m of the surveyed line",
@@ -69,9 +68,7 @@ def merge_boundaries(detailed: gpd.GeoDataFrame | None, coarse: gpd.GeoDataFrame
     for kind, frame in frames.items():
         if not isinstance(frame, gpd.GeoDataFrame):
             raise TypeError(f"the {kind} boundaries must be a GeoDataFrame, not {type(frame).__name__}")
-        lacking = [c for c in ("lsoa21_code", "geometry") if c not in frame.columns]
-        if lacking:
-            raise ValueError(f"the {kind} boundaries lack column(s) {lacking}")
+        check_frame(frame, f"the {kind} boundaries", ("lsoa21_code", "geometry"))
     if len(frames) == 2 and detailed.crs != coarse.crs:
         raise ValueError(f"the BGC and BSC boundaries are in different CRSs ({detailed.crs} and {coarse.crs})")
     problems: list[Problem] = []
@@ -134,8 +131,7 @@ def make_lsoa21_boundaries(collection: str) -> gpd.GeoDataFrame:
 
 def generalisation_sentence(lsoas) -> str:
     """How detailed the drawn boundaries are, in one or two plain sentences (empty without the column)."""
-    if not isinstance(lsoas, pd.DataFrame):
-        raise TypeError(f"lsoas must be a table of LSOA polygons, not {type(lsoas).__name__}")
+    check_frame(lsoas, "lsoas (the LSOA polygons)")
     if "generalisation" not in lsoas.columns or lsoas.empty:
         return ""
     counts = lsoas["generalisation"].astype("string").value_counts()

@@ -24,7 +24,8 @@ from ccdata.errors import InputError, PlaceError
 from ccdata.files import atomic_write_text
 from ccdata.geo import build
 from ccdata.geo.geocode import LOCATED, OK, locate, postcode_points
-from ccdata.geo.places import PLACE_ID, _definitions
+from ccdata.geo.places import PLACE_ID, read_definitions
+from ccdata.schemas import check_frame
 
 #: Default share of the located postcodes the chosen LSOAs must hold.
 DEFAULT_SHARE = 0.8
@@ -141,9 +142,11 @@ def from_postcodes(postcodes: pd.DataFrame, collection: str = config.OFFICIAL, *
     """
     if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share <= 1:
         raise InputError(f"share must be a number above 0 and at most 1 (0.8 for 80%), not {share!r}")
-    if not isinstance(postcodes, pd.DataFrame) or not {"postcode", "count"} <= set(postcodes.columns):
-        raise InputError("postcodes must be a table with postcode and count columns")
-    config._check_collection(collection)
+    try:
+        check_frame(postcodes, "postcodes", ("postcode", "count"))
+    except (TypeError, ValueError) as exc:  # an adviser's input: the command line reports InputError
+        raise InputError(str(exc)) from exc
+    config.check_collection(collection)
     points = postcode_points(postcodes["postcode"], collection)
     placed = locate(points, collection)
     reason = pd.Series("", index=postcodes.index, dtype=object)
@@ -238,7 +241,7 @@ def append_place(place_id: str, text: str, path: Path | None = None) -> Path:
         raise PlaceError("ccdata's own places.yaml is not changed: set CCDATA_PLACES to a place file of your "
                          "own (it may start empty), then add the place again")
     old = path.read_text(encoding="utf-8") if path.exists() else ""
-    defs = _definitions(path) if path.exists() and old.strip() else {}
+    defs = read_definitions(path) if path.exists() and old.strip() else {}
     if place_id in defs:
         raise PlaceError(f"place {place_id!r} is already defined in {path}; choose another id")
     new = old + ("" if not old or old.endswith("\n") else "\n") + text

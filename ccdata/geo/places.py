@@ -23,7 +23,7 @@ from ccdata.geo.adhoc import adhoc_definition, is_adhoc
 from ccdata.geo.footprint import mapping
 from ccdata.geo.iod2025 import iod2025_lsoa21
 from ccdata.geo.footprint import resolve as resolve_footprint
-from ccdata.io import _yaml, read
+from ccdata.io import yamlfile, read
 from ccdata.io.census import BASES, population, table_code
 from ccdata.io.fetch import is_available, read_manifest
 from ccdata.io.local.checks import check_local_file
@@ -475,7 +475,7 @@ def _definitions(path: Path) -> dict:
 
 
 def _read_definitions(path: str) -> dict:
-    data = _yaml.load(path, what="place definitions") or {}
+    data = yamlfile.load(path, what="place definitions") or {}
     if not isinstance(data, dict):
         raise PlaceError(f"{path}: expected a mapping of place ids to definitions")
     bad = [str(k) for k in data if not isinstance(k, str) or not PLACE_ID.fullmatch(k)]
@@ -507,16 +507,17 @@ def check_place_id(place_id) -> str:
     return place_id
 
 
-def check_defined(place_ids, defs: dict | None = None) -> dict:
-    """``{id: definition}`` of ``place_ids`` (one id or several) from ``defs`` (default :func:`definitions`):
-    the one unknown-place check. :class:`PlaceError` for an invalid id or every id not defined."""
-    ids = [check_place_id(p) for p in ([place_ids] if isinstance(place_ids, str) else place_ids)]
-    defs = definitions(ids) if defs is None else defs
-    unknown = [p for p in ids if p not in defs]
-    if unknown:
-        raise PlaceError(f"unknown place{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
-                         f"defined places: {', '.join(defs)} (in {config.places_file()})")
-    return {p: defs[p] for p in ids}
+def read_definitions(path) -> dict:
+    """The place definitions of one place file as written (read again only when it changes).
+
+    Raises
+    ------
+    PlaceError
+        The file is missing, is not a mapping of places, or names an id that is not allowed.
+    """
+    if not Path(path).is_file():
+        raise PlaceError(f"place definitions not found: {path}")
+    return _definitions(Path(path))
 
 
 def definitions(with_ids=()) -> dict:
@@ -525,10 +526,7 @@ def definitions(with_ids=()) -> dict:
     ``with_ids`` adds the definitions of the authority and ward places among them
     (``la-e08000008``, ``ward24-e05...``, see :mod:`ccdata.geo.adhoc`) that the file lacks.
     """
-    path = config.places_file()
-    if not path.exists():
-        raise PlaceError(f"place definitions not found: {path}")
-    defs = _definitions(path)
+    defs = read_definitions(config.places_file())
     wanted = [i for i in ([with_ids] if isinstance(with_ids, str) else with_ids) if i not in defs and is_adhoc(i)]
     if wanted:
         geo = build.table("lsoa21_geography", config.OFFICIAL)
@@ -566,7 +564,12 @@ def place(place_id: str) -> Place:
     """
     if not isinstance(place_id, str):
         raise TypeError(f"place id must be a string, not {type(place_id).__name__}")
-    d = mapping(place_id, check_defined(place_id)[place_id] or {}, "the definition")
+    check_place_id(place_id)
+    defs = definitions((place_id,))
+    if place_id not in defs:
+        raise PlaceError(f"unknown place {place_id!r}; defined places: {', '.join(defs)} "
+                         f"(in {config.places_file()})")
+    d = mapping(place_id, defs[place_id] or {}, "the definition")
     missing = [k for k in _REQUIRED if k not in d]
     if missing:
         raise PlaceError(f"place {place_id!r} in {config.places_file()} lacks {', '.join(missing)}")

@@ -23,7 +23,7 @@ import pandas as pd
 
 from ccdata import config, sources
 from ccdata.errors import CcdataError, Problem
-from ccdata.io._read import warn_exclusions
+from ccdata.io.tables import warn_exclusions
 from ccdata.io.fetch import raw_files, read_manifest
 
 Reader = Callable[[sources.Dataset, list[Path]], pd.DataFrame]

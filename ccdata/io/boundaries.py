@@ -16,7 +16,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from ccdata import sources
+from ccdata.dataset import Dataset
 from ccdata.errors import Problem, ValidationError
 from ccdata.io import attach_exclusions, loader
 from ccdata.io.codes import LSOA21
@@ -93,7 +93,7 @@ def _to_bng(frame: gpd.GeoDataFrame, display: str, exclusions: list[Problem]) ->
 
 
 @loader("boundaries")
-def read_boundaries(dataset: sources.Dataset, paths: list[Path]) -> gpd.GeoDataFrame:
+def read_boundaries(dataset: Dataset, paths: list[Path]) -> gpd.GeoDataFrame:
     """Read boundary polygons as a GeoDataFrame in EPSG:27700.
 
     Parameters

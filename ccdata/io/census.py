@@ -24,18 +24,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from ccdata import cache, config, sources
+from ccdata import cache, config
+from ccdata.dataset import Dataset
 from ccdata.errors import Problem
 from ccdata.io import attach_exclusions, loader
-from ccdata.io._read import (
-    _blank_rows,
-    _record_start_lines,
+from ccdata.io.tables import (
+    blank_rows,
+    record_start_lines,
     decode,
     parse_numbers,
     read_bytes,
     read_csv_lines,
 )
-from ccdata.io._yaml import load as load_yaml
+from ccdata.io.yamlfile import load as load_yaml
 from ccdata.io.codes import LSOA21
 from ccdata.io.lookups import (
     check_lsoa,
@@ -99,7 +100,7 @@ def category_label(header: str) -> str:
     return text.split(": ", 1)[1] if ": " in text else text
 
 
-def member_name(dataset: sources.Dataset) -> str:
+def member_name(dataset: Dataset) -> str:
     """The CSV inside the Nomis zip for this dataset (``census2021-ts007a-lsoa.csv``)."""
     return f"census2021-{table_code(dataset.id)}-{_LEVEL[dataset.geography]}.csv"
 
@@ -148,7 +149,7 @@ def required_columns(dataset_id: str) -> dict[str, str]:
 
 
 @loader("census_bulk")
-def read_census(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
+def read_census(dataset: Dataset, paths: list[Path]) -> pd.DataFrame:
     """Read a Census 2021 table from a Nomis bulk download or a Nomis table view.
 
     Parameters
@@ -225,7 +226,7 @@ def is_table_view(text: str) -> bool:
     return bool(first) and bool(_TV_TITLE.match(first[0]))
 
 
-def _read_bulk(dataset: sources.Dataset, path: Path, collection: str):
+def _read_bulk(dataset: Dataset, path: Path, collection: str):
     """Parse one Nomis bulk CSV (or zip member); returns (frame, labels, exclusions)."""
     code_col, name_col = _AREA_COLUMNS[dataset.geography]
     raw, excl, display = read_csv_lines(path, required=("geography code",), member_suffix=member_name(dataset))
@@ -275,20 +276,59 @@ def _finish(dataset, frame, order, display, collection, extra):
     return frame, suppressed
 
 
-def _read_table_view(dataset: sources.Dataset, text: str, display: str, collection: str):
-    """Parse a Nomis table view (see the module docstring) into the bulk layout."""
+def _read_table_view(dataset: Dataset, text: str, display: str, collection: str):
+    """Parse a Nomis table view (see the module docstring) into the bulk layout.
+
+    Four steps: the title lines (which table, which category), the header (count columns,
+    each followed by its ``%``), the body (data rows, blank rows, the footnote), then the
+    counts and percentages checked as the bulk files' are.
+    """
     code_col, name_col = _AREA_COLUMNS[dataset.geography]
     rows = list(csv.reader(io.StringIO(text, newline="")))
-    lines = _record_start_lines(text, len(rows))
+    lines = record_start_lines(text, len(rows))
     problems: list[Problem] = []
     exclusions: list[Problem] = []
-    wanted = table_code(dataset.id).upper()
+    meta, category, head_at = _tv_title(rows, lines, table_code(dataset.id).upper(), display, problems)
+    header = [" ".join(c.split()) for c in rows[head_at]]
+    columns, labels, pct_of = _tv_count_columns(header, meta, category, lines[head_at], display, problems)
+    records, index, blank, footnote = _tv_body(rows[head_at + 1:], lines[head_at + 1:], header, columns, pct_of,
+                                               display, problems)
+    exclusions += blank_rows(display, blank, last_line=lines[-1] if lines else 0)
+    text_of_note = " ".join(t for _, t in footnote).lower()
+    if not any(w in text_of_note for w in _TV_FOOTNOTE):
+        last = index[-1] if index else (lines[head_at] if lines else None)
+        problems.append(Problem(display, last, None, "the disclosure footnote that ends every Nomis table view "
+                                "is missing: the file may have been cut short; download the table again"))
+    for line, note in footnote:
+        exclusions.append(Problem(display, line, None, "footnote skipped", note[:80]))
+    order = list(columns)
+    pct_cols = [f"__pct_{n}" for n in order]
+    frame = pd.DataFrame(records, columns=[code_col, name_col] + order + pct_cols,
+                         index=pd.Index(index, name="row"), dtype="string")
+    if not records:
+        problems.append(Problem(display, None, None, "no data rows ('code : name' followed by counts) found"))
+    if not records or not columns:
+        raise_if(problems, display)
+    # row and cell problems are listed with those of the counts, codes and percentages below
+    pct, pct_bad, _ = parse_numbers(frame[pct_cols], pct_cols, display, integer=False)
+    named = {f"__pct_{n}": f"% after {labels[n]!r}" for n in order}
+    problems += [Problem(p.file, p.row, named.get(p.column, p.column), p.message, p.value) for p in pct_bad]
+    frame, suppressed = _finish(dataset, frame[[code_col, name_col] + order].copy(), order, display, collection,
+                                problems + _check_percentages(frame, pct, order, labels, display))
+    return frame, labels, exclusions + suppressed
+
+
+def _tv_title(rows, lines, wanted: str, display: str, problems: list[Problem]):
+    """The title lines of a table view: its metadata, the category chosen, the header's row.
+
+    Title lines read ``Population :,All households``, ``Date :,2021``,
+    ``<Variable>:,<category>``; the first line names the table, which must be ``wanted``.
+    """
     title = _TV_TITLE.match(rows[0][0]) if rows and rows[0] else None
     if title and title.group(1).upper() != wanted:
         problems.append(Problem(display, lines[0], None, f"the title names table {title.group(1)} "
                                 f"({title.group(2)}), not {wanted}: is this the right download?",
                                 rows[0][0]))
-    # title lines: "Population :,All households", "Date :,2021", "<Variable>:,<category>"
     meta: dict[str, str] = {}
     category = None
     head_at = None
@@ -312,8 +352,16 @@ def _read_table_view(dataset: sources.Dataset, text: str, display: str, collecti
     if head_at is None:
         raise_if([Problem(display, None, None, "no header row (geography type, then count and % columns) "
                           "found in the first 30 lines")], display)
-    header = [" ".join(c.split()) for c in rows[head_at]]
-    # count columns, each followed by its "%" column
+    return meta, category, head_at
+
+
+def _tv_count_columns(header: list[str], meta: dict, category, head_line: int, display: str,
+                      problems: list[Problem]):
+    """The count columns of a table view's header, each followed by its ``%`` column.
+
+    Returns ``columns`` (output name -> position), ``labels`` (output name -> header text)
+    and ``pct_of`` (count position -> its ``%`` position).
+    """
     counts: list[tuple[int, str]] = []
     pct_of: dict[int, int] = {}
     for j in range(1, len(header)):
@@ -322,7 +370,7 @@ def _read_table_view(dataset: sources.Dataset, text: str, display: str, collecti
             continue
         if cell == "%":
             if not counts or counts[-1][0] != j - 1:
-                problems.append(Problem(display, lines[head_at], f"column {j + 1}",
+                problems.append(Problem(display, head_line, f"column {j + 1}",
                                         "a '%' column with no count column before it"))
             else:
                 pct_of[counts[-1][0]] = j
@@ -332,28 +380,36 @@ def _read_table_view(dataset: sources.Dataset, text: str, display: str, collecti
     columns: dict[str, int] = {}
     for j, label in counts:
         if j not in pct_of:
-            problems.append(Problem(display, lines[head_at], label, "no '%' column after this count column: "
+            problems.append(Problem(display, head_line, label, "no '%' column after this count column: "
                                     "a Nomis table view gives a percentage after each count (was a column "
                                     "deleted?)"))
         if label == meta.get("date") or re.fullmatch(r"\d{4}", label):
             if not category:
-                problems.append(Problem(display, lines[head_at], label, "count column named by the date, but no "
+                problems.append(Problem(display, head_line, label, "count column named by the date, but no "
                                         "title line names its category (e.g. 'Household composition:,"
                                         "<category>')"))
                 continue
             label = category
         out = "total" if label.lower().startswith("total") else slug(label)
         if out in columns:
-            problems.append(Problem(display, lines[head_at], label,
+            problems.append(Problem(display, head_line, label,
                                     f"gives the same column name {out!r} as another column"))
             continue
         labels[out] = label
         columns[out] = j
     if not columns:
-        problems.append(Problem(display, lines[head_at], None, "no count columns found"))
-    # body: data rows, blank rows, then the footnote
+        problems.append(Problem(display, head_line, None, "no count columns found"))
+    return columns, labels, pct_of
+
+
+def _tv_body(rows, lines, header: list[str], columns: dict, pct_of: dict, display: str, problems: list[Problem]):
+    """The body of a table view: data rows, blank rows, then the footnote.
+
+    Returns the records (code, name, counts, then percentages), their file lines, the
+    blank lines and the footnote's ``(line, text)`` pairs.
+    """
     records, index, blank, footnote = [], [], [], []
-    for line, row in zip(lines[head_at + 1:], rows[head_at + 1:]):
+    for line, row in zip(lines, rows):
         cells = [c.strip() for c in row]
         if not any(cells):
             blank.append(line)
@@ -381,29 +437,7 @@ def _read_table_view(dataset: sources.Dataset, text: str, display: str, collecti
         records.append([match.group(1), match.group(2)] + [cells[j] for j in columns.values()]
                        + [cells[pct_of[j]] if j in pct_of else None for j in columns.values()])
         index.append(line)
-    exclusions += _blank_rows(display, blank, last_line=lines[-1] if lines else 0)
-    text_of_note = " ".join(t for _, t in footnote).lower()
-    if not any(w in text_of_note for w in _TV_FOOTNOTE):
-        last = index[-1] if index else (lines[head_at] if lines else None)
-        problems.append(Problem(display, last, None, "the disclosure footnote that ends every Nomis table view "
-                                "is missing: the file may have been cut short; download the table again"))
-    for line, note in footnote:
-        exclusions.append(Problem(display, line, None, "footnote skipped", note[:80]))
-    order = list(columns)
-    pct_cols = [f"__pct_{n}" for n in order]
-    frame = pd.DataFrame(records, columns=[code_col, name_col] + order + pct_cols,
-                         index=pd.Index(index, name="row"), dtype="string")
-    if not records:
-        problems.append(Problem(display, None, None, "no data rows ('code : name' followed by counts) found"))
-    if not records or not columns:
-        raise_if(problems, display)
-    # row and cell problems are listed with those of the counts, codes and percentages below
-    pct, pct_bad, _ = parse_numbers(frame[pct_cols], pct_cols, display, integer=False)
-    named = {f"__pct_{n}": f"% after {labels[n]!r}" for n in order}
-    problems += [Problem(p.file, p.row, named.get(p.column, p.column), p.message, p.value) for p in pct_bad]
-    frame, suppressed = _finish(dataset, frame[[code_col, name_col] + order].copy(), order, display, collection,
-                                problems + _check_percentages(frame, pct, order, labels, display))
-    return frame, labels, exclusions + suppressed
+    return records, index, blank, footnote
 
 
 def _check_percentages(frame, pct, order, labels, display) -> list[Problem]:

@@ -19,7 +19,7 @@ import pandas as pd
 from ccdata import cilif, sources
 from ccdata.errors import Problem, UnknownDatasetError, ValidationError
 from ccdata.io import attach_exclusions, loader
-from ccdata.io._read import _blank_rows, parse_numbers, read_csv_lines, read_excel_sheet
+from ccdata.io.tables import blank_rows, parse_numbers, read_csv_lines, read_excel_sheet
 from ccdata.io.lookups import check_paths, combine, norm, raise_if
 from ccdata.schemas import Col, validate
 
@@ -148,7 +148,7 @@ def read_ods_sheet(path: Path, *, sheet: str | re.Pattern, required: tuple[str, 
             exclusions.append(Problem(display, line, None, f"row has {len(cells)} cells, header has {width}"))
         records.append((cells + [""] * width)[:width])
         index.append(line)
-    exclusions.extend(_blank_rows(display, blank, last_line=last))
+    exclusions.extend(blank_rows(display, blank, last_line=last))
     frame = pd.DataFrame(records, columns=columns, index=pd.Index(index, name="row"), dtype="string")
     keep = [i for i, c in enumerate(frame.columns)
             if not (c == "" and frame.iloc[:, i].fillna("").str.strip().eq("").all())]

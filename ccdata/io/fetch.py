@@ -39,6 +39,7 @@ from typing import Iterable
 import requests
 
 from ccdata import config, sources
+from ccdata.dataset import Dataset
 from ccdata.errors import FetchError, HTTPStatusError, MissingDataError, OfflineError
 from ccdata.files import AtomicFile, atomic_write_bytes
 from ccdata.io.http import (
@@ -131,7 +132,7 @@ def is_available(dataset_id: str, collection: str = config.OFFICIAL) -> bool:
 
 
 # --------------------------------------------------------------------------- routes
-def _fetch_from_mirror(dataset: sources.Dataset, mirror: str, folder: Path, manifest: dict,
+def _fetch_from_mirror(dataset: Dataset, mirror: str, folder: Path, manifest: dict,
                        force: bool, progress: bool, timeout: float) -> FetchResult:
     if not dataset.mirror_paths:
         return FetchResult(dataset.id, "unavailable", mirror,
@@ -186,7 +187,7 @@ def _fetch_from_mirror(dataset: sources.Dataset, mirror: str, folder: Path, mani
                        [folder / n for n in files])
 
 
-def _download_candidates(dataset: sources.Dataset, route: Route, today: dt.date | None) -> list[str]:
+def _download_candidates(dataset: Dataset, route: Route, today: dt.date | None) -> list[str]:
     urls = [route.url]
     if route.how == "content API" and dataset.url and dataset.url != route.url:
         urls.append(dataset.url)  # the recorded upload, should the new one fail
@@ -197,7 +198,7 @@ def _download_candidates(dataset: sources.Dataset, route: Route, today: dt.date 
     return urls
 
 
-def _fetch_official(dataset: sources.Dataset, folder: Path, manifest: dict, force: bool,
+def _fetch_official(dataset: Dataset, folder: Path, manifest: dict, force: bool,
                     progress: bool, timeout: float, today: dt.date | None = None,
                     session: requests.Session | None = None) -> FetchResult:
     session = session or new_session()
@@ -242,7 +243,7 @@ def _fetch_official(dataset: sources.Dataset, folder: Path, manifest: dict, forc
     raise FetchError(message)
 
 
-def _finish(folder: Path, dataset: sources.Dataset, source: str, files: dict,
+def _finish(folder: Path, dataset: Dataset, source: str, files: dict,
             unchanged_manifest: dict | None, route: Route | None = None) -> None:
     if unchanged_manifest is not None and unchanged_manifest.get("files") == files:
         return

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ccdata import sources
+from ccdata.dataset import Dataset
 from ccdata.errors import DataQualityWarning, Problem, ValidationError
 from ccdata.io import attach_exclusions, loader
-from ccdata.io._read import parse_numbers, read_csv_lines, read_excel_sheet
+from ccdata.io.tables import parse_numbers, read_csv_lines, read_excel_sheet
 from ccdata.io.codes import LSOA11, LSOA21, check_complete
 from ccdata.io.lookups import (
     check_lsoa,
@@ -177,7 +177,7 @@ def _choose_sheet(path: Path, area: dict[str, str], measures: list[str]) -> str 
 
 
 @loader("iod")
-def read_iod(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
+def read_iod(dataset: Dataset, paths: list[Path]) -> pd.DataFrame:
     """Read an English Indices of Deprivation file (2019 on LSOA 2011, 2025 on LSOA 2021).
 
     Parameters
@@ -245,7 +245,8 @@ def read_iod(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
         frame, bad_int, ex_int = parse_numbers(frame, whole, display, integer=True)
         frame, bad_float, ex_float = parse_numbers(frame, scores, display, integer=False)
         extra = bad_int + bad_float + check_lsoa(frame[code_col], kind, display, area[code_col], collection)
-        frame = validate(frame, _schema(area, measures, optional), display, key=[code_col], extra_problems=extra)
+        frame = validate(frame, measure_schema(area, measures, optional), display, key=[code_col],
+                         extra_problems=extra)
         parts.append((display, frame))
         exclusions += excl + ex_int + ex_float
     out = combine(parts, [code_col])
@@ -255,7 +256,35 @@ def read_iod(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
     return attach_exclusions(out, exclusions)
 
 
-def _schema(area: dict[str, str], measures: list[str], optional=()) -> dict[str, Col]:
+def measure_schema(area: dict[str, str], measures: list[str], optional=()) -> dict[str, Col]:
+    """The declared columns of an IoD table at LSOA level: its area columns, then its measures.
+
+    Parameters
+    ----------
+    area : dict
+        The area columns (``lsoa21_code``, ``lad19_code``, names ...) keyed by output name;
+        a code column gets its code pattern, a name column is text.
+    measures : list of str
+        Measure columns; the suffix says the kind: ``_rank`` (a whole number from 1),
+        ``_decile`` (1 to 10), ``_score`` (a number), else a population count (whole,
+        not negative; only ``pop_total`` is required).
+    optional : iterable of str
+        Ranks, deciles and scores that may be missing.
+
+    Returns
+    -------
+    dict of Col
+        For :func:`ccdata.schemas.validate`.
+
+    Raises
+    ------
+    TypeError
+        A column name is not text.
+    """
+    names = [*area, *measures, *optional]
+    if not all(isinstance(name, str) for name in names):
+        bad = [n for n in names if not isinstance(n, str)]
+        raise TypeError(f"measure_schema needs column names as text, got {bad}")
     cols: dict[str, Col] = {}
     for name in area:
         if name.startswith("lsoa") and name.endswith("_code"):
@@ -336,7 +365,7 @@ def _la_area_columns(cells: list[object]) -> dict[str, str]:
 
 
 @loader("iod_la_summary")
-def read_iod_la_summary(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
+def read_iod_la_summary(dataset: Dataset, paths: list[Path]) -> pd.DataFrame:
     """Read the IoD local authority summaries (IoD 2025 File 10 or File 11).
 
     Parameters
@@ -492,7 +521,7 @@ def summary_domain(label: object) -> str | None:
 
 
 @loader("iod_lad_summary")
-def read_lad_summary(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
+def read_lad_summary(dataset: Dataset, paths: list[Path]) -> pd.DataFrame:
     """Read the published local authority summaries of an IoD edition (File 10, long form).
 
     Parameters

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ccdata import sources
+from ccdata.dataset import Dataset
 from ccdata.io import attach_exclusions, loader
-from ccdata.io._read import parse_numbers, read_csv_lines
+from ccdata.io.tables import parse_numbers, read_csv_lines
 from ccdata.io.codes import LSOA21
-from ccdata.io.iod import DOMAINS, SUBDOMAINS, _schema
+from ccdata.io.iod import DOMAINS, SUBDOMAINS, measure_schema
 from ccdata.io.lookups import check_lsoa, check_paths, collection_for, combine, pick_columns, raise_if
 from ccdata.schemas import validate
 
@@ -34,7 +34,7 @@ MEASURES = [f"{d}_{m}" for d in DOMAINS + SUBDOMAINS for m in ("score", "rank", 
 
 
 @loader("iod2025_public")
-def read_iod2025_public(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
+def read_iod2025_public(dataset: Dataset, paths: list[Path]) -> pd.DataFrame:
     """Read the public copy of IoD 2025 File 7 (LSOA 2021, every domain and sub-domain).
 
     Parameters
@@ -77,7 +77,7 @@ def read_iod2025_public(dataset: sources.Dataset, paths: list[Path]) -> pd.DataF
         frame, bad_float, ex_float = parse_numbers(frame, scores, display, integer=False)
         extra = bad_int + bad_float + check_lsoa(frame["lsoa21_code"], LSOA21, display, "lsoa21_code", collection)
         area = {"lsoa21_code": "lsoa21_code", "lsoa21_name": "lsoa21_name"}
-        frame = validate(frame, _schema(area, MEASURES), display, key=["lsoa21_code"], extra_problems=extra)
+        frame = validate(frame, measure_schema(area, MEASURES), display, key=["lsoa21_code"], extra_problems=extra)
         parts.append((display, frame))
         exclusions += excl + ex_int + ex_float
     return attach_exclusions(combine(parts, ["lsoa21_code"]), exclusions)

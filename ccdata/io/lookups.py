@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ccdata import config, sources
+from ccdata import config
+from ccdata.dataset import Dataset
 from ccdata.errors import MissingDataError, Problem, ValidationError
 from ccdata.io import attach_exclusions, loader
-from ccdata.io._read import read_csv_lines
+from ccdata.io.tables import read_csv_lines
 from ccdata.io.codes import LSOA11, LSOA21, check_codes
 from ccdata.schemas import (
     LAD_CODE,
@@ -25,6 +26,7 @@ from ccdata.schemas import (
     OA_CODE,
     WARD_CODE,
     Col,
+    check_frame,
     validate,
 )
 
@@ -118,6 +120,8 @@ def combine(parts: list[tuple[str, pd.DataFrame]], key: list[str] | None) -> pd.
     """
     if not parts:
         raise ValueError("no files to read")
+    for display, frame in parts:
+        check_frame(frame, display, key or ())
     problems: list[Problem] = []
     if key and len(parts) > 1:
         seen: dict[tuple, tuple[str, int]] = {}
@@ -203,7 +207,7 @@ def _column_spec(name: str, dataset_id: str = "") -> Col:
 
 
 @loader("lookup")
-def read_lookup(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
+def read_lookup(dataset: Dataset, paths: list[Path]) -> pd.DataFrame:
     """Read an ONS geography lookup (portal CSV, ArcGIS-paged CSV or a regional subset).
 
     Field names are matched without regard to case, so the portal's ``LSOA21CD`` and

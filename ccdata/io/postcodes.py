@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ccdata import cache, sources
+from ccdata import cache
+from ccdata.dataset import Dataset
 from ccdata.errors import Problem, ValidationError
 from ccdata.io import attach_exclusions, loader
 from ccdata.schemas import POSTCODE, Col, validate
@@ -197,7 +198,7 @@ def area_bounds(path: Path) -> pd.DataFrame:
 
 
 @loader("codepoint")
-def read_codepoint(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
+def read_codepoint(dataset: Dataset, paths: list[Path]) -> pd.DataFrame:
     """Every postcode in OS Code-Point Open (all areas; 1.7 million rows).
 
     Source and vintage: see :mod:`ccdata.io.postcodes`. Prefer

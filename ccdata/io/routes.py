@@ -18,6 +18,7 @@ from typing import Iterable
 import requests
 
 from ccdata import sources
+from ccdata.dataset import Dataset
 from ccdata.errors import FetchError, OfflineError
 from ccdata.io.http import http_get, get_json, send_request, new_session, short_reason, status_error
 
@@ -75,7 +76,7 @@ def _resolve_arcgis_item(session: requests.Session, item: str, recorded: str | N
     return f"{service.rstrip('/')}/{_layer_number(recorded)}"
 
 
-def _resolve_govuk(session: requests.Session, dataset: sources.Dataset, timeout: float) -> tuple[dict, dict]:
+def _resolve_govuk(session: requests.Session, dataset: Dataset, timeout: float) -> tuple[dict, dict]:
     """The attachment of a gov.uk publication whose file name matches, and the page."""
     path = urllib.parse.urlsplit(dataset.landing_page).path
     api = GOVUK_CONTENT_API.rstrip("/") + path
@@ -107,7 +108,7 @@ def govuk_attachment(session: requests.Session, item, timeout: float = 60) -> tu
     return _resolve_govuk(session, item, timeout)
 
 
-def resolve(dataset: sources.Dataset, session: requests.Session | None = None, *,
+def resolve(dataset: Dataset, session: requests.Session | None = None, *,
             timeout: float = 60) -> Route:
     """Find where ``dataset`` is published today.
 
@@ -156,7 +157,7 @@ def resolve(dataset: sources.Dataset, session: requests.Session | None = None, *
     return Route("manual", None, None)
 
 
-def manual_message(dataset: sources.Dataset, note: str = "") -> str:
+def manual_message(dataset: Dataset, note: str = "") -> str:
     how = dataset.manual or (f"the publisher offers no direct download; get it from "
                              f"{dataset.landing_page} and use a mirror folder")
     return f"{note}. To get it by hand: {how}" if note else how

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ccdata import sources
+from ccdata.dataset import Dataset
 from ccdata.errors import DataQualityWarning, Problem
 from ccdata.io import attach_exclusions, loader
-from ccdata.io._read import parse_numbers, read_csv_lines
+from ccdata.io.tables import parse_numbers, read_csv_lines
 from ccdata.io.lookups import check_paths, combine, pick_columns, raise_if
 from ccdata.schemas import POSTCODE, Col, validate
 
@@ -46,7 +46,7 @@ def _dates(frame: pd.DataFrame, columns: list[str], file: str, fmt: str) -> tupl
 
 
 @loader("epraccur")
-def read_epraccur(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
+def read_epraccur(dataset: Dataset, paths: list[Path]) -> pd.DataFrame:
     """Read the NHS ODS ``epraccur`` extract (GP practices and prescribing cost centres).
 
     Parameters
@@ -111,7 +111,7 @@ GIAS_OPTIONAL = ("pupils", "pct_fsm", "ofsted_rating", "lsoa_code", "ward_code",
 
 
 @loader("gias")
-def read_gias(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
+def read_gias(dataset: Dataset, paths: list[Path]) -> pd.DataFrame:
     """Read the DfE Get Information about Schools extract (``edubasealldataYYYYMMDD.csv``).
 
     Parameters
@@ -178,7 +178,7 @@ _NOT_A_VALUE = {"", "n/a", "na", "[unknown]", "[no registered public address]", 
 
 
 @loader("libraries")
-def read_libraries(dataset: sources.Dataset, paths: list[Path]) -> pd.DataFrame:
+def read_libraries(dataset: Dataset, paths: list[Path]) -> pd.DataFrame:
     """Read the public libraries in England basic dataset.
 
     Parameters

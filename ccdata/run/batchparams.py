@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ccdata.errors import BatchError, MissingDataError
-from ccdata.io import _yaml
+from ccdata.io import yamlfile
 
 #: Keys allowed in a ``-f`` parameter file.
 PARAMETER_KEYS = ("places", "views", "parameters", "place_parameters", "jobs", "out", "skip_unavailable")
@@ -40,8 +40,8 @@ def load_parameters(path: Path | str) -> BatchParameters:
     if not path.exists():
         raise MissingDataError(f"batch parameter file {path} does not exist")
     try:
-        data = _yaml.load(path, what="batch parameter file") or {}
-    except _yaml.YamlError as exc:
+        data = yamlfile.load(path, what="batch parameter file") or {}
+    except yamlfile.YamlError as exc:
         raise BatchError(str(exc)) from None
     if not isinstance(data, dict):
         raise BatchError(f"{path}: expected a mapping with keys {', '.join(PARAMETER_KEYS)}")

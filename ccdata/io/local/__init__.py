@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ccdata.errors import MissingDataError, Problem, ValidationError
-from ccdata.io._read import read_csv_lines, read_excel_sheet
+from ccdata.io.tables import read_csv_lines, read_excel_sheet
 
 #: File endings the readers accept (compared in lower case: ``.CSV`` is a CSV).
 TABLE_SUFFIXES = (".csv", ".txt", ".gz", ".xlsx", ".xlsm")

@@ -15,8 +15,9 @@ import pandas as pd
 from pyproj import Transformer
 
 from ccdata.errors import Problem, ValidationError
+from ccdata.schemas import check_frame
 from ccdata.io import attach_exclusions
-from ccdata.io._read import duplicate_columns
+from ccdata.io.tables import duplicate_columns
 from ccdata.io.local import match_columns, read_table
 from ccdata.io.postcodes import is_postcode, normalise_postcode
 from ccdata.vocabulary import CATEGORIES
@@ -97,12 +98,58 @@ def normalise_category(value) -> str | None:
     return None
 
 
-def _details(parts) -> str:
+def join_details(parts) -> str:
+    """The ``details`` cell of an asset: the parts that say something, joined by ``"; "``.
+
+    Parameters
+    ----------
+    parts : list
+        Text parts (phone number, opening hours ...); ``None``, missing values and blank
+        text are left out.
+
+    Returns
+    -------
+    str
+        The parts joined, or ``""`` when none says anything.
+
+    Raises
+    ------
+    TypeError
+        ``parts`` is a single string rather than a list of parts.
+    """
+    if isinstance(parts, (str, bytes)):
+        raise TypeError(f"join_details needs a list of parts, not the text {parts[:40]!r}")
     return "; ".join(str(p) for p in parts if p is not None and not (not isinstance(p, str) and pd.isna(p))
                      and str(p).strip())
 
 
-def _finish(frame: pd.DataFrame, extra: tuple[str, ...] = ()) -> pd.DataFrame:
+def finish_asset_table(frame: pd.DataFrame, extra: tuple[str, ...] = ()) -> pd.DataFrame:
+    """An asset list in the columns every list shares (:data:`ASSET_COLUMNS`).
+
+    Official service lists and the adviser's list end here, so they combine.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Every column of :data:`ASSET_COLUMNS` except ``asset_id`` and
+        ``category_label``, which are made here (``source:source_ref``, the
+        category's label).
+    extra : tuple of str
+        Further columns to keep, after the shared ones, with their dtypes as they are.
+
+    Returns
+    -------
+    DataFrame
+        Numbered from 0; ``easting``/``northing`` as ``Float64``, the shared text
+        columns as ``string``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``frame`` is not a DataFrame, or lacks a shared column.
+    """
+    made_here = ("asset_id", "category_label")
+    check_frame(frame, "frame", [c for c in ASSET_COLUMNS if c not in made_here])
     frame = frame.copy()
     frame["category_label"] = frame["category"].map(CATEGORIES)
     frame["asset_id"] = frame["source"] + ":" + frame["source_ref"].astype(str)
@@ -114,6 +161,8 @@ def _finish(frame: pd.DataFrame, extra: tuple[str, ...] = ()) -> pd.DataFrame:
         if col not in ("easting", "northing") and col not in extra:
             out[col] = out[col].astype("string")
     return out
+
+
 _LOCAL_ALIASES = {
     "name": ("name", "asset", "asset name", "organisation", "organization", "organisation name"),
     "category": ("category", "type", "kind", "asset type"),
@@ -172,6 +221,44 @@ def load_asset_list(path) -> pd.DataFrame:
 
     raw, exclusions, display = read_table(path, what="asset list", required=("name",), columns=_LOCAL_ALIASES)
     exclusions = list(exclusions)
+    cols = _asset_columns(raw, display)
+    names, categories = _text(raw, cols, "name"), _text(raw, cols, "category")
+    postcodes_typed = _text(raw, cols, "postcode")
+    normal = pd.Series([normalise_postcode(v) if isinstance(v, str) else None for v in postcodes_typed],
+                       index=raw.index, dtype=object)
+    ok_pc = normal.map(lambda p: is_postcode(p) if isinstance(p, str) else False).astype(bool)
+    pc_status = np.where(postcodes_typed.isna(), "missing", np.where(ok_pc, "ok", "malformed"))
+    for line in raw.index[(pc_status == "malformed")]:
+        exclusions.append(Problem(display, int(line), cols["postcode"], "malformed postcode",
+                                  postcodes_typed.at[line]))
+    category = _asset_categories(categories, cols, display, exclusions)
+    east, north = _asset_coordinates(raw, cols, display, exclusions)
+    has_xy = east.notna() & north.notna()
+    location = np.where(has_xy, "coordinates", np.where(ok_pc, "postcode", "none"))
+    for line in raw.index[location == "none"]:
+        exclusions.append(Problem(display, int(line), cols.get("postcode"),
+                                  "no usable location (no valid postcode or coordinates)"))
+
+    out = pd.DataFrame({
+        "row": raw.index.astype(int), "source": f"local list ({path.name})", "source_ref": [f"row {i}" for i in raw.index],
+        "name": names, "category": category, "category_original": categories, "subtype": categories,
+        "address": _text(raw, cols, "address"),
+        "postcode": [n if ok else (t.upper() if isinstance(t, str) else None)
+                     for n, ok, t in zip(normal, ok_pc, postcodes_typed)],
+        "postcode_status": pc_status, "website": _text(raw, cols, "website"), "notes": _text(raw, cols, "notes"),
+        "details": _text(raw, cols, "notes"), "easting": east, "northing": north, "location": location,
+    }, index=raw.index)
+    kept, skipped_frame = _skip_rows(out, cols, display, exclusions)
+    result = finish_asset_table(kept, ("row", "category_original", "postcode_status", "notes", "location"))
+    result["row"] = result["row"].astype("int64")
+    exclusions.sort(key=lambda p: (p.row or 0, p.column or ""))
+    result.attrs["file"] = display
+    result.attrs["skipped"] = skipped_frame.reset_index(drop=True)
+    return attach_exclusions(result, exclusions) if exclusions else result
+
+
+def _asset_columns(raw: pd.DataFrame, display: str) -> dict[str, str]:
+    """The asset list's columns by field; every column problem at once as a ValidationError."""
     cols = match_columns(list(raw.columns), _LOCAL_ALIASES)
     problems = duplicate_columns(raw.columns, display, used=set(cols.values()))
     problems += [Problem(display, None, need, "required column is missing") for need in ("name", "category")
@@ -182,44 +269,47 @@ def load_asset_list(path) -> pd.DataFrame:
                                 "or easting and northing"))
     if problems:
         raise ValidationError(display, problems)
+    return cols
 
-    def text(field: str) -> pd.Series:
-        if field not in cols:
-            return pd.Series(pd.NA, index=raw.index, dtype="string")
-        s = raw[cols[field]].astype("string").str.strip()
-        return s.mask(s.eq(""), pd.NA)
 
-    def number(field: str) -> pd.Series:
-        s = text(field)
-        values = pd.to_numeric(s.str.replace(",", "", regex=False), errors="coerce")
-        for line in raw.index[values.isna() & s.notna()]:
-            exclusions.append(Problem(display, int(line), cols[field], "not a number; ignored", s.at[line]))
-        return values.astype("float64")
+def _text(raw: pd.DataFrame, cols: dict[str, str], field: str) -> pd.Series:
+    """A field's cells as trimmed text, blank as missing (all missing when the list lacks the field)."""
+    if field not in cols:
+        return pd.Series(pd.NA, index=raw.index, dtype="string")
+    s = raw[cols[field]].astype("string").str.strip()
+    return s.mask(s.eq(""), pd.NA)
 
-    names, categories = text("name"), text("category")
-    postcodes_typed = text("postcode")
-    normal = pd.Series([normalise_postcode(v) if isinstance(v, str) else None for v in postcodes_typed],
-                       index=raw.index, dtype=object)
-    ok_pc = normal.map(lambda p: is_postcode(p) if isinstance(p, str) else False).astype(bool)
-    pc_status = np.where(postcodes_typed.isna(), "missing", np.where(ok_pc, "ok", "malformed"))
-    for line in raw.index[(pc_status == "malformed")]:
-        exclusions.append(Problem(display, int(line), cols["postcode"], "malformed postcode",
-                                  postcodes_typed.at[line]))
+
+def _number(raw: pd.DataFrame, cols: dict[str, str], field: str, display: str, exclusions: list) -> pd.Series:
+    """A field's cells as numbers (thousands commas allowed); a cell that is not one is listed."""
+    s = _text(raw, cols, field)
+    values = pd.to_numeric(s.str.replace(",", "", regex=False), errors="coerce")
+    for line in raw.index[values.isna() & s.notna()]:
+        exclusions.append(Problem(display, int(line), cols[field], "not a number; ignored", s.at[line]))
+    return values.astype("float64")
+
+
+def _asset_categories(categories: pd.Series, cols: dict[str, str], display: str, exclusions: list) -> pd.Series:
+    """The category ids of the typed categories; a missing or unknown one is ``other`` and listed."""
     # object dtype: on a column with no category at all, map() gives a pyarrow null column
     # that fillna("other") cannot fill
     category = categories.astype(object).map(lambda v: normalise_category(v), na_action="ignore")
-    for line in raw.index[category.isna()]:
+    for line in categories.index[category.isna()]:
         typed = categories.at[line]
         message = ("missing category; shown as other" if pd.isna(typed) else
                    f"unknown category; shown as other (known: {', '.join(CATEGORIES)})")
         exclusions.append(Problem(display, int(line), cols["category"], message,
                                   None if pd.isna(typed) else typed))
-    category = category.fillna("other")
+    return category.fillna("other")
 
+
+def _asset_coordinates(raw: pd.DataFrame, cols: dict[str, str], display: str, exclusions: list):
+    """Easting and northing of each row from the list's own coordinates (lat/lon converted);
+    missing, placeholder and out-of-Britain coordinates are listed and left missing."""
     east = pd.Series(np.nan, index=raw.index)
     north = pd.Series(np.nan, index=raw.index)
     if {"easting", "northing"} <= set(cols):
-        e, n = number("easting"), number("northing")
+        e, n = _number(raw, cols, "easting", display, exclusions), _number(raw, cols, "northing", display, exclusions)
         # 0,0 is how many systems write "no location"; it is not a point in Great Britain
         placeholder = (e == 0) & (n == 0)
         for line in raw.index[placeholder]:
@@ -233,7 +323,7 @@ def load_asset_list(path) -> pd.DataFrame:
                                       (raw.at[line, cols["easting"]], raw.at[line, cols["northing"]])))
         east, north = e.where(inside), n.where(inside)
     if {"lat", "lon"} <= set(cols):
-        lat, lon = number("lat"), number("lon")
+        lat, lon = _number(raw, cols, "lat", display, exclusions), _number(raw, cols, "lon", display, exclusions)
         inside = lat.between(*_GB_LAT) & lon.between(*_GB_LON)
         for line in raw.index[(lat.notna() | lon.notna()) & ~inside]:
             exclusions.append(Problem(display, int(line), cols["lat"],
@@ -244,20 +334,11 @@ def load_asset_list(path) -> pd.DataFrame:
             to_bng = Transformer.from_crs(4326, 27700, always_xy=True)
             x, y = to_bng.transform(lon[use].to_numpy(), lat[use].to_numpy())
             east[use], north[use] = x, y
-    has_xy = east.notna() & north.notna()
-    location = np.where(has_xy, "coordinates", np.where(ok_pc, "postcode", "none"))
-    for line in raw.index[location == "none"]:
-        exclusions.append(Problem(display, int(line), cols.get("postcode"),
-                                  "no usable location (no valid postcode or coordinates)"))
+    return east, north
 
-    out = pd.DataFrame({
-        "row": raw.index.astype(int), "source": f"local list ({path.name})", "source_ref": [f"row {i}" for i in raw.index],
-        "name": names, "category": category, "category_original": categories, "subtype": categories,
-        "address": text("address"), "postcode": [n if ok else (t.upper() if isinstance(t, str) else None)
-                                                   for n, ok, t in zip(normal, ok_pc, postcodes_typed)],
-        "postcode_status": pc_status, "website": text("website"), "notes": text("notes"),
-        "details": text("notes"), "easting": east, "northing": north, "location": location,
-    }, index=raw.index)
+
+def _skip_rows(out: pd.DataFrame, cols: dict[str, str], display: str, exclusions: list):
+    """The rows kept, and those skipped (no name, or a repeat of an earlier row) with their reason."""
     skipped = []
     no_name = out["name"].isna()
     for line in out.index[no_name]:
@@ -277,10 +358,4 @@ def load_asset_list(path) -> pd.DataFrame:
     skip_lines = {s[0] for s in skipped}
     skipped_frame = out.loc[sorted(skip_lines)].copy()
     skipped_frame["reason"] = [dict(skipped)[i] for i in skipped_frame.index]
-    kept = out.drop(index=sorted(skip_lines))
-    result = _finish(kept, ("row", "category_original", "postcode_status", "notes", "location"))
-    result["row"] = result["row"].astype("int64")
-    exclusions.sort(key=lambda p: (p.row or 0, p.column or ""))
-    result.attrs["file"] = display
-    result.attrs["skipped"] = skipped_frame.reset_index(drop=True)
-    return attach_exclusions(result, exclusions) if exclusions else result
+    return out.drop(index=sorted(skip_lines)), skipped_frame

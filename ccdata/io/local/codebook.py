@@ -33,7 +33,7 @@ from pathlib import Path
 import pandas as pd
 
 from ccdata.errors import MissingDataError, Problem, ValidationError
-from ccdata.io import _yaml
+from ccdata.io import yamlfile
 from ccdata.io.local import match_columns, norm_key, read_table
 
 COLUMNS = {"code": ("theme code", "theme"), "title": ("name", "theme title"), "description": ("about",),
@@ -98,7 +98,7 @@ def _rules(value, file: str, row, column: str, problems: list[Problem]) -> tuple
 
 def _records(path: Path) -> tuple[list[tuple[int | None, dict]], str]:
     if path.suffix.lower() in (".yaml", ".yml"):
-        doc = _yaml.load(path, what="codebook")
+        doc = yamlfile.load(path, what="codebook")
         items = doc.get("themes") if isinstance(doc, dict) else doc
         if not isinstance(items, list):
             raise ValidationError(path.name, [Problem(path.name, None, None,

@@ -32,7 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from ccdata.errors import Problem, ValidationError
-from ccdata.io._read import duplicate_columns
+from ccdata.io.tables import duplicate_columns
 from ccdata.io.local import match_columns, norm_key, read_table
 from ccdata.io.local.survey import parse_wave
 
@@ -117,6 +117,34 @@ def read_conversations(path: str | Path) -> tuple[pd.DataFrame, list[Problem], s
         raise TypeError(f"path must be a file path, not {type(path).__name__}")
     frame, exclusions, file = _read(path)
     exclusions = list(exclusions)
+    raw = _fields(frame, file, exclusions)
+    out = pd.DataFrame({"conversation_id": _ids(raw["conversation_id"], file)}, index=frame.index)
+    waves, wave_dates = _waves(raw, frame.index, file, exclusions)
+    out["wave"] = waves
+    out["wave_date"] = pd.to_datetime(pd.Series(wave_dates, index=frame.index, dtype="object"))
+    for col in ("setting", "who", "age_band"):
+        values = [_text(v) for v in raw[col]] if col in raw else [""] * len(frame)
+        out[col] = [v if v else NOT_KNOWN for v in values]
+    for col in ("ward", "postcode", "lsoa21_code"):
+        values = [_text(v) for v in raw[col]] if col in raw else [""] * len(frame)
+        out[col] = pd.Series([v if v else pd.NA for v in values], index=frame.index, dtype="object")
+    people, given = _people(raw, frame.index, file, exclusions)
+    out["people"] = pd.Series(people, index=frame.index, dtype="int64")
+    out["note"] = [_text(v) for v in raw["note"]]
+    for line in out.index[out["note"].eq("")]:
+        exclusions.append(Problem(file, int(line), "note", "no note; only theme codes given in the file can "
+                                  "code this conversation"))
+    themes = []
+    for line in frame.index:
+        text = _text(raw["themes"][line]) if "themes" in raw else ""
+        themes.append(tuple(dict.fromkeys(norm_key(t) for t in THEME_SEP.split(text) if t.strip())))
+    out["themes"] = themes
+    out.attrs.update({"file": file, "people_given": given})
+    return out, exclusions, file
+
+
+def _fields(frame: pd.DataFrame, file: str, exclusions: list[Problem]) -> dict[str, pd.Series]:
+    """Each field's column, by field; every column problem at once, unknown columns listed."""
     problems = duplicate_columns(frame.columns, file)
     found = match_columns(frame.columns, COLUMNS, file=file)
     for col in REQUIRED:
@@ -129,11 +157,15 @@ def read_conversations(path: str | Path) -> tuple[pd.DataFrame, list[Problem], s
         raise ValidationError(file, problems)
     for col in unknown:  # listed, not silently ignored (its cells are never quoted: it may hold notes)
         exclusions.append(Problem(file, None, str(col), "column not recognised; not read"))
-    raw = {field: frame[header] for field, header in found.items()}
+    return {field: frame[header] for field, header in found.items()}
 
+
+def _ids(column: pd.Series, file: str) -> list[str]:
+    """The conversation ids: present, short codes, each once (case aside), or a ValidationError."""
+    problems: list[Problem] = []
     seen: dict[str, int] = {}
     ids = []
-    for line, value in raw["conversation_id"].items():
+    for line, value in column.items():
         text = _text(value)
         if not text:
             problems.append(Problem(file, int(line), "conversation_id", "missing conversation id"))
@@ -149,10 +181,14 @@ def read_conversations(path: str | Path) -> tuple[pd.DataFrame, list[Problem], s
         ids.append(text)
     if problems:
         raise ValidationError(file, problems)
+    return ids
 
-    out = pd.DataFrame({"conversation_id": ids}, index=frame.index)
+
+def _waves(raw: dict, index: pd.Index, file: str, exclusions: list[Problem]):
+    """Each conversation's wave and the date it is placed by: the wave as given (a date in it
+    read as one), else the quarter of its date, else 'Not known'."""
     waves, wave_dates = [], []
-    for line in frame.index:
+    for line in index:
         label = _text(raw["wave"][line]) if "wave" in raw else ""
         day_text = _text(raw["date"][line]) if "date" in raw else ""
         day, _ = parse_wave(day_text) if day_text else (None, None)
@@ -171,17 +207,14 @@ def read_conversations(path: str | Path) -> tuple[pd.DataFrame, list[Problem], s
         else:
             waves.append(quarter(day))
             wave_dates.append(date(day.year, 3 * ((day.month - 1) // 3) + 1, 1))
-    out["wave"] = waves
-    out["wave_date"] = pd.to_datetime(pd.Series(wave_dates, index=frame.index, dtype="object"))
-    for col in ("setting", "who", "age_band"):
-        values = [_text(v) for v in raw[col]] if col in raw else [""] * len(frame)
-        out[col] = [v if v else NOT_KNOWN for v in values]
-    for col in ("ward", "postcode", "lsoa21_code"):
-        values = [_text(v) for v in raw[col]] if col in raw else [""] * len(frame)
-        out[col] = pd.Series([v if v else pd.NA for v in values], index=frame.index, dtype="object")
+    return waves, wave_dates
 
+
+def _people(raw: dict, index: pd.Index, file: str, exclusions: list[Problem]) -> tuple[list[int], bool]:
+    """People in each conversation (1 when not given or not a whole number), and whether the file
+    gave any number."""
     people, given = [], False
-    for line in frame.index:
+    for line in index:
         text = _text(raw["people"][line]) if "people" in raw else ""
         if not text:
             people.append(1)
@@ -197,15 +230,4 @@ def read_conversations(path: str | Path) -> tuple[pd.DataFrame, list[Problem], s
         else:
             people.append(int(number))
             given = True
-    out["people"] = pd.Series(people, index=frame.index, dtype="int64")
-    out["note"] = [_text(v) for v in raw["note"]]
-    for line in out.index[out["note"].eq("")]:
-        exclusions.append(Problem(file, int(line), "note", "no note; only theme codes given in the file can "
-                                  "code this conversation"))
-    themes = []
-    for line in frame.index:
-        text = _text(raw["themes"][line]) if "themes" in raw else ""
-        themes.append(tuple(dict.fromkeys(norm_key(t) for t in THEME_SEP.split(text) if t.strip())))
-    out["themes"] = themes
-    out.attrs.update({"file": file, "people_given": given})
-    return out, exclusions, file
+    return people, given

@@ -30,7 +30,7 @@ import pandas as pd
 
 from ccdata.errors import DataQualityWarning, Problem, ValidationError
 from ccdata.io.local import match_columns, norm_header, norm_key, read_table, yes_no
-from ccdata.schemas import POSTCODE
+from ccdata.schemas import POSTCODE, check_frame
 from ccdata.vocabulary import (
     BUSINESS,
     EARLY_YEARS,
@@ -314,7 +314,7 @@ def read_relationships(path: str | Path, organisations: pd.DataFrame) -> tuple[p
     MissingDataError, ValidationError
         File absent, not CSV/XLSX, or a required column missing.
     """
-    _check_organisations(organisations)
+    check_organisations(organisations)
     if _empty_file(path):  # a survey with no answers yet: no ties, and the issue says why
         ties = pd.DataFrame({"respondent_id": pd.Series(dtype="object"), "partner_id": pd.Series(dtype="object"),
                              "relationship": pd.Series(dtype="object"), "strength": pd.Series(dtype="Float64"),
@@ -326,6 +326,50 @@ def read_relationships(path: str | Path, organisations: pd.DataFrame) -> tuple[p
     frame, skipped, file = _read_table(path, _REL_COLUMNS, _REL_REQUIRED, "relationships")
     issues = [_issue(p, "unknown column", "column ignored") if p.row is None else _issue(p, "blank row", EXCLUDED)
               for p in skipped]
+    resolve = _organisation_resolver(organisations, file, issues)
+    records = []
+    for line, row in frame.iterrows():
+        line = int(line)
+        a = resolve(row["respondent"], line, "respondent")
+        b = resolve(row["partner"], line, "partner")
+        wave = row["wave"]
+        if pd.isna(wave) or wave == "":
+            issues.append(_issue(Problem(file, line, "wave", "no wave given"), "missing wave", EXCLUDED))
+            continue
+        if a is None or b is None:
+            continue
+        if a == b:
+            issues.append(_issue(Problem(file, line, "partner", "an organisation cannot be its own partner",
+                                         row["partner"]), "self-tie", EXCLUDED))
+            continue
+        types = _relationship_types(row["relationship"], line, file, issues)
+        if not types:
+            continue
+        strength = _strength(row["strength"])
+        if strength is not None and np.isnan(strength):
+            issues.append(_issue(Problem(file, line, "strength",
+                                         f"not understood (use {STRENGTH_MIN}-{STRENGTH_MAX} or one of "
+                                         f"{list(FREQUENCY_STRENGTH)}); tie kept, counted with weight 1",
+                                         row["strength"]), "bad strength", KEPT))
+        given = row.get("direction") if "direction" in frame.columns else None
+        direction = _direction(given, line, file, issues)
+        for t in dict.fromkeys(types):
+            records.append({"respondent_id": a, "partner_id": b, "relationship": t,
+                            "strength": strength if strength is not None and not np.isnan(strength) else np.nan,
+                            "wave": str(wave), "row": line, "direction": direction})
+    ties = pd.DataFrame(records, columns=["respondent_id", "partner_id", "relationship", "strength",
+                                          "wave", "row", "direction"])
+    ties, dup_issues = _drop_duplicates(ties, file)
+    issues.extend(dup_issues)
+    issues.extend(_conflicts(ties, file, dict(zip(organisations["org_id"], organisations["label"]))))
+    ties["strength"] = ties["strength"].astype("Float64")
+    ties["wave"] = ties["wave"].astype("string")
+    return ties.reset_index(drop=True), issues
+
+
+def _organisation_resolver(organisations: pd.DataFrame, file: str, issues: list[dict]):
+    """A function naming the organisation a cell means (by id, or by a name no other organisation
+    has), or None with the issue recorded."""
     by_id = {norm_key(i): i for i in organisations["org_id"]}
     names = organisations["name"].map(norm_key)
     by_name = {n: i for n, i in zip(names, organisations["org_id"]) if (names == n).sum() == 1}
@@ -347,63 +391,38 @@ def read_relationships(path: str | Path, organisations: pd.DataFrame) -> tuple[p
             issues.append(_issue(Problem(file, line, col, "not in the organisations list (add it there, or "
                                          "correct the spelling)", value), "unknown organisation", EXCLUDED))
         return None
+    return resolve
 
-    records = []
-    for line, row in frame.iterrows():
-        line = int(line)
-        a = resolve(row["respondent"], line, "respondent")
-        b = resolve(row["partner"], line, "partner")
-        wave = row["wave"]
-        if pd.isna(wave) or wave == "":
-            issues.append(_issue(Problem(file, line, "wave", "no wave given"), "missing wave", EXCLUDED))
-            continue
-        if a is None or b is None:
-            continue
-        if a == b:
-            issues.append(_issue(Problem(file, line, "partner", "an organisation cannot be its own partner",
-                                         row["partner"]), "self-tie", EXCLUDED))
-            continue
-        types = []
-        raw = "" if pd.isna(row["relationship"]) else str(row["relationship"])
-        for part in [p for p in re.split(r"[;|/]", raw) if p.strip()]:
-            key = norm_key(part)
-            if key in RELATIONSHIP_TYPES:
-                types.append(key)
-            else:
-                issues.append(_issue(Problem(file, line, "relationship",
-                                             f"unknown relationship type; use {list(RELATIONSHIP_TYPES)}",
-                                             part.strip()), "unknown relationship type", EXCLUDED))
-        if not raw.strip():
-            issues.append(_issue(Problem(file, line, "relationship", "no relationship type; tie kept as "
-                                         f"{NOT_STATED!r}"), "missing relationship type", KEPT))
-            types = [NOT_STATED]
-        if not types:
-            continue
-        strength = _strength(row["strength"])
-        if strength is not None and np.isnan(strength):
-            issues.append(_issue(Problem(file, line, "strength",
-                                         f"not understood (use {STRENGTH_MIN}-{STRENGTH_MAX} or one of "
-                                         f"{list(FREQUENCY_STRENGTH)}); tie kept, counted with weight 1",
-                                         row["strength"]), "bad strength", KEPT))
-        direction = None
-        given = row.get("direction") if "direction" in frame.columns else None
-        if given is not None and not pd.isna(given) and str(given).strip():
-            direction = _DIRECTION_ALIASES.get(norm_key(given))
-            if direction is None:
-                issues.append(_issue(Problem(file, line, "direction", f"not understood (use one of {list(DIRECTIONS)}); "
-                                             "tie kept without a direction", given), "bad direction", KEPT))
-        for t in dict.fromkeys(types):
-            records.append({"respondent_id": a, "partner_id": b, "relationship": t,
-                            "strength": strength if strength is not None and not np.isnan(strength) else np.nan,
-                            "wave": str(wave), "row": line, "direction": direction})
-    ties = pd.DataFrame(records, columns=["respondent_id", "partner_id", "relationship", "strength",
-                                          "wave", "row", "direction"])
-    ties, dup_issues = _drop_duplicates(ties, file)
-    issues.extend(dup_issues)
-    issues.extend(_conflicts(ties, file, dict(zip(organisations["org_id"], organisations["label"]))))
-    ties["strength"] = ties["strength"].astype("Float64")
-    ties["wave"] = ties["wave"].astype("string")
-    return ties.reset_index(drop=True), issues
+
+def _relationship_types(value, line: int, file: str, issues: list[dict]) -> list[str]:
+    """The relationship types of one answer (several separated by ``;``, ``|`` or ``/``); an unknown
+    type is recorded and left out, a blank answer is kept as 'not stated'."""
+    types = []
+    raw = "" if pd.isna(value) else str(value)
+    for part in [p for p in re.split(r"[;|/]", raw) if p.strip()]:
+        key = norm_key(part)
+        if key in RELATIONSHIP_TYPES:
+            types.append(key)
+        else:
+            issues.append(_issue(Problem(file, line, "relationship",
+                                         f"unknown relationship type; use {list(RELATIONSHIP_TYPES)}",
+                                         part.strip()), "unknown relationship type", EXCLUDED))
+    if not raw.strip():
+        issues.append(_issue(Problem(file, line, "relationship", "no relationship type; tie kept as "
+                                     f"{NOT_STATED!r}"), "missing relationship type", KEPT))
+        types = [NOT_STATED]
+    return types
+
+
+def _direction(given, line: int, file: str, issues: list[dict]):
+    """The tie's direction when the answer gives one it understands (else None, recorded)."""
+    if given is None or pd.isna(given) or not str(given).strip():
+        return None
+    direction = _DIRECTION_ALIASES.get(norm_key(given))
+    if direction is None:
+        issues.append(_issue(Problem(file, line, "direction", f"not understood (use one of {list(DIRECTIONS)}); "
+                                     "tie kept without a direction", given), "bad direction", KEPT))
+    return direction
 
 
 def _empty_file(path) -> bool:
@@ -503,9 +522,23 @@ def sort_waves(waves) -> list[str]:
     return sorted({str(w) for w in waves}, key=key)
 
 
-def _check_organisations(orgs) -> None:
-    if not isinstance(orgs, pd.DataFrame):
-        raise TypeError(f"organisations must be a DataFrame from read_organisations, not {type(orgs).__name__}")
-    missing = {"org_id", "name", "label", "sector", "core_team"} - set(orgs.columns)
-    if missing:
-        raise ValueError(f"organisations frame lacks columns {sorted(missing)}; read it with read_organisations")
+def check_organisations(orgs) -> pd.DataFrame:
+    """The organisations table, checked to be one :func:`read_organisations` returned.
+
+    Parameters
+    ----------
+    orgs : DataFrame
+        From :func:`read_organisations`.
+
+    Returns
+    -------
+    DataFrame
+        ``orgs`` itself.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Not a DataFrame, or without ``org_id``, ``name``, ``label``, ``sector`` or ``core_team``.
+    """
+    return check_frame(orgs, "organisations", ("org_id", "name", "label", "sector", "core_team"),
+                       made_by="read_organisations()")

@@ -34,7 +34,7 @@ import pandas as pd
 
 from ccdata import config
 from ccdata.errors import Problem, ValidationError
-from ccdata.io import _yaml
+from ccdata.io import yamlfile
 from ccdata.io.local import match_columns, norm_key, read_table
 
 #: Period forms and how a period of each is written.
@@ -92,7 +92,7 @@ def load_vocabulary(path: str | Path | None = None) -> dict[str, Outcome]:
         that is not declared (every problem is named with the entry's position).
     """
     path = Path(path) if path is not None else config.resource("outcomes.yaml")
-    data = _yaml.load(path, what="outcome vocabulary")
+    data = yamlfile.load(path, what="outcome vocabulary")
     if not isinstance(data, list):
         raise ValidationError(path.name, [Problem(path.name, None, None, "must be a list of outcomes")])
     problems, out = [], {}
@@ -235,17 +235,8 @@ def read_outcomes(path: str | Path, vocabulary: dict[str, Outcome] | None = None
         raise TypeError("vocabulary must be a dict of id -> Outcome from load_vocabulary()")
     frame, exclusions, file = read_table(path, what="outcomes", required=("outcome", "period"),
                                          columns=COLUMNS)
-    matched = match_columns(list(frame.columns), COLUMNS, file=file)
-    frame = frame.rename(columns={header: field for field, header in matched.items()})
+    frame = _outcome_columns(frame, file, exclusions)
     problems: list[Problem] = []
-    for col in ("outcome", "period", "area_type"):
-        if col not in frame.columns:
-            problems.append(Problem(file, None, col, "required column is missing"))
-    for col in frame.columns:
-        if col not in COLUMNS:
-            exclusions.append(Problem(file, None, str(col), "column not used (ignored)"))
-    if problems:
-        raise ValidationError(file, problems)
     rows, seen = [], {}
     for line, rec in frame.iterrows():
         line = int(line)
@@ -254,29 +245,10 @@ def read_outcomes(path: str | Path, vocabulary: dict[str, Outcome] | None = None
         if not any(text.values()):
             exclusions.append(Problem(file, line, None, "blank row (ignored)"))
             continue
-        outcome = vocab.get(text["outcome"]) or vocab.get(text["outcome"].lower())
-        if outcome is None:
-            problems.append(Problem(file, line, "outcome", "not a declared outcome (see outcomes.yaml: "
-                                    + ", ".join(vocab) + ")", cells["outcome"]))
+        found = _row_identity(cells, text, vocab, file, line, problems)
+        if found is None:
             continue
-        period = parse_period(text["period"], outcome.period)
-        if period is None:
-            example = {ACADEMIC: "2023/24", FINANCIAL: "FYE 2024", CALENDAR: "2024"}[outcome.period]
-            problems.append(Problem(file, line, "period", f"{outcome.id} is reported by {outcome.period} "
-                                    f"year: write it like {example}", cells["period"]))
-            continue
-        area_type = _AREA_WORDS.get(norm_key(text["area_type"]).replace("_", " "))
-        if area_type is None:
-            problems.append(Problem(file, line, "area_type", f"must be one of {', '.join(AREA_TYPES)}",
-                                    cells["area_type"]))
-            continue
-        area = text.get("area", "")
-        if area_type in (WARD, SCHOOL, LA) and not area:
-            problems.append(Problem(file, line, "area", f"a {area_type.replace('_', ' ')} row needs its "
-                                    "code or name"))
-            continue
-        if area_type in (PLACE, ENGLAND):
-            area = area_type
+        outcome, period, area_type, area = found
         values, suppressed, before = {}, False, len(problems)
         for col in _FIGURES:
             v, s = _number(cells.get(col), file, line, col, problems)
@@ -304,6 +276,60 @@ def read_outcomes(path: str | Path, vocabulary: dict[str, Outcome] | None = None
                      "source": text.get("source", ""), "row": line})
     if problems:
         raise ValidationError(file, problems)
+    out = _outcome_frame(rows)
+    forms = out.groupby("outcome")["period"].nunique()
+    out.attrs["file"] = file
+    out.attrs["periods"] = forms.to_dict()
+    return out, exclusions
+
+
+def _outcome_columns(frame: pd.DataFrame, file: str, exclusions: list[Problem]) -> pd.DataFrame:
+    """``frame`` with its headers as field names; a missing required column raises, an unused one is listed."""
+    matched = match_columns(list(frame.columns), COLUMNS, file=file)
+    frame = frame.rename(columns={header: field for field, header in matched.items()})
+    problems: list[Problem] = []
+    for col in ("outcome", "period", "area_type"):
+        if col not in frame.columns:
+            problems.append(Problem(file, None, col, "required column is missing"))
+    for col in frame.columns:
+        if col not in COLUMNS:
+            exclusions.append(Problem(file, None, str(col), "column not used (ignored)"))
+    if problems:
+        raise ValidationError(file, problems)
+    return frame
+
+
+def _row_identity(cells: dict, text: dict, vocab: dict, file: str, line: int, problems: list[Problem]):
+    """What a row is about: ``(outcome, (period, period_end), area_type, area)``, or None with the
+    problem recorded (an undeclared outcome, a period not in its form, an unknown area type, no area)."""
+    outcome = vocab.get(text["outcome"]) or vocab.get(text["outcome"].lower())
+    if outcome is None:
+        problems.append(Problem(file, line, "outcome", "not a declared outcome (see outcomes.yaml: "
+                                + ", ".join(vocab) + ")", cells["outcome"]))
+        return None
+    period = parse_period(text["period"], outcome.period)
+    if period is None:
+        example = {ACADEMIC: "2023/24", FINANCIAL: "FYE 2024", CALENDAR: "2024"}[outcome.period]
+        problems.append(Problem(file, line, "period", f"{outcome.id} is reported by {outcome.period} "
+                                f"year: write it like {example}", cells["period"]))
+        return None
+    area_type = _AREA_WORDS.get(norm_key(text["area_type"]).replace("_", " "))
+    if area_type is None:
+        problems.append(Problem(file, line, "area_type", f"must be one of {', '.join(AREA_TYPES)}",
+                                cells["area_type"]))
+        return None
+    area = text.get("area", "")
+    if area_type in (WARD, SCHOOL, LA) and not area:
+        problems.append(Problem(file, line, "area", f"a {area_type.replace('_', ' ')} row needs its "
+                                "code or name"))
+        return None
+    if area_type in (PLACE, ENGLAND):
+        area = area_type
+    return outcome, period, area_type, area
+
+
+def _outcome_frame(rows: list[dict]) -> pd.DataFrame:
+    """The rows read, as the table :func:`read_outcomes` returns (whole counts, missing never zero)."""
     cols = ["outcome", "title", "stage", "measure", "polarity", "period", "period_end", "area_type", "area",
             *_FIGURES, "suppressed", "source", "row"]
     out = pd.DataFrame(rows, columns=cols)
@@ -313,7 +339,4 @@ def read_outcomes(path: str | Path, vocabulary: dict[str, Outcome] | None = None
         out[col] = out[col].astype("float64")
     out["suppressed"] = out["suppressed"].astype(bool)
     out["period_end"] = out["period_end"].astype("int64")
-    forms = out.groupby("outcome")["period"].nunique()
-    out.attrs["file"] = file
-    out.attrs["periods"] = forms.to_dict()
-    return out, exclusions
+    return out

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from ccdata.errors import Problem, ValidationError
-from ccdata.io._read import duplicate_columns, parse_numbers
+from ccdata.io.tables import duplicate_columns, parse_numbers
 from ccdata.io.local import match_columns, read_table, yes_no
 
 #: Share of possible sessions missed at or above which a pupil is persistently absent (DfE).
@@ -59,24 +59,8 @@ def read_school(path: str | Path) -> tuple[pd.DataFrame, list[Problem]]:
     path = Path(path)
     frame, exclusions, file = read_table(path, what="pupil extract", required=("pupil_id",),
                                          columns={c: () for c in KNOWN_COLUMNS})
-    # schools export "FSM", "Pupil ID", "home postcode": match the known columns as the
-    # asset-list reader does, ignoring case, underscores and spacing
-
-    matched = match_columns(list(frame.columns), {c: () for c in KNOWN_COLUMNS})
-    frame = frame.rename(columns={header: field for field, header in matched.items()})
-    problems: list[Problem] = duplicate_columns(frame.columns, file, used=KNOWN_COLUMNS)
-    if "pupil_id" not in frame.columns:
-        problems.append(Problem(file, None, "pupil_id", "required column is missing"))
-    if "home_postcode" not in frame.columns and "lsoa21_code" not in frame.columns:
-        problems.append(Problem(file, None, "home_postcode", "need home_postcode or lsoa21_code"))
-    if "persistent_absence" not in frame.columns and not {"sessions_possible", "sessions_missed"} <= set(frame.columns):
-        problems.append(Problem(file, None, "persistent_absence",
-                                "need persistent_absence, or sessions_possible and sessions_missed"))
-    for col in frame.columns:
-        if col not in KNOWN_COLUMNS:
-            exclusions.append(Problem(file, None, col, "column not used (ignored)"))
-    if problems:
-        raise ValidationError(file, problems)
+    frame = _school_columns(frame, file, exclusions)
+    problems: list[Problem] = []
     years = None
     if "academic_year" in frame.columns:
         from ccdata.io.local.outcomes import ACADEMIC, parse_period
@@ -88,18 +72,7 @@ def read_school(path: str | Path) -> tuple[pd.DataFrame, list[Problem]]:
                 problems.append(Problem(file, int(line), "academic_year", "not an academic year like 2023/24", raw))
             else:
                 years[line] = parsed[0]
-    ids = frame["pupil_id"].astype("string").str.strip()
-    for line in frame.index[ids.isna() | ids.eq("")]:
-        problems.append(Problem(file, int(line), "pupil_id", "missing pupil id"))
-    # a pupil appears once a year: with a year column, the same id in two years is not a duplicate
-    key = ids if years is None else ids + "|" + years.fillna("")
-    dup = key.duplicated(keep="first") & ids.notna() & ids.ne("")
-    first_row = {}
-    for line, v in key.items():
-        first_row.setdefault(v, line)
-    for line in frame.index[dup]:
-        # the id itself is not repeated in the message: the row number is enough to find it
-        problems.append(Problem(file, int(line), "pupil_id", f"duplicate pupil id (first on row {first_row[key[line]]})"))
+    ids = _pupil_ids(frame, years, file, problems)
     numeric = [c for c in ("sessions_possible", "sessions_missed", "exclusions") if c in frame.columns]
     frame, num_problems, _ = parse_numbers(frame, numeric, file, integer=True)
     problems.extend(num_problems)
@@ -144,3 +117,43 @@ def read_school(path: str | Path) -> tuple[pd.DataFrame, list[Problem]]:
         out["academic_year"] = years
     out.attrs["file"] = file
     return out, exclusions
+
+
+def _school_columns(frame: pd.DataFrame, file: str, exclusions: list[Problem]) -> pd.DataFrame:
+    """``frame`` with its headers as the known column names; every column problem at once."""
+    # schools export "FSM", "Pupil ID", "home postcode": match the known columns as the
+    # asset-list reader does, ignoring case, underscores and spacing
+    matched = match_columns(list(frame.columns), {c: () for c in KNOWN_COLUMNS})
+    frame = frame.rename(columns={header: field for field, header in matched.items()})
+    problems: list[Problem] = duplicate_columns(frame.columns, file, used=KNOWN_COLUMNS)
+    if "pupil_id" not in frame.columns:
+        problems.append(Problem(file, None, "pupil_id", "required column is missing"))
+    if "home_postcode" not in frame.columns and "lsoa21_code" not in frame.columns:
+        problems.append(Problem(file, None, "home_postcode", "need home_postcode or lsoa21_code"))
+    if "persistent_absence" not in frame.columns and not {"sessions_possible", "sessions_missed"} <= set(frame.columns):
+        problems.append(Problem(file, None, "persistent_absence",
+                                "need persistent_absence, or sessions_possible and sessions_missed"))
+    for col in frame.columns:
+        if col not in KNOWN_COLUMNS:
+            exclusions.append(Problem(file, None, col, "column not used (ignored)"))
+    if problems:
+        raise ValidationError(file, problems)
+    return frame
+
+
+def _pupil_ids(frame: pd.DataFrame, years, file: str, problems: list[Problem]) -> pd.Series:
+    """The pupil ids, trimmed; a missing id, or one repeated (within a year when the extract
+    has years), is a problem."""
+    ids = frame["pupil_id"].astype("string").str.strip()
+    for line in frame.index[ids.isna() | ids.eq("")]:
+        problems.append(Problem(file, int(line), "pupil_id", "missing pupil id"))
+    # a pupil appears once a year: with a year column, the same id in two years is not a duplicate
+    key = ids if years is None else ids + "|" + years.fillna("")
+    dup = key.duplicated(keep="first") & ids.notna() & ids.ne("")
+    first_row = {}
+    for line, v in key.items():
+        first_row.setdefault(v, line)
+    for line in frame.index[dup]:
+        # the id itself is not repeated in the message: the row number is enough to find it
+        problems.append(Problem(file, int(line), "pupil_id", f"duplicate pupil id (first on row {first_row[key[line]]})"))
+    return ids

@@ -32,9 +32,9 @@ import numpy as np
 import pandas as pd
 
 from ccdata.errors import DataQualityWarning, Problem, ValidationError
-from ccdata.io._read import duplicate_columns
+from ccdata.io.tables import duplicate_columns
 from ccdata.io.local import read_table
-from ccdata.schemas import require_columns
+from ccdata.schemas import check_frame, require_columns
 
 SINGLE, MULTIPLE, LIKERT, FREE_TEXT = "single", "multiple", "likert", "free_text"
 QUESTION_TYPES = (SINGLE, MULTIPLE, LIKERT, FREE_TEXT)
@@ -118,13 +118,27 @@ def load_questions(path: str | Path) -> pd.DataFrame:
     return out
 
 
-def _check_questions(questions: pd.DataFrame) -> pd.DataFrame:
-    if not isinstance(questions, pd.DataFrame):
-        raise TypeError(f"questions must be a DataFrame from load_questions, not {type(questions).__name__}")
-    missing = [c for c in QUESTION_COLUMNS if c not in questions.columns]
-    if missing:
-        raise ValueError(f"questions table lacks columns {missing}: read it with ccdata.analysis.survey.load_questions")
-    return questions
+def check_questions(questions: pd.DataFrame) -> pd.DataFrame:
+    """The questions table, checked to be one :func:`load_questions` returned.
+
+    Parameters
+    ----------
+    questions : DataFrame
+        From :func:`load_questions`.
+
+    Returns
+    -------
+    DataFrame
+        ``questions`` itself.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Not a DataFrame, or without a column of :data:`QUESTION_COLUMNS`.
+    """
+    return check_frame(questions, "questions", QUESTION_COLUMNS, made_by="load_questions()")
+
+
 _DATE_FORMATS = (("%Y-%m-%d", "ISO (2024-03-01)"), ("%d/%m/%Y", "day/month/year (01/03/2024)"),
                  ("%d-%m-%Y", "day-month-year (01-03-2024)"), ("%d.%m.%Y", "day.month.year"),
                  ("%d/%m/%y", "day/month/2-digit year"), ("%d %B %Y", "day month-name year (1 March 2024)"),
@@ -190,7 +204,28 @@ def _clean_answers(column: pd.Series, q) -> tuple[pd.Series, list]:
     return pd.Series(values, index=column.index, dtype="object"), bad
 
 
-def _wave_order(responses: pd.DataFrame) -> list[str]:
+def wave_order(responses: pd.DataFrame) -> list[str]:
+    """The waves of a responses table in time order.
+
+    A wave is placed by its earliest ``wave_date``; waves without a date follow, in the
+    order they first appear.
+
+    Parameters
+    ----------
+    responses : DataFrame
+        With ``wave`` and ``wave_date`` columns (survey responses or coded conversations).
+
+    Returns
+    -------
+    list of str
+        Each wave once.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Not a DataFrame, or without ``wave``/``wave_date``.
+    """
+    check_frame(responses, "responses", ("wave", "wave_date"))
     first = responses.groupby("wave", sort=False)["wave_date"].min()
     seen = list(dict.fromkeys(responses["wave"]))
     return sorted(seen, key=lambda w: (pd.isna(first.get(w)), first.get(w) if not pd.isna(first.get(w)) else 0,
@@ -223,7 +258,7 @@ def read_responses(path: str | Path, questions: pd.DataFrame) -> tuple[pd.DataFr
         respondent fields nor question ids, duplicate respondent ids within a wave,
         missing respondent ids or waves.
     """
-    questions = _check_questions(questions)
+    questions = check_questions(questions)
     frame, exclusions, file = read_table(path, what="survey responses", required=("respondent_id",))
 
     problems: list[Problem] = duplicate_columns(frame.columns, file)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import numbers
 import warnings
 import zipfile
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ccdata.errors import DataQualityWarning, Problem, ValidationError
+from ccdata.schemas import check_frame
 
 SUPPRESSION_MARKERS = {"c", "x", ":", "[c]", "[x]", "[z]", "z", "..", "-", "*", "~", "[low]"}
 
@@ -112,7 +114,7 @@ def read_csv_lines(path: Path, *, header: bool = True, required: tuple[str, ...]
                                   "not commas; read that way (save as CSV with commas to silence this)"))
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     # csv.reader joins quoted multi-line cells; track the physical line where each record starts
-    starts = _record_start_lines(text, len(rows), delimiter)
+    starts = record_start_lines(text, len(rows), delimiter)
     if header:
         head_at = 0
         if required:
@@ -145,7 +147,7 @@ def read_csv_lines(path: Path, *, header: bool = True, required: tuple[str, ...]
         row = (row + [""] * width)[:width] if width else row
         records.append(row)
         index.append(line)
-    exclusions.extend(_blank_rows(display, list(blank), last_line=body_starts[-1] if body_starts else 0))
+    exclusions.extend(blank_rows(display, list(blank), last_line=body_starts[-1] if body_starts else 0))
     # every physical line after the header is a record, part of one, or blank: compare the counts
     # lines as the csv reader counts them: a lone carriage return ends a line too
     physical = len(io.StringIO(text, newline="").readlines())
@@ -210,11 +212,33 @@ def duplicate_columns(columns, file: str, used=None) -> list[Problem]:
             if len(at) > 1 and name.strip() and (used is None or name in used)]
 
 
-def _blank_rows(display: str, lines: list[int], last_line: int) -> list[Problem]:
+def blank_rows(display: str, lines: list[int], last_line: int) -> list[Problem]:
     """One exclusion per blank row, except that the run of blank rows ending the file
-    (sheets saved as CSV often carry hundreds) is listed once, with its line range."""
+    (sheets saved as CSV often carry hundreds) is listed once, with its line range.
+
+    Parameters
+    ----------
+    display : str
+        The file name used in the problems.
+    lines : list of int
+        The (1-based, ascending) file lines that are blank. The list is consumed.
+    last_line : int
+        The file's last line: a run of blank lines ending there is listed once.
+
+    Returns
+    -------
+    list of Problem
+        One exclusion per blank row, the trailing run as one.
+
+    Raises
+    ------
+    TypeError
+        ``lines`` holds something other than whole numbers.
+    """
     if not lines:
         return []
+    if not all(isinstance(n, numbers.Integral) for n in [*lines, last_line]):
+        raise TypeError(f"{display}: blank_rows needs whole line numbers, got {lines[:5]} and {last_line!r}")
     tail = []
     while lines and lines[-1] == (tail[0] - 1 if tail else last_line):
         tail.insert(0, lines.pop())
@@ -227,8 +251,32 @@ def _blank_rows(display: str, lines: list[int], last_line: int) -> list[Problem]
     return out
 
 
-def _record_start_lines(text: str, n_records: int, delimiter: str = ",") -> list[int]:
-    """Physical (1-based) line on which each csv record starts."""
+def record_start_lines(text: str, n_records: int, delimiter: str = ",") -> list[int]:
+    """Physical (1-based) line on which each csv record starts.
+
+    A quoted cell may hold line breaks, so record *n* need not start on line *n*.
+
+    Parameters
+    ----------
+    text : str
+        The decoded file.
+    n_records : int
+        How many records the csv module read from ``text`` (header included).
+    delimiter : str
+        The field separator.
+
+    Returns
+    -------
+    list of int
+        ``n_records`` line numbers; ``1 .. n_records`` when the text holds fewer records.
+
+    Raises
+    ------
+    TypeError
+        ``text`` is not a string.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"record_start_lines needs the decoded text, not {type(text).__name__}")
     starts = []
     reader_text = io.StringIO(text, newline="")
     reader = csv.reader(reader_text, delimiter=delimiter)
@@ -302,8 +350,10 @@ def parse_numbers(frame: pd.DataFrame, columns: list[str], file: str, *, integer
 
     Returns ``(frame, problems, exclusions)``: cells that are not numbers are
     *problems*; statistical suppression markers (``c``, ``x``, ``:``, ``[x]``) are
-    set to missing and listed as *exclusions* when ``suppression`` is true.
+    set to missing and listed as *exclusions* when ``suppression`` is true. Columns the
+    frame lacks are left alone (optional columns of a published file).
     """
+    check_frame(frame, "frame")
     out = frame.copy()
     problems: list[Problem] = []
     exclusions: list[Problem] = []
