@@ -21,10 +21,11 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/ccdata demo
 
-## Run the whole test suite (real-data tests run when CCDATA_MIRROR or ../shared/data exist).
+## Run the whole test suite, slow tests included (real-data tests run when CCDATA_MIRROR or
+## ../shared/data exist); the slowest tests are listed at the end.
 test: $(STAMP)
 	$(VENV)/bin/lint-imports --no-cache
-	$(PY) -m pytest -n 2 --dist loadfile
+	$(PY) -m pytest -n 2 --dist loadfile --durations=15
 
 ## Register this environment as the Jupyter kernel "ccdata" and open JupyterLab on notebooks/.
 lab: $(STAMP)

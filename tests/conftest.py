@@ -4,10 +4,15 @@ Real-data tests read the official files from the mirror named by ``CCDATA_MIRROR
 (CI sets it to ``../shared/data``) or from ``../shared/data`` when it exists, and are
 skipped with the reason otherwise. Nothing is ever copied into the repository: the
 fixtures fetch into temporary data folders.
+
+The expensive things are made once per run and shared by pytest-xdist's workers
+(``helpers/shared.py``): the demo and official data folders, the demo site (every view
+of the demo place) and a real place's pages. Tests only read them. The tests of each
+layer are in its folder (``tests/io``, ``tests/run``, ...); plain helpers are in
+``tests/helpers``, fixtures of one layer in that folder's ``conftest.py``.
 """
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import os
 import shutil
@@ -18,32 +23,16 @@ from pathlib import Path
 import pytest
 
 from ccdata import config
+from helpers.folders import data_dir_env
+from helpers.paths import CHECKOUT_FOLDERS, GUARD_DIR, mirror
+from helpers.shared import once_per_run
 
-REPO = Path(__file__).resolve().parent.parent
-
-
-def _mirror() -> Path | None:
-    value = os.environ.get("CCDATA_MIRROR")
-    candidates = [Path(value)] if value and not value.startswith("http") else []
-    candidates.append(REPO.parent / "shared" / "data")
-    for c in candidates:
-        c = c if c.is_absolute() else (REPO / c)
-        if (c / "MANIFEST.md").exists():
-            return c.resolve()
-    return None
-
-
-MIRROR = _mirror()
-
-#: The checkout's own data and reports folders: ``make demo``, ``ccdata fetch`` and
-#: ``ccdata build`` fill them, and no test may read or change them.
-CHECKOUT_FOLDERS = (REPO / "data", REPO / "reports")
+MIRROR = mirror()
 
 #: Writes under the checkout's folders are recorded by an audit hook in this process and,
 #: through ``tests/writeguard/sitecustomize.py`` on ``PYTHONPATH``, in every Python
 #: process the tests start (kernels, the command line), each into this log. Only the
 #: suite's own processes are watched: a person's ``ccdata build`` in the same checkout is not.
-GUARD_DIR = Path(__file__).resolve().parent / "writeguard"
 GUARD_LOG = Path(tempfile.mkdtemp(prefix="ccdata-writeguard-")) / "writes.log"
 GUARD_LOG.touch()
 os.environ["CCDATA_TEST_GUARD_FOLDERS"] = os.pathsep.join(str(f) for f in CHECKOUT_FOLDERS)
@@ -58,6 +47,18 @@ _writeguard.install([str(f) for f in CHECKOUT_FOLDERS], str(GUARD_LOG))
 def guard_writes() -> list[str]:
     """Every write the suite's processes made under the checkout's folders so far."""
     return GUARD_LOG.read_text(encoding="utf-8").splitlines()
+
+
+#: Each notebook kernel the suite's processes start adds a line here (the write guard's
+#: start-up code notes it), so a test that starts one without a slow mark is caught.
+KERNEL_LOG = GUARD_LOG.parent / "kernels.log"
+KERNEL_LOG.touch()
+os.environ["CCDATA_TEST_KERNEL_LOG"] = str(KERNEL_LOG)
+
+
+def kernel_starts() -> int:
+    """How many notebook kernels the suite's processes have started so far."""
+    return len(KERNEL_LOG.read_text(encoding="utf-8").splitlines())
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -100,19 +101,19 @@ def _isolated_folders(_session_folders, tmp_path_factory, monkeypatch):
                     "folders):\n  " + "\n  ".join(changed[:20]), pytrace=False)
 
 
-@contextlib.contextmanager
-def data_dir_env(path):
-    """Point ``CCDATA_DATA_DIR`` at ``path`` for the ``with`` block (session fixtures,
-    where ``monkeypatch`` is not available), restoring the previous value after."""
-    old = os.environ.get("CCDATA_DATA_DIR")
-    os.environ["CCDATA_DATA_DIR"] = str(path)
-    try:
-        yield path
-    finally:
-        if old is None:
-            os.environ.pop("CCDATA_DATA_DIR", None)
-        else:
-            os.environ["CCDATA_DATA_DIR"] = old
+@pytest.fixture(autouse=True)
+def _kernels_are_slow(request):
+    """A test that starts a notebook kernel (in its body or its function fixtures; the
+    session's demo site and module fixtures are shared, so not counted) is marked slow."""
+    before = kernel_starts()
+    yield
+    started = kernel_starts() - before
+    if started and request.node.get_closest_marker("slow") is None:
+        pytest.fail(f"the test started {started} notebook kernel(s) but is not marked slow: mark it "
+                    "@pytest.mark.slow(reason=...), or read the session's demo site (the demo_site "
+                    "fixture) if it only reads pages", pytrace=False)
+
+
 needs_mirror = pytest.mark.skipif(
     MIRROR is None,
     reason="official files not available: set CCDATA_MIRROR to a folder laid out like ../shared/data",
@@ -128,15 +129,22 @@ def mirror_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def official_data_dir(tmp_path_factory, mirror_dir) -> Path:
-    """A data folder with every mirrored dataset fetched (copied) into raw/official."""
+    """A data folder with every mirrored dataset fetched (copied) into raw/official.
+
+    One folder for the whole run (under pytest-xdist the workers share it): the tables
+    built from it as tests first need them are then built once, not once per worker.
+    Tests never change it (a test that damages a file works on a copy).
+    """
     from ccdata.io.fetch import fetch
 
-    root = tmp_path_factory.mktemp("official-data")
-    with data_dir_env(root):
-        results = fetch(mirror=str(mirror_dir), progress=False)
-    failed = [r for r in results if r.status == "failed"]
-    assert not failed, failed
-    return root
+    def make(root: Path) -> Path:
+        with data_dir_env(root):
+            results = fetch(mirror=str(mirror_dir), progress=False)
+        failed = [r for r in results if r.status == "failed"]
+        assert not failed, failed
+        return root
+
+    return once_per_run(tmp_path_factory, "official-data", make)
 
 
 #: The data folder the process's caches were last emptied for (see ``use_data_dir``).
@@ -167,24 +175,74 @@ def official(official_data_dir, use_data_dir) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_data_dir(tmp_path_factory) -> Path:
-    """A data folder with the fictional demo place generated and built."""
+    """A data folder with the fictional demo place generated and built.
+
+    One folder for the whole run (under pytest-xdist the workers share it). Tests never
+    change it (a test that changes a file works on a copy).
+    """
     from ccdata import demo
     from ccdata.geo.build import build
 
-    root = tmp_path_factory.mktemp("demo-data")
-    with data_dir_env(root):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            demo.generate()
-            results = build(collection=config.DEMO, progress=False)
-    failed = [r for r in results if r.status == "failed"]
-    assert not failed, failed
-    return root
+    def make(root: Path) -> Path:
+        with data_dir_env(root):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                demo.generate()
+                results = build(collection=config.DEMO, progress=False)
+        failed = [r for r in results if r.status == "failed"]
+        assert not failed, failed
+        return root
+
+    return once_per_run(tmp_path_factory, "demo-data", make)
 
 
 @pytest.fixture
 def demo_data(demo_data_dir, use_data_dir) -> Path:
     return use_data_dir(demo_data_dir)
+
+
+@pytest.fixture(scope="session")
+def demo_site(demo_data_dir, tmp_path_factory):
+    """The demo place reported once for the whole run: every view, notebooks kept
+    (``ccdata.run.report.report``'s result; pages in ``.place_dir``).
+
+    For the tests that only read pages. They must not change it: a test of the run itself
+    (failures, changes, what a run writes) makes its own. Under pytest-xdist the workers
+    share one site, made by the first worker that needs it.
+    """
+    def make(out: Path):
+        from ccdata.run import report
+
+        with data_dir_env(demo_data_dir):
+            result = report.report("demo", out=out, keep_notebook=True)
+        assert result.ok, result.summary()
+        return result
+
+    return once_per_run(tmp_path_factory, "demo-site", make)
+
+
+@pytest.fixture(scope="session")
+def real_site(official_data_dir, tmp_path_factory):
+    """``real_site(place_id)``: a real place's dashboard and asset pages made from the
+    official files once for the whole run (``report``'s result), for tests that only read
+    them. Under pytest-xdist the workers share each place's pages."""
+    def pages(place_id: str):
+        def make(out: Path):
+            from ccdata import cache
+            from ccdata.run import report
+
+            with data_dir_env(official_data_dir):
+                cache.clear()
+                try:
+                    result = report.report(place_id, out=out, views=["dashboard", "assets"])
+                finally:
+                    cache.clear()
+            assert result.ok, result.summary()
+            return result
+
+        return once_per_run(tmp_path_factory, f"real-site-{place_id}", make)
+
+    return pages
 
 
 @pytest.fixture(scope="session")
@@ -228,60 +286,39 @@ def axe_scan(browser):
     return scan
 
 
-def axe_entry(name: str, violation: dict) -> str:
-    """One line for a test's output: page, rule, impact and how many elements."""
-    return f"{name}: {violation['id']} ({violation['impact']}, {len(violation['nodes'])} element(s))"
+# --------------------------------------------------------------------------- slow tests
+#: A test longer than this (setup and call, on the quiet 2-core machine) is marked slow.
+SLOW_SECONDS = 60
+_SHARED_SITE_REASON = "reads the demo site or a real place's pages (notebooks run once per run)"
 
 
-def census_raw_rows(dataset_id: str, collection: str) -> list[dict]:
-    """Rows of a raw Census LSOA file read with the standard library only (independent of
-    ccdata's loaders): a Nomis zip (member ``*-lsoa.csv``), a gzipped CSV or a plain CSV."""
-    import csv
-    import gzip
-    import io
-    import zipfile
-
-    from ccdata.io.fetch import raw_files
-
-    path = raw_files(dataset_id, collection)[0]
-    if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as zf:
-            member = next(m for m in zf.namelist() if m.endswith("-lsoa.csv"))
-            data = zf.read(member)
-    elif path.name.endswith(".gz"):
-        data = gzip.decompress(path.read_bytes())
-    else:
-        data = path.read_bytes()
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+def pytest_collection_modifyitems(config, items):
+    """A test that reads the session's demo site or a real place's pages is slow:
+    deselecting slow tests (``-m "not slow"``) must not leave one to make them. A slow
+    mark says why."""
+    for item in items:
+        shared = {"demo_site", "real_site"} & set(getattr(item, "fixturenames", ()))
+        if shared and item.get_closest_marker("slow") is None:
+            item.add_marker(pytest.mark.slow(reason=_SHARED_SITE_REASON))
+        if any(not (m.kwargs.get("reason") or m.args) for m in item.iter_markers("slow")):
+            item.warn(pytest.PytestWarning('a slow mark without its reason: @pytest.mark.slow(reason="...")'))
 
 
-def census_published_rows(dataset_id: str, collection: str) -> dict[str, dict] | None:
-    """Rows of a published Census area file (``census21_<t>_ltla`` / ``_ctry``), by
-    geography code, read with the standard library; ``None`` when not fetched."""
-    import csv
-    import gzip
-    import io
-
-    from ccdata import sources
-    from ccdata.io.fetch import is_available, raw_files
-
-    if dataset_id not in sources.REGISTRY or not is_available(dataset_id, collection):
-        return None
-    path = raw_files(dataset_id, collection)[0]
-    data = gzip.decompress(path.read_bytes()) if path.name.endswith(".gz") else path.read_bytes()
-    return {r["geography code"]: r for r in csv.DictReader(io.StringIO(data.decode("utf-8-sig")))}
+_durations: dict[str, tuple[float, bool]] = {}
 
 
-# Postcodes -> (lsoa21, ward24) known to ``fake_geocoder`` (tests of survey and pupil
-# loading, without Code-Point Open). Any other postcode is "not found".
-POSTCODES = {"DE1 1AA": ("E01900001", "E05900001"), "DE1 1AB": ("E01900002", "E05900001"),
-             "DE2 2AA": ("E01900003", "E05900002")}
+def pytest_runtest_logreport(report):
+    seconds, _ = _durations.get(report.nodeid, (0.0, False))
+    if report.when in ("setup", "call"):
+        _durations[report.nodeid] = (seconds + report.duration, "slow" in report.keywords)
 
 
-def fake_geocoder(postcodes):
-    import pandas as pd
-
-    found = [POSTCODES.get(str(p).upper()) for p in postcodes]
-    return pd.DataFrame({"lsoa21_code": [v[0] if v else None for v in found],
-                         "ward24_code": [v[1] if v else None for v in found],
-                         "located": ["ok" if v else "not found" for v in found]}, index=postcodes.index)
+def pytest_terminal_summary(terminalreporter):
+    """Name any test over ``SLOW_SECONDS`` that is not marked slow (machine load can push
+    a test over: a quiet machine is the measure)."""
+    unmarked = sorted(((s, n) for n, (s, slow) in _durations.items() if s > SLOW_SECONDS and not slow),
+                      reverse=True)
+    if unmarked:
+        terminalreporter.write_sep("=", f"tests over {SLOW_SECONDS} s without a slow mark")
+        for seconds, nodeid in unmarked:
+            terminalreporter.write_line(f"{seconds:7.1f}s  {nodeid}")

@@ -7,6 +7,9 @@ module at start-up in every process the tests start (notebook kernels, warm kern
 command line run as a subprocess), and each process records in the log any write, rename,
 removal or new folder under the guarded folders. A person's own ``ccdata build`` or
 ``report`` in the same checkout has no such hook, so it cannot fail the suite.
+
+A notebook kernel also notes its start in ``CCDATA_TEST_KERNEL_LOG``: the suite fails a
+test that starts a kernel without being marked slow.
 """
 from __future__ import annotations
 
@@ -62,6 +65,13 @@ def install(folders: list[str], log: str) -> None:
     sys.addaudithook(_hook)
 
 
+def note_kernel(log: str) -> None:
+    """Add a line to ``log`` when this process is a notebook kernel (ipykernel)."""
+    if any("ipykernel_launcher" in str(a) for a in getattr(sys, "orig_argv", sys.argv)):
+        with _real_open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"kernel {os.getpid()}\n")
+
+
 # the log itself is written with the open this module saw first, so recording never recurses
 _real_open = open
 
@@ -69,3 +79,6 @@ _folders = os.environ.get("CCDATA_TEST_GUARD_FOLDERS")
 _log = os.environ.get("CCDATA_TEST_GUARD_LOG")
 if __name__ == "sitecustomize" and _folders and _log:  # loaded at start-up, not by conftest
     install(_folders.split(os.pathsep), _log)
+_kernels = os.environ.get("CCDATA_TEST_KERNEL_LOG")
+if __name__ == "sitecustomize" and _kernels:
+    note_kernel(_kernels)

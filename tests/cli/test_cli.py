@@ -1,0 +1,189 @@
+"""The command line as a user meets it: help, version, exit codes, stdout/stderr, width."""
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from ccdata import cli
+from ccdata._version import __version__
+from ccdata.run import report
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _subparsers() -> dict[str, argparse.ArgumentParser]:
+    parser = cli._parser()
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(action.choices)
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.strip() == f"ccdata {__version__}"
+
+
+def test_top_level_help_documents_exit_codes_and_fits_80_columns(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    out = capsys.readouterr().out
+    assert "exit codes:" in out
+    for code, words in (("0", "done"), ("1", "failed"), ("2", "bad input")):
+        assert any(line.strip().startswith(code) and words in line for line in out.splitlines()), code
+    assert "Argument parsing only" not in out  # not the developer docstring
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+@pytest.mark.parametrize("command", sorted(_subparsers()))
+def test_every_subcommand_has_a_description_and_every_argument_help(command, capsys):
+    sub = _subparsers()[command]
+    assert sub.description and len(sub.description) > 20
+    for action in sub._actions:
+        if isinstance(action, argparse._HelpAction):
+            continue
+        assert action.help and action.help.strip(), f"{command}: {action.option_strings or action.dest} has no help"
+    with pytest.raises(SystemExit) as exit_:
+        cli.main([command, "--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert sub.description.splitlines()[0] in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_every_subcommand_is_listed_with_a_summary():
+    parser = cli._parser()
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    summaries = {c.dest: c.help for c in action._choices_actions}
+    assert set(summaries) == set(_subparsers())
+    assert all(summaries.values())
+
+
+def test_tables_fit_80_columns(capsys):
+    rows = [{"dataset": "lookup_lsoa11_lsoa21_best_fit", "status": "failed",
+             "detail": "https://example.org/" + "a-very-long-path/" * 20}]
+    cli._print_table(rows, ["dataset", "status", "detail"])
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert "".join(line.strip() for line in out.splitlines()[2:]).endswith("a-very-long-path/")  # nothing lost
+    wide = [{"a": "x" * 40, "b": "y" * 40, "c": "z" * 40, "d": "w" * 300}]
+    cli._print_table(wide, list("abcd"))
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert "w" * 76 in out.replace("\n    ", "")
+
+
+def test_registry_and_places_fit_80_columns(capsys):
+    for command in ("registry", "places"):
+        assert cli.main([command]) == 0
+        out = capsys.readouterr().out
+        assert out.strip() and max(len(line) for line in out.splitlines()) <= 80, command
+
+
+# ------------------------------------------------------------------ exit codes, stderr
+def _one_clean_line(err: str) -> str:
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    assert lines[0].startswith("ccdata: error: ")
+    return lines[0]
+
+
+def test_malformed_places_yaml_is_one_clean_line_and_exit_2(tmp_path, monkeypatch, capsys):
+    bad = tmp_path / "places.yaml"
+    bad.write_text("demo:\n  name: Demoton\n  footprint: [unclosed\n", encoding="utf-8")
+    monkeypatch.setenv("CCDATA_PLACES", str(bad))
+    assert cli.main(["places"]) == 2
+    captured = capsys.readouterr()
+    line = _one_clean_line(captured.err)
+    assert str(bad) in line and "not valid YAML" in line and "line " in line
+    assert captured.out == ""
+
+
+def test_unknown_crs_is_one_clean_line_and_exit_2(demo_data, tmp_path, monkeypatch, capsys):
+    places = tmp_path / "places.yaml"
+    places.write_text(textwrap.dedent("""\
+        oddcrs:
+          name: Odd CRS place
+          collection: demo
+          fictional: true
+          local_authority: {code: E06900001, name: Demoton, vintage: 2024}
+          footprint:
+            polygon: {crs: 999999, coordinates: [[0, 0], [1, 0], [1, 1]]}
+        """), encoding="utf-8")
+    monkeypatch.setenv("CCDATA_PLACES", str(places))
+    assert cli.main(["-q", "report", "oddcrs", "--out", str(tmp_path / "out")]) == 2
+    line = _one_clean_line(capsys.readouterr().err)
+    assert "oddcrs" in line and "999999" in line and "EPSG" in line
+
+
+def test_unwritable_out_is_one_clean_line_and_exit_2(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    for argv in (["-q", "report", "demo", "--out"], ["-q", "demo", "--out"], ["-q", "batch", "demo", "--out"]):
+        assert cli.main(argv + [str(blocker / "site")]) == 2, argv
+        line = _one_clean_line(capsys.readouterr().err)
+        assert str(blocker / "site") in line and "cannot write" in line
+    assert not (tmp_path / "data").exists()  # refused before any work
+
+
+def test_failing_view_summary_goes_to_stderr_with_exit_1(demo_data, tmp_path, monkeypatch, capsys):
+    def broken(view, place_id, workdir, parameters=None, kernel=None):
+        raise RuntimeError("the kernel died")
+
+    monkeypatch.setattr(report, "execute", broken)
+    code = cli.main(["-q", "report", "demo", "--views", "dashboard", "--out", str(tmp_path / "out")])
+    assert code == 1
+    captured = capsys.readouterr()
+    failed = [line for line in captured.err.splitlines() if "dashboard" in line and "failed" in line]
+    assert failed and "the kernel died" in captured.err
+    assert "failed" not in captured.out and "FAILED" not in captured.out
+    assert "demo: FAILED" in captured.err
+
+
+def test_reports_run_in_this_interpreter_whatever_kernel_the_notebook_names(demo_data, tmp_path, monkeypatch):
+    """A notebook saved from Lab with the ``ccdata`` kernel still runs on a fresh clone:
+    the runner names the kernel, not the notebook."""
+    import papermill
+
+    seen = {}
+
+    def fake_execute(source, executed, **kwargs):
+        seen.update(kwargs)
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(papermill, "execute_notebook", fake_execute)
+    # a fresh kernel for the view (a warm kernel is started as python3 too: ccdata.run.runner)
+    report.report("demo", out=tmp_path / "out", views=["dashboard"], warm=False)
+    assert seen["kernel_name"] == report.KERNEL_NAME == "python3"
+    assert any("log_level=CRITICAL" in a for a in seen["extra_arguments"])  # no kernel noise
+
+
+def test_python3_kernel_is_this_interpreter():
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import KernelManager
+
+    spec = KernelSpecManager().get_kernel_spec("python3")
+    km = KernelManager(kernel_name="python3")
+    argv = km.format_kernel_cmd() if hasattr(km, "format_kernel_cmd") else spec.argv
+    assert Path(argv[0]).resolve() == Path(sys.executable).resolve() or argv[0] in ("python", "python3")
+
+
+def test_help_runs_as_a_program():
+    done = subprocess.run([sys.executable, "-m", "ccdata.cli", "report", "--help"], capture_output=True,
+                          text=True, cwd=REPO, timeout=120)
+    assert done.returncode == 0 and "PLACE" in done.stdout and done.stderr == ""
+
+
+def test_an_unreadable_path_is_one_clean_line(tmp_path, monkeypatch, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    monkeypatch.setenv("CCDATA_DATA_DIR", str(blocker / "data"))
+    assert cli.main(["-q", "demo", "--no-report"]) == 2
+    line = _one_clean_line(capsys.readouterr().err)
+    assert str(blocker) in line
