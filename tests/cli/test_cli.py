@@ -132,6 +132,7 @@ def test_unwritable_out_is_one_clean_line_and_exit_2(tmp_path, capsys):
     assert not (tmp_path / "data").exists()  # refused before any work
 
 
+@pytest.mark.slow(reason="the report computes the place's key findings on a warm kernel, as a batch does")
 def test_failing_view_summary_goes_to_stderr_with_exit_1(demo_data, tmp_path, monkeypatch, capsys):
     def broken(view, place_id, workdir, parameters=None, kernel=None):
         raise RuntimeError("the kernel died")
