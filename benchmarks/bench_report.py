@@ -132,9 +132,9 @@ def inprocess_profile(place_id: str, view_name: str) -> dict:
     started = time.perf_counter()
     import importlib
 
-    from ccdata.run.runner import PRELOAD
+    from ccdata.run.runner import default_preload
 
-    for name in PRELOAD:  # as a warm kernel does first; the cells then time their own work
+    for name in default_preload():  # as a warm kernel does first; the cells then time their own work
         try:
             importlib.import_module(name)
         except ImportError:
@@ -195,7 +195,7 @@ def _inprocess_in_subprocess(place_id: str, view: str) -> dict:
 # --------------------------------------------------------------------------- kernel figures
 def kernel_start_and_imports() -> tuple[float, float]:
     """Seconds to start a bare kernel, and to import ccdata and its dependencies in it."""
-    from ccdata.run.runner import _BASELINE, PRELOAD, WarmKernel
+    from ccdata.run.runner import _BASELINE, WarmKernel, default_preload
 
     kernel = WarmKernel()
     from jupyter_client.manager import KernelManager
@@ -210,7 +210,7 @@ def kernel_start_and_imports() -> tuple[float, float]:
     kernel.km, kernel.kc = km, kc
     try:
         started = time.perf_counter()
-        kernel._run_code(_BASELINE.format(modules=PRELOAD), "imports")
+        kernel._run_code(_BASELINE.format(modules=default_preload()), "imports")
         imports = time.perf_counter() - started
     finally:
         kernel.shutdown()

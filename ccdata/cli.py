@@ -5,21 +5,18 @@ import argparse
 import shutil
 import signal
 import sys
-import threading
 import tempfile
 import textwrap
+import threading
 import time
 from pathlib import Path
 
-from ccdata import config, demo
+from ccdata import config
 from ccdata._version import __version__
-from ccdata.errors import BuildError, CcdataError, InputError, OutputError
-from ccdata.run.steps import build
-from ccdata.geo.adhoc import place_id_for
-from ccdata.geo.places import list_places
-from ccdata.io.fetch import add_file, fetch
-from ccdata.io.routes import check
-from ccdata.run.batch import BatchParameters, load_parameters, refresh_data, run_batch
+from ccdata.errors import BuildError, CcdataError, OutputError
+from ccdata.run import commands
+from ccdata.run.batch import run_batch
+from ccdata.run.batchparams import BatchParameters, load_parameters
 from ccdata.run.footprints import accept_place
 from ccdata.run.report import report
 from ccdata.sources import registry_table
@@ -134,7 +131,7 @@ def _writable_folder(path: Path | None) -> Path | None:
 def cmd_fetch(args: argparse.Namespace) -> int:
 
     if args.check:
-        checked = check(args.datasets or None)
+        checked = commands.check_routes(args.datasets or None)
         for c in checked:
             print(c.line())
         counts = {s: sum(c.status == s for c in checked) for s in ("OK", "moved", "failed", "manual")}
@@ -150,11 +147,11 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         if len(args.datasets) != 1:
             print("ccdata: error: --file needs exactly one dataset id", file=sys.stderr)
             return 2
-        result = add_file(args.datasets[0], args.file)
+        result = commands.add_file(args.datasets[0], args.file)
         print(f"{result.dataset_id}: {result.status} ({', '.join(str(p) for p in result.files)})")
         return 0
-    results = fetch(args.datasets or None, mirror=args.mirror, force=args.force,
-                    progress=not args.quiet)
+    results = commands.fetch(args.datasets or None, mirror=args.mirror, force=args.force,
+                             progress=not args.quiet)
     _print_table([{"dataset": r.dataset_id, "status": r.status,
                    "detail": r.message or ", ".join(p.name for p in r.files)} for r in results],
                  ["dataset", "status", "detail"])
@@ -169,7 +166,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
 
-    results = build(collection=args.collection, force=args.force, progress=not args.quiet)
+    results = commands.build(args.collection, force=args.force, progress=not args.quiet)
     _print_table([{"table": r.name, "status": r.status, "detail": r.message} for r in results],
                  ["table", "status", "detail"])
     failed = [r for r in results if r.status == "failed"]
@@ -191,27 +188,17 @@ def cmd_places(args: argparse.Namespace) -> int:
         else:
             print(_wrap(f"{args.place}: new footprint accepted: {result.describe()}"))
         return 0
-    table = list_places()
+    table = commands.list_places()
     _print_table(table.to_dict("records"), ["id", "name", "collection", "local_authority", "footprint"])
     return 0
 
 
 def cmd_places_add(args: argparse.Namespace) -> int:
     """Choose a footprint (codes or postcodes), print what was chosen, append it to CCDATA_PLACES."""
-    from ccdata.geo import newplace
-
-    given = [x for x in (args.lsoas, args.wards, args.postcodes) if x]
-    if len(given) != 1:
-        raise InputError("give exactly one of --lsoas, --wards or --postcodes")
-    if args.postcodes:
-        fp = newplace.from_postcodes(newplace.read_postcode_file(args.postcodes), args.collection,
-                                     share=args.share)
-    else:
-        codes = [c for part in (args.lsoas or args.wards) for c in part.replace(",", " ").split()]
-        fp = newplace.from_codes(codes, args.collection)
+    fp = commands.choose_footprint(lsoas=args.lsoas, wards=args.wards, postcodes=args.postcodes,
+                                   share=args.share, collection=args.collection)
     print(fp.summary())
-    text = newplace.definition_text(args.id, args.name or args.id, fp, args.collection)
-    path = newplace.append_place(args.id, text)
+    path = commands.add_place(args.id, args.name, fp, args.collection)
     print(_wrap(f"Added place {args.id!r} to {path}; `ccdata report {args.id}` writes its pages."))
     return 0
 
@@ -227,9 +214,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     out = _writable_folder(args.out)
     started = time.perf_counter()
-    files = demo.generate()
+    files = commands.generate_demo()
     print(f"generated {len(files)} fictional demo files in {config.raw_dir(config.DEMO)}")
-    results = build(collection=config.DEMO, progress=not args.quiet)
+    results = commands.build(config.DEMO, progress=not args.quiet)
     failed = [r for r in results if r.status == "failed"]
     for r in failed:
         print(f"build failed: {r.name}: {r.message}", file=sys.stderr)
@@ -248,7 +235,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
 
     views = [v.strip() for v in args.views.split(",") if v.strip()] if args.views else None
-    result = report(place_id_for(args.place), out=_writable_folder(args.out), keep_notebook=args.keep_notebook,
+    result = report(commands.place_id_for(args.place), out=_writable_folder(args.out), keep_notebook=args.keep_notebook,
                     views=views, progress=not args.quiet)
     _print_report(result)
     return 0 if result.ok else 1
@@ -257,12 +244,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
 
     params = load_parameters(args.file) if args.file else BatchParameters()
-    places = [place_id_for(p) for p in args.places] or None
+    places = [commands.place_id_for(p) for p in args.places] or None
     all_places = args.all or (not places and params.places == ["all"])
     if not places and not all_places:
         places = params.places
     if args.refresh_data:
-        for line in refresh_data(None if all_places else places, mirror=args.mirror,
+        for line in commands.refresh_data(None if all_places else places, mirror=args.mirror,
                                  progress=not args.quiet):
             print(line)
     result = run_batch(places, all_places=all_places,
@@ -300,6 +287,14 @@ def _parser() -> argparse.ArgumentParser:
                                      "2 bad input or usage",
                               formatter_class=_formatter)
 
+    _data_commands(command)
+    _places_command(command)
+    _page_commands(command)
+    return parser
+
+
+def _data_commands(command) -> None:
+    """``fetch`` and ``build``: the official files and the processed cache."""
     p = command("fetch", "download the official files (or copy them from a mirror)",
                 "Each dataset goes to data/raw/official/<dataset>/ with its checksum; files that\n"
                 "are already current are skipped.")
@@ -323,6 +318,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="rebuild even if inputs are unchanged")
     p.set_defaults(func=cmd_build)
 
+
+def _places_command(command) -> None:
+    """``places`` (list), ``places add`` and ``places accept``."""
     p = command("places", "list the places defined in places.yaml (or add one: places add)",
                 "CCDATA_PLACES names another place file.")
     p.set_defaults(func=cmd_places)
@@ -354,6 +352,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="the output folder of the refused report or batch (default: $CCDATA_REPORTS_DIR or reports/)")
     q.set_defaults(func=cmd_places)
 
+
+def _page_commands(command) -> None:
+    """``registry``, ``demo``, ``report`` and ``batch``."""
     p = command("registry", "list the datasets ccdata knows",
                 "Each dataset's vintage, whether the mirror has it, and its official source.")
     p.set_defaults(func=cmd_registry)
@@ -391,7 +392,6 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--mirror", metavar="DIR_OR_URL",
                    help="with --refresh-data: folder or URL to fetch from (default: $CCDATA_MIRROR)")
     p.set_defaults(func=cmd_batch)
-    return parser
 
 
 def _terminated(signum, frame):

@@ -87,6 +87,23 @@ class PlaceError(CcdataError, ValueError):
     """A place definition is invalid (unknown wards, LSOAs, local authority ...)."""
 
 
+class ViewError(CcdataError, ValueError):
+    """An unknown view, or a view declaration that cannot be used (the message names the views there are)."""
+
+
+class LocalFileError(MissingDataError):
+    """A local file named in ``places.yaml`` that is refused before it is opened: for the
+    views, data that are not available (the page says why), for the command a failure.
+
+    ``reason`` says in plain words what is wrong with it (for a page); the message
+    names the ``places.yaml`` key and the path (for the adviser).
+    """
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        self.reason = reason
+
+
 class DataQualityWarning(UserWarning):
     """Data were loaded, but some cells or rows were excluded or need attention."""
 
@@ -127,6 +144,11 @@ class LabelError(CcdataError, ValueError):
 
 class OutputPathError(CcdataError, ValueError):
     """An output path that would lie outside the output folder, or a folder that cannot be made."""
+
+
+class UndeclaredOutputError(OutputError, ValueError):
+    """A file that is not in the registry of outputs (:data:`ccdata.publish.OUTPUTS` or its view's
+    declaration); it is not written."""
 
 
 class OutsideOutputError(OutputPathError):

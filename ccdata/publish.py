@@ -1,8 +1,10 @@
 """The publish gate's rules: every file a run writes, and the text rules for spreadsheet files.
 
 One registry (:data:`OUTPUTS`) declares every file ``report`` and ``batch`` write under
-``--out``: where it goes, who it is for and what it is made from. A file not declared
-here is not ours (a test runs a batch of the demo and fails on any undeclared file).
+``--out`` themselves: where it goes, who it is for and what it is made from; each view
+declares its own page and the files it writes beside it (:mod:`ccdata.views.declared`).
+A file declared by neither is not ours (a test runs a batch of the demo and fails on
+any undeclared file).
 
 The registry also decides where executed notebooks go. A failed view's notebook (its
 cell outputs and error text) and a notebook kept with ``--keep-notebook`` are for the
@@ -41,7 +43,7 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
-from ccdata.errors import DisclosureError, OutputError
+from ccdata.errors import DisclosureError, UndeclaredOutputError
 from ccdata.files import relative_inside, write_inside
 
 #: Where each view's adviser-only sections are kept between runs (read by the adviser notes).
@@ -112,13 +114,9 @@ OUTPUTS: tuple[Output, ...] = (
     # a place's pages (report, and batch per place)
     Output("{place}/index.html", "partner", "the key findings and the list of the place's pages"),
     Output("{place}/adviser-notes.html", "adviser", "the views' adviser-only sections and every problem"),
-    # each view's page (``<view>.html``) is declared by its view (ccdata.run.report.View.declaration)
+    # each view's page (``<view>.html``) and the files it writes beside it are declared by the
+    # view (ccdata.views.declared.ViewSpec.declarations)
     Output("{place}/changes.html", "partner", "this run's summaries against the previous good run's"),
-    # the full lists beside a long asset page (views/assets.py)
-    Output("{place}/assets-on-the-map.csv", "partner", "the asset lists (names, categories)", csv=True),
-    Output("{place}/assets-outside-the-area.csv", "partner", "the asset lists (names, categories)", csv=True),
-    Output("{place}/assets-not-located.csv", "partner", "the asset lists (names, postcodes)", csv=True),
-    Output("{place}/asset-list-problems.csv", "partner", "problems found reading the asset lists", csv=True),
     # the summaries "What changed" compares (run/changes.py)
     Output("{place}/indicators.csv", "partner", "indicators of the place, its LA and England (aggregates)",
            csv=True),
@@ -149,8 +147,8 @@ OUTPUTS: tuple[Output, ...] = (
 def declared(relpath, extra: tuple[Output, ...] = ()) -> Output | None:
     """The registry entry for a path below ``--out`` (``runs/<id>/demo/assets.csv``), or ``None``.
 
-    ``extra``: declarations made by the caller's own registry (each report view declares
-    its page, see :attr:`ccdata.run.report.View.declaration`).
+    ``extra``: declarations made by the caller's own registry (each view declares its page
+    and files, see :attr:`ccdata.views.declared.ViewSpec.declarations`).
     """
     rel = str(PurePosixPath(str(relpath).replace("\\", "/")))
     if rel.startswith("/") or ".." in PurePosixPath(rel).parts:
@@ -163,16 +161,12 @@ def declared(relpath, extra: tuple[Output, ...] = ()) -> Output | None:
 
 
 def is_csv_output(name: str) -> bool:
-    """Whether a file name is one of the registry's spreadsheet files."""
+    """Whether a file name is one of the registry's spreadsheet files (the summaries "What changed" reads)."""
     return any(e.csv and PurePosixPath(e.where).name == name for e in OUTPUTS)
 
 
-class UndeclaredOutputError(OutputError, ValueError):
-    """A file that is not in the registry of outputs (:data:`OUTPUTS`); it is not written."""
-
-
 def write(root, path, content, *, note: str | None = None, protected: bool = False,
-          declare: Output | None = None) -> Path:
+          declare: Output | tuple[Output, ...] | None = None) -> Path:
     """The publish gate: write one declared file under the output folder ``root``.
 
     Parameters
@@ -190,9 +184,9 @@ def write(root, path, content, *, note: str | None = None, protected: bool = Fal
         The caller checked that a personal table is sealed by disclosure control
         (:func:`ccdata.run.changes.check_export` does); without it a table marked
         personal or carrying a seal is refused.
-    declare : Output, optional
-        The declaration of a file another registry owns (a view's page, declared by the
-        view); the path must match it.
+    declare : Output or tuple of Output, optional
+        The declarations of files another registry owns (a view's page and files, declared
+        by the view); the path must match one of them.
 
     Returns
     -------
@@ -211,7 +205,13 @@ def write(root, path, content, *, note: str | None = None, protected: bool = Fal
     # declared first, from the names alone: an undeclared file creates nothing, not even a folder
     rel = relative_inside(root, path).as_posix()
     target = Path(os.path.abspath(path))
-    entry = declared(rel, (declare,) if declare is not None else ())
+    if declare is None:
+        declare = ()
+    elif isinstance(declare, Output):
+        declare = (declare,)
+    elif not (isinstance(declare, tuple) and all(isinstance(d, Output) for d in declare)):
+        raise TypeError(f"declare must be an Output or a tuple of them, not {type(declare).__name__}")
+    entry = declared(rel, declare)
     if entry is None:
         raise UndeclaredOutputError(f"{target}: {rel!r} is not a declared output of ccdata "
                                     "(ccdata.publish.OUTPUTS); it was not written")

@@ -19,7 +19,7 @@ import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 from ccdata import cache, config
-from ccdata.errors import DataQualityWarning, MissingDataError
+from ccdata.errors import DataQualityWarning, LocalFileError, MissingDataError
 from ccdata.geo.build import derived
 from ccdata.geo.geocode import NOT_FOUND, OK, codepoint_path, locate, postcode_points
 from ccdata.geo.places import Place
@@ -31,7 +31,6 @@ from ccdata.io.local.assets import (
     join_details,
     load_asset_list,
 )
-from ccdata.io.local.checks import LocalFileError
 from ccdata.io.postcodes import area_bounds, normalise_postcode, postcode_area
 from ccdata.schemas import check_frame
 

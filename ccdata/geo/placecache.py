@@ -42,7 +42,7 @@ from ccdata import cache, config
 from ccdata._version import __version__
 from ccdata.errors import PlaceError
 from ccdata.geo import build, footprint, geography, places
-from ccdata.geo.places import definitions
+from ccdata.geo.places import check_place_id, definitions
 from ccdata.geo.places import place as resolve_now
 from ccdata.geo.placeschema import check_definition
 
@@ -69,6 +69,24 @@ def _table_state(name: str, collection: str) -> list | None:
     return [st.st_size, st.st_mtime_ns, build.is_current(name, collection)]
 
 
+def check_defined(place_ids, defs: dict | None = None) -> dict:
+    """``{id: definition}`` of ``place_ids`` (one id or several) from ``defs`` (default
+    :func:`ccdata.geo.places.definitions`): the unknown-place check of ``report``, ``batch`` and the cache.
+
+    Raises
+    ------
+    PlaceError
+        An invalid id (:func:`ccdata.geo.places.check_place_id`), or every id not defined, named.
+    """
+    ids = [check_place_id(p) for p in ([place_ids] if isinstance(place_ids, str) else place_ids)]
+    defs = definitions(ids) if defs is None else defs
+    unknown = [p for p in ids if p not in defs]
+    if unknown:
+        raise PlaceError(f"unknown place{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
+                         f"defined places: {', '.join(defs)} (in {config.places_file()})")
+    return {p: defs[p] for p in ids}
+
+
 def cache_key(place_id: str) -> tuple[str, str]:
     """``(collection, key)`` of a place's definition and the processed tables it is resolved from.
 
@@ -78,13 +96,7 @@ def cache_key(place_id: str) -> tuple[str, str]:
         Unknown place id, or a definition that is not a mapping or breaks the schema
         (:func:`ccdata.geo.placeschema.check_definition`).
     """
-    if not isinstance(place_id, str) or not place_id:
-        raise PlaceError("a place id must be a non-empty string from places.yaml")
-    defs = definitions((place_id,))
-    if place_id not in defs:
-        raise PlaceError(f"unknown place {place_id!r}; defined places: {', '.join(defs)} "
-                         f"(in {config.places_file()})")
-    d = defs[place_id] or {}
+    d = check_defined(place_id)[place_id] or {}
     if not isinstance(d, dict):
         raise PlaceError(f"place {place_id!r} in {config.places_file()}: the definition must be a mapping")
     check_definition(place_id, d)  # before it is hashed: a misspelt or non-text key is named, not a traceback

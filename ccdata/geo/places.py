@@ -360,7 +360,7 @@ class Place:
             For a kind that is not one of the local kinds.
         MissingDataError
             When the file is configured but does not exist (the message names it).
-        ccdata.io.local.checks.LocalFileError
+        ccdata.errors.LocalFileError
             When what is named is not an ordinary file (a folder for ``pupils``), or is
             too big (:func:`ccdata.io.local.checks.check_local_file`): checked before any
             reader opens it, in one line naming the ``places.yaml`` key.

@@ -41,7 +41,14 @@ import pandas as pd
 from ccdata.analysis import deprivation, disclosure, indicators, network, stats
 from ccdata.analysis.assets import place_assets
 from ccdata import publish
-from ccdata.errors import ChangesError, DisclosureError, MissingDataError, Problem, ValidationError
+from ccdata.errors import (
+    ChangesError,
+    DisclosureError,
+    MissingDataError,
+    Problem,
+    UndeclaredOutputError,
+    ValidationError,
+)
 from ccdata.geo.places import Place
 from ccdata.provenance import FICTIONAL_NOTICE
 from ccdata.vocabulary import RESIDENTS, SECTORS
@@ -126,7 +133,7 @@ def check_export(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     ------
     DisclosureError
         A personal table not sealed (or changed since).
-    ccdata.publish.UndeclaredOutputError
+    ccdata.errors.UndeclaredOutputError
         ``name`` is not a CSV file of the registry of outputs.
     """
     if not isinstance(frame, pd.DataFrame):
@@ -136,7 +143,7 @@ def check_export(frame: pd.DataFrame, name: str) -> pd.DataFrame:
         raise DisclosureError(f"{name}: this table holds personal data and has not been through disclosure "
                               "control (or was changed after it); it is not written")
     if not isinstance(name, str) or not publish.is_csv_output(name):
-        raise publish.UndeclaredOutputError(f"{name!r} is not a spreadsheet file declared in "
+        raise UndeclaredOutputError(f"{name!r} is not a spreadsheet file declared in "
                                             "ccdata.publish.OUTPUTS; it is not written")
     return publish.csv_frame(frame)
 

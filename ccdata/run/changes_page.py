@@ -37,7 +37,6 @@ from ccdata.run.changes import (
     describe_movement,
     read_place_summaries,
 )
-from ccdata.run.report import NOTES_DIR
 
 #: How a run folder is named (as ``ccdata.run.site.RUN_ID_FORMAT``, which imports the batch
 #: code that imports this module).
@@ -152,14 +151,26 @@ def render_changes(inp: ChangeInputs, fictional_notice: str = "") -> str:
 
     if not isinstance(inp, ChangeInputs):
         raise TypeError(f"render_changes expects ChangeInputs, not {type(inp).__name__}")
-    cur, prev = inp.current, inp.previous
     parts = []
     since = (f"Compared with the reports of {_when(inp.previous_run_id)}."
              if inp.previous_run_id else
              "This is the first successful run for this place, so there is nothing to compare with yet.")
     parts.append(_p(since))
+    for section in (_indicators, _deprivation, _assets, _connections):
+        parts += section(inp)
 
-    # Indicators
+    page = page_context(f"What changed: {inp.place_name}", kicker="What changed", place_name=inp.place_name,
+                        run_line=f"Reports of {_when(inp.run_id)}",
+                        nav=[{"href": "index.html", "title": "All pages of this place"}],
+                        fictional=inp.fictional and bool(fictional_notice), fictional_notice=fictional_notice,
+                        adviser_href=ADVISER_PAGE)
+    return shell(page, "".join(parts))
+
+
+def _indicators(inp: ChangeInputs) -> list[str]:
+    """The indicators section: what moved for the place, changed comparisons with England, the full table."""
+    cur, prev = inp.current, inp.previous
+    parts = []
     parts.append("<h2>Indicators</h2>")
     if INDICATORS_FILE not in cur:
         parts.append(_na("Indicator", inp.reasons.get(INDICATORS_FILE)))
@@ -210,8 +221,13 @@ def render_changes(inp: ChangeInputs, fictional_notice: str = "") -> str:
         for frame, label in ((ch.added, "New this time"), (ch.removed, "No longer reported")):
             if not frame.empty:
                 parts.append(f"<h3>{label}</h3>" + _grouped(frame, names, lambda rec: "Indicators"))
+    return parts
 
-    # Deprivation
+
+def _deprivation(inp: ChangeInputs) -> list[str]:
+    """The deprivation section: the share of neighbourhoods most deprived in each edition, and decile moves."""
+    cur = inp.current
+    parts = []
     parts.append("<h2>Deprivation: IoD 2019 and IoD 2025</h2>")
     if DEPRIVATION_FILE not in cur:
         parts.append(_na("Deprivation", inp.reasons.get(DEPRIVATION_FILE)))
@@ -241,8 +257,13 @@ def render_changes(inp: ChangeInputs, fictional_notice: str = "") -> str:
         else:
             parts.append(_na("A comparison of the two IoD editions",
                              inp.reasons.get(IOD_EDITIONS_FILE, "only one edition is available")))
+    return parts
 
-    # Assets
+
+def _assets(inp: ChangeInputs) -> list[str]:
+    """The assets section: new and closed assets."""
+    cur, prev = inp.current, inp.previous
+    parts = []
     parts.append("<h2>Assets</h2>")
     if ASSETS_FILE not in cur:
         parts.append(_na("Asset", inp.reasons.get(ASSETS_FILE)))
@@ -259,8 +280,13 @@ def render_changes(inp: ChangeInputs, fictional_notice: str = "") -> str:
             if not a[key].empty:
                 parts.append(table_html(a[key][["name", "category_label"]].rename(
                     columns={"name": "Name", "category_label": "Kind"}), caption=label))
+    return parts
 
-    # Connections
+
+def _connections(inp: ChangeInputs) -> list[str]:
+    """The connections section: new and lost ties between organisations, and the network measures."""
+    cur, prev = inp.current, inp.previous
+    parts = []
     parts.append("<h2>Connections between organisations</h2>")
     if NETWORK_FILE not in cur and CONNECTIONS_FILE not in cur:
         parts.append(_na("Relationship", inp.reasons.get(NETWORK_FILE)))
@@ -288,13 +314,7 @@ def render_changes(inp: ChangeInputs, fictional_notice: str = "") -> str:
             parts.append(table_html(measures.rename(
                 columns={"label": "Measure", "previous": "Previous reports", "now": "This time"}),
                 caption="Network measures"))
-
-    page = page_context(f"What changed: {inp.place_name}", kicker="What changed", place_name=inp.place_name,
-                        run_line=f"Reports of {_when(inp.run_id)}",
-                        nav=[{"href": "index.html", "title": "All pages of this place"}],
-                        fictional=inp.fictional and bool(fictional_notice), fictional_notice=fictional_notice,
-                        adviser_href=ADVISER_PAGE)
-    return shell(page, "".join(parts))
+    return parts
 
 
 def write_changes(place_dir: Path | str, previous_dir: Path | str | None, *, place_name: str,
@@ -329,5 +349,5 @@ def write_changes(place_dir: Path | str, previous_dir: Path | str | None, *, pla
     if not checked.ok:
         raise CcdataError("the what-changed page carried text meant for the adviser, so it was not "
                           "published: " + "; ".join(map(str, checked.problems[:10])))
-    publish.write(place_dir.parent, place_dir / NOTES_DIR / CHANGES_PAGE, "\n".join(checked.notes))
+    publish.write(place_dir.parent, place_dir / publish.NOTES_DIR / CHANGES_PAGE, "\n".join(checked.notes))
     return publish.write(place_dir.parent, path, checked.partner)

@@ -10,8 +10,7 @@ import json
 from pathlib import Path
 
 from ccdata import publish
-from ccdata.errors import MissingDataError
-from ccdata.io.local.checks import LocalFileError
+from ccdata.errors import LocalFileError, MissingDataError
 
 
 def refused_files(place, view) -> list[str]:

@@ -1,10 +1,13 @@
 """Run a place's notebooks with papermill and export them as code-free HTML.
 
-``report(place_id)`` executes each view's notebook with papermill (several views
-run one after another on one warm kernel, see :mod:`ccdata.run.runner`), exports it
-through the project's nbconvert template (``templates/ccdata``: no code, a real
-``<h1>``, page landmarks, a fictional-data banner for the demo place, images
-embedded) and writes ``<out>/<place>/<view>.html`` plus ``<out>/<place>/index.html``.
+``report(place_id)`` runs like a batch of one place: the views (as declared in
+:mod:`ccdata.views.declared`, assembled in :data:`ccdata.run.registry.VIEWS`) run one after
+another on one warm kernel (:mod:`ccdata.run.runner`), then the place's key findings are
+computed on the same kernel (:mod:`ccdata.run.placework`). Each executed notebook is
+exported through the project's nbconvert template (``templates/ccdata``: no code, a real
+``<h1>``, page landmarks, a fictional-data banner for the demo place, images embedded) as
+``<out>/<place>/<view>.html``; ``<out>/<place>/index.html`` is written from the findings the
+kernel returned (:mod:`ccdata.run.placeindex`).
 
 Every file goes through the publish gate (:func:`ccdata.publish.write`): declared in
 the registry of outputs, written to a temporary name inside ``--out`` (never through a
@@ -17,22 +20,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from markupsafe import Markup
-
 from ccdata import cache, config, publish
 from ccdata._version import __version__
-from ccdata.analysis import findings as key_findings
-from ccdata.errors import MissingDataError, OutputPathError, OutsideOutputError, PlaceError  # noqa: F401
+from ccdata.errors import LocalFileError, MissingDataError, OutsideOutputError
 from ccdata.files import clean_parts, work_folder
 from ccdata.geo.placecache import resolve
-from ccdata.geo.places import check_place_id
-from ccdata.io.local.checks import LocalFileError
 from ccdata.present import labstyle
 from ccdata.present.pages import (
     ADVISER_PAGE,
@@ -41,13 +38,15 @@ from ccdata.present.pages import (
     TEMPLATES_DIR,
     page_context,
     publishable,
-    render,
 )
 from ccdata.provenance import FICTIONAL_NOTICE, git_hash
-from ccdata.run import footprints
-from ccdata.run.folders import inside, make_folder, notebook_path, place_folder  # noqa: F401  (named here too)
-from ccdata.run.refusals import refused_files, refused_in  # noqa: F401  (named here too)
+from ccdata.run import footprints, placework
+from ccdata.run.folders import inside, notebook_path, place_folder
+from ccdata.run.placeindex import write_place_index
+from ccdata.run.refusals import refused_files, refused_in
+from ccdata.run.registry import VIEWS
 from ccdata.run.runner import WarmKernel
+from ccdata.views.declared import ViewSpec
 
 NOTEBOOKS_DIR = config.resource("notebooks")
 #: The kernel papermill starts: Jupyter's name for the interpreter running ccdata
@@ -59,55 +58,11 @@ CELL_TIMEOUT = 900
 NOTES_DIR = publish.NOTES_DIR
 
 
-@dataclass(frozen=True)
-class View:
-    """One report view: a notebook and the HTML file it becomes."""
-
-    name: str
-    title: str
-    notebook: str
-    needs: str | tuple[str, ...] | None = None  # local file kind(s), any of which the place must name (`local:`)
-    reads: tuple[str, ...] = ()  # every local file kind the view reads, when the place names it
-
-    @property
-    def output(self) -> str:
-        return f"{self.name}.html"
-
-    @property
-    def declaration(self) -> publish.Output:
-        """The view's page in the registry of outputs (:mod:`ccdata.publish`)."""
-        return publish.Output(f"{{place}}/{self.output}", "partner", f"the notebook {self.notebook}")
-
-
-def declared(relpath) -> publish.Output | None:
-    """The registry entry of a path below ``--out``: :data:`ccdata.publish.OUTPUTS` and the views' pages."""
-    return publish.declared(relpath, tuple(v.declaration for v in VIEWS.values()))
-
-
-VIEWS: dict[str, View] = {v.name: v for v in (
-    View("dashboard", "Place dashboard", "place_dashboard.ipynb"),
-    View("assets", "Asset map", "asset_map.ipynb", reads=("assets",)),
-    View("listening", "Listening and pupil voice", "listening.ipynb",
-         needs=("survey_responses", "conversations"),
-         reads=("survey_responses", "survey_questions", "pupils", "conversations", "codebook", "quotes",
-                "names")),
-    View("network", "Relationship map", "network.ipynb", needs="relationships",
-         reads=("organisations", "relationships")),
-    View("progress", "Progress over time", "progress.ipynb", reads=("outcomes",)),
-    View("annual", "Annual report", "annual.ipynb"),
-)}
-
-
-#: Views that read notes of conversations (a local file kind) when the place names one: their
-#: executed notebooks are never kept under the output folder, failed or not.
-READS_NOTES = {"listening": "conversations"}
-
-
-def reads_notes(place, view: View) -> bool:
-    """True when ``view`` reads the place's conversation notes (its notebook is then never kept)."""
-    kind = READS_NOTES.get(view.name)
+def reads_notes(place, view: ViewSpec) -> bool:
+    """True when ``view`` reads personal notes the place names (:attr:`ViewSpec.notes`): its
+    executed notebook is then never kept."""
     try:
-        return bool(kind) and place.local_path(kind) is not None
+        return bool(view.notes) and place.local_path(view.notes) is not None
     except MissingDataError:
         return False
 
@@ -121,7 +76,7 @@ class ViewResult:
     message: str = ""
     bytes: int = 0
     #: Local files the place names that the view could not use: refused before opening
-    #: (:class:`ccdata.io.local.checks.LocalFileError`) or while reading (the view says so in
+    #: (:class:`ccdata.errors.LocalFileError`) or while reading (the view says so in
     #: its output metadata, :func:`refused_in`). The page is published without their
     #: sections, saying why, and the command fails.
     refused: list[str] = field(default_factory=list)
@@ -159,13 +114,13 @@ class ReportResult:
 
 
 # --------------------------------------------------------------------------- helpers
-def views_for(place) -> list[tuple[View, str]]:
+def views_for(place) -> list[tuple[ViewSpec, str]]:
     """Each view with ``""`` when it applies to the place, else the reason it does not."""
     out = []
     for view in VIEWS.values():
         reason = ""
         if view.needs:
-            kinds = (view.needs,) if isinstance(view.needs, str) else tuple(view.needs)
+            kinds = view.needs
             found, errors = False, []
             for kind in kinds:  # any one of them is enough (a listening page of conversations only)
                 try:
@@ -178,7 +133,7 @@ def views_for(place) -> list[tuple[View, str]]:
                 reason = errors[0] if errors else (f"no {' or '.join(k.replace('_', ' ') for k in kinds)} file is "
                                                    "configured for this place in places.yaml")
         if not (NOTEBOOKS_DIR / view.notebook).exists():
-            reason = reason or f"notebook {view.notebook} is not installed"
+            reason = reason or f"notebook {view.notebook_name} is not installed"
         out.append((view, reason))
     return out
 
@@ -207,7 +162,7 @@ def _failed_cell(nb_path: Path) -> str:
     return "no cell recorded an error"
 
 
-def execute(view: View, place_id: str, workdir: Path, parameters: dict | None = None,
+def execute(view: ViewSpec, place_id: str, workdir: Path, parameters: dict | None = None,
             kernel=None) -> Path:
     """Execute a view's notebook for a place with papermill.
 
@@ -226,7 +181,7 @@ def execute(view: View, place_id: str, workdir: Path, parameters: dict | None = 
     source = NOTEBOOKS_DIR / view.notebook
     if not source.exists():
         raise MissingDataError(f"notebook {source} does not exist")
-    executed = workdir / view.notebook
+    executed = workdir / view.notebook_name
     params = {"place_id": place_id, **(parameters or {})}
     if kernel is not None:
         return kernel.execute(source, executed, params, execution_timeout=CELL_TIMEOUT)
@@ -312,7 +267,7 @@ def export_html(executed: Path, meta: dict) -> str:
     return labstyle.strip(body)  # the blocks' own styles: the page's head has the stylesheet
 
 
-def _page_meta(place, view: View, views: list[dict], run_date: str) -> dict:
+def _page_meta(place, view: ViewSpec, views: list[dict], run_date: str) -> dict:
 
     nav = [{"href": "index.html", "title": "All pages"}] + [
         {**v, "current": v["name"] == view.name} for v in views]
@@ -355,11 +310,14 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
     warm : bool, optional
         Run the views one after another on one warm kernel (:mod:`ccdata.run.runner`)
         that is reset between them, instead of a fresh kernel per view. By default
-        a warm kernel is used when more than one view runs.
+        a warm kernel is used when more than one view runs or the index is written
+        (the place's key findings are computed on the kernel that ran its views, as in
+        a batch); ``False`` runs each view on a fresh kernel and the findings here.
     kernel : ccdata.run.runner.WarmKernel, optional
         A warm kernel owned by the caller (a batch worker's); it is left running.
     index : bool
-        Write the place's ``index.html`` and adviser notes (with its key findings).
+        Write the place's ``index.html`` and adviser notes, with the key findings its
+        kernel returned (:func:`ccdata.run.placework.findings_for`).
         A batch task passes ``False``: the batch writes each place's index once, at the end.
     check_footprint : bool
         Compare the place's resolved footprint with its footprint of record under
@@ -376,32 +334,23 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
     Raises
     ------
     PlaceError
-        Unknown place. Data problems inside a notebook are reported per view.
+        Unknown place (:func:`ccdata.geo.placecache.check_defined`).
+    ViewError
+        Unknown view. Data problems inside a notebook are reported per view.
     """
 
-    check_place_id(place_id)
-    place = resolve(place_id)
+    place = resolve(place_id)  # the one unknown-place check: ccdata.geo.placecache.check_defined
     out_dir = Path(out) if out else config.reports_dir()
     place_dir = place_folder(out_dir, place.id)
     clean_parts(place_dir)  # what a run killed while writing left behind
     clean_parts(notebook_path(place_dir, ""))
-    wanted = list(views) if views else list(VIEWS)
-    unknown = [v for v in wanted if v not in VIEWS]
-    if unknown:
-        raise PlaceError(f"unknown view(s) {unknown}; views are {list(VIEWS)}")
-    applicable = [(v, reason) for v, reason in views_for(place) if v.name in wanted]
-    runnable = [v for v, reason in applicable if not reason]
-    if nav is None:  # the views run now, and pages of this place already written earlier
-        linked = [v for v, reason in views_for(place)
-                  if not reason and (v in runnable or (place_dir / v.output).exists())]
-    else:
-        linked = [v for v, reason in views_for(place) if not reason and v.name in nav]
-    nav = [{"name": v.name, "title": v.title, "href": v.output} for v in linked]
+    applicable, nav = _plan(place, place_dir, VIEWS.check(views), nav)
     run_date = dt.date.today().isoformat()
     result = ReportResult(place.id, place_dir)
     # the same definition resolving to other neighbourhoods is never published silently
     footprint = footprints.check(place, out_dir) if check_footprint else None
     if footprint is not None and footprint.changed:
+        runnable = [v for v, reason in applicable if not reason]
         said = [footprint.message()] + ["not published: the place's footprint changed (see above)"] * len(runnable)
         result.views = [ViewResult(v.name, "failed", message=m) for v, m in zip(runnable, said)] or [
             ViewResult("footprint", "failed", message=said[0])]
@@ -410,8 +359,9 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
     if footprint is not None:
         footprints.write_resolved(place_dir, footprint, NOTES_DIR)
     own_kernel = None
-    if kernel is None and (warm or (warm is None and len(runnable) > 1)):
-
+    runs = sum(not reason for _, reason in applicable)
+    # like a batch of one place: its views, then its key findings, on one kernel
+    if kernel is None and (warm or (warm is None and (runs > 1 or index))):
         kernel = own_kernel = WarmKernel()
     try:
         for view, reason in applicable:
@@ -425,15 +375,30 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
             before = refused_files(place, view)  # refused before opening (what the view said, or not)
             done.refused = done.refused + [r for r in before if not any(r in m for m in done.refused)]
             result.views.append(done)
+        if index:
+            found = placework.findings_for(place.id, kernel)
+            result.index_path = write_place_index(place, place_dir, result, run_date, findings=found["findings"],
+                                                  findings_error=found["error"])
     finally:
         if own_kernel is not None:
             own_kernel.shutdown()
-    if index:
-        result.index_path = write_place_index(place, place_dir, result, run_date)
     return result
 
 
-def _run_view(place, view: View, place_dir: Path, nav: list[dict], run_date: str,
+def _plan(place, place_dir: Path, wanted: list[str], nav: list[str] | None) -> tuple[list, list[dict]]:
+    """The wanted views with why each does not apply (``""`` when it does), and the pages' navigation:
+    the views in ``nav``, or (``nav`` ``None``) the views run now and those already written."""
+    every = views_for(place)
+    applicable = [(v, reason) for v, reason in every if v.name in wanted]
+    runnable = [v for v, reason in applicable if not reason]
+    if nav is None:  # the views run now, and pages of this place already written earlier
+        linked = [v for v, reason in every if not reason and (v in runnable or (place_dir / v.output).exists())]
+    else:
+        linked = [v for v, reason in every if not reason and v.name in nav]
+    return applicable, [{"name": v.name, "title": v.title, "href": v.output} for v in linked]
+
+
+def _run_view(place, view: ViewSpec, place_dir: Path, nav: list[dict], run_date: str,
               keep_notebook: bool, parameters: dict | None, started: float,
               kernel=None) -> ViewResult:
     import papermill as pm  # heavy: loaded only when a report is run
@@ -442,12 +407,12 @@ def _run_view(place, view: View, place_dir: Path, nav: list[dict], run_date: str
     failed_nb = notebook_path(place_dir, f"{view.name}.failed.ipynb")
     with tempfile.TemporaryDirectory(prefix=f"{place.id[:40]}-{view.name}-", dir=work_folder()) as tmp:
         workdir = Path(tmp)
-        if view.name == "assets":  # lists too long to print are saved beside the page
-            parameters = {"files_dir": str(place_dir), **(parameters or {})}
+        if view.files_parameter:  # the files the view declares beside its page are written there
+            parameters = {view.files_parameter: str(place_dir), **(parameters or {})}
         try:
             executed = execute(view, place.id, workdir, parameters, kernel)
         except pm.PapermillExecutionError as exc:
-            executed = workdir / view.notebook
+            executed = workdir / view.notebook_name
             where = _failed_cell(executed) if executed.exists() else \
                 f"cell {exc.cell_index} raised {exc.ename}: {exc.evalue}"
             if reads_notes(place, view):  # it read conversation notes: not kept under --out
@@ -480,9 +445,9 @@ def _run_view(place, view: View, place_dir: Path, nav: list[dict], run_date: str
             # before its partner page changes
             publish.write(root, place_dir / NOTES_DIR / view.output, "\n".join(checked.notes))
             target = publish.write(root, inside(root, place_dir / view.output), checked.partner,
-                                   declare=view.declaration)
+                                   declare=view.page)
             if keep_notebook and not reads_notes(place, view):  # never one that read conversation notes
-                publish.write(root, notebook_path(place_dir, view.notebook), executed.read_text(encoding="utf-8"))
+                publish.write(root, notebook_path(place_dir, view.notebook_name), executed.read_text(encoding="utf-8"))
         except OutsideOutputError as exc:
             return ViewResult(view.name, "failed", seconds=time.perf_counter() - started,
                               message=f"not published: {exc}")
@@ -491,87 +456,3 @@ def _run_view(place, view: View, place_dir: Path, nav: list[dict], run_date: str
         refused = refused_in(executed)
     return ViewResult(view.name, "ok", target, time.perf_counter() - started,
                       bytes=target.stat().st_size, refused=refused)
-
-
-def last_good_date(page: Path) -> str:
-    """The run date written into an existing page (its ``ccdata-run-date`` meta), else its file date."""
-    try:
-        head = page.read_text(encoding="utf-8", errors="replace")[:4000]
-    except OSError:
-        return ""
-    m = re.search(r'name="ccdata-run-date" content="(\d{4}-\d{2}-\d{2})"', head)
-    if m:
-        return m.group(1)
-    return dt.date.fromtimestamp(page.stat().st_mtime).isoformat()
-
-
-def _long_date(iso: str) -> str:
-    try:
-        d = dt.date.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return f"{d.day} {d:%B %Y}"
-
-
-def write_place_index(place, place_dir: Path, result: ReportResult, run_date: str,
-                      extra_links: list[tuple[str, str]] = (), findings: list[str] | None = None) -> Path:
-    """``<place>/index.html`` and ``<place>/adviser-notes.html``.
-
-    The index opens with the key findings (computed here when ``findings`` is ``None``)
-    and lists the place's pages in plain words (a failed view: "not available this
-    time; the last good version is from <date>"), with the key findings when given; every
-    reason and error goes to the adviser notes. ``extra_links`` are ``(href, text)``
-    pairs listed after the views (a batch run adds its "what changed" page).
-    """
-
-    items, problems, notes = [], [], []
-    if findings is None:
-        try:
-            findings = key_findings.for_place(place).sentences
-        except Exception as exc:  # the index is still written; the adviser sees why
-            findings = []
-            problems.append({"title": "Key findings", "detail": f"{type(exc).__name__}: {exc}"})
-    for view in VIEWS.values():
-        vr = next((v for v in result.views if v.view == view.name), None)
-        page = place_dir / view.output
-        failed = vr is not None and vr.status == "failed"
-        if failed:
-            problems.append({"title": view.title, "detail": vr.message})
-        elif vr is not None and vr.status == "skipped":
-            problems.append({"title": view.title, "detail": f"not run: {vr.message}"})
-        for line in (getattr(vr, "refused", None) or []):
-            problems.append({"title": view.title, "detail": f"a local file was refused, so the page was "
-                             f"published without its sections: {line}"})
-        if page.exists():
-            note = ""
-            if failed:
-                note = f"not available this time; the last good version is from {_long_date(last_good_date(page))}"
-            elif getattr(vr, "refused", None):
-                note = "some sections are missing this time: a file set up for them could not be used"
-            items.append({"href": view.output, "title": view.title, "note": note})
-            fragment = place_dir / NOTES_DIR / view.output
-            if fragment.exists() and fragment.read_text(encoding="utf-8").strip():
-                notes.append({"name": view.name, "title": view.title,
-                              "notes": Markup(fragment.read_text(encoding="utf-8"))})
-        else:
-            why = ("not available this time" if failed else
-                   "not part of this place's reports: the files it needs have not been provided"
-                   if vr is not None and vr.status == "skipped" else "not produced yet")
-            items.append({"href": "", "title": view.title, "note": why})
-    for href, text in extra_links:
-        items.append({"href": href, "title": text, "note": ""})
-        fragment = place_dir / NOTES_DIR / href
-        if fragment.exists() and fragment.read_text(encoding="utf-8").strip():
-            notes.append({"name": Path(href).stem, "title": text,
-                          "notes": Markup(fragment.read_text(encoding="utf-8"))})
-    common = dict(run_line=f"Updated {run_date}", run_date=run_date, fictional=place.fictional,
-                  fictional_notice=FICTIONAL_NOTICE)
-    footer = f"{place.name} · produced {run_date} by ccdata {__version__} (git {git_hash()})."
-    page_html = render("place_index.html.j2", page_context(
-        f"{place.name}: ccdata reports", heading=place.name, footer=footer, adviser_href=ADVISER_PAGE,
-        **common), description=place.description, findings=findings or [], items=items)
-    notes_html = render("adviser_notes.html.j2", page_context(
-        f"Notes for the adviser: {place.name}", footer=footer,
-        nav=[{"href": "index.html", "title": "All pages"}], **common), problems=problems, views=notes)
-    publish.write(place_dir.parent, place_dir / ADVISER_PAGE, notes_html)
-    return publish.write(place_dir.parent, place_dir / "index.html", page_html)

@@ -33,16 +33,21 @@ from pathlib import Path
 from ccdata import cache
 from ccdata.errors import WarmKernelError
 from ccdata.files import work_folder
+from ccdata.run.registry import VIEWS
 
-#: Modules imported once when a warm kernel starts (missing optional ones are skipped).
-PRELOAD = ("pandas", "numpy", "pyarrow.parquet", "geopandas", "shapely", "pyproj", "matplotlib.pyplot",
-           "seaborn", "folium", "branca", "jinja2", "IPython.display",
-           "ccdata", "ccdata.views.common", "ccdata.geo.places", "ccdata.geo.placecache", "ccdata.geo.build",
-           "ccdata.present.blocks", "ccdata.present.charts", "ccdata.views.dashboard", "ccdata.analysis.deprivation",
-           "ccdata.analysis.indicators", "ccdata.analysis.profile", "ccdata.analysis.assets", "ccdata.present.maps", "ccdata.geo.geography",
-           "ccdata.views.listening", "ccdata.analysis.network", "ccdata.present.netviz", "ccdata.views.assets",
-           "ccdata.views.network", "ccdata.analysis.coverage", "ccdata.analysis.child_poverty", "ccdata.run.batch",
-           "ccdata.views.over_time", "ccdata.views.annual")
+#: Modules every warm kernel imports when it starts (missing optional ones are skipped); the
+#: views add their own (:meth:`ccdata.run.registry.ViewRegistry.preload`, see :func:`default_preload`).
+BASE_PRELOAD = ("pandas", "numpy", "pyarrow.parquet", "geopandas", "shapely", "pyproj", "matplotlib.pyplot",
+                "seaborn", "folium", "branca", "jinja2", "IPython.display",
+                "ccdata", "ccdata.views.common", "ccdata.geo.places", "ccdata.geo.placecache", "ccdata.geo.build",
+                "ccdata.present.blocks", "ccdata.present.charts", "ccdata.run.placework")
+
+
+def default_preload() -> tuple[str, ...]:
+    """What a warm kernel imports when it starts: :data:`BASE_PRELOAD`, then every view's preloads."""
+    return tuple(dict.fromkeys(BASE_PRELOAD + VIEWS.preload()))
+
+
 ENGINE = "ccdata-warm"
 #: Kernel-side code: take a snapshot of the state a notebook may change.
 _BASELINE = """
@@ -75,7 +80,7 @@ __ccdata_call()
 del __ccdata_call
 """
 #: Modules whose functions :meth:`WarmKernel.call` may run in the kernel.
-CALLABLE = ("ccdata.run.batch",)
+CALLABLE = ("ccdata.run.placework",)
 
 #: Set inside a warm kernel: what ``_kernel_reset`` restores.
 _KERNEL_BASELINE: dict | None = None
@@ -147,19 +152,19 @@ class WarmKernel:
     ----------
     cwd : path
         Working folder of the kernel (the notebooks folder by default).
-    preload : sequence of str
-        Modules imported when the kernel starts.
+    preload : sequence of str, optional
+        Modules imported when the kernel starts (default: :func:`default_preload`).
     startup_timeout : float
         Seconds to wait for the kernel to answer after starting.
     """
 
-    def __init__(self, cwd: Path | str | None = None, preload=PRELOAD, startup_timeout: float = 60):
+    def __init__(self, cwd: Path | str | None = None, preload=None, startup_timeout: float = 60):
         from ccdata.run.report import (
             NOTEBOOKS_DIR,  # report imports this module: read at call time
         )
 
         self.cwd = str(cwd or NOTEBOOKS_DIR)
-        self.preload = tuple(preload)
+        self.preload = tuple(default_preload() if preload is None else preload)
         self.startup_timeout = startup_timeout
         self.km = None
         self.kc = None
@@ -174,7 +179,7 @@ class WarmKernel:
         return self.km is not None and self.km.is_alive()
 
     def start(self) -> None:
-        """Start the kernel and import :data:`PRELOAD` (nothing if it is already running)."""
+        """Start the kernel and import its :attr:`preload` modules (nothing if it is already running)."""
         if self.alive:
             return
         from jupyter_client.manager import (

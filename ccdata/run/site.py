@@ -21,7 +21,7 @@ from ccdata._version import __version__
 from ccdata.io.fetch import read_manifest
 from ccdata.present import table_html
 from ccdata.present.pages import ADVISER_PAGE, page_context, render, shell
-from ccdata.run.report import VIEWS
+from ccdata.run.registry import VIEWS
 from ccdata.sources import registry_table
 
 RUN_ID_FORMAT = "%Y-%m-%dT%H%M%S"
@@ -162,7 +162,8 @@ def _not_updated(places) -> str:
             f"{'it covers' if len(names) == 1 else 'they cover'} changed unexpectedly (the adviser's notes say how)")
 
 
-def _runs(out: Path) -> list[dict]:
+def list_runs(out: Path) -> list[dict]:
+    """Every finished run under ``out``, newest first: ``run_id``, ``status`` and the places ``not_updated``."""
     rows = []
     base = out / RUNS
     for folder in sorted(base.iterdir() if base.is_dir() else [], reverse=True):
@@ -190,7 +191,7 @@ def latest_run(out: Path | str) -> Path | None:
     return None
 
 
-def _update_latest(out: Path, run_id: str) -> None:
+def update_latest(out: Path, run_id: str) -> None:
     """Point ``out/latest`` at the run: a relative symlink, or a copy where links fail."""
 
     link = out / LATEST
@@ -219,7 +220,8 @@ def _update_latest(out: Path, run_id: str) -> None:
     publish.write(out, out / LATEST_TXT, run_id + "\n")
 
 
-def _new_run_id(runs: Path, now: dt.datetime) -> str:
+def new_run_id(runs: Path, now: dt.datetime) -> str:
+    """A new run's id: ``now`` as :data:`RUN_ID_FORMAT`, with ``-2``, ``-3``... when that second is taken."""
     base = now.strftime(RUN_ID_FORMAT)
     run_id, n = base, 1
     while (runs / run_id).exists():

@@ -33,6 +33,7 @@ from ccdata.vocabulary import CATEGORIES
 from ccdata.present.mapkey import asset_list_html, key_text, map_with_text
 from ccdata.present.maps import embed, map_assets
 from ccdata.views import asset_words
+from ccdata.views.declared import ASSET_FILES
 
 
 #: The longest table or list printed on the page; a longer one shows its first rows and the
@@ -130,7 +131,7 @@ def full_list(frame: pd.DataFrame, files_dir, name: str) -> Path:
     """Write ``frame`` as a CSV file ``name`` in ``files_dir`` (the page's folder) and return its path.
 
     The file goes through the publish gate (:func:`ccdata.publish.write`): ``name`` must be
-    declared there, text cells are neutralised for spreadsheets (formulas, direction controls).
+    declared by the asset view (:data:`ccdata.views.declared.ASSET_FILES`), text cells are neutralised for spreadsheets (formulas, direction controls).
     """
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*\.csv", name):
         raise ValueError(f"file name must be lower-case letters, digits and hyphens ending .csv, not {name!r}")
@@ -138,7 +139,7 @@ def full_list(frame: pd.DataFrame, files_dir, name: str) -> Path:
     if not folder.is_dir():
         raise NotADirectoryError(f"{folder} is not a folder: the full list cannot be written there")
     # through the publish gate: a declared file, inside the pages' output folder, formulas neutralised
-    return publish.write(folder.resolve().parent, folder.resolve() / name, frame)
+    return publish.write(folder.resolve().parent, folder.resolve() / name, frame, declare=ASSET_FILES)
 
 
 def _capped(shown: pd.DataFrame, caption: str, *, name: str, what: str, files_dir, max_rows: int,

@@ -132,6 +132,7 @@ def test_unwritable_out_is_one_clean_line_and_exit_2(tmp_path, capsys):
     assert not (tmp_path / "data").exists()  # refused before any work
 
 
+@pytest.mark.slow(reason="the report computes the place's key findings on a warm kernel, as a batch does")
 def test_failing_view_summary_goes_to_stderr_with_exit_1(demo_data, tmp_path, monkeypatch, capsys):
     def broken(view, place_id, workdir, parameters=None, kernel=None):
         raise RuntimeError("the kernel died")
@@ -158,7 +159,8 @@ def test_reports_run_in_this_interpreter_whatever_kernel_the_notebook_names(demo
         raise RuntimeError("stop here")
 
     monkeypatch.setattr(papermill, "execute_notebook", fake_execute)
-    report.report("demo", out=tmp_path / "out", views=["dashboard"])
+    # a fresh kernel for the view (a warm kernel is started as python3 too: ccdata.run.runner)
+    report.report("demo", out=tmp_path / "out", views=["dashboard"], warm=False)
     assert seen["kernel_name"] == report.KERNEL_NAME == "python3"
     assert any("log_level=CRITICAL" in a for a in seen["extra_arguments"])  # no kernel noise
 

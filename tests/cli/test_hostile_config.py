@@ -5,10 +5,10 @@ import time
 
 import pytest
 
-from ccdata.errors import CcdataError, PlaceError
+from ccdata.errors import BatchError, CcdataError, OutputPathError, PlaceError
 from ccdata.geo import footprint, places
 from ccdata.io import yamlfile
-from ccdata.run import batch, report
+from ccdata.run import batchparams, folders
 
 BOMB = """a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
 b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
@@ -60,8 +60,8 @@ def test_deep_nesting_and_invalid_yaml_are_clean_errors(tmp_path):
 def test_batch_parameter_file_bomb(tmp_path):
     path = tmp_path / "params.yaml"
     path.write_text(BOMB)
-    with pytest.raises(batch.BatchError, match="alias"):
-        batch.load_parameters(path)
+    with pytest.raises(BatchError, match="alias"):
+        batchparams.load_parameters(path)
 
 
 @pytest.mark.parametrize("bad", ["..", "../../x", "/abs", "a/b", "", "-x", "A", "x y", ".", "a\\b", "é"])
@@ -69,7 +69,7 @@ def test_unsafe_place_ids_refused(bad, tmp_path):
     with pytest.raises(PlaceError, match="not a valid place id"):
         places.check_place_id(bad)
     with pytest.raises(PlaceError):
-        report.place_folder(tmp_path / "out", bad)
+        folders.place_folder(tmp_path / "out", bad)
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
@@ -85,20 +85,20 @@ def test_place_ids_in_the_file_are_checked(tmp_path, monkeypatch):
 
 def test_output_paths_stay_under_out(tmp_path):
     out = tmp_path / "out"
-    assert report.place_folder(out, "north-demoton") == (out / "north-demoton").resolve()
-    with pytest.raises(report.OutputPathError, match="outside the output folder"):
-        report.inside(out, out / ".." / "index.html")
+    assert folders.place_folder(out, "north-demoton") == (out / "north-demoton").resolve()
+    with pytest.raises(OutputPathError, match="outside the output folder"):
+        folders.inside(out, out / ".." / "index.html")
     # a symbolic link inside --out pointing elsewhere is refused too
     (tmp_path / "elsewhere").mkdir()
     (out / "link").symlink_to(tmp_path / "elsewhere")
-    with pytest.raises(report.OutputPathError):
-        report.inside(out, out / "link" / "index.html")
+    with pytest.raises(OutputPathError):
+        folders.inside(out, out / "link" / "index.html")
 
 
 @pytest.mark.parametrize("where", ["/dev/null/out", "/proc/ccdata-out"])
 def test_out_under_dev_null_or_proc(where):
-    with pytest.raises(report.OutputPathError, match="choose another --out"):
-        report.make_folder(where)
+    with pytest.raises(OutputPathError, match="choose another --out"):
+        folders.make_folder(where)
 
 
 # ------------------------------------------------------------------ former tracebacks, now clean

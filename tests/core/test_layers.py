@@ -84,6 +84,9 @@ def _fake_package(tmp_path: Path, root: str, wrong: dict[str, str]) -> None:
     ("fakecc.demo.maker", "fakecc.geo", "demo-writes-formats"),        # the demo using the cache
     ("fakecc.views.page", "fakecc.io", "pages-never-read-files"),      # a view reading a file
     ("fakecc.present.chart", "fakecc.io", "pages-never-read-files"),   # a chart reading a file
+    ("fakecc.cli", "fakecc.geo", "cli-through-run"),                   # the command line building the cache
+    ("fakecc.cli", "fakecc.io", "cli-through-run"),                    # the command line fetching files
+    ("fakecc.cli", "fakecc.demo", "cli-through-run"),                  # the command line making the demo
 ])
 def test_a_wrong_way_import_breaks_the_contract(tmp_path, module, imports, contract):
     _fake_package(tmp_path, "fakecc", {module: imports})

@@ -19,10 +19,14 @@ import pytest
 import yaml
 
 from ccdata import cli, sources
-from ccdata.errors import MissingDataError, PlaceError, ValidationError
+from ccdata.errors import BatchError, MissingDataError, PlaceError, ValidationError, ViewError
 from ccdata.present import devtext
 from ccdata.run import batch, changes, changes_page
+from ccdata.run import batchparams
+from ccdata.run import runner as runner_mod
 from ccdata.run import site as site_mod
+from ccdata.run.registry import VIEWS
+from ccdata.views.declared import ViewSpec
 from ccdata.run.site import _long
 from markupsafe import escape
 
@@ -134,8 +138,8 @@ def test_one_failing_place_does_not_stop_the_others(two_runs):
     assert "not available" in table.loc[(GHOST, "*"), "message"]
     assert {r.place for r in bad.failures} == {BROKEN, GHOST}
     # latest still points to the last good run
-    assert (out / batch.LATEST_TXT).read_text().strip() == good.run_id
-    assert (out / batch.LATEST).resolve() == good.run_dir.resolve()
+    assert (out / site_mod.LATEST_TXT).read_text().strip() == good.run_id
+    assert (out / site_mod.LATEST).resolve() == good.run_dir.resolve()
     assert batch.latest_run(out) == good.run_dir
     # both runs are kept; the failed one is recorded as such
     meta = json.loads((bad.run_dir / batch.RUN_JSON).read_text())
@@ -237,9 +241,9 @@ def test_cli_exit_code_and_summary(places_file, tmp_path, monkeypatch, capsys):
     assert re.search(r"broken dashboard failed: ", captured.err)  # problems also on stderr
     assert re.search(r"demo\s+dashboard\s+ok", printed)
     assert "latest not updated" in printed
-    assert not (out / batch.LATEST_TXT).exists()
+    assert not (out / site_mod.LATEST_TXT).exists()
     assert cli.main(["-q", "batch", "demo", "--views", "dashboard", "--jobs", "1", "--out", str(out)]) == 0
-    assert (out / batch.LATEST_TXT).exists()
+    assert (out / site_mod.LATEST_TXT).exists()
     assert cli.main(["-q", "batch", "--out", str(out)]) == 2  # no places named
 
 
@@ -272,7 +276,7 @@ def test_bad_requests_are_refused(places_file, tmp_path):
     out = tmp_path / "site"
     with pytest.raises(PlaceError, match="nowhere"):
         batch.run_batch(["nowhere"], out=out, runner=fake_runner)
-    with pytest.raises(batch.BatchError, match="unknown view"):
+    with pytest.raises(ViewError, match="unknown view"):
         batch.run_batch(["demo"], views=["dashbord"], out=out, runner=fake_runner)
     with pytest.raises(batch.BatchError, match="jobs"):
         batch.run_batch(["demo"], jobs=0, out=out, runner=fake_runner)
@@ -321,7 +325,7 @@ def tiny_notebook_runner(task: batch.Task) -> batch.TaskResult:
         return fake_runner(task)  # the real summaries run once, for demo
     if task.view == "dashboard":
         report.NOTEBOOKS_DIR = Path(os.environ["TINY_NOTEBOOKS"])
-        report.VIEWS["dashboard"] = report.View("dashboard", "Tiny", "tiny.ipynb")
+        VIEWS["dashboard"] = ViewSpec("dashboard", "Tiny", "tiny.ipynb")
     return batch.run_task(task)
 
 
@@ -334,7 +338,7 @@ def _use_tiny_notebook(tmp_path, monkeypatch) -> None:
     (nb_dir / "tiny.ipynb").write_text(json.dumps(TINY_NOTEBOOK), encoding="utf-8")
     monkeypatch.setenv("TINY_NOTEBOOKS", str(nb_dir))
     monkeypatch.setattr(report, "NOTEBOOKS_DIR", nb_dir)
-    monkeypatch.setitem(report.VIEWS, "dashboard", report.View("dashboard", "Tiny", "tiny.ipynb"))
+    monkeypatch.setitem(VIEWS, "dashboard", ViewSpec("dashboard", "Tiny", "tiny.ipynb"))
 
 
 @pytest.mark.slow(reason="runs notebooks through the batch's real runner")
@@ -516,14 +520,14 @@ def test_read_summary_names_file_row_and_column(tmp_path):
 
 # --------------------------------------------------------------------------- parameters and scheduling
 def test_parameter_file_example_and_errors(tmp_path):
-    params = batch.load_parameters(EXAMPLES / "batch-params.yaml")
+    params = batchparams.load_parameters(EXAMPLES / "batch-params.yaml")
     assert params.places == ["all"] and params.jobs == 2 and "dashboard" in params.views
     bad = tmp_path / "p.yaml"
     for text, match in (("placez: all", "unknown key"), ("jobs: 0", "jobs"), ("views: dashboard", "views"),
                         ("- a\n- b", "mapping"), ("place_parameters: {demo: 3}", "place_parameters")):
         bad.write_text(text)
-        with pytest.raises(batch.BatchError, match=match):
-            batch.load_parameters(bad)
+        with pytest.raises(BatchError, match=match):
+            batchparams.load_parameters(bad)
 
 
 @pytest.fixture
@@ -580,7 +584,7 @@ def test_crontab_line_and_docs_examples_are_valid(recorded):
 
 def test_refresh_data_generates_demo_and_reports_missing_official(tmp_path, use_data_dir, monkeypatch):
     import ccdata
-    from ccdata.run.batch import BatchError, refresh_data
+    from ccdata.run.commands import refresh_data
 
     monkeypatch.setenv("CCDATA_PLACES", str(REPO / "ccdata" / "places.yaml"))
     use_data_dir(tmp_path / "data")
@@ -592,7 +596,7 @@ def test_refresh_data_generates_demo_and_reports_missing_official(tmp_path, use_
     assert official.startswith("official: 0 datasets ready")
     assert not any("build failed" in line for line in lines)
     assert ccdata.place("demo").lsoa21  # the demo place resolves from the fresh cache
-    with pytest.raises(BatchError, match="atlantis"):
+    with pytest.raises(PlaceError, match="unknown place 'atlantis'"):
         refresh_data(["atlantis"])
 
 
@@ -665,7 +669,7 @@ def test_workers_stop_when_the_batch_process_is_killed(places_file, tmp_path):
         assert len(workers) == 2, "both workers should have started a place"
         main.send_signal(signal.SIGKILL)  # killed, not interrupted: nothing in it can clean up
         main.wait(timeout=10)
-        deadline = time.monotonic() + 5 * batch.PARENT_CHECK_SECONDS + 5
+        deadline = time.monotonic() + 5 * runner_mod.PARENT_CHECK_SECONDS + 5
         alive = set(workers)
         while alive and time.monotonic() < deadline:
             for pid in list(alive):
@@ -687,7 +691,7 @@ def test_workers_stop_when_the_batch_process_is_killed(places_file, tmp_path):
 
 def test_watch_parent_refuses_a_bad_process_id():
     with pytest.raises(ValueError, match="process id"):
-        batch.watch_parent(0)
+        runner_mod.watch_parent(0)
 
 
 def test_changes_page_words_for_runs_and_network_measures():

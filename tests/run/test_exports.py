@@ -7,9 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ccdata import publish
 from ccdata.analysis import disclosure, leaks, survey
-from ccdata.errors import DataQualityWarning, DisclosureError
+from ccdata.errors import DataQualityWarning, DisclosureError, UndeclaredOutputError
 from ccdata.io.local import network as net
 from ccdata.run import changes
 
@@ -80,6 +79,6 @@ def test_survey_results_reach_a_csv_only_protected(tmp_path):
     text = checked.to_csv(index=False)
     assert "W2" in text and ",3," not in text       # the 3 respondents of W2 are hidden
     assert len(checked) == 2   # a row per ward, none per person
-    with pytest.raises(publish.UndeclaredOutputError):  # sealed, but not a declared file: not written
+    with pytest.raises(UndeclaredOutputError):  # sealed, but not a declared file: not written
         changes._save(table, tmp_path / "demo" / "by_ward.csv")
     assert not (tmp_path / "demo" / "by_ward.csv").exists()

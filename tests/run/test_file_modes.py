@@ -12,6 +12,8 @@ import pandas as pd
 import pytest
 
 from ccdata.run import batch, report
+from ccdata.run.registry import VIEWS
+from ccdata.views.declared import ViewSpec
 
 TINY = {
     "cells": [
@@ -56,8 +58,8 @@ def tiny_views(tmp_path, monkeypatch):
     broken["cells"][2]["source"] = ['raise ValueError("broken on purpose")']
     (nb_dir / "broken.ipynb").write_text(json.dumps(broken), encoding="utf-8")
     monkeypatch.setattr(report, "NOTEBOOKS_DIR", nb_dir)
-    monkeypatch.setitem(report.VIEWS, "dashboard", report.View("dashboard", "Tiny", "tiny.ipynb"))
-    monkeypatch.setitem(report.VIEWS, "assets", report.View("assets", "Broken", "broken.ipynb"))
+    monkeypatch.setitem(VIEWS, "dashboard", ViewSpec("dashboard", "Tiny", "tiny.ipynb"))
+    monkeypatch.setitem(VIEWS, "assets", ViewSpec("assets", "Broken", "broken.ipynb"))
     return nb_dir
 
 
@@ -78,7 +80,7 @@ def _tiny_runner(task):
 
     if task.view == "dashboard":
         rep.NOTEBOOKS_DIR = Path(os.environ["TINY_NOTEBOOKS"])
-        rep.VIEWS["dashboard"] = rep.View("dashboard", "Tiny", "tiny.ipynb")
+        VIEWS["dashboard"] = ViewSpec("dashboard", "Tiny", "tiny.ipynb")
     return batch.run_task(task)
 
 

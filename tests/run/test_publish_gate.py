@@ -124,13 +124,13 @@ def test_what_changed_reads_the_names_back_as_written(hostile_runs):
 
 @pytest.mark.slow(reason="two real batches of the demo place (module fixture)")
 def test_every_file_a_batch_writes_is_declared(hostile_runs):
-    from ccdata.run import report
+    from ccdata.run import registry
 
     out, first, second = hostile_runs
     found = sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
                    if p.is_file() or p.is_symlink())
     assert "latest" in found and any(f.endswith("/demo/assets.csv") for f in found)
-    undeclared = [f for f in found if report.declared(f) is None]
+    undeclared = [f for f in found if registry.declared(f) is None]
     assert not undeclared, f"files written but not declared (ccdata.publish.OUTPUTS, the views): {undeclared}"
     # nothing half-written is left, and nothing of a run's temporary folder
     assert not [f for f in found if f.endswith(".part") or "/.tmp-" in f]

@@ -19,6 +19,7 @@ from helpers.folders import data_dir_env
 import ccdata
 from ccdata import config
 from ccdata.present import pages
+from ccdata.errors import ViewError
 from ccdata.run import report
 
 from helpers.census import census_raw_rows
@@ -205,7 +206,7 @@ def test_failed_run_keeps_previous_html_and_names_the_cell(demo_data, tmp_path, 
 
 
 def test_unknown_view_and_place_are_errors(demo_data, tmp_path):
-    with pytest.raises(ccdata.PlaceError, match="unknown view"):
+    with pytest.raises(ViewError, match="unknown view"):
         report.report("demo", out=tmp_path, views=["nope"])
     with pytest.raises(ccdata.PlaceError, match="unknown place"):
         report.report("atlantis", out=tmp_path)

@@ -16,7 +16,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from ccdata import DataQualityWarning, PlaceError, cache, config
 from ccdata.geo import placecache, places
-from ccdata.run import batch, report
+from ccdata.run import placework, report
 from ccdata.run.runner import WarmKernel, WarmKernelError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -54,13 +54,13 @@ def test_warm_pages_of_a_b_a_equal_a_cold_page(demo_data, tmp_path, monkeypatch)
             runs.append(res)
         assert kernel.starts == 1 and kernel.notebooks_run == 6  # one kernel ran all six
         # the summaries made on the kernel, from the figures its views computed, equal cold ones
-        warm_sums = kernel.call("ccdata.run.batch:place_summaries", place_id="demo",
+        warm_sums = kernel.call("ccdata.run.placework:place_summaries", place_id="demo",
                                 out_dir=str(tmp_path / "warm-sums"))
         assert kernel.starts == 1
     finally:
         kernel.shutdown()
     cache.clear()
-    cold_sums = batch.place_summaries("demo", str(tmp_path / "cold-sums"))
+    cold_sums = placework.place_summaries("demo", str(tmp_path / "cold-sums"))
     assert warm_sums == cold_sums and warm_sums["findings"]
     written = sorted(k for k, v in cold_sums["status"].items() if v == "ok")
     assert written, cold_sums
@@ -258,14 +258,14 @@ def test_a_call_runs_in_the_kernel_and_a_failing_call_replaces_it(demo_data, tmp
     try:
         with pytest.raises(ValueError, match="module:function"):
             kernel.call("os:system", command="true")  # only ccdata's batch functions
-        got = kernel.call("ccdata.run.batch:place_summaries", place_id="demo", out_dir=str(tmp_path))
+        got = kernel.call("ccdata.run.placework:place_summaries", place_id="demo", out_dir=str(tmp_path))
         assert got["status"] and got["bytes"] == sum(
             (tmp_path / "demo" / k).stat().st_size for k, v in got["status"].items() if v == "ok")
         assert kernel.alive and kernel.starts == 1
         with pytest.raises(WarmKernelError, match="PlaceError"):
-            kernel.call("ccdata.run.batch:place_summaries", place_id="atlantis", out_dir=str(tmp_path))
+            kernel.call("ccdata.run.placework:place_summaries", place_id="atlantis", out_dir=str(tmp_path))
         assert not kernel.alive  # replaced before the next use
-        kernel.call("ccdata.run.batch:place_summaries", place_id="demo", out_dir=str(tmp_path / "again"))
+        kernel.call("ccdata.run.placework:place_summaries", place_id="demo", out_dir=str(tmp_path / "again"))
         assert kernel.starts == 2
     finally:
         kernel.shutdown()

@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 
 from ccdata import cli, files, publish
-from ccdata.errors import DisclosureError, OutsideOutputError, PlaceError
+from ccdata.errors import DisclosureError, OutsideOutputError, PlaceError, UndeclaredOutputError
 from ccdata.geo.places import check_place_id
 from ccdata.present import escape
-from ccdata.run import changes, report
+from ccdata.run import changes, registry, report
 
 
 def _dead_pid() -> int:
@@ -54,9 +54,9 @@ def test_write_inside_refuses_a_symlinked_folder_and_writes_nothing_there(tmp_pa
 
 
 def test_the_gate_refuses_an_undeclared_file_and_an_unsealed_personal_table(tmp_path):
-    with pytest.raises(publish.UndeclaredOutputError, match="not a declared output"):
+    with pytest.raises(UndeclaredOutputError, match="not a declared output"):
         publish.write(tmp_path, tmp_path / "demo" / "notes.txt", "x")
-    with pytest.raises(publish.UndeclaredOutputError, match="declared CSV"):
+    with pytest.raises(UndeclaredOutputError, match="declared CSV"):
         publish.write(tmp_path, tmp_path / "demo" / "index.html", pd.DataFrame({"a": [1]}))
     personal = pd.DataFrame({"partner_sector": ["school"], "ties": [3]})
     personal.attrs["personal"] = True
@@ -78,9 +78,9 @@ def test_the_gate_refuses_an_undeclared_file_and_an_unsealed_personal_table(tmp_
     ("demo/answers.csv", False), ("demo/sub/assets.html", False), ("../demo/index.html", False),
 ])
 def test_registry_declares_where_each_file_goes(rel, declared):
-    assert (report.declared(rel) is not None) is declared
+    assert (registry.declared(rel) is not None) is declared
     if rel.endswith(".ipynb") and declared:
-        assert report.declared(rel).audience == "adviser-only"
+        assert registry.declared(rel).audience == "adviser-only"
 
 
 # --------------------------------------------------------------------------- leftovers of killed runs
@@ -215,7 +215,7 @@ def test_report_refuses_a_symlinked_notes_folder_and_keeps_notebooks_away_from_p
     assert not list((out / "demo").glob("*.ipynb"))     # no notebook beside the partner pages
     assert (out / report.publish.NOTEBOOKS_DIR / "demo" / "asset_map.ipynb").exists()
     undeclared = [p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()
-                  and report.declared(p.relative_to(out).as_posix()) is None]
+                  and registry.declared(p.relative_to(out).as_posix()) is None]
     assert not undeclared
 
 
@@ -228,7 +228,7 @@ def test_the_full_asset_list_goes_through_the_gate(tmp_path):
     path = view.full_list(frame, place_dir, "assets-on-the-map.csv")
     assert path.read_text(encoding="utf-8").splitlines() == [
         "name,children", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",3", "'\t=1+1,-1", "Hall,12"]
-    with pytest.raises(publish.UndeclaredOutputError):   # a name the registry does not know
+    with pytest.raises(UndeclaredOutputError):   # a name the registry does not know
         view.full_list(frame, place_dir, "everything.csv")
     assert not (place_dir / "everything.csv").exists()
 

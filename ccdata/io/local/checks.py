@@ -18,7 +18,7 @@ import stat
 import zipfile
 from pathlib import Path
 
-from ccdata.errors import MissingDataError
+from ccdata.errors import LocalFileError
 
 #: The largest local file read (bytes on disk): far above any survey or asset list.
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -30,19 +30,6 @@ MAX_WORKBOOK_ROWS = 250_000
 _HEAD_BYTES = 4096
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension[^>]*\sref="[A-Z]*\d+(?::[A-Z]*(\d+))?"')
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-
-
-class LocalFileError(MissingDataError):
-    """A local file named in ``places.yaml`` that is refused before it is opened: for the
-    views, data that are not available (the page says why), for the command a failure.
-
-    ``reason`` says in plain words what is wrong with it (for a page); the message
-    names the ``places.yaml`` key and the path (for the adviser).
-    """
-
-    def __init__(self, message: str, reason: str):
-        super().__init__(message)
-        self.reason = reason
 
 
 def _kind(mode: int) -> str:
