@@ -259,11 +259,24 @@ def placement_counts(located) -> dict[str, int]:
             OUTSIDE: 0 if outside is None else len(outside)}
 
 
+#: How a page names the partnership's own asset list (its file's name is for the adviser).
+OWN_LIST_WORDS = "the partnership's list"
+
+
+def source_words(source) -> str:
+    """A row's list as partners read it: the publisher's list by name, the partnership's own list
+    as "the partnership's list" (never its file's name); empty when there is none."""
+    if source is None or (not isinstance(source, str) and pd.isna(source)):
+        return ""
+    text = str(source)
+    return OWN_LIST_WORDS if re.fullmatch(r"local list( \(.+\))?", text) else text
+
+
 def display_ref(source, source_ref) -> str:
     """A row's reference as partners read it: the publisher's id, or "row N of <file>".
 
     The partnership's own list has no ids, so its rows are named by line
-    ("row 12 of assets.csv"); a library with no UPRN in the published list has
+    ("row 12 of the partnership's list", never the file's name); a library with no UPRN in the published list has
     no id at all, and says so rather than showing an internal number.
     """
     src = "" if source is None or (not isinstance(source, str) and pd.isna(source)) else str(source)
@@ -271,7 +284,7 @@ def display_ref(source, source_ref) -> str:
     local = re.fullmatch(r"local list \((.+)\)", src)
     line = re.fullmatch(r"row ?(\d+)", ref)
     if local and line:
-        return f"row {line.group(1)} of {local.group(1)}"
+        return f"row {line.group(1)} of {OWN_LIST_WORDS}"
     if src == SOURCE_LIBRARIES and line:
         return "no id in the published list"
     return ref

@@ -38,6 +38,7 @@ import geopandas as gpd
 import pandas as pd
 
 from ccdata import present
+from ccdata.analysis.assets import source_words
 from ccdata.errors import CcdataError
 from ccdata.vocabulary import CATEGORIES
 from ccdata.present import escape
@@ -90,14 +91,13 @@ def popup_html(row: pd.Series) -> str:
     url = _safe_url(row.get("website"))
     if url:
         lines.append(f'<a href="{esc(url)}" target="_blank" rel="noopener">{esc(url)}</a>')
-    source = esc(row.get("source"))
+    source = esc(source_words(row.get("source")))
     if source:
         lines.append(f"<small>Source: {source}</small>")
     return "<br>".join(lines)
 
 
 def _check_gdf(gdf, name: str, columns=()):
-
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise TypeError(f"{name} must be a GeoDataFrame, not {type(gdf).__name__}")
     if gdf.crs is None:

@@ -21,6 +21,7 @@ from ccdata.analysis.assets import (
     OUTSIDE,
     UNPLACEABLE,
     display_ref,
+    source_words,
     map_layers,
     place_assets,
     placement_counts,
@@ -316,7 +317,8 @@ def unplaced_section(unplaced, problems=None, *, files_dir=None, max_rows: int =
     """Assets that could not be put on the map, with the reason, and the asset list's problems.
 
     Each list longer than ``max_rows`` shows its first rows; with ``files_dir`` the full
-    lists are written there (``assets-not-located.csv``, ``asset-list-problems.csv``) and linked.
+    list is written there (``assets-not-located.csv``) and linked. The asset list's problems
+    (file, row, column) are for the adviser: the page says how many there are.
     """
 
     files_dir = _check_cap(max_rows, files_dir)
@@ -327,7 +329,8 @@ def unplaced_section(unplaced, problems=None, *, files_dir=None, max_rows: int =
         blocks.append(present.notice("Every listed asset could be located."))
     else:
         shown = unplaced.assign(source_ref=[display_ref(s, r) for s, r in zip(unplaced["source"],
-                                                                               unplaced["source_ref"])])
+                                                                               unplaced["source_ref"])],
+                                source=unplaced["source"].map(source_words))
         shown = shown.rename(columns={"source": "List", "source_ref": "Reference", "name": "Name",
                                       "category": "Category", "postcode": "Postcode", "reason": "Reason"})
         n_out = len(unplaced)
@@ -335,11 +338,21 @@ def unplaced_section(unplaced, problems=None, *, files_dir=None, max_rows: int =
                           name="assets-not-located.csv", what="assets that could not be located",
                           files_dir=files_dir, max_rows=max_rows)
     if problems is not None and len(problems):
-        shown = problems.rename(columns={"file": "File", "row": "Row", "column": "Column", "message": "Problem",
-                                         "value": "Value"})
+        blocks += _problems_blocks(problems, max_rows)
+    return blocks
+
+
+def _problems_blocks(problems: pd.DataFrame, max_rows: int) -> list:
+    """The asset list's problems: a sentence on the page, the table (file, row, column) for the adviser."""
+    n = len(problems)
+    shown = problems.rename(columns={"file": "File", "row": "Row", "column": "Column", "message": "Problem",
+                                     "value": "Value"})
+    if "Value" in shown:
         shown["Value"] = shown["Value"].map(lambda v: "" if v is None or (not isinstance(v, (str, tuple))
                                                                           and pd.isna(v)) else str(v))
-        blocks += _capped(shown, "Problems found in the local asset list (row = line in the file)",
-                          name="asset-list-problems.csv", what="problems", files_dir=files_dir,
-                          max_rows=max_rows)
-    return blocks
+    more = f" The first {max_rows:,} of {n:,} are listed." if n > max_rows else ""
+    found = "1 problem was" if n == 1 else f"{n:,} problems were"
+    return [present.notice(f"{found} found in the partnership's list; the data adviser has the details "
+                           "to correct it."),
+            present.adviser_note("Problems found in the local asset list", shown.head(max_rows),
+                                 caption=f"Problems found in the local asset list (row = line in the file).{more}")]

@@ -126,7 +126,6 @@ ASSET_FILES = (
     Output("{place}/assets-on-the-map.csv", "partner", "the asset lists (names, categories)", csv=True),
     Output("{place}/assets-outside-the-area.csv", "partner", "the asset lists (names, categories)", csv=True),
     Output("{place}/assets-not-located.csv", "partner", "the asset lists (names, postcodes)", csv=True),
-    Output("{place}/asset-list-problems.csv", "partner", "problems found reading the asset lists", csv=True),
 )
 
 #: Every view, in the order of the navigation and the place's index.

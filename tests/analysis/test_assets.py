@@ -151,7 +151,7 @@ def test_combine_assets_unplaced_list(tmp_path, world):
     far = gdf.attrs["outside"]
     assert list(far["name"]) == ["Far Club"]
     assert int(far["distance_m"].iloc[0]) == round((7000 ** 2 + 8000 ** 2) ** 0.5)
-    assert assets.display_ref(far["source"].iloc[0], far["source_ref"].iloc[0]) == "row 3 of assets.csv"
+    assert assets.display_ref(far["source"].iloc[0], far["source_ref"].iloc[0]) == "row 3 of the partnership's list"
     assert list(gdf["placement"]) == ["inside", "inside"]
     assert assets.placement_counts(gdf) == {"inside": 2, "buffer": 0, "outside": 1}
 
@@ -189,7 +189,7 @@ def test_placement_classifies_by_place_then_buffer():
 
 
 def test_display_ref_names_the_row_and_file_or_the_publishers_id():
-    assert assets.display_ref("local list (assets.csv)", "row 12") == "row 12 of assets.csv"
+    assert assets.display_ref("local list (assets.csv)", "row 12") == "row 12 of the partnership's list"
     assert assets.display_ref(assets.SOURCE_GIAS, "100001") == "100001"
     assert assets.display_ref(assets.SOURCE_LIBRARIES, "row1835") == "no id in the published list"
     assert assets.display_ref(assets.SOURCE_LIBRARIES, "10008245") == "10008245"
@@ -373,7 +373,7 @@ def test_outside_section_and_placement_sentence():
     assert "The map shows 3 assets: 2 inside the place and 1 in the 800 m around it" in text
     assert "1 more on the partnership's list lies farther away and is listed under" in text
     html = "".join(b.html for b in asset_view.outside_section(located))
-    assert "10.6 km" in html and "row 7 of assets.csv" in html and "Far &lt;b&gt;Club" in html
+    assert "10.6 km" in html and "row 7 of the partnership&#x27;s list" in html and "Far &lt;b&gt;Club" in html
     assert "Youth" in html and "1 asset outside the area" in html
     # one asset on the map: "1 asset", which the publishing check requires (it refused 91 asset
     # pages of the whole-country run for "1 assets" before)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
@@ -202,3 +203,13 @@ def test_script_lines_are_written_as_they_are_and_refuse_bad_input(layers):
         script_line("not a name", "x")
     with pytest.raises(TypeError, match="JavaScript text"):
         script_line("Probe", None)
+
+
+def test_a_popup_names_the_partnership_list_in_words_never_its_file():
+    from ccdata.present.maps import popup_html
+
+    own = popup_html(pd.Series({"name": "Hall", "category": "community", "source": "local list (my assets.xlsx)"}))
+    official = popup_html(pd.Series({"name": "School", "category": "school",
+                                     "source": "DfE Get Information about Schools"}))
+    assert "Source: the partnership&#x27;s list" in own and "xlsx" not in own
+    assert "Source: DfE Get Information about Schools" in official

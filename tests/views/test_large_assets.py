@@ -111,3 +111,22 @@ def test_thousands_of_markers_stay_small_and_draw_in_the_browser(big, browser, t
         assert "\u2068Club {{ 7*7 }} 100% {% raw %}\u2069 (" + CATEGORIES["school"] + ")" in titles
     finally:
         page.close()
+
+
+def test_asset_list_problems_are_for_the_adviser_and_the_page_counts_them():
+    problems = pd.DataFrame({"file": "assets.csv", "row": [4, 9], "column": ["postcode", "category"],
+                             "message": ["not a postcode", "unknown category"], "value": ["ZZ1", "shopx"]})
+    blocks = view.unplaced_section(None, problems)
+    partner = "".join(b.html for b in blocks if 'data-audience="adviser"' not in b.html)
+    adviser = "".join(b.html for b in blocks if 'data-audience="adviser"' in b.html)
+    assert "2 problems were found in the partnership&#x27;s list" in partner
+    assert "assets.csv" not in partner and "ZZ1" not in partner
+    assert "assets.csv" in adviser and ">9</td>" in adviser and "unknown category" in adviser
+
+
+def test_the_partnership_list_is_named_in_words_not_by_its_file():
+    unplaced = pd.DataFrame({"source": ["local list (assets.csv)"], "source_ref": ["row 7"], "name": ["Hall"],
+                             "category": ["community"], "postcode": [""], "reason": ["no postcode"]})
+    html = "".join(b.html for b in view.unplaced_section(unplaced))
+    assert "row 7 of the partnership&#x27;s list" in html
+    assert "assets.csv" not in html
