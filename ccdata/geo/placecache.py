@@ -42,7 +42,7 @@ from ccdata import cache, config
 from ccdata._version import __version__
 from ccdata.errors import PlaceError
 from ccdata.geo import build, footprint, geography, places
-from ccdata.geo.places import check_place_id, definitions
+from ccdata.geo.places import check_defined
 from ccdata.geo.places import place as resolve_now
 from ccdata.geo.placeschema import check_definition
 
@@ -67,24 +67,6 @@ def _table_state(name: str, collection: str) -> list | None:
     except OSError:
         return None
     return [st.st_size, st.st_mtime_ns, build.is_current(name, collection)]
-
-
-def check_defined(place_ids, defs: dict | None = None) -> dict:
-    """``{id: definition}`` of ``place_ids`` (one id or several) from ``defs`` (default
-    :func:`ccdata.geo.places.definitions`): the unknown-place check of ``report``, ``batch`` and the cache.
-
-    Raises
-    ------
-    PlaceError
-        An invalid id (:func:`ccdata.geo.places.check_place_id`), or every id not defined, named.
-    """
-    ids = [check_place_id(p) for p in ([place_ids] if isinstance(place_ids, str) else place_ids)]
-    defs = definitions(ids) if defs is None else defs
-    unknown = [p for p in ids if p not in defs]
-    if unknown:
-        raise PlaceError(f"unknown place{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
-                         f"defined places: {', '.join(defs)} (in {config.places_file()})")
-    return {p: defs[p] for p in ids}
 
 
 def cache_key(place_id: str) -> tuple[str, str]:

@@ -543,6 +543,21 @@ def list_places() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def check_defined(place_ids, defs: dict | None = None) -> dict:
+    """``{id: definition}`` of ``place_ids`` (one id or several) from ``defs`` (default :func:`definitions`).
+
+    The one unknown-place check (:func:`place`, the cache, ``report`` and ``batch``). Raises
+    :class:`PlaceError` for an invalid id (:func:`check_place_id`), or naming every id not defined.
+    """
+    ids = [check_place_id(p) for p in ([place_ids] if isinstance(place_ids, str) else place_ids)]
+    defs = definitions(ids) if defs is None else defs
+    unknown = [p for p in ids if p not in defs]
+    if unknown:
+        raise PlaceError(f"unknown place{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
+                         f"defined places: {', '.join(defs)} (in {config.places_file()})")
+    return {p: defs[p] for p in ids}
+
+
 def place(place_id: str) -> Place:
     """Resolve a place from ``places.yaml``.
 
@@ -557,13 +572,8 @@ def place(place_id: str) -> Place:
     """
     if not isinstance(place_id, str):
         raise TypeError(f"place id must be a string, not {type(place_id).__name__}")
-    check_place_id(place_id)
-    defs = definitions((place_id,))
-    if place_id not in defs:
-        raise PlaceError(f"unknown place {place_id!r}; defined places: {', '.join(defs)} "
-                         f"(in {config.places_file()})")
     # every key, its type and the local kinds, as declared in ccdata.geo.placeschema
-    d = check_definition(place_id, defs[place_id] or {})
+    d = check_definition(place_id, check_defined(place_id)[place_id] or {})
     collection = d.get("collection", config.OFFICIAL)
     if collection not in config.COLLECTIONS:
         raise PlaceError(f"place {place_id!r}: collection must be one of {config.COLLECTIONS}")

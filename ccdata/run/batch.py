@@ -43,8 +43,8 @@ from ccdata import config, publish
 from ccdata._version import __version__
 from ccdata.errors import BatchError, MissingDataError, PlaceError
 from ccdata.files import clean_parts
-from ccdata.geo.placecache import check_defined, resolve
-from ccdata.geo.places import definitions
+from ccdata.geo.placecache import resolve
+from ccdata.geo.places import check_defined, definitions
 from ccdata.present.pages import ADVISER_PAGE
 from ccdata.provenance import git_hash
 from ccdata.run import footprints, placework
@@ -272,7 +272,7 @@ def _check_request(places, all_places: bool, views, jobs, parameters, place_para
     BatchError
         No places named, places not a list, bad ``jobs`` or parameters.
     PlaceError
-        A named place is not defined (:func:`ccdata.geo.placecache.check_defined`).
+        A named place is not defined (:func:`ccdata.geo.places.check_defined`).
     ViewError
         An unknown view.
     """

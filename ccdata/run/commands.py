@@ -14,7 +14,7 @@ from ccdata import config
 from ccdata.errors import BatchError, InputError
 from ccdata.geo import adhoc, newplace
 from ccdata.geo import places as places_mod
-from ccdata.geo.placecache import check_defined
+from ccdata.geo.places import check_defined
 from ccdata.io import fetch as fetch_mod
 from ccdata.io import routes
 from ccdata.run import steps
@@ -115,7 +115,7 @@ def refresh_data(place_ids: list[str] | None = None, *, mirror: str | None = Non
     Raises
     ------
     PlaceError
-        A named place is not defined (:func:`ccdata.geo.placecache.check_defined`).
+        A named place is not defined (:func:`ccdata.geo.places.check_defined`).
     """
     if place_ids is not None and (isinstance(place_ids, str) or not all(isinstance(p, str) for p in place_ids)):
         raise BatchError("places must be a list of place ids")

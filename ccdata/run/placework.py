@@ -36,7 +36,7 @@ def place_findings(place_id: str) -> dict:
     Raises
     ------
     PlaceError
-        ``place_id`` is not a place (:func:`ccdata.geo.placecache.check_defined`).
+        ``place_id`` is not a place (:func:`ccdata.geo.places.check_defined`).
     """
     place = resolve(place_id)
     try:

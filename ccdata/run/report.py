@@ -334,12 +334,12 @@ def report(place_id: str, out: Path | str | None = None, keep_notebook: bool = F
     Raises
     ------
     PlaceError
-        Unknown place (:func:`ccdata.geo.placecache.check_defined`).
+        Unknown place (:func:`ccdata.geo.places.check_defined`).
     ViewError
         Unknown view. Data problems inside a notebook are reported per view.
     """
 
-    place = resolve(place_id)  # the one unknown-place check: ccdata.geo.placecache.check_defined
+    place = resolve(place_id)  # the one unknown-place check: ccdata.geo.places.check_defined
     out_dir = Path(out) if out else config.reports_dir()
     place_dir = place_folder(out_dir, place.id)
     clean_parts(place_dir)  # what a run killed while writing left behind

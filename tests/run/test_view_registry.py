@@ -204,12 +204,11 @@ def test_one_unknown_place_check_everywhere(demo_data, tmp_path):
     from ccdata.run import batch, commands
 
     with pytest.raises(PlaceError, match=r"^unknown places 'atlantis', 'lyonesse'; defined places: .*demo"):
-        placecache.check_defined(["demo", "atlantis", "lyonesse"])
-    assert list(placecache.check_defined("demo")) == ["demo"]
+        places.check_defined(["demo", "atlantis", "lyonesse"])
+    assert list(places.check_defined("demo")) == ["demo"]
     with pytest.raises(PlaceError, match="not a valid place id"):
-        placecache.check_defined(["demo", "../up"])
-    # the same words from every command and function that takes a place id (places.place still
-    # writes its own check, with the same words)
+        places.check_defined(["demo", "../up"])
+    # the same words from every command and function that takes a place id
     said = set()
     for call in (lambda: places.place("atlantis"), lambda: placecache.resolve("atlantis"),
                  lambda: report.report("atlantis", out=tmp_path),
@@ -219,3 +218,12 @@ def test_one_unknown_place_check_everywhere(demo_data, tmp_path):
             call()
         said.add(str(info.value))
     assert len(said) == 1 and next(iter(said)).startswith("unknown place 'atlantis'; defined places: ")
+    # and one place writes it: no second copy of the check anywhere in the package
+    import re
+    from pathlib import Path
+
+    import ccdata
+
+    writers = [str(f) for f in Path(ccdata.__file__).parent.rglob("*.py")
+               if re.search(r'f"unknown place', f.read_text(encoding="utf-8"))]
+    assert [Path(w).name for w in writers] == ["places.py"], writers
