@@ -9,8 +9,8 @@ The public API is small::
 """
 from __future__ import annotations
 
-from ccdata._version import __version__  # noqa: F401
-from ccdata.errors import (  # noqa: F401
+from ccdata._version import __version__
+from ccdata.errors import (
                            CcdataError,
                            DataQualityWarning,
                            FetchError,
@@ -20,6 +20,11 @@ from ccdata.errors import (  # noqa: F401
                            UnknownDatasetError,
                            ValidationError,
 )
-from ccdata.geo.places import list_places, place  # noqa: F401
-from ccdata.io import load  # noqa: F401
-from ccdata.sources import registry_table as registry  # noqa: F401
+from ccdata.geo.places import list_places, place
+from ccdata.io import load
+from ccdata.sources import registry_table as registry
+
+#: The package's public interface (the lab API); everything else is imported from its own module.
+__all__ = ["__version__", "load", "place", "list_places", "registry", "CcdataError", "DataQualityWarning",
+           "FetchError", "MissingDataError", "OfflineError", "PlaceError", "UnknownDatasetError",
+           "ValidationError"]

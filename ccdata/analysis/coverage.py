@@ -182,11 +182,11 @@ def calculate_coverage(lsoas, children, assets, geography: pd.DataFrame | None =
     by_area = pd.DataFrame(rows)
 
     reach = _reach(lsoas, kids, assets, codes, dist, labels)
-    method = (f"Children are Census 2021 usual residents aged 0-19 (TS007A age bands summed). Asset counts "
-              f"include only assets inside the place's LSOAs; ward rows cover the place's LSOAs in each "
-              f"ward. 'Within' distances are straight lines from each LSOA's centroid (the centre of its "
-              f"area, where all its children are assumed to live) to the nearest asset of the category, "
-              f"including assets up to the buffer beyond the boundary; real walking routes are longer.")
+    method = ("Children are Census 2021 usual residents aged 0-19 (TS007A age bands summed). Asset counts "
+              "include only assets inside the place's LSOAs; ward rows cover the place's LSOAs in each "
+              "ward. 'Within' distances are straight lines from each LSOA's centroid (the centre of its "
+              "area, where all its children are assumed to live) to the nearest asset of the category, "
+              "including assets up to the buffer beyond the boundary; real walking routes are longer.")
     return Coverage(by_area=by_area, reach=reach, method=method)
 
 

@@ -22,7 +22,6 @@ import importlib
 from pathlib import Path
 
 from ccdata import config
-from ccdata.provenance import FICTIONAL_NOTICE  # noqa: F401  (re-exported for the demo's users)
 
 #: Fixed seed: the demo place is the same on every machine.
 SEED = 20260401

@@ -144,7 +144,7 @@ def legend_html(title: str, *, categories=(), sectors=(), wards: str = "", bound
         lines.append('<li><svg width="14" height="14" aria-hidden="true"><circle cx="7" cy="7" r="5" fill="#fff" '
                      'stroke="#000" stroke-width="2"/></svg> black outline: core team</li>')
     ul = 'style="list-style:none;margin:2px 0 6px;padding:0"'
-    return (f'<details class="ccdata-legend" open><summary><strong>Key</strong></summary>'
+    return ('<details class="ccdata-legend" open><summary><strong>Key</strong></summary>'
             + (f'<div>{html_text(title)}</div><ul {ul}>{"".join(rows)}</ul>' if rows else "")
             + (f'<ul {ul}>{"".join(lines)}</ul>' if lines else "") + '</details>')
 

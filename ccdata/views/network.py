@@ -157,7 +157,7 @@ def dependence_lines(data: net.NetworkData, rules=None) -> list[str]:
     lines = [f"Of the pairs of organisations in different sectors that are connected, {_pct(values[-1][1])} are "
              f"connected only through the core team (wave {values[-1][0]})."]
     if len(values) > 1:
-        (w0, v0), (w1, v1) = values[0], values[-1]
+        (w0, v0), (_, v1) = values[0], values[-1]
         points = round(100 * v1) - round(100 * v0)
         how = ("no change" if points == 0 else f"down {-points} percentage points" if points < 0
                else f"up {points} percentage points")

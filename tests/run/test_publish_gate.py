@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
 
 from ccdata.run import batch, changes
 
