@@ -46,7 +46,7 @@ OUTSIDE_COLUMNS = ("source", "source_ref", "name", "category", "postcode", "dist
 INSIDE, BUFFER, OUTSIDE = "inside", "buffer", "outside"
 
 SOURCE_GIAS = "DfE Get Information about Schools"
-SOURCE_EPRACCUR = "NHS ODS epraccur"
+SOURCE_EPRACCUR = "NHS list of GP practices (ODS)"
 SOURCE_LIBRARIES = "Public libraries in England (DCMS)"
 
 

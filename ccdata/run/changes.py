@@ -39,7 +39,7 @@ from pathlib import Path
 import pandas as pd
 
 from ccdata.analysis import deprivation, disclosure, indicators, network, stats
-from ccdata.analysis.assets import place_assets
+from ccdata.analysis.assets import place_assets, source_words
 from ccdata import publish
 from ccdata.errors import (
     ChangesError,
@@ -166,11 +166,17 @@ def _save(frame: pd.DataFrame, path: Path, note: str | None = None) -> None:
 
 
 def _asset_summary(place) -> pd.DataFrame:
-
+    """The place's assets as published (``assets.csv``): the partnership's list named in words."""
     assets, _unplaced = place_assets(place)
     cols = [c for c in ("asset_id", "name", "category", "category_label", "source", "postcode")
             if c in assets.columns]
-    return pd.DataFrame(assets[cols]).sort_values(["category_label", "name"], ignore_index=True)
+    out = pd.DataFrame(assets[cols])
+    if "source" in out:
+        out["source"] = out["source"].map(source_words)
+    if "asset_id" in out:  # "local list (assets.csv):row 29" -> "the partnership's list:row 29"
+        out["asset_id"] = out["asset_id"].astype("string").str.replace(r"^local list \([^)]*\):",
+                                                                      "the partnership's list:", regex=True)
+    return out.sort_values(["category_label", "name"], ignore_index=True)
 
 
 def _network_summaries(place) -> dict[str, pd.DataFrame]:

