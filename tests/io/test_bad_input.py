@@ -23,14 +23,6 @@ LOOKUP = ("LSOA11CD,LSOA11NM,LSOA21CD,LSOA21NM,CHGIND,LAD22CD,LAD22NM,LAD22NMW,O
           "E01900002,Demoton 001B,E01900004,Demoton 001D,S,E06900001,Demoton,,3\n")
 
 
-@pytest.fixture
-def with_lookup(tmp_path, use_data_dir):
-    use_data_dir(tmp_path / "data")
-    store_generated("lookup_lsoa11_lsoa21", {"lookup.csv": LOOKUP.encode()}, collection=config.OFFICIAL,
-                    source="test")
-    return tmp_path
-
-
 def _problems(exc_info):
     return [str(p) for p in exc_info.value.problems]
 

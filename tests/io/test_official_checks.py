@@ -8,12 +8,12 @@ import warnings
 import geopandas as gpd
 import pytest
 
-from ccdata import config, sources
+from ccdata import sources
 from ccdata.errors import DataQualityWarning, ValidationError
 from ccdata.geo import build
 from ccdata.io import read
 from ccdata.io.census import required_columns
-from ccdata.io.fetch import add_file, store_generated
+from ccdata.io.fetch import add_file
 from ccdata.io.geomcheck import MAX_AREA_CHANGE, check_geometries
 
 LAD = "E08000022"
@@ -309,14 +309,6 @@ LOOKUP = ("LSOA11CD,LSOA11NM,LSOA21CD,LSOA21NM,CHGIND,LAD22CD,LAD22NM,LAD22NMW,O
           "E01900002,Demoton 001B,E01900002,Demoton 001B,U,E06900001,Demoton,,2\n"
           "E01900003,Demoton 001C,E01900003,Demoton 001C,U,E06900001,Demoton,,3\n"
           "W01900004,Demoton 001D,W01900004,Demoton 001D,U,W06900001,Demoland,,4\n")
-
-
-@pytest.fixture
-def with_lookup(tmp_path, use_data_dir):
-    use_data_dir(tmp_path / "data")
-    store_generated("lookup_lsoa11_lsoa21", {"lookup.csv": LOOKUP.encode()}, collection=config.OFFICIAL,
-                    source="test")
-    return tmp_path
 
 
 def test_a_truncated_iod_file_fails(with_lookup):
