@@ -330,7 +330,8 @@ def unplaced_section(unplaced, problems=None, *, files_dir=None, max_rows: int =
     else:
         shown = unplaced.assign(source_ref=[display_ref(s, r) for s, r in zip(unplaced["source"],
                                                                                unplaced["source_ref"])],
-                                source=unplaced["source"].map(source_words))
+                                source=unplaced["source"].map(source_words),
+                                category=unplaced["category"].map(lambda c: CATEGORIES.get(c, c)))
         shown = shown.rename(columns={"source": "List", "source_ref": "Reference", "name": "Name",
                                       "category": "Category", "postcode": "Postcode", "reason": "Reason"})
         n_out = len(unplaced)

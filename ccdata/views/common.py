@@ -31,7 +31,8 @@ class Notes:
 
     def block(self) -> present.Block:
         if not self.items:
-            return present.notice("No data-quality problems were reported while this page was produced.")
+            # "other": a section above may have said what it could not use (the asset list's problems)
+            return present.notice("No other data-quality problems were reported while this page was produced.")
         return present.Block(
             present.notice("Some input files had problems while this page was produced; the adviser's "
                            "notes list them.").html

@@ -129,4 +129,5 @@ def test_the_partnership_list_is_named_in_words_not_by_its_file():
                              "category": ["community"], "postcode": [""], "reason": ["no postcode"]})
     html = "".join(b.html for b in view.unplaced_section(unplaced))
     assert "row 7 of the partnership&#x27;s list" in html
+    assert f"<td>{CATEGORIES['community']}</td>" in html and "<td>community</td>" not in html  # kinds in words
     assert "assets.csv" not in html
