@@ -161,11 +161,6 @@ def test_a_view_declared_outside_runs_through_report_with_no_other_change(demo_d
     from ccdata.analysis import findings
     from ccdata.geo.placecache import resolve
 
-    from ccdata import cache
-
-    # the reference is computed from the data folder alone, whatever earlier tests of this worker
-    # left in the process's caches (once, in a full run, it said the demo had no child-poverty figure)
-    cache.clear()
     expected = findings.for_place(resolve("demo")).sentences
     assert expected and "There is no figure for children in low income families" not in expected[0]
 

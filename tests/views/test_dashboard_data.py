@@ -432,11 +432,25 @@ def test_demo_dashboard_reports_no_missing_sections(place):
     assert dashboard.missing_data(place) == {}
 
 
-def test_suppressed_dwp_figures_are_reported_not_summed_on_one_side(place, monkeypatch):
+@pytest.fixture
+def forget_patched_figures(monkeypatch):
+    """Empty the caches once a test's patches are undone: figures computed from patched tables
+    must not reach the next test of this worker (they once made later tests in the worker see
+    no child-poverty figure for the demo)."""
+    from ccdata import cache
+
+    yield monkeypatch
+    monkeypatch.undo()
+    cache.clear()
+
+
+def test_suppressed_dwp_figures_are_reported_not_summed_on_one_side(place, forget_patched_figures):
     """A ward whose percentage is suppressed ([x]) leaves the place's value unknown, with the
     reason; an English authority with a suppressed percentage is left out of England's
     numerator and denominator alike (and the note says so)."""
     from ccdata.geo import build
+
+    monkeypatch = forget_patched_figures
 
     ind = [i for i in indicators.definitions() if i.source == "dwp_cilif_ward"]
     before = indicators.compute(place, ind).set_index("area")
@@ -447,7 +461,7 @@ def test_suppressed_dwp_figures_are_reported_not_summed_on_one_side(place, monke
     dropped = la_rows.set_index("lad24_code").loc[other_la]
 
     def patched(name, collection=config.OFFICIAL):
-        frame = original(name, collection)
+        frame = original(name, collection).copy()  # never the cached table itself
         if name == "dwp_cilif_ward":
             frame.loc[frame["ward24_code"] == ward, "pct_fye2025"] = float("nan")
         if name == "dwp_cilif_la":
