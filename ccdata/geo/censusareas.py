@@ -87,23 +87,33 @@ def comparator_rows(dataset: str, lsoa: pd.DataFrame, geography: pd.DataFrame,
     lad22_of = None
     if lsoa_lad22 is not None:
         lad22_of = lsoa_lad22[~lsoa_lad22.index.duplicated()]
-    geo = geography.set_index("lsoa21_code")
-    for (code, name), grp in frame.groupby(["lad24_code", "lad24_name"], sort=True):
-        n_lsoas = int((geography["lad24_code"] == code).sum())
-        sources = _published_sources(code, geo, lad22_of, published)
-        if published is not None and sources:
+    sources_of = _published_sources(geography.set_index("lsoa21_code")["lad24_code"], lad22_of, published)
+    single = _published_records(published, values)
+    n_lsoas_of = geography["lad24_code"].value_counts()
+    # every authority's sum and missing cells at once (a loop over ~300 authorities of each
+    # table, each filtering the whole country, took most of `ccdata build`'s Census time)
+    keys = [frame["lad24_code"], frame["lad24_name"]]
+    sums = frame[values].groupby(keys, sort=True).sum(min_count=1)
+    missing = frame[values].isna().groupby(keys, sort=True).sum().sum(axis=1)
+    for (code, name), total in zip(sums.index, sums.to_dict("records")):
+        n_lsoas = int(n_lsoas_of.get(code, 0))
+        sources = sources_of.get(code, [])
+        if len(sources) == 1 and single is not None:
+            record, n_missing = single[sources[0]]
+            emit("la", code, name, PUBLISHED, f"{name}: as published by ONS for the local authority.",
+                 n_lsoas, record, n_missing)
+            continue
+        if sources:
             rec = published.loc[sources, values]
-            total = rec.sum(min_count=1) if len(sources) > 1 else rec.iloc[0]
             n_missing = int(rec.isna().sum().sum())
             if len(sources) == 1:
-                note = f"{name}: as published by ONS for the local authority."
-                method = PUBLISHED
-            else:
-                former = _and([str(published.loc[s, "ltla21_name"]) for s in sources])
-                note = (f"{name}: the sum of the figures ONS published for {former}, the former "
-                        f"authorities that now make up {name}.")
-                method = COMBINED
-            emit("la", code, name, method, note, n_lsoas, total, n_missing)
+                emit("la", code, name, PUBLISHED, f"{name}: as published by ONS for the local authority.",
+                     n_lsoas, rec.iloc[0], n_missing)
+                continue
+            former = _and([str(published.loc[s, "ltla21_name"]) for s in sources])
+            note = (f"{name}: the sum of the figures ONS published for {former}, the former "
+                    f"authorities that now make up {name}.")
+            emit("la", code, name, COMBINED, note, n_lsoas, rec.sum(min_count=1), n_missing)
             continue
         if published is None:
             why = "the table for local authorities is not available here"
@@ -111,8 +121,7 @@ def comparator_rows(dataset: str, lsoa: pd.DataFrame, geography: pd.DataFrame,
             why = (f"ONS published this table for the authorities of 2021, and {name} is not made of "
                    "whole authorities of 2021")
         note = f"{name}: the sum of its neighbourhoods ({why})."
-        emit("la", code, name, SUMMED, note, n_lsoas, grp[values].sum(min_count=1),
-             int(grp[values].isna().sum().sum()))
+        emit("la", code, name, SUMMED, note, n_lsoas, total, int(missing[(code, name)]))
     england = frame[frame["lsoa21_code"].str.startswith("E")]
     n_england = int(geography["lsoa21_code"].str.startswith("E").sum())
     # England's country code is E92 (E92000001; the fictional demo country has another E92 code)
@@ -132,23 +141,42 @@ def comparator_rows(dataset: str, lsoa: pd.DataFrame, geography: pd.DataFrame,
     return out
 
 
-def _published_sources(code: str, geo: pd.DataFrame, lad22_of: pd.Series | None,
-                       published: pd.DataFrame | None) -> list[str]:
-    """Published authority codes whose union is exactly the 2024 authority ``code`` (or [])."""
+def _published_sources(lad24_of: pd.Series, lad22_of: pd.Series | None,
+                       published: pd.DataFrame | None) -> dict[str, list[str]]:
+    """For each 2024 authority, the published authority codes whose union is exactly it
+    (authorities with none are left out).
+
+    ``lad24_of`` is the 2024 authority of each LSOA 2021 (indexed by ``lsoa21_code``),
+    ``lad22_of`` the 2022 authority of each. A former authority counts only when all of
+    its LSOAs lie in the one 2024 authority and ONS published it; every LSOA of the 2024
+    authority must have a former one.
+    """
     if published is None:
-        return []
+        return {}
     if lad22_of is None:
-        return [code] if code in published.index else []
-    lsoas = geo.index[geo["lad24_code"] == code]
-    former = set(lad22_of.reindex(lsoas).dropna())
-    if not former or lad22_of.reindex(lsoas).isna().any():
-        return []
-    # each former authority must lie wholly inside this one, and be published
-    for old in former:
-        theirs = lad22_of.index[lad22_of == old]
-        if (geo["lad24_code"].reindex(theirs) != code).any() or old not in published.index:
-            return []
-    return sorted(former)
+        return {code: [code] for code in pd.unique(lad24_of) if code in published.index}
+    ours = pd.DataFrame({"lad24": lad24_of.to_numpy(), "lad22": lad22_of.reindex(lad24_of.index).to_numpy()})
+    incomplete = set(ours.loc[ours["lad22"].isna(), "lad24"])
+    theirs = pd.DataFrame({"lad22": lad22_of.to_numpy(), "lad24": lad24_of.reindex(lad22_of.index).to_numpy()})
+    # the one 2024 authority holding every LSOA of a former authority (none when it was split,
+    # or when one of its LSOAs has no 2024 authority here)
+    whole = {old: (lad24.iloc[0] if lad24.notna().all() and lad24.nunique() == 1 else None)
+             for old, lad24 in theirs.groupby("lad22", sort=False)["lad24"]}
+    found = {}
+    for code, olds in ours.dropna(subset=["lad22"]).groupby("lad24", sort=False)["lad22"]:
+        former = sorted(set(olds))
+        if code not in incomplete and all(whole.get(old) == code and old in published.index for old in former):
+            found[code] = former
+    return found
+
+
+def _published_records(published: pd.DataFrame | None, values: list[str]) -> dict | None:
+    """Each published authority's row of ``values`` and its count of missing cells, by code
+    (``None`` without the table, or when a code appears twice and must be read with ``.loc``)."""
+    if published is None or not published.index.is_unique:
+        return None
+    cells = published[values]
+    return dict(zip(cells.index, zip(cells.to_dict("records"), cells.isna().sum(axis=1).astype(int))))
 
 
 def _and(names: list[str]) -> str:
