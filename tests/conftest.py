@@ -129,18 +129,26 @@ def mirror_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def official_data_dir(tmp_path_factory, mirror_dir) -> Path:
-    """A data folder with every mirrored dataset fetched (copied) into raw/official.
+    """A data folder with every mirrored dataset fetched (copied) into raw/official and
+    every official table built.
 
-    One folder for the whole run (under pytest-xdist the workers share it): the tables
-    built from it as tests first need them are then built once, not once per worker.
+    One folder for the whole run (under pytest-xdist the workers share it), built by the
+    first worker that needs it: tables built as tests first needed them were sometimes
+    built twice, by both workers (or a worker and a kernel) at the same moment.
     Tests never change it (a test that damages a file works on a copy).
     """
     from ccdata.io.fetch import fetch
+    from ccdata.run.steps import build
 
     def make(root: Path) -> Path:
         with data_dir_env(root):
             results = fetch(mirror=str(mirror_dir), progress=False)
-        failed = [r for r in results if r.status == "failed"]
+            failed = [r for r in results if r.status == "failed"]
+            assert not failed, failed
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                built = build(collection=config.OFFICIAL, progress=False)
+        failed = [r for r in built if r.status == "failed"]
         assert not failed, failed
         return root
 

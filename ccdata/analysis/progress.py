@@ -197,8 +197,20 @@ def for_place(place, rules: disclosure.Rules | None = None, *, wave_names=None) 
 
     A malformed ``baseline:`` or ``targets:`` does not stop the page: each series then
     starts at its earliest period (or shows no target), and the adviser's notes say why.
+
+    Computed once per place, rules and ``wave_names`` while the place's definition, its
+    own files and the processed tables stay the same (the progress page and the annual
+    report of one run share it): see :meth:`ccdata.geo.places.Place.remembered`.
     """
     rules = disclosure.check_rules(rules)
+    named = getattr(wave_names, "__qualname__", "<")
+    if not hasattr(place, "remembered") or (wave_names is not None and "<" in named):
+        return _for_place(place, rules, wave_names)  # a lambda or local function has no lasting name
+    key = f"progress.for_place:{rules!r}:{getattr(wave_names, '__module__', '')}.{named}"
+    return place.remembered(key, lambda: _for_place(place, rules, wave_names), files=place.local_files())
+
+
+def _for_place(place, rules: disclosure.Rules, wave_names) -> Progress:
     definition = getattr(place, "definition", {}) or {}
     config_notes = []
     try:

@@ -85,7 +85,7 @@ class Place:
         return [Area("la", self.lad_name, la, "local authority"),
                 Area("england", ENGLAND if not self.fictional else "Demoland (fictional)", england, "country")]
 
-    def remembered(self, key: str, make):
+    def remembered(self, key: str, make, files=()):
         """``make()``, computed once for this place object and copied out on each call.
 
         A dashboard asks for the same figures from several sections (the indicators for
@@ -103,10 +103,13 @@ class Place:
             What is computed (one key per function and arguments).
         make : callable
             Computes it (no arguments).
+        files : iterable of paths, optional
+            Further files the value is read from (the place's own files, see
+            :meth:`local_files`): a change to any of them computes it again.
         """
         if not isinstance(key, str) or not key:
             raise ValueError("remembered needs a non-empty string key")
-        folder = cache.fingerprint(config.processed_dir(self.collection), *self._census_files())
+        folder = cache.fingerprint(config.processed_dir(self.collection), *self._census_files(), *files)
         # a place changed after it was made (its LSOAs, wards or authority) is computed again
         wards = (tuple(map(tuple, self.wards.astype(str).itertuples(index=False)))
                  if isinstance(self.wards, pd.DataFrame) else repr(self.wards))
@@ -214,6 +217,13 @@ class Place:
         out = frame.copy()
         out.attrs = dict(frame.attrs)
         return out, True
+
+    def local_files(self) -> list[Path]:
+        """Every file this place names under ``local:`` (a folder's files; none that is
+        missing): what figures made from the partnership's own files are kept against."""
+        named = self.definition.get("local")
+        paths = [Path(str(v)) for v in named.values() if v] if isinstance(named, dict) else []
+        return [f for p in paths for f in _files_of(p if p.is_absolute() else config.data_dir() / p)]
 
     def _census_files(self) -> list[Path]:
         """Every file this place names under ``census:`` (a folder's files; none that is missing)."""

@@ -157,6 +157,47 @@ def test_derived_is_made_once_per_table_state_and_again_for_a_rewritten_table(de
         build.derived("x", ["lsoa21_geography"], "demo", "not a function")
 
 
+def test_progress_figures_are_kept_per_place_and_made_again_when_its_own_file_changes(demo_data_dir, tmp_path,
+                                                                                    use_data_dir, monkeypatch):
+    """The progress page and the annual report of one run share one computation; an edited
+    outcomes file (one of the place's own files) is read again, and a lambda is never a key."""
+    import shutil
+
+    from ccdata.analysis import progress
+    from ccdata.geo.placecache import resolve
+
+    data = use_data_dir(shutil.copytree(demo_data_dir, tmp_path / "data"))
+    made = []
+    real = progress._for_place
+    monkeypatch.setattr(progress, "_for_place", lambda *args: made.append(1) or real(*args))
+
+    def eyfs_2020_21(found):  # the first ward's share in 2020/21
+        s = found.series
+        return float(s[(s["measure"] == "eyfs_gld") & (s["area"] == "E05900001") & (s["period"] == "2020/21")]
+                     ["value"].iloc[0])
+
+    place = resolve("demo")
+    first = progress.for_place(place)
+    again = progress.for_place(resolve("demo"))
+    assert len(made) == 1
+    pd.testing.assert_frame_equal(first.changes, again.changes)
+    again.changes.loc[:, "verdict"] = "changed by the caller"
+    assert (progress.for_place(place).changes["verdict"] != "changed by the caller").all()  # a copy each time
+    assert len(made) == 1
+    outcomes = data / "raw" / "demo" / "local" / "outcomes.csv"
+    text = outcomes.read_text(encoding="utf-8")
+    assert "eyfs_gld,2020/21,ward,E05900001,57,110," in text and "eyfs_gld,2020/21,place,,179,345," in text
+    text = text.replace("eyfs_gld,2020/21,ward,E05900001,57,110,", "eyfs_gld,2020/21,ward,E05900001,97,110,")
+    outcomes.write_text(text.replace("eyfs_gld,2020/21,place,,179,345,", "eyfs_gld,2020/21,place,,219,345,"),
+                        encoding="utf-8")  # 40 more children in the first ward, and so in the place
+    edited = progress.for_place(place)
+    assert len(made) == 2
+    assert eyfs_2020_21(first) < 55 and eyfs_2020_21(edited) > 80
+    progress.for_place(place, wave_names=lambda waves: {w: str(w) for w in waves})
+    progress.for_place(place, wave_names=lambda waves: {w: str(w) for w in waves})
+    assert len(made) == 4
+
+
 def test_names_for_codes_are_the_callers_own(demo_data):
     import ccdata
     from ccdata.views import common
