@@ -105,9 +105,23 @@ def _links(page: Path) -> _Links:
 
 
 # --------------------------------------------------------------------------- batch runs
+def pid_runner(task: batch.Task) -> batch.TaskResult:
+    """The stand-in runner, noting the process and the moment each task ran."""
+    import time
+
+    result = fake_runner(task)
+    result.message = f"{os.getpid()} {time.perf_counter_ns()}"
+    return result
+
+
 @pytest.fixture(scope="module")
 def two_runs(places_file, tmp_path_factory):
-    """A good run of demo, then a run where one place fails and one has no data."""
+    """A good run of demo, then a run where one place fails and one has no data.
+
+    The second run is the module's one run on the real process pool (two spawned workers,
+    each importing ccdata: seconds of start-up), so it also notes which worker ran each task
+    and when (:func:`pid_runner`) for the test that a place runs whole on one worker.
+    """
     out = tmp_path_factory.mktemp("batch") / "site"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("FAKE_INDICATOR_VALUE", "20")
@@ -116,7 +130,7 @@ def two_runs(places_file, tmp_path_factory):
         mp.setenv("FAKE_INDICATOR_VALUE", "30")
         # the real process pool, two workers, so failure isolation is tested across processes
         bad = batch.run_batch(["demo", BROKEN, GHOST], views=["dashboard", "network"], out=out, jobs=2,
-                              runner=fake_runner, progress=False)
+                              runner=pid_runner, progress=False)
     return out, good, bad
 
 
@@ -247,24 +261,15 @@ def test_cli_exit_code_and_summary(places_file, tmp_path, monkeypatch, capsys):
     assert cli.main(["-q", "batch", "--out", str(out)]) == 2  # no places named
 
 
-def pid_runner(task: batch.Task) -> batch.TaskResult:
-    """The stand-in runner, noting the process and the moment each task ran."""
-    import time
-
-    result = fake_runner(task)
-    result.message = f"{os.getpid()} {time.perf_counter_ns()}"
-    return result
-
-
-def test_a_place_runs_whole_on_one_worker_views_before_summaries(places_file, tmp_path):
-    res = batch.run_batch(["demo", BROKEN], views=["dashboard", "assets"], out=tmp_path / "s", jobs=2,
-                          runner=pid_runner, progress=False)
-    table = res.table()
+def test_a_place_runs_whole_on_one_worker_views_before_summaries(two_runs):
+    # the second run of two_runs: two workers, demo and broken (the place without data has no tasks)
+    out, good, bad = two_runs
+    table = bad.table()
     for place in ("demo", BROKEN):
         rows = table[table["place"] == place].set_index("view")
         ran = rows[rows["message"].str.match(r"^\d+ \d+$")]["message"].str.split()
-        assert set(ran.index) == ({"dashboard", "assets", batch.SUMMARIES} if place == "demo"
-                                  else {"assets", batch.SUMMARIES})  # broken's dashboard raised
+        assert set(ran.index) == ({"dashboard", "network", batch.SUMMARIES} if place == "demo"
+                                  else {"network", batch.SUMMARIES})  # broken's dashboard raised
         assert len({pid for pid, _ in ran}) == 1  # one worker ran the whole place
         order = sorted(ran.index, key=lambda v: int(ran[v][1]))
         assert order[-1] == batch.SUMMARIES  # after the views whose figures it reuses
