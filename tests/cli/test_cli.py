@@ -161,12 +161,24 @@ def test_demo_generates_builds_then_reports_into_out(tmp_path, monkeypatch, caps
     assert "demo: FAILED" in captured.err and "the kernel died" in captured.err
 
 
-@pytest.mark.slow(reason="the report computes the place's key findings on a warm kernel, as a batch does")
+class _IdleKernel:
+    """Stands in for the warm kernel a report starts for the place's key findings: a test of
+    what the command line says needs no kernel (the findings computed on a real kernel after a
+    failed view: tests/run/test_report.py::test_failed_run_keeps_previous_html_and_names_the_cell)."""
+
+    def call(self, target, **kwargs):
+        return {"findings": [], "error": None}
+
+    def shutdown(self):
+        pass
+
+
 def test_failing_view_summary_goes_to_stderr_with_exit_1(demo_data, tmp_path, monkeypatch, capsys):
     def broken(view, place_id, workdir, parameters=None, kernel=None):
         raise RuntimeError("the kernel died")
 
     monkeypatch.setattr(report, "execute", broken)
+    monkeypatch.setattr(report, "WarmKernel", _IdleKernel)
     code = cli.main(["-q", "report", "demo", "--views", "dashboard", "--out", str(tmp_path / "out")])
     assert code == 1
     captured = capsys.readouterr()
