@@ -63,47 +63,61 @@ def test_every_map_iframe_is_sandboxed_without_same_origin(tmp_path):
         assert name not in body                 # never raw, in the SVG, the menu or the iframe
 
 
+#: Hovering, as events: each shape of the frame gets what a pointer moving onto it and off it
+#: sends (Leaflet opens a tooltip on mouseover, the drawing shows a circle's details), whether or
+#: not another shape covers it. The text of the tooltips open after each shape's hover is kept.
+HOVER_JS = """() => { const tips = new Set();
+  for (const el of document.querySelectorAll('path.leaflet-interactive, circle')) {
+    const r = el.getBoundingClientRect();
+    const at = {bubbles: true, cancelable: true, view: window, clientX: r.x + r.width / 2, clientY: r.y + r.height / 2};
+    for (const type of ['pointerover', 'pointerenter', 'mouseover', 'mouseenter', 'pointermove', 'mousemove'])
+      el.dispatchEvent(new MouseEvent(type, at));
+    document.querySelectorAll('.leaflet-tooltip').forEach(t => tips.add(t.textContent));
+    for (const type of ['pointerout', 'pointerleave', 'mouseout', 'mouseleave']) el.dispatchEvent(new MouseEvent(type, at));
+  }
+  return [...tips]; }"""
+#: Resolves once every image of the document has loaded or failed, and the events that follow
+#: (an injected ``<img onerror>`` runs its handler then) have had their turn.
+SETTLED_JS = """() => new Promise(done => { const check = () =>
+  [...document.images].every(i => i.complete) ? setTimeout(done, 50) : setTimeout(check, 10); check(); })"""
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("hostile", HOSTILE)
-def test_hostile_names_run_no_script_in_chromium(tmp_path, chromium, hostile):
-    from playwright.sync_api import sync_playwright
-
-    # one hostile name among ordinary ones (several together could break each other's syntax)
+def test_hostile_names_run_no_script_in_chromium(tmp_path, browser, hostile):
+    # one hostile name among ordinary ones (several together could break each other's syntax);
+    # one Chromium for the module (the browser fixture), a fresh page for each name
     page_path, _ = _page(tmp_path, [hostile] + BENIGN)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, headless=True,
-                                     args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
-        try:
-            page = browser.new_page()
-            dialogs = []
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.goto(page_path.as_uri())
-            page.wait_for_load_state("load")
-            page.wait_for_timeout(800)
-            # hover every marker and circle so tooltips render their text as HTML
-            for frame in page.frames:
-                for el in frame.locator("path.leaflet-interactive, circle").all()[:20]:
-                    try:
-                        el.hover(timeout=500)
-                    except Exception:  # hidden or covered shapes: the others still count
-                        pass
-            page.wait_for_timeout(300)
-            assert page.evaluate("window.__pwned === undefined")
-            for frame in page.frames:
-                try:
-                    assert frame.evaluate("window.__pwned === undefined")
-                except AssertionError:
-                    raise
-                except Exception:  # a sandboxed frame may refuse evaluation: nothing ran there either
-                    pass
-            assert page.title() == hostile       # the title shows the name as text, unchanged
-            assert dialogs == []
-            # the names are on the page as text
-            texts = [el.text_content() or "" for el in page.locator("svg text").all()]
-            assert any(hostile in t for t in texts)
-            assert len(page.frames) == 2                 # the page and the map
-        finally:
-            browser.close()
+    page = browser.new_page()
+    try:
+        dialogs = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(page_path.as_uri())       # returns on "load", which waits for the map's frame too
+        assert len(page.frames) == 2                 # the page and the map
+        page.frames[1].wait_for_selector("path.leaflet-interactive", state="attached")  # the map has drawn
+        # hover every marker, area and circle so tooltips render their text as HTML
+        tips = [tip for frame in page.frames for tip in frame.evaluate(HOVER_JS)]
+        # the hovers opened the map's tooltips, and the area's shows the name as text
+        assert any(hostile in tip for tip in tips), tips
+        for frame in page.frames:
+            frame.evaluate(SETTLED_JS)
+        assert page.evaluate("window.__pwned === undefined")
+        for frame in page.frames:
+            try:
+                assert frame.evaluate("window.__pwned === undefined")
+            except AssertionError:
+                raise
+            except Exception:  # a sandboxed frame may refuse evaluation: nothing ran there either
+                pass
+        assert page.title() == hostile       # the title shows the name as text, unchanged
+        assert dialogs == []
+        # the names are on the page as text, and the drawing's details show the hovered circle's
+        texts = page.evaluate("[...document.querySelectorAll('svg text')].map(t => t.textContent)")
+        assert any(hostile in t for t in texts)
+        assert page.locator(".ccnet-detail").inner_text() != ""
+        assert len(page.frames) == 2
+    finally:
+        page.close()
 
 
 def test_names_in_the_drawing_are_isolated_and_lose_direction_overrides(tmp_path):

@@ -132,12 +132,53 @@ def test_unwritable_out_is_one_clean_line_and_exit_2(tmp_path, capsys):
     assert not (tmp_path / "data").exists()  # refused before any work
 
 
-@pytest.mark.slow(reason="the report computes the place's key findings on a warm kernel, as a batch does")
+def test_demo_generates_builds_then_reports_into_out(tmp_path, monkeypatch, capsys):
+    """``ccdata demo`` without --no-report hands the place it made to the report, into --out,
+    and fails when a view fails. The work is faked here: an installed wheel generates, builds
+    and reports on the demo in tests/core/test_install.py, and every view runs for the
+    session's demo site."""
+    calls, status = [], ["ok"]
+
+    def fake_report(place_id, out=None, progress=True, **kwargs):
+        calls.append(("report", place_id, out, kwargs))
+        place_dir = out / place_id
+        return report.ReportResult(place=place_id, place_dir=place_dir, index_path=place_dir / "index.html",
+                                   views=[report.ViewResult("dashboard", status[0], path=place_dir / "dashboard.html",
+                                                            message="the kernel died")])
+
+    monkeypatch.setattr(cli.commands, "generate_demo", lambda: calls.append("generate") or [tmp_path / "a.csv"])
+    monkeypatch.setattr(cli.commands, "build",
+                        lambda collection, progress=True: calls.append(("build", collection)) or [])
+    monkeypatch.setattr(cli, "report", fake_report)
+    out = tmp_path / "site"
+    assert cli.main(["-q", "demo", "--out", str(out)]) == 0
+    assert calls == ["generate", ("build", "demo"), ("report", "demo", out, {})]
+    captured = capsys.readouterr()
+    assert "demo: ok" in captured.out and "demo report written" in captured.out and captured.err == ""
+    status[0] = "failed"
+    assert cli.main(["-q", "demo", "--out", str(out)]) == 1
+    captured = capsys.readouterr()
+    assert "demo: FAILED" in captured.err and "the kernel died" in captured.err
+
+
+class _IdleKernel:
+    """Stands in for the warm kernel a report starts for the place's key findings: a test of
+    what the command line says needs no kernel (the findings computed on a real kernel after a
+    failed view: tests/run/test_report.py::test_failed_run_keeps_previous_html_and_names_the_cell)."""
+
+    def call(self, target, **kwargs):
+        return {"findings": [], "error": None}
+
+    def shutdown(self):
+        pass
+
+
 def test_failing_view_summary_goes_to_stderr_with_exit_1(demo_data, tmp_path, monkeypatch, capsys):
     def broken(view, place_id, workdir, parameters=None, kernel=None):
         raise RuntimeError("the kernel died")
 
     monkeypatch.setattr(report, "execute", broken)
+    monkeypatch.setattr(report, "WarmKernel", _IdleKernel)
     code = cli.main(["-q", "report", "demo", "--views", "dashboard", "--out", str(tmp_path / "out")])
     assert code == 1
     captured = capsys.readouterr()

@@ -154,12 +154,13 @@ def servers(tmp_path):
             pass
 
     started = [http.server.ThreadingHTTPServer(("127.0.0.1", 0), h) for h in (Site, Tiles)]
-    for s in started:
-        threading.Thread(target=s.serve_forever, daemon=True).start()
+    for s in started:  # polled often, so shutting down at the end takes no half second each
+        threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     yield {"site": f"http://127.0.0.1:{started[0].server_port}", "tiles": f"http://127.0.0.1:{started[1].server_port}",
            "seen": seen, "dir": tmp_path}
     for s in started:
         s.shutdown()
+        s.server_close()
 
 
 def _page(layers, folder: Path, source) -> Path:
@@ -171,8 +172,12 @@ def _page(layers, folder: Path, source) -> Path:
 
 
 def _map_frame(page):
-    page.wait_for_timeout(800)
-    return next(f for f in page.frames if f.url == "about:srcdoc")
+    """The map's frame once the map has drawn its areas (``goto`` returns when the page and its
+    frame have loaded; no fixed wait)."""
+    frame = page.wait_for_selector("iframe.ccdata-map", state="attached").content_frame()
+    frame.wait_for_selector("path.leaflet-interactive", state="attached")
+    assert frame.url == "about:srcdoc"
+    return frame
 
 
 @pytest.mark.slow(reason="Chromium with a tile server on this computer")
@@ -183,7 +188,8 @@ def test_served_page_shows_streets_with_the_sites_name_as_referrer(layers, serve
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(servers["site"] + "/map.html")
     frame = _map_frame(page)
-    page.wait_for_timeout(700)
+    # tiles come through the page's relay, after the map has drawn: wait until one is shown
+    frame.wait_for_selector("img.leaflet-tile-loaded", state="attached", timeout=15000)
     assert servers["seen"], "the served page asked for no tile"
     # strict-origin-when-cross-origin: the tile server learns the site, never the page's path
     assert {ref for _, ref in servers["seen"]} == {servers["site"] + "/"}
@@ -203,6 +209,7 @@ def test_file_page_says_why_there_are_no_streets_and_fills_match_the_key(layers,
     page = browser.new_page(viewport={"width": 900, "height": 700})
     page.goto(path.as_uri())
     frame = _map_frame(page)
+    frame.wait_for_selector(".ccdata-street-note", state="attached")  # the map's script has run to its end
     assert servers["seen"] == []  # nothing is asked for: the server would refuse a page with no referrer
     assert frame.evaluate("document.querySelector('.ccdata-street-note').textContent") == tiles.FILE_NOTE
     assert frame.evaluate("document.querySelectorAll('.leaflet-tile').length") == 0
