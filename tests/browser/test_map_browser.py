@@ -79,9 +79,10 @@ def _open(browser, path: Path, width: int = 1200, height: int = 900):
     page = browser.new_page(viewport={"width": width, "height": height})
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(path.as_uri())
-    page.wait_for_load_state("load")
-    page.wait_for_timeout(600)
+    page.goto(path.as_uri())  # returns on "load": the page and the map's frame have loaded
+    # ... and the map has drawn (its frame found from the iframe: it may still report its first URL)
+    page.wait_for_selector("iframe.ccdata-map", state="attached").content_frame().wait_for_selector(
+        ".leaflet-marker-icon, path.leaflet-interactive", state="attached")
     page.ccdata_errors = errors
     return page
 
@@ -208,10 +209,12 @@ def _axe(target, script: str) -> list[dict]:
 
 @pytest.mark.parametrize("view", ["assets", "network"])
 def test_axe_page_and_map_frames(demo, browser, view):
+    """At desk width (1280 px), as tests/browser/test_pages_browser.py scans the other demo pages:
+    these two are scanned here only, page and map frames."""
     import axe_playwright_python
 
     script = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
-    page = _open(browser, demo["dir"] / f"{view}.html")
+    page = _open(browser, demo["dir"] / f"{view}.html", width=1280)
     try:
         found = {"page": _axe(page, script)}
         for i, frame in enumerate(f for f in page.frames if f != page.main_frame):
@@ -277,7 +280,8 @@ def test_print(demo, browser):
     page = _open(browser, demo["dir"] / "assets.html")
     try:
         page.emulate_media(media="print")
-        page.wait_for_timeout(400)
+        # the map refits when the media changes, before the next frame is drawn
+        _map_frame(page).evaluate("() => new Promise(done => requestAnimationFrame(() => done()))")
         iframe = page.locator("iframe.ccdata-map")
         assert iframe.is_visible() and iframe.bounding_box()["height"] > 300
         frame = _map_frame(page)

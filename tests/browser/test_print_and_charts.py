@@ -5,7 +5,8 @@ drawn at least 10 px high, and nothing in the main column is wider than the scre
 On paper: with print media at A4 width no table or chart is wider than the printable
 area, and a real place's dashboard (from the official-file mirror) prints on at most
 12 A4 pages whose text carries the data behind every chart, with no script run to
-open it. Screenshots and PDFs go to ``test-artifacts/print-and-charts/``.
+open it. Screenshots (of the whole page when a check failed) and PDFs go to
+``test-artifacts/print-and-charts/``.
 """
 from __future__ import annotations
 
@@ -49,9 +50,14 @@ CHART_DATA_JS = """() => [...document.querySelectorAll('main figure.ccdata-figur
                rows: [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.textContent.trim()))}; })"""
 
 
-def _shoot(page, path: Path, name: str, width: int) -> None:
+def _shoot(page, path: Path, name: str, width: int, whole: bool = False) -> None:
+    """The first screen of the page; ``whole``: the whole page, a JPEG (a dashboard is some
+    20,000 px long: about a second of CPU even so, so it is shot only when a check failed)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+    if whole:
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}-whole.jpg"), full_page=True, type="jpeg", quality=80)
+    else:
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"))
 
 
 def _check_screen(browser, path: Path, name: str) -> None:
@@ -65,6 +71,9 @@ def _check_screen(browser, path: Path, name: str) -> None:
             small = [(t, round(h, 1)) for t, h in texts if h < MIN_TEXT_PX]
             assert not small, f"{name} at {width} px: chart text under {MIN_TEXT_PX} px: {small[:10]}"
             assert page.evaluate(OVERFLOW_JS) == [], (name, width)
+        except AssertionError:
+            _shoot(page, path, name, width, whole=True)  # to see where on the page it failed
+            raise
         finally:
             page.close()
 
