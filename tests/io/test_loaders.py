@@ -60,12 +60,17 @@ def test_iod2019_files_load_every_lsoa(official, mirror_dir):
 
 @pytest.mark.realdata
 def test_iod2025_xlsx_files(official):
-    f1 = _quiet_load("iod2025_file1")
+    from ccdata.geo.build import table
+
+    # the processed tables are these loaders' output on the same files (``load``, saved as Parquet),
+    # made once per run for every official-data test: reading them does not parse both workbooks
+    # again (8 s of CPU)
+    f1 = table("iod2025_file1")
     assert len(f1) == 33755 and f1["lsoa21_code"].is_unique
     assert list(f1.columns[:4]) == ["lsoa21_code", "lsoa21_name", "lad24_code", "lad24_name"]
     assert f1["imd_rank"].min() == 1 and f1["imd_rank"].max() == 33755
     assert (f1.loc[f1["lad24_code"] == HACKNEY, "lsoa21_code"].size) == 149
-    f3 = _quiet_load("iod2025_file3")
+    f3 = table("iod2025_file3")
     assert len(f3) == 33755
     merged = f1.merge(f3, on="lsoa21_code", suffixes=("", "_3"))
     assert (merged["imd_rank"] == merged["imd_rank_3"]).all()

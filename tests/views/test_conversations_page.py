@@ -81,12 +81,66 @@ def _marked_place(tmp_path: Path, demo_dir: Path) -> dict:
     return env
 
 
-def _report(env: dict, out: Path, parameters: dict) -> subprocess.CompletedProcess:
-    code = ("import sys; from ccdata.run import report; "
-            f"r = report.report('demo', out={str(out)!r}, views=['listening'], keep_notebook=True, "
-            f"parameters={parameters!r}); print(r.summary(), file=sys.stderr); sys.exit(0 if r.ok else 1)")
-    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=900,
-                          check=False)
+#: The report tests' three notebook runs, in one Python process (one interpreter and its imports
+#: instead of three) and the two reports on one warm kernel, as a batch runs them: the listening view
+#: reported, then reported failing, then papermill alone failing on a fresh kernel of its own. Each
+#: part prints a line ``PART <name> <outcome>`` to stdout and stderr before and after it, so a test reads
+#: its own part; every test still looks for the marker in all of the process's output.
+_RUNS = """
+import sys
+
+import papermill as pm
+
+from ccdata import config
+from ccdata.run import report
+from ccdata.run.runner import WarmKernel
+
+out, target = sys.argv[1], sys.argv[2]
+
+
+def say(line):
+    for stream in (sys.stdout, sys.stderr):
+        print(line, file=stream, flush=True)
+
+
+kernel = WarmKernel()
+try:
+    for name, parameters in (("ok", {}), ("fails", {"pupil_measure": "no such measure"})):
+        say(f"PART {name} start")
+        r = report.report("demo", out=f"{out}/{name}", views=["listening"], keep_notebook=True,
+                          parameters=parameters, kernel=kernel)
+        print(r.summary(), file=sys.stderr, flush=True)
+        say(f"PART {name} {'ok' if r.ok else 'failed'}")
+finally:
+    kernel.shutdown()
+say("PART papermill start")
+try:
+    pm.execute_notebook(str(config.resource("notebooks") / "listening.ipynb"), target,
+                        parameters={"pupil_measure": "no such measure"}, cwd=str(config.resource("notebooks")),
+                        progress_bar=False)
+    say("PART papermill ok")
+except Exception as exc:
+    say(f"PART papermill raised {type(exc).__name__}")
+"""
+
+
+@pytest.fixture(scope="module")
+def runs(demo_data_dir, tmp_path_factory) -> dict:
+    """The three runs of :data:`_RUNS` on the demo with a marker in every note: ``out`` (the reports'
+    folders), ``target`` (papermill's executed notebook), ``proc`` (the finished process), and for each
+    part (``ok``, ``fails``, ``papermill``) its outcome and the stderr it wrote."""
+    tmp = tmp_path_factory.mktemp("marked-notes")
+    env = _marked_place(tmp, demo_data_dir)
+    out, target = tmp / "out", tmp / "executed.ipynb"
+    proc = subprocess.run([sys.executable, "-c", _RUNS, str(out), str(target)], env=env, capture_output=True,
+                          text=True, timeout=1800, check=False)
+    found = {"out": out, "target": target, "proc": proc}
+    for name in ("ok", "fails", "papermill"):
+        part = re.search(rf"^PART {name} start$(.*?)^PART {name} ([^\n]+)$", proc.stderr,
+                         re.DOTALL | re.MULTILINE)
+        assert part, f"the {name} run did not finish: " + proc.stderr[-3000:]
+        found[name] = {"outcome": part.group(2), "stderr": part.group(1)}
+    return found
 
 
 def _leaks(out: Path, proc: subprocess.CompletedProcess) -> list[str]:
@@ -97,12 +151,10 @@ def _leaks(out: Path, proc: subprocess.CompletedProcess) -> list[str]:
 
 
 @pytest.mark.slow(reason="runs the listening notebook on planted notes")
-def test_no_note_reaches_any_output_and_the_page_shows_the_themes(demo_data_dir, tmp_path):
-    env = _marked_place(tmp_path, demo_data_dir)
-    out = tmp_path / "out"
-    proc = _report(env, out, {})
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    assert _leaks(out, proc) == []
+def test_no_note_reaches_any_output_and_the_page_shows_the_themes(runs):
+    out = runs["out"] / "ok"
+    assert runs["ok"]["outcome"] == "ok", runs["ok"]["stderr"][-3000:]
+    assert _leaks(out, runs["proc"]) == []
     page = (out / "demo" / "listening.html").read_text(encoding="utf-8")
     assert "Themes raised" in page and "Things to do for teenagers" in page
     assert "chance" in page and "not allow for who was asked" in page
@@ -115,34 +167,26 @@ def test_no_note_reaches_any_output_and_the_page_shows_the_themes(demo_data_dir,
 
 
 @pytest.mark.slow(reason="runs the listening notebook on planted notes")
-def test_no_note_reaches_any_output_when_the_view_fails(demo_data_dir, tmp_path):
-    env = _marked_place(tmp_path, demo_data_dir)
-    out = tmp_path / "out"
+def test_no_note_reaches_any_output_when_the_view_fails(runs):
+    out = runs["out"] / "fails"
     # an unknown pupil measure fails a cell after the conversations were read and shown
-    proc = _report(env, out, {"pupil_measure": "no such measure"})
-    assert proc.returncode == 1
-    assert re.search(r"measure must be one of", proc.stderr), proc.stderr[-3000:]
-    assert "read conversation notes, so it is not kept" in proc.stderr
+    assert runs["fails"]["outcome"] == "failed"
+    stderr = runs["fails"]["stderr"]
+    assert re.search(r"measure must be one of", stderr), stderr[-3000:]
+    assert "read conversation notes, so it is not kept" in stderr
     assert not list(out.rglob("*.ipynb"))
-    assert _leaks(out, proc) == []
+    assert _leaks(out, runs["proc"]) == []
 
 
 @pytest.mark.slow(reason="runs the listening notebook on planted notes")
-def test_a_failed_notebook_that_read_notes_holds_none(demo_data_dir, tmp_path):
+def test_a_failed_notebook_that_read_notes_holds_none(runs):
     """Where the notebook is executed (a temporary folder), it still holds no note."""
     import nbformat
 
-    env = _marked_place(tmp_path, demo_data_dir)
-    target = tmp_path / "executed.ipynb"
-    code = ("import papermill as pm, sys; from ccdata import config; "
-            f"pm.execute_notebook(str(config.resource('notebooks') / 'listening.ipynb'), {str(target)!r}, "
-            "parameters={'pupil_measure': 'no such measure'}, cwd=str(config.resource('notebooks')), "
-            "progress_bar=False)")
-    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=900,
-                          check=False)
-    assert proc.returncode != 0 and target.exists()
+    target = runs["target"]
+    assert runs["papermill"]["outcome"].startswith("raised") and target.exists()
     text = target.read_text(encoding="utf-8")
     assert "Themes raised in conversations, most often first" in text  # the notes were read and coded
     assert "measure must be one of" in text
-    assert MARK not in text and MARK not in proc.stderr
+    assert MARK not in text and MARK not in runs["proc"].stderr
     assert nbformat.reads(text, as_version=4).cells
