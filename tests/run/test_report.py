@@ -236,9 +236,11 @@ def _clean_page(browser, path: Path, screenshot: str | None = None, full_page: b
     page.on("request", lambda r: remote.append(r.url)
             if not r.url.startswith(("file:", "data:", "about:")) else None)
     try:
-        page.goto(path.as_uri())
-        page.wait_for_load_state("load")
-        page.wait_for_timeout(500)
+        page.goto(path.as_uri())  # returns on "load": the page and its map frames have loaded
+        # ... and each map has drawn (instead of a fixed half second after every page)
+        for frame in page.query_selector_all("iframe.ccdata-map"):
+            frame.content_frame().wait_for_selector(".leaflet-marker-icon, path.leaflet-interactive",
+                                                    state="attached")
         yield page
         if screenshot:
             page.screenshot(path=str(_artifacts() / screenshot), full_page=full_page)

@@ -262,8 +262,8 @@ def test_a_stopped_report_removes_its_work_folder_and_leaves_no_part_file(demo_d
 def tempdir_runner(task):
     """A stand-in task that reports the temporary folder its worker works in.
 
-    Its summaries task returns (no) key findings, as the real one does, so the batch does
-    not compute the place's findings itself for an index these tests do not read.
+    Its summaries task returns the place's key findings (an empty list), as the real task
+    returns them, so the batch does not compute them itself for an index no test here reads.
     """
     from ccdata.run import batch
 
