@@ -31,6 +31,7 @@ entry is always kept, however large.
 """
 from __future__ import annotations
 
+import copy
 import functools
 import os
 import threading
@@ -209,6 +210,26 @@ def held(store: str, key, state, make: Callable[[], Any]) -> Any:
         found = make()
         put(store, key, state, found)
     return found
+
+
+def copied(value):
+    """A copy of a held ``value`` that the caller may change without changing the original.
+
+    Frames and series are copied shallowly: copy-on-write keeps a caller's change in
+    its own copy and their ``attrs`` are copied with them, so their values need not
+    be copied on every call (a deep copy of every remembered frame was a good part of
+    a dashboard's time). Dicts, lists and tuples are copied around them; anything
+    else deeply.
+    """
+    import pandas as pd  # the one use of pandas here (the cache itself holds any value)
+
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        return value.copy(deep=False)
+    if isinstance(value, dict) and type(value) is dict:
+        return {k: copied(v) for k, v in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(copied(v) for v in value)
+    return copy.deepcopy(value)
 
 
 def pure(limit: str) -> Callable[[Callable], Callable]:

@@ -6,7 +6,6 @@ and records *how* each LSOA was chosen, so every report can say so.
 """
 from __future__ import annotations
 
-import copy
 import json
 import re
 import warnings
@@ -126,7 +125,7 @@ class Place:
             memo[key] = (state, value, [(w.category, w.message) for w in caught])
         for category, message in memo[key][2]:
             warnings.warn(message, category, stacklevel=2)
-        return _copied(memo[key][1])
+        return cache.copied(memo[key][1])
 
     def areas(self) -> list[Area]:
         """The place itself followed by its comparators."""
@@ -401,24 +400,6 @@ def _files_of(path: Path) -> list[Path]:
     if path.is_dir():
         return sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(("_", ".")))
     return [path] if path.exists() else []
-
-
-def _copied(value):
-    """A copy of ``value`` that the caller may change without changing the original.
-
-    Frames and series are copied shallowly: copy-on-write keeps a caller's change in
-    its own copy and their ``attrs`` are copied with them, so their values need not
-    be copied on every call (a deep copy of every remembered frame was a good part of
-    a dashboard's time). Dicts, lists and tuples are copied around them; anything
-    else deeply.
-    """
-    if isinstance(value, (pd.DataFrame, pd.Series)):
-        return value.copy(deep=False)
-    if isinstance(value, dict) and type(value) is dict:
-        return {k: _copied(v) for k, v in value.items()}
-    if type(value) in (list, tuple):
-        return type(value)(_copied(v) for v in value)
-    return copy.deepcopy(value)
 
 
 def _derived(out, source, place, how: str):

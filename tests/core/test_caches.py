@@ -211,12 +211,10 @@ def test_names_for_codes_are_the_callers_own(demo_data):
 
 
 def test_remembered_values_are_copies_that_callers_may_change():
-    from ccdata.geo.places import _copied
-
     frame = pd.DataFrame({"x": [1, 2]})
     frame.attrs["notes"] = {"a": [1]}
     value = {"frame": frame, "rows": [frame["x"], "text"], "pair": (1, {"k": [2]})}
-    out = _copied(value)
+    out = cache.copied(value)
     out["frame"].loc[0, "x"] = 9
     out["frame"].attrs["notes"]["a"].append(2)
     out["rows"][0].iloc[1] = 7
