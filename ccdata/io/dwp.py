@@ -19,7 +19,7 @@ import pandas as pd
 from ccdata import cilif, sources
 from ccdata.errors import Problem, UnknownDatasetError, ValidationError
 from ccdata.io import attach_exclusions, loader
-from ccdata.io.tables import blank_rows, parse_numbers, read_csv_lines, read_excel_sheet
+from ccdata.io.tables import blank_rows, excel_book, parse_numbers, read_csv_lines, read_excel_sheet
 from ccdata.io.lookups import check_paths, combine, norm, raise_if
 from ccdata.schemas import Col, validate
 
@@ -205,7 +205,7 @@ def _excel_sheet(path: Path, sheet: str | re.Pattern) -> str | None:
     first of them would be read, whichever measure it is. A sheet saved on its own under
     another name is still found by its columns (``None``).
     """
-    with pd.ExcelFile(path, engine="openpyxl") as book:
+    with excel_book(path) as book:
         names = [str(n) for n in book.sheet_names]
     if isinstance(sheet, str):
         return sheet if sheet in names else None

@@ -18,7 +18,7 @@ import pandas as pd
 from ccdata.dataset import Dataset
 from ccdata.errors import DataQualityWarning, Problem, ValidationError
 from ccdata.io import attach_exclusions, loader
-from ccdata.io.tables import parse_numbers, read_csv_lines, read_excel_sheet
+from ccdata.io.tables import excel_book, parse_numbers, read_csv_lines, read_excel_sheet
 from ccdata.io.codes import LSOA11, LSOA21, check_complete
 from ccdata.io.lookups import (
     check_lsoa,
@@ -163,7 +163,7 @@ def _choose_sheet(path: Path, area: dict[str, str], measures: list[str]) -> str 
     """
     best, best_score = None, -1
     first_area = norm(next(iter(area.values())))
-    with pd.ExcelFile(path, engine="openpyxl") as book:
+    with excel_book(path) as book:
         for sheet in book.sheet_names:
             head = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object, nrows=30)
             for i in range(len(head)):
@@ -406,7 +406,7 @@ def read_iod_la_summary(dataset: Dataset, paths: list[Path]) -> pd.DataFrame:
     paths = check_paths(paths)
     parts, exclusions = [], []
     for path in paths:
-        with pd.ExcelFile(path, engine="openpyxl") as book:
+        with excel_book(path) as book:
             sheets = []
             for sheet in book.sheet_names:
                 head = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object, nrows=30)

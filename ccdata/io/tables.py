@@ -300,6 +300,17 @@ def _clean_header(cell: str) -> str:
     return " ".join(str(cell).replace("\ufeff", "").split())
 
 
+#: The workbook reader: calamine (``python-calamine``, written in Rust) reads the IoD 2025
+#: workbooks about five times faster than openpyxl and gives the same cells as text (a test
+#: reads the demo workbooks with both).
+EXCEL_ENGINE = "calamine"
+
+
+def excel_book(path) -> pd.ExcelFile:
+    """An open workbook (use it in a ``with``), read with :data:`EXCEL_ENGINE`."""
+    return pd.ExcelFile(path, engine=EXCEL_ENGINE)
+
+
 def read_excel_sheet(path: Path, *, sheet: str | int | None = None, required: tuple[str, ...] = (),
                      max_title_lines: int = 30) -> tuple[pd.DataFrame, list[Problem], str]:
     """Read one worksheet as strings, indexed by spreadsheet row number.
@@ -308,7 +319,7 @@ def read_excel_sheet(path: Path, *, sheet: str | int | None = None, required: tu
     header contains every ``required`` column (workbooks put notes first).
     """
     path = Path(path)
-    with pd.ExcelFile(path, engine="openpyxl") as book:  # opened once for every sheet read
+    with excel_book(path) as book:  # opened once for every sheet read
         return _read_excel_book(book, path, sheet, required, max_title_lines)
 
 

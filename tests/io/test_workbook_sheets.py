@@ -53,3 +53,27 @@ def test_equal_matches_keep_the_first_sheet(tmp_path):
     path = _workbook(tmp_path / "assets.xlsx", {"First": LIST, "Second": LIST})
     sheet, note = best_sheet(path, ("name",), _LOCAL_ALIASES)
     assert sheet == "First" and "'Second' matches 5" in note.message
+
+
+def test_calamine_reads_the_iod_workbooks_cell_for_cell_as_openpyxl_does(demo_data_dir, monkeypatch):
+    """Workbooks are read with calamine (much faster); every sheet of the demo's IoD 2025
+    workbooks (made in the published layout) reads to the same text, rows and notes with openpyxl."""
+    from ccdata.io import tables
+
+    books = sorted((demo_data_dir / "raw" / "demo").glob("iod2025_file*/*.xlsx"))
+    assert len(books) == 2, books
+    assert tables.EXCEL_ENGINE == "calamine"
+    compared = 0
+    for book in books:
+        with tables.excel_book(book) as opened:
+            sheets = opened.sheet_names
+        for sheet in sheets:
+            read = {}
+            for engine in ("calamine", "openpyxl"):
+                monkeypatch.setattr(tables, "EXCEL_ENGINE", engine)
+                frame, exclusions, name = tables.read_excel_sheet(book, sheet=sheet)
+                read[engine] = (frame, [str(p) for p in exclusions], name)
+            pd.testing.assert_frame_equal(read["calamine"][0], read["openpyxl"][0])
+            assert read["calamine"][1:] == read["openpyxl"][1:]
+            compared += len(read["calamine"][0])
+    assert compared > 300  # the data sheets, not only the notes
