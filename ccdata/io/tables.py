@@ -301,7 +301,7 @@ def _clean_header(cell: str) -> str:
 
 
 #: The workbook reader: calamine (``python-calamine``, written in Rust) reads the IoD 2025
-#: workbooks about five times faster than openpyxl and gives the same cells as text (a test
+#: workbooks about four times faster than openpyxl and gives the same cells as text (a test
 #: reads the demo workbooks with both).
 EXCEL_ENGINE = "calamine"
 
