@@ -45,13 +45,10 @@ from ccdata.run.folders import inside, notebook_path, place_folder
 from ccdata.run.placeindex import write_place_index
 from ccdata.run.refusals import refused_files, refused_in
 from ccdata.run.registry import VIEWS
-from ccdata.run.runner import WarmKernel
+from ccdata.run.runner import WarmKernel, execute_fresh
 from ccdata.views.declared import ViewSpec
 
 NOTEBOOKS_DIR = config.resource("notebooks")
-#: The kernel papermill starts: Jupyter's name for the interpreter running ccdata
-#: (``python3`` resolves to ``sys.executable``), never the kernel a notebook names.
-KERNEL_NAME = "python3"
 #: Seconds a single notebook cell may run before the view is reported as failed.
 CELL_TIMEOUT = 900
 #: Where each view's adviser-only sections are kept between runs (read by the adviser notes).
@@ -170,14 +167,13 @@ def execute(view: ViewSpec, place_id: str, workdir: Path, parameters: dict | Non
     ----------
     kernel : ccdata.run.runner.WarmKernel, optional
         Run on this warm kernel (reset before the next notebook) instead of a
-        fresh kernel started for this notebook alone.
+        fresh kernel started for this notebook alone. Either way the kernel is
+        :data:`ccdata.run.runner.KERNEL_NAME`, whatever kernel the notebook names.
 
     Returns the executed notebook path (inside ``workdir``). Raises
     ``papermill.PapermillExecutionError`` when a cell fails (the executed notebook,
     with the error, is still written).
     """
-    import papermill as pm  # heavy: loaded only when a report is run
-
     source = NOTEBOOKS_DIR / view.notebook
     if not source.exists():
         raise MissingDataError(f"notebook {source} does not exist")
@@ -185,16 +181,7 @@ def execute(view: ViewSpec, place_id: str, workdir: Path, parameters: dict | Non
     params = {"place_id": place_id, **(parameters or {})}
     if kernel is not None:
         return kernel.execute(source, executed, params, execution_timeout=CELL_TIMEOUT)
-    # The kernel logs its local TCP transport on every start and "KeyboardInterrupt caught
-    # in kernel" when it is shut down; in a run log that is noise, so kernel logging is off
-    # (a failing cell is reported from the executed notebook).
-    # KERNEL_NAME: whatever kernel a notebook names (a "ccdata" kernel registered for Lab,
-    # say), reports run in the interpreter running ccdata.
-    pm.execute_notebook(str(source), str(executed), parameters=params, cwd=str(NOTEBOOKS_DIR),
-                        kernel_name=KERNEL_NAME,
-                        progress_bar=False, request_save_on_cell_execute=False,
-                        execution_timeout=CELL_TIMEOUT, log_output=False,
-                        extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+    execute_fresh(source, executed, params, execution_timeout=CELL_TIMEOUT)
     return executed
 
 

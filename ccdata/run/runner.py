@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -145,6 +146,61 @@ def _engine_class():
     return WarmEngine
 
 
+#: The kernel every report notebook runs on, whatever kernel the notebook itself names (a
+#: "ccdata" kernel registered for Lab, say): the interpreter running ccdata.
+KERNEL_NAME = "python3"
+
+
+#: Longest path of a kernel's Unix socket: the system limit is 104 (macOS) or 108 (Linux) bytes.
+_SOCKET_PATH_MAX = 100
+
+
+def kernel_manager(kernel_name: str = KERNEL_NAME):
+    """A kernel manager (not started) and the private folder of its sockets.
+
+    On POSIX systems the kernel and this process talk over Unix sockets in a new folder only
+    this user can open, under the process's work folder. Local TCP ports (Jupyter's default)
+    are picked before the kernel binds them, so two kernels starting at the same moment (the
+    workers of a batch) could be handed the same port, and the kernel then hung. On Windows,
+    or when the temporary folder's path is too long for a socket, TCP is used and the folder
+    is ``None``.
+    """
+    import tempfile
+
+    from jupyter_client.manager import (
+        KernelManager,  # heavy: only when a kernel is started
+    )
+
+    if os.name != "nt":
+        folder = tempfile.mkdtemp(prefix="k", dir=work_folder())
+        ip = os.path.join(folder, "k")
+        if len(os.fsencode(ip)) + 2 <= _SOCKET_PATH_MAX:  # the kernel adds "-1" ... "-5"
+            return KernelManager(kernel_name=kernel_name, transport="ipc", ip=ip), folder
+        _remove_sockets(folder)
+    return KernelManager(kernel_name=kernel_name), None
+
+
+def _stop(km, kc, folder: str | None) -> None:
+    """Stop a kernel's client and process and remove its socket folder, whatever is left of them."""
+    if kc is not None:
+        try:
+            kc.stop_channels()
+        except Exception:  # already gone
+            pass
+    if km is not None:
+        try:
+            if km.has_kernel:
+                km.shutdown_kernel(now=True)
+        except Exception:
+            pass
+    _remove_sockets(folder)
+
+
+def _remove_sockets(folder: str | None) -> None:
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 class WarmKernel:
     """One Python kernel reused for many notebooks, reset between them.
 
@@ -172,6 +228,7 @@ class WarmKernel:
         self.notebooks_run = 0
         self.starts = 0
         self.start_seconds = 0.0
+        self._sockets: str | None = None
 
     # ------------------------------------------------------------------ life cycle
     @property
@@ -179,45 +236,41 @@ class WarmKernel:
         return self.km is not None and self.km.is_alive()
 
     def start(self) -> None:
-        """Start the kernel and import its :attr:`preload` modules (nothing if it is already running)."""
+        """Start the kernel and import its :attr:`preload` modules (nothing if it is already running).
+
+        A kernel that does not answer is stopped and started once more before
+        :class:`~ccdata.errors.WarmKernelError` is raised.
+        """
         if self.alive:
             return
-        from jupyter_client.manager import (
-            KernelManager,  # heavy: only when a kernel is started
-        )
-
         started = time.perf_counter()
         self.shutdown()
-        km = KernelManager(kernel_name="python3")
-        # its TCP-transport warning and "KeyboardInterrupt caught in kernel" on reset are noise
-        km.start_kernel(cwd=self.cwd, extra_arguments=["--IPKernelApp.log_level=CRITICAL",
-                                                       "--HistoryManager.hist_file=:memory:"])
-        kc = km.client()
-        kc.start_channels()
-        try:
-            kc.wait_for_ready(timeout=self.startup_timeout)
-        except RuntimeError as exc:
-            kc.stop_channels()
-            km.shutdown_kernel(now=True)
-            raise WarmKernelError(f"the kernel did not start: {exc}") from exc
-        self.km, self.kc, self.env = km, kc, _environment()
+        for attempt in (1, 2):
+            km, folder = kernel_manager()
+            kc = None
+            try:
+                # its transport warning and "KeyboardInterrupt caught in kernel" on reset are noise
+                km.start_kernel(cwd=self.cwd, extra_arguments=["--IPKernelApp.log_level=CRITICAL",
+                                                               "--HistoryManager.hist_file=:memory:"])
+                kc = km.client()
+                kc.start_channels()
+                kc.wait_for_ready(timeout=self.startup_timeout)
+                break
+            except BaseException as exc:  # a stopped run too: the half-started kernel never outlives it
+                _stop(km, kc, folder)
+                if not isinstance(exc, RuntimeError):
+                    raise
+                if attempt == 2:
+                    raise WarmKernelError(f"the kernel did not start (tried twice): {exc}") from exc
+        self.km, self.kc, self.env, self._sockets = km, kc, _environment(), folder
         self._run_code(_BASELINE.format(modules=self.preload), "importing ccdata in the kernel")
         self.starts += 1
         self.start_seconds += time.perf_counter() - started
 
     def shutdown(self) -> None:
         """Stop the kernel (safe to call twice)."""
-        if self.kc is not None:
-            try:
-                self.kc.stop_channels()
-            except Exception:  # already gone
-                pass
-        if self.km is not None:
-            try:
-                self.km.shutdown_kernel(now=True)
-            except Exception:
-                pass
-        self.km = self.kc = None
+        _stop(self.km, self.kc, self._sockets)
+        self.km = self.kc = self._sockets = None
 
     def restart(self) -> None:
         """Replace the kernel by a new warm one."""
@@ -281,8 +334,10 @@ class WarmKernel:
             Path(path).unlink(missing_ok=True)
 
     def execute(self, source: Path | str, output: Path | str, parameters: dict | None = None,
-                execution_timeout: float | None = None) -> Path:
+                execution_timeout: float | None = None, reset: bool = True) -> Path:
         """Execute a notebook with papermill on this kernel and write it to ``output``.
+
+        ``reset=False`` leaves the kernel as the notebook left it (for a kernel stopped next).
 
         Raises
         ------
@@ -308,10 +363,25 @@ class WarmKernel:
         finally:
             self.notebooks_run += 1
         try:
-            self.reset()
+            if reset:
+                self.reset()
         except Exception:  # the notebook ran; a kernel that cannot be put back is replaced
             self.shutdown()
         return Path(output)
+
+
+def execute_fresh(source: Path | str, output: Path | str, parameters: dict | None = None,
+                  execution_timeout: float | None = None) -> Path:
+    """Execute a notebook on a kernel started for it alone, stopped afterwards.
+
+    The same kernel start and papermill engine as a warm kernel (see :class:`WarmKernel`),
+    without its preloaded modules. Raises as :meth:`WarmKernel.execute` does.
+    """
+    kernel = WarmKernel(preload=())
+    try:
+        return kernel.execute(source, output, parameters, execution_timeout=execution_timeout, reset=False)
+    finally:
+        kernel.shutdown()
 
 
 _WORKER: WarmKernel | None = None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import textwrap
@@ -190,20 +191,28 @@ def test_failing_view_summary_goes_to_stderr_with_exit_1(demo_data, tmp_path, mo
 
 def test_reports_run_in_this_interpreter_whatever_kernel_the_notebook_names(demo_data, tmp_path, monkeypatch):
     """A notebook saved from Lab with the ``ccdata`` kernel still runs on a fresh clone:
-    the runner names the kernel, not the notebook."""
-    import papermill
+    the runner names the kernel, not the notebook, on a fresh kernel as on a warm one."""
+    from jupyter_client import manager
 
-    seen = {}
+    from ccdata.run import runner
 
-    def fake_execute(source, executed, **kwargs):
-        seen.update(kwargs)
-        raise RuntimeError("stop here")
+    seen = []
 
-    monkeypatch.setattr(papermill, "execute_notebook", fake_execute)
-    # a fresh kernel for the view (a warm kernel is started as python3 too: ccdata.run.runner)
-    report.report("demo", out=tmp_path / "out", views=["dashboard"], warm=False)
-    assert seen["kernel_name"] == report.KERNEL_NAME == "python3"
-    assert any("log_level=CRITICAL" in a for a in seen["extra_arguments"])  # no kernel noise
+    class Stop(manager.KernelManager):
+        def start_kernel(self, **kwargs):
+            seen.append((self.kernel_name, self.transport, kwargs))
+            raise RuntimeError("stop here")
+
+    monkeypatch.setattr(manager, "KernelManager", Stop)
+    for warm in (False, True):
+        result = report.report("demo", out=tmp_path / f"out-{warm}", views=["dashboard", "assets"], warm=warm,
+                               index=False)
+        assert not result.ok and "stop here" in result.summary()
+    assert len(seen) >= 2
+    for name, transport, kwargs in seen:
+        assert name == runner.KERNEL_NAME == "python3"
+        assert transport == ("tcp" if os.name == "nt" else "ipc")  # no local port another kernel can take
+        assert any("log_level=CRITICAL" in a for a in kwargs["extra_arguments"])  # no kernel noise
 
 
 def test_python3_kernel_is_this_interpreter():

@@ -313,3 +313,85 @@ def test_copies_of_a_place_share_its_figures_and_raise_their_warnings_again(demo
     assert cache.info()["figures"]["entries"] == 1
     assert figures(placecache.resolve("demo-b"))[0] == 5  # demo-b's figures were dropped for room
     cache.clear()
+
+
+def test_kernels_talk_over_private_unix_sockets_unless_the_path_is_too_long(tmp_path, monkeypatch):
+    """Two kernels started at once (a batch's workers) cannot be handed the same local port:
+    on POSIX each kernel's sockets are in a folder of its own that only this user can open."""
+    import os
+    import stat
+
+    from ccdata.run import runner
+
+    if os.name == "nt":
+        pytest.skip("Unix sockets: POSIX only (Windows kernels use TCP)")
+    monkeypatch.setattr(runner, "work_folder", lambda: tmp_path)
+    (km_a, folder_a), (km_b, folder_b) = runner.kernel_manager(), runner.kernel_manager()
+    assert km_a.transport == km_b.transport == "ipc" and folder_a != folder_b
+    assert km_a.ip == os.path.join(folder_a, "k") and Path(folder_a).parent == tmp_path
+    assert stat.S_IMODE(os.stat(folder_a).st_mode) == 0o700
+    assert km_a.kernel_name == runner.KERNEL_NAME == "python3"
+    long = tmp_path / ("x" * 120)
+    long.mkdir()
+    monkeypatch.setattr(runner, "work_folder", lambda: long)
+    km, folder = runner.kernel_manager()
+    assert km.transport == "tcp" and folder is None
+    assert list(long.iterdir()) == []  # the socket folder it could not use is gone
+
+
+class _Client:
+    def __init__(self, outcome):
+        self.outcome, self.stopped = outcome, False
+
+    def start_channels(self):
+        pass
+
+    def wait_for_ready(self, timeout):
+        raise self.outcome
+
+    def stop_channels(self):
+        self.stopped = True
+
+
+class _Manager:
+    def __init__(self, outcome, folder):
+        self.outcome, self.folder, self.has_kernel, self.killed = outcome, folder, False, False
+        self.client_made = None
+
+    def start_kernel(self, **kwargs):
+        self.has_kernel = True
+
+    def client(self):
+        self.client_made = _Client(self.outcome)
+        return self.client_made
+
+    def shutdown_kernel(self, now=False):
+        self.killed, self.has_kernel = now, False
+
+
+@pytest.mark.parametrize("outcome, raised, tries", [
+    (RuntimeError("Kernel didn't respond in 60 seconds"), WarmKernelError, 2),
+    (KeyboardInterrupt(), KeyboardInterrupt, 1),
+])
+def test_a_kernel_that_does_not_answer_is_stopped_and_tried_once_more(tmp_path, monkeypatch, outcome, raised, tries):
+    """A kernel that does not answer is stopped (process, client and socket folder) and started
+    once more; a stopped run (SIGTERM arrives as KeyboardInterrupt) stops it and goes no further."""
+    from ccdata.run import runner
+
+    made = []
+
+    def manager():
+        folder = tmp_path / f"k{len(made)}"
+        folder.mkdir()
+        made.append(_Manager(outcome, folder))
+        return made[-1], str(folder)
+
+    monkeypatch.setattr(runner, "kernel_manager", manager)
+    kernel = WarmKernel(preload=())
+    with pytest.raises(raised) as caught:
+        kernel.start()
+    assert len(made) == tries
+    assert all(m.killed and m.client_made.stopped and not m.folder.exists() for m in made)
+    assert kernel.km is None and kernel.starts == 0
+    if raised is WarmKernelError:
+        assert "tried twice" in str(caught.value) and "60 seconds" in str(caught.value)
