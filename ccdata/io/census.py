@@ -28,15 +28,6 @@ from ccdata import cache, config
 from ccdata.dataset import Dataset
 from ccdata.errors import Problem
 from ccdata.io import attach_exclusions, loader
-from ccdata.io.tables import (
-    blank_rows,
-    record_start_lines,
-    decode,
-    parse_numbers,
-    read_bytes,
-    read_csv_lines,
-)
-from ccdata.io.yamlfile import load as load_yaml
 from ccdata.io.codes import LSOA21
 from ccdata.io.lookups import (
     check_lsoa,
@@ -47,6 +38,15 @@ from ccdata.io.lookups import (
     pick_columns,
     raise_if,
 )
+from ccdata.io.tables import (
+    blank_rows,
+    decode,
+    parse_numbers,
+    read_bytes,
+    read_csv_lines,
+    read_records,
+)
+from ccdata.io.yamlfile import load as load_yaml
 from ccdata.schemas import LAD_CODE, LSOA_CODE, Col, slug, validate
 
 _MEASURE_SUFFIX = "; measures: value"
@@ -284,8 +284,7 @@ def _read_table_view(dataset: Dataset, text: str, display: str, collection: str)
     counts and percentages checked as the bulk files' are.
     """
     code_col, name_col = _AREA_COLUMNS[dataset.geography]
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    lines = record_start_lines(text, len(rows))
+    rows, lines = read_records(text)
     problems: list[Problem] = []
     exclusions: list[Problem] = []
     meta, category, head_at = _tv_title(rows, lines, table_code(dataset.id).upper(), display, problems)

@@ -66,7 +66,9 @@ def check_codes(codes: pd.Series, kind: str, file: str, column: str,
     other = known_codes(_OTHER[kind], collection) or frozenset()
     problems = []
     values = codes.dropna()
-    unknown = values[~values.isin(known)]
+    # a set lookup per code: pandas' isin on Arrow-backed text turns every one of the ~35,000
+    # known codes into an Arrow scalar on each call (0.2 s a column)
+    unknown = values[[code not in known for code in values.tolist()]]
     for line, code in unknown.items():
         if code in other:
             msg = (f"is an {_LABEL[_OTHER[kind]]} code where {_LABEL[kind]} is expected; "

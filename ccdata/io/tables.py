@@ -112,9 +112,7 @@ def read_csv_lines(path: Path, *, header: bool = True, required: tuple[str, ...]
     if delimiter != ",":
         exclusions.append(Problem(display, None, None, f"columns are separated by {_DELIMITERS[delimiter]}, "
                                   "not commas; read that way (save as CSV with commas to silence this)"))
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    # csv.reader joins quoted multi-line cells; track the physical line where each record starts
-    starts = record_start_lines(text, len(rows), delimiter)
+    rows, starts = read_records(text, delimiter)
     if header:
         head_at = 0
         if required:
@@ -157,6 +155,8 @@ def read_csv_lines(path: Path, *, header: bool = True, required: tuple[str, ...]
     ends = body_starts[1:] + [physical + 1]
     continuation = 0
     for line, end in zip(body_starts, ends):
+        if end - line <= 1:  # the next record starts on the next line: nothing swallowed
+            continue
         # lines after a record's start that the record swallowed (a quoted cell over several lines)
         blank_after = sum(1 for b in blank if line < b < end)
         extra = end - line - 1 - blank_after
@@ -249,6 +249,29 @@ def blank_rows(display: str, lines: list[int], last_line: int) -> list[Problem]:
         out.append(Problem(display, tail[0], None,
                            f"{len(tail):,} blank rows at the end of the file skipped (rows {tail[0]:,}-{tail[-1]:,})"))
     return out
+
+
+def read_records(text: str, delimiter: str = ",") -> tuple[list[list[str]], list[int]]:
+    """Every CSV record of ``text`` and the physical (1-based) line on which each starts.
+
+    csv.reader joins a quoted cell's line breaks into one record, so record *n* need not
+    start on line *n*; one pass gives both (see :func:`record_start_lines`).
+
+    Raises
+    ------
+    TypeError
+        ``text`` is not a string.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"read_records needs the decoded text, not {type(text).__name__}")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows, starts = [], []
+    before = 0
+    for row in reader:
+        rows.append(row)
+        starts.append(before + 1)
+        before = reader.line_num
+    return rows, starts
 
 
 def record_start_lines(text: str, n_records: int, delimiter: str = ",") -> list[int]:

@@ -143,3 +143,15 @@ def test_read_definitions_reads_one_place_file(tmp_path):
 def test_shift_sentence_names_the_table_it_needs():
     with pytest.raises(ValueError, match=r"shift \(the lsoa21_boundary_shift table\) has no column 'postcodes'"):
         shift_sentence(pd.DataFrame({"region": ["All"]}))
+
+
+def test_read_records_gives_each_record_and_the_line_it_starts_on():
+    from ccdata.io.tables import read_records
+
+    text = 'a,b\n1,"two\nlines"\n\n3;x,4\r\n5,6'
+    rows, starts = read_records(text)
+    assert rows == [["a", "b"], ["1", "two\nlines"], [], ["3;x", "4"], ["5", "6"]]
+    assert starts == [1, 2, 4, 5, 6] == record_start_lines(text, len(rows))
+    assert read_records("a;b\n1;2", ";") == ([["a", "b"], ["1", "2"]], [1, 2])
+    with pytest.raises(TypeError, match="decoded text"):
+        read_records(text.encode())
