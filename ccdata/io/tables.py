@@ -133,7 +133,7 @@ def read_csv_lines(path: Path, *, header: bool = True, required: tuple[str, ...]
     width = len(columns)
     blank: list[int] = []
     for line, row in zip(body_starts, body):
-        if not any(c.strip() for c in row):
+        if not "".join(row).strip():  # every cell empty or spaces
             blank.append(line)
             continue
         if header and width and len(row) > width and any(c.strip() for c in row[width:]):
@@ -265,6 +265,9 @@ def read_records(text: str, delimiter: str = ",") -> tuple[list[list[str]], list
     if not isinstance(text, str):
         raise TypeError(f"read_records needs the decoded text, not {type(text).__name__}")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    if '"' not in text:  # no quoted cell, so no record runs over a line break: record n is line n
+        rows = list(reader)
+        return rows, list(range(1, len(rows) + 1))
     rows, starts = [], []
     before = 0
     for row in reader:

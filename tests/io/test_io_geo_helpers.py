@@ -1,6 +1,9 @@
 """The helpers io, geo and core share with other modules: public, documented, and checking what they get."""
 from __future__ import annotations
 
+import csv
+import io
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -153,5 +156,11 @@ def test_read_records_gives_each_record_and_the_line_it_starts_on():
     assert rows == [["a", "b"], ["1", "two\nlines"], [], ["3;x", "4"], ["5", "6"]]
     assert starts == [1, 2, 4, 5, 6] == record_start_lines(text, len(rows))
     assert read_records("a;b\n1;2", ";") == ([["a", "b"], ["1", "2"]], [1, 2])
+    # without a quotation mark, line endings of every kind (a lone carriage return too) and blank
+    # lines: the same records and lines as the csv module counts them
+    for plain in ("a,b\r1,2\r\n\n3,4\n", "x\n\n\ny\rz", "", "\n"):
+        rows, starts = read_records(plain)
+        assert rows == list(csv.reader(io.StringIO(plain, newline="")))
+        assert starts == record_start_lines(plain, len(rows)), plain
     with pytest.raises(TypeError, match="decoded text"):
         read_records(text.encode())
