@@ -158,13 +158,17 @@ class _Seal:
             return False
         if not sealed.columns.is_unique or not frame.columns.is_unique:
             return False
+        # the sealed rows in the frame's order, taken once (most frames are the sealed table itself)
+        rows = sealed if frame.index.equals(sealed.index) else sealed.loc[frame.index]
         for col in frame.columns:
             if col not in sealed.columns:
                 if _is_figure(frame[col]):
                     return False
                 continue
+            if frame[col].dtype == rows[col].dtype and frame[col].equals(rows[col]):
+                continue  # the same values (missing where the sealed ones are): no need to compare each
             mine = frame[col].astype("object")
-            theirs = sealed.loc[frame.index, col].astype("object")
+            theirs = rows[col].astype("object")
             same = (mine == theirs).fillna(False).to_numpy(dtype=bool) | (mine.isna() & theirs.isna()).to_numpy()
             if not same.all():
                 return False

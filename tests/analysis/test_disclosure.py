@@ -195,3 +195,22 @@ def test_scan_for_leaks_finds_tokens_and_postcodes_without_spaces():
     assert leaks.scan_for_leaks("nothing here", ["P1"]) == []
     with pytest.raises(TypeError):
         leaks.scan_for_leaks(b"bytes", ["x"])
+
+
+def test_a_seal_covers_its_own_figures_in_any_order_and_nothing_changed():
+    """The seal compares each figure with the sealed one: the same rows in another order, a subset,
+    or the same numbers in another type are covered; a changed, added or new-row figure is not."""
+    raw = pd.DataFrame({"group": ["a", "b", "c", "d"], "count": [10, 3, 25, 40]})
+    table = disclosure.apply(raw, Rules(), count="count", denominator=None)
+    assert disclosure.is_protected(table) and table["count"].isna().any()  # 3 is hidden
+    assert disclosure.is_protected(table.iloc[[3, 0, 2]])  # another order, a subset: one take of the rows
+    shown = table["count"].notna()
+    assert disclosure.is_protected(table[shown].astype({"count": "float64"}))  # the same numbers as floats
+    changed = table.copy()
+    changed.loc[changed.index[shown][0], "count"] = 11
+    assert not disclosure.is_protected(changed)
+    revealed = table.copy()
+    revealed.loc[revealed.index[~shown][0], "count"] = 3  # a hidden figure shown
+    assert not disclosure.is_protected(revealed)
+    assert not disclosure.is_protected(table.assign(extra=range(len(table))))
+    assert not disclosure.is_protected(pd.concat([table, table.iloc[[0]].set_axis([99])]))
