@@ -154,19 +154,17 @@ class _Seal:
     def covers(self, frame: pd.DataFrame) -> bool:
         """True when every figure of ``frame`` is the sealed table's figure at that row."""
         sealed = self._table
-        if not frame.index.is_unique or not frame.index.isin(sealed.index).all():
+        if not (frame.index.is_unique and sealed.columns.is_unique and frame.columns.is_unique) \
+                or not frame.index.isin(sealed.index).all():
             return False
-        if not sealed.columns.is_unique or not frame.columns.is_unique:
-            return False
-        # the sealed rows in the frame's order, taken once (most frames are the sealed table itself)
-        rows = sealed if frame.index.equals(sealed.index) else sealed.loc[frame.index]
+        rows = sealed if frame.index.equals(sealed.index) else sealed.loc[frame.index]  # taken once
         for col in frame.columns:
             if col not in sealed.columns:
                 if _is_figure(frame[col]):
                     return False
                 continue
             if frame[col].dtype == rows[col].dtype and frame[col].equals(rows[col]):
-                continue  # the same values (missing where the sealed ones are): no need to compare each
+                continue  # the same values, missing where the sealed ones are
             mine = frame[col].astype("object")
             theirs = rows[col].astype("object")
             same = (mine == theirs).fillna(False).to_numpy(dtype=bool) | (mine.isna() & theirs.isna()).to_numpy()
