@@ -155,15 +155,15 @@ KERNEL_NAME = "python3"
 _SOCKET_PATH_MAX = 100
 
 
-def kernel_manager(kernel_name: str = KERNEL_NAME):
+def kernel_manager(kernel_name: str = KERNEL_NAME, *, tcp: bool = False):
     """A kernel manager (not started) and the private folder of its sockets.
 
     On POSIX systems the kernel and this process talk over Unix sockets in a new folder only
     this user can open, under the process's work folder. Local TCP ports (Jupyter's default)
     are picked before the kernel binds them, so two kernels starting at the same moment (the
     workers of a batch) could be handed the same port, and the kernel then hung. On Windows,
-    or when the temporary folder's path is too long for a socket, TCP is used and the folder
-    is ``None``.
+    when the temporary folder's path is too long for a socket, or with ``tcp=True`` (the
+    second try of a kernel that did not answer), TCP is used and the folder is ``None``.
     """
     import tempfile
 
@@ -171,7 +171,7 @@ def kernel_manager(kernel_name: str = KERNEL_NAME):
         KernelManager,  # heavy: only when a kernel is started
     )
 
-    if os.name != "nt":
+    if os.name != "nt" and not tcp:
         folder = tempfile.mkdtemp(prefix="k", dir=work_folder())
         ip = os.path.join(folder, "k")
         if len(os.fsencode(ip)) + 2 <= _SOCKET_PATH_MAX:  # the kernel adds "-1" ... "-5"
@@ -238,15 +238,16 @@ class WarmKernel:
     def start(self) -> None:
         """Start the kernel and import its :attr:`preload` modules (nothing if it is already running).
 
-        A kernel that does not answer is stopped and started once more before
-        :class:`~ccdata.errors.WarmKernelError` is raised.
+        A kernel that does not answer is stopped and started once more (over TCP, see
+        :func:`kernel_manager`) before :class:`~ccdata.errors.WarmKernelError` is raised.
         """
         if self.alive:
             return
         started = time.perf_counter()
         self.shutdown()
         for attempt in (1, 2):
-            km, folder = kernel_manager()
+            # the second try over TCP: a temporary folder where sockets cannot be made fails once only
+            km, folder = kernel_manager(tcp=attempt == 2)
             kc = None
             try:
                 # its transport warning and "KeyboardInterrupt caught in kernel" on reset are noise

@@ -337,6 +337,9 @@ def test_kernels_talk_over_private_unix_sockets_unless_the_path_is_too_long(tmp_
     km, folder = runner.kernel_manager()
     assert km.transport == "tcp" and folder is None
     assert list(long.iterdir()) == []  # the socket folder it could not use is gone
+    monkeypatch.setattr(runner, "work_folder", lambda: tmp_path)
+    km, folder = runner.kernel_manager(tcp=True)
+    assert km.transport == "tcp" and folder is None
 
 
 class _Client:
@@ -378,12 +381,13 @@ def test_a_kernel_that_does_not_answer_is_stopped_and_tried_once_more(tmp_path, 
     once more; a stopped run (SIGTERM arrives as KeyboardInterrupt) stops it and goes no further."""
     from ccdata.run import runner
 
-    made = []
+    made, over_tcp = [], []
 
-    def manager():
+    def manager(tcp=False):
         folder = tmp_path / f"k{len(made)}"
         folder.mkdir()
         made.append(_Manager(outcome, folder))
+        over_tcp.append(tcp)
         return made[-1], str(folder)
 
     monkeypatch.setattr(runner, "kernel_manager", manager)
@@ -393,5 +397,6 @@ def test_a_kernel_that_does_not_answer_is_stopped_and_tried_once_more(tmp_path, 
     assert len(made) == tries
     assert all(m.killed and m.client_made.stopped and not m.folder.exists() for m in made)
     assert kernel.km is None and kernel.starts == 0
+    assert over_tcp == [False, True][:tries]  # the second try does not use a sockets' folder
     if raised is WarmKernelError:
         assert "tried twice" in str(caught.value) and "60 seconds" in str(caught.value)
