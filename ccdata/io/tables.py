@@ -255,7 +255,7 @@ def read_records(text: str, delimiter: str = ",") -> tuple[list[list[str]], list
     """Every CSV record of ``text`` and the physical (1-based) line on which each starts.
 
     csv.reader joins a quoted cell's line breaks into one record, so record *n* need not
-    start on line *n*; one pass gives both (see :func:`record_start_lines`).
+    start on line *n*; one pass gives both.
 
     Raises
     ------
@@ -275,46 +275,6 @@ def read_records(text: str, delimiter: str = ",") -> tuple[list[list[str]], list
         starts.append(before + 1)
         before = reader.line_num
     return rows, starts
-
-
-def record_start_lines(text: str, n_records: int, delimiter: str = ",") -> list[int]:
-    """Physical (1-based) line on which each csv record starts.
-
-    A quoted cell may hold line breaks, so record *n* need not start on line *n*.
-
-    Parameters
-    ----------
-    text : str
-        The decoded file.
-    n_records : int
-        How many records the csv module read from ``text`` (header included).
-    delimiter : str
-        The field separator.
-
-    Returns
-    -------
-    list of int
-        ``n_records`` line numbers; ``1 .. n_records`` when the text holds fewer records.
-
-    Raises
-    ------
-    TypeError
-        ``text`` is not a string.
-    """
-    if not isinstance(text, str):
-        raise TypeError(f"record_start_lines needs the decoded text, not {type(text).__name__}")
-    starts = []
-    reader_text = io.StringIO(text, newline="")
-    reader = csv.reader(reader_text, delimiter=delimiter)
-    prev_line_num = 0
-    for _ in range(n_records):
-        try:
-            next(reader)
-        except StopIteration:
-            break
-        starts.append(prev_line_num + 1)
-        prev_line_num = reader.line_num
-    return starts if len(starts) == n_records else list(range(1, n_records + 1))
 
 
 def _norm(cell: str) -> str:

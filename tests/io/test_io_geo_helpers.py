@@ -18,7 +18,7 @@ from ccdata.io.iod import measure_schema
 from ccdata.io.local.assets import ASSET_COLUMNS, finish_asset_table, join_details
 from ccdata.io.local.network import check_organisations
 from ccdata.io.local.survey import check_questions, wave_order
-from ccdata.io.tables import blank_rows, record_start_lines
+from ccdata.io.tables import blank_rows, read_records
 from ccdata.schemas import LSOA_CODE
 
 
@@ -38,13 +38,6 @@ def test_blank_rows_lists_inner_blanks_each_and_the_trailing_run_once():
     assert [(p.row, p.message) for p in blank_rows("f.csv", [5], last_line=5)] == [(5, "blank row skipped")]
     with pytest.raises(TypeError, match="whole line numbers"):
         blank_rows("f.csv", ["3"], last_line=9)
-
-
-def test_record_start_lines_counts_line_breaks_inside_quoted_cells():
-    text = 'a,b\n"two\nlines",1\nz,2\n'
-    assert record_start_lines(text, 3) == [1, 2, 4]
-    with pytest.raises(TypeError, match="decoded text"):
-        record_start_lines(text.encode(), 3)
 
 
 def test_join_details_keeps_only_parts_that_say_something():
@@ -149,18 +142,21 @@ def test_shift_sentence_names_the_table_it_needs():
 
 
 def test_read_records_gives_each_record_and_the_line_it_starts_on():
-    from ccdata.io.tables import read_records
-
     text = 'a,b\n1,"two\nlines"\n\n3;x,4\r\n5,6'
     rows, starts = read_records(text)
     assert rows == [["a", "b"], ["1", "two\nlines"], [], ["3;x", "4"], ["5", "6"]]
-    assert starts == [1, 2, 4, 5, 6] == record_start_lines(text, len(rows))
+    assert starts == [1, 2, 4, 5, 6]
+    assert read_records('a,b\n"two\nlines",1\nz,2\n')[1] == [1, 2, 4]
     assert read_records("a;b\n1;2", ";") == ([["a", "b"], ["1", "2"]], [1, 2])
-    # without a quotation mark, line endings of every kind (a lone carriage return too) and blank
-    # lines: the same records and lines as the csv module counts them
-    for plain in ("a,b\r1,2\r\n\n3,4\n", "x\n\n\ny\rz", "", "\n"):
+    # without a quotation mark (one record per line): line endings of every kind, a lone carriage
+    # return too, and blank lines; the same lines as the counting pass gives the text behind a
+    # quoted first line
+    for plain, expected in (("a,b\r1,2\r\n\n3,4\n", [1, 2, 3, 4]), ("x\n\n\ny\rz", [1, 2, 3, 4, 5]),
+                            ("", []), ("\n", [1])):
         rows, starts = read_records(plain)
         assert rows == list(csv.reader(io.StringIO(plain, newline="")))
-        assert starts == record_start_lines(plain, len(rows)), plain
+        assert starts == expected, plain
+        counted_rows, counted = read_records('"q"\n' + plain)
+        assert counted_rows[1:] == rows and [n - 1 for n in counted[1:]] == expected, plain
     with pytest.raises(TypeError, match="decoded text"):
         read_records(text.encode())
