@@ -41,6 +41,7 @@ from ccdata.io.lookups import (
 from ccdata.io.tables import (
     blank_rows,
     decode,
+    gc_paused,
     parse_numbers,
     read_bytes,
     read_csv_lines,
@@ -283,6 +284,11 @@ def _read_table_view(dataset: Dataset, text: str, display: str, collection: str)
     each followed by its ``%``), the body (data rows, blank rows, the footnote), then the
     counts and percentages checked as the bulk files' are.
     """
+    with gc_paused():  # a list per record: see ccdata.io.tables.gc_paused
+        return _parse_table_view(dataset, text, display, collection)
+
+
+def _parse_table_view(dataset: Dataset, text: str, display: str, collection: str):
     code_col, name_col = _AREA_COLUMNS[dataset.geography]
     rows, lines = read_records(text)
     problems: list[Problem] = []

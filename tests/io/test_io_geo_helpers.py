@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 
 import numpy as np
@@ -18,7 +19,7 @@ from ccdata.io.iod import measure_schema
 from ccdata.io.local.assets import ASSET_COLUMNS, finish_asset_table, join_details
 from ccdata.io.local.network import check_organisations
 from ccdata.io.local.survey import check_questions, wave_order
-from ccdata.io.tables import blank_rows, read_records
+from ccdata.io.tables import blank_rows, gc_paused, read_csv_lines, read_records
 from ccdata.schemas import LSOA_CODE
 
 
@@ -160,3 +161,25 @@ def test_read_records_gives_each_record_and_the_line_it_starts_on():
         assert counted_rows[1:] == rows and [n - 1 for n in counted[1:]] == expected, plain
     with pytest.raises(TypeError, match="decoded text"):
         read_records(text.encode())
+
+
+def test_readers_hold_off_the_garbage_collector_only_while_they_read(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("code,n\nA,1\n\nB,2\n", encoding="utf-8")
+    seen = []
+    with gc_paused():
+        seen.append(gc.isenabled())
+    assert seen == [False] and gc.isenabled()
+    frame, exclusions, _ = read_csv_lines(path, required=("code",))
+    assert gc.isenabled() and list(frame["code"]) == ["A", "B"] and [p.row for p in exclusions] == [3]
+    with pytest.raises(TypeError):
+        read_records(b"bytes")
+    assert gc.isenabled()  # put back after a failure too
+    gc.disable()
+    try:
+        read_records("a\n")
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # a caller's own pause is left as it was
+    finally:
+        gc.enable()
