@@ -6,17 +6,20 @@ in memory. Everything kept lives here, and :func:`clear` empties all of it.
 
 **Data entries** (:func:`held`, :func:`get`, :func:`put`) are values read or made
 from files: processed tables and values derived from them, resolved places and the
-figures computed for them, and what loaders read from a file (code lists, postcode
-areas, places.yaml, indicators.yaml). Each is kept in a named store under a key
+figures computed for them, what loaders read from a file (code lists, postcode
+areas, places.yaml, indicators.yaml), and the networks built from a relationships
+survey (``graphs``: their state is the content of the tables read, see
+:func:`ccdata.analysis.network.content`). Each is kept in a named store under a key
 saying *what* it is, together with the *state* it was made from, and is handed out
-only while that state is the same. The state is always made the same way: the
+only while that state is the same. The state of a value read from files is made one way: the
 :func:`fingerprint` of the files the value read (their path, inode, size and
 modification time, and how many times this process has written them, so that a
 table rebuilt within one tick of the file clock is still seen as changed) and, for
 a place, its definition in places.yaml (a resolved place's key, made by
 :func:`ccdata.geo.placecache.cache_key`, holds both). A changed state makes the value
 again and replaces the older entry: a rebuilt table or an edited place is never served
-stale. Every key also names the data folder, so two folders never share an entry.
+stale. Every such key also names the data folder, so two folders never share an entry (a
+network's key holds its content instead, whatever folder it came from).
 
 **Pure entries** (:func:`pure`) are functions whose result depends only on their
 arguments and the installed package (the page templates, block styles, the demo
@@ -50,6 +53,8 @@ LIMITS: dict[str, int] = {
     "places": 2,  # resolved places, and the figures computed for each (a batch job works on one
                   # place at a time)
     "postcode areas": 400_000,  # Code-Point Open area members, in rows (about 30 average areas)
+    "graphs": 64,  # networks of a relationships survey by wave, relationship types and rules: the
+                   # network, progress and annual pages of one place draw the same ones about 100 times
     # pure caches: the maxsize of their functools.lru_cache
     "single": 1,  # a function without arguments (an environment, an exporter, a class)
     "demo seeds": 4,  # the demo generator's tables, by seed
@@ -57,7 +62,7 @@ LIMITS: dict[str, int] = {
     "postcode text": 200_000,  # the postcode area of a typed postcode (national lists repeat them)
 }
 #: The data stores (each limited by :data:`LIMITS` under its own name).
-STORES = ("tables", "derived", "files", "places", "figures", "postcode areas")
+STORES = ("tables", "derived", "files", "places", "figures", "postcode areas", "graphs")
 #: Stores whose limit is another's: a place's figures are kept as long as places are.
 _LIMIT_OF = {"figures": "places"}
 #: Returned by :func:`get` when nothing current is held.

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from pyproj import Transformer
 
+from ccdata import cache
 from ccdata.analysis import disclosure
 from ccdata.analysis.netlinks import cross_sector_dependence
 from ccdata.analysis.residents import as_undirected, check_graph, group_residents
@@ -114,7 +115,9 @@ def graph(data: NetworkData, wave: str | None = None, *, directed: bool = False,
         Node attributes ``label, sector, core_team, responded``; edge attributes
         ``weight`` (strongest relationship type; a type's strength is the mean of
         the ends that rated it, 1 when not rated), ``types``, ``reported_by``
-        (1 or 2 ends).
+        (1 or 2 ends). Each network is built once per content of ``data`` and arguments
+        (the cache's ``graphs`` store: a place's pages ask for the same ones many times);
+        every call gets its own copy to change.
 
     Raises
     ------
@@ -134,6 +137,21 @@ def graph(data: NetworkData, wave: str | None = None, *, directed: bool = False,
         unknown = set(relationships) - set(RELATIONSHIP_TYPES) - {NOT_STATED}
         if unknown:
             raise ValueError(f"unknown relationship type(s) {sorted(unknown)}; use {list(RELATIONSHIP_TYPES)}")
+    relationships = None if relationships is None else tuple(relationships)
+    state = content(data)
+    return cache.copied(cache.held("graphs", ("graph", state, wave, directed, relationships), state,
+                                   lambda: _build(data, waves, wave, directed, relationships)))
+
+
+def content(data: NetworkData) -> tuple:
+    """What a network is built from, as the cache's ``graphs`` store keys it: each table's
+    columns and a hash of its values, so a table changed in place is a new network."""
+    check_data(data)
+    return tuple((tuple(frame.columns), len(frame), int(pd.util.hash_pandas_object(frame).sum()))
+                 for frame in (data.organisations, data.ties))
+
+
+def _build(data: NetworkData, waves: list[str], wave: str, directed: bool, relationships) -> nx.Graph:
     ties = data.ties[data.ties["wave"] == wave]
     if relationships is not None:
         ties = ties[ties["relationship"].isin(relationships)]
@@ -239,8 +257,13 @@ def published_graph(data: NetworkData, wave: str | None = None, *,
     Returns
     -------
     networkx.Graph
+        Made once per content and arguments, as :func:`graph`; every call gets its own copy.
     """
-    return group_residents(graph(data, wave, relationships=relationships), rules)
+    g = graph(data, wave, relationships=relationships)  # checks the arguments
+    if rules is not None and not isinstance(rules, disclosure.Rules):
+        return group_residents(g, rules)  # raises its TypeError (the rules are part of the key)
+    key = ("published", content(data), g.graph["wave"], relationships and tuple(relationships), rules)
+    return cache.copied(cache.held("graphs", key, key[1], lambda: group_residents(g, rules)))
 
 
 def _organisations_only(g: nx.Graph) -> nx.Graph:

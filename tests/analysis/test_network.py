@@ -167,6 +167,39 @@ def test_change_between_waves(tmp_path):
     assert text("Ties across sectors") == ["100%", "100%", "no change"]  # every tie across sectors
 
 
+def test_a_network_is_built_once_per_content_and_each_caller_gets_its_own_copy(tmp_path, monkeypatch):
+    from ccdata import cache
+
+    cache.clear()
+    data = network(tmp_path, STAR_ORGS, STAR_RELS)
+    built = []
+    real = net._build
+    monkeypatch.setattr(net, "_build", lambda *a: built.append(a[2:]) or real(*a))
+    first = net.graph(data)
+    first.add_edge("A", "B", weight=9.0)  # a caller's change stays in its copy
+    first.nodes["C"]["label"] = "changed"
+    again = net.graph(data)
+    assert built == [("1", False, None)] and not again.has_edge("A", "B") and again.nodes["C"]["label"] == "Centre"
+    assert sorted(again.edges) == [("C", "A"), ("C", "B"), ("C", "D"), ("C", "E")]
+    net.graph(data, directed=True)
+    net.graph(data, relationships=("referrals",))
+    assert len(built) == 3  # other arguments, other networks
+    # the same files read again are the same network; a table changed in place is a new one
+    net.graph(network(tmp_path, STAR_ORGS, STAR_RELS))
+    assert len(built) == 3
+    data.ties.loc[data.ties.index[0], "partner_id"] = "D"
+    changed = net.graph(data)
+    assert len(built) == 4 and not changed.has_edge("C", "A")
+    # the published network too: once per content and rules, a copy for each caller
+    shown = net.published_graph(data)
+    shown.remove_node("C")
+    assert "C" in net.published_graph(data) and len(built) == 4
+    assert net.published_graph(data, rules=disclosure.Rules(min_cases=3)).number_of_nodes() == 5
+    with pytest.raises(TypeError, match="Rules"):
+        net.published_graph(data, rules={"min_cases": 3})
+    cache.clear()
+
+
 def test_overview_explains_density_betweenness_and_constraint(tmp_path):
     data = network(tmp_path, "A,A org,school,,1\nB,B org,health,,1\n", "A,B,referrals,2,1\n")
     page = "".join(b.html for b in network_view.overview(None, data))

@@ -4,6 +4,7 @@ replaced file is read again, a changed place is made again, and one clear() empt
 from __future__ import annotations
 
 import os
+import warnings
 
 import pandas as pd
 import pytest
@@ -420,7 +421,7 @@ def test_clear_empties_every_data_store_and_every_registered_pure_cache(demo_dat
     import pkgutil
 
     import ccdata
-    from ccdata.analysis import assets
+    from ccdata.analysis import assets, network
     from ccdata.geo import placecache
     from ccdata.present import charts, labstyle, mapscript, pages
     from ccdata.provenance import git_hash
@@ -440,6 +441,9 @@ def test_clear_empties_every_data_store_and_every_registered_pure_cache(demo_dat
     postcodes.read_areas(zip_path, {"DM"})
     postcodes.area_bounds(zip_path)
     place.census("ts007a", area="all")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        network.graph(network.load_network(place))
     pages.environment(), mapscript._script_class(), labstyle.style_for('<p class="ccdata-note">x</p>')
     charts._measurer(), git_hash(), assets._postcode_area_of("NE1 1AA"), made_here()
     held = cache.info()
