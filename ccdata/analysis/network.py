@@ -20,6 +20,7 @@ it (the rules of :mod:`ccdata.analysis.disclosure`), with the count rounded.
 """
 from __future__ import annotations
 
+import hashlib
 import warnings
 from collections import deque
 
@@ -145,10 +146,11 @@ def graph(data: NetworkData, wave: str | None = None, *, directed: bool = False,
 
 def content(data: NetworkData) -> tuple:
     """What a network is built from, as the cache's ``graphs`` store keys it: each table's
-    columns and a hash of its values, so a table changed in place is a new network."""
+    columns and a digest of its rows in order (rows in another order draw the nodes in another
+    order), so a table changed in place is a new network."""
     check_data(data)
-    return tuple((tuple(frame.columns), len(frame), int(pd.util.hash_pandas_object(frame).sum()))
-                 for frame in (data.organisations, data.ties))
+    return tuple((tuple(frame.columns), hashlib.sha256(pd.util.hash_pandas_object(frame).to_numpy().tobytes())
+                  .hexdigest()) for frame in (data.organisations, data.ties))
 
 
 def _build(data: NetworkData, waves: list[str], wave: str, directed: bool, relationships) -> nx.Graph:

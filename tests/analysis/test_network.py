@@ -187,13 +187,16 @@ def test_a_network_is_built_once_per_content_and_each_caller_gets_its_own_copy(t
     # the same files read again are the same network; a table changed in place is a new one
     net.graph(network(tmp_path, STAR_ORGS, STAR_RELS))
     assert len(built) == 3
+    reordered = network(tmp_path, "".join(reversed(STAR_ORGS.splitlines(keepends=True))), STAR_RELS)
+    assert net.content(reordered) != net.content(data)  # the same rows in another order: nodes in another order
+    assert list(net.graph(reordered).nodes) == ["E", "D", "B", "A", "C"] and len(built) == 4
     data.ties.loc[data.ties.index[0], "partner_id"] = "D"
     changed = net.graph(data)
-    assert len(built) == 4 and not changed.has_edge("C", "A")
+    assert len(built) == 5 and not changed.has_edge("C", "A")
     # the published network too: once per content and rules, a copy for each caller
     shown = net.published_graph(data)
     shown.remove_node("C")
-    assert "C" in net.published_graph(data) and len(built) == 4
+    assert "C" in net.published_graph(data) and len(built) == 5
     assert net.published_graph(data, rules=disclosure.Rules(min_cases=3)).number_of_nodes() == 5
     with pytest.raises(TypeError, match="Rules"):
         net.published_graph(data, rules={"min_cases": 3})
