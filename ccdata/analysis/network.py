@@ -125,6 +125,11 @@ def graph(data: NetworkData, wave: str | None = None, *, directed: bool = False,
     ValueError
         For an unknown wave or relationship type.
     """
+    return cache.copied(_held(data, wave, directed, relationships)[1])
+
+
+def _held(data: NetworkData, wave, directed: bool, relationships) -> tuple[tuple, nx.Graph]:
+    """:func:`graph`'s arguments checked, then ``(content(data), the held network)`` (shared: never changed)."""
     check_data(data)
     waves = data.waves
     if wave is None:
@@ -140,8 +145,8 @@ def graph(data: NetworkData, wave: str | None = None, *, directed: bool = False,
             raise ValueError(f"unknown relationship type(s) {sorted(unknown)}; use {list(RELATIONSHIP_TYPES)}")
     relationships = None if relationships is None else tuple(relationships)
     state = content(data)
-    return cache.copied(cache.held("graphs", ("graph", state, wave, directed, relationships), state,
-                                   lambda: _build(data, waves, wave, directed, relationships)))
+    return state, cache.held("graphs", ("graph", state, wave, directed, relationships), state,
+                             lambda: _build(data, waves, wave, directed, relationships))
 
 
 def content(data: NetworkData) -> tuple:
@@ -261,11 +266,11 @@ def published_graph(data: NetworkData, wave: str | None = None, *,
     networkx.Graph
         Made once per content and arguments, as :func:`graph`; every call gets its own copy.
     """
-    g = graph(data, wave, relationships=relationships)  # checks the arguments
+    state, g = _held(data, wave, False, relationships)  # group_residents makes a new graph from g
     if rules is not None and not isinstance(rules, disclosure.Rules):
         return group_residents(g, rules)  # raises its TypeError (the rules are part of the key)
-    key = ("published", content(data), g.graph["wave"], relationships and tuple(relationships), rules)
-    return cache.copied(cache.held("graphs", key, key[1], lambda: group_residents(g, rules)))
+    key = ("published", state, g.graph["wave"], relationships and tuple(relationships), rules)
+    return cache.copied(cache.held("graphs", key, state, lambda: group_residents(g, rules)))
 
 
 def _organisations_only(g: nx.Graph) -> nx.Graph:

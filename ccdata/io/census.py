@@ -277,6 +277,7 @@ def _finish(dataset, frame, order, display, collection, extra):
     return frame, suppressed
 
 
+@gc_paused()  # a list per record: see ccdata.io.tables.gc_paused
 def _read_table_view(dataset: Dataset, text: str, display: str, collection: str):
     """Parse a Nomis table view (see the module docstring) into the bulk layout.
 
@@ -284,11 +285,6 @@ def _read_table_view(dataset: Dataset, text: str, display: str, collection: str)
     each followed by its ``%``), the body (data rows, blank rows, the footnote), then the
     counts and percentages checked as the bulk files' are.
     """
-    with gc_paused():  # a list per record: see ccdata.io.tables.gc_paused
-        return _parse_table_view(dataset, text, display, collection)
-
-
-def _parse_table_view(dataset: Dataset, text: str, display: str, collection: str):
     code_col, name_col = _AREA_COLUMNS[dataset.geography]
     rows, lines = read_records(text)
     problems: list[Problem] = []

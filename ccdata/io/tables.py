@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import functools
 import gc
 import gzip
 import io
@@ -34,7 +33,7 @@ def gc_paused():
     record lists hold only strings and make no reference cycle. With the passes held off,
     that lookup and a Census table view read in 1.9 s instead of 3.3 s. The collector runs
     again after the block (if it was running before), and finds then any garbage it would
-    have found during it.
+    have found during it. Also a decorator: ``@gc_paused()``.
     """
     running = gc.isenabled()
     gc.disable()
@@ -43,14 +42,6 @@ def gc_paused():
     finally:
         if running:
             gc.enable()
-
-
-def _gc_paused(function):
-    @functools.wraps(function)
-    def paused(*args, **kwargs):
-        with gc_paused():
-            return function(*args, **kwargs)
-    return paused
 
 
 def read_bytes(path: Path, member_suffix: str | None = None) -> tuple[bytes, str]:
@@ -117,7 +108,7 @@ def _cp1252_ok(data: bytes) -> bool:
         return False
 
 
-@_gc_paused
+@gc_paused()
 def read_csv_lines(path: Path, *, header: bool = True, required: tuple[str, ...] = (),
                    member_suffix: str | None = None, names: list[str] | None = None,
                    max_title_lines: int = 30) -> tuple[pd.DataFrame, list[Problem], str]:
@@ -284,7 +275,7 @@ def blank_rows(display: str, lines: list[int], last_line: int) -> list[Problem]:
     return out
 
 
-@_gc_paused
+@gc_paused()
 def read_records(text: str, delimiter: str = ",") -> tuple[list[list[str]], list[int]]:
     """Every CSV record of ``text`` and the physical (1-based) line on which each starts.
 
